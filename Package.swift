@@ -1,0 +1,36 @@
+// swift-tools-version:5.9
+// armvm: an ARM virtualization emulator. See docs/ARCHITECTURE.md for the shape of the house.
+import PackageDescription
+
+// Release builds drop exclusivity checks on the interpreter's hot path (GUIDE.md section 3).
+let hotPathFlags: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "armvm",
+    products: [
+        .executable(name: "armvm", targets: ["armvm"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Debian's libfdt-dev ships no pkg-config file: the module map links "fdt" itself.
+        .systemLibrary(name: "CLibFDT", path: "Sources/CLibFDT", providers: [.apt(["libfdt-dev"])]),
+        .target(name: "Bus", swiftSettings: hotPathFlags),
+        .target(name: "Stage2MMU", dependencies: ["Bus"], swiftSettings: hotPathFlags),
+        .target(name: "ARMCore", dependencies: ["Bus", "Stage2MMU"], swiftSettings: hotPathFlags),
+        .target(name: "GIC", dependencies: ["Bus", "ARMCore"], swiftSettings: hotPathFlags),
+        .target(name: "GenericTimer", dependencies: ["ARMCore"], swiftSettings: hotPathFlags),
+        .target(name: "Board",
+                dependencies: ["Bus", "ARMCore", "Stage2MMU", "GIC", "GenericTimer", "CLibFDT"],
+                swiftSettings: hotPathFlags),
+        .executableTarget(name: "armvm",
+                          dependencies: ["Board", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: hotPathFlags),
+        .testTarget(name: "ARMCoreTests", dependencies: ["ARMCore", "Bus"]),
+        .testTarget(name: "BoardTests", dependencies: ["Board", "CLibFDT"]),
+        .testTarget(name: "GuestTests", dependencies: []),
+    ]
+)

@@ -1,0 +1,79 @@
+/// Branches (ARM DDI 0487, C4.1.65: conditional branch, compare and branch, test and branch,
+/// unconditional branch immediate and register).
+///
+/// Inst use: `op` = BranchOp; `imm` = byte offset from this instruction (sign-extended);
+/// `rn` = register tested or branched to; `a` = condition (B.cond) or bit number (TBZ/TBNZ);
+/// `b` = 1 for a 64-bit compare (CBZ/CBNZ).
+enum BranchOp: UInt8 {
+    case b, bl, bcond, cbz, cbnz, tbz, tbnz, br, blr, ret, eret
+}
+
+extension A64Decoder {
+    static let branches: [Encoding] = [
+        Encoding("B", "000101iiiiiiiiiiiiiiiiiiiiiiiiii") { w in
+            Inst(.branch, op: BranchOp.b.rawValue, imm: signExtend(UInt64(bits(w, 25, 0)) << 2, 28))
+        },
+        Encoding("BL", "100101iiiiiiiiiiiiiiiiiiiiiiiiii") { w in
+            Inst(.branch, op: BranchOp.bl.rawValue, imm: signExtend(UInt64(bits(w, 25, 0)) << 2, 28))
+        },
+        Encoding("B.cond", "01010100iiiiiiiiiiiiiiiiiii0cccc") { w in
+            Inst(.branch, op: BranchOp.bcond.rawValue, a: UInt8(bits(w, 3, 0)),
+                 imm: signExtend(UInt64(bits(w, 23, 5)) << 2, 21))
+        },
+        Encoding("CBZ/CBNZ", "z011010oiiiiiiiiiiiiiiiiiiittttt") { w in
+            Inst(.branch, op: (bit(w, 24) == 0 ? BranchOp.cbz : .cbnz).rawValue, rn: Reg.src(w),
+                 b: UInt8(bit(w, 31)), imm: signExtend(UInt64(bits(w, 23, 5)) << 2, 21))
+        },
+        Encoding("TBZ/TBNZ", "b011011obbbbbiiiiiiiiiiiiiittttt") { w in
+            Inst(.branch, op: (bit(w, 24) == 0 ? BranchOp.tbz : .tbnz).rawValue, rn: Reg.src(w),
+                 a: UInt8(bit(w, 31) << 5 | bits(w, 23, 19)), imm: signExtend(UInt64(bits(w, 18, 5)) << 2, 16))
+        },
+        Encoding("BR", "1101011000011111000000nnnnn00000") { w in
+            Inst(.branch, op: BranchOp.br.rawValue, rn: Reg.src(w >> 5))
+        },
+        Encoding("BLR", "1101011000111111000000nnnnn00000") { w in
+            Inst(.branch, op: BranchOp.blr.rawValue, rn: Reg.src(w >> 5))
+        },
+        Encoding("RET", "1101011001011111000000nnnnn00000") { w in
+            Inst(.branch, op: BranchOp.ret.rawValue, rn: Reg.src(w >> 5))
+        },
+        Encoding("ERET", "11010110100111110000001111100000") { _ in
+            Inst(.branch, op: BranchOp.eret.rawValue)
+        },
+    ]
+
+    public static let branchesExceptionSystem: [Encoding] = branches + exceptionGeneration + system
+}
+
+extension CPU {
+    @inline(__always)
+    func executeBranch(_ i: Inst) throws(ArchException) {
+        let pc = self.pc
+        switch BranchOp(rawValue: i.op).unsafelyUnwrapped {
+        case .b:
+            nextPC = pc &+ i.imm
+        case .bl:
+            x[30] = pc &+ 4
+            nextPC = pc &+ i.imm
+        case .bcond:
+            if conditionHolds(i.a) { nextPC = pc &+ i.imm }
+        case .cbz, .cbnz:
+            var v = x[Int(i.rn)]
+            if i.b == 0 { v &= 0xFFFF_FFFF }
+            if (v == 0) == (i.op == BranchOp.cbz.rawValue) { nextPC = pc &+ i.imm }
+        case .tbz, .tbnz:
+            let set = (x[Int(i.rn)] >> UInt64(i.a)) & 1 != 0
+            if set == (i.op == BranchOp.tbnz.rawValue) { nextPC = pc &+ i.imm }
+        case .br, .ret:
+            nextPC = x[Int(i.rn)]
+        case .blr:
+            // Read the target before writing X30: BLR X30 branches to the old value.
+            let t = x[Int(i.rn)]
+            x[30] = pc &+ 4
+            nextPC = t
+        case .eret:
+            if el == 0 { throw ArchException.undefined }
+            exceptionReturn()
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import Bus
+
+/// Why `CPU.run` returned.
+public enum StopReason: Equatable {
+    /// The instruction budget of this call ran out (the board checks devices and runs again).
+    case budget
+    /// WFI/WFE with nothing to wake it: the board may fast-forward time.
+    case waitingForInterrupt
+    /// Firmware asked the machine to stop: PSCI SYSTEM_OFF (0) or semihosting exit (its code).
+    case exit(code: Int32)
+    /// PSCI SYSTEM_RESET.
+    case reset
+    /// The guest cannot make progress any more (e.g. its exception vector itself faults).
+    case stuck(reason: String)
+}
+
+/// The calls a CPU makes out to firmware that the board provides (PSCI, semihosting).
+/// Not on the hot path: reached only from SMC, HVC and HLT.
+public protocol FirmwareHandler: AnyObject {
+    /// An SMC or HVC that reaches firmware (the SMCCC function ID is in x0).
+    func secureMonitorCall(cpu: CPU, isHVC: Bool)
+    /// `HLT #imm` that may be a semihosting call. Return false to treat it as a plain HLT.
+    func halt(cpu: CPU, imm16: UInt32) -> Bool
+}
+
+/// System registers that live outside the core (generic timer, GICv3 CPU interface).
+public protocol SystemRegisterProvider: AnyObject {
+    func read(_ reg: SysReg, cpu: CPU) -> UInt64
+    func write(_ reg: SysReg, value: UInt64, cpu: CPU)
+}
+
+/// One AArch64 processing element: architectural state and the interpreter that steps it.
+/// A `final class` whose hot state lives in unsafe buffers (GUIDE.md section 3).
+public final class CPU {
+    /// General-purpose register slots (see `Reg`): X0..X30, the zero slot, current SP, a discard slot.
+    public let x: UnsafeMutablePointer<UInt64>
+    /// SIMD&FP registers V0..V31, 16 bytes each, little-endian lanes.
+    public let v: UnsafeMutableRawPointer
+    /// Banked stack pointers SP_EL0, SP_EL1, SP_EL2. The active one is kept in `x[Reg.sp]`.
+    public let spBank: UnsafeMutablePointer<UInt64>
+    /// System-register storage indexed by `SysReg.rawValue`.
+    public let sysregs: UnsafeMutablePointer<UInt64>
+
+    public var pc: UInt64 = 0
+    /// Where execution continues after the current instruction; branches write it.
+    public var nextPC: UInt64 = 0
+
+    // PSTATE (ARM DDI 0487, D1.4), kept in the bit positions SPSR uses.
+    /// N, Z, C, V in bits 31..28.
+    public var nzcv: UInt32 = 0
+    /// D, A, I, F in bits 9..6.
+    public var daif: UInt32 = 0x3C0
+    public internal(set) var el: UInt8 = 1
+    public internal(set) var spsel: UInt8 = 1
+    /// PSTATE.IL: set by an illegal exception return; the next instruction takes an
+    /// Illegal Execution State exception.
+    public var illegalState = false
+
+    /// EL2 is implemented (the guest started at EL2). When false, HVC reaches firmware as on a
+    /// QEMU virt machine without virtualization, and EL2 registers are UNDEFINED.
+    public let hasEL2: Bool
+    public let index: Int
+
+    /// Instructions retired since reset, the base of virtual time.
+    public var instret: UInt64 = 0
+    /// Virtual nanoseconds skipped while idle (WFI fast-forward).
+    public var idleNanos: UInt64 = 0
+
+    // Local exclusive monitor (ARM DDI 0487, B2.9.2): a tagged physical granule.
+    public var exclusiveValid = false
+    public var exclusiveAddress: UInt64 = 0
+    /// WFE's event register.
+    public var eventRegister = false
+    /// In WFI/WFE, waiting for an interrupt or event; the board clears it.
+    public var waiting = false
+
+    /// Set when the run loop must leave its fast path: a stop request or an illegal state.
+    public var attention = false
+    public var stopRequest: StopReason?
+    /// Exceptions taken since the last instruction that completed normally: a guest whose
+    /// vectors fault forever is stopped instead of spinning.
+    var exceptionStreak = 0
+
+    public unowned(unsafe) let bus: PhysicalAddressSpace
+    public weak var firmware: FirmwareHandler?
+    public weak var timerRegisters: SystemRegisterProvider?
+    /// Called for every exception taken and every ERET (traces); nil costs one test per exception.
+    public var exceptionObserver: ((ExceptionEvent) -> Void)?
+
+    /// Predecoded instructions, shared by the machine's CPUs.
+    let decodeCache: DecodeCache
+
+    public init(index: Int, bus: PhysicalAddressSpace, decodeCache: DecodeCache, hasEL2: Bool, config: CPUConfig) {
+        self.index = index
+        self.bus = bus
+        self.hasEL2 = hasEL2
+        x = .allocate(capacity: Reg.slotCount)
+        x.initialize(repeating: 0, count: Reg.slotCount)
+        v = .allocate(byteCount: 32 * 16, alignment: 16)
+        v.initializeMemory(as: UInt8.self, repeating: 0, count: 32 * 16)
+        spBank = .allocate(capacity: 3)
+        spBank.initialize(repeating: 0, count: 3)
+        sysregs = .allocate(capacity: SysReg.allCases.count)
+        sysregs.initialize(repeating: 0, count: SysReg.allCases.count)
+        self.decodeCache = decodeCache
+        resetSystemRegisters(config)
+        el = hasEL2 ? 2 : 1
+    }
+
+    deinit {
+        x.deallocate(); v.deallocate(); spBank.deallocate(); sysregs.deallocate()
+    }
+
+    /// Put the CPU in the state a boot protocol expects at `entry` (ARM DDI 0487, D1.9 reset;
+    /// Linux booting.rst): MMU off, DAIF masked, SP_ELx selected.
+    public func boot(entry: UInt64, el startEL: UInt8, x0: UInt64 = 0) {
+        for i in 0..<Reg.slotCount { x[i] = 0 }
+        spBank.initialize(repeating: 0, count: 3)
+        el = startEL
+        spsel = 1
+        daif = 0x3C0
+        nzcv = 0
+        illegalState = false
+        pc = entry
+        x[0] = x0
+    }
+
+    /// PSTATE as an SPSR value (ARM DDI 0487, C5.2.18 SPSR_EL1 for AArch64 state).
+    @inlinable public var pstateBits: UInt64 {
+        UInt64(nzcv) | (illegalState ? 1 << 20 : 0) | UInt64(daif) | UInt64(el) << 2 | UInt64(spsel)
+    }
+
+    /// Switch the active stack pointer after a change of EL or SPSel.
+    @inline(__always)
+    func setStackSelection(el newEL: UInt8, spsel newSel: UInt8) {
+        let old = spsel == 0 ? 0 : Int(el)
+        let new = newSel == 0 ? 0 : Int(newEL)
+        spBank[old] = x[Int(Reg.sp)]
+        x[Int(Reg.sp)] = spBank[new]
+        el = newEL
+        spsel = newSel
+    }
+
+    /// The stack pointer of a given level, whether or not it is the active one.
+    public func stackPointer(el level: Int) -> UInt64 {
+        let active = spsel == 0 ? 0 : Int(el)
+        return level == active ? x[Int(Reg.sp)] : spBank[level]
+    }
+
+    public func setStackPointer(el level: Int, _ value: UInt64) {
+        let active = spsel == 0 ? 0 : Int(el)
+        if level == active { x[Int(Reg.sp)] = value } else { spBank[level] = value }
+    }
+
+    /// Ask the run loop to stop after the current instruction.
+    public func requestStop(_ reason: StopReason) {
+        stopRequest = reason
+        attention = true
+    }
+
+    /// Virtual time in nanoseconds: one retired instruction is one nanosecond (GUIDE.md 4),
+    /// plus time skipped while idle.
+    @inlinable public var virtualNanos: UInt64 { instret &+ idleNanos }
+}
+
+/// Board-supplied identity and sizes of a core.
+public struct CPUConfig {
+    public var midr: UInt64 = 0x411F_D070        // Cortex-A57 r1p0
+    public var mpidr: UInt64 = 0x8000_0000       // bit 31 RES1, Aff0 = CPU index
+    public var counterFrequency: UInt64 = 62_500_000
+    /// DC ZVA block size: 4 << dczidBS bytes (DCZID_EL0.BS), 64 bytes on Cortex-A57.
+    public var dczidBS: UInt64 = 4
+    public init() {}
+}

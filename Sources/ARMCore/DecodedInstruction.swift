@@ -1,0 +1,36 @@
+/// The encoding groups of A64 (ARM DDI 0487, C4.1), one executor each.
+@frozen public enum InstGroup: UInt8 {
+    /// Unallocated or not implemented: executing it takes the UNDEFINED exception.
+    case undefined = 0
+    case dataProcessingImmediate
+    case dataProcessingRegister
+    case branch
+    case exceptionGeneration
+    case system
+    case loadStore
+    case simdFP
+}
+
+/// A decoded instruction: 16 bytes, no references, decoded once and executed many times
+/// (GUIDE.md 2.3). Register fields are slots already resolved by `Reg`. The meaning of `op`,
+/// `a`, `b` and `imm` belongs to the group: each group's file documents its own use.
+@frozen public struct Inst: Equatable {
+    public var group: InstGroup
+    public var op: UInt8
+    public var rd: UInt8
+    public var rn: UInt8
+    public var rm: UInt8
+    public var ra: UInt8
+    public var a: UInt8
+    public var b: UInt8
+    public var imm: UInt64
+
+    @inlinable
+    public init(_ group: InstGroup, op: UInt8 = 0, rd: UInt8 = 0, rn: UInt8 = 0, rm: UInt8 = 0, ra: UInt8 = 0,
+                a: UInt8 = 0, b: UInt8 = 0, imm: UInt64 = 0) {
+        self.group = group; self.op = op; self.rd = rd; self.rn = rn; self.rm = rm; self.ra = ra
+        self.a = a; self.b = b; self.imm = imm
+    }
+
+    public static let undefined = Inst(.undefined)
+}

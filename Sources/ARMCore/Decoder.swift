@@ -1,0 +1,59 @@
+/// One row of a decode table: the Arm ARM's name for an encoding, its bit pattern written as
+/// the manual draws it (bit 31 first; '0'/'1' fixed, any other character an operand bit), and
+/// the function that folds its operands into an `Inst` (GUIDE.md 2.2).
+public struct Encoding {
+    public let name: String
+    public let mask: UInt32
+    public let value: UInt32
+    public let decode: (UInt32) -> Inst
+
+    public init(_ name: String, _ pattern: StaticString, _ decode: @escaping (UInt32) -> Inst) {
+        let p = Array(pattern.description.filter { $0 != "_" && $0 != " " })
+        precondition(p.count == 32, "encoding \(name) pattern must have 32 bits")
+        var m: UInt32 = 0, v: UInt32 = 0
+        for (i, c) in p.enumerated() {
+            let b = UInt32(31 - i)
+            if c == "0" { m |= 1 << b } else if c == "1" { m |= 1 << b; v |= 1 << b }
+        }
+        self.name = name; self.mask = m; self.value = v; self.decode = decode
+    }
+
+    @inlinable public func matches(_ w: UInt32) -> Bool { w & mask == value }
+}
+
+/// The A64 decoder. The top level follows the Arm ARM's op0 table (ARM DDI 0487, C4.1,
+/// "A64 instruction set encoding"); each group owns its table of `Encoding`s in its own file.
+/// Unallocated encodings decode to `.undefined`; the decoder never traps.
+public enum A64Decoder {
+    /// Every group's table, for the decoder tests (no overlaps, every row reachable).
+    public static var tables: [(group: String, rows: [Encoding])] {
+        [("Data processing -- immediate", dataProcessingImmediate),
+         ("Branches, exception generating and system", branchesExceptionSystem),
+         ("Loads and stores", loadsAndStores),
+         ("Data processing -- register", dataProcessingRegister)]
+    }
+
+    @inlinable
+    public static func decode(_ w: UInt32) -> Inst {
+        // op0 = bits 28..25
+        switch (w >> 25) & 0xF {
+        case 0b1000, 0b1001: return find(w, in: dataProcessingImmediate)
+        case 0b1010, 0b1011: return find(w, in: branchesExceptionSystem)
+        case 0b0100, 0b0110, 0b1100, 0b1110: return find(w, in: loadsAndStores)
+        case 0b0101, 0b1101: return find(w, in: dataProcessingRegister)
+        case 0b0111, 0b1111: return decodeSIMDFP(w)
+        default: return .undefined  // 0000 reserved, 0001 unallocated, 0010 SVE, 0011 unallocated
+        }
+    }
+
+    @usableFromInline
+    static func find(_ w: UInt32, in table: [Encoding]) -> Inst {
+        for e in table where e.matches(w) { return e.decode(w) }
+        return .undefined
+    }
+
+    /// Advanced SIMD and floating point arrive with the FP issue; until then they are UNDEFINED,
+    /// and ID_AA64PFR0_EL1 says FP and AdvSIMD are not implemented.
+    @usableFromInline
+    static func decodeSIMDFP(_ w: UInt32) -> Inst { .undefined }
+}

@@ -1,0 +1,117 @@
+/// One exception entry or return, as traces show it.
+public struct ExceptionEvent {
+    public enum Kind { case synchronous, irq, fiq, serror, eret }
+    public var kind: Kind
+    public var fromEL: UInt8
+    public var toEL: UInt8
+    public var syndrome: Syndrome?
+    public var esr: UInt64
+    public var far: UInt64?
+    public var ipa: UInt64?
+    /// ELR written on entry, or the return address of an ERET.
+    public var elr: UInt64
+    public var vector: UInt64
+    public var instret: UInt64
+}
+
+/// Vector table offsets (ARM DDI 0487, D1.10.2, table D1-7).
+@frozen public enum VectorKind: UInt64 {
+    case synchronous = 0x000, irq = 0x080, fiq = 0x100, serror = 0x180
+}
+
+extension CPU {
+    /// The level a synchronous exception goes to when its raiser did not say
+    /// (ARM DDI 0487, D1.10.1): the current EL, EL1 from EL0, or EL2 from EL0 when HCR_EL2.TGE.
+    @inline(__always)
+    func defaultTargetEL() -> UInt8 {
+        if el == 0 { return hasEL2 && sysregs[SysReg.HCR_EL2] & HCR.TGE != 0 ? 2 : 1 }
+        return el
+    }
+
+    /// Take a synchronous exception raised by the instruction at `pc`.
+    public func takeException(_ e: ArchException) {
+        let target = max(e.targetEL ?? defaultTargetEL(), el)
+        var syn = e.syndrome
+        // Aborts from a lower EL have their own classes (D17.2.37: IABT_LOW, DABT_LOW).
+        if target > el {
+            if syn.ec == .iabtCur { syn.ec = .iabtLow } else if syn.ec == .dabtCur { syn.ec = .dabtLow }
+        }
+        let ret = e.returnsToNext ? pc &+ 4 : pc
+        if target == 2 {
+            sysregs[SysReg.ESR_EL2] = syn.esr
+            if let far = e.far { sysregs[SysReg.FAR_EL2] = far }
+            if let ipa = e.ipa { sysregs[SysReg.HPFAR_EL2] = (ipa >> 12) << 4 }
+        } else {
+            sysregs[SysReg.ESR_EL1] = syn.esr
+            if let far = e.far { sysregs[SysReg.FAR_EL1] = far }
+        }
+        enterException(target: target, vector: .synchronous, returnAddress: ret, kind: .synchronous,
+                       syndrome: syn, far: e.far, ipa: e.ipa)
+    }
+
+    /// Exception entry common to all kinds (ARM DDI 0487, D1.10.2 and the pseudocode
+    /// AArch64.TakeException): save PSTATE and the return address, mask DAIF, select SP_ELx,
+    /// branch to the vector.
+    func enterException(target: UInt8, vector: VectorKind, returnAddress: UInt64, kind: ExceptionEvent.Kind,
+                        syndrome: Syndrome?, far: UInt64?, ipa: UInt64?) {
+        let from = el
+        let spsr = pstateBits
+        let base = target == 2 ? sysregs[SysReg.VBAR_EL2] : sysregs[SysReg.VBAR_EL1]
+        // Offset by where the exception comes from: current EL with SP_EL0, current EL with
+        // SP_ELx, or a lower EL (all lower ELs are AArch64 here).
+        let origin: UInt64 = target > from ? 0x400 : (spsel == 0 ? 0x000 : 0x200)
+        let vec = (base & ~0x7FF) &+ origin &+ vector.rawValue
+        if target == 2 {
+            sysregs[SysReg.SPSR_EL2] = spsr
+            sysregs[SysReg.ELR_EL2] = returnAddress
+        } else {
+            sysregs[SysReg.SPSR_EL1] = spsr
+            sysregs[SysReg.ELR_EL1] = returnAddress
+        }
+        setStackSelection(el: target, spsel: 1)
+        daif = 0x3C0
+        illegalState = false
+        exclusiveValid = false
+        nextPC = vec
+        exceptionStreak &+= 1
+        if exceptionStreak > 64 {
+            requestStop(.stuck(reason: "exception loop at EL\(target): the vector at 0x\(String(vec, radix: 16)) keeps faulting"))
+        }
+        if let obs = exceptionObserver {
+            obs(ExceptionEvent(kind: kind, fromEL: from, toEL: target, syndrome: syndrome,
+                               esr: syndrome?.esr ?? 0, far: far, ipa: ipa, elr: returnAddress,
+                               vector: vec, instret: instret))
+        }
+    }
+
+    /// ERET (ARM DDI 0487, D1.11 and AArch64.ExceptionReturn). An SPSR naming a higher EL, an
+    /// unimplemented EL or AArch32 is an illegal return: PSTATE.IL is set and the EL kept
+    /// (D1.11.2).
+    func exceptionReturn() {
+        let spsr = el == 2 ? sysregs[SysReg.SPSR_EL2] : sysregs[SysReg.SPSR_EL1]
+        let elr = el == 2 ? sysregs[SysReg.ELR_EL2] : sysregs[SysReg.ELR_EL1]
+        let from = el
+        let m = UInt8(spsr & 0x1F)
+        let targetEL = (m >> 2) & 3
+        let illegal = m & 0x10 != 0 || targetEL > el || (targetEL == 2 && !hasEL2) || m & 2 != 0
+            || (targetEL == 0 && m & 1 != 0)
+            || (targetEL == 1 && hasEL2 && sysregs[SysReg.HCR_EL2] & HCR.TGE != 0)
+        nzcv = UInt32(truncatingIfNeeded: spsr) & 0xF000_0000
+        daif = UInt32(truncatingIfNeeded: spsr) & 0x3C0
+        if illegal {
+            illegalState = true
+            attention = true
+        } else {
+            illegalState = spsr & (1 << 20) != 0
+            if illegalState { attention = true }
+            setStackSelection(el: targetEL, spsel: m & 1)
+        }
+        exclusiveValid = false
+        // The return address is taken whole in AArch64 state; a misaligned one faults on fetch.
+        nextPC = elr
+        if let obs = exceptionObserver {
+            obs(ExceptionEvent(kind: .eret, fromEL: from, toEL: el, syndrome: nil, esr: 0, far: nil, ipa: nil,
+                               elr: elr, vector: 0, instret: instret))
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/// The interpreter loop: fetch (through the decode cache), execute, take exceptions at
+/// instruction boundaries.
+extension CPU {
+    /// Run at most `budget` instructions. Returns early on WFI, a stop request or a stuck guest.
+    public func run(budget: UInt64) -> StopReason {
+        var remaining = budget
+        while remaining != 0 {
+            if attention, let r = handleAttention() { return r }
+            step()
+            remaining &-= 1
+        }
+        return .budget
+    }
+
+    /// Execute one instruction.
+    @inline(__always)
+    public func step() {
+        let pc = self.pc
+        nextPC = pc &+ 4
+        do {
+            let inst = try fetch(pc)
+            try execute(inst)
+            exceptionStreak = 0
+        } catch {
+            takeException(error)
+        }
+        self.pc = nextPC
+        instret &+= 1
+    }
+
+    @inline(__always)
+    func execute(_ i: Inst) throws(ArchException) {
+        switch i.group {
+        case .dataProcessingImmediate: try executeDataProcessingImmediate(i)
+        case .dataProcessingRegister: try executeDataProcessingRegister(i)
+        case .loadStore: try executeLoadStore(i)
+        case .branch: try executeBranch(i)
+        case .exceptionGeneration: try executeExceptionGeneration(i)
+        case .system: try executeSystem(i)
+        case .simdFP, .undefined: throw ArchException.undefined
+        }
+    }
+
+    /// Slow path between instructions: stop requests, WFI, illegal execution state.
+    func handleAttention() -> StopReason? {
+        if let r = stopRequest {
+            stopRequest = nil
+            attention = illegalState || waiting
+            return r
+        }
+        if illegalState {
+            // ARM DDI 0487, D1.4.5: with PSTATE.IL set, the next instruction takes an
+            // Illegal Execution State exception instead of executing.
+            attention = waiting
+            nextPC = pc
+            takeException(ArchException(.illegalState))
+            pc = nextPC
+            return nil
+        }
+        if waiting {
+            return .waitingForInterrupt
+        }
+        attention = false
+        return nil
+    }
+}

@@ -1,0 +1,113 @@
+import Bus
+import Stage2MMU
+
+/// Virtual memory access for the executors. Every guest load, store and fetch comes through
+/// here: translation (stage 1 and 2 arrive with the EL2 issue; with the MMU off a VA is the PA),
+/// alignment checks, then RAM through a host pointer or MMIO through the bus. A failed access
+/// throws the architectural abort; nothing here can fail on the host.
+extension CPU {
+    /// Physical address size: 44 bits, as ID_AA64MMFR0_EL1.PARange says.
+    public static let physicalAddressBits: UInt64 = 44
+
+    /// SCTLR of the regime the current EL uses.
+    @inlinable var currentSCTLR: UInt64 { el == 2 ? sysregs[SysReg.SCTLR_EL2] : sysregs[SysReg.SCTLR_EL1] }
+
+    /// Translate a data or instruction address. MMU off: flat, and a VA wider than the PA size
+    /// is an address size fault at level 0 (ARM DDI 0487, D8.2.10 "The effects of disabling
+    /// address translation").
+    @inline(__always)
+    func translate(_ va: UInt64, _ acc: AccessKind) throws(ArchException) -> UInt64 {
+        if va >> CPU.physicalAddressBits != 0 {
+            let f = FaultRecord(kind: .addressSize, level: 0)
+            throw acc.contains(.fetch)
+                ? ArchException(.instructionAbort(f), far: va)
+                : ArchException(.dataAbort(f, write: acc.contains(.write), cacheMaintenance: acc.contains(.cacheMaintenance)), far: va)
+        }
+        return va
+    }
+
+    @inline(__always)
+    func checkAlignment(_ va: UInt64, size: Int, _ acc: AccessKind) throws(ArchException) {
+        guard va & UInt64(size &- 1) != 0 else { return }
+        // Exclusives and acquire/release always fault; others only when SCTLR.A is set (B2.5.2).
+        if acc.contains(.ordered) || currentSCTLR & SCTLR.A != 0 {
+            throw ArchException(.dataAbort(FaultRecord(kind: .alignment), write: acc.contains(.write)), far: va)
+        }
+    }
+
+    /// Load 1, 2, 4 or 8 bytes, zero-extended. `info` describes a single-register access so
+    /// that an abort's syndrome can be emulated by a hypervisor.
+    @inline(__always)
+    public func readMemory(_ va: UInt64, size: Int, _ acc: AccessKind = [], info: DataAbortInfo? = nil) throws(ArchException) -> UInt64 {
+        try checkAlignment(va, size: size, acc)
+        let pa = try translate(va, acc)
+        if let p = bus.ramPointer(pa, size: size) {
+            switch size {
+            case 1: return UInt64(p.load(as: UInt8.self))
+            case 2: return UInt64(UInt16(littleEndian: p.loadUnaligned(as: UInt16.self)))
+            case 4: return UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+            default: return UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+            }
+        }
+        return try readDevice(pa, va: va, size: size, acc, info: info)
+    }
+
+    /// Store 1, 2, 4 or 8 bytes (the low bytes of `value`).
+    @inline(__always)
+    public func writeMemory(_ va: UInt64, size: Int, value: UInt64, _ acc: AccessKind = [], info: DataAbortInfo? = nil) throws(ArchException) {
+        let acc = acc.union(.write)
+        try checkAlignment(va, size: size, acc)
+        let pa = try translate(va, acc)
+        if let p = bus.ramPointer(pa, size: size) {
+            bus.noteRAMWrite(pa, size: size)
+            switch size {
+            case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+            case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value).littleEndian, toByteOffset: 0, as: UInt16.self)
+            case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian, toByteOffset: 0, as: UInt32.self)
+            default: p.storeBytes(of: value.littleEndian, toByteOffset: 0, as: UInt64.self)
+            }
+            if exclusiveValid { noteStoreForMonitor(pa) }
+            return
+        }
+        try writeDevice(pa, va: va, size: size, value: value, acc, info: info)
+    }
+
+    /// Physical address of a data access, for exclusives (the monitor tags physical addresses).
+    @inline(__always)
+    public func physicalAddress(_ va: UInt64, _ acc: AccessKind) throws(ArchException) -> UInt64 {
+        try translate(va, acc)
+    }
+
+    /// An access that is neither RAM nor a device, or that the device refuses, is a
+    /// synchronous external abort (DFSC 0b010000), reported with FAR.
+    func readDevice(_ pa: UInt64, va: UInt64, size: Int, _ acc: AccessKind, info: DataAbortInfo?) throws(ArchException) -> UInt64 {
+        if let (dev, off) = bus.device(at: pa), let v = dev.read(offset: off, size: size) { return v }
+        throw ArchException(.dataAbort(FaultRecord(kind: .synchronousExternal), write: false), far: va)
+    }
+
+    func writeDevice(_ pa: UInt64, va: UInt64, size: Int, value: UInt64, _ acc: AccessKind, info: DataAbortInfo?) throws(ArchException) {
+        if let (dev, off) = bus.device(at: pa), dev.write(offset: off, size: size, value: value) { return }
+        throw ArchException(.dataAbort(FaultRecord(kind: .synchronousExternal), write: true), far: va)
+    }
+
+    /// A store by this CPU to the monitored granule clears the local monitor: the Arm ARM lets
+    /// it (B2.9.5), and it keeps LDXR/STXR retry loops honest in a single-threaded interpreter.
+    @inline(__always)
+    func noteStoreForMonitor(_ pa: UInt64) {
+        if pa & ~63 == exclusiveAddress & ~63 { exclusiveValid = false }
+    }
+
+    /// Fetch and decode the instruction at `pc`.
+    @inline(__always)
+    func fetch(_ pc: UInt64) throws(ArchException) -> Inst {
+        if pc & 3 != 0 { throw ArchException(.pcAlignment, far: pc) }
+        let pa = try translate(pc, .fetch)
+        let off = pa &- bus.ramBase
+        if off < bus.ramSize { return decodeCache.instruction(ramOffset: off) }
+        // Executing from a device or from nothing: an external abort on fetch.
+        if let (dev, o) = bus.device(at: pa), let w = dev.read(offset: o, size: 4) {
+            return A64Decoder.decode(UInt32(truncatingIfNeeded: w))
+        }
+        throw ArchException(.instructionAbort(FaultRecord(kind: .synchronousExternal)), far: pc)
+    }
+}

@@ -1,0 +1,132 @@
+import Stage2MMU
+
+/// Exception classes, ESR_ELx.EC (ARM DDI 0487, D17.2.37).
+@frozen public enum ExceptionClass: UInt8 {
+    case unknown = 0x00
+    case wfx = 0x01
+    case fpAccess = 0x07
+    case illegalState = 0x0E
+    case svc64 = 0x15
+    case hvc64 = 0x16
+    case smc64 = 0x17
+    case sys64 = 0x18
+    case iabtLow = 0x20
+    case iabtCur = 0x21
+    case pcAlignment = 0x22
+    case dabtLow = 0x24
+    case dabtCur = 0x25
+    case spAlignment = 0x26
+    case serror = 0x2F
+    case brk64 = 0x3C
+
+    public var name: String {
+        switch self {
+        case .unknown: return "UNKNOWN"
+        case .wfx: return "WFx"
+        case .fpAccess: return "FP_ACCESS"
+        case .illegalState: return "ILLEGAL_STATE"
+        case .svc64: return "SVC64"
+        case .hvc64: return "HVC64"
+        case .smc64: return "SMC64"
+        case .sys64: return "SYS64"
+        case .iabtLow: return "IABT_LOW"
+        case .iabtCur: return "IABT_CUR"
+        case .pcAlignment: return "PC_ALIGN"
+        case .dabtLow: return "DABT_LOW"
+        case .dabtCur: return "DABT_CUR"
+        case .spAlignment: return "SP_ALIGN"
+        case .serror: return "SERROR"
+        case .brk64: return "BRK64"
+        }
+    }
+}
+
+/// ESR_ELx contents: EC, IL and ISS, built by the named constructors below and nowhere else
+/// (GUIDE.md 2.5).
+@frozen public struct Syndrome: Equatable {
+    public var ec: ExceptionClass
+    public var il: Bool
+    public var iss: UInt32
+
+    @inlinable public init(_ ec: ExceptionClass, iss: UInt32 = 0, il: Bool = true) {
+        self.ec = ec; self.iss = iss & 0x1FF_FFFF; self.il = il
+    }
+
+    /// The 64-bit ESR value.
+    @inlinable public var esr: UInt64 { UInt64(ec.rawValue) << 26 | (il ? 1 << 25 : 0) | UInt64(iss) }
+
+    public static let uncategorized = Syndrome(.unknown)
+    public static let illegalState = Syndrome(.illegalState)
+    public static let pcAlignment = Syndrome(.pcAlignment)
+    public static let spAlignment = Syndrome(.spAlignment)
+
+    public static func svc(imm16: UInt32) -> Syndrome { Syndrome(.svc64, iss: imm16 & 0xFFFF) }
+    public static func hvc(imm16: UInt32) -> Syndrome { Syndrome(.hvc64, iss: imm16 & 0xFFFF) }
+    public static func smc(imm16: UInt32) -> Syndrome { Syndrome(.smc64, iss: imm16 & 0xFFFF) }
+    public static func brk(imm16: UInt32) -> Syndrome { Syndrome(.brk64, iss: imm16 & 0xFFFF) }
+
+    /// WFI/WFE trapped (ISS.CV=1, COND=0b1110, TI = 0 for WFI, 1 for WFE).
+    public static func wfx(isWFE: Bool) -> Syndrome { Syndrome(.wfx, iss: 1 << 24 | 0xE << 20 | (isWFE ? 1 : 0)) }
+
+    /// MSR, MRS or system instruction trapped (EC 0x18, D17.2.37 ISS encoding).
+    public static func sysRegTrap(op0: UInt32, op1: UInt32, crn: UInt32, crm: UInt32, op2: UInt32,
+                                  rt: UInt32, isRead: Bool) -> Syndrome {
+        Syndrome(.sys64, iss: op0 << 20 | op2 << 17 | op1 << 14 | crn << 10 | (rt & 31) << 5 | crm << 1 | (isRead ? 1 : 0))
+    }
+
+    /// Access to FP/SIMD trapped by CPACR_EL1.FPEN or CPTR_EL2.TFP (ISS: CV=1, COND=0b1110).
+    public static let fpAccessTrap = Syndrome(.fpAccess, iss: 1 << 24 | 0xE << 20)
+
+    /// Instruction abort, taken to the current EL (the exception model turns it into IABT_LOW
+    /// when the target EL is higher).
+    public static func instructionAbort(_ f: FaultRecord) -> Syndrome {
+        Syndrome(.iabtCur, iss: (f.s1ptw ? 1 << 7 : 0) | f.statusCode)
+    }
+
+    /// Data abort. `valid` describes a single-register load or store so that a hypervisor can
+    /// emulate it (ISV=1 with SAS, SSE, SRT, SF, AR); otherwise ISV=0.
+    public static func dataAbort(_ f: FaultRecord, write: Bool, cacheMaintenance: Bool = false,
+                                 valid: DataAbortInfo? = nil) -> Syndrome {
+        var iss = f.statusCode | (write ? 1 << 6 : 0) | (f.s1ptw ? 1 << 7 : 0) | (cacheMaintenance ? 1 << 8 : 0)
+        if let v = valid {
+            iss |= 1 << 24 | UInt32(v.sizeLog2 & 3) << 22 | (v.signExtend ? 1 << 21 : 0)
+                | UInt32(v.rt & 31) << 16 | (v.sixtyFour ? 1 << 15 : 0) | (v.acquireRelease ? 1 << 14 : 0)
+        }
+        return Syndrome(.dabtCur, iss: iss)
+    }
+}
+
+/// Instruction-specific syndrome of a data abort (ARM DDI 0487, D17.2.40: ISV, SAS, SSE, SRT, SF, AR).
+@frozen public struct DataAbortInfo: Equatable {
+    public var sizeLog2: UInt8
+    public var signExtend: Bool
+    public var rt: UInt8
+    public var sixtyFour: Bool
+    public var acquireRelease: Bool
+    public init(sizeLog2: UInt8, signExtend: Bool, rt: UInt8, sixtyFour: Bool, acquireRelease: Bool) {
+        self.sizeLog2 = sizeLog2; self.signExtend = signExtend; self.rt = rt
+        self.sixtyFour = sixtyFour; self.acquireRelease = acquireRelease
+    }
+}
+
+/// A synchronous exception raised by an executor, carried out through typed throws and taken by
+/// the exception model at the instruction boundary.
+@frozen public struct ArchException: Error, Equatable {
+    public var syndrome: Syndrome
+    /// Faulting virtual address, for FAR_ELx, when the class has one.
+    public var far: UInt64?
+    /// Faulting IPA, for HPFAR_EL2, when a stage-2 fault is reported.
+    public var ipa: UInt64?
+    /// Target exception level; nil routes the default way (ARM DDI 0487, D1.10.1).
+    public var targetEL: UInt8?
+    /// ELR gets the address of the next instruction (SVC, HVC) instead of this one.
+    public var returnsToNext: Bool
+
+    @inlinable public init(_ syndrome: Syndrome, far: UInt64? = nil, ipa: UInt64? = nil,
+                           targetEL: UInt8? = nil, returnsToNext: Bool = false) {
+        self.syndrome = syndrome; self.far = far; self.ipa = ipa; self.targetEL = targetEL
+        self.returnsToNext = returnsToNext
+    }
+
+    public static let undefined = ArchException(.uncategorized)
+}

@@ -1,0 +1,215 @@
+import Stage2MMU
+
+/// System instructions (ARM DDI 0487, C4.1.65 "Hints", "Barriers", "PSTATE", "System
+/// instructions", "System register move").
+///
+/// Inst use: `op` = SystemOp. Hints: `a` = hint number. MSR (immediate): `a` = PSTATE field,
+/// `imm` = CRm. SYS: `rd` = Xt, `imm` = SysOp. MRS/MSR: `rd` = Xt, `imm` = SysReg raw value,
+/// `b` = 1 when the encoding names no register; the instruction word is kept in `imm >> 32` for
+/// trap syndromes.
+enum SystemOp: UInt8 {
+    case nop, wfe, wfi, sev, sevl, clrex, barrier, msrImm, sys, mrs, msr
+}
+
+/// PSTATE fields of MSR (immediate): op1:op2.
+enum PStateField: UInt8 {
+    case spsel = 0b000_101, daifSet = 0b011_110, daifClr = 0b011_111
+}
+
+/// The SYS operations armvm implements (op1, CRn, CRm, op2 from C5.3/C5.4/C5.5).
+enum SysOp: UInt64 {
+    case icIALLUIS, icIALLU, icIVAU
+    case dcIVAC, dcISW, dcCSW, dcCISW, dcZVA, dcCVAC, dcCVAU, dcCIVAC
+    case atS1E1R, atS1E1W, atS1E0R, atS1E0W, atS1E2R, atS1E2W, atS12E1R, atS12E1W, atS12E0R, atS12E0W
+    /// Any TLBI: no TLB is modelled until the EL2 issue, so invalidation is complete already.
+    case tlbi, tlbiEL2
+
+    static func lookup(op1: UInt32, crn: UInt32, crm: UInt32, op2: UInt32) -> SysOp? {
+        switch (op1, crn, crm, op2) {
+        case (0, 7, 1, 0): return .icIALLUIS
+        case (0, 7, 5, 0): return .icIALLU
+        case (3, 7, 5, 1): return .icIVAU
+        case (0, 7, 6, 1): return .dcIVAC
+        case (0, 7, 6, 2): return .dcISW
+        case (0, 7, 10, 2): return .dcCSW
+        case (0, 7, 14, 2): return .dcCISW
+        case (3, 7, 4, 1): return .dcZVA
+        case (3, 7, 10, 1): return .dcCVAC
+        case (3, 7, 11, 1): return .dcCVAU
+        case (3, 7, 14, 1): return .dcCIVAC
+        case (0, 7, 8, 0): return .atS1E1R
+        case (0, 7, 8, 1): return .atS1E1W
+        case (0, 7, 8, 2): return .atS1E0R
+        case (0, 7, 8, 3): return .atS1E0W
+        case (4, 7, 8, 0): return .atS1E2R
+        case (4, 7, 8, 1): return .atS1E2W
+        case (4, 7, 8, 4): return .atS12E1R
+        case (4, 7, 8, 5): return .atS12E1W
+        case (4, 7, 8, 6): return .atS12E0R
+        case (4, 7, 8, 7): return .atS12E0W
+        // TLBI (C5.5): op1 0 for EL1 operations; op1 4 for EL2 ones (CRm 0/4 IPAS2/VMALLS12,
+        // 3/7 ALLE1, ALLE2, VAE2...).
+        case (0, 8, 3, 0...7), (0, 8, 7, 0...7): return .tlbi
+        case (4, 8, 0, 1), (4, 8, 0, 5), (4, 8, 4, 1), (4, 8, 4, 5): return .tlbiEL2
+        case (4, 8, 3, 0...7), (4, 8, 7, 0...7): return .tlbiEL2
+        default: return nil
+        }
+    }
+}
+
+extension A64Decoder {
+    static let system: [Encoding] = [
+        Encoding("HINT", "11010101000000110010mmmmooo11111") { w in
+            switch bits(w, 11, 5) {
+            case 1: return Inst(.system, op: SystemOp.nop.rawValue)   // YIELD: a NOP for an interpreter
+            case 2: return Inst(.system, op: SystemOp.wfe.rawValue)
+            case 3: return Inst(.system, op: SystemOp.wfi.rawValue)
+            case 4: return Inst(.system, op: SystemOp.sev.rawValue)
+            case 5: return Inst(.system, op: SystemOp.sevl.rawValue)
+            // NOP and every unallocated hint execute as NOP (C6.2.137 HINT).
+            default: return Inst(.system, op: SystemOp.nop.rawValue)
+            }
+        },
+        Encoding("CLREX", "11010101000000110011mmmm01011111") { _ in Inst(.system, op: SystemOp.clrex.rawValue) },
+        // DSB, DMB, ISB: one interpreter thread per machine sees memory in program order.
+        Encoding("DSB", "11010101000000110011mmmm10011111") { _ in Inst(.system, op: SystemOp.barrier.rawValue) },
+        Encoding("DMB", "11010101000000110011mmmm10111111") { _ in Inst(.system, op: SystemOp.barrier.rawValue) },
+        Encoding("ISB", "11010101000000110011mmmm11011111") { _ in Inst(.system, op: SystemOp.barrier.rawValue) },
+        Encoding("MSR (immediate)", "1101010100000ooo0100mmmmooo11111") { w in
+            guard let f = PStateField(rawValue: UInt8(bits(w, 18, 16) << 3 | bits(w, 7, 5))) else { return .undefined }
+            return Inst(.system, op: SystemOp.msrImm.rawValue, a: f.rawValue, imm: UInt64(bits(w, 11, 8)))
+        },
+        Encoding("SYS", "1101010100001oooCCCCmmmmooottttt") { w in
+            guard let s = SysOp.lookup(op1: bits(w, 18, 16), crn: bits(w, 15, 12), crm: bits(w, 11, 8), op2: bits(w, 7, 5))
+            else { return .undefined }
+            return Inst(.system, op: SystemOp.sys.rawValue, rd: Reg.src(w), imm: s.rawValue | UInt64(w) << 32)
+        },
+        Encoding("MSR (register)", "110101010001PoooCCCCmmmmooottttt") { w in sysRegMove(w, op: .msr) },
+        Encoding("MRS", "110101010011PoooCCCCmmmmooottttt") { w in sysRegMove(w, op: .mrs) },
+    ]
+
+    static func sysRegMove(_ w: UInt32, op: SystemOp) -> Inst {
+        let r = SysReg.lookup(op0: UInt8(bits(w, 20, 19)), op1: UInt8(bits(w, 18, 16)), crn: UInt8(bits(w, 15, 12)),
+                              crm: UInt8(bits(w, 11, 8)), op2: UInt8(bits(w, 7, 5)))
+        let rt = op == .mrs ? Reg.dst(w) : Reg.src(w)
+        return Inst(.system, op: op.rawValue, rd: rt, b: r == nil ? 1 : 0,
+                    imm: UInt64(r?.rawValue ?? 0) | UInt64(w) << 32)
+    }
+}
+
+extension CPU {
+    func executeSystem(_ i: Inst) throws(ArchException) {
+        switch SystemOp(rawValue: i.op).unsafelyUnwrapped {
+        case .nop, .barrier:
+            break
+        case .wfi:
+            try checkWFxTrap(isWFE: false)
+            waiting = true
+            attention = true
+        case .wfe:
+            try checkWFxTrap(isWFE: true)
+            if eventRegister { eventRegister = false } else { waiting = true; attention = true }
+        case .sev, .sevl:
+            eventRegister = true
+        case .clrex:
+            exclusiveValid = false
+        case .msrImm:
+            try executeMSRImmediate(PStateField(rawValue: i.a).unsafelyUnwrapped, crm: UInt32(i.imm),
+                                    word: UInt32(truncatingIfNeeded: i.imm >> 32))
+        case .sys:
+            try executeSys(SysOp(rawValue: i.imm & 0xFFFF_FFFF).unsafelyUnwrapped, rt: i.rd,
+                           word: UInt32(truncatingIfNeeded: i.imm >> 32))
+        case .mrs, .msr:
+            let isRead = i.op == SystemOp.mrs.rawValue
+            let word = UInt32(truncatingIfNeeded: i.imm >> 32)
+            if i.b != 0 { throw ArchException.undefined }
+            let r = SysReg(rawValue: Int(i.imm & 0xFFFF)).unsafelyUnwrapped
+            try checkSysRegAccess(r, isRead: isRead, rt: i.rd, encoding: word)
+            if isRead { x[Int(i.rd)] = readSysReg(r) } else { writeSysReg(r, x[Int(i.rd)]) }
+        }
+    }
+
+    /// WFI/WFE traps: SCTLR_EL1.nTWI/nTWE from EL0 to EL1, then HCR_EL2.TWI/TWE to EL2
+    /// (D1.16.2, ESR EC 0x01).
+    private func checkWFxTrap(isWFE: Bool) throws(ArchException) {
+        if el == 0 && sysregs[SysReg.SCTLR_EL1] & (isWFE ? SCTLR.nTWE : SCTLR.nTWI) == 0 {
+            throw ArchException(.wfx(isWFE: isWFE), targetEL: 1)
+        }
+        if el < 2 && hasEL2 && sysregs[SysReg.HCR_EL2] & (isWFE ? HCR.TWE : HCR.TWI) != 0 {
+            throw ArchException(.wfx(isWFE: isWFE), targetEL: 2)
+        }
+    }
+
+    private func executeMSRImmediate(_ f: PStateField, crm: UInt32, word: UInt32) throws(ArchException) {
+        switch f {
+        case .spsel:
+            if el == 0 { throw ArchException.undefined }
+            setStackSelection(el: el, spsel: UInt8(crm & 1))
+        case .daifSet, .daifClr:
+            // At EL0 only with SCTLR_EL1.UMA, else a trap to EL1 (C5.2.3 DAIF).
+            if el == 0 && sysregs[SysReg.SCTLR_EL1] & SCTLR.UMA == 0 {
+                throw ArchException(.sysRegTrap(op0: 0, op1: bits(word, 18, 16), crn: 4, crm: crm,
+                                                op2: bits(word, 7, 5), rt: 31, isRead: false), targetEL: defaultTargetEL())
+            }
+            if f == .daifSet { daif |= (crm & 0xF) << 6 } else { daif &= ~((crm & 0xF) << 6) }
+        }
+    }
+
+    private func executeSys(_ s: SysOp, rt: UInt8, word: UInt32) throws(ArchException) {
+        let trapToEL1 = ArchException(.sysRegTrap(op0: 1, op1: bits(word, 18, 16), crn: bits(word, 15, 12),
+                                                  crm: bits(word, 11, 8), op2: bits(word, 7, 5), rt: word & 31,
+                                                  isRead: false), targetEL: defaultTargetEL())
+        let sctlr1 = sysregs[SysReg.SCTLR_EL1]
+        switch s {
+        case .icIALLUIS, .icIALLU:
+            if el == 0 { throw ArchException.undefined }
+        case .icIVAU, .dcCVAC, .dcCVAU, .dcCIVAC:
+            // EL0 may clean by VA only with SCTLR_EL1.UCI (D13.2.118).
+            if el == 0 && sctlr1 & SCTLR.UCI == 0 { throw trapToEL1 }
+            _ = try translate(x[Int(rt)], [.cacheMaintenance])
+        case .dcIVAC:
+            if el == 0 { throw ArchException.undefined }
+            _ = try translate(x[Int(rt)], [.cacheMaintenance, .write])
+        case .dcISW, .dcCSW, .dcCISW:
+            if el == 0 { throw ArchException.undefined }
+        case .dcZVA:
+            if el == 0 && sctlr1 & SCTLR.DZE == 0 { throw trapToEL1 }
+            if el < 2 && hasEL2 && sysregs[SysReg.HCR_EL2] & HCR.TDZ != 0 {
+                throw ArchException(trapToEL1.syndrome, targetEL: 2)
+            }
+            try zeroBlock(x[Int(rt)])
+        case .atS1E1R, .atS1E1W, .atS1E0R, .atS1E0W:
+            if el == 0 { throw ArchException.undefined }
+            addressTranslate(x[Int(rt)])
+        case .atS1E2R, .atS1E2W, .atS12E1R, .atS12E1W, .atS12E0R, .atS12E0W:
+            if el < 2 || !hasEL2 { throw ArchException.undefined }
+            addressTranslate(x[Int(rt)])
+        case .tlbi:
+            if el == 0 { throw ArchException.undefined }
+        case .tlbiEL2:
+            if el < 2 || !hasEL2 { throw ArchException.undefined }
+        }
+    }
+
+    /// DC ZVA: zero the naturally aligned block of 4 << DCZID_EL0.BS bytes holding the address.
+    /// It behaves as a store for faults and watchpoints (C5.3.18).
+    private func zeroBlock(_ va: UInt64) throws(ArchException) {
+        let size = UInt64(4) << (sysregs[SysReg.DCZID_EL0] & 0xF)
+        let base = va & ~(size - 1)
+        var a = base
+        while a < base + size {
+            try writeMemory(a, size: 8, value: 0)
+            a &+= 8
+        }
+    }
+
+    /// AT with the MMU off: the address is flat (PAR_EL1.F = 0, PA in bits 47..12).
+    private func addressTranslate(_ va: UInt64) {
+        if va >> CPU.physicalAddressBits != 0 {
+            // Address size fault at level 0: PAR_EL1.F = 1, FST in bits 6..1.
+            sysregs[SysReg.PAR_EL1] = 1 | UInt64(FaultRecord(kind: .addressSize).statusCode) << 1
+        } else {
+            sysregs[SysReg.PAR_EL1] = va & 0x0000_FFFF_FFFF_F000
+        }
+    }
+}

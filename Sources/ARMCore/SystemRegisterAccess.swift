@@ -1,0 +1,160 @@
+/// Reset values, access checks and the read/write behaviour of system registers that are more
+/// than storage. Plain registers are storage in `CPU.sysregs`.
+extension CPU {
+    func resetSystemRegisters(_ c: CPUConfig) {
+        let s = sysregs
+        s[SysReg.MIDR_EL1] = c.midr
+        s[SysReg.MPIDR_EL1] = c.mpidr
+        s[SysReg.VPIDR_EL2] = c.midr
+        s[SysReg.VMPIDR_EL2] = c.mpidr
+        // ID_AA64PFR0_EL1: EL0 and EL1 AArch64 only, EL2 AArch64 when present, no EL3;
+        // FP and AdvSIMD not implemented (0xF) until the FP issue lands; GIC system registers absent.
+        s[SysReg.ID_AA64PFR0_EL1] = 0x1 | 0x1 << 4 | (hasEL2 ? 0x1 << 8 : 0) | 0xF << 16 | 0xF << 20
+        // ID_AA64DFR0_EL1: Armv8 debug, 6 breakpoints, 4 watchpoints, 2 context-aware; no PMU.
+        s[SysReg.ID_AA64DFR0_EL1] = 0x1030_5006
+        // ID_AA64ISAR0_EL1: no optional instructions yet (CRC32, AES, SHA come with the FP issue).
+        s[SysReg.ID_AA64ISAR0_EL1] = 0
+        // ID_AA64MMFR0_EL1: 44-bit PA, 16-bit ASIDs, 4K and 64K granules, 16K granule supported.
+        s[SysReg.ID_AA64MMFR0_EL1] = 0x4 | 0x2 << 4 | 0x1 << 20
+        s[SysReg.CTR_EL0] = 0x8444_C004            // Cortex-A57: 64-byte lines, PIPT I-cache
+        s[SysReg.CLIDR_EL1] = 0x0A20_0023          // L1 I+D, L2 unified
+        s[SysReg.DCZID_EL0] = c.dczidBS
+        s[SysReg.CNTFRQ_EL0] = c.counterFrequency
+        s[SysReg.SCTLR_EL1] = 0x30D0_0800          // RES1 bits of SCTLR_EL1 (D13.2.118)
+        s[SysReg.SCTLR_EL2] = 0x30C5_0830          // RES1 bits of SCTLR_EL2
+        s[SysReg.HCR_EL2] = HCR.RW                 // EL1 is AArch64-only here: RW is RAO/WI
+        s[SysReg.CNTHCTL_EL2] = 0x3                // EL1PCTEN, EL1PCEN as booting.rst asks of firmware
+        s[SysReg.OSLSR_EL1] = 0xA                  // OS lock implemented and locked at reset
+        s[SysReg.DBGAUTHSTATUS_EL1] = 0xAA         // non-secure debug implemented and enabled (unused)
+        s[SysReg.MDCR_EL2] = 6                     // HPMN = number of counters (none) per A57's reset
+    }
+
+    /// The checks of MRS/MSR at the current EL (ARM DDI 0487, D13.1 and each register's
+    /// "Accessibility" pseudocode): UNDEFINED at too low an EL, or a trap to EL1/EL2.
+    func checkSysRegAccess(_ r: SysReg, isRead: Bool, rt: UInt8, encoding: UInt32) throws(ArchException) {
+        let info = r.info
+        if info.access.minEL == 2 && !hasEL2 { throw ArchException.undefined }
+        if el < info.access.minEL { throw ArchException.undefined }
+        switch info.access {
+        case .el0RO:
+            // CNTFRQ_EL0 is writable at the highest implemented EL only (D13.8.1).
+            if !isRead && !(r == .CNTFRQ_EL0 && el == (hasEL2 ? 2 : 1)) { throw ArchException.undefined }
+        case .el1RO, .el2RO: if !isRead { throw ArchException.undefined }
+        case .el0ROel1RW: if el == 0 && !isRead { throw ArchException.undefined }
+        case .el1WO: if isRead { throw ArchException.undefined }
+        default: break
+        }
+        // SP_EL0 is not accessible as a register while it is the current stack pointer (C5.2.14).
+        if r == .SP_EL0 && spsel == 0 { throw ArchException.undefined }
+        if el == 0 { try checkEL0Traps(r, isRead: isRead, rt: rt, encoding: encoding) }
+        if el < 2 && hasEL2 { try checkHCRTraps(info, isRead: isRead, rt: rt, encoding: encoding) }
+    }
+
+    private func trap(to target: UInt8, isRead: Bool, rt: UInt8, encoding w: UInt32) -> ArchException {
+        ArchException(.sysRegTrap(op0: bits(w, 20, 19), op1: bits(w, 18, 16), crn: bits(w, 15, 12),
+                                  crm: bits(w, 11, 8), op2: bits(w, 7, 5), rt: UInt32(w & 31), isRead: isRead),
+                      targetEL: target)
+    }
+
+    private func checkEL0Traps(_ r: SysReg, isRead: Bool, rt: UInt8, encoding: UInt32) throws(ArchException) {
+        let sctlr = sysregs[SysReg.SCTLR_EL1]
+        let target = defaultTargetEL()
+        switch r {
+        case .CTR_EL0 where sctlr & SCTLR.UCT == 0,
+             .DAIF where sctlr & SCTLR.UMA == 0:
+            throw trap(to: target, isRead: isRead, rt: rt, encoding: encoding)
+        case .CNTFRQ_EL0, .CNTPCT_EL0, .CNTVCT_EL0, .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0,
+             .CNTV_TVAL_EL0, .CNTV_CTL_EL0, .CNTV_CVAL_EL0:
+            // CNTKCTL_EL1 (D13.8.19): EL0PCTEN bit 0, EL0VCTEN bit 1, EL0VTEN bit 8, EL0PTEN bit 9.
+            let k = sysregs[SysReg.CNTKCTL_EL1]
+            let ok: Bool
+            switch r {
+            case .CNTFRQ_EL0: ok = k & 3 != 0
+            case .CNTPCT_EL0: ok = k & 1 != 0
+            case .CNTVCT_EL0: ok = k & 2 != 0
+            case .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0: ok = k & (1 << 9) != 0
+            default: ok = k & (1 << 8) != 0
+            }
+            if !ok { throw trap(to: target, isRead: isRead, rt: rt, encoding: encoding) }
+        default: break
+        }
+    }
+
+    private func checkHCRTraps(_ info: SysRegInfo, isRead: Bool, rt: UInt8, encoding: UInt32) throws(ArchException) {
+        let hcr = sysregs[SysReg.HCR_EL2]
+        let trapped: Bool
+        switch info.trap {
+        case .none: trapped = false
+        case .tid1: trapped = hcr & HCR.TID1 != 0
+        case .tid2: trapped = hcr & HCR.TID2 != 0
+        case .tid3: trapped = hcr & HCR.TID3 != 0
+        case .vm: trapped = hcr & (isRead ? HCR.TRVM : HCR.TVM) != 0
+        case .tacr: trapped = hcr & HCR.TACR != 0
+        case .timer:
+            // CNTHCTL_EL2 (D13.8.15): EL1PCTEN bit 0 gates CNTPCT; EL1PCEN bit 1 the physical timer.
+            let h = sysregs[SysReg.CNTHCTL_EL2]
+            switch info.reg {
+            case .CNTPCT_EL0: trapped = h & 1 == 0
+            case .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0: trapped = h & 2 == 0
+            default: trapped = false
+            }
+        }
+        if trapped { throw trap(to: 2, isRead: isRead, rt: rt, encoding: encoding) }
+    }
+
+    /// MRS: the value EL`el` reads.
+    public func readSysReg(_ r: SysReg) -> UInt64 {
+        switch r {
+        case .NZCV: return UInt64(nzcv)
+        case .DAIF: return UInt64(daif)
+        case .CurrentEL: return UInt64(el) << 2
+        case .SPSel: return UInt64(spsel)
+        case .SP_EL0: return stackPointer(el: 0)
+        case .SP_EL1: return stackPointer(el: 1)
+        // EL1 reads the virtual IDs that EL2 set (D13.2.101 VPIDR_EL2, D13.2.102 VMPIDR_EL2).
+        case .MIDR_EL1: return el == 1 && hasEL2 ? sysregs[SysReg.VPIDR_EL2] : sysregs[r]
+        case .MPIDR_EL1: return el == 1 && hasEL2 ? sysregs[SysReg.VMPIDR_EL2] : sysregs[r]
+        case .ID_RESERVED: return 0
+        case .CCSIDR_EL1:
+            switch sysregs[SysReg.CSSELR_EL1] & 0xF {
+            case 0: return 0x701F_E00A     // L1 D: 32 KiB, 2-way, 64-byte lines
+            case 1: return 0x201F_E012     // L1 I: 48 KiB, 3-way
+            case 2: return 0x707F_E07A     // L2: 2 MiB, 16-way
+            default: return 0
+            }
+        case .DCZID_EL0:
+            // DZP (bit 4) says DC ZVA is prohibited at this EL (SCTLR_EL1.DZE at EL0, HCR_EL2.TDZ).
+            let prohibited = (el == 0 && sysregs[SysReg.SCTLR_EL1] & SCTLR.DZE == 0)
+                || (el < 2 && hasEL2 && sysregs[SysReg.HCR_EL2] & HCR.TDZ != 0)
+            return sysregs[r] | (prohibited ? 1 << 4 : 0)
+        case .OSLAR_EL1: return 0
+        case .ISR_EL1: return 0
+        case .CNTFRQ_EL0, .CNTPCT_EL0, .CNTVCT_EL0, .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0,
+             .CNTV_TVAL_EL0, .CNTV_CTL_EL0, .CNTV_CVAL_EL0, .CNTHP_TVAL_EL2, .CNTHP_CTL_EL2, .CNTHP_CVAL_EL2:
+            if let t = timerRegisters { return t.read(r, cpu: self) }
+            return r == .CNTFRQ_EL0 ? sysregs[r] : 0
+        default: return sysregs[r]
+        }
+    }
+
+    /// MSR: write as EL`el`, keeping read-only and reserved bits.
+    public func writeSysReg(_ r: SysReg, _ value: UInt64) {
+        switch r {
+        case .NZCV: nzcv = UInt32(truncatingIfNeeded: value) & 0xF000_0000
+        case .DAIF: daif = UInt32(truncatingIfNeeded: value) & 0x3C0
+        case .SPSel: setStackSelection(el: el, spsel: UInt8(value & 1))
+        case .SP_EL0: setStackPointer(el: 0, value)
+        case .SP_EL1: setStackPointer(el: 1, value)
+        case .HCR_EL2: sysregs[r] = value | HCR.RW
+        case .OSLAR_EL1:
+            // Writing OSLK sets or clears the OS lock, which OSLSR_EL1.OSLK (bit 1) reports.
+            sysregs[SysReg.OSLSR_EL1] = (sysregs[SysReg.OSLSR_EL1] & ~2) | (value & 1) << 1
+        case .DBGCLAIMSET_EL1: sysregs[SysReg.DBGCLAIMCLR_EL1] |= value & 0xFF
+        case .DBGCLAIMCLR_EL1: sysregs[SysReg.DBGCLAIMCLR_EL1] &= ~(value & 0xFF)
+        case .CNTFRQ_EL0, .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0, .CNTV_TVAL_EL0, .CNTV_CTL_EL0,
+             .CNTV_CVAL_EL0, .CNTHP_TVAL_EL2, .CNTHP_CTL_EL2, .CNTHP_CVAL_EL2:
+            if let t = timerRegisters { t.write(r, value: value, cpu: self) } else { sysregs[r] = value }
+        default: sysregs[r] = value
+        }
+    }
+}

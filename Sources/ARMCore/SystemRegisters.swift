@@ -1,0 +1,290 @@
+/// Every system register armvm implements, by its Arm ARM name. `SysReg.table` (below) gives
+/// each one's encoding and access rules, in the same order as these cases.
+public enum SysReg: Int, CaseIterable {
+    // Special-purpose (ARM DDI 0487, C5.2)
+    case NZCV, DAIF, CurrentEL, SPSel, SP_EL0, SP_EL1, ELR_EL1, SPSR_EL1, ELR_EL2, SPSR_EL2, FPCR, FPSR
+    // Identification (D17.2)
+    case MIDR_EL1, MPIDR_EL1, REVIDR_EL1, ID_PFR0_EL1, ID_PFR1_EL1, ID_DFR0_EL1, ID_AFR0_EL1
+    case ID_MMFR0_EL1, ID_MMFR1_EL1, ID_MMFR2_EL1, ID_MMFR3_EL1
+    case ID_ISAR0_EL1, ID_ISAR1_EL1, ID_ISAR2_EL1, ID_ISAR3_EL1, ID_ISAR4_EL1, ID_ISAR5_EL1
+    case MVFR0_EL1, MVFR1_EL1, MVFR2_EL1
+    case ID_AA64PFR0_EL1, ID_AA64PFR1_EL1, ID_AA64DFR0_EL1, ID_AA64DFR1_EL1, ID_AA64AFR0_EL1, ID_AA64AFR1_EL1
+    case ID_AA64ISAR0_EL1, ID_AA64ISAR1_EL1, ID_AA64MMFR0_EL1, ID_AA64MMFR1_EL1
+    /// Any other encoding in the ID space op0=3, op1=0, CRn=0, CRm=1..7: reads as zero (D17.2).
+    case ID_RESERVED
+    case CCSIDR_EL1, CLIDR_EL1, AIDR_EL1, CSSELR_EL1, CTR_EL0, DCZID_EL0
+    // EL1 and EL0 state
+    case SCTLR_EL1, ACTLR_EL1, CPACR_EL1, TTBR0_EL1, TTBR1_EL1, TCR_EL1
+    case AFSR0_EL1, AFSR1_EL1, ESR_EL1, FAR_EL1, PAR_EL1, MAIR_EL1, AMAIR_EL1
+    case VBAR_EL1, ISR_EL1, CONTEXTIDR_EL1, TPIDR_EL1, TPIDR_EL0, TPIDRRO_EL0, CNTKCTL_EL1
+    // Debug, as far as an OS touches it when no debugger is attached
+    case MDSCR_EL1, MDCCSR_EL0, MDRAR_EL1, OSLAR_EL1, OSLSR_EL1, OSDLR_EL1
+    case DBGBVR0_EL1, DBGBVR1_EL1, DBGBVR2_EL1, DBGBVR3_EL1, DBGBVR4_EL1, DBGBVR5_EL1
+    case DBGBCR0_EL1, DBGBCR1_EL1, DBGBCR2_EL1, DBGBCR3_EL1, DBGBCR4_EL1, DBGBCR5_EL1
+    case DBGWVR0_EL1, DBGWVR1_EL1, DBGWVR2_EL1, DBGWVR3_EL1
+    case DBGWCR0_EL1, DBGWCR1_EL1, DBGWCR2_EL1, DBGWCR3_EL1
+    case DBGCLAIMSET_EL1, DBGCLAIMCLR_EL1, DBGAUTHSTATUS_EL1
+    // Generic timer (the GenericTimer module provides their behaviour)
+    case CNTFRQ_EL0, CNTPCT_EL0, CNTVCT_EL0
+    case CNTP_TVAL_EL0, CNTP_CTL_EL0, CNTP_CVAL_EL0, CNTV_TVAL_EL0, CNTV_CTL_EL0, CNTV_CVAL_EL0
+    case CNTHCTL_EL2, CNTVOFF_EL2, CNTHP_TVAL_EL2, CNTHP_CTL_EL2, CNTHP_CVAL_EL2
+    // EL2
+    case VPIDR_EL2, VMPIDR_EL2, SCTLR_EL2, ACTLR_EL2, HCR_EL2, MDCR_EL2, CPTR_EL2, HSTR_EL2, HACR_EL2
+    case TTBR0_EL2, TCR_EL2, VTTBR_EL2, VTCR_EL2
+    case AFSR0_EL2, AFSR1_EL2, ESR_EL2, FAR_EL2, HPFAR_EL2, MAIR_EL2, AMAIR_EL2, VBAR_EL2, TPIDR_EL2
+}
+
+/// Who may access a register, before any trap control is consulted.
+public enum SysRegAccess: UInt8 {
+    case el0RW, el0RO, el0ROel1RW, el1RW, el1RO, el1WO, el2RW, el2RO
+    /// Minimum exception level for any access.
+    var minEL: UInt8 {
+        switch self {
+        case .el0RW, .el0RO, .el0ROel1RW: return 0
+        case .el1RW, .el1RO, .el1WO: return 1
+        case .el2RW, .el2RO: return 2
+        }
+    }
+}
+
+/// HCR_EL2 controls that trap EL1 (and EL0) accesses to EL2 (ARM DDI 0487, D13.2.46).
+public enum SysRegTrapGroup: UInt8 {
+    case none
+    /// HCR_EL2.TID1: REVIDR, AIDR.
+    case tid1
+    /// HCR_EL2.TID2: CTR, CCSIDR, CLIDR, CSSELR.
+    case tid2
+    /// HCR_EL2.TID3: the ID_* group 3 registers.
+    case tid3
+    /// HCR_EL2.TVM (writes) and TRVM (reads): the virtual-memory controls.
+    case vm
+    /// HCR_EL2.TACR: ACTLR_EL1.
+    case tacr
+    /// Generic timer registers: checked by CNTKCTL_EL1 / CNTHCTL_EL2.
+    case timer
+}
+
+public struct SysRegInfo {
+    public let reg: SysReg
+    public let op0: UInt8, op1: UInt8, crn: UInt8, crm: UInt8, op2: UInt8
+    public let access: SysRegAccess
+    public let trap: SysRegTrapGroup
+    /// The 16-bit key op0:op1:CRn:CRm:op2, as MRS/MSR encode it in bits 20..5.
+    public var key: UInt16 { SysReg.key(op0, op1, crn, crm, op2) }
+    public var name: String { String(describing: reg) }
+}
+
+extension SysReg {
+    public static func key(_ op0: UInt8, _ op1: UInt8, _ crn: UInt8, _ crm: UInt8, _ op2: UInt8) -> UInt16 {
+        UInt16(op0 & 3) << 14 | UInt16(op1 & 7) << 11 | UInt16(crn & 15) << 7 | UInt16(crm & 15) << 3 | UInt16(op2 & 7)
+    }
+
+    public var info: SysRegInfo { SysReg.table[rawValue] }
+
+    private static func r(_ reg: SysReg, _ op0: UInt8, _ op1: UInt8, _ crn: UInt8, _ crm: UInt8, _ op2: UInt8,
+                          _ access: SysRegAccess, _ trap: SysRegTrapGroup = .none) -> SysRegInfo {
+        SysRegInfo(reg: reg, op0: op0, op1: op1, crn: crn, crm: crm, op2: op2, access: access, trap: trap)
+    }
+
+    /// The table: name, encoding (op0, op1, CRn, CRm, op2), access, trap group.
+    public static let table: [SysRegInfo] = [
+        r(.NZCV, 3, 3, 4, 2, 0, .el0RW),
+        r(.DAIF, 3, 3, 4, 2, 1, .el0RW),
+        r(.CurrentEL, 3, 0, 4, 2, 2, .el1RO),
+        r(.SPSel, 3, 0, 4, 2, 0, .el1RW),
+        r(.SP_EL0, 3, 0, 4, 1, 0, .el1RW),
+        r(.SP_EL1, 3, 4, 4, 1, 0, .el2RW),
+        r(.ELR_EL1, 3, 0, 4, 0, 1, .el1RW),
+        r(.SPSR_EL1, 3, 0, 4, 0, 0, .el1RW),
+        r(.ELR_EL2, 3, 4, 4, 0, 1, .el2RW),
+        r(.SPSR_EL2, 3, 4, 4, 0, 0, .el2RW),
+        r(.FPCR, 3, 3, 4, 4, 0, .el0RW),
+        r(.FPSR, 3, 3, 4, 4, 1, .el0RW),
+
+        r(.MIDR_EL1, 3, 0, 0, 0, 0, .el1RO),
+        r(.MPIDR_EL1, 3, 0, 0, 0, 5, .el1RO),
+        r(.REVIDR_EL1, 3, 0, 0, 0, 6, .el1RO, .tid1),
+        r(.ID_PFR0_EL1, 3, 0, 0, 1, 0, .el1RO, .tid3),
+        r(.ID_PFR1_EL1, 3, 0, 0, 1, 1, .el1RO, .tid3),
+        r(.ID_DFR0_EL1, 3, 0, 0, 1, 2, .el1RO, .tid3),
+        r(.ID_AFR0_EL1, 3, 0, 0, 1, 3, .el1RO, .tid3),
+        r(.ID_MMFR0_EL1, 3, 0, 0, 1, 4, .el1RO, .tid3),
+        r(.ID_MMFR1_EL1, 3, 0, 0, 1, 5, .el1RO, .tid3),
+        r(.ID_MMFR2_EL1, 3, 0, 0, 1, 6, .el1RO, .tid3),
+        r(.ID_MMFR3_EL1, 3, 0, 0, 1, 7, .el1RO, .tid3),
+        r(.ID_ISAR0_EL1, 3, 0, 0, 2, 0, .el1RO, .tid3),
+        r(.ID_ISAR1_EL1, 3, 0, 0, 2, 1, .el1RO, .tid3),
+        r(.ID_ISAR2_EL1, 3, 0, 0, 2, 2, .el1RO, .tid3),
+        r(.ID_ISAR3_EL1, 3, 0, 0, 2, 3, .el1RO, .tid3),
+        r(.ID_ISAR4_EL1, 3, 0, 0, 2, 4, .el1RO, .tid3),
+        r(.ID_ISAR5_EL1, 3, 0, 0, 2, 5, .el1RO, .tid3),
+        r(.MVFR0_EL1, 3, 0, 0, 3, 0, .el1RO, .tid3),
+        r(.MVFR1_EL1, 3, 0, 0, 3, 1, .el1RO, .tid3),
+        r(.MVFR2_EL1, 3, 0, 0, 3, 2, .el1RO, .tid3),
+        r(.ID_AA64PFR0_EL1, 3, 0, 0, 4, 0, .el1RO, .tid3),
+        r(.ID_AA64PFR1_EL1, 3, 0, 0, 4, 1, .el1RO, .tid3),
+        r(.ID_AA64DFR0_EL1, 3, 0, 0, 5, 0, .el1RO, .tid3),
+        r(.ID_AA64DFR1_EL1, 3, 0, 0, 5, 1, .el1RO, .tid3),
+        r(.ID_AA64AFR0_EL1, 3, 0, 0, 5, 4, .el1RO, .tid3),
+        r(.ID_AA64AFR1_EL1, 3, 0, 0, 5, 5, .el1RO, .tid3),
+        r(.ID_AA64ISAR0_EL1, 3, 0, 0, 6, 0, .el1RO, .tid3),
+        r(.ID_AA64ISAR1_EL1, 3, 0, 0, 6, 1, .el1RO, .tid3),
+        r(.ID_AA64MMFR0_EL1, 3, 0, 0, 7, 0, .el1RO, .tid3),
+        r(.ID_AA64MMFR1_EL1, 3, 0, 0, 7, 1, .el1RO, .tid3),
+        // Not a real encoding: stands for every unlisted one in the RAZ ID space.
+        r(.ID_RESERVED, 3, 0, 0, 1, 0, .el1RO, .tid3),
+        r(.CCSIDR_EL1, 3, 1, 0, 0, 0, .el1RO, .tid2),
+        r(.CLIDR_EL1, 3, 1, 0, 0, 1, .el1RO, .tid2),
+        r(.AIDR_EL1, 3, 1, 0, 0, 7, .el1RO, .tid1),
+        r(.CSSELR_EL1, 3, 2, 0, 0, 0, .el1RW, .tid2),
+        r(.CTR_EL0, 3, 3, 0, 0, 1, .el0RO, .tid2),
+        r(.DCZID_EL0, 3, 3, 0, 0, 7, .el0RO),
+
+        r(.SCTLR_EL1, 3, 0, 1, 0, 0, .el1RW, .vm),
+        r(.ACTLR_EL1, 3, 0, 1, 0, 1, .el1RW, .tacr),
+        r(.CPACR_EL1, 3, 0, 1, 0, 2, .el1RW),
+        r(.TTBR0_EL1, 3, 0, 2, 0, 0, .el1RW, .vm),
+        r(.TTBR1_EL1, 3, 0, 2, 0, 1, .el1RW, .vm),
+        r(.TCR_EL1, 3, 0, 2, 0, 2, .el1RW, .vm),
+        r(.AFSR0_EL1, 3, 0, 5, 1, 0, .el1RW, .vm),
+        r(.AFSR1_EL1, 3, 0, 5, 1, 1, .el1RW, .vm),
+        r(.ESR_EL1, 3, 0, 5, 2, 0, .el1RW, .vm),
+        r(.FAR_EL1, 3, 0, 6, 0, 0, .el1RW, .vm),
+        r(.PAR_EL1, 3, 0, 7, 4, 0, .el1RW),
+        r(.MAIR_EL1, 3, 0, 10, 2, 0, .el1RW, .vm),
+        r(.AMAIR_EL1, 3, 0, 10, 3, 0, .el1RW, .vm),
+        r(.VBAR_EL1, 3, 0, 12, 0, 0, .el1RW),
+        r(.ISR_EL1, 3, 0, 12, 1, 0, .el1RO),
+        r(.CONTEXTIDR_EL1, 3, 0, 13, 0, 1, .el1RW, .vm),
+        r(.TPIDR_EL1, 3, 0, 13, 0, 4, .el1RW),
+        r(.TPIDR_EL0, 3, 3, 13, 0, 2, .el0RW),
+        r(.TPIDRRO_EL0, 3, 3, 13, 0, 3, .el0ROel1RW),
+        r(.CNTKCTL_EL1, 3, 0, 14, 1, 0, .el1RW),
+
+        r(.MDSCR_EL1, 2, 0, 0, 2, 2, .el1RW),
+        r(.MDCCSR_EL0, 2, 3, 0, 1, 0, .el1RO),
+        r(.MDRAR_EL1, 2, 0, 1, 0, 0, .el1RO),
+        r(.OSLAR_EL1, 2, 0, 1, 0, 4, .el1WO),
+        r(.OSLSR_EL1, 2, 0, 1, 1, 4, .el1RO),
+        r(.OSDLR_EL1, 2, 0, 1, 3, 4, .el1RW),
+        r(.DBGBVR0_EL1, 2, 0, 0, 0, 4, .el1RW), r(.DBGBVR1_EL1, 2, 0, 0, 1, 4, .el1RW),
+        r(.DBGBVR2_EL1, 2, 0, 0, 2, 4, .el1RW), r(.DBGBVR3_EL1, 2, 0, 0, 3, 4, .el1RW),
+        r(.DBGBVR4_EL1, 2, 0, 0, 4, 4, .el1RW), r(.DBGBVR5_EL1, 2, 0, 0, 5, 4, .el1RW),
+        r(.DBGBCR0_EL1, 2, 0, 0, 0, 5, .el1RW), r(.DBGBCR1_EL1, 2, 0, 0, 1, 5, .el1RW),
+        r(.DBGBCR2_EL1, 2, 0, 0, 2, 5, .el1RW), r(.DBGBCR3_EL1, 2, 0, 0, 3, 5, .el1RW),
+        r(.DBGBCR4_EL1, 2, 0, 0, 4, 5, .el1RW), r(.DBGBCR5_EL1, 2, 0, 0, 5, 5, .el1RW),
+        r(.DBGWVR0_EL1, 2, 0, 0, 0, 6, .el1RW), r(.DBGWVR1_EL1, 2, 0, 0, 1, 6, .el1RW),
+        r(.DBGWVR2_EL1, 2, 0, 0, 2, 6, .el1RW), r(.DBGWVR3_EL1, 2, 0, 0, 3, 6, .el1RW),
+        r(.DBGWCR0_EL1, 2, 0, 0, 0, 7, .el1RW), r(.DBGWCR1_EL1, 2, 0, 0, 1, 7, .el1RW),
+        r(.DBGWCR2_EL1, 2, 0, 0, 2, 7, .el1RW), r(.DBGWCR3_EL1, 2, 0, 0, 3, 7, .el1RW),
+        r(.DBGCLAIMSET_EL1, 2, 0, 7, 8, 6, .el1RW),
+        r(.DBGCLAIMCLR_EL1, 2, 0, 7, 9, 6, .el1RW),
+        r(.DBGAUTHSTATUS_EL1, 2, 0, 7, 14, 6, .el1RO),
+
+        r(.CNTFRQ_EL0, 3, 3, 14, 0, 0, .el0RO, .timer),
+        r(.CNTPCT_EL0, 3, 3, 14, 0, 1, .el0RO, .timer),
+        r(.CNTVCT_EL0, 3, 3, 14, 0, 2, .el0RO, .timer),
+        r(.CNTP_TVAL_EL0, 3, 3, 14, 2, 0, .el0RW, .timer),
+        r(.CNTP_CTL_EL0, 3, 3, 14, 2, 1, .el0RW, .timer),
+        r(.CNTP_CVAL_EL0, 3, 3, 14, 2, 2, .el0RW, .timer),
+        r(.CNTV_TVAL_EL0, 3, 3, 14, 3, 0, .el0RW, .timer),
+        r(.CNTV_CTL_EL0, 3, 3, 14, 3, 1, .el0RW, .timer),
+        r(.CNTV_CVAL_EL0, 3, 3, 14, 3, 2, .el0RW, .timer),
+        r(.CNTHCTL_EL2, 3, 4, 14, 1, 0, .el2RW),
+        r(.CNTVOFF_EL2, 3, 4, 14, 0, 3, .el2RW),
+        r(.CNTHP_TVAL_EL2, 3, 4, 14, 2, 0, .el2RW),
+        r(.CNTHP_CTL_EL2, 3, 4, 14, 2, 1, .el2RW),
+        r(.CNTHP_CVAL_EL2, 3, 4, 14, 2, 2, .el2RW),
+
+        r(.VPIDR_EL2, 3, 4, 0, 0, 0, .el2RW),
+        r(.VMPIDR_EL2, 3, 4, 0, 0, 5, .el2RW),
+        r(.SCTLR_EL2, 3, 4, 1, 0, 0, .el2RW),
+        r(.ACTLR_EL2, 3, 4, 1, 0, 1, .el2RW),
+        r(.HCR_EL2, 3, 4, 1, 1, 0, .el2RW),
+        r(.MDCR_EL2, 3, 4, 1, 1, 1, .el2RW),
+        r(.CPTR_EL2, 3, 4, 1, 1, 2, .el2RW),
+        r(.HSTR_EL2, 3, 4, 1, 1, 3, .el2RW),
+        r(.HACR_EL2, 3, 4, 1, 1, 7, .el2RW),
+        r(.TTBR0_EL2, 3, 4, 2, 0, 0, .el2RW),
+        r(.TCR_EL2, 3, 4, 2, 0, 2, .el2RW),
+        r(.VTTBR_EL2, 3, 4, 2, 1, 0, .el2RW),
+        r(.VTCR_EL2, 3, 4, 2, 1, 2, .el2RW),
+        r(.AFSR0_EL2, 3, 4, 5, 1, 0, .el2RW),
+        r(.AFSR1_EL2, 3, 4, 5, 1, 1, .el2RW),
+        r(.ESR_EL2, 3, 4, 5, 2, 0, .el2RW),
+        r(.FAR_EL2, 3, 4, 6, 0, 0, .el2RW),
+        r(.HPFAR_EL2, 3, 4, 6, 0, 4, .el2RW),
+        r(.MAIR_EL2, 3, 4, 10, 2, 0, .el2RW),
+        r(.AMAIR_EL2, 3, 4, 10, 3, 0, .el2RW),
+        r(.VBAR_EL2, 3, 4, 12, 0, 0, .el2RW),
+        r(.TPIDR_EL2, 3, 4, 13, 0, 2, .el2RW),
+    ]
+
+    /// Encoding key to register, built once.
+    static let byKey: [UInt16: SysReg] = {
+        var d: [UInt16: SysReg] = [:]
+        for i in table where i.reg != .ID_RESERVED { d[i.key] = i.reg }
+        return d
+    }()
+
+    /// The register an MRS/MSR encoding names, or nil when none exists (UNDEFINED).
+    public static func lookup(op0: UInt8, op1: UInt8, crn: UInt8, crm: UInt8, op2: UInt8) -> SysReg? {
+        if let r = byKey[key(op0, op1, crn, crm, op2)] { return r }
+        if op0 == 3 && op1 == 0 && crn == 0 && (1...7).contains(crm) { return .ID_RESERVED }
+        return nil
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == UInt64 {
+    @inlinable @inline(__always)
+    public subscript(r: SysReg) -> UInt64 {
+        get { self[r.rawValue] }
+        nonmutating set { self[r.rawValue] = newValue }
+    }
+}
+
+/// HCR_EL2 bits (ARM DDI 0487, D13.2.46).
+public enum HCR {
+    public static let VM: UInt64 = 1 << 0
+    public static let SWIO: UInt64 = 1 << 1
+    public static let FMO: UInt64 = 1 << 3
+    public static let IMO: UInt64 = 1 << 4
+    public static let AMO: UInt64 = 1 << 5
+    public static let VF: UInt64 = 1 << 6
+    public static let VI: UInt64 = 1 << 7
+    public static let VSE: UInt64 = 1 << 8
+    public static let TWI: UInt64 = 1 << 13
+    public static let TWE: UInt64 = 1 << 14
+    public static let TID0: UInt64 = 1 << 15
+    public static let TID1: UInt64 = 1 << 16
+    public static let TID2: UInt64 = 1 << 17
+    public static let TID3: UInt64 = 1 << 18
+    public static let TSC: UInt64 = 1 << 19
+    public static let TIDCP: UInt64 = 1 << 20
+    public static let TACR: UInt64 = 1 << 21
+    public static let TSW: UInt64 = 1 << 22
+    public static let TPC: UInt64 = 1 << 23
+    public static let TPU: UInt64 = 1 << 24
+    public static let TTLB: UInt64 = 1 << 25
+    public static let TVM: UInt64 = 1 << 26
+    public static let TGE: UInt64 = 1 << 27
+    public static let TDZ: UInt64 = 1 << 28
+    public static let HCD: UInt64 = 1 << 29
+    public static let TRVM: UInt64 = 1 << 30
+    public static let RW: UInt64 = 1 << 31
+    public static let DC: UInt64 = 1 << 12
+}
+
+/// SCTLR_ELx bits used by the core (ARM DDI 0487, D13.2.118).
+public enum SCTLR {
+    public static let M: UInt64 = 1 << 0
+    public static let A: UInt64 = 1 << 1
+    public static let SA: UInt64 = 1 << 3
+    public static let SA0: UInt64 = 1 << 4
+    public static let UMA: UInt64 = 1 << 9
+    public static let DZE: UInt64 = 1 << 14
+    public static let UCT: UInt64 = 1 << 15
+    public static let nTWI: UInt64 = 1 << 16
+    public static let nTWE: UInt64 = 1 << 18
+    public static let UCI: UInt64 = 1 << 26
+}

@@ -1,0 +1,2 @@
+import ARMCore
+import CLibFDT

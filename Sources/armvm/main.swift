@@ -1,0 +1,2 @@
+import Board
+print("armvm")
