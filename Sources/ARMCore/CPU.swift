@@ -117,7 +117,7 @@ public final class CPU {
         for i in 0..<Reg.slotCount { x[i] = 0 }
         spBank.initialize(repeating: 0, count: 3)
         el = startEL
-        spsel = 1
+        spsel = startEL == 0 ? 0 : 1
         daif = 0x3C0
         nzcv = 0
         illegalState = false

@@ -5,7 +5,19 @@ extension CPU {
     public func run(budget: UInt64) -> StopReason {
         var remaining = budget
         while remaining != 0 {
-            if attention, let r = handleAttention() { return r }
+            if attention {
+                if let r = handleAttention() { return r }
+                if illegalState {
+                    // ARM DDI 0487, D1.4.5: with PSTATE.IL set, the next instruction takes an
+                    // Illegal Execution State exception instead of executing.
+                    nextPC = pc
+                    takeException(ArchException(.illegalState))
+                    pc = nextPC
+                    instret &+= 1
+                    remaining &-= 1
+                    continue
+                }
+            }
             step()
             remaining &-= 1
         }
@@ -41,7 +53,7 @@ extension CPU {
         }
     }
 
-    /// Slow path between instructions: stop requests, WFI, illegal execution state.
+    /// Slow path between instructions: stop requests and WFI. Returns nil to go on executing.
     func handleAttention() -> StopReason? {
         if let r = stopRequest {
             stopRequest = nil
@@ -49,12 +61,7 @@ extension CPU {
             return r
         }
         if illegalState {
-            // ARM DDI 0487, D1.4.5: with PSTATE.IL set, the next instruction takes an
-            // Illegal Execution State exception instead of executing.
             attention = waiting
-            nextPC = pc
-            takeException(ArchException(.illegalState))
-            pc = nextPC
             return nil
         }
         if waiting {

@@ -1,0 +1,146 @@
+import ARMCore
+
+/// The firmware armvm provides in place of EL3 (and of EL2 when the guest starts at EL1):
+/// PSCI over the SMC Calling Convention, and Arm semihosting. Reached only from SMC, HVC and
+/// HLT, never on the hot path.
+public final class Firmware: FirmwareHandler {
+    /// PSCI function IDs (Arm DEN 0022, PSCI 1.0, table 5).
+    public enum PSCI {
+        public static let version: UInt64 = 0x8400_0000
+        public static let cpuSuspend32: UInt64 = 0x8400_0001
+        public static let cpuSuspend64: UInt64 = 0xC400_0001
+        public static let cpuOff: UInt64 = 0x8400_0002
+        public static let cpuOn32: UInt64 = 0x8400_0003
+        public static let cpuOn64: UInt64 = 0xC400_0003
+        public static let affinityInfo32: UInt64 = 0x8400_0004
+        public static let affinityInfo64: UInt64 = 0xC400_0004
+        public static let migrateInfoType: UInt64 = 0x8400_0006
+        public static let systemOff: UInt64 = 0x8400_0008
+        public static let systemReset: UInt64 = 0x8400_0009
+        public static let features: UInt64 = 0x8400_000A
+
+        public static let success: Int64 = 0
+        public static let notSupported: Int64 = -1
+        public static let invalidParameters: Int64 = -2
+        public static let denied: Int64 = -3
+        public static let alreadyOn: Int64 = -4
+    }
+
+    /// Semihosting operations (Arm "Semihosting for AArch32 and AArch64", v2).
+    public enum Semihosting {
+        public static let trapImmediate: UInt32 = 0xF000
+        public static let writeC: UInt64 = 0x03
+        public static let write0: UInt64 = 0x04
+        public static let write: UInt64 = 0x05
+        public static let clock: UInt64 = 0x10
+        public static let errno: UInt64 = 0x13
+        public static let heapInfo: UInt64 = 0x16
+        public static let exit: UInt64 = 0x18
+        public static let exitExtended: UInt64 = 0x20
+        public static let applicationExit: UInt64 = 0x20026
+    }
+
+    let console: Console
+    /// All CPUs of the machine, to answer CPU_ON and AFFINITY_INFO.
+    public var cpus: [CPU] = []
+
+    public init(console: Console) { self.console = console }
+
+    public func secureMonitorCall(cpu: CPU, isHVC: Bool) {
+        let fn = cpu.x[0]
+        // SMC32 calls carry their arguments in W registers (SMCCC 1.0, section 2.6).
+        let is64 = fn & 0x4000_0000 != 0
+        func arg(_ n: Int) -> UInt64 { is64 ? cpu.x[n] : cpu.x[n] & 0xFFFF_FFFF }
+        var ret: Int64
+        switch fn {
+        case PSCI.version:
+            ret = 0x0001_0000                      // PSCI 1.0
+        case PSCI.features:
+            switch arg(1) {
+            case PSCI.version, PSCI.cpuSuspend32, PSCI.cpuSuspend64, PSCI.cpuOff, PSCI.cpuOn32, PSCI.cpuOn64,
+                 PSCI.affinityInfo32, PSCI.affinityInfo64, PSCI.migrateInfoType, PSCI.systemOff,
+                 PSCI.systemReset, PSCI.features:
+                ret = PSCI.success
+            default:
+                ret = PSCI.notSupported
+            }
+        case PSCI.cpuSuspend32, PSCI.cpuSuspend64:
+            // A standby power state that is woken at once: returning success is allowed (5.4.2).
+            ret = PSCI.success
+        case PSCI.cpuOff:
+            // The last CPU going off leaves nothing to run: the machine stops as idle.
+            cpu.requestStop(.stuck(reason: "the guest turned its only CPU off (PSCI CPU_OFF)"))
+            return
+        case PSCI.cpuOn32, PSCI.cpuOn64:
+            ret = cpuByAffinity(arg(1)) == nil ? PSCI.invalidParameters : PSCI.alreadyOn
+        case PSCI.affinityInfo32, PSCI.affinityInfo64:
+            // Level 0 only; every existing CPU is on (0 = ON).
+            ret = arg(2) != 0 ? PSCI.invalidParameters : (cpuByAffinity(arg(1)) == nil ? PSCI.invalidParameters : 0)
+        case PSCI.migrateInfoType:
+            ret = 2                                // no Trusted OS: migration not required
+        case PSCI.systemOff:
+            cpu.requestStop(.exit(code: 0))
+            return
+        case PSCI.systemReset:
+            cpu.requestStop(.reset)
+            return
+        default:
+            // Unknown SMCCC function IDs return NOT_SUPPORTED (SMCCC 1.0, section 5.2).
+            ret = PSCI.notSupported
+        }
+        cpu.x[0] = UInt64(bitPattern: ret)
+    }
+
+    private func cpuByAffinity(_ mpidr: UInt64) -> CPU? {
+        cpus.first { $0.sysregs[SysReg.MPIDR_EL1] & 0xFF_00FF_FFFF == mpidr & 0xFF_00FF_FFFF }
+    }
+
+    public func halt(cpu: CPU, imm16: UInt32) -> Bool {
+        guard imm16 == Semihosting.trapImmediate else { return false }
+        let op = cpu.x[0] & 0xFFFF_FFFF
+        let param = cpu.x[1]
+        // Guest memory is read through the CPU's own translation; a bad pointer returns -1.
+        func word(_ i: UInt64) -> UInt64? { try? cpu.readMemory(param &+ 8 &* i, size: 8) }
+        var result: UInt64 = 0
+        switch op {
+        case Semihosting.writeC:
+            if let c = try? cpu.readMemory(param, size: 1) { console.put(UInt8(c)) }
+        case Semihosting.write0:
+            var a = param
+            // Bounded so that an unterminated string cannot hang the host.
+            for _ in 0..<(1 << 20) {
+                guard let c = try? cpu.readMemory(a, size: 1), c != 0 else { break }
+                console.put(UInt8(c))
+                a &+= 1
+            }
+        case Semihosting.write:
+            // {handle, buffer, length}: returns the number of bytes NOT written.
+            guard let buf = word(1), let len = word(2) else { result = ~0; break }
+            var written: UInt64 = 0
+            while written < min(len, 1 << 24), let c = try? cpu.readMemory(buf &+ written, size: 1) {
+                console.put(UInt8(c))
+                written += 1
+            }
+            result = len - written
+        case Semihosting.clock:
+            result = cpu.virtualNanos / 10_000_000    // centiseconds of virtual time
+        case Semihosting.errno:
+            result = 0
+        case Semihosting.heapInfo:
+            // Four zero words: "no heap information" lets the C library choose.
+            if let block = word(0) {
+                for i in 0..<4 { try? cpu.writeMemory(block &+ UInt64(i) * 8, size: 8, value: 0) }
+            }
+        case Semihosting.exit, Semihosting.exitExtended:
+            // AArch64: x1 points to {reason, subcode}; ApplicationExit carries the exit code.
+            let reason = word(0) ?? 0
+            let code = reason == Semihosting.applicationExit ? Int32(truncatingIfNeeded: word(1) ?? 1) : 1
+            cpu.requestStop(.exit(code: code))
+            return true
+        default:
+            result = ~0
+        }
+        cpu.x[0] = result
+        return true
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Board
+
+/// Board options shared by `run` and `dtb`.
+struct MachineFlags: ParsableArguments {
+    @Option(help: "Board to emulate: arndale (Exynos 5250 map, the default) or virt (QEMU virt map).")
+    var board: String = "arndale"
+
+    @Option(help: "Guest RAM size, e.g. 512M, 1G, 64MiB (default 512M). Host pages are committed only when touched.")
+    var memory: String = "512M"
+
+    @Option(help: "Exception level the boot CPU starts at: 2 (default; PSCI through SMC) or 1 (no EL2; PSCI through HVC).")
+    var el: Int = 2
+
+    @Option(help: "Console UART model at the console address: pl011 (default) or exynos (arndale only).")
+    var uart: String = "pl011"
+
+    @Option(help: "Kernel command line, written to /chosen/bootargs.")
+    var append: String = ""
+
+    func options() throws -> MachineOptions {
+        var o = MachineOptions()
+        guard let b = BoardKind(rawValue: board) else {
+            throw HostInputError(message: "unknown board '\(board)' (choose \(BoardKind.allCases.map(\.rawValue).joined(separator: " or ")))")
+        }
+        o.board = b
+        o.memorySize = try MachineOptions.parseSize(memory)
+        guard el == 1 || el == 2 else { throw HostInputError(message: "--el must be 1 or 2, not \(el)") }
+        o.startEL = UInt8(el)
+        guard let u = UARTModel(rawValue: uart) else {
+            throw HostInputError(message: "unknown UART model '\(uart)' (choose pl011 or exynos)")
+        }
+        if u == .exynos && b != .arndale { throw HostInputError(message: "--uart exynos exists only on --board arndale") }
+        o.uart = u
+        o.bootargs = append
+        return o
+    }
+}
+
+/// Parses numbers written in decimal or 0x-hexadecimal.
+func parseAddress(_ s: String, flag: String) throws -> UInt64 {
+    let v = s.hasPrefix("0x") || s.hasPrefix("0X") ? UInt64(s.dropFirst(2), radix: 16) : UInt64(s)
+    guard let v else { throw HostInputError(message: "malformed \(flag) '\(s)'") }
+    return v
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Board
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Boot an image: an AArch64 ELF, a Linux arm64 Image, or a raw binary with --load-address.")
+
+    @OptionGroup var machine: MachineFlags
+
+    @Option(help: "Use this device tree blob instead of the generated one.")
+    var dtb: String?
+
+    @Option(help: "Initial ramdisk to load; its range goes to /chosen.")
+    var initrd: String?
+
+    @Option(help: "Physical address at which to load a raw binary (decimal or 0x...).")
+    var loadAddress: String?
+
+    @Option(help: "Stop after this many instructions (exit status 3).")
+    var maxInstructions: UInt64?
+
+    @Flag(help: "Print the instruction count, host time and MIPS to stderr when the guest stops.")
+    var stats = false
+
+    @Argument(help: "The image to boot.")
+    var image: String
+
+    func run() throws {
+        let options = try machine.options()
+        let load = try loadAddress.map { try parseAddress($0, flag: "--load-address") }
+        let console = Console(fd: 1)
+        let prepared = try MachineSetup.prepare(options: options, imagePath: image, dtbPath: dtb,
+                                                initrdPath: initrd, loadAddress: load, console: console)
+        let m = Machine(prepared: prepared)
+        var t0 = timespec(), t1 = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t0)
+        let result = m.run(maxInstructions: maxInstructions)
+        clock_gettime(CLOCK_MONOTONIC, &t1)
+        console.flush()
+        if stats {
+            let secs = Double(t1.tv_sec - t0.tv_sec) + Double(t1.tv_nsec - t0.tv_nsec) / 1e9
+            let n = m.instructionsRetired
+            let mips = secs > 0 ? Double(n) / secs / 1e6 : 0
+            FileHandle.standardError.write("armvm: \(n) instructions in \(formatted(secs)) s (\(formatted(mips)) MIPS)\n")
+        }
+        let status: Int32
+        switch result {
+        case .guestExit(let code):
+            status = code
+        case .reset:
+            FileHandle.standardError.write("armvm: the guest requested a system reset; stopping\n")
+            status = 0
+        case .instructionLimit(let n):
+            FileHandle.standardError.write("armvm: stopped after --max-instructions \(n)\n")
+            status = ExitStatus.instructionLimit
+        case .stuck(let why):
+            FileHandle.standardError.write("armvm: guest stuck: \(why)\n")
+            status = ExitStatus.stuck
+        case .idle:
+            FileHandle.standardError.write("armvm: every CPU waits for an interrupt and none can arrive; stopping\n")
+            status = ExitStatus.idle
+        }
+        Glibc.exit(status)
+    }
+
+    private func formatted(_ v: Double) -> String {
+        let scaled = (v * 1000).rounded() / 1000
+        return String(scaled)
+    }
+}

@@ -1,2 +1,0 @@
-import Board
-print("armvm")

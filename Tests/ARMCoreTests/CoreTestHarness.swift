@@ -1,0 +1,28 @@
+import XCTest
+@testable import ARMCore
+import Bus
+
+/// A CPU on 1 MiB of RAM at 0x4000_0000 with programs written as raw words.
+final class CoreTestMachine {
+    static let ramBase: UInt64 = 0x4000_0000
+    let bus: PhysicalAddressSpace
+    let cache: DecodeCache
+    let cpu: CPU
+
+    init(el: UInt8 = 1, hasEL2: Bool = true) {
+        bus = PhysicalAddressSpace(ramBase: Self.ramBase, ramSize: 1 << 20)!
+        cache = DecodeCache(bus: bus)
+        cpu = CPU(index: 0, bus: bus, decodeCache: cache, hasEL2: hasEL2, config: CPUConfig())
+        cpu.boot(entry: Self.ramBase, el: el)
+    }
+
+    /// Write instruction words at `at` (default: the entry point).
+    func program(_ words: [UInt32], at: UInt64 = ramBase) {
+        for (i, w) in words.enumerated() { _ = bus.write(at + UInt64(i * 4), size: 4, value: UInt64(w)) }
+    }
+
+    func steps(_ n: Int) { for _ in 0..<n { cpu.step() } }
+
+    var esrEC: UInt64 { cpu.sysregs[SysReg.ESR_EL1] >> 26 }
+    var esr2EC: UInt64 { cpu.sysregs[SysReg.ESR_EL2] >> 26 }
+}
