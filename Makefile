@@ -1,0 +1,29 @@
+# armvm: the two quick-start commands are `make demo` and `make test`.
+SWIFT ?= swift
+ARMVM := .build/release/armvm
+
+.PHONY: all deps build guests demo test clean
+
+all: build guests
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product armvm
+
+guests: deps
+	$(MAKE) -C Guests
+
+# Boots the hello guest on both boards.
+demo: build guests
+	$(ARMVM) run --board arndale Guests/build/hello.elf
+	$(ARMVM) run --board virt Guests/build/hello.elf
+
+# Every test: unit tests of each module, then guests through the real CLI (release binary).
+test: build guests
+	ARMVM=$(CURDIR)/$(ARMVM) $(SWIFT) test
+
+clean:
+	$(MAKE) -C Guests clean
+	rm -rf .build
