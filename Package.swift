@@ -30,6 +30,7 @@ let package = Package(
                           dependencies: ["Board", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: hotPathFlags),
         .testTarget(name: "ARMCoreTests", dependencies: ["ARMCore", "Bus"]),
+        .testTarget(name: "GenericTimerTests", dependencies: ["GenericTimer", "ARMCore", "Bus"]),
         .testTarget(name: "BoardTests", dependencies: ["Board", "CLibFDT"]),
         .testTarget(name: "GuestTests", dependencies: []),
     ]

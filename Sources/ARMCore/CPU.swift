@@ -83,7 +83,7 @@ public final class CPU {
 
     public unowned(unsafe) let bus: PhysicalAddressSpace
     public weak var firmware: FirmwareHandler?
-    public weak var timerRegisters: SystemRegisterProvider?
+    public var timerRegisters: SystemRegisterProvider?
     /// Called for every exception taken and every ERET (traces); nil costs one test per exception.
     public var exceptionObserver: ((ExceptionEvent) -> Void)?
 
