@@ -11,6 +11,8 @@ let package = Package(
     name: "armvm",
     products: [
         .executable(name: "armvm", targets: ["armvm"]),
+        // The core as a library, for embedding and for benchmarks that bypass the board.
+        .library(name: "ARMCore", targets: ["ARMCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

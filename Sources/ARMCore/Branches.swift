@@ -49,7 +49,7 @@ extension CPU {
     @inline(__always)
     func executeBranch(_ i: Inst) throws(ArchException) {
         let pc = self.pc
-        switch BranchOp(rawValue: i.op).unsafelyUnwrapped {
+        switch i.opcode(as: BranchOp.self) {
         case .b:
             nextPC = pc &+ i.imm
         case .bl:

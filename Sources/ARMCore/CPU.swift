@@ -89,6 +89,11 @@ public final class CPU {
 
     /// Predecoded instructions, shared by the machine's CPUs.
     let decodeCache: DecodeCache
+    /// The page execution is in: its VA (4 KiB aligned; 1 = none, never a page address), its
+    /// RAM offset, and its decoded slots (see `fetch`).
+    var fetchPageVA: UInt64 = 1
+    var fetchPageRAMOffset: UInt64 = 0
+    var fetchPage: UnsafeMutablePointer<Inst>
 
     public init(index: Int, bus: PhysicalAddressSpace, decodeCache: DecodeCache, hasEL2: Bool, config: CPUConfig) {
         self.index = index
@@ -103,6 +108,7 @@ public final class CPU {
         sysregs = .allocate(capacity: SysReg.allCases.count)
         sysregs.initialize(repeating: 0, count: SysReg.allCases.count)
         self.decodeCache = decodeCache
+        fetchPage = decodeCache.page(ramOffset: 0)
         resetSystemRegisters(config)
         el = hasEL2 ? 2 : 1
     }
@@ -123,6 +129,7 @@ public final class CPU {
         illegalState = false
         pc = entry
         x[0] = x0
+        flushFetchPage()
     }
 
     /// PSTATE as an SPSR value (ARM DDI 0487, C5.2.18 SPSR_EL1 for AArch64 state).

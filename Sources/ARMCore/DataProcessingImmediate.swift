@@ -115,7 +115,7 @@ extension CPU {
     @inline(__always)
     func executeDataProcessingImmediate(_ i: Inst) throws(ArchException) {
         let d = Int(i.rd), sf = i.b
-        switch DPImmOp(rawValue: i.op).unsafelyUnwrapped {
+        switch i.opcode(as: DPImmOp.self) {
         case .adr:
             x[d] = pc &+ i.imm
         case .adrp:

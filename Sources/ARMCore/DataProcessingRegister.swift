@@ -144,7 +144,7 @@ extension CPU {
     func executeDataProcessingRegister(_ i: Inst) throws(ArchException) {
         let d = Int(i.rd), sf = i.b
         let n = x[Int(i.rn)], m = x[Int(i.rm)]
-        switch DPRegOp(rawValue: i.op).unsafelyUnwrapped {
+        switch i.opcode(as: DPRegOp.self) {
         case .and:
             x[d] = n & shiftReg(m, i.a, i.imm, sf: sf) & dataMask(sf)
         case .bic:

@@ -6,11 +6,9 @@ import Bus
 /// covers, so self-modifying code runs its new instructions.
 public final class DecodeCache {
     unowned(unsafe) let bus: PhysicalAddressSpace
-    /// One slot per RAM page: nil, or 1024 instructions where `notDecoded` marks empty slots.
+    /// One slot per RAM page: nil, or 1024 instructions where group `.notDecoded` marks empty slots.
     private var pages: UnsafeMutablePointer<UnsafeMutablePointer<Inst>?>
     private let pageCount: Int
-    /// Sentinel: group .undefined with a marker no decoder produces.
-    static let notDecoded = Inst(.undefined, op: 0xFF)
 
     public init(bus: PhysicalAddressSpace) {
         self.bus = bus
@@ -25,25 +23,22 @@ public final class DecodeCache {
         pages.deallocate()
     }
 
-    /// The decoded instruction at RAM offset `off` (must be inside RAM and 4-byte aligned).
-    @inline(__always)
-    func instruction(ramOffset off: UInt64) -> Inst {
+    /// The decoded-slot array of the RAM page at offset `off`, created on first use. Arrays are
+    /// never freed while the machine lives, so a CPU may keep the pointer of the page it is
+    /// executing from.
+    func page(ramOffset off: UInt64) -> UnsafeMutablePointer<Inst> {
         let page = Int(truncatingIfNeeded: off >> 12)
-        let slot = Int(truncatingIfNeeded: off & 0xFFF) >> 2
-        if let p = pages[page] {
-            let i = p[slot]
-            if i != DecodeCache.notDecoded { return i }
-            return fill(p, page: page, slot: slot)
-        }
+        if let p = pages[page] { return p }
         let p = UnsafeMutablePointer<Inst>.allocate(capacity: 1024)
-        p.initialize(repeating: DecodeCache.notDecoded, count: 1024)
+        p.initialize(repeating: Inst(.notDecoded), count: 1024)
         pages[page] = p
         bus.codePages[page] = 1
-        return fill(p, page: page, slot: slot)
+        return p
     }
 
-    private func fill(_ p: UnsafeMutablePointer<Inst>, page: Int, slot: Int) -> Inst {
-        let w = (bus.ram + (page << 12 | slot << 2)).load(as: UInt32.self)
+    /// Decode the word behind an empty slot of `page` and remember it.
+    func fill(_ p: UnsafeMutablePointer<Inst>, pageOffset: UInt64, slot: Int) -> Inst {
+        let w = (bus.ram + Int(truncatingIfNeeded: pageOffset) + slot << 2).load(as: UInt32.self)
         let i = A64Decoder.decode(UInt32(littleEndian: w))
         p[slot] = i
         return i
@@ -54,7 +49,7 @@ public final class DecodeCache {
         let end = offset &+ UInt64(size)
         while a < end {
             let page = Int(a >> 12)
-            if let p = pages[page] { p[Int(a & 0xFFF) >> 2] = DecodeCache.notDecoded }
+            if let p = pages[page] { p[Int(a & 0xFFF) >> 2] = Inst(.notDecoded) }
             a &+= 4
         }
     }

@@ -9,6 +9,8 @@
     case system
     case loadStore
     case simdFP
+    /// Marks an empty slot of the decode cache; never produced by the decoder.
+    case notDecoded = 0xFF
 }
 
 /// A decoded instruction: 16 bytes, no references, decoded once and executed many times
@@ -33,4 +35,13 @@
     }
 
     public static let undefined = Inst(.undefined)
+
+    /// `op` as the group's op enum. Every op enum is a UInt8 enum whose cases have the raw
+    /// values 0, 1, 2... in order (the default), so the byte is already the enum's in-memory
+    /// representation: no validating conversion on the hot path. Only the group's own decoder
+    /// writes `op`.
+    @inlinable @inline(__always)
+    public func opcode<T: RawRepresentable>(as: T.Type) -> T where T.RawValue == UInt8 {
+        unsafeBitCast(op, to: T.self)
+    }
 }

@@ -29,7 +29,7 @@ extension A64Decoder {
 extension CPU {
     func executeExceptionGeneration(_ i: Inst) throws(ArchException) {
         let imm = UInt32(truncatingIfNeeded: i.imm)
-        switch ExceptionOp(rawValue: i.op).unsafelyUnwrapped {
+        switch i.opcode(as: ExceptionOp.self) {
         case .svc:
             // The preferred return address of SVC and HVC is the next instruction (D1.10.2).
             throw ArchException(.svc(imm16: imm), returnsToNext: true)

@@ -69,6 +69,7 @@ extension CPU {
             sysregs[SysReg.ELR_EL1] = returnAddress
         }
         setStackSelection(el: target, spsel: 1)
+        flushFetchPage()
         daif = 0x3C0
         illegalState = false
         exclusiveValid = false
@@ -107,6 +108,7 @@ extension CPU {
             setStackSelection(el: targetEL, spsel: m & 1)
         }
         exclusiveValid = false
+        flushFetchPage()
         // The return address is taken whole in AArch64 state; a misaligned one faults on fetch.
         nextPC = elr
         if let obs = exceptionObserver {

@@ -49,7 +49,7 @@ extension CPU {
         case .branch: try executeBranch(i)
         case .exceptionGeneration: try executeExceptionGeneration(i)
         case .system: try executeSystem(i)
-        case .simdFP, .undefined: throw ArchException.undefined
+        case .simdFP, .undefined, .notDecoded: throw ArchException.undefined
         }
     }
 

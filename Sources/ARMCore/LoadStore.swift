@@ -84,7 +84,7 @@ extension A64Decoder {
 extension CPU {
     @inline(__always)
     func executeLoadStore(_ i: Inst) throws(ArchException) {
-        switch LoadStoreOp(rawValue: i.op).unsafelyUnwrapped {
+        switch i.opcode(as: LoadStoreOp.self) {
         case .load:
             let va = try lsBase(i) &+ i.imm
             x[Int(i.rd)] = try lsLoad(i, va, lsAccess(i), info: lsInfo(i))

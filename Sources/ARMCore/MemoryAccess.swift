@@ -97,17 +97,39 @@ extension CPU {
         if pa & ~63 == exclusiveAddress & ~63 { exclusiveValid = false }
     }
 
-    /// Fetch and decode the instruction at `pc`.
+    /// Fetch and decode the instruction at `pc`. The decoded-slot array of the page being
+    /// executed is kept in `fetchPage`, so most fetches are one compare and one load; the
+    /// translation runs again only when execution leaves the page or `flushFetchPage` was called.
     @inline(__always)
     func fetch(_ pc: UInt64) throws(ArchException) -> Inst {
+        // Bits 1..0 stay in the compare: a misaligned PC takes the slow path and faults there.
+        if pc & ~0xFFC == fetchPageVA {
+            let slot = Int(truncatingIfNeeded: pc & 0xFFF) >> 2
+            let i = fetchPage[slot]
+            if i.group != .notDecoded { return i }
+            return decodeCache.fill(fetchPage, pageOffset: fetchPageRAMOffset, slot: slot)
+        }
+        return try fetchSlow(pc)
+    }
+
+    func fetchSlow(_ pc: UInt64) throws(ArchException) -> Inst {
         if pc & 3 != 0 { throw ArchException(.pcAlignment, far: pc) }
         let pa = try translate(pc, .fetch)
         let off = pa &- bus.ramBase
-        if off < bus.ramSize { return decodeCache.instruction(ramOffset: off) }
+        if off < bus.ramSize {
+            fetchPageVA = pc & ~0xFFF
+            fetchPageRAMOffset = off & ~0xFFF
+            fetchPage = decodeCache.page(ramOffset: off)
+            return try fetch(pc)
+        }
         // Executing from a device or from nothing: an external abort on fetch.
         if let (dev, o) = bus.device(at: pa), let w = dev.read(offset: o, size: 4) {
             return A64Decoder.decode(UInt32(truncatingIfNeeded: w))
         }
         throw ArchException(.instructionAbort(FaultRecord(kind: .synchronousExternal)), far: pc)
     }
+
+    /// Forget the fetch page: translation may have changed (MMU controls, EL, TLBI).
+    @inline(__always)
+    public func flushFetchPage() { fetchPageVA = 1 }
 }

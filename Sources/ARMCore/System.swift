@@ -99,7 +99,7 @@ extension A64Decoder {
 
 extension CPU {
     func executeSystem(_ i: Inst) throws(ArchException) {
-        switch SystemOp(rawValue: i.op).unsafelyUnwrapped {
+        switch i.opcode(as: SystemOp.self) {
         case .nop, .barrier:
             break
         case .wfi:
@@ -186,8 +186,10 @@ extension CPU {
             addressTranslate(x[Int(rt)])
         case .tlbi:
             if el == 0 { throw ArchException.undefined }
+            flushFetchPage()
         case .tlbiEL2:
             if el < 2 || !hasEL2 { throw ArchException.undefined }
+            flushFetchPage()
         }
     }
 

@@ -145,7 +145,13 @@ extension CPU {
         case .SPSel: setStackSelection(el: el, spsel: UInt8(value & 1))
         case .SP_EL0: setStackPointer(el: 0, value)
         case .SP_EL1: setStackPointer(el: 1, value)
-        case .HCR_EL2: sysregs[r] = value | HCR.RW
+        case .HCR_EL2:
+            sysregs[r] = value | HCR.RW
+            flushFetchPage()
+        case .SCTLR_EL1, .SCTLR_EL2, .TTBR0_EL1, .TTBR1_EL1, .TCR_EL1, .TTBR0_EL2, .TCR_EL2, .VTTBR_EL2, .VTCR_EL2:
+            // Translation controls: the page being executed may map elsewhere now.
+            sysregs[r] = value
+            flushFetchPage()
         case .OSLAR_EL1:
             // Writing OSLK sets or clears the OS lock, which OSLSR_EL1.OSLK (bit 1) reports.
             sysregs[SysReg.OSLSR_EL1] = (sysregs[SysReg.OSLSR_EL1] & ~2) | (value & 1) << 1
