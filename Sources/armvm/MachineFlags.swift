@@ -3,16 +3,16 @@ import Board
 
 /// Board options shared by `run` and `dtb`.
 struct MachineFlags: ParsableArguments {
-    @Option(help: "Board to emulate: arndale (Exynos 5250 map, the default) or virt (QEMU virt map).")
+    @Option(help: "Board to emulate: arndale (Exynos 5250 map) or virt (QEMU virt map).")
     var board: String = "arndale"
 
-    @Option(help: "Guest RAM size, e.g. 512M, 1G, 64MiB (default 512M). Host pages are committed only when touched.")
+    @Option(help: "Guest RAM size, e.g. 512M, 1G, 64MiB. Host pages are committed only when touched.")
     var memory: String = "512M"
 
-    @Option(help: "Exception level the boot CPU starts at: 2 (default; PSCI through SMC) or 1 (no EL2; PSCI through HVC).")
+    @Option(help: "Exception level the boot CPU starts at: 2 (PSCI through SMC) or 1 (no EL2; PSCI through HVC).")
     var el: Int = 2
 
-    @Option(help: "Console UART model at the console address: pl011 (default) or exynos (arndale only).")
+    @Option(help: "Console UART model at the console address: pl011 or exynos (arndale only).")
     var uart: String = "pl011"
 
     @Option(help: "Kernel command line, written to /chosen/bootargs.")
