@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""Generate reference vectors for the A64 integer instructions with Unicorn as the reference.
+
+    python3 -m pip install unicorn==2.1.4 capstone==5.0.9
+    python3 scripts/refvectors/generate.py [--per-group N] [--seed S] [--groups a,b] [--out FILE]
+
+For every encoding group of groups.py: draw a random valid encoding and a random initial state
+(refstate.State from a 64-bit seed, plus overrides that aim loads and stores at the data
+window), execute that one instruction in Unicorn at EL1 (Cortex-A57 model), and record what
+changed. See README.md for the file format.
+"""
+
+import argparse
+import collections
+import os
+import random
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import groups as G            # noqa: E402
+import placement              # noqa: E402
+import refstate               # noqa: E402
+import vecformat              # noqa: E402
+from refstate import REG_PC, REG_SP, WINDOW_BASE, WINDOW_SIZE  # noqa: E402
+
+try:
+    import unicorn
+    from unicorn import arm64_const as A
+except ImportError:
+    sys.exit("generate.py needs Unicorn: python3 -m pip install unicorn==2.1.4")
+
+try:
+    import capstone
+except ImportError:
+    capstone = None
+
+UNICORN_VERSION = "2.1.4"
+CPU_MODEL = "cortex-a57"
+CLREX = 0xD503305F
+XREGS = [getattr(A, f"UC_ARM64_REG_X{i}") for i in range(31)]
+
+
+class GeneratorBug(Exception):
+    pass
+
+
+class Reference:
+    """One Unicorn instance, reused: RAM at RAM_BASE, EL1h, Cortex-A57."""
+
+    def __init__(self):
+        uc = unicorn.Uc(unicorn.UC_ARCH_ARM64, unicorn.UC_MODE_ARM)
+        uc.ctl_set_cpu_model(A.UC_CPU_ARM64_A57)
+        uc.mem_map(refstate.RAM_BASE, refstate.RAM_SIZE)
+        self.uc = uc
+        self.stray = []
+        uc.hook_add(unicorn.UC_HOOK_MEM_READ | unicorn.UC_HOOK_MEM_WRITE, self._access)
+        pstate = uc.reg_read(A.UC_ARM64_REG_PSTATE)
+        if pstate & 0xF != 0b0101:
+            raise GeneratorBug(f"Unicorn does not start in EL1h (PSTATE 0x{pstate:x})")
+
+    def _access(self, uc, access, address, size, value, user):
+        if not (WINDOW_BASE <= address and address + size <= WINDOW_BASE + WINDOW_SIZE):
+            self.stray.append((address, size))
+
+    def _step(self, pc, word):
+        uc = self.uc
+        uc.mem_write(pc, struct.pack("<I", word))
+        uc.ctl_remove_cache(pc, pc + 4)
+        try:
+            uc.emu_start(pc, 0xFFFF_FFFF_FFFF_FFFF, count=1)
+            return None
+        except unicorn.UcError as e:
+            return e.errno
+
+    def run(self, word, state):
+        """Execute `word` from `state`. Returns (error, final) where final is a dict."""
+        uc = self.uc
+        # Clear the exclusive monitor (a CLREX at the same address), so that every vector
+        # starts with it clear, as the replay's fresh CPU state does.
+        uc.reg_write(A.UC_ARM64_REG_NZCV, 0)
+        if self._step(state.pc, CLREX) is not None:
+            raise GeneratorBug("CLREX failed")
+        for i, r in enumerate(XREGS):
+            uc.reg_write(r, state.x[i])
+        uc.reg_write(A.UC_ARM64_REG_SP, state.sp)
+        uc.reg_write(A.UC_ARM64_REG_NZCV, state.nzcv)
+        uc.mem_write(WINDOW_BASE, state.window)
+        self.stray = []
+        err = self._step(state.pc, word)
+        final = {
+            "x": [uc.reg_read(r) for r in XREGS],
+            "sp": uc.reg_read(A.UC_ARM64_REG_SP),
+            "pc": uc.reg_read(A.UC_ARM64_REG_PC),
+            "nzcv": uc.reg_read(A.UC_ARM64_REG_NZCV) & 0xF000_0000,
+            "window": bytes(uc.mem_read(WINDOW_BASE, WINDOW_SIZE)),
+        }
+        uc.mem_write(state.pc, b"\0\0\0\0")
+        uc.ctl_remove_cache(state.pc, state.pc + 4)
+        if self.stray:
+            raise GeneratorBug(f"word 0x{word:08x} accessed {self.stray} outside the window")
+        return err, final
+
+
+def capstone_false_reject(word):
+    """Capstone 5 (LLVM's decoder) refuses LDTR, LDTRB, LDTRH, LDTRSB, LDTRSH, LDTRSW with
+    Rt == Rn, applying the writeback-overlap check of the pre/post-indexed forms to a form
+    that has no writeback. The Arm ARM allocates these words (C6.2 LDTR: no constraint on
+    Rt and Rn); GNU objdump disassembles them."""
+    unpriv = word & 0x3F20_0C00 == 0x3800_0800
+    is_load = (word >> 22) & 3 != 0
+    return unpriv and is_load and (word & 31) == (word >> 5) & 31
+
+
+def make_vector(gid, word, seed, init, state, final):
+    regs = [(i, v) for i, v in enumerate(final["x"]) if v != state.x[i]]
+    if final["sp"] != state.sp:
+        regs.append((REG_SP, final["sp"]))
+    mem = [(k, b) for k, (a, b) in enumerate(zip(state.window, final["window"])) if a != b]
+    return vecformat.Vector(gid, word, seed, init, regs, final["pc"], final["nzcv"], mem)
+
+
+def generate_group(ref, disasm, gid, gen, count, r, stats):
+    out = []
+    attempts = 0
+    while len(out) < count:
+        attempts += 1
+        if attempts > 100 * count + 1000:
+            raise GeneratorBug(f"group {gid}: too many rejected draws ({stats})")
+        inst = gen(r)
+        if inst == G.CU:
+            stats["skipped: CONSTRAINED UNPREDICTABLE"] += 1
+            continue
+        word = inst.word
+        if disasm is not None and not list(disasm.disasm(struct.pack("<I", word), 0)):
+            if capstone_false_reject(word):
+                stats["kept: capstone rejects LDTR* with Rt == Rn"] += 1
+            else:
+                stats["skipped: capstone says unallocated"] += 1
+                continue
+        seed = r.getrandbits(64)
+        state = refstate.State(seed)
+        init = placement.place(r, inst, state)
+        if init is None:
+            stats["redrawn: address placement"] += 1
+            continue
+        for reg, value in init:
+            state.set_reg(reg, value)
+        err, final = ref.run(word, state)
+        if err is not None:
+            if err == unicorn.UC_ERR_FETCH_UNMAPPED and gid in G.BRANCH_GROUPS and final["pc"] != state.pc:
+                stats["kept: branch target outside RAM"] += 1
+            else:
+                stats[f"skipped: Unicorn error {err} ({unicorn.UcError(err)})"] += 1
+                continue
+        out.append(make_vector(gid, word, seed, init, state, final))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--per-group", type=int, default=2000, help="vectors per encoding group (default 2000)")
+    ap.add_argument("--seed", type=int, default=1, help="seed of the whole run (default 1)")
+    ap.add_argument("--groups", default="", help="comma-separated group names (default: all)")
+    ap.add_argument("--out", default=vecformat.DEFAULT_PATH, help="output file")
+    args = ap.parse_args()
+
+    if unicorn.__version__ != UNICORN_VERSION:
+        print(f"warning: Unicorn {unicorn.__version__}, the committed vectors come from {UNICORN_VERSION}",
+              file=sys.stderr)
+    if capstone is None:
+        print("warning: capstone not installed; words are not cross-checked against it", file=sys.stderr)
+    disasm = capstone.Cs(capstone.CS_ARCH_ARM64, capstone.CS_MODE_ARM) if capstone else None
+
+    wanted = set(filter(None, args.groups.split(",")))
+    unknown = wanted - set(G.by_name())
+    if unknown:
+        sys.exit(f"unknown groups: {', '.join(sorted(unknown))}")
+    ref = Reference()
+    vectors = []
+    for gid, name, _, gen in G.GROUPS:
+        if wanted and name not in wanted:
+            continue
+        # Each group draws from its own stream, so that changing one group leaves the others.
+        r = random.Random(f"{args.seed}/{name}")
+        stats = collections.Counter()
+        vs = generate_group(ref, disasm, gid, gen, args.per_group, r, stats)
+        vectors += vs
+        extra = ", ".join(f"{k}: {v}" for k, v in sorted(stats.items()))
+        print(f"{gid:3} {name:24} {len(vs):6}  {extra}", flush=True)
+
+    argstr = f"--per-group {args.per_group} --seed {args.seed}" + (f" --groups {args.groups}" if wanted else "")
+    header = vecformat.Header(
+        (refstate.RAM_BASE, refstate.RAM_SIZE, WINDOW_BASE, WINDOW_SIZE),
+        f"unicorn {unicorn.__version__}", CPU_MODEL, argstr,
+        [(gid, name) for gid, name, _, _ in G.GROUPS])
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    vecformat.write(args.out, header, vectors)
+    print(f"{len(vectors)} vectors, {os.path.getsize(args.out)} bytes: {os.path.relpath(args.out)}")
+
+
+if __name__ == "__main__":
+    main()
