@@ -33,6 +33,7 @@ let package = Package(
                           swiftSettings: hotPathFlags),
         // Vectors/ holds the reference vectors the tests read through #filePath, not resources.
         .testTarget(name: "ARMCoreTests", dependencies: ["ARMCore", "Bus"], exclude: ["Vectors"]),
+        .testTarget(name: "Stage2MMUTests", dependencies: ["Stage2MMU", "Bus"]),
         .testTarget(name: "GenericTimerTests", dependencies: ["GenericTimer", "ARMCore", "Bus"]),
         .testTarget(name: "BoardTests", dependencies: ["Board", "CLibFDT"]),
         .testTarget(name: "GuestTests", dependencies: []),
