@@ -82,3 +82,27 @@ final class GuestManifestTests: XCTestCase {
         }
     }
 }
+
+/// `--trace exceptions` names each exception and ERET, identically from run to run.
+final class ExceptionTraceTests: XCTestCase {
+    func testTraceNamesEachExceptionAndIsDeterministic() throws {
+        let image = try CLI.guest("exceptions.elf")
+        let a = try CLI.run(["run", "--board", "virt", "--trace", "exceptions", image])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        let lines = a.stderr.split(separator: "\n")
+        XCTAssertTrue(lines.first?.contains("eret EL2->EL1") ?? false, "the guest drops from EL2 first: \(a.stderr)")
+        XCTAssertTrue(lines.contains { $0.contains("EL1->EL1 UNKNOWN ESR=0x2000000") })
+        XCTAssertTrue(lines.contains { $0.contains("EL1->EL1 SVC64 #0x42 ESR=0x56000042") })
+        XCTAssertTrue(lines.contains { $0.contains("DABT_CUR external abort read ESR=0x96000010") && $0.contains("FAR=0x300000000") })
+        XCTAssertEqual(lines.filter { $0.contains(" eret ") }.count, 4)
+        let b = try CLI.run(["run", "--board", "virt", "--trace", "exceptions", image])
+        XCTAssertEqual(a.stderr, b.stderr)
+    }
+
+    func testUnknownTraceIsBadInput() throws {
+        let image = try CLI.guest("hello.elf")
+        let r = try CLI.run(["run", "--trace", "everything", image])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("everything"))
+    }
+}

@@ -1,0 +1,91 @@
+import ARMCore
+
+/// `--trace exceptions`: one line per exception taken and per ERET, for people learning or
+/// debugging what a hypervisor does. Lines go to stderr (stdout is the guest's console) and
+/// carry the instruction count instead of host time, so two runs print the same trace.
+public final class ExceptionTrace {
+    private let write: (String) -> Void
+
+    public init(write: @escaping (String) -> Void) { self.write = write }
+
+    /// Attach to every CPU of a machine.
+    public func attach(to machine: Machine) {
+        for cpu in machine.cpus {
+            // The CPU keeps the tracer alive; the tracer must not keep the CPU (a cycle).
+            cpu.exceptionObserver = { [unowned cpu] e in self.report(e, cpu: cpu) }
+        }
+    }
+
+    func report(_ e: ExceptionEvent, cpu: CPU) {
+        let arrow = "EL\(e.fromEL)->EL\(e.toEL)"
+        if e.kind == .eret {
+            write("[\(e.instret)] cpu\(cpu.index) eret \(arrow) to 0x\(hex(e.elr))")
+            return
+        }
+        var line = "[\(e.instret)] cpu\(cpu.index) \(arrow) "
+        if let s = e.syndrome {
+            line += Self.describe(s, cpu: cpu)
+        } else {
+            line += "\(e.kind)"
+        }
+        line += " ESR=0x\(hex(e.esr)) ELR=0x\(hex(e.elr))"
+        if let far = e.far { line += " FAR=0x\(hex(far))" }
+        if let ipa = e.ipa { line += " HPFAR IPA=0x\(hex(ipa))" }
+        write(line)
+    }
+
+    /// The exception class by name, with what matters for each class.
+    static func describe(_ s: Syndrome, cpu: CPU) -> String {
+        let iss = s.iss
+        switch s.ec {
+        case .svc64, .smc64, .brk64:
+            return "\(s.ec.name) #0x\(hex(UInt64(iss & 0xFFFF)))"
+        case .hvc64:
+            let imm = iss & 0xFFFF
+            var text = "HVC64 #0x\(hex(UInt64(imm)))"
+            // Xen's hypercall ABI: HVC #0xEA1 with the call number in x16.
+            if imm == 0xEA1 { text += " xen:" + XenHypercall.name(cpu.x[16]) }
+            return text
+        case .wfx:
+            return (iss & 1 == 0 ? "WFI" : "WFE") + " trapped"
+        case .sys64:
+            let op0 = iss >> 20 & 3, op2 = iss >> 17 & 7, op1 = iss >> 14 & 7, crn = iss >> 10 & 15
+            let rt = iss >> 5 & 31, crm = iss >> 1 & 15, read = iss & 1 == 1
+            let reg = SysReg.lookup(op0: UInt8(op0), op1: UInt8(op1), crn: UInt8(crn), crm: UInt8(crm), op2: UInt8(op2))
+            let name = reg.map { String(describing: $0) } ?? "S\(op0)_\(op1)_C\(crn)_C\(crm)_\(op2)"
+            return "SYS64 " + (read ? "MRS x\(rt), \(name)" : "MSR \(name), x\(rt)")
+        case .iabtLow, .iabtCur, .dabtLow, .dabtCur:
+            var text = "\(s.ec.name) \(faultName(iss & 0x3F))"
+            if s.ec == .dabtLow || s.ec == .dabtCur { text += iss & (1 << 6) != 0 ? " write" : " read" }
+            if iss & (1 << 7) != 0 { text += " s1ptw" }
+            return text
+        default:
+            return s.ec.name
+        }
+    }
+
+    /// DFSC/IFSC names (ARM DDI 0487, D17.2.40).
+    static func faultName(_ fsc: UInt32) -> String {
+        let level = fsc & 3
+        switch fsc >> 2 {
+        case 0b0000: return "address size fault L\(level)"
+        case 0b0001: return "translation fault L\(level)"
+        case 0b0010: return "access flag fault L\(level)"
+        case 0b0011: return "permission fault L\(level)"
+        case 0b0100 where fsc == 0x10: return "external abort"
+        case 0b0101: return "external abort on walk L\(level)"
+        default: return fsc == 0x21 ? "alignment fault" : "fault status 0x\(hex(UInt64(fsc)))"
+        }
+    }
+}
+
+/// Xen hypercall numbers (xen/include/public/xen.h), for traces.
+enum XenHypercall {
+    static let names: [UInt64: String] = [
+        12: "memory_op", 17: "xen_version", 18: "console_io", 20: "grant_table_op", 24: "vcpu_op",
+        29: "sched_op", 32: "event_channel_op", 34: "hvm_op", 35: "sysctl", 36: "domctl",
+    ]
+    static func name(_ n: UInt64) -> String { names[n] ?? "\(n)" }
+}
+
+private func hex(_ v: UInt64) -> String { String(v, radix: 16) }
