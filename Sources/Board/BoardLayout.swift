@@ -1,53 +1,118 @@
-/// A board as data (GUIDE.md 2.7): the one table from which both the bus wiring
-/// (MachineSetup) and the device tree (DeviceTree) are made.
-public struct BoardLayout {
-    public struct Region {
-        public var base: UInt64
-        public var size: UInt64
-        public init(_ base: UInt64, _ size: UInt64) { self.base = base; self.size = size }
-    }
+// Boards are tables (GUIDE.md 2.7): one value per board lists every address, size and interrupt
+// number. MachineSetup wires the bus from it and DeviceTreeBuilder describes the same value to
+// the guest, so the two cannot disagree. Each board's table lives in Boards/, with its map.
 
-    /// Extra MMIO blocks a board has beside the GIC and the console.
-    public enum ExtraDevice {
-        /// Exynos multi-core timer: a register file stub (reads what was written).
-        case exynosMCT(Region)
-        /// On-chip SRAM, RAM-like.
-        case sram(Region, name: String)
-    }
+/// A range of physical addresses.
+public struct AddressRange: Sendable, Equatable {
+    public let base: UInt64
+    public let size: UInt64
+    public init(base: UInt64, size: UInt64) { self.base = base; self.size = size }
+    public var end: UInt64 { base + size }
+}
 
-    public var kind: BoardKind
-    public var model: String
-    public var compatible: [String]
-    public var ramBase: UInt64
-    /// CNTFRQ_EL0 and the timer node's rate.
-    public var counterFrequency: UInt64
-    /// The timer node carries `clock-frequency` (firmware on this board may not set CNTFRQ).
-    public var timerNodeHasClockFrequency: Bool
-    public var gicCompatible: [String]
-    public var gicd: Region
-    public var gicc: Region
-    public var gich: Region
-    public var gicv: Region
-    /// Maintenance interrupt PPI number (INTID 16 + n).
-    public var maintenancePPI: UInt32
-    /// Timer PPIs in binding order: secure physical, non-secure physical, virtual, hypervisor.
-    public var timerPPIs: [UInt32]
-    /// Number of SPIs the distributor implements.
-    public var spiCount: Int
-    public var console: Region
-    public var consoleSPI: UInt32
-    public var extras: [ExtraDevice]
+/// Where a GICv2 (GIC-400) sits and how it is configured (ARM IHI 0048B).
+public struct GICv2Layout: Sendable {
+    public let distributor: AddressRange          // GICD
+    public let cpuInterface: AddressRange         // GICC
+    public let virtualInterfaceControl: AddressRange  // GICH
+    public let virtualCPUInterface: AddressRange  // GICV
+    /// Shared peripheral interrupts implemented (a multiple of 32); sets GICD_TYPER.ITLinesNumber.
+    public let spiCount: Int
+    /// The PPI (0-based, INTID = 16 + n) of the virtual interface maintenance interrupt.
+    public let maintenancePPI: UInt32
+    /// Device-tree compatible strings, most specific first.
+    public let compatible: [String]
+}
 
-    /// The console window for a UART model: a PL011 always decodes 4 KiB, with its ID
-    /// registers at the top (PrimeCell, ARM DDI 0183G 3.2), where Linux's AMBA bus reads them.
-    public func consoleRegion(_ model: UARTModel) -> Region {
-        model == .pl011 ? Region(console.base, max(console.size, 0x1000)) : console
+/// The four generic-timer PPIs, in the order the arch timer binding lists them
+/// (Documentation/devicetree/bindings/timer/arm,arch_timer.yaml).
+public struct TimerPPIs: Sendable {
+    public let securePhysical: UInt32     // CNTPS, PPI 13 = INTID 29
+    public let nonSecurePhysical: UInt32  // CNTP,  PPI 14 = INTID 30
+    public let virtual: UInt32            // CNTV,  PPI 11 = INTID 27
+    public let hypervisor: UInt32         // CNTHP, PPI 10 = INTID 26
+    public static let standard = TimerPPIs(securePhysical: 13, nonSecurePhysical: 14, virtual: 11, hypervisor: 10)
+    public var inBindingOrder: [UInt32] { [securePhysical, nonSecurePhysical, virtual, hypervisor] }
+}
+
+/// The console UART's place on the board. The model in it is the user's choice (--uart); the
+/// slot only fixes the address, the space reserved there and the interrupt.
+public struct UARTSlot: Sendable {
+    public let base: UInt64
+    /// Address space reserved for the slot; the chosen model's register window must fit.
+    public let size: UInt64
+    /// SPI number (INTID = 32 + spi).
+    public let spi: UInt32
+}
+
+/// Devices other than RAM, the GIC and the console UART.
+public enum PeripheralKind: Sendable, Equatable {
+    /// Samsung Exynos multi-core timer. Mapped as a register file only, and left out of the
+    /// device tree: its real node needs the Exynos clock controller and interrupt combiner,
+    /// which armvm does not model, and a half-described node would make the driver fail.
+    case exynosMCT
+    /// On-chip SRAM (a RAM-like device; Xen on the real board writes the secondary-CPU entry here).
+    case sysram
+    /// ARM PrimeCell PL031 real-time clock (ARM DDI 0224).
+    case pl031RTC
+}
+
+public struct Peripheral: Sendable {
+    public let kind: PeripheralKind
+    /// The device's name in traces and bus errors.
+    public let name: String
+    public let range: AddressRange
+    /// SPIs the device raises, for its device-tree node.
+    public let spis: [UInt32]
+
+    /// Generic node name (DTSpec 2.2.2), or nil for a device left out of the device tree.
+    public var deviceTreeName: String? {
+        switch kind {
+        case .exynosMCT: return nil
+        case .sysram: return "sram"
+        case .pl031RTC: return "rtc"
+        }
     }
+}
+
+public struct BoardLayout: Sendable {
+    public let kind: BoardKind
+    public let name: String
+    /// Root-node `model` and `compatible` (Devicetree Specification v0.4, 3.2).
+    public let model: String
+    public let compatible: [String]
+    public let cpuCompatible: [String]
+    public let ramBase: UInt64
+    /// CNTFRQ_EL0: the system counter's frequency in Hz.
+    public let counterFrequency: UInt64
+    /// Whether the timer node repeats the frequency in `clock-frequency`, as boards whose
+    /// firmware may leave CNTFRQ unprogrammed do (exynos5250.dtsi).
+    public let timerClockFrequencyInDT: Bool
+    public let gic: GICv2Layout
+    public let timerPPIs: TimerPPIs
+    public let consoleUART: UARTSlot
+    /// Frequency of the fixed clock that feeds the UART (and the PrimeCells' APB clock).
+    public let uartClockFrequency: UInt32
+    public let peripherals: [Peripheral]
 
     public static func layout(for kind: BoardKind) -> BoardLayout {
         switch kind {
         case .arndale: return .arndale
         case .virt: return .virt
+        }
+    }
+}
+
+extension BoardKind {
+    public var layout: BoardLayout { BoardLayout.layout(for: self) }
+}
+
+extension UARTModel {
+    /// The register window the model decodes; accesses beyond it are bus errors.
+    public var windowSize: UInt64 {
+        switch self {
+        case .pl011: return PL011.windowSize
+        case .exynos: return ExynosUART.windowSize
         }
     }
 }

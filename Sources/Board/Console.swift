@@ -2,41 +2,58 @@
 import Glibc
 #endif
 
-/// Where guest console output goes: a file descriptor (stdout), written a line at a time, or a
-/// capture buffer for tests.
+/// Where guest UART output goes. Bytes are buffered and written to the host file descriptor
+/// with write(2) at each newline, when the buffer fills, and on `flush()` (which the CLI calls
+/// before exit), so a guest printing one byte per MMIO store costs one system call per line.
 public final class Console {
     private let fd: Int32
-    private var buffer: [UInt8] = []
     private let capturing: Bool
-    /// Everything written, when capturing.
+    private var pending: [UInt8] = []
+    /// Everything written, when created with `init(capture: true)` (tests read it).
     public private(set) var captured: [UInt8] = []
+    /// A flush beyond this many buffered bytes keeps a guest that never prints a newline visible.
+    private static let bufferLimit = 4096
 
-    public init(fd: Int32) {
+    /// A console that writes to `fd` (standard output by default).
+    public init(fd: Int32 = 1) {
         self.fd = fd
-        capturing = false
-        buffer.reserveCapacity(4096)
+        self.capturing = false
+        pending.reserveCapacity(Self.bufferLimit)
     }
 
-    /// A console that keeps its output in `captured` (tests).
+    /// With `capture: true`, a console that only keeps the bytes in `captured`; with false, the
+    /// same as `init(fd: 1)`.
     public init(capture: Bool) {
-        fd = -1
-        capturing = true
+        self.fd = 1
+        self.capturing = capture
     }
 
-    public func put(_ byte: UInt8) {
+    public var capturedText: String { String(decoding: captured, as: UTF8.self) }
+
+    public func write(_ byte: UInt8) {
         if capturing { captured.append(byte); return }
-        buffer.append(byte)
-        if byte == 10 || buffer.count >= 4096 { flush() }
+        pending.append(byte)
+        if byte == 0x0A || pending.count >= Self.bufferLimit { flush() }
+    }
+
+    public func write<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+        for b in bytes { write(b) }
     }
 
     public func flush() {
-        guard !capturing, !buffer.isEmpty else { return }
-        var off = 0
-        while off < buffer.count {
-            let n = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + off, $0.count - off) }
-            if n <= 0 { break }
-            off += n
+        guard !pending.isEmpty else { return }
+        pending.withUnsafeBytes { buf in
+            var done = 0
+            while done < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
+                if n > 0 { done += n; continue }
+                // A closed or broken output must not stop the guest; retry only interruptions.
+                if n < 0 && errno == EINTR { continue }
+                break
+            }
         }
-        buffer.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: true)
     }
+
+    deinit { flush() }
 }

@@ -19,7 +19,7 @@ public final class ExceptionTrace {
     func report(_ e: ExceptionEvent, cpu: CPU) {
         let arrow = "EL\(e.fromEL)->EL\(e.toEL)"
         if e.kind == .eret {
-            write("[\(e.instret)] cpu\(cpu.index) eret \(arrow) to 0x\(hex(e.elr))")
+            write("[\(e.instret)] cpu\(cpu.index) eret \(arrow) to 0x\(hexDigits(e.elr))")
             return
         }
         var line = "[\(e.instret)] cpu\(cpu.index) \(arrow) "
@@ -28,9 +28,9 @@ public final class ExceptionTrace {
         } else {
             line += "\(e.kind)"
         }
-        line += " ESR=0x\(hex(e.esr)) ELR=0x\(hex(e.elr))"
-        if let far = e.far { line += " FAR=0x\(hex(far))" }
-        if let ipa = e.ipa { line += " HPFAR IPA=0x\(hex(ipa))" }
+        line += " ESR=0x\(hexDigits(e.esr)) ELR=0x\(hexDigits(e.elr))"
+        if let far = e.far { line += " FAR=0x\(hexDigits(far))" }
+        if let ipa = e.ipa { line += " HPFAR IPA=0x\(hexDigits(ipa))" }
         write(line)
     }
 
@@ -39,10 +39,10 @@ public final class ExceptionTrace {
         let iss = s.iss
         switch s.ec {
         case .svc64, .smc64, .brk64:
-            return "\(s.ec.name) #0x\(hex(UInt64(iss & 0xFFFF)))"
+            return "\(s.ec.name) #0x\(hexDigits(UInt64(iss & 0xFFFF)))"
         case .hvc64:
             let imm = iss & 0xFFFF
-            var text = "HVC64 #0x\(hex(UInt64(imm)))"
+            var text = "HVC64 #0x\(hexDigits(UInt64(imm)))"
             // Xen's hypercall ABI: HVC #0xEA1 with the call number in x16.
             if imm == 0xEA1 { text += " xen:" + XenHypercall.name(cpu.x[16]) }
             return text
@@ -74,7 +74,7 @@ public final class ExceptionTrace {
         case 0b0011: return "permission fault L\(level)"
         case 0b0100 where fsc == 0x10: return "external abort"
         case 0b0101: return "external abort on walk L\(level)"
-        default: return fsc == 0x21 ? "alignment fault" : "fault status 0x\(hex(UInt64(fsc)))"
+        default: return fsc == 0x21 ? "alignment fault" : "fault status 0x\(hexDigits(UInt64(fsc)))"
         }
     }
 }
@@ -88,4 +88,4 @@ enum XenHypercall {
     static func name(_ n: UInt64) -> String { names[n] ?? "\(n)" }
 }
 
-private func hex(_ v: UInt64) -> String { String(v, radix: 16) }
+private func hexDigits(_ v: UInt64) -> String { String(v, radix: 16) }

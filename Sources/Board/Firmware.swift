@@ -104,13 +104,13 @@ public final class Firmware: FirmwareHandler {
         var result: UInt64 = 0
         switch op {
         case Semihosting.writeC:
-            if let c = try? cpu.readMemory(param, size: 1) { console.put(UInt8(c)) }
+            if let c = try? cpu.readMemory(param, size: 1) { console.write(UInt8(c)) }
         case Semihosting.write0:
             var a = param
             // Bounded so that an unterminated string cannot hang the host.
             for _ in 0..<(1 << 20) {
                 guard let c = try? cpu.readMemory(a, size: 1), c != 0 else { break }
-                console.put(UInt8(c))
+                console.write(UInt8(c))
                 a &+= 1
             }
         case Semihosting.write:
@@ -118,7 +118,7 @@ public final class Firmware: FirmwareHandler {
             guard let buf = word(1), let len = word(2) else { result = ~0; break }
             var written: UInt64 = 0
             while written < min(len, 1 << 24), let c = try? cpu.readMemory(buf &+ written, size: 1) {
-                console.put(UInt8(c))
+                console.write(UInt8(c))
                 written += 1
             }
             result = len - written

@@ -1,45 +1,50 @@
-/// The boards armvm can build.
-public enum BoardKind: String, CaseIterable {
-    case arndale, virt
+/// Which memory map and interrupt map the machine follows (see Boards/).
+public enum BoardKind: String, CaseIterable, Sendable {
+    /// Insignal Arndale (Samsung Exynos 5250) memory map, with AArch64 CPUs.
+    case arndale
+    /// QEMU's `virt` machine memory map.
+    case virt
 }
 
-/// Console UART models for the console address.
-public enum UARTModel: String, CaseIterable {
-    case pl011, exynos
+/// Which UART model sits in the board's console slot. PL011 is the default on both boards:
+/// Debian's arm64 kernel and Xen drive PL011 but not the Exynos UART (FACTS.md, Arndale).
+public enum UARTModel: String, CaseIterable, Sendable {
+    case pl011
+    case exynos
 }
 
-/// What the user asked for, validated.
-public struct MachineOptions {
+/// Everything the user chose about the machine, before anything is built from it.
+public struct MachineOptions: Sendable {
     public var board: BoardKind = .arndale
+    /// Guest RAM in bytes; a multiple of 4 KiB, at least 1 MiB (checked by MachineSetup).
     public var memorySize: UInt64 = 512 << 20
+    /// The exception level the boot CPU starts at: 2 (the guest owns EL2) or 1.
     public var startEL: UInt8 = 2
     public var uart: UARTModel = .pl011
+    /// Kernel command line, placed in /chosen/bootargs.
     public var bootargs: String = ""
     public var cpuCount: Int = 1
+
     public init() {}
 
-    /// Parses "512M", "1G", "256MiB", "64K", "1073741824" (bytes).
-    public static func parseSize(_ text: String) throws -> UInt64 {
-        var s = Substring(text.trimmingCharacters(in: [" "]))
-        var shift: UInt64 = 0
-        for (suffixes, sh) in [(["KiB", "KB", "K", "k"], UInt64(10)), (["MiB", "MB", "M", "m"], 20),
-                               (["GiB", "GB", "G", "g"], 30)] {
-            if let suf = suffixes.first(where: { s.hasSuffix($0) }) {
-                s = s.dropLast(suf.count)
-                shift = sh
-                break
-            }
+    /// Parses a size as users write it: "1073741824", "64K", "512M", "1G", "256MiB", "2GB".
+    /// Suffixes are binary (K = 1024), as QEMU's -m reads them; case does not matter.
+    public static func parseSize(_ s: String) throws -> UInt64 {
+        let malformed = HostInputError("malformed size '\(s)'; write e.g. 512M, 1G or 1073741824")
+        let digits = s.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, let number = UInt64(digits) else { throw malformed }
+        let shift: UInt64
+        switch s.dropFirst(digits.count).lowercased() {
+        case "", "b": shift = 0
+        case "k", "kb", "kib": shift = 10
+        case "m", "mb", "mib": shift = 20
+        case "g", "gb", "gib": shift = 30
+        case "t", "tb", "tib": shift = 40
+        default: throw malformed
         }
-        guard !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }), let n = UInt64(s),
-              n <= UInt64.max >> shift else {
-            throw HostInputError("malformed size '\(text)' (try 512M or 1G)")
+        guard number <= UInt64.max >> shift else {
+            throw HostInputError("size '\(s)' is too large")
         }
-        return n << shift
-    }
-}
-
-private extension String {
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        String(drop(while: { set.contains($0) }).reversed().drop(while: { set.contains($0) }).reversed())
+        return number << shift
     }
 }

@@ -1,7 +1,9 @@
 import Bus
 import GIC
 
-/// Everything `Machine` needs: RAM with the image, initrd and DTB in place, devices mapped.
+/// A machine ready to run: RAM and devices on the bus, the image, initrd and DTB in RAM.
+/// The run loop (Machine.swift) creates the CPUs and starts CPU 0 at `image.entry` with
+/// x0 = `dtbAddress` (booting.rst), x1..x3 = 0.
 public struct PreparedMachine {
     public let bus: PhysicalAddressSpace
     public let layout: BoardLayout
@@ -10,90 +12,164 @@ public struct PreparedMachine {
     public let image: LoadedImage
     public let dtbAddress: UInt64
     public let dtb: [UInt8]
+    /// The console UART in the board's slot (PL011 or ExynosUART, per options.uart).
+    public let uart: BusDevice
+    /// The GIC-400 whose frames are mapped at layout.gic; the UART's interrupt is wired to it.
+    public let gic: GICv2
+    /// Where the initrd was placed, if one was given.
+    public let initrd: AddressRange?
 }
 
+/// Turns the user's options and files into a PreparedMachine, or a HostInputError that says
+/// what to change.
 public enum MachineSetup {
-    /// The DTB must be 8-byte aligned and within one 2 MiB block (booting.rst); placing it at a
-    /// 2 MiB boundary satisfies both.
-    static let dtbAlignment: UInt64 = 2 << 20
-    static let maxDTBSize = 2 << 20
+    public static let minimumMemory: UInt64 = 1 << 20
+    /// RAM must end within the 40-bit physical address space the bus's tables cover.
+    public static let physicalAddressLimit: UInt64 = 1 << 40
+    /// Linux wants its Image base, and armvm puts the initrd and DTB, on 2 MiB boundaries
+    /// (booting.rst), so each starts a fresh 2 MiB block.
+    static let blockSize: UInt64 = 2 << 20
 
-    public static func prepare(options: MachineOptions, imagePath: String, dtbPath: String?, initrdPath: String?,
-                               loadAddress: UInt64?, console: Console) throws -> PreparedMachine {
-        let layout = BoardLayout.layout(for: options.board)
-        guard options.memorySize >= 1 << 20, options.memorySize & 0xFFF == 0 else {
-            throw HostInputError("--memory must be at least 1 MiB and a multiple of 4 KiB")
+    /// Rejects options no machine can be built from.
+    public static func validate(_ options: MachineOptions) throws {
+        let layout = options.board.layout
+        let mem = options.memorySize
+        guard mem >= minimumMemory else {
+            throw HostInputError("--memory \(formatSize(mem)) is too small; armvm needs at least 1 MiB of guest RAM")
         }
-        guard options.memorySize <= 1 << 40 else { throw HostInputError("--memory larger than 1 TiB") }
+        guard mem % 4096 == 0 else {
+            throw HostInputError("--memory \(mem) bytes is not a multiple of 4 KiB")
+        }
+        guard mem <= physicalAddressLimit - layout.ramBase else {
+            throw HostInputError("--memory \(formatSize(mem)) is too large: RAM from \(hex(layout.ramBase)) would end above 1 TiB")
+        }
+        guard (1...8).contains(options.cpuCount) else {
+            throw HostInputError("\(options.cpuCount) CPUs requested; a GICv2 serves 1 to 8")
+        }
+        guard options.startEL == 1 || options.startEL == 2 else {
+            throw HostInputError("start EL \(options.startEL): armvm starts guests at EL1 or EL2")
+        }
+        guard options.uart.windowSize <= layout.consoleUART.size else {
+            throw HostInputError("the \(options.uart.rawValue) UART does not fit the console slot of \(layout.name)")
+        }
+    }
+
+    public static func prepare(options: MachineOptions, imagePath: String, dtbPath: String?,
+                               initrdPath: String?, loadAddress: UInt64?, console: Console) throws -> PreparedMachine {
+        try validate(options)
+        let layout = options.board.layout
         guard let bus = PhysicalAddressSpace(ramBase: layout.ramBase, ramSize: options.memorySize) else {
-            throw HostInputError("cannot reserve \(options.memorySize) bytes of host memory for guest RAM")
+            throw HostInputError("cannot reserve \(options.memorySize) bytes (\(formatSize(options.memorySize))) of guest RAM on this host")
         }
-        try mapDevices(layout, options, bus: bus, console: console)
-
-        // Read the user's DTB first: a bad one is reported before any loading.
-        let userDTB = try dtbPath.map { p -> [UInt8] in
-            let b = try HostFile.read(p, what: "device tree blob")
-            try DeviceTreeBuilder.validate(b, path: p)
-            return b
-        }
+        let (uart, gic) = try wireDevices(bus: bus, layout: layout, options: options, console: console)
         let image = try ImageLoader.load(path: imagePath, bus: bus, layout: layout, loadAddress: loadAddress)
-        var used = [(image.lowest, image.highest)]
+        let ram = AddressRange(base: bus.ramBase, size: bus.ramSize)
+        var occupied = [AddressRange(base: image.lowest, size: image.highest - image.lowest)]
 
-        var initrd: (start: UInt64, size: UInt64)?
-        if let p = initrdPath {
-            let b = try HostFile.read(p, what: "initrd")
-            let at = try findSpace(UInt64(b.count), alignment: 1 << 12, avoiding: used, bus: bus, what: "initrd \(p)")
-            try ImageLoader.place(b[...], at: at, path: p, bus: bus)
-            initrd = (at, UInt64(b.count))
-            used.append((at, at + UInt64(b.count)))
+        // Read everything first, so that "does not fit" can name the whole need.
+        let initrdBytes = try initrdPath.map { try HostFile.read($0) }
+        var userDTB: [UInt8]?
+        if let dtbPath {
+            let bytes = try HostFile.read(dtbPath)
+            try DeviceTreeBuilder.validate(bytes, path: dtbPath)
+            userDTB = bytes
+        }
+        func noRoom() -> HostInputError {
+            let need = (image.highest - image.lowest) + UInt64(initrdBytes?.count ?? 0) + UInt64(userDTB?.count ?? 4096)
+            return HostInputError("the image, initrd and device tree need \(hex(need)) bytes of RAM but --memory is \(formatSize(options.memorySize)); try a larger --memory")
         }
 
-        let dtb = try userDTB ?? DeviceTreeBuilder.build(layout: layout, options: options, initrd: initrd)
-        guard dtb.count <= maxDTBSize else { throw HostInputError("device tree blob larger than 2 MiB") }
-        let dtbAt = try findSpace(UInt64(dtb.count), alignment: dtbAlignment, avoiding: used, bus: bus, what: "the device tree")
-        _ = dtb.withUnsafeBytes { bus.load($0, at: dtbAt) }
+        // booting.rst: the initrd may lie anywhere in RAM the kernel maps (within a 1 GiB-aligned
+        // window of up to 32 GiB that also covers the Image); 4 KiB-aligned is enough, and
+        // armvm prefers the 2 MiB block after the image.
+        var initrd: AddressRange?
+        if let bytes = initrdBytes {
+            let size = UInt64(bytes.count)
+            guard let at = findRoom(size: size, alignment: blockSize, ram: ram, occupied: occupied)
+                    ?? findRoom(size: size, alignment: 4096, ram: ram, occupied: occupied) else { throw noRoom() }
+            let ok = bytes.withUnsafeBytes { bus.load($0, at: at) }
+            precondition(ok)
+            initrd = AddressRange(base: at, size: size)
+            occupied.append(initrd!)
+        }
+
+        let initrdTuple = initrd.map { (start: $0.base, size: $0.size) }
+        let dtb: [UInt8]
+        if let userDTB {
+            dtb = try DeviceTreeBuilder.patchChosen(userDTB, bootargs: options.bootargs, initrd: initrdTuple)
+        } else {
+            dtb = try DeviceTreeBuilder.build(layout: layout, options: options, initrd: initrdTuple)
+        }
+        // booting.rst: 8-byte aligned, at most 2 MiB, mapped by the kernel with 2 MiB blocks;
+        // keeping it inside one 2 MiB block suits every kernel and Xen.
+        let size = UInt64(dtb.count)
+        guard let dtbAddress = findRoom(size: size, alignment: blockSize, ram: ram, occupied: occupied)
+                ?? findRoom(size: size, alignment: 8, within: blockSize, ram: ram, occupied: occupied) else { throw noRoom() }
+        let ok = dtb.withUnsafeBytes { bus.load($0, at: dtbAddress) }
+        precondition(ok)
+
         return PreparedMachine(bus: bus, layout: layout, options: options, console: console, image: image,
-                               dtbAddress: dtbAt, dtb: dtb)
+                               dtbAddress: dtbAddress, dtb: dtb, uart: uart, gic: gic, initrd: initrd)
     }
 
-    /// The DTB that `run` would generate, for `armvm dtb`.
+    /// The DTB `prepare` would build for these options, without an image (`armvm dtb`).
     public static func deviceTree(options: MachineOptions) throws -> [UInt8] {
-        try DeviceTreeBuilder.build(layout: BoardLayout.layout(for: options.board), options: options, initrd: nil)
+        try validate(options)
+        return try DeviceTreeBuilder.build(layout: options.board.layout, options: options, initrd: nil)
     }
 
-    /// Every device of the board table onto the bus.
-    static func mapDevices(_ l: BoardLayout, _ o: MachineOptions, bus: PhysicalAddressSpace, console: Console) throws {
-        let uart: BusDevice = o.uart == .pl011 ? PL011(console: console) : ExynosUART(console: console)
-        var devices: [(BusDevice, BoardLayout.Region)] = [
-            (GICv2Distributor(spiCount: l.spiCount), l.gicd),
-            (GICv2CPUInterface(name: "gicc"), l.gicc),
-            (GICv2VirtualInterfaceControl(), l.gich),
-            (GICv2CPUInterface(name: "gicv"), l.gicv),
-            (uart, l.consoleRegion(o.uart)),
-        ]
-        for e in l.extras {
-            switch e {
-            case .exynosMCT(let r): devices.append((RegisterFile(name: "mct", size: r.size), r))
-            case .sram(let r, let name): devices.append((StaticRAM(name: name, size: r.size), r))
-            }
+    /// Maps every device of the layout (the same table the device tree is built from).
+    static func wireDevices(bus: PhysicalAddressSpace, layout: BoardLayout, options: MachineOptions,
+                            console: Console) throws -> (uart: BusDevice, gic: GICv2) {
+        let g = layout.gic
+        let gic = GICv2(spiCount: g.spiCount, cpuCount: options.cpuCount)
+        try bus.map(gic.distributor, at: g.distributor.base, size: g.distributor.size)
+        try bus.map(gic.cpuInterface, at: g.cpuInterface.base, size: g.cpuInterface.size)
+        try bus.map(gic.virtualInterfaceControl, at: g.virtualInterfaceControl.base, size: g.virtualInterfaceControl.size)
+        try bus.map(gic.virtualCPUInterface, at: g.virtualCPUInterface.base, size: g.virtualCPUInterface.size)
+
+        let slot = layout.consoleUART
+        let line = gic.distributor.inputLine(spi: Int(slot.spi))
+        let uart: BusDevice
+        switch options.uart {
+        case .pl011: uart = PL011(name: "uart", console: console, interrupt: line)
+        case .exynos: uart = ExynosUART(name: "uart", console: console, interrupt: line)
         }
-        for (d, r) in devices {
-            do { try bus.map(d, at: r.base, size: r.size) } catch {
-                throw HostInputError("board \(l.kind.rawValue): cannot map \(d.name): \(error)")
+        // Only the model's own window answers; the rest of the slot is a bus error.
+        try bus.map(uart, at: slot.base, size: options.uart.windowSize)
+
+        for p in layout.peripherals {
+            let device: BusDevice
+            switch p.kind {
+            case .exynosMCT: device = RegisterFileStub(name: p.name, size: p.range.size)
+            case .sysram: device = SRAM(name: p.name, size: Int(p.range.size))
+            case .pl031RTC: device = PL031(name: p.name)
             }
+            try bus.map(device, at: p.range.base, size: p.range.size)
         }
+        return (uart, gic)
     }
 
-    /// The lowest aligned RAM address above everything loaded where `size` bytes fit, or, failing
-    /// that, the lowest below it.
-    static func findSpace(_ size: UInt64, alignment: UInt64, avoiding used: [(UInt64, UInt64)],
-                          bus: PhysicalAddressSpace, what: String) throws -> UInt64 {
-        let top = used.map(\.1).max() ?? bus.ramBase
-        var candidates = [(top + alignment - 1) & ~(alignment - 1)]
-        candidates.append((bus.ramBase + alignment - 1) & ~(alignment - 1))
-        for c in candidates where bus.contains(ramRange: c, size: size) {
-            if used.allSatisfy({ c + size <= $0.0 || c >= $0.1 }) { return c }
+    /// The lowest `alignment`-aligned address for `size` bytes of RAM that overlaps nothing in
+    /// `occupied`, trying first above everything placed so far (so the guest's free RAM stays
+    /// in one piece), then in the gaps from the bottom of RAM up. With `within`, the range must
+    /// also not cross a multiple of it.
+    static func findRoom(size: UInt64, alignment: UInt64, within block: UInt64? = nil,
+                         ram: AddressRange, occupied: [AddressRange]) -> UInt64? {
+        func alignUp(_ v: UInt64) -> UInt64 { (v + alignment - 1) / alignment * alignment }
+        func fits(_ start: UInt64) -> Bool {
+            guard start >= ram.base, start <= ram.end, ram.end - start >= size else { return false }
+            if let block, size > 0, start / block != (start + size - 1) / block { return false }
+            return !occupied.contains { start < $0.end && $0.base < start + size }
         }
-        throw HostInputError("no room for \(what) (\(size) bytes) in \(bus.ramSize >> 20) MiB of RAM; try a larger --memory")
+        let sorted = occupied.sorted { $0.base < $1.base }
+        let top = sorted.map(\.end).max() ?? ram.base
+        // Gap starts: above everything, then the bottom of RAM, then after each occupied range.
+        var candidates = [top, ram.base] + sorted.map(\.end)
+        // A range that may not cross a block boundary can also start at the next boundary.
+        if let block { candidates += candidates.map { ($0 + block - 1) / block * block } }
+        let aligned = candidates.map(alignUp)
+        if fits(aligned[0]) { return aligned[0] }
+        return aligned.dropFirst().filter(fits).min()
     }
 }

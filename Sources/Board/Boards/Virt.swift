@@ -1,30 +1,47 @@
-// The virt board: QEMU's `virt` map (hw/arm/virt.c), so that bare-metal code written for
-// `qemu-system-aarch64 -M virt` runs unmodified.
+// QEMU's `virt` machine (hw/arm/virt.c, its base_memmap and a15irqmap tables), GICv2 with
+// virtualization extensions (FACTS.md). Flash, virtio-mmio, PCIe and the GICv3 frames are not
+// provided.
 //
-//   0x0800_0000 +------------------+ GIC distributor (GICv2)        64 KiB
-//   0x0801_0000 +------------------+ GIC CPU interface              64 KiB
-//   0x0803_0000 +------------------+ GICH (virtualization=on)       64 KiB
-//   0x0804_0000 +------------------+ GICV (virtualization=on)       64 KiB
-//   0x0900_0000 +------------------+ PL011 UART, SPI 1               4 KiB
-//   0x4000_0000 +------------------+ RAM (--memory)
+//   0x0800_0000 +---------------------------+
+//               | GICD (0x1_0000)           |  distributor (registers in the first 4 KiB)
+//   0x0801_0000 | GICC (0x1_0000)           |  CPU interface
+//               :                           :
+//   0x0803_0000 | GICH (0x1_0000)           |  virtual interface control
+//   0x0804_0000 | GICV (0x1_0000)           |  virtual CPU interface
+//               :                           :
+//   0x0900_0000 | UART, console (0x1000)    |  SPI 1
+//   0x0901_0000 | PL031 RTC (0x1000)        |  SPI 2
+//               :                           :
+//   0x4000_0000 +---------------------------+
+//               | RAM (--memory)            |
+//               +---------------------------+
 
 extension BoardLayout {
     public static let virt = BoardLayout(
         kind: .virt,
-        model: "armvm virt (QEMU virt-compatible)",
+        name: "virt",
+        // What QEMU's create_fdt() writes for the root node.
+        model: "linux,dummy-virt",
         compatible: ["linux,dummy-virt"],
+        cpuCompatible: ["arm,cortex-a57", "arm,armv8"],
         ramBase: 0x4000_0000,
+        // QEMU's default CNTFRQ for its emulated CPUs (62.5 MHz, a 16 ns tick).
         counterFrequency: 62_500_000,
-        timerNodeHasClockFrequency: false,
-        gicCompatible: ["arm,cortex-a15-gic"],
-        gicd: Region(0x0800_0000, 0x1_0000),
-        gicc: Region(0x0801_0000, 0x1_0000),
-        gich: Region(0x0803_0000, 0x1_0000),
-        gicv: Region(0x0804_0000, 0x1_0000),
-        maintenancePPI: 9,
-        timerPPIs: [13, 14, 11, 10],
-        spiCount: 256,
-        console: Region(0x0900_0000, 0x1000),
-        consoleSPI: 1,
-        extras: [])
+        timerClockFrequencyInDT: false,
+        gic: GICv2Layout(
+            distributor: AddressRange(base: 0x0800_0000, size: 0x1_0000),
+            cpuInterface: AddressRange(base: 0x0801_0000, size: 0x1_0000),
+            virtualInterfaceControl: AddressRange(base: 0x0803_0000, size: 0x1_0000),
+            virtualCPUInterface: AddressRange(base: 0x0804_0000, size: 0x1_0000),
+            // virt.c's NUM_IRQS.
+            spiCount: 256,
+            maintenancePPI: 9,
+            compatible: ["arm,cortex-a15-gic"]),
+        timerPPIs: .standard,
+        consoleUART: UARTSlot(base: 0x0900_0000, size: 0x1000, spi: 1),
+        // virt.c's "apb-pclk" fixed clock.
+        uartClockFrequency: 24_000_000,
+        peripherals: [
+            Peripheral(kind: .pl031RTC, name: "pl031", range: AddressRange(base: 0x0901_0000, size: 0x1000), spis: [2]),
+        ])
 }

@@ -1,80 +1,113 @@
 import Bus
 
-/// Samsung Exynos 4210 UART (the Exynos 5250's), transmit side: bytes written to UTXH go to
-/// the console at once, so the transmitter always reads as empty. Register offsets from the
-/// Exynos 5250 user manual, as Linux's samsung_tty driver uses them.
+/// Samsung Exynos 4210-style UART (the UART block of the Exynos 4210/5250 user manuals, and
+/// Linux's drivers/tty/serial/samsung_tty.c), reduced to a console: transmission is instantaneous
+/// and nothing is ever received. Register offsets as FACTS.md lists them.
 public final class ExynosUART: BusDevice {
-    static let ULCON: UInt64 = 0x00
-    static let UCON: UInt64 = 0x04
-    static let UFCON: UInt64 = 0x08
-    static let UMCON: UInt64 = 0x0C
-    static let UTRSTAT: UInt64 = 0x10
-    static let UERSTAT: UInt64 = 0x14
-    static let UFSTAT: UInt64 = 0x18
-    static let UMSTAT: UInt64 = 0x1C
-    static let UTXH: UInt64 = 0x20
-    static let URXH: UInt64 = 0x24
-    static let UBRDIV: UInt64 = 0x28
-    static let UFRACVAL: UInt64 = 0x2C
-    static let UINTP: UInt64 = 0x30
-    static let UINTS: UInt64 = 0x34
-    static let UINTM: UInt64 = 0x38
-    /// UTRSTAT: transmit buffer empty (bit 1) and transmitter empty (bit 2).
-    static let txEmpty: UInt64 = 0b110
-    /// UINTP/UINTS/UINTM: the TXD interrupt is bit 2.
-    static let txdInterrupt: UInt64 = 1 << 2
+    public let name: String
+    /// The UART's registers end at 0x3C; each UART on the Exynos 5250 owns 0x100 bytes.
+    public static let windowSize: UInt64 = 0x100
 
-    public let name = "exynos-uart"
-    let console: Console
-    let irq: InterruptLine
-    var ulcon: UInt64 = 0, ucon: UInt64 = 0, ufcon: UInt64 = 0, umcon: UInt64 = 0
-    var ubrdiv: UInt64 = 0, ufracval: UInt64 = 0
-    var uintp: UInt64 = 0
-    var uintm: UInt64 = 0xF
+    static let ULCON: UInt64 = 0x00     // line control
+    static let UCON: UInt64 = 0x04      // control
+    static let UFCON: UInt64 = 0x08     // FIFO control
+    static let UMCON: UInt64 = 0x0C     // modem control
+    static let UTRSTAT: UInt64 = 0x10   // TX/RX status
+    static let UERSTAT: UInt64 = 0x14   // RX error status
+    static let UFSTAT: UInt64 = 0x18    // FIFO status
+    static let UMSTAT: UInt64 = 0x1C    // modem status
+    static let UTXH: UInt64 = 0x20      // transmit buffer
+    static let URXH: UInt64 = 0x24      // receive buffer
+    static let UBRDIV: UInt64 = 0x28    // baud rate divisor
+    static let UFRACVAL: UInt64 = 0x2C  // divisor fractional part
+    static let UINTP: UInt64 = 0x30     // interrupt pending (UINTSP & ~UINTM)
+    static let UINTSP: UInt64 = 0x34    // interrupt source pending ("UINTS")
+    static let UINTM: UInt64 = 0x38     // interrupt mask (1 = masked)
 
-    public init(console: Console, irq: InterruptLine = .unconnected()) {
+    /// UTRSTAT: bit 1 transmit buffer empty, bit 2 transmitter empty; bit 0 (receive data
+    /// ready) never, as nothing arrives.
+    static let UTRSTAT_TX_EMPTY: UInt32 = (1 << 1) | (1 << 2)
+    /// UFCON bit 0: FIFOs enabled.
+    static let UFCON_FIFO_ENABLE: UInt32 = 1 << 0
+    /// Interrupt bits of UINTP, UINTSP and UINTM: RXD 0, ERROR 1, TXD 2, MODEM 3.
+    static let INT_TXD: UInt32 = 1 << 2
+    static let interruptMask: UInt32 = 0xF
+
+    private let console: Console
+    /// The UART's interrupt output: high while UINTP is non-zero.
+    public let interrupt: InterruptLine
+
+    private var ulcon: UInt32 = 0
+    /// QEMU's exynos4210_uart resets UCON to 0x3000 (receive time-out interval bits).
+    private var ucon: UInt32 = 0x3000
+    private var ufcon: UInt32 = 0
+    private var umcon: UInt32 = 0
+    private var ubrdiv: UInt32 = 0
+    private var ufracval: UInt32 = 0
+    private var uintsp: UInt32 = 0
+    private var uintm: UInt32 = 0
+
+    public init(name: String = "exynos-uart", console: Console, interrupt: InterruptLine = .unconnected()) {
+        self.name = name
         self.console = console
-        self.irq = irq
+        self.interrupt = interrupt
     }
 
-    private func updateIRQ() { irq.set(uintp & ~uintm != 0) }
-
     public func read(offset: UInt64, size: Int) -> UInt64? {
-        guard size <= 4 else { return nil }
-        switch offset {
-        case Self.ULCON: return ulcon
-        case Self.UCON: return ucon
-        case Self.UFCON: return ufcon
-        case Self.UMCON: return umcon
-        case Self.UTRSTAT: return Self.txEmpty
-        case Self.UERSTAT, Self.UFSTAT, Self.UMSTAT, Self.URXH: return 0   // FIFOs empty, never full
-        case Self.UBRDIV: return ubrdiv
-        case Self.UFRACVAL: return ufracval
-        case Self.UINTP: return uintp
-        case Self.UINTS: return uintp & ~uintm
-        case Self.UINTM: return uintm
+        guard let a = WordAccess(offset: offset, size: size) else { return nil }
+        let value: UInt32
+        switch a.register {
+        case Self.ULCON: value = ulcon
+        case Self.UCON: value = ucon
+        case Self.UFCON: value = ufcon
+        case Self.UMCON: value = umcon
+        case Self.UTRSTAT: value = Self.UTRSTAT_TX_EMPTY
+        case Self.UERSTAT: value = 0
+        // FIFO counts zero, never full (TX full is bit 24, RX full bit 8).
+        case Self.UFSTAT: value = 0
+        case Self.UMSTAT: value = 0
+        case Self.UTXH: value = 0  // write-only
+        case Self.URXH: value = 0
+        case Self.UBRDIV: value = ubrdiv
+        case Self.UFRACVAL: value = ufracval
+        case Self.UINTP: value = uintsp & ~uintm
+        case Self.UINTSP: value = uintsp
+        case Self.UINTM: value = uintm
         default: return nil
         }
+        return a.extract(value)
     }
 
     public func write(offset: UInt64, size: Int, value: UInt64) -> Bool {
-        guard size <= 4 else { return false }
-        switch offset {
-        case Self.ULCON: ulcon = value & 0x7F
-        case Self.UCON: ucon = value & 0xFFFF
-        case Self.UFCON: ufcon = value & 0xFF
-        case Self.UMCON: umcon = value & 0xFF
+        guard let a = WordAccess(offset: offset, size: size) else { return false }
+        switch a.register {
+        case Self.ULCON: ulcon = a.merge(value, into: ulcon)
+        case Self.UCON: ucon = a.merge(value, into: ucon)
+        case Self.UFCON:
+            // Bits 1 and 2 reset the RX/TX FIFOs and clear themselves; the FIFOs are always empty.
+            ufcon = a.merge(value, into: ufcon) & ~0x6
+        case Self.UMCON: umcon = a.merge(value, into: umcon)
         case Self.UTXH:
-            console.put(UInt8(truncatingIfNeeded: value))
-            uintp |= Self.txdInterrupt
-        case Self.UBRDIV: ubrdiv = value & 0xFFFF
-        case Self.UFRACVAL: ufracval = value & 0xF
-        case Self.UINTP: uintp &= ~(value & 0xF)       // write 1 to clear
-        case Self.UINTM: uintm = value & 0xF
-        case Self.UTRSTAT, Self.UERSTAT, Self.UFSTAT, Self.UMSTAT, Self.URXH, Self.UINTS: break
+            if a.coversLowByte { console.write(UInt8(truncatingIfNeeded: value)) }
+            // The byte left at once: the transmit buffer is empty again.
+            uintsp |= Self.INT_TXD
+        case Self.UBRDIV: ubrdiv = a.merge(value, into: ubrdiv)
+        case Self.UFRACVAL: ufracval = a.merge(value, into: ufracval)
+        // Writing 1 clears a pending bit, in UINTP and in the source register behind it.
+        case Self.UINTP, Self.UINTSP: uintsp &= ~(a.merge(value, into: 0) & Self.interruptMask)
+        case Self.UINTM: uintm = a.merge(value, into: uintm) & Self.interruptMask
+        case Self.UTRSTAT, Self.UERSTAT, Self.UFSTAT, Self.UMSTAT, Self.URXH: break  // read-only
         default: return false
         }
-        updateIRQ()
+        updateInterrupt()
         return true
+    }
+
+    private func updateInterrupt() {
+        // With the FIFOs on, the transmit interrupt is requested whenever the TX FIFO holds no
+        // more than its trigger level, which an always-empty FIFO always does; Linux relies on
+        // this level behaviour when it unmasks TXD to start sending (samsung_tty.c, start_tx).
+        if ufcon & Self.UFCON_FIFO_ENABLE != 0 { uintsp |= Self.INT_TXD }
+        interrupt.set(uintsp & ~uintm != 0)
     }
 }
