@@ -1,4 +1,5 @@
 import Bus
+import Stage2MMU
 
 /// Why `CPU.run` returned.
 public enum StopReason: Equatable {
@@ -87,6 +88,12 @@ public final class CPU {
     /// Called for every exception taken and every ERET (traces); nil costs one test per exception.
     public var exceptionObserver: ((ExceptionEvent) -> Void)?
 
+    /// This CPU's TLB and table walker, and the translation regime of the current EL.
+    public let mmu: MMU
+    public internal(set) var regime: TranslationRegime
+    /// The current regime translates (stage 1 or stage 2 on); when false a VA is the PA.
+    var translating = false
+
     /// Predecoded instructions, shared by the machine's CPUs.
     let decodeCache: DecodeCache
     /// The page execution is in: its VA (4 KiB aligned; 1 = none, never a page address), its
@@ -108,9 +115,12 @@ public final class CPU {
         sysregs = .allocate(capacity: SysReg.allCases.count)
         sysregs.initialize(repeating: 0, count: SysReg.allCases.count)
         self.decodeCache = decodeCache
+        mmu = MMU(bus: bus)
+        regime = .el2(tcr: 0, ttbr0: 0, mair: 0, sctlr: 0)
         fetchPage = decodeCache.page(ramOffset: 0)
         resetSystemRegisters(config)
         el = hasEL2 ? 2 : 1
+        updateTranslationRegime()
     }
 
     deinit {
@@ -129,7 +139,7 @@ public final class CPU {
         illegalState = false
         pc = entry
         x[0] = x0
-        flushFetchPage()
+        updateTranslationRegime()
     }
 
     /// PSTATE as an SPSR value (ARM DDI 0487, C5.2.18 SPSR_EL1 for AArch64 state).

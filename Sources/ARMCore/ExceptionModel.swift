@@ -69,7 +69,7 @@ extension CPU {
             sysregs[SysReg.ELR_EL1] = returnAddress
         }
         setStackSelection(el: target, spsel: 1)
-        flushFetchPage()
+        if target != from { updateTranslationRegime() }
         daif = 0x3C0
         illegalState = false
         exclusiveValid = false
@@ -108,7 +108,7 @@ extension CPU {
             setStackSelection(el: targetEL, spsel: m & 1)
         }
         exclusiveValid = false
-        flushFetchPage()
+        if el != from { updateTranslationRegime() }
         // The return address is taken whole in AArch64 state; a misaligned one faults on fetch.
         nextPC = elr
         if let obs = exceptionObserver {

@@ -17,6 +17,7 @@ extension CPU {
     /// address translation").
     @inline(__always)
     func translate(_ va: UInt64, _ acc: AccessKind) throws(ArchException) -> UInt64 {
+        if translating { return try translateWithMMU(va, acc) }
         if va >> CPU.physicalAddressBits != 0 {
             let f = FaultRecord(kind: .addressSize, level: 0)
             throw acc.contains(.fetch)
@@ -40,6 +41,7 @@ extension CPU {
     @inline(__always)
     public func readMemory(_ va: UInt64, size: Int, _ acc: AccessKind = [], info: DataAbortInfo? = nil) throws(ArchException) -> UInt64 {
         try checkAlignment(va, size: size, acc)
+        if translating && (va & 0xFFF) &+ UInt64(size) > 0x1000 { return try readBytewise(va, size: size, acc) }
         let pa = try translate(va, acc)
         if let p = bus.ramPointer(pa, size: size) {
             switch size {
@@ -57,6 +59,7 @@ extension CPU {
     public func writeMemory(_ va: UInt64, size: Int, value: UInt64, _ acc: AccessKind = [], info: DataAbortInfo? = nil) throws(ArchException) {
         let acc = acc.union(.write)
         try checkAlignment(va, size: size, acc)
+        if translating && (va & 0xFFF) &+ UInt64(size) > 0x1000 { return try writeBytewise(va, size: size, value: value, acc) }
         let pa = try translate(va, acc)
         if let p = bus.ramPointer(pa, size: size) {
             bus.noteRAMWrite(pa, size: size)
@@ -70,6 +73,19 @@ extension CPU {
             return
         }
         try writeDevice(pa, va: va, size: size, value: value, acc, info: info)
+    }
+
+    /// An access that crosses a page boundary with translation on: each byte translates on its
+    /// own page. All bytes are translated (and may fault) before any is written.
+    func readBytewise(_ va: UInt64, size: Int, _ acc: AccessKind) throws(ArchException) -> UInt64 {
+        var v: UInt64 = 0
+        for i in 0..<size { v |= try readMemory(va &+ UInt64(i), size: 1, acc) << (8 * UInt64(i)) }
+        return v
+    }
+
+    func writeBytewise(_ va: UInt64, size: Int, value: UInt64, _ acc: AccessKind) throws(ArchException) {
+        for i in 0..<size { _ = try translate(va &+ UInt64(i), acc) }
+        for i in 0..<size { try writeMemory(va &+ UInt64(i), size: 1, value: value >> (8 * UInt64(i)), acc) }
     }
 
     /// Physical address of a data access, for exclusives (the monitor tags physical addresses).

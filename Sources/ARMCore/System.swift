@@ -186,10 +186,10 @@ extension CPU {
             addressTranslate(x[Int(rt)])
         case .tlbi:
             if el == 0 { throw ArchException.undefined }
-            flushFetchPage()
+            tlbInvalidate(word: word, operand: x[Int(rt)])
         case .tlbiEL2:
             if el < 2 || !hasEL2 { throw ArchException.undefined }
-            flushFetchPage()
+            tlbInvalidate(word: word, operand: x[Int(rt)])
         }
     }
 

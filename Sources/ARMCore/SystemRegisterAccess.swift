@@ -147,11 +147,12 @@ extension CPU {
         case .SP_EL1: setStackPointer(el: 1, value)
         case .HCR_EL2:
             sysregs[r] = value | HCR.RW
-            flushFetchPage()
-        case .SCTLR_EL1, .SCTLR_EL2, .TTBR0_EL1, .TTBR1_EL1, .TCR_EL1, .TTBR0_EL2, .TCR_EL2, .VTTBR_EL2, .VTCR_EL2:
-            // Translation controls: the page being executed may map elsewhere now.
+            updateTranslationRegime()
+        case .SCTLR_EL1, .SCTLR_EL2, .TTBR0_EL1, .TTBR1_EL1, .TCR_EL1, .MAIR_EL1, .TTBR0_EL2, .TCR_EL2,
+             .MAIR_EL2, .VTTBR_EL2, .VTCR_EL2:
+            // Translation controls: the regime, and the page being executed, may change.
             sysregs[r] = value
-            flushFetchPage()
+            updateTranslationRegime()
         case .OSLAR_EL1:
             // Writing OSLK sets or clears the OS lock, which OSLSR_EL1.OSLK (bit 1) reports.
             sysregs[SysReg.OSLSR_EL1] = (sysregs[SysReg.OSLSR_EL1] & ~2) | (value & 1) << 1

@@ -1,0 +1,69 @@
+import XCTest
+@testable import ARMCore
+
+/// The CPU's loads and fetches go through stage-1 translation once SCTLR_EL1.M is set, and a
+/// translation fault reaches the guest as a data abort with the fault level (the walker itself
+/// is tested in Stage2MMUTests).
+final class TranslationTests: XCTestCase {
+    let base = CoreTestMachine.ramBase
+
+    static let pageAttrs: UInt64 = 1 << 10 | 3 << 8 | 3   // AF, inner shareable, page
+    var l3: UInt64 { base + 0x1_2000 }
+
+    /// 4 KiB granule, 39-bit VA (start at level 1): VA 0x4000_0000 is a 1 GiB identity block
+    /// (the code), VA 0x8000_0000 a 4 KiB page at PA 0x4008_0000 (through L2 and L3 tables),
+    /// VA 0..0x3FFF_FFFF unmapped.
+    func machineWithTables() -> CoreTestMachine {
+        let m = CoreTestMachine(el: 1)
+        let l1: UInt64 = base + 0x1_0000, l2: UInt64 = base + 0x1_1000
+        let blockAttrs: UInt64 = 1 << 10 | 3 << 8 | 1      // AF, inner shareable, block
+        _ = m.bus.write(l1 + 1 * 8, size: 8, value: 0x4000_0000 | blockAttrs)
+        _ = m.bus.write(l1 + 2 * 8, size: 8, value: l2 | 3)  // table
+        _ = m.bus.write(l2, size: 8, value: l3 | 3)          // table
+        _ = m.bus.write(l3, size: 8, value: 0x4008_0000 | Self.pageAttrs)
+        m.cpu.sysregs[SysReg.VBAR_EL1] = base + 0x800
+        m.cpu.writeSysReg(.MAIR_EL1, 0xFF)
+        m.cpu.writeSysReg(.TTBR0_EL1, l1)
+        m.cpu.writeSysReg(.TCR_EL1, 25 | 1 << 23 | 4 << 32)  // T0SZ 25, EPD1, IPS 44 bits
+        m.cpu.writeSysReg(.SCTLR_EL1, m.cpu.sysregs[SysReg.SCTLR_EL1] | SCTLR.M)
+        return m
+    }
+
+    func testLoadThroughAMappedBlock() {
+        let m = machineWithTables()
+        _ = m.bus.write(0x4008_0010, size: 8, value: 0x1122_3344_5566_7788)
+        m.program([0xF940_0020])            // ldr x0, [x1]
+        m.cpu.x[1] = 0x8000_0010
+        m.steps(1)
+        XCTAssertEqual(m.cpu.x[0], 0x1122_3344_5566_7788)
+        XCTAssertEqual(m.cpu.pc, base + 4)
+    }
+
+    func testUnmappedAddressIsATranslationFaultAtLevel1() {
+        let m = machineWithTables()
+        m.program([0xF940_0062])            // ldr x2, [x3]
+        m.cpu.x[3] = 0x1_0000
+        m.steps(1)
+        let esr = m.cpu.sysregs[SysReg.ESR_EL1]
+        XCTAssertEqual(esr >> 26, 0x25)
+        XCTAssertEqual(esr & 0x3F, 0x05, "translation fault, level 1")
+        XCTAssertEqual(m.cpu.sysregs[SysReg.FAR_EL1], 0x1_0000)
+        XCTAssertEqual(m.cpu.pc, base + 0x800 + 0x200)
+    }
+
+    func testStaleMappingStaysUntilTLBI() {
+        let m = machineWithTables()
+        _ = m.bus.write(0x4008_0000, size: 8, value: 1)
+        _ = m.bus.write(0x4008_1000, size: 8, value: 2)
+        // ldr x0, [x1]; (remap the block, no TLBI) ldr x0, [x1]; tlbi vmalle1; ldr x0, [x1]
+        m.program([0xF940_0020, 0xF940_0020, 0xD508_871F, 0xF940_0020])
+        m.cpu.x[1] = 0x8000_0000
+        m.steps(1)
+        XCTAssertEqual(m.cpu.x[0], 1)
+        _ = m.bus.write(l3, size: 8, value: 0x4008_1000 | Self.pageAttrs)
+        m.steps(1)
+        XCTAssertEqual(m.cpu.x[0], 1, "the TLB still holds the old mapping")
+        m.steps(2)
+        XCTAssertEqual(m.cpu.x[0], 2, "after TLBI VMALLE1 the new one is walked")
+    }
+}
