@@ -16,8 +16,8 @@ extension CPU {
     /// is an address size fault at level 0 (ARM DDI 0487, D8.2.10 "The effects of disabling
     /// address translation").
     @inline(__always)
-    func translate(_ va: UInt64, _ acc: AccessKind) throws(ArchException) -> UInt64 {
-        if translating { return try translateWithMMU(va, acc) }
+    func translate(_ va: UInt64, _ acc: AccessKind, info: DataAbortInfo? = nil) throws(ArchException) -> UInt64 {
+        if translating { return try translateWithMMU(va, acc, info: info) }
         if va >> CPU.physicalAddressBits != 0 {
             let f = FaultRecord(kind: .addressSize, level: 0)
             throw acc.contains(.fetch)
@@ -42,7 +42,7 @@ extension CPU {
     public func readMemory(_ va: UInt64, size: Int, _ acc: AccessKind = [], info: DataAbortInfo? = nil) throws(ArchException) -> UInt64 {
         try checkAlignment(va, size: size, acc)
         if translating && (va & 0xFFF) &+ UInt64(size) > 0x1000 { return try readBytewise(va, size: size, acc) }
-        let pa = try translate(va, acc)
+        let pa = try translate(va, acc, info: info)
         if let p = bus.ramPointer(pa, size: size) {
             switch size {
             case 1: return UInt64(p.load(as: UInt8.self))
@@ -60,7 +60,7 @@ extension CPU {
         let acc = acc.union(.write)
         try checkAlignment(va, size: size, acc)
         if translating && (va & 0xFFF) &+ UInt64(size) > 0x1000 { return try writeBytewise(va, size: size, value: value, acc) }
-        let pa = try translate(va, acc)
+        let pa = try translate(va, acc, info: info)
         if let p = bus.ramPointer(pa, size: size) {
             bus.noteRAMWrite(pa, size: size)
             switch size {

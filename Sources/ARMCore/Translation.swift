@@ -25,14 +25,17 @@ extension CPU {
     /// Translate through the MMU (TLB, walk, permissions). A fault becomes the abort the Arm ARM
     /// prescribes: stage-1 faults at the current regime's EL, stage-2 faults at EL2 with the
     /// IPA for HPFAR_EL2 (D8.3 and D17.2.40).
-    func translateWithMMU(_ va: UInt64, _ acc: AccessKind) throws(ArchException) -> UInt64 {
+    /// `info` describes a single-register load or store; a stage-2 fault on it (not on a
+    /// stage-1 walk) reports ISV=1 with it, so that a hypervisor can emulate the access.
+    func translateWithMMU(_ va: UInt64, _ acc: AccessKind, info: DataAbortInfo? = nil) throws(ArchException) -> UInt64 {
         let checkEL: UInt8 = acc.contains(.unprivileged) ? 0 : el
         do {
             return try mmu.translate(va, acc, el: checkEL, regime: regime).physicalAddress
         } catch {
             let syndrome = acc.contains(.fetch)
                 ? Syndrome.instructionAbort(error)
-                : Syndrome.dataAbort(error, write: acc.contains(.write), cacheMaintenance: acc.contains(.cacheMaintenance))
+                : Syndrome.dataAbort(error, write: acc.contains(.write), cacheMaintenance: acc.contains(.cacheMaintenance),
+                                     valid: error.secondStage && !error.s1ptw ? info : nil)
             if error.secondStage {
                 return try throwing(ArchException(syndrome, far: va, ipa: error.ipa, targetEL: 2))
             }

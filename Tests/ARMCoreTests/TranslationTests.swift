@@ -66,4 +66,48 @@ final class TranslationTests: XCTestCase {
         m.steps(2)
         XCTAssertEqual(m.cpu.x[0], 2, "after TLBI VMALLE1 the new one is walked")
     }
+
+    /// Stage 2 on, stage 1 off: IPA 0x4000_0000.. is a 1 GiB block; IPA 0x0900_0000 (where a
+    /// hypervisor emulates a UART) is unmapped.
+    func machineWithStage2() -> CoreTestMachine {
+        let m = CoreTestMachine(el: 1)
+        let s2l1: UInt64 = base + 0x2_0000
+        let s2Block: UInt64 = 1 << 10 | 3 << 8 | 3 << 6 | 0xF << 2 | 1   // AF, SH, S2AP RW, normal, block
+        _ = m.bus.write(s2l1 + 1 * 8, size: 8, value: 0x4000_0000 | s2Block)
+        m.cpu.sysregs[SysReg.VBAR_EL2] = base + 0x1000
+        m.cpu.writeSysReg(.VTCR_EL2, 25 | 1 << 6 | 4 << 16)     // T0SZ 25, SL0 = level 1, 4K, PS 44 bits
+        m.cpu.writeSysReg(.VTTBR_EL2, 7 << 48 | s2l1)           // VMID 7
+        m.cpu.writeSysReg(.HCR_EL2, HCR.VM)
+        return m
+    }
+
+    func testStage2FaultOnMMIOGoesToEL2WithACompleteSyndrome() {
+        let m = machineWithStage2()
+        m.program([0xB900_00C5])            // str w5, [x6]
+        m.cpu.x[6] = 0x0900_0000
+        m.steps(1)
+        XCTAssertEqual(m.cpu.el, 2)
+        XCTAssertEqual(m.cpu.pc, base + 0x1000 + 0x400, "lower-EL synchronous vector")
+        let esr = m.cpu.sysregs[SysReg.ESR_EL2]
+        XCTAssertEqual(esr >> 26, 0x24, "DABT_LOW")
+        XCTAssertEqual(esr >> 24 & 1, 1, "ISV")
+        XCTAssertEqual(esr >> 22 & 3, 2, "SAS: word")
+        XCTAssertEqual(esr >> 16 & 31, 5, "SRT: w5")
+        XCTAssertEqual(esr >> 15 & 1, 0, "SF: 32-bit register")
+        XCTAssertEqual(esr >> 6 & 1, 1, "WnR: write")
+        XCTAssertEqual(esr & 0x3F, 0x05, "stage-2 translation fault, level 1")
+        XCTAssertEqual(m.cpu.sysregs[SysReg.FAR_EL2], 0x0900_0000)
+        XCTAssertEqual(m.cpu.sysregs[SysReg.HPFAR_EL2], (0x0900_0000 >> 12) << 4)
+        XCTAssertEqual(m.cpu.sysregs[SysReg.ELR_EL2], base)
+    }
+
+    func testStage2MappedAccessSucceeds() {
+        let m = machineWithStage2()
+        _ = m.bus.write(base + 0x4_0000, size: 2, value: 0xBEEF)
+        m.program([0x7940_0107])            // ldrh w7, [x8]
+        m.cpu.x[8] = base + 0x4_0000
+        m.steps(1)
+        XCTAssertEqual(m.cpu.x[7], 0xBEEF)
+        XCTAssertEqual(m.cpu.el, 1)
+    }
 }
