@@ -76,35 +76,43 @@ public final class GenericTimer: SystemRegisterProvider {
         }
     }
 
+    /// Which register of a timer: control, compare value or timer value.
+    private enum Field { case ctl, cval, tval }
+
+    private static func field(_ r: SysReg) -> Field? {
+        switch r {
+        case .CNTP_CTL_EL0, .CNTV_CTL_EL0, .CNTHP_CTL_EL2: return .ctl
+        case .CNTP_CVAL_EL0, .CNTV_CVAL_EL0, .CNTHP_CVAL_EL2: return .cval
+        case .CNTP_TVAL_EL0, .CNTV_TVAL_EL0, .CNTHP_TVAL_EL2: return .tval
+        default: return nil
+        }
+    }
+
     public func read(_ r: SysReg, cpu: CPU) -> UInt64 {
         switch r {
         case .CNTFRQ_EL0: return cpu.sysregs[SysReg.CNTFRQ_EL0]
         case .CNTPCT_EL0: return physicalCount(cpu)
         case .CNTVCT_EL0: return virtualCount(cpu)
-        case .CNTP_CTL_EL0, .CNTV_CTL_EL0, .CNTHP_CTL_EL2:
-            let k = Self.kind(r)!
-            return ctl[k.rawValue] & 3 | (conditionMet(k, cpu: cpu) ? 4 : 0)
-        case .CNTP_CVAL_EL0, .CNTV_CVAL_EL0, .CNTHP_CVAL_EL2:
-            return cval[Self.kind(r)!.rawValue]
-        case .CNTP_TVAL_EL0, .CNTV_TVAL_EL0, .CNTHP_TVAL_EL2:
-            // TVAL reads as the signed 32-bit distance CVAL - count (D11.2.4).
-            let k = Self.kind(r)!
-            return (cval[k.rawValue] &- count(k, cpu)) & 0xFFFF_FFFF
-        default: return 0
+        default: break
+        }
+        guard let k = Self.kind(r), let f = Self.field(r) else { return 0 }
+        switch f {
+        case .ctl: return ctl[k.rawValue] & 3 | (conditionMet(k, cpu: cpu) ? 4 : 0)
+        case .cval: return cval[k.rawValue]
+        // TVAL reads as the signed 32-bit distance CVAL - count (D11.2.4).
+        case .tval: return (cval[k.rawValue] &- count(k, cpu)) & 0xFFFF_FFFF
         }
     }
 
     public func write(_ r: SysReg, value: UInt64, cpu: CPU) {
-        switch r {
-        case .CNTFRQ_EL0: cpu.sysregs[SysReg.CNTFRQ_EL0] = value & 0xFFFF_FFFF
-        case .CNTP_CTL_EL0, .CNTV_CTL_EL0, .CNTHP_CTL_EL2: ctl[Self.kind(r)!.rawValue] = value & 3
-        case .CNTP_CVAL_EL0, .CNTV_CVAL_EL0, .CNTHP_CVAL_EL2: cval[Self.kind(r)!.rawValue] = value
-        case .CNTP_TVAL_EL0, .CNTV_TVAL_EL0, .CNTHP_TVAL_EL2:
+        if r == .CNTFRQ_EL0 { cpu.sysregs[SysReg.CNTFRQ_EL0] = value & 0xFFFF_FFFF; return }
+        guard let k = Self.kind(r), let f = Self.field(r) else { return }
+        switch f {
+        case .ctl: ctl[k.rawValue] = value & 3
+        case .cval: cval[k.rawValue] = value
+        case .tval:
             // Writing TVAL sets CVAL = count + SignExtend(TVAL<31:0>).
-            let k = Self.kind(r)!
-            let delta = UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: value)))
-            cval[k.rawValue] = count(k, cpu) &+ delta
-        default: break
+            cval[k.rawValue] = count(k, cpu) &+ UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: value)))
         }
     }
 }
