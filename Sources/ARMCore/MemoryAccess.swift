@@ -43,14 +43,7 @@ extension CPU {
         try checkAlignment(va, size: size, acc)
         if translating && (va & 0xFFF) &+ UInt64(size) > 0x1000 { return try readBytewise(va, size: size, acc) }
         let pa = try translate(va, acc, info: info)
-        if let p = bus.ramPointer(pa, size: size) {
-            switch size {
-            case 1: return UInt64(p.load(as: UInt8.self))
-            case 2: return UInt64(UInt16(littleEndian: p.loadUnaligned(as: UInt16.self)))
-            case 4: return UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
-            default: return UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
-            }
-        }
+        if let p = bus.ramPointer(pa, size: size) { return PhysicalAddressSpace.loadRAM(p, size: size) }
         return try readDevice(pa, va: va, size: size, acc, info: info)
     }
 
@@ -63,12 +56,7 @@ extension CPU {
         let pa = try translate(va, acc, info: info)
         if let p = bus.ramPointer(pa, size: size) {
             bus.noteRAMWrite(pa, size: size)
-            switch size {
-            case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
-            case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value).littleEndian, toByteOffset: 0, as: UInt16.self)
-            case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian, toByteOffset: 0, as: UInt32.self)
-            default: p.storeBytes(of: value.littleEndian, toByteOffset: 0, as: UInt64.self)
-            }
+            PhysicalAddressSpace.storeRAM(p, size: size, value: value)
             if exclusiveValid { noteStoreForMonitor(pa) }
             return
         }

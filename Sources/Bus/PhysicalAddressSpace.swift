@@ -104,14 +104,7 @@ public final class PhysicalAddressSpace {
 
     /// Physical read of 1, 2, 4 or 8 bytes (little-endian). nil: nothing answers (bus error).
     public func read(_ pa: UInt64, size: Int) -> UInt64? {
-        if let p = ramPointer(pa, size: size) {
-            switch size {
-            case 1: return UInt64(p.load(as: UInt8.self))
-            case 2: return UInt64(p.loadUnaligned(as: UInt16.self))
-            case 4: return UInt64(p.loadUnaligned(as: UInt32.self))
-            default: return p.loadUnaligned(as: UInt64.self)
-            }
-        }
+        if let p = ramPointer(pa, size: size) { return Self.loadRAM(p, size: size) }
         guard let (dev, off) = device(at: pa) else { return nil }
         return dev.read(offset: off, size: size)
     }
@@ -120,16 +113,35 @@ public final class PhysicalAddressSpace {
     public func write(_ pa: UInt64, size: Int, value: UInt64) -> Bool {
         if let p = ramPointer(pa, size: size) {
             noteRAMWrite(pa, size: size)
-            switch size {
-            case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
-            case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value), toByteOffset: 0, as: UInt16.self)
-            case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value), toByteOffset: 0, as: UInt32.self)
-            default: p.storeBytes(of: value, toByteOffset: 0, as: UInt64.self)
-            }
+            Self.storeRAM(p, size: size, value: value)
             return true
         }
         guard let (dev, off) = device(at: pa) else { return false }
         return dev.write(offset: off, size: size, value: value)
+    }
+
+    /// Little-endian load of 1, 2, 4 or 8 bytes from host RAM (any alignment): the one place
+    /// guest RAM is read, for the CPU's fast path and for physical accesses alike.
+    @inlinable @inline(__always)
+    public static func loadRAM(_ p: UnsafeMutableRawPointer, size: Int) -> UInt64 {
+        switch size {
+        case 1: return UInt64(p.load(as: UInt8.self))
+        case 2: return UInt64(UInt16(littleEndian: p.loadUnaligned(as: UInt16.self)))
+        case 4: return UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+        default: return UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+        }
+    }
+
+    /// Little-endian store of the low 1, 2, 4 or 8 bytes of `value`. The caller has told
+    /// `noteRAMWrite` (the decode cache must see every write).
+    @inlinable @inline(__always)
+    public static func storeRAM(_ p: UnsafeMutableRawPointer, size: Int, value: UInt64) {
+        switch size {
+        case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+        case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value).littleEndian, toByteOffset: 0, as: UInt16.self)
+        case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian, toByteOffset: 0, as: UInt32.self)
+        default: p.storeBytes(of: value.littleEndian, toByteOffset: 0, as: UInt64.self)
+        }
     }
 
     /// Every RAM write of at most 16 bytes goes through here so that predecoded code on the
