@@ -26,3 +26,15 @@ final class CoreTestMachine {
     var esrEC: UInt64 { cpu.sysregs[SysReg.ESR_EL1] >> 26 }
     var esr2EC: UInt64 { cpu.sysregs[SysReg.ESR_EL2] >> 26 }
 }
+
+/// Rows of one decode table must not overlap: two patterns overlap when they agree on every bit
+/// both fix, so some word would match both.
+func assertRowsDoNotOverlap(_ rows: [Encoding], file: StaticString = #filePath, line: UInt = #line) {
+    for i in rows.indices {
+        for j in rows.indices where j > i {
+            let a = rows[i], b = rows[j]
+            XCTAssertNotEqual((a.value ^ b.value) & a.mask & b.mask, 0, "\(a.name) overlaps \(b.name)",
+                              file: file, line: line)
+        }
+    }
+}

@@ -7,15 +7,9 @@ import Bus
 /// for the caller to inspect.
 final class DPTestHarness {
     static let base: UInt64 = 0x4000_0000
-    let bus: PhysicalAddressSpace
-    let cache: DecodeCache
-    let cpu: CPU
-
-    init() {
-        bus = PhysicalAddressSpace(ramBase: DPTestHarness.base, ramSize: 1 << 20)!
-        cache = DecodeCache(bus: bus)
-        cpu = CPU(index: 0, bus: bus, decodeCache: cache, hasEL2: true, config: CPUConfig())
-    }
+    let machine = CoreTestMachine()
+    var bus: PhysicalAddressSpace { machine.bus }
+    var cpu: CPU { machine.cpu }
 
     /// NZCV in PSTATE positions from a 4-letter string: upper case set, lower case clear
     /// ("nZCv" is Z and C).
@@ -55,33 +49,5 @@ final class DPTestHarness {
         return String(zip("NZCV", [31, 30, 29, 28] as [UInt32]).map { ch, b in
             f & (1 << b) != 0 ? ch : Character(ch.lowercased())
         })
-    }
-}
-
-/// Overlap and reachability checks shared by the two group test classes.
-enum DPTableChecks {
-    /// Rows of one table must not overlap: two patterns overlap iff they agree on every bit
-    /// both fix.
-    static func assertNoOverlap(_ rows: [Encoding], file: StaticString = #filePath, line: UInt = #line) {
-        for i in rows.indices {
-            for j in rows.indices where j > i {
-                let a = rows[i], b = rows[j]
-                XCTAssertNotEqual((a.value ^ b.value) & a.mask & b.mask, 0,
-                                  "\(a.name) overlaps \(b.name)", file: file, line: line)
-            }
-        }
-    }
-}
-
-/// SplitMix64: a seeded generator so that the randomized tests are reproducible.
-struct DPTestRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -185,7 +185,7 @@ final class DataProcessingImmediateTests: XCTestCase {
     /// of the Arm ARM pseudocode, including a bit-by-bit DecodeBitMasks written independently of
     /// the one in ARMCore.
     func testBitfieldMatchesPseudocode() {
-        var rng = DPTestRNG(seed: 0xA64E0)
+        var rng = SplitMix64(seed: 0xA64E0)
         for sf: UInt32 in [0, 1] {
             let datasize = sf == 1 ? 64 : 32
             for opc: UInt32 in 0...2 {
@@ -289,7 +289,7 @@ final class DataProcessingImmediateTests: XCTestCase {
     }
 
     func testTableHasNoOverlappingRows() {
-        DPTableChecks.assertNoOverlap(A64Decoder.dataProcessingImmediate)
+        assertRowsDoNotOverlap(A64Decoder.dataProcessingImmediate)
     }
 
     func testEveryRowIsReachableThroughTheTopLevelDecoder() {
@@ -301,7 +301,7 @@ final class DataProcessingImmediateTests: XCTestCase {
     /// Every word of the group decodes without trapping, and every decoded word executes
     /// without trapping on arbitrary register values.
     func testRandomWordsDecodeAndExecute() {
-        var rng = DPTestRNG(seed: 0xA64E1)
+        var rng = SplitMix64(seed: 0xA64E1)
         for _ in 0..<20_000 {
             let w = (UInt32.random(in: 0...UInt32.max, using: &rng) & ~(0b111 << 26)) | (0b100 << 26)
             let i = A64Decoder.decode(w)

@@ -47,7 +47,7 @@ final class DataProcessingRegisterTests: XCTestCase {
 
     /// The flag helpers against the pseudocode's wide-integer AddWithCarry.
     func testAddWithCarryMatchesPseudocode() {
-        var rng = DPTestRNG(seed: 0xA64F0)
+        var rng = SplitMix64(seed: 0xA64F0)
         let specials: [UInt64] = [0, 1, 2, ~0, ~0 - 1, min64, max64, min64 + 1, 0x8000_0000, 0x7FFF_FFFF, 0xFFFF_FFFF,
                                   0x1_0000_0000, 0xFFFF_FFFF_8000_0000]
         func pick() -> UInt64 {
@@ -361,7 +361,7 @@ final class DataProcessingRegisterTests: XCTestCase {
     }
 
     func testTableHasNoOverlappingRows() {
-        DPTableChecks.assertNoOverlap(A64Decoder.dataProcessingRegister)
+        assertRowsDoNotOverlap(A64Decoder.dataProcessingRegister)
     }
 
     func testEveryRowIsReachableThroughTheTopLevelDecoder() {
@@ -373,7 +373,7 @@ final class DataProcessingRegisterTests: XCTestCase {
     /// Every word of the group decodes without trapping, and every decoded word executes
     /// without trapping on arbitrary register values (division included).
     func testRandomWordsDecodeAndExecute() {
-        var rng = DPTestRNG(seed: 0xA64F1)
+        var rng = SplitMix64(seed: 0xA64F1)
         let specials: [UInt64] = [0, 1, ~0, min64, max64, 0x8000_0000, 0xFFFF_FFFF, 0x7FFF_FFFF]
         for k in 0..<20_000 {
             let w = (UInt32.random(in: 0...UInt32.max, using: &rng) & ~(0b111 << 25)) | (0b101 << 25)

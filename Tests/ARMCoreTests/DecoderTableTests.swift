@@ -4,15 +4,7 @@ import XCTest
 /// The decode tables read like the manual; these tests keep them honest (GUIDE.md 2.2).
 final class DecoderTableTests: XCTestCase {
     func testNoTwoRowsOfATableOverlap() {
-        for (group, rows) in A64Decoder.tables {
-            for i in rows.indices {
-                for j in rows.indices where j > i {
-                    let a = rows[i], b = rows[j]
-                    let overlap = (a.value ^ b.value) & a.mask & b.mask == 0
-                    XCTAssertFalse(overlap, "\(group): \(a.name) overlaps \(b.name)")
-                }
-            }
-        }
+        for (_, rows) in A64Decoder.tables { assertRowsDoNotOverlap(rows) }
     }
 
     /// Every row is reached through the top-level op0 dispatch, with operand bits all zero and

@@ -15,15 +15,12 @@ final class LSMachine {
     static let lowerSyncVector: UInt64 = vbar + 0x400
     static let data: UInt64 = 0x4008_0000
 
-    let bus: PhysicalAddressSpace
-    let cache: DecodeCache
-    let cpu: CPU
+    let machine: CoreTestMachine
+    var bus: PhysicalAddressSpace { machine.bus }
+    var cpu: CPU { machine.cpu }
 
     init(el: UInt8 = 1) {
-        bus = PhysicalAddressSpace(ramBase: Self.ramBase, ramSize: Self.ramSize)!
-        cache = DecodeCache(bus: bus)
-        cpu = CPU(index: 0, bus: bus, decodeCache: cache, hasEL2: true, config: CPUConfig())
-        cpu.boot(entry: Self.code, el: el)
+        machine = CoreTestMachine(el: el)
         cpu.sysregs[SysReg.VBAR_EL1] = Self.vbar
     }
 

@@ -103,8 +103,9 @@ private struct ByteReader {
     }
 }
 
-/// splitmix64, as scripts/refvectors/refstate.py has it.
-struct SplitMix64 {
+/// splitmix64, as scripts/refvectors/refstate.py has it; also the seeded generator of the
+/// randomized tests, so that they are reproducible.
+struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
 
