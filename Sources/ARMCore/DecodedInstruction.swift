@@ -8,7 +8,14 @@
     case exceptionGeneration
     case system
     case loadStore
-    case simdFP
+    /// Scalar floating point (FloatingPoint*.swift).
+    case floatingPoint
+    /// Advanced SIMD, vector and scalar forms (AdvancedSIMD*.swift).
+    case advancedSIMD
+    /// Loads and stores of SIMD&FP registers (LoadStoreSIMD*.swift).
+    case loadStoreSIMD
+    /// AES, SHA1, SHA256 (Cryptographic.swift).
+    case cryptographic
     /// Marks an empty slot of the decode cache; never produced by the decoder.
     case notDecoded = 0xFF
 }

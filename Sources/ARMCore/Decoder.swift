@@ -30,7 +30,8 @@ public enum A64Decoder {
         [("Data processing -- immediate", dataProcessingImmediate),
          ("Branches, exception generating and system", branchesExceptionSystem),
          ("Loads and stores", loadsAndStores),
-         ("Data processing -- register", dataProcessingRegister)]
+         ("Data processing -- register", dataProcessingRegister),
+         ("Data processing -- scalar floating-point and Advanced SIMD", simdAndFloatingPoint)]
     }
 
     @inlinable
@@ -41,7 +42,7 @@ public enum A64Decoder {
         case 0b1010, 0b1011: return find(w, in: branchesExceptionSystem)
         case 0b0100, 0b0110, 0b1100, 0b1110: return find(w, in: loadsAndStores)
         case 0b0101, 0b1101: return find(w, in: dataProcessingRegister)
-        case 0b0111, 0b1111: return decodeSIMDFP(w)
+        case 0b0111, 0b1111: return find(w, in: simdAndFloatingPoint)
         default: return .undefined  // 0000 reserved, 0001 unallocated, 0010 SVE, 0011 unallocated
         }
     }
@@ -52,8 +53,7 @@ public enum A64Decoder {
         return .undefined
     }
 
-    /// Advanced SIMD and floating point arrive with the FP issue; until then they are UNDEFINED,
-    /// and ID_AA64PFR0_EL1 says FP and AdvSIMD are not implemented.
-    @usableFromInline
-    static func decodeSIMDFP(_ w: UInt32) -> Inst { .undefined }
+    /// op0 = x111: scalar floating point, Advanced SIMD and the cryptographic extension, one table
+    /// assembled from each file's rows.
+    public static let simdAndFloatingPoint: [Encoding] = floatingPoint + advancedSIMD + cryptographic
 }

@@ -49,7 +49,11 @@ extension CPU {
         case .branch: try executeBranch(i)
         case .exceptionGeneration: try executeExceptionGeneration(i)
         case .system: try executeSystem(i)
-        case .simdFP, .undefined, .notDecoded: throw ArchException.undefined
+        case .floatingPoint: try executeFloatingPoint(i)
+        case .advancedSIMD: try executeAdvancedSIMD(i)
+        case .loadStoreSIMD: try executeLoadStoreSIMD(i)
+        case .cryptographic: try executeCryptographic(i)
+        case .undefined, .notDecoded: throw ArchException.undefined
         }
     }
 

@@ -78,7 +78,7 @@ enum LSIndex {
 extension A64Decoder {
     /// The combined table of the group. Rows do not overlap; sub-cases (sizes, opc, the
     /// unallocated combinations) are sorted out inside each row's decode function.
-    public static let loadsAndStores: [Encoding] = loadStoreRegister + loadStorePair + loadStoreExclusive
+    public static let loadsAndStores: [Encoding] = loadStoreRegister + loadStorePair + loadStoreExclusive + loadStoreSIMD
 }
 
 extension CPU {

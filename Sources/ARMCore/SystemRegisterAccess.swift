@@ -8,12 +8,12 @@ extension CPU {
         s[SysReg.VPIDR_EL2] = c.midr
         s[SysReg.VMPIDR_EL2] = c.mpidr
         // ID_AA64PFR0_EL1: EL0 and EL1 AArch64 only, EL2 AArch64 when present, no EL3;
-        // FP and AdvSIMD not implemented (0xF) until the FP issue lands; GIC system registers absent.
-        s[SysReg.ID_AA64PFR0_EL1] = 0x1 | 0x1 << 4 | (hasEL2 ? 0x1 << 8 : 0) | 0xF << 16 | 0xF << 20
+        // FP and AdvSIMD implemented (0, no half-precision arithmetic); GIC system registers absent.
+        s[SysReg.ID_AA64PFR0_EL1] = 0x1 | 0x1 << 4 | (hasEL2 ? 0x1 << 8 : 0)
         // ID_AA64DFR0_EL1: Armv8 debug, 6 breakpoints, 4 watchpoints, 2 context-aware; no PMU.
         s[SysReg.ID_AA64DFR0_EL1] = 0x1030_5006
-        // ID_AA64ISAR0_EL1: no optional instructions yet (CRC32, AES, SHA come with the FP issue).
-        s[SysReg.ID_AA64ISAR0_EL1] = 0
+        // ID_AA64ISAR0_EL1: AES with PMULL (2), SHA1 (1), SHA256 (1), CRC32 (1); nothing later.
+        s[SysReg.ID_AA64ISAR0_EL1] = 0x2 << 4 | 0x1 << 8 | 0x1 << 12 | 0x1 << 16
         // ID_AA64MMFR0_EL1: 44-bit PA, 16-bit ASIDs, 4K and 64K granules, 16K granule supported.
         s[SysReg.ID_AA64MMFR0_EL1] = 0x4 | 0x2 << 4 | 0x1 << 20
         s[SysReg.CTR_EL0] = 0x8444_C004            // Cortex-A57: 64-byte lines, PIPT I-cache
@@ -46,6 +46,8 @@ extension CPU {
         }
         // SP_EL0 is not accessible as a register while it is the current stack pointer (C5.2.14).
         if r == .SP_EL0 && spsel == 0 { throw ArchException.undefined }
+        // FPCR and FPSR are part of the FP state: CPACR_EL1.FPEN and CPTR_EL2.TFP trap them.
+        if r == .FPCR || r == .FPSR { try checkFPEnabled() }
         if el == 0 { try checkEL0Traps(r, isRead: isRead, rt: rt, encoding: encoding) }
         if el < 2 && hasEL2 { try checkHCRTraps(info, isRead: isRead, rt: rt, encoding: encoding) }
     }
@@ -156,6 +158,10 @@ extension CPU {
         case .OSLAR_EL1:
             // Writing OSLK sets or clears the OS lock, which OSLSR_EL1.OSLK (bit 1) reports.
             sysregs[SysReg.OSLSR_EL1] = (sysregs[SysReg.OSLSR_EL1] & ~2) | (value & 1) << 1
+        // ARMv8.0 FPCR: AHP, DN, FZ, RMode (bits 26..22); no trapped FP exceptions, so the
+        // enable bits are RAZ/WI. FPSR: QC and the cumulative flags IDC, IXC, UFC, OFC, DZC, IOC.
+        case .FPCR: sysregs[r] = value & 0x07C0_0000
+        case .FPSR: sysregs[r] = value & 0x0800_009F
         case .DBGCLAIMSET_EL1: sysregs[SysReg.DBGCLAIMCLR_EL1] |= value & 0xFF
         case .DBGCLAIMCLR_EL1: sysregs[SysReg.DBGCLAIMCLR_EL1] &= ~(value & 0xFF)
         case .CNTFRQ_EL0, .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0, .CNTV_TVAL_EL0, .CNTV_CTL_EL0,
