@@ -75,7 +75,11 @@ public final class CPU {
     /// In WFI/WFE, waiting for an interrupt or event; the board clears it.
     public var waiting = false
 
-    /// Set when the run loop must leave its fast path: a stop request or an illegal state.
+    /// Interrupt levels from the interrupt controller (see InterruptInputs.swift).
+    public internal(set) var interruptInputs: InterruptInputs = []
+
+    /// Set when the run loop must leave its fast path: a stop request, an illegal state or an
+    /// interrupt that may be taken.
     public var attention = false
     public var stopRequest: StopReason?
     /// Exceptions taken since the last instruction that completed normally: a guest whose
