@@ -109,6 +109,8 @@ extension CPU {
         }
         exclusiveValid = false
         if el != from { updateTranslationRegime() }
+        // The new EL and unmasked PSTATE may let a pending interrupt in.
+        attention = true
         // The return address is taken whole in AArch64 state; a misaligned one faults on fetch.
         nextPC = elr
         if let obs = exceptionObserver {

@@ -57,21 +57,32 @@ extension CPU {
         }
     }
 
-    /// Slow path between instructions: stop requests and WFI. Returns nil to go on executing.
+    /// Slow path between instructions: stop requests, interrupts and WFI. Returns nil to go on
+    /// executing. Whoever can make an interrupt takeable (new inputs, DAIF or HCR_EL2 writes, ERET)
+    /// sets `attention`, so the fast path never polls.
     func handleAttention() -> StopReason? {
         if let r = stopRequest {
             stopRequest = nil
-            attention = illegalState || waiting
+            attention = illegalState || waiting || !interruptInputs.isEmpty
             return r
+        }
+        attention = false
+        if let p = pendingInterrupt() {
+            takeInterrupt(p)
+            return nil
         }
         if illegalState {
             attention = waiting
             return nil
         }
         if waiting {
+            if hasWakeUpEvent() {
+                waiting = false
+                return nil
+            }
+            attention = true
             return .waitingForInterrupt
         }
-        attention = false
         return nil
     }
 }

@@ -151,7 +151,7 @@ extension CPU {
                 throw ArchException(.sysRegTrap(op0: 0, op1: bits(word, 18, 16), crn: 4, crm: crm,
                                                 op2: bits(word, 7, 5), rt: 31, isRead: false), targetEL: defaultTargetEL())
             }
-            if f == .daifSet { daif |= (crm & 0xF) << 6 } else { daif &= ~((crm & 0xF) << 6) }
+            if f == .daifSet { daif |= (crm & 0xF) << 6 } else { daif &= ~((crm & 0xF) << 6); interruptsChanged() }
         }
     }
 

@@ -130,7 +130,7 @@ extension CPU {
                 || (el < 2 && hasEL2 && sysregs[SysReg.HCR_EL2] & HCR.TDZ != 0)
             return sysregs[r] | (prohibited ? 1 << 4 : 0)
         case .OSLAR_EL1: return 0
-        case .ISR_EL1: return 0
+        case .ISR_EL1: return interruptStatus()
         case .CNTFRQ_EL0, .CNTPCT_EL0, .CNTVCT_EL0, .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0,
              .CNTV_TVAL_EL0, .CNTV_CTL_EL0, .CNTV_CVAL_EL0, .CNTHP_TVAL_EL2, .CNTHP_CTL_EL2, .CNTHP_CVAL_EL2:
             if let t = timerRegisters { return t.read(r, cpu: self) }
@@ -143,13 +143,16 @@ extension CPU {
     public func writeSysReg(_ r: SysReg, _ value: UInt64) {
         switch r {
         case .NZCV: nzcv = UInt32(truncatingIfNeeded: value) & 0xF000_0000
-        case .DAIF: daif = UInt32(truncatingIfNeeded: value) & 0x3C0
+        case .DAIF:
+            daif = UInt32(truncatingIfNeeded: value) & 0x3C0
+            interruptsChanged()
         case .SPSel: setStackSelection(el: el, spsel: UInt8(value & 1))
         case .SP_EL0: setStackPointer(el: 0, value)
         case .SP_EL1: setStackPointer(el: 1, value)
         case .HCR_EL2:
             sysregs[r] = value | HCR.RW
             updateTranslationRegime()
+            interruptsChanged()   // VI, VF, VSE, IMO, FMO, AMO, TGE change what may be taken
         case .SCTLR_EL1, .SCTLR_EL2, .TTBR0_EL1, .TTBR1_EL1, .TCR_EL1, .MAIR_EL1, .TTBR0_EL2, .TCR_EL2,
              .MAIR_EL2, .VTTBR_EL2, .VTCR_EL2:
             // Translation controls: the regime, and the page being executed, may change.
