@@ -180,10 +180,15 @@ extension CPU {
             try zeroBlock(x[Int(rt)])
         case .atS1E1R, .atS1E1W, .atS1E0R, .atS1E0W:
             if el == 0 { throw ArchException.undefined }
-            addressTranslate(x[Int(rt)])
-        case .atS1E2R, .atS1E2W, .atS12E1R, .atS12E1W, .atS12E0R, .atS12E0W:
+            try addressTranslate(.stage1EL10(asEL0: s == .atS1E0R || s == .atS1E0W), va: x[Int(rt)],
+                                 write: s == .atS1E1W || s == .atS1E0W)
+        case .atS12E1R, .atS12E1W, .atS12E0R, .atS12E0W:
             if el < 2 || !hasEL2 { throw ArchException.undefined }
-            addressTranslate(x[Int(rt)])
+            try addressTranslate(.stages12EL10(asEL0: s == .atS12E0R || s == .atS12E0W), va: x[Int(rt)],
+                                 write: s == .atS12E1W || s == .atS12E0W)
+        case .atS1E2R, .atS1E2W:
+            if el < 2 || !hasEL2 { throw ArchException.undefined }
+            try addressTranslate(.stage1EL2, va: x[Int(rt)], write: s == .atS1E2W)
         case .tlbi:
             if el == 0 { throw ArchException.undefined }
             tlbInvalidate(word: word, operand: x[Int(rt)])
@@ -202,16 +207,6 @@ extension CPU {
         while a < base + size {
             try writeMemory(a, size: 8, value: 0)
             a &+= 8
-        }
-    }
-
-    /// AT with the MMU off: the address is flat (PAR_EL1.F = 0, PA in bits 47..12).
-    private func addressTranslate(_ va: UInt64) {
-        if va >> CPU.physicalAddressBits != 0 {
-            // Address size fault at level 0: PAR_EL1.F = 1, FST in bits 6..1.
-            sysregs[SysReg.PAR_EL1] = 1 | UInt64(FaultRecord(kind: .addressSize).statusCode) << 1
-        } else {
-            sysregs[SysReg.PAR_EL1] = va & 0x0000_FFFF_FFFF_F000
         }
     }
 }

@@ -13,9 +13,10 @@ extension CPU {
             regime = .el2(tcr: s[SysReg.TCR_EL2], ttbr0: s[SysReg.TTBR0_EL2], mair: s[SysReg.MAIR_EL2],
                           sctlr: s[SysReg.SCTLR_EL2], physicalAddressBits: Int(CPU.physicalAddressBits))
         } else {
+            let hcr = hasEL2 ? s[SysReg.HCR_EL2] : 0
             regime = .el10(tcr: s[SysReg.TCR_EL1], ttbr0: s[SysReg.TTBR0_EL1], ttbr1: s[SysReg.TTBR1_EL1],
-                           mair: s[SysReg.MAIR_EL1], sctlr: s[SysReg.SCTLR_EL1], vtcr: s[SysReg.VTCR_EL2],
-                           vttbr: s[SysReg.VTTBR_EL2], stage2Enabled: hasEL2 && s[SysReg.HCR_EL2] & HCR.VM != 0,
+                           mair: s[SysReg.MAIR_EL1], sctlr: effectiveSCTLR1(hcr), vtcr: s[SysReg.VTCR_EL2],
+                           vttbr: s[SysReg.VTTBR_EL2], stage2Enabled: stage2Enabled(hcr),
                            sctlrEL2: s[SysReg.SCTLR_EL2], physicalAddressBits: Int(CPU.physicalAddressBits))
         }
         translating = !regime.isFlat

@@ -110,4 +110,55 @@ final class TranslationTests: XCTestCase {
         XCTAssertEqual(m.cpu.x[7], 0xBEEF)
         XCTAssertEqual(m.cpu.el, 1)
     }
+
+    // MARK: AT (PAR_EL1, D17.2.102): F, FST, S, PTW, SH, NS, ATTR and bit 11 RES1.
+
+    func testATS1E1RReportsThePhysicalAddressAndAttributes() {
+        let m = machineWithTables()
+        m.program([0xD508_7801])            // at s1e1r, x1
+        m.cpu.x[1] = 0x8000_0010
+        m.steps(1)
+        XCTAssertEqual(m.cpu.sysregs[SysReg.PAR_EL1], 0xFF << 56 | 0x4008_0000 | 1 << 11 | 1 << 9 | 3 << 7)
+    }
+
+    func testATS1E1ROnAnUnmappedAddressReportsTheFaultInPAR() {
+        let m = machineWithTables()
+        m.program([0xD508_7801])            // at s1e1r, x1
+        m.cpu.x[1] = 0x1_0000
+        m.steps(1)
+        XCTAssertEqual(m.cpu.sysregs[SysReg.PAR_EL1], 1 | 0x05 << 1 | 1 << 11, "F=1, translation fault level 1")
+        XCTAssertEqual(m.cpu.pc, base + 4, "AT does not take an exception for a stage-1 fault")
+    }
+
+    func testATS1E0RChecksEL0Permissions() {
+        let m = machineWithTables()
+        m.program([0xD508_7841, 0xD508_7801])   // at s1e0r, x1; at s1e1r, x1
+        m.cpu.x[1] = 0x8000_0000
+        m.steps(1)
+        // AP = 00: no EL0 access. Permission fault, level 3.
+        XCTAssertEqual(m.cpu.sysregs[SysReg.PAR_EL1], 1 | 0x0F << 1 | 1 << 11)
+        m.steps(1)
+        XCTAssertEqual(m.cpu.sysregs[SysReg.PAR_EL1] & 1, 0, "EL1 may read it")
+    }
+
+    func testATS12E1RFromEL2ReportsAStage2FaultWithS() {
+        let m = machineWithStage2()
+        m.cpu.boot(entry: base, el: 2)
+        m.program([0xD50C_7881, 0xD50C_7881])   // at s12e1r, x1 (twice)
+        m.cpu.x[1] = 0x0900_0000
+        m.steps(1)
+        XCTAssertEqual(m.cpu.sysregs[SysReg.PAR_EL1], 1 | 0x05 << 1 | 1 << 9 | 1 << 11, "stage-2 translation fault L1")
+        m.cpu.x[1] = 0x4000_1234
+        m.steps(1)
+        // Stage 1 off: Device-nGnRnE from stage 1, reported with SH = 0b10.
+        XCTAssertEqual(m.cpu.sysregs[SysReg.PAR_EL1], 0x4000_1000 | 1 << 11 | 1 << 9 | 2 << 7)
+    }
+
+    func testATAtEL0IsUndefined() {
+        let m = machineWithTables()
+        m.cpu.boot(entry: base, el: 0)
+        m.program([0xD508_7801])            // at s1e1r, x1
+        m.steps(1)
+        XCTAssertEqual(m.esrEC, 0)
+    }
 }
