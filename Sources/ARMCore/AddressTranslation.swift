@@ -38,11 +38,11 @@ extension CPU {
         do throws(FaultRecord) {
             let result: TranslationResult
             if useStage2 || !regime.stage2Active {
-                result = try regime.walk(va, bus: bus, observer: mmu.observer)
+                result = try regime.walk(va, bus: bus, observer: nil)
             } else {
                 // S1E0/S1E1 with stage 2 on: the output is the IPA, but stage 1's own table reads
                 // still go through stage 2.
-                let s1 = try Stage1Walk.walk(va, regime.stage1, stage2: regime.stage2, bus: bus, observer: mmu.observer)
+                let s1 = try Stage1Walk.walk(va, regime.stage1, stage2: regime.stage2, bus: bus, observer: nil)
                 result = TranslationResult(physicalAddress: s1.outputAddress, intermediatePhysicalAddress: s1.outputAddress,
                                            permissions: s1.permissions, stage2Permissions: .all,
                                            pageShift: s1.blockShift, stage1PageShift: s1.blockShift, level: s1.level,

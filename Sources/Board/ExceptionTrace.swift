@@ -26,7 +26,7 @@ public final class ExceptionTrace {
         if let s = e.syndrome {
             line += Self.describe(s, cpu: cpu)
         } else {
-            line += "\(e.kind)"
+            line += "\(e.kind)".uppercased()
         }
         line += " ESR=0x\(hexDigits(e.esr)) ELR=0x\(hexDigits(e.elr))"
         if let far = e.far { line += " FAR=0x\(hexDigits(far))" }
@@ -88,4 +88,8 @@ enum XenHypercall {
     static func name(_ n: UInt64) -> String { names[n] ?? "\(n)" }
 }
 
-private func hexDigits(_ v: UInt64) -> String { String(v, radix: 16) }
+/// Lower-case hex without prefix, zero-padded to `width` digits when given.
+func hexDigits(_ v: UInt64, width: Int = 0) -> String {
+    let s = String(v, radix: 16)
+    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+}

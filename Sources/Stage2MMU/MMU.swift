@@ -26,11 +26,32 @@ public final class MMU {
         let r: TranslationResult
         if let hit = tlb.lookup(a, regime.tlbContext) {
             r = hit
+        } else if let o = observer {
+            return try observedWalk(a, access, el: el, regime: regime, observer: o)
         } else {
-            r = try regime.walk(a, bus: bus, observer: observer)
+            r = try regime.walk(a, bus: bus, observer: nil)
             tlb.insert(a, regime.tlbContext, r)
         }
         if let f = r.permissionFault(for: access, el: el) { throw f }
+        return r
+    }
+
+    /// A TLB miss under `--trace mmu`: the walk, bracketed for the observer.
+    @usableFromInline
+    func observedWalk(_ a: UInt64, _ access: AccessKind, el: UInt8, regime: TranslationRegime,
+                      observer o: any TranslationObserver) throws(FaultRecord) -> TranslationResult {
+        o.walkBegan(va: a, regime: regime)
+        let r: TranslationResult
+        do throws(FaultRecord) {
+            r = try regime.walk(a, bus: bus, observer: o)
+        } catch {
+            o.walkEnded(fault: error)
+            throw error
+        }
+        tlb.insert(a, regime.tlbContext, r)
+        let f = r.permissionFault(for: access, el: el)
+        o.walkEnded(fault: f)
+        if let f { throw f }
         return r
     }
 

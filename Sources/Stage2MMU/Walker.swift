@@ -17,8 +17,18 @@ extension FaultRecord: Error {}
 /// Told of every descriptor a walk reads (for `--trace mmu`). Passed as an optional reference:
 /// an absent observer costs one nil test per descriptor and nothing else.
 public protocol TranslationObserver: AnyObject {
+    /// A TLB miss starts a walk of `va` (the MMU calls this; walks made directly do not).
+    func walkBegan(va: UInt64, regime: TranslationRegime)
     /// `address` is the physical address read, `stage` 1 or 2.
     func descriptorRead(address: UInt64, value: UInt64, level: UInt8, stage: UInt8)
+    /// The walk begun last ended: in a fault (the walk's own, or the permission check of its
+    /// result), or with nil when the access may proceed.
+    func walkEnded(fault: FaultRecord?)
+}
+
+extension TranslationObserver {
+    public func walkBegan(va: UInt64, regime: TranslationRegime) {}
+    public func walkEnded(fault: FaultRecord?) {}
 }
 
 /// The leaf of a walk and the table controls gathered on the way down.

@@ -25,7 +25,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Print the instruction count, host time and MIPS to stderr when the guest stops.")
     var stats = false
 
-    @Option(help: "Trace to stderr: 'exceptions' prints every exception taken and every ERET.")
+    @Option(help: "Trace to stderr: 'exceptions' prints every exception taken and every ERET; 'mmu' every table walk that faults, with the descriptors it read. Repeatable.")
     var trace: [String] = []
 
     @Argument(help: "The image to boot.")
@@ -38,10 +38,7 @@ struct Run: ParsableCommand {
         let prepared = try MachineSetup.prepare(options: options, imagePath: image, dtbPath: dtb,
                                                 initrdPath: initrd, loadAddress: load, console: console)
         let m = Machine(prepared: prepared)
-        for t in trace {
-            guard t == "exceptions" else { throw HostInputError(message: "unknown --trace '\(t)' (available: exceptions)") }
-            ExceptionTrace { FileHandle.standardError.write($0 + "\n") }.attach(to: m)
-        }
+        try Traces.attach(trace, to: m) { FileHandle.standardError.write($0 + "\n") }
         var t0 = timespec(), t1 = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t0)
         let result = m.run(maxInstructions: maxInstructions)
