@@ -122,7 +122,7 @@ extension CPU {
         case .mrs, .msr:
             let isRead = i.op == SystemOp.mrs.rawValue
             let word = UInt32(truncatingIfNeeded: i.imm >> 32)
-            if i.b != 0 { throw ArchException.undefined }
+            if i.b != 0 { throw unknownSysRegException(word: word, isRead: isRead) }
             let r = SysReg(rawValue: Int(i.imm & 0xFFFF)).unsafelyUnwrapped
             try checkSysRegAccess(r, isRead: isRead, rt: i.rd, encoding: word)
             if isRead { x[Int(i.rd)] = readSysReg(r) } else { writeSysReg(r, x[Int(i.rd)]) }
@@ -160,18 +160,27 @@ extension CPU {
                                                   crm: bits(word, 11, 8), op2: bits(word, 7, 5), rt: word & 31,
                                                   isRead: false), targetEL: defaultTargetEL())
         let sctlr1 = sysregs[SysReg.SCTLR_EL1]
+        // HCR_EL2 traps of maintenance instructions at EL0/EL1 (D13.2.48): TPU (to the point of
+        // unification), TPC (to the point of coherency), TSW (by set/way), TTLB (TLB maintenance).
+        let hcr = el < 2 && hasEL2 ? sysregs[SysReg.HCR_EL2] : 0
+        let trapToEL2 = ArchException(trapToEL1.syndrome, targetEL: 2)
         switch s {
         case .icIALLUIS, .icIALLU:
             if el == 0 { throw ArchException.undefined }
+            if hcr & HCR.TPU != 0 { throw trapToEL2 }
         case .icIVAU, .dcCVAC, .dcCVAU, .dcCIVAC:
             // EL0 may clean by VA only with SCTLR_EL1.UCI (D13.2.118).
             if el == 0 && sctlr1 & SCTLR.UCI == 0 { throw trapToEL1 }
+            if hcr & (s == .icIVAU || s == .dcCVAU ? HCR.TPU : HCR.TPC) != 0 { throw trapToEL2 }
             _ = try translate(x[Int(rt)], [.cacheMaintenance])
         case .dcIVAC:
             if el == 0 { throw ArchException.undefined }
+            if hcr & HCR.TPC != 0 { throw trapToEL2 }
             _ = try translate(x[Int(rt)], [.cacheMaintenance, .write])
         case .dcISW, .dcCSW, .dcCISW:
             if el == 0 { throw ArchException.undefined }
+            // HCR_EL2.SWIO would turn DC ISW into DC CISW: with no caches modelled both do nothing.
+            if hcr & HCR.TSW != 0 { throw trapToEL2 }
         case .dcZVA:
             if el == 0 && sctlr1 & SCTLR.DZE == 0 { throw trapToEL1 }
             if el < 2 && hasEL2 && sysregs[SysReg.HCR_EL2] & HCR.TDZ != 0 {
@@ -191,6 +200,7 @@ extension CPU {
             try addressTranslate(.stage1EL2, va: x[Int(rt)], write: s == .atS1E2W)
         case .tlbi:
             if el == 0 { throw ArchException.undefined }
+            if hcr & HCR.TTLB != 0 { throw trapToEL2 }
             tlbInvalidate(word: word, operand: x[Int(rt)])
         case .tlbiEL2:
             if el < 2 || !hasEL2 { throw ArchException.undefined }
@@ -208,5 +218,18 @@ extension CPU {
             try writeMemory(a, size: 8, value: 0)
             a &+= 8
         }
+    }
+
+    /// MRS/MSR of a register this CPU does not have: UNDEFINED, except that HCR_EL2.TIDCP traps
+    /// EL1's accesses to the IMPLEMENTATION DEFINED space (op0 = 3, CRn = 11 or 15) to EL2
+    /// (D13.2.48, D12.3.2 "Reserved encodings for IMPLEMENTATION DEFINED registers").
+    private func unknownSysRegException(word w: UInt32, isRead: Bool) -> ArchException {
+        let op0 = bits(w, 20, 19), crn = bits(w, 15, 12)
+        if el == 1 && hasEL2 && op0 == 3 && (crn == 11 || crn == 15)
+            && sysregs[SysReg.HCR_EL2] & HCR.TIDCP != 0 {
+            return ArchException(.sysRegTrap(op0: op0, op1: bits(w, 18, 16), crn: crn, crm: bits(w, 11, 8),
+                                             op2: bits(w, 7, 5), rt: w & 31, isRead: isRead), targetEL: 2)
+        }
+        return ArchException.undefined
     }
 }

@@ -92,6 +92,12 @@ extension CPU {
         case .tid3: trapped = hcr & HCR.TID3 != 0
         case .vm: trapped = hcr & (isRead ? HCR.TRVM : HCR.TVM) != 0
         case .tacr: trapped = hcr & HCR.TACR != 0
+        case .debug, .debugOS, .debugROM:
+            // MDCR_EL2 (D13.2.78): TDE implies TDA, TDOSA and TDRA.
+            let mdcr = sysregs[SysReg.MDCR_EL2]
+            let bit: UInt64 = info.trap == .debug ? MDCR.TDA : info.trap == .debugOS ? MDCR.TDOSA : MDCR.TDRA
+            trapped = mdcr & (bit | MDCR.TDE) != 0
+        case .cpacr: trapped = el == 1 && sysregs[SysReg.CPTR_EL2] & CPTR.TCPAC != 0
         case .timer:
             // CNTHCTL_EL2 (D13.8.15): EL1PCTEN bit 0 gates CNTPCT; EL1PCEN bit 1 the physical timer.
             let h = sysregs[SysReg.CNTHCTL_EL2]

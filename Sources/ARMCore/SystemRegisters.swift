@@ -58,6 +58,14 @@ public enum SysRegTrapGroup: UInt8 {
     case tid3
     /// HCR_EL2.TVM (writes) and TRVM (reads): the virtual-memory controls.
     case vm
+    /// MDCR_EL2.TDA (or TDE): the debug registers not covered by TDOSA and TDRA (D13.3.4).
+    case debug
+    /// MDCR_EL2.TDOSA (or TDE): the OS lock and power-down registers.
+    case debugOS
+    /// MDCR_EL2.TDRA (or TDE): the debug ROM address register.
+    case debugROM
+    /// CPTR_EL2.TCPAC: CPACR_EL1 (D13.2.32).
+    case cpacr
     /// HCR_EL2.TACR: ACTLR_EL1.
     case tacr
     /// Generic timer registers: checked by CNTKCTL_EL1 / CNTHCTL_EL2.
@@ -142,7 +150,7 @@ extension SysReg {
 
         r(.SCTLR_EL1, 3, 0, 1, 0, 0, .el1RW, .vm),
         r(.ACTLR_EL1, 3, 0, 1, 0, 1, .el1RW, .tacr),
-        r(.CPACR_EL1, 3, 0, 1, 0, 2, .el1RW),
+        r(.CPACR_EL1, 3, 0, 1, 0, 2, .el1RW, .cpacr),
         r(.TTBR0_EL1, 3, 0, 2, 0, 0, .el1RW, .vm),
         r(.TTBR1_EL1, 3, 0, 2, 0, 1, .el1RW, .vm),
         r(.TCR_EL1, 3, 0, 2, 0, 2, .el1RW, .vm),
@@ -161,25 +169,25 @@ extension SysReg {
         r(.TPIDRRO_EL0, 3, 3, 13, 0, 3, .el0ROel1RW),
         r(.CNTKCTL_EL1, 3, 0, 14, 1, 0, .el1RW),
 
-        r(.MDSCR_EL1, 2, 0, 0, 2, 2, .el1RW),
-        r(.MDCCSR_EL0, 2, 3, 0, 1, 0, .el1RO),
-        r(.MDRAR_EL1, 2, 0, 1, 0, 0, .el1RO),
-        r(.OSLAR_EL1, 2, 0, 1, 0, 4, .el1WO),
-        r(.OSLSR_EL1, 2, 0, 1, 1, 4, .el1RO),
-        r(.OSDLR_EL1, 2, 0, 1, 3, 4, .el1RW),
-        r(.DBGBVR0_EL1, 2, 0, 0, 0, 4, .el1RW), r(.DBGBVR1_EL1, 2, 0, 0, 1, 4, .el1RW),
-        r(.DBGBVR2_EL1, 2, 0, 0, 2, 4, .el1RW), r(.DBGBVR3_EL1, 2, 0, 0, 3, 4, .el1RW),
-        r(.DBGBVR4_EL1, 2, 0, 0, 4, 4, .el1RW), r(.DBGBVR5_EL1, 2, 0, 0, 5, 4, .el1RW),
-        r(.DBGBCR0_EL1, 2, 0, 0, 0, 5, .el1RW), r(.DBGBCR1_EL1, 2, 0, 0, 1, 5, .el1RW),
-        r(.DBGBCR2_EL1, 2, 0, 0, 2, 5, .el1RW), r(.DBGBCR3_EL1, 2, 0, 0, 3, 5, .el1RW),
-        r(.DBGBCR4_EL1, 2, 0, 0, 4, 5, .el1RW), r(.DBGBCR5_EL1, 2, 0, 0, 5, 5, .el1RW),
-        r(.DBGWVR0_EL1, 2, 0, 0, 0, 6, .el1RW), r(.DBGWVR1_EL1, 2, 0, 0, 1, 6, .el1RW),
-        r(.DBGWVR2_EL1, 2, 0, 0, 2, 6, .el1RW), r(.DBGWVR3_EL1, 2, 0, 0, 3, 6, .el1RW),
-        r(.DBGWCR0_EL1, 2, 0, 0, 0, 7, .el1RW), r(.DBGWCR1_EL1, 2, 0, 0, 1, 7, .el1RW),
-        r(.DBGWCR2_EL1, 2, 0, 0, 2, 7, .el1RW), r(.DBGWCR3_EL1, 2, 0, 0, 3, 7, .el1RW),
-        r(.DBGCLAIMSET_EL1, 2, 0, 7, 8, 6, .el1RW),
-        r(.DBGCLAIMCLR_EL1, 2, 0, 7, 9, 6, .el1RW),
-        r(.DBGAUTHSTATUS_EL1, 2, 0, 7, 14, 6, .el1RO),
+        r(.MDSCR_EL1, 2, 0, 0, 2, 2, .el1RW, .debug),
+        r(.MDCCSR_EL0, 2, 3, 0, 1, 0, .el1RO, .debug),
+        r(.MDRAR_EL1, 2, 0, 1, 0, 0, .el1RO, .debugROM),
+        r(.OSLAR_EL1, 2, 0, 1, 0, 4, .el1WO, .debugOS),
+        r(.OSLSR_EL1, 2, 0, 1, 1, 4, .el1RO, .debugOS),
+        r(.OSDLR_EL1, 2, 0, 1, 3, 4, .el1RW, .debugOS),
+        r(.DBGBVR0_EL1, 2, 0, 0, 0, 4, .el1RW, .debug), r(.DBGBVR1_EL1, 2, 0, 0, 1, 4, .el1RW, .debug),
+        r(.DBGBVR2_EL1, 2, 0, 0, 2, 4, .el1RW, .debug), r(.DBGBVR3_EL1, 2, 0, 0, 3, 4, .el1RW, .debug),
+        r(.DBGBVR4_EL1, 2, 0, 0, 4, 4, .el1RW, .debug), r(.DBGBVR5_EL1, 2, 0, 0, 5, 4, .el1RW, .debug),
+        r(.DBGBCR0_EL1, 2, 0, 0, 0, 5, .el1RW, .debug), r(.DBGBCR1_EL1, 2, 0, 0, 1, 5, .el1RW, .debug),
+        r(.DBGBCR2_EL1, 2, 0, 0, 2, 5, .el1RW, .debug), r(.DBGBCR3_EL1, 2, 0, 0, 3, 5, .el1RW, .debug),
+        r(.DBGBCR4_EL1, 2, 0, 0, 4, 5, .el1RW, .debug), r(.DBGBCR5_EL1, 2, 0, 0, 5, 5, .el1RW, .debug),
+        r(.DBGWVR0_EL1, 2, 0, 0, 0, 6, .el1RW, .debug), r(.DBGWVR1_EL1, 2, 0, 0, 1, 6, .el1RW, .debug),
+        r(.DBGWVR2_EL1, 2, 0, 0, 2, 6, .el1RW, .debug), r(.DBGWVR3_EL1, 2, 0, 0, 3, 6, .el1RW, .debug),
+        r(.DBGWCR0_EL1, 2, 0, 0, 0, 7, .el1RW, .debug), r(.DBGWCR1_EL1, 2, 0, 0, 1, 7, .el1RW, .debug),
+        r(.DBGWCR2_EL1, 2, 0, 0, 2, 7, .el1RW, .debug), r(.DBGWCR3_EL1, 2, 0, 0, 3, 7, .el1RW, .debug),
+        r(.DBGCLAIMSET_EL1, 2, 0, 7, 8, 6, .el1RW, .debug),
+        r(.DBGCLAIMCLR_EL1, 2, 0, 7, 9, 6, .el1RW, .debug),
+        r(.DBGAUTHSTATUS_EL1, 2, 0, 7, 14, 6, .el1RO, .debug),
 
         r(.CNTFRQ_EL0, 3, 3, 14, 0, 0, .el0RO, .timer),
         r(.CNTPCT_EL0, 3, 3, 14, 0, 1, .el0RO, .timer),
@@ -287,4 +295,21 @@ public enum SCTLR {
     public static let nTWI: UInt64 = 1 << 16
     public static let nTWE: UInt64 = 1 << 18
     public static let UCI: UInt64 = 1 << 26
+}
+
+/// MDCR_EL2 trap controls (ARM DDI 0487, D13.2.78).
+public enum MDCR {
+    public static let TPMCR: UInt64 = 1 << 5
+    public static let TPM: UInt64 = 1 << 6
+    public static let TDE: UInt64 = 1 << 8
+    public static let TDA: UInt64 = 1 << 9
+    public static let TDOSA: UInt64 = 1 << 10
+    public static let TDRA: UInt64 = 1 << 11
+}
+
+/// CPTR_EL2 trap controls with HCR_EL2.E2H = 0 (ARM DDI 0487, D13.2.32).
+public enum CPTR {
+    public static let TFP: UInt64 = 1 << 10
+    public static let TTA: UInt64 = 1 << 20
+    public static let TCPAC: UInt64 = 1 << 31
 }
