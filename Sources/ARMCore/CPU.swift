@@ -11,6 +11,8 @@ public enum StopReason: Equatable {
     case exit(code: Int32)
     /// PSCI SYSTEM_RESET.
     case reset
+    /// PSCI CPU_OFF: this CPU stops until another CPU turns it on again.
+    case powerOff
     /// The guest cannot make progress any more (e.g. its exception vector itself faults).
     case stuck(reason: String)
 }
@@ -72,6 +74,10 @@ public final class CPU {
     public var exclusiveAddress: UInt64 = 0
     /// WFE's event register.
     public var eventRegister = false
+    /// The wait in progress is a WFE (it also wakes on events from other CPUs).
+    public var waitingForEvent = false
+    /// SEV signals every CPU of the machine (D1.16.1); the board sets this when it has several.
+    public var sendEvent: ((CPU) -> Void)?
     /// In WFI/WFE, waiting for an interrupt or event; the board clears it.
     public var waiting = false
 

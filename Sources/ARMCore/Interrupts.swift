@@ -116,3 +116,8 @@ extension CPU {
         return r
     }
 }
+
+extension CPU {
+    /// A WFI/WFE in progress would complete now (for the board's idle test).
+    public var hasWakeUpEventNow: Bool { waiting && hasWakeUpEvent() }
+}

@@ -105,11 +105,14 @@ extension CPU {
         case .wfi:
             try checkWFxTrap(isWFE: false)
             waiting = true
+            waitingForEvent = false
             attention = true
         case .wfe:
             try checkWFxTrap(isWFE: true)
-            if eventRegister { eventRegister = false } else { waiting = true; attention = true }
-        case .sev, .sevl:
+            if eventRegister { eventRegister = false } else { waiting = true; waitingForEvent = true; attention = true }
+        case .sev:
+            if let send = sendEvent { send(self) } else { eventRegister = true }
+        case .sevl:
             eventRegister = true
         case .clrex:
             exclusiveValid = false

@@ -43,6 +43,10 @@ public final class Firmware: FirmwareHandler {
     let console: Console
     /// All CPUs of the machine, to answer CPU_ON and AFFINITY_INFO.
     public var cpus: [CPU] = []
+    /// Which CPUs are on (PSCI power state); the machine runs only these.
+    public var online: [Bool] = []
+    /// The EL a CPU turned on by CPU_ON enters at: the EL the boot CPU started at.
+    public var startEL: UInt8 = 1
 
     public init(console: Console) { self.console = console }
 
@@ -68,14 +72,17 @@ public final class Firmware: FirmwareHandler {
             // A standby power state that is woken at once: returning success is allowed (5.4.2).
             ret = PSCI.success
         case PSCI.cpuOff:
-            // The last CPU going off leaves nothing to run: the machine stops as idle.
-            cpu.requestStop(.stuck(reason: "the guest turned its only CPU off (PSCI CPU_OFF)"))
+            // The CPU stops here; CPU_ON may start it again at a new entry point (5.5).
+            if cpu.index < online.count { online[cpu.index] = false }
+            cpu.requestStop(.powerOff)
             return
         case PSCI.cpuOn32, PSCI.cpuOn64:
-            ret = cpuByAffinity(arg(1)) == nil ? PSCI.invalidParameters : PSCI.alreadyOn
+            ret = cpuOn(target: arg(1), entry: arg(2), context: arg(3), caller: cpu)
         case PSCI.affinityInfo32, PSCI.affinityInfo64:
-            // Level 0 only; every existing CPU is on (0 = ON).
-            ret = arg(2) != 0 ? PSCI.invalidParameters : (cpuByAffinity(arg(1)) == nil ? PSCI.invalidParameters : 0)
+            // Level 0 only: 0 = ON, 1 = OFF (5.8).
+            if arg(2) != 0 { ret = PSCI.invalidParameters; break }
+            guard let t = cpuByAffinity(arg(1)) else { ret = PSCI.invalidParameters; break }
+            ret = t.index < online.count && online[t.index] ? 0 : 1
         case PSCI.migrateInfoType:
             ret = 2                                // no Trusted OS: migration not required
         case PSCI.systemOff:
@@ -89,6 +96,19 @@ public final class Firmware: FirmwareHandler {
             ret = PSCI.notSupported
         }
         cpu.x[0] = UInt64(bitPattern: ret)
+    }
+
+    /// CPU_ON (PSCI 5.6): the target starts at `entry` in the boot CPU's EL, MMU off, DAIF
+    /// masked, x0 = `context`, and its clock joins the caller's so the counter agrees.
+    private func cpuOn(target mpidr: UInt64, entry: UInt64, context: UInt64, caller: CPU) -> Int64 {
+        guard let t = cpuByAffinity(mpidr) else { return PSCI.invalidParameters }
+        if t.index < online.count && online[t.index] { return PSCI.alreadyOn }
+        if entry & 3 != 0 { return -9 }   // INVALID_ADDRESS
+        t.boot(entry: entry, el: startEL, x0: context)
+        t.waiting = false
+        if t.virtualNanos < caller.virtualNanos { t.idleNanos &+= caller.virtualNanos - t.virtualNanos }
+        if t.index < online.count { online[t.index] = true }
+        return PSCI.success
     }
 
     private func cpuByAffinity(_ mpidr: UInt64) -> CPU? {

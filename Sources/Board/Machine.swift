@@ -35,6 +35,7 @@ public final class Machine {
         var timers: [GenericTimer] = []
         for i in 0..<max(1, prepared.options.cpuCount) {
             var config = CPUConfig()
+            // Aff0 = CPU number, as the DT's /cpus reg says (DeviceTreeNodes.cpusNode).
             config.mpidr = 0x8000_0000 | UInt64(i)
             config.counterFrequency = prepared.layout.counterFrequency
             let cpu = CPU(index: i, bus: prepared.bus, decodeCache: decodeCache,
@@ -48,6 +49,19 @@ public final class Machine {
         self.cpus = cpus
         self.timers = timers
         firmware.cpus = cpus
+        firmware.startEL = prepared.options.startEL
+        firmware.online = cpus.map { $0.index == 0 }
+        if cpus.count > 1 {
+            // SEV sets the event register of every CPU and ends their WFE (D1.16.1).
+            for cpu in cpus {
+                cpu.sendEvent = { [unowned self] _ in
+                    for c in self.cpus {
+                        c.eventRegister = true
+                        if c.waiting && c.waitingForEvent { c.waiting = false }
+                    }
+                }
+            }
+        }
         // The boot CPU enters the image as booting.rst asks: x0 = DTB, MMU off, DAIF masked.
         cpus[0].boot(entry: prepared.image.entry, el: prepared.options.startEL, x0: prepared.dtbAddress)
     }
@@ -55,33 +69,81 @@ public final class Machine {
     /// Instructions retired by all CPUs.
     public var instructionsRetired: UInt64 { cpus.reduce(0) { $0 &+ $1.instret } }
 
+    /// Called for a CPU before it runs and whenever time has moved: the board drives timer
+    /// outputs into the interrupt controller here.
+    public var updateInterruptLines: ((Int) -> Void)?
+
     /// Run until the guest stops, or `maxInstructions` have retired.
+    ///
+    /// Time is virtual (GUIDE.md section 4): one retired instruction is one nanosecond. CPUs run
+    /// round-robin, in index order, each up to the end of a round: `quantum` nanoseconds, cut
+    /// short at the next timer deadline so that timer interrupts arrive on time. A CPU that waits
+    /// (WFI/WFE) or is off idles to the end of the round, so every CPU's clock agrees at each
+    /// round boundary. When every CPU that is on waits, the round jumps straight to the next
+    /// deadline (WFI fast-forward); with no deadline nothing can wake them and the run ends idle.
     public func run(maxInstructions: UInt64? = nil) -> MachineExit {
-        let cpu = cpus[0]   // secondary CPUs arrive with SMP (PSCI CPU_ON) in the interrupts issue
         defer { prepared.console.flush() }
+        var now = cpus.map { $0.virtualNanos }.max() ?? 0
         while true {
-            var budget = Machine.quantum
-            if let limit = maxInstructions {
-                let done = instructionsRetired
-                if done >= limit { return .instructionLimit(limit) }
-                budget = min(budget, limit - done)
+            var allWaiting = true
+            var deadline: UInt64 = .max
+            for (i, cpu) in cpus.enumerated() where firmware.online[i] {
+                if !cpu.waiting || cpu.hasWakeUpEventNow { allWaiting = false }
+                if let d = timers[i].nextDeadline(cpu: cpu) { deadline = min(deadline, d) }
             }
-            switch cpu.run(budget: budget) {
-            case .budget:
-                continue
-            case .exit(let code):
-                return .guestExit(code: code)
-            case .reset:
-                return .reset
-            case .stuck(let why):
-                return .stuck(why)
-            case .waitingForInterrupt:
-                // WFI/WFE jumps virtual time to the next timer deadline instead of spinning
-                // (GUIDE.md section 3); with none pending nothing can ever wake the CPU.
-                guard let deadline = timers[0].nextDeadline(cpu: cpu) else { return .idle }
-                if deadline > cpu.virtualNanos { cpu.idleNanos &+= deadline - cpu.virtualNanos }
-                cpu.waiting = false
+            if !firmware.online.contains(true) { return .stuck("every CPU is off (PSCI CPU_OFF)") }
+            var end: UInt64
+            if allWaiting {
+                guard deadline != .max else { return .idle }
+                end = max(deadline, now &+ 1)
+            } else {
+                end = now &+ Machine.quantum
+                if deadline > now { end = min(end, deadline) }
             }
+            let several = firmware.online.filter { $0 }.count > 1
+            for (i, cpu) in cpus.enumerated() where firmware.online[i] {
+                updateInterruptLines?(i)
+                if allWaiting && cpu.waiting {
+                    // Fast-forward: the deadline has come. A WFI may complete early for an
+                    // IMPLEMENTATION DEFINED reason (D1.16.2), so a CPU whose timer fired wakes
+                    // even if its interrupt is masked somewhere on the way.
+                    if cpu.virtualNanos < end { cpu.idleNanos &+= end - cpu.virtualNanos }
+                    if let d = timers[i].nextDeadline(cpu: cpu), d <= end { cpu.waiting = false }
+                    updateInterruptLines?(i)
+                }
+                if cpu.waiting && cpu.waitingForEvent && several {
+                    // WFE on a multi-CPU machine waits for another CPU's store or SEV; both come
+                    // from CPUs that run in their own turn, so the wait ends with the round.
+                    cpu.waiting = false
+                }
+                var budget = cpu.virtualNanos < end ? end - cpu.virtualNanos : 0
+                if let limit = maxInstructions {
+                    let done = instructionsRetired
+                    if done >= limit { return .instructionLimit(limit) }
+                    budget = min(budget, limit - done)
+                }
+                if budget > 0 {
+                    switch cpu.run(budget: budget) {
+                    case .budget, .waitingForInterrupt, .powerOff:
+                        break
+                    case .exit(let code):
+                        return .guestExit(code: code)
+                    case .reset:
+                        return .reset
+                    case .stuck(let why):
+                        return .stuck(why)
+                    }
+                }
+                if let limit = maxInstructions, instructionsRetired >= limit { return .instructionLimit(limit) }
+                if cpu.virtualNanos < end { cpu.idleNanos &+= end - cpu.virtualNanos }
+                if several {
+                    // The exclusive monitors are cleared when another CPU takes its turn: a
+                    // store-exclusive may fail spuriously (B2.9.5), and a store by another CPU to
+                    // a reserved granule is never missed.
+                    for c in cpus { c.exclusiveValid = false }
+                }
+            }
+            now = end
         }
     }
 }

@@ -18,6 +18,9 @@ struct MachineFlags: ParsableArguments {
     @Option(help: "Kernel command line, written to /chosen/bootargs.")
     var append: String = ""
 
+    @Option(help: "Number of CPUs, 1 to 8. CPU 0 boots; PSCI CPU_ON starts the others.")
+    var smp: Int = 1
+
     func options() throws -> MachineOptions {
         var o = MachineOptions()
         guard let b = BoardKind(rawValue: board) else {
@@ -33,6 +36,8 @@ struct MachineFlags: ParsableArguments {
         if u == .exynos && b != .arndale { throw HostInputError(message: "--uart exynos exists only on --board arndale") }
         o.uart = u
         o.bootargs = append
+        guard (1...8).contains(smp) else { throw HostInputError(message: "--smp must be 1 to 8, not \(smp)") }
+        o.cpuCount = smp
         return o
     }
 }
