@@ -91,6 +91,9 @@ public final class CPU {
     /// Exceptions taken since the last instruction that completed normally: a guest whose
     /// vectors fault forever is stopped instead of spinning.
     var exceptionStreak = 0
+    /// `instret` when the last exception was taken: a streak is exceptions with no instruction
+    /// completing in between, counted without a store per instruction.
+    var lastExceptionInstret: UInt64 = .max
 
     public unowned(unsafe) let bus: PhysicalAddressSpace
     public weak var firmware: FirmwareHandler?

@@ -74,7 +74,9 @@ extension CPU {
         illegalState = false
         exclusiveValid = false
         nextPC = vec
-        exceptionStreak &+= 1
+        let noProgress = lastExceptionInstret != .max && instret &- lastExceptionInstret <= 1
+        exceptionStreak = noProgress ? exceptionStreak &+ 1 : 1
+        lastExceptionInstret = instret
         if exceptionStreak > 64 {
             requestStop(.stuck(reason: "exception loop at EL\(target): the vector at 0x\(String(vec, radix: 16)) keeps faulting"))
         }

@@ -32,7 +32,6 @@ extension CPU {
         do {
             let inst = try fetch(pc)
             try execute(inst)
-            exceptionStreak = 0
         } catch {
             takeException(error)
         }

@@ -84,7 +84,7 @@ extension CPU {
         nextPC = pc
         enterException(target: p.target, vector: p.vector, returnAddress: pc, kind: kind,
                        syndrome: syndrome, far: nil, ipa: nil)
-        exceptionStreak = 0
+        lastExceptionInstret = .max   // an interrupt is progress, not a fault loop
         pc = nextPC
         waiting = false
     }
