@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Expected results for Tests/ARMCoreTests/LoadStoreSIMDReferenceTests.swift, from Unicorn.
 
-Each SIMD&FP load/store word in WORDS (assembly beside it; encodings from
-aarch64-linux-gnu-as) runs once from the same initial state, which the Swift test rebuilds:
+Usage: simd-loadstore-reference.py FILE, where FILE holds lines `0x<word>, // <assembly>` or
+the test file itself (its `Row(0x<word>, // <assembly>` lines); encodings come from
+aarch64-linux-gnu-as. Each word runs once from the same initial state, which the Swift test
+rebuilds:
   RAM 1 MiB at 0x4000_0000, code at 0x4000_0000, data at D = 0x4008_0000;
   byte at address a of the data window [D - 0x200, D + 0x400) and of the code window
   [0x4000_0000, 0x4000_0100) (except the instruction word) = pattern(a);
@@ -67,6 +69,8 @@ def run(word):
 def main(path):
     for line in open(path):
         line = line.strip()
+        if line.startswith('Row(0x'):
+            line = line[4:]
         if not line.startswith('0x'):
             continue
         word = int(line.split(',')[0], 16)
