@@ -1,8 +1,8 @@
 /// Data processing -- register (ARM DDI 0487, C4.1.95: logical (shifted register),
 /// add/subtract (shifted register), add/subtract (extended register), add/subtract (with
 /// carry), conditional compare (register and immediate), conditional select, data-processing
-/// (1 source), (2 source) and (3 source)). ARMv8.0 only; CRC32* and every later extension
-/// (RMIF, SETF, PAC, IRG, min/max, ...) are unallocated here and decode to `.undefined`.
+/// (1 source), (2 source) and (3 source)). ARMv8.0 plus CRC32* (executed in CRC32.swift); every
+/// later extension (RMIF, SETF, PAC, IRG, min/max, ...) is unallocated here and decodes to `.undefined`.
 ///
 /// Inst use: `op` = DPRegOp; `b` = sf (1 for the 64-bit form; 32-bit results are
 /// zero-extended); `rd`, `rn`, `rm`, `ra` = register slots (only the non-flag-setting
@@ -23,6 +23,7 @@ enum DPRegOp: UInt8 {
     case rbit, rev16, rev32, rev, clz, cls                 // rev: REV (32-bit) or REV (64-bit) by sf
     case udiv, sdiv, lslv, lsrv, asrv, rorv
     case madd, msub, smaddl, smsubl, smulh, umaddl, umsubl, umulh
+    case crc32                                             // a = log2 of the data size, imm = 1 for CRC32C
 }
 
 extension A64Decoder {
@@ -74,6 +75,16 @@ extension A64Decoder {
         Encoding("LSRV", "s0011010110mmmmm001001nnnnnddddd") { w in threeRegister(w, .lsrv) },
         Encoding("ASRV", "s0011010110mmmmm001010nnnnnddddd") { w in threeRegister(w, .asrv) },
         Encoding("RORV", "s0011010110mmmmm001011nnnnnddddd") { w in threeRegister(w, .rorv) },
+        // CRC32 (opcode 010 C sz): sf must be 1 exactly for the X forms; the other sf/sz
+        // combinations are unallocated and match no row.
+        Encoding("CRC32B", "00011010110mmmmm010000nnnnnddddd") { w in crc32Row(w) },
+        Encoding("CRC32H", "00011010110mmmmm010001nnnnnddddd") { w in crc32Row(w) },
+        Encoding("CRC32W", "00011010110mmmmm010010nnnnnddddd") { w in crc32Row(w) },
+        Encoding("CRC32X", "10011010110mmmmm010011nnnnnddddd") { w in crc32Row(w) },
+        Encoding("CRC32CB", "00011010110mmmmm010100nnnnnddddd") { w in crc32Row(w) },
+        Encoding("CRC32CH", "00011010110mmmmm010101nnnnnddddd") { w in crc32Row(w) },
+        Encoding("CRC32CW", "00011010110mmmmm010110nnnnnddddd") { w in crc32Row(w) },
+        Encoding("CRC32CX", "10011010110mmmmm010111nnnnnddddd") { w in crc32Row(w) },
 
         // Data-processing (1 source): sf 1 0 11010110 00000 opcode Rn Rd.
         Encoding("RBIT", "s101101011000000000000nnnnnddddd") { w in threeRegister(w, .rbit) },
@@ -285,6 +296,8 @@ extension CPU {
             x[d] = UInt64(bitPattern: Int64(bitPattern: n).multipliedFullWidth(by: Int64(bitPattern: m)).high)
         case .umulh:
             x[d] = n.multipliedFullWidth(by: m).high
+        case .crc32:
+            x[d] = UInt64(crc32Update(UInt32(truncatingIfNeeded: n), m, size: 1 &<< Int(i.a), castagnoli: i.imm != 0))
         }
     }
 }

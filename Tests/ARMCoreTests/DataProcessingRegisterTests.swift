@@ -335,8 +335,9 @@ final class DataProcessingRegisterTests: XCTestCase {
             0x1ac00000,  // 2-source, opcode 000000
             0x1ac01400,  // 2-source, opcode 000101
             0x9ac01000,  // irg (ARMv8.5)
-            0x1ac24020,  // crc32b w0, w1, w2 (not implemented)
-            0x9ac25c20,  // crc32cx w0, w1, x2 (not implemented)
+            0x1ac24c20,  // crc32x with sf = 0
+            0x9ac24020,  // crc32b with sf = 1
+            0x9ac25820,  // crc32cw with sf = 1
             0x5ac00c00,  // 1-source, opcode 000011 with sf = 0
             0xdac10000,  // pacia (ARMv8.3)
             0xfac00000,  // 1-source with S = 1
