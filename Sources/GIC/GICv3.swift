@@ -526,8 +526,8 @@ public final class GICv3Redistributors: BusDevice {
     }
 
     public func read(offset: UInt64, size: Int) -> UInt64? {
+        guard offset < UInt64(core.cpuCount) * GICv3.redistributorStride else { return nil }
         let c = Int(offset / GICv3.redistributorStride)
-        guard c < core.cpuCount else { return nil }
         let off = offset % GICv3.redistributorStride
         let store = core.store
         if off == Self.GICR_TYPER && size == 8 { return typer(c) }
@@ -564,8 +564,8 @@ public final class GICv3Redistributors: BusDevice {
     }
 
     public func write(offset: UInt64, size: Int, value: UInt64) -> Bool {
+        guard offset < UInt64(core.cpuCount) * GICv3.redistributorStride else { return false }
         let c = Int(offset / GICv3.redistributorStride)
-        guard c < core.cpuCount else { return false }
         let off = offset % GICv3.redistributorStride
         let store = core.store
         if off == Self.GICR_TYPER && size == 8 { return true }
