@@ -35,17 +35,18 @@ public protocol InterruptController: AnyObject {
 }
 
 extension InterruptController {
-    /// The input line of SPI `spi` (INTID 32 + spi), for a device's interrupt output.
+    /// The input line of SPI `spi` (INTID 32 + spi), for a device's interrupt output. The line
+    /// keeps the GIC alive (the GIC holds no lines, so there is no cycle).
     public func inputLine(spi: Int) -> InterruptLine {
         let id = 32 + spi
-        return InterruptLine { [weak self] high in self?.setLevel(intid: id, cpu: 0, level: high) }
+        return InterruptLine { [self] high in self.setLevel(intid: id, cpu: 0, level: high) }
     }
 
     /// The input line of PPI `ppi` (INTID 16 + ppi, the device tree's numbering) of CPU `cpu`,
     /// for a CPU-local source such as a generic timer.
     public func inputLine(ppi: Int, cpu: Int) -> InterruptLine {
         let id = 16 + ppi
-        return InterruptLine { [weak self] high in self?.setLevel(intid: id, cpu: cpu, level: high) }
+        return InterruptLine { [self] high in self.setLevel(intid: id, cpu: cpu, level: high) }
     }
 }
 
