@@ -120,7 +120,7 @@ extension CPU {
         case .MIDR_EL1: return el == 1 && hasEL2 ? sysregs[SysReg.VPIDR_EL2] : sysregs[r]
         case .MPIDR_EL1: return el == 1 && hasEL2 ? sysregs[SysReg.VMPIDR_EL2] : sysregs[r]
         case .ID_RESERVED: return 0
-        // ID_AA64PFR0_EL1.GIC (bits 27:24) = 1: the GICv3 system-register interface is there (D13.2.64).
+        // ID_AA64PFR0_EL1.GIC (bits 27:24) = 1: the GICv3 system-register interface is there (ARM DDI 0487, ID_AA64PFR0_EL1).
         case .ID_AA64PFR0_EL1: return sysregs[r] | (interruptControllerRegisters != nil ? 1 << 24 : 0)
         case .CCSIDR_EL1:
             switch sysregs[SysReg.CSSELR_EL1] & 0xF {
