@@ -35,6 +35,7 @@ let package = Package(
         .testTarget(name: "ARMCoreTests", dependencies: ["ARMCore", "Bus"], exclude: ["Vectors"]),
         .testTarget(name: "Stage2MMUTests", dependencies: ["Stage2MMU", "Bus"]),
         .testTarget(name: "GenericTimerTests", dependencies: ["GenericTimer", "ARMCore", "Bus"]),
+        .testTarget(name: "GICTests", dependencies: ["GIC", "ARMCore", "Bus"]),
         .testTarget(name: "BoardTests", dependencies: ["Board", "Bus", "GIC", "CLibFDT"]),
         .testTarget(name: "GuestTests", dependencies: []),
     ]

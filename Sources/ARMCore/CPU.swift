@@ -98,6 +98,8 @@ public final class CPU {
     public unowned(unsafe) let bus: PhysicalAddressSpace
     public weak var firmware: FirmwareHandler?
     public var timerRegisters: SystemRegisterProvider?
+    /// The GICv3 CPU interface (ICC_*, ICH_* registers); nil on a GICv2 board, where they are UNDEFINED.
+    public var interruptControllerRegisters: SystemRegisterProvider?
     /// Called for every exception taken and every ERET (traces); nil costs one test per exception.
     public var exceptionObserver: ((ExceptionEvent) -> Void)?
 

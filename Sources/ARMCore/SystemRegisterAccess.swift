@@ -35,6 +35,8 @@ extension CPU {
         let info = r.info
         if info.access.minEL == 2 && !hasEL2 { throw ArchException.undefined }
         if el < info.access.minEL { throw ArchException.undefined }
+        // Without a GICv3 CPU interface the ICC_*/ICH_* encodings are unallocated.
+        if r.isInterruptControllerRegister && interruptControllerRegisters == nil { throw ArchException.undefined }
         switch info.access {
         case .el0RO:
             // CNTFRQ_EL0 is writable at the highest implemented EL only (D13.8.1).
@@ -98,6 +100,7 @@ extension CPU {
             let bit: UInt64 = info.trap == .debug ? MDCR.TDA : info.trap == .debugOS ? MDCR.TDOSA : MDCR.TDRA
             trapped = mdcr & (bit | MDCR.TDE) != 0
         case .cpacr: trapped = el == 1 && sysregs[SysReg.CPTR_EL2] & CPTR.TCPAC != 0
+        case .gicSGI: trapped = hcr & (HCR.IMO | HCR.FMO) != 0
         case .timer:
             // CNTHCTL_EL2 (D13.8.15): EL1PCTEN bit 0 gates CNTPCT; EL1PCEN bit 1 the physical timer.
             let h = sysregs[SysReg.CNTHCTL_EL2]
@@ -123,6 +126,8 @@ extension CPU {
         case .MIDR_EL1: return el == 1 && hasEL2 ? sysregs[SysReg.VPIDR_EL2] : sysregs[r]
         case .MPIDR_EL1: return el == 1 && hasEL2 ? sysregs[SysReg.VMPIDR_EL2] : sysregs[r]
         case .ID_RESERVED: return 0
+        // ID_AA64PFR0_EL1.GIC (bits 27:24) = 1: the GICv3 system-register interface is there (ARM DDI 0487, ID_AA64PFR0_EL1).
+        case .ID_AA64PFR0_EL1: return sysregs[r] | (interruptControllerRegisters != nil ? 1 << 24 : 0)
         case .CCSIDR_EL1:
             switch sysregs[SysReg.CSSELR_EL1] & 0xF {
             case 0: return 0x701F_E00A     // L1 D: 32 KiB, 2-way, 64-byte lines
@@ -141,6 +146,8 @@ extension CPU {
              .CNTV_TVAL_EL0, .CNTV_CTL_EL0, .CNTV_CVAL_EL0, .CNTHP_TVAL_EL2, .CNTHP_CTL_EL2, .CNTHP_CVAL_EL2:
             if let t = timerRegisters { return t.read(r, cpu: self) }
             return r == .CNTFRQ_EL0 ? sysregs[r] : 0
+        case _ where r.isInterruptControllerRegister:
+            return interruptControllerRegisters?.read(r, cpu: self) ?? 0
         default: return sysregs[r]
         }
     }
@@ -176,6 +183,8 @@ extension CPU {
         case .CNTFRQ_EL0, .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0, .CNTV_TVAL_EL0, .CNTV_CTL_EL0,
              .CNTV_CVAL_EL0, .CNTHP_TVAL_EL2, .CNTHP_CTL_EL2, .CNTHP_CVAL_EL2:
             if let t = timerRegisters { t.write(r, value: value, cpu: self) } else { sysregs[r] = value }
+        case _ where r.isInterruptControllerRegister:
+            interruptControllerRegisters?.write(r, value: value, cpu: self)
         default: sysregs[r] = value
         }
     }

@@ -32,6 +32,20 @@ public enum SysReg: Int, CaseIterable {
     case VPIDR_EL2, VMPIDR_EL2, SCTLR_EL2, ACTLR_EL2, HCR_EL2, MDCR_EL2, CPTR_EL2, HSTR_EL2, HACR_EL2
     case TTBR0_EL2, TCR_EL2, VTTBR_EL2, VTCR_EL2
     case AFSR0_EL2, AFSR1_EL2, ESR_EL2, FAR_EL2, HPFAR_EL2, MAIR_EL2, AMAIR_EL2, VBAR_EL2, TPIDR_EL2
+    // GICv3 CPU interface (ARM IHI 0069, chapter 12): provided by `CPU.interruptControllerRegisters`,
+    // UNDEFINED when none is connected. Keep ICC_PMR_EL1 first and ICH_LR3_EL2 last (see
+    // `isInterruptControllerRegister`).
+    case ICC_PMR_EL1, ICC_IAR0_EL1, ICC_EOIR0_EL1, ICC_HPPIR0_EL1, ICC_BPR0_EL1, ICC_AP0R0_EL1, ICC_AP1R0_EL1
+    case ICC_DIR_EL1, ICC_RPR_EL1, ICC_SGI1R_EL1, ICC_ASGI1R_EL1, ICC_SGI0R_EL1
+    case ICC_IAR1_EL1, ICC_EOIR1_EL1, ICC_HPPIR1_EL1, ICC_BPR1_EL1, ICC_CTLR_EL1, ICC_SRE_EL1
+    case ICC_IGRPEN0_EL1, ICC_IGRPEN1_EL1, ICC_SRE_EL2
+    case ICH_AP0R0_EL2, ICH_AP1R0_EL2, ICH_HCR_EL2, ICH_VTR_EL2, ICH_MISR_EL2, ICH_EISR_EL2, ICH_ELRSR_EL2
+    case ICH_VMCR_EL2, ICH_LR0_EL2, ICH_LR1_EL2, ICH_LR2_EL2, ICH_LR3_EL2
+
+    /// A GICv3 CPU-interface register (ICC_*, ICH_*), read and written through the interrupt controller.
+    @inlinable public var isInterruptControllerRegister: Bool {
+        rawValue >= SysReg.ICC_PMR_EL1.rawValue && rawValue <= SysReg.ICH_LR3_EL2.rawValue
+    }
 }
 
 /// Who may access a register, before any trap control is consulted.
@@ -70,6 +84,9 @@ public enum SysRegTrapGroup: UInt8 {
     case tacr
     /// Generic timer registers: checked by CNTKCTL_EL1 / CNTHCTL_EL2.
     case timer
+    /// GICv3 SGI generation (ICC_SGI0R/SGI1R/ASGI1R_EL1): trapped to EL2 by HCR_EL2.IMO or FMO
+    /// (IHI 0069, 12.2 "ICC_SGI1R_EL1 ... Accessibility").
+    case gicSGI
 }
 
 public struct SysRegInfo {
@@ -226,6 +243,40 @@ extension SysReg {
         r(.AMAIR_EL2, 3, 4, 10, 3, 0, .el2RW),
         r(.VBAR_EL2, 3, 4, 12, 0, 0, .el2RW),
         r(.TPIDR_EL2, 3, 4, 13, 0, 2, .el2RW),
+
+        r(.ICC_PMR_EL1, 3, 0, 4, 6, 0, .el1RW),
+        r(.ICC_IAR0_EL1, 3, 0, 12, 8, 0, .el1RO),
+        r(.ICC_EOIR0_EL1, 3, 0, 12, 8, 1, .el1WO),
+        r(.ICC_HPPIR0_EL1, 3, 0, 12, 8, 2, .el1RO),
+        r(.ICC_BPR0_EL1, 3, 0, 12, 8, 3, .el1RW),
+        r(.ICC_AP0R0_EL1, 3, 0, 12, 8, 4, .el1RW),
+        r(.ICC_AP1R0_EL1, 3, 0, 12, 9, 0, .el1RW),
+        r(.ICC_DIR_EL1, 3, 0, 12, 11, 1, .el1WO),
+        r(.ICC_RPR_EL1, 3, 0, 12, 11, 3, .el1RO),
+        r(.ICC_SGI1R_EL1, 3, 0, 12, 11, 5, .el1WO, .gicSGI),
+        r(.ICC_ASGI1R_EL1, 3, 0, 12, 11, 6, .el1WO, .gicSGI),
+        r(.ICC_SGI0R_EL1, 3, 0, 12, 11, 7, .el1WO, .gicSGI),
+        r(.ICC_IAR1_EL1, 3, 0, 12, 12, 0, .el1RO),
+        r(.ICC_EOIR1_EL1, 3, 0, 12, 12, 1, .el1WO),
+        r(.ICC_HPPIR1_EL1, 3, 0, 12, 12, 2, .el1RO),
+        r(.ICC_BPR1_EL1, 3, 0, 12, 12, 3, .el1RW),
+        r(.ICC_CTLR_EL1, 3, 0, 12, 12, 4, .el1RW),
+        r(.ICC_SRE_EL1, 3, 0, 12, 12, 5, .el1RW),
+        r(.ICC_IGRPEN0_EL1, 3, 0, 12, 12, 6, .el1RW),
+        r(.ICC_IGRPEN1_EL1, 3, 0, 12, 12, 7, .el1RW),
+        r(.ICC_SRE_EL2, 3, 4, 12, 9, 5, .el2RW),
+        r(.ICH_AP0R0_EL2, 3, 4, 12, 8, 0, .el2RW),
+        r(.ICH_AP1R0_EL2, 3, 4, 12, 9, 0, .el2RW),
+        r(.ICH_HCR_EL2, 3, 4, 12, 11, 0, .el2RW),
+        r(.ICH_VTR_EL2, 3, 4, 12, 11, 1, .el2RO),
+        r(.ICH_MISR_EL2, 3, 4, 12, 11, 2, .el2RO),
+        r(.ICH_EISR_EL2, 3, 4, 12, 11, 3, .el2RO),
+        r(.ICH_ELRSR_EL2, 3, 4, 12, 11, 5, .el2RO),
+        r(.ICH_VMCR_EL2, 3, 4, 12, 11, 7, .el2RW),
+        r(.ICH_LR0_EL2, 3, 4, 12, 12, 0, .el2RW),
+        r(.ICH_LR1_EL2, 3, 4, 12, 12, 1, .el2RW),
+        r(.ICH_LR2_EL2, 3, 4, 12, 12, 2, .el2RW),
+        r(.ICH_LR3_EL2, 3, 4, 12, 12, 3, .el2RW),
     ]
 
     /// Encoding key to register, built once.

@@ -1,45 +1,233 @@
-// GIC: interrupt controllers (GICv2 now; GICv3 with the interrupts issue). Knows no CPU internals:
-// it sees only bus accesses and interrupt lines.
+// GICv2: a GIC-400 with the virtualization extensions (ARM IHI 0048B, GIC Architecture
+// Specification v1.0 and v2.0; GIC-400 TRM, ARM DDI 0471). Four MMIO frames over one state:
+// the distributor (GICD), the CPU interface (GICC), the virtual interface control (GICH) and
+// the virtual CPU interface (GICV).
 //
-// This file gives a GIC-400 its register-level presence, as ARM IHI 0048B (GIC Architecture
-// Specification v1.0 and v2.0) and the GIC-400 TRM (ARM DDI 0471) describe the four frames:
-// registers hold what software writes, with the set/clear, read-only and reserved behaviours
-// of the specification, so drivers probe and initialise it. Interrupt delivery (pending state
-// reaching a CPU, acknowledge, priority drop, list registers feeding the virtual interface)
-// arrives with the interrupts issue; until then GICC_IAR always reads 1023 (spurious).
+// armvm presents the GIC as one without the Security Extensions (GICD_TYPER.SecurityExtn = 0),
+// as QEMU's virt machine does with security off: every register is reachable, Group 0 goes to
+// IRQ (or FIQ with GICC_CTLR.FIQEn) and Group 1 to IRQ.
+//
+// Banked registers (SGI/PPI state, GICC, GICH, GICV) are those of `accessingCPU`: armvm runs one
+// CPU at a time, and the board sets it before a CPU runs.
+import ARMCore
 import Bus
 
-/// Constants shared by the four frames.
+/// Constants of the GIC-400.
 enum GIC400 {
-    /// The GIC-400 implements 5 priority bits (32 levels); the low 3 bits of every 8-bit
-    /// priority field are RAZ/WI (IHI 0048B 3.3, "Interrupt prioritization").
-    static let priorityMask: UInt8 = 0xF8
-    /// With 5 priority bits the smallest binary point is 2 for Group 0 and 3 for Group 1
-    /// (IHI 0048B 3.3, "Priority grouping").
-    static let minimumBPR: UInt32 = 2
-    static let minimumABPR: UInt32 = 3
-    static let spuriousINTID: UInt64 = 1023
-    /// Interrupts 0-15 are SGIs, 16-31 PPIs, 32 and up SPIs (IHI 0048B 2.2, "Interrupt IDs").
-    static let privateInterrupts = 32
-
-    /// Reads of a word-only register file: only aligned 32-bit accesses exist (IHI 0048B 4.1, "GIC register access").
+    static let priorityMask = GICConstants.priorityMask
+    /// Reads of a word-only register file: only aligned 32-bit accesses exist (IHI 0048B 4.1).
     static func isWordAccess(offset: UInt64, size: Int) -> Bool { size == 4 && offset & 3 == 0 }
 }
 
-/// The four GICv2 frames of one GIC-400, built together because the later, real model shares
-/// state between them (the distributor's pending state, GICH_VMCR behind the GICV registers).
-public final class GICv2 {
+/// One GIC-400: its four frames, its inputs and its outputs to each CPU.
+public final class GICv2: InterruptController {
     public let distributor: GICv2Distributor
     public let cpuInterface: GICv2CPUInterface
     public let virtualInterfaceControl: GICv2VirtualInterfaceControl
     public let virtualCPUInterface: GICv2VirtualCPUInterface
+    let core: GICv2Core
 
-    /// `spiCount` must be a multiple of 32 (at most 988); `cpuCount` 1 to 8.
+    /// `spiCount` must be a multiple of 32 (at most 988); `cpuCount` 1 to 8 (board configuration,
+    /// never guest data).
     public init(spiCount: Int, cpuCount: Int = 1) {
-        distributor = GICv2Distributor(spiCount: spiCount, cpuCount: cpuCount)
-        cpuInterface = GICv2CPUInterface()
-        virtualInterfaceControl = GICv2VirtualInterfaceControl()
-        virtualCPUInterface = GICv2VirtualCPUInterface(control: virtualInterfaceControl)
+        precondition(spiCount % 32 == 0 && spiCount <= 988 && (1...8).contains(cpuCount))
+        core = GICv2Core(spiCount: spiCount, cpuCount: cpuCount)
+        distributor = GICv2Distributor(core: core)
+        cpuInterface = GICv2CPUInterface(core: core)
+        virtualInterfaceControl = GICv2VirtualInterfaceControl(core: core)
+        virtualCPUInterface = GICv2VirtualCPUInterface(core: core)
+    }
+
+    public var cpuCount: Int { core.cpuCount }
+    public var interruptCount: Int { core.store.interruptCount }
+
+    /// The CPU whose banked registers MMIO accesses reach. Values out of range are ignored.
+    public var accessingCPU: Int {
+        get { core.current }
+        set { if newValue >= 0 && newValue < core.cpuCount { core.current = newValue } }
+    }
+
+    public func connect(cpu: Int, to sink: InterruptSink) {
+        guard cpu >= 0 && cpu < core.cpuCount else { return }
+        core.sinks[cpu] = sink
+        core.outputs[cpu] = []
+        sink.setInterruptInputs([])
+        core.update()
+    }
+
+    /// Connect a CPU by its index.
+    public func connect(_ cpu: CPU) { connect(cpu: cpu.index, to: cpu) }
+
+    public func setLevel(intid: Int, cpu: Int, level: Bool) {
+        // SGIs have no input; the maintenance interrupt is driven by the virtual interface.
+        guard intid >= 16, intid != GICConstants.maintenanceINTID else { return }
+        core.store.setLevel(intid, cpu: intid < 32 ? cpu : 0, level)
+        core.update()
+    }
+
+    /// The outputs the GIC drives for CPU `cpu` now (irq, fiq, virq, vfiq).
+    public func outputs(cpu: Int) -> InterruptInputs {
+        guard cpu >= 0 && cpu < core.cpuCount else { return [] }
+        return core.outputs[cpu]
+    }
+}
+
+/// The GIC-400's state and delivery logic, shared by the four frames.
+final class GICv2Core {
+    let cpuCount: Int
+    let store: InterruptStore
+    var current = 0
+
+    /// GICD_CTLR: EnableGrp0 (bit 0), EnableGrp1 (bit 1).
+    var distributorControl: UInt32 = 0
+    /// GICD_ITARGETSR of each SPI: a CPU mask.
+    var targets: [UInt8]
+    /// Pending SGIs by source: sgiSources[target * 16 + sgi] has bit s set when CPU s sent it
+    /// (IHI 0048B GICD_SPENDSGIR: an SGI is pending separately for each source).
+    var sgiSources: [UInt8]
+    /// GICC_CTLR as written (bits 10:0) and the priority state behind GICC, per CPU.
+    var cpuControl: [UInt32]
+    var cpu: [PriorityState]
+    /// GICH/GICV, per CPU.
+    var virt: [VirtualInterface]
+    var sinks: [InterruptSink?]
+    var outputs: [InterruptInputs]
+
+    init(spiCount: Int, cpuCount: Int) {
+        self.cpuCount = cpuCount
+        store = InterruptStore(cpuCount: cpuCount, spiCount: spiCount)
+        // SGIs are permanently enabled on the GIC-400: GICD_ISENABLER0[15:0] are RAO/WI.
+        for c in 0..<cpuCount { store.enabled[c] = 0xFFFF }
+        targets = Array(repeating: 0, count: spiCount)
+        sgiSources = Array(repeating: 0, count: cpuCount * 16)
+        cpuControl = Array(repeating: 0, count: cpuCount)
+        cpu = Array(repeating: PriorityState(), count: cpuCount)
+        var v = VirtualInterface()
+        // GICH_VMCR resets to 0x004C0000: VMBP 2, VMABP 3 (DDI 0471, GICH_VMCR).
+        v.vmcr = 0x004C_0000
+        virt = Array(repeating: v, count: cpuCount)
+        sinks = Array(repeating: nil, count: cpuCount)
+        outputs = Array(repeating: [], count: cpuCount)
+    }
+
+    /// INTIDs 0 to 15: the SGIs.
+    @inline(__always) func isSGI(_ id: Int) -> Bool { id < 16 }
+
+    func targetsCPU(spi id: Int, _ c: Int) -> Bool {
+        // In a uniprocessor GIC every SPI goes to the one CPU (IHI 0048B GICD_ITARGETSR).
+        cpuCount == 1 || targets[id - 32] >> UInt8(c) & 1 != 0
+    }
+
+    /// The most urgent interrupt pending for CPU `c`: enabled, pending and not active, its group
+    /// enabled in the distributor and the CPU interface, targeted at `c`. Ties go to the lowest INTID
+    /// (IHI 0048B 3.3 "Interrupt prioritization").
+    func highestPending(_ c: Int) -> Candidate? {
+        let ifc = cpu[c]
+        var best: Candidate?
+        // This CPU's bank of private interrupts, then the SPI words.
+        for k in 0..<(store.wordCount - cpuCount + 1) {
+            let w = k == 0 ? c : cpuCount + k - 1
+            var bits = store.pendingWord(w) & store.enabled[w] & ~store.active[w]
+            let base = k * 32
+            while bits != 0 {
+                let b = bits.trailingZeroBitCount
+                bits &= bits &- 1
+                let id = base + b
+                let g1 = store.group[w] >> UInt32(b) & 1 != 0
+                guard distributorControl >> (g1 ? 1 : 0) & 1 != 0, ifc.groupEnabled(group1: g1) else { continue }
+                if id >= 32 && !targetsCPU(spi: id, c) { continue }
+                let prio = store.priority[id < 32 ? c * 32 + id : cpuCount * 32 + id - 32]
+                if let b = best, b.priority <= prio { continue }
+                best = Candidate(id: id, priority: prio, group1: g1)
+            }
+        }
+        return best
+    }
+
+    /// The lowest CPU that has SGI `id` pending for CPU `c`.
+    func sgiSource(_ id: Int, _ c: Int) -> Int {
+        let s = sgiSources[c * 16 + id]
+        return s == 0 ? 0 : s.trailingZeroBitCount
+    }
+
+    /// Recompute the maintenance interrupts and every CPU's outputs, and tell the CPUs.
+    func update() {
+        for c in 0..<cpuCount { store.setLevel(GICConstants.maintenanceINTID, cpu: c, virt[c].maintenance) }
+        for c in 0..<cpuCount {
+            var out: InterruptInputs = []
+            let ifc = cpu[c]
+            if let best = highestPending(c), ifc.canSignal(best.priority, group1: best.group1) {
+                out.insert(!best.group1 && ifc.fiqEn ? .fiq : .irq)
+            }
+            out.formUnion(virt[c].outputs(group0IsFIQ: virt[c].p.fiqEn))
+            if out != outputs[c] {
+                outputs[c] = out
+                sinks[c]?.setInterruptInputs(out)
+            }
+        }
+    }
+
+    // MARK: CPU interface operations (IHI 0048B 3.2 "General handling of interrupts", 4.4)
+
+    func highestPendingID(_ c: Int, _ view: AckView) -> UInt32 {
+        guard let best = highestPending(c) else { return GICConstants.spurious }
+        if let special = view.filter(group1: best.group1, ackCtl: cpu[c].ackCtl) { return special }
+        return UInt32(best.id) | (isSGI(best.id) ? UInt32(sgiSource(best.id, c)) << 10 : 0)
+    }
+
+    /// GICC_IAR / GICC_AIAR: the interrupt becomes active (an SGI stays pending while other
+    /// sources remain; a level-sensitive interrupt whose input is high becomes active and pending).
+    func acknowledge(_ c: Int, _ view: AckView) -> UInt32 {
+        guard let best = highestPending(c) else { return GICConstants.spurious }
+        if let special = view.filter(group1: best.group1, ackCtl: cpu[c].ackCtl) { return special }
+        guard cpu[c].canSignal(best.priority, group1: best.group1) else { return GICConstants.spurious }
+        var value = UInt32(best.id)
+        if isSGI(best.id) {
+            let src = sgiSource(best.id, c)
+            value |= UInt32(src) << 10
+            sgiSources[c * 16 + best.id] &= ~(1 << UInt8(src))
+            if sgiSources[c * 16 + best.id] == 0 { store.clearLatch(best.id, cpu: c) }
+        } else {
+            store.clearLatch(best.id, cpu: c)
+        }
+        store.setActive(best.id, cpu: c, true)
+        cpu[c].activate(best.priority, group1: best.group1)
+        update()
+        return value
+    }
+
+    /// GICC_EOIR / GICC_AEOIR: priority drop, and deactivation unless EOImode splits them.
+    func endOfInterrupt(_ c: Int, _ value: UInt32) {
+        let id = Int(value & 0x3FF)
+        guard id < 1020 else { return }
+        cpu[c].dropPriority()
+        if !cpu[c].eoiMode(group1: store.isGroup1(id, cpu: c)) { store.setActive(id, cpu: c, false) }
+        update()
+    }
+
+    /// GICC_DIR, and a virtual interrupt's HW link: deactivate.
+    func deactivate(_ c: Int, _ id: Int) {
+        guard id < 1020 else { return }
+        store.setActive(id, cpu: c, false)
+        update()
+    }
+
+    /// GICD_SGIR (IHI 0048B GICD_SGIR): TargetListFilter 25:24, CPUTargetList 23:16, SGIINTID 3:0.
+    func generateSGI(_ value: UInt32, from source: Int) {
+        let id = Int(value & 0xF)
+        let all = UInt8(truncatingIfNeeded: (1 << cpuCount) - 1)
+        let list: UInt8
+        switch value >> 24 & 3 {
+        case 0: list = UInt8(truncatingIfNeeded: value >> 16) & all
+        case 1: list = all & ~(1 << UInt8(source))
+        case 2: list = 1 << UInt8(source)
+        default: return  // reserved
+        }
+        for t in 0..<cpuCount where list >> UInt8(t) & 1 != 0 {
+            sgiSources[t * 16 + id] |= 1 << UInt8(source)
+            store.setLatch(id, cpu: t)
+        }
+        update()
     }
 }
 
@@ -48,17 +236,15 @@ public final class GICv2 {
 /// GICD: the distributor frame (IHI 0048B 4.3; register map in Table 4-1).
 public final class GICv2Distributor: BusDevice {
     public let name = "gicd"
+    let core: GICv2Core
 
     static let GICD_CTLR: UInt64 = 0x000
     static let GICD_TYPER: UInt64 = 0x004
     static let GICD_IIDR: UInt64 = 0x008
     static let GICD_IGROUPR: UInt64 = 0x080
     static let GICD_ISENABLER: UInt64 = 0x100
-    static let GICD_ICENABLER: UInt64 = 0x180
     static let GICD_ISPENDR: UInt64 = 0x200
     static let GICD_ICPENDR: UInt64 = 0x280
-    static let GICD_ISACTIVER: UInt64 = 0x300
-    static let GICD_ICACTIVER: UInt64 = 0x380
     static let GICD_IPRIORITYR: UInt64 = 0x400
     static let GICD_ITARGETSR: UInt64 = 0x800
     static let GICD_ICFGR: UInt64 = 0xC00
@@ -78,86 +264,46 @@ public final class GICv2Distributor: BusDevice {
                                            0x90, 0xB4, 0x2B, 0x00,
                                            0x0D, 0xF0, 0x05, 0xB1]
 
-    public let interruptCount: Int
-    public let cpuCount: Int
+    init(core: GICv2Core) { self.core = core }
 
-    /// GICD_CTLR bits 1:0, EnableGrp1 and EnableGrp0 (the layout without Security Extensions, IHI 0048B 4.3).
-    private var ctlr: UInt32 = 0
-    /// One bit per interrupt, 32 per word, as the set/clear register pairs present them.
-    private var group: [UInt32]
-    private var enabled: [UInt32]
-    private var pending: [UInt32]
-    private var active: [UInt32]
-    /// Levels of the interrupt inputs wired to this distributor (see `inputLine(spi:)`).
-    private var inputLevel: [UInt32]
-    private var priority: [UInt8]
-    private var targets: [UInt8]
-    /// Two bits per interrupt (GICD_ICFGRn).
-    private var config: [UInt32]
+    public var interruptCount: Int { core.store.interruptCount }
+    public var cpuCount: Int { core.cpuCount }
 
-    public init(spiCount: Int, cpuCount: Int = 1) {
-        precondition(spiCount % 32 == 0 && spiCount <= 988 && (1...8).contains(cpuCount))
-        interruptCount = GIC400.privateInterrupts + spiCount
-        self.cpuCount = cpuCount
-        let words = interruptCount / 32
-        group = Array(repeating: 0, count: words)
-        // SGIs are permanently enabled on the GIC-400: GICD_ISENABLER0[15:0] are RAO/WI
-        // (IHI 0048B, GICD_ISENABLER, leaves this IMPLEMENTATION DEFINED).
-        enabled = Array(repeating: 0, count: words)
-        enabled[0] = 0xFFFF
-        pending = Array(repeating: 0, count: words)
-        active = Array(repeating: 0, count: words)
-        inputLevel = Array(repeating: 0, count: words)
-        priority = Array(repeating: 0, count: interruptCount)
-        targets = Array(repeating: 0, count: interruptCount)
-        // SGIs are edge-triggered (GICD_ICFGR0 reads 0xAAAAAAAA, read-only); PPIs are
-        // level-sensitive and fixed; SPIs reset to level-sensitive (IHI 0048B, GICD_ICFGR).
-        config = Array(repeating: 0, count: interruptCount / 16)
-        config[0] = 0xAAAA_AAAA
-    }
-
-    /// GICD_TYPER (IHI 0048B 4.3): ITLinesNumber = interrupts / 32 - 1, CPUNumber = CPUs - 1,
-    /// SecurityExtn = 0 (armvm presents the GIC as seen from one security state).
+    /// GICD_TYPER (IHI 0048B GICD_TYPER): ITLinesNumber = interrupts / 32 - 1, CPUNumber = CPUs - 1,
+    /// SecurityExtn = 0.
     public var typer: UInt32 { UInt32(interruptCount / 32 - 1) | UInt32(cpuCount - 1) << 5 }
 
-    /// An input line for SPI `spi` (INTID 32 + spi). A level-sensitive input shows as pending
-    /// while it is high (IHI 0048B 3.2, "Interrupt handling state machine"); delivery to a CPU comes with the interrupts issue.
+    /// An input line for SPI `spi` (INTID 32 + spi).
     public func inputLine(spi: Int) -> InterruptLine {
-        let id = GIC400.privateInterrupts + spi
-        precondition(id < interruptCount)
-        return InterruptLine { [unowned self] high in
-            if high { self.inputLevel[id / 32] |= 1 << UInt32(id % 32) }
-            else { self.inputLevel[id / 32] &= ~(1 << UInt32(id % 32)) }
+        let id = 32 + spi
+        return InterruptLine { [core] high in
+            core.store.setLevel(id, cpu: 0, high)
+            core.update()
         }
     }
 
-    /// Whether SPI/PPI/SGI `id` is enabled (for tests and the later delivery logic).
-    public func isEnabled(_ id: Int) -> Bool { enabled[id / 32] >> UInt32(id % 32) & 1 != 0 }
+    /// Whether INTID `id` is enabled (banked ones as the accessing CPU sees them).
+    public func isEnabled(_ id: Int) -> Bool { core.store.isEnabled(id, cpu: core.current) }
 
     public func read(offset: UInt64, size: Int) -> UInt64? {
         guard offset < Self.frameSize else { return nil }
-        if size == 1 { return isByteAccessible(offset) ? readByte(offset) : nil }
+        if size == 1 { return isByteAccessible(offset) ? UInt64(readByte(offset)) : nil }
         guard GIC400.isWordAccess(offset: offset, size: size) else { return nil }
+        let store = core.store, c = core.current
         switch offset {
-        case Self.GICD_CTLR: return UInt64(ctlr)
+        case Self.GICD_CTLR: return UInt64(core.distributorControl)
         case Self.GICD_TYPER: return UInt64(typer)
         case Self.GICD_IIDR: return UInt64(Self.iidr)
-        case Self.GICD_IGROUPR..<Self.GICD_ISENABLER: return bitWord(group, offset - Self.GICD_IGROUPR)
-        case Self.GICD_ISENABLER..<Self.GICD_ISPENDR:
-            return bitWord(enabled, (offset - Self.GICD_ISENABLER) % 0x80)
-        case Self.GICD_ISPENDR..<Self.GICD_ISACTIVER:
-            let n = Int((offset - Self.GICD_ISPENDR) % 0x80 / 4)
-            return n < pending.count ? UInt64(pending[n] | inputLevel[n]) : 0
-        case Self.GICD_ISACTIVER..<Self.GICD_IPRIORITYR:
-            return bitWord(active, (offset - Self.GICD_ISACTIVER) % 0x80)
-        case Self.GICD_IPRIORITYR..<Self.GICD_ICFGR:
-            // Four byte fields per word, lowest interrupt in the lowest byte.
+        case 0x080..<0x400:
+            guard let (k, n) = BitRegister.at(offset), let w = store.registerWord(n, c) else { return 0 }
+            return UInt64(store.read(k, word: w))
+        case Self.GICD_IPRIORITYR..<Self.GICD_ICFGR, Self.GICD_CPENDSGIR..<Self.GICD_SPENDSGIR + 0x10:
+            // Byte-field registers read as four bytes, lowest INTID in the lowest byte.
             var v: UInt64 = 0
-            for i in 0..<4 { v |= readByte(offset + UInt64(i)) << (8 * UInt64(i)) }
+            for i in 0..<4 { v |= UInt64(readByte(offset + UInt64(i))) << (8 * UInt64(i)) }
             return v
         case Self.GICD_ICFGR..<Self.GICD_ICFGR + 0x100:
-            let n = Int((offset - Self.GICD_ICFGR) / 4)
-            return n < config.count ? UInt64(config[n]) : 0
+            return UInt64(store.configRegister(Int(offset - Self.GICD_ICFGR) / 4, cpu: c))
         case Self.GICD_PIDR4..<Self.frameSize:
             return UInt64(Self.identification[Int(offset - Self.GICD_PIDR4) / 4])
         default:
@@ -171,42 +317,41 @@ public final class GICv2Distributor: BusDevice {
         if size == 1 {
             guard isByteAccessible(offset) else { return false }
             writeByte(offset, UInt8(truncatingIfNeeded: value))
+            core.update()
             return true
         }
         guard GIC400.isWordAccess(offset: offset, size: size) else { return false }
         let v = UInt32(truncatingIfNeeded: value)
+        let store = core.store, c = core.current
         switch offset {
-        case Self.GICD_CTLR: ctlr = v & 0x3
-        case Self.GICD_IGROUPR..<Self.GICD_ISENABLER:
-            setWord(&group, offset - Self.GICD_IGROUPR) { _ in v }
-        // The set/clear pairs (IHI 0048B 4.3, GICD_ISENABLER to GICD_ICACTIVER): writing 1 sets or clears a bit, 0 has no effect.
-        case Self.GICD_ISENABLER..<Self.GICD_ICENABLER:
-            setWord(&enabled, offset - Self.GICD_ISENABLER) { $0 | v }
-        case Self.GICD_ICENABLER..<Self.GICD_ISPENDR:
-            setWord(&enabled, offset - Self.GICD_ICENABLER) { $0 & ~v }
-            enabled[0] |= 0xFFFF  // SGIs stay enabled (RAO/WI)
-        case Self.GICD_ISPENDR..<Self.GICD_ICPENDR:
-            // SGI pending bits are set through GICD_SPENDSGIR instead (IHI 0048B, GICD_ISPENDR).
-            setWord(&pending, offset - Self.GICD_ISPENDR) { $0 | (offset == Self.GICD_ISPENDR ? v & 0xFFFF_0000 : v) }
-        case Self.GICD_ICPENDR..<Self.GICD_ISACTIVER:
-            setWord(&pending, offset - Self.GICD_ICPENDR) { $0 & ~v }
-        case Self.GICD_ISACTIVER..<Self.GICD_ICACTIVER:
-            setWord(&active, offset - Self.GICD_ISACTIVER) { $0 | v }
-        case Self.GICD_ICACTIVER..<Self.GICD_IPRIORITYR:
-            setWord(&active, offset - Self.GICD_ICACTIVER) { $0 & ~v }
-        case Self.GICD_IPRIORITYR..<Self.GICD_ICFGR:
+        case Self.GICD_CTLR: core.distributorControl = v & 0x3
+        case 0x080..<0x400:
+            guard let (k, n) = BitRegister.at(offset), let w = store.registerWord(n, c) else { break }
+            var writable: UInt32 = 0xFFFF_FFFF
+            if n == 0 {
+                switch k {
+                // SGIs stay enabled (RAO/WI); their pending state is set and cleared only through
+                // GICD_SGIR, GICD_SPENDSGIR and GICD_CPENDSGIR (IHI 0048B GICD_ISPENDR, GICD_ICPENDR).
+                case .setEnable, .clearEnable, .setPending, .clearPending: writable = 0xFFFF_0000
+                default: break
+                }
+            }
+            store.write(k, word: w, v, writable: writable)
+        case Self.GICD_IPRIORITYR..<Self.GICD_ICFGR, Self.GICD_CPENDSGIR..<Self.GICD_SPENDSGIR + 0x10:
             for i in 0..<4 { writeByte(offset + UInt64(i), UInt8(truncatingIfNeeded: v >> (8 * UInt32(i)))) }
         case Self.GICD_ICFGR..<Self.GICD_ICFGR + 0x100:
             let n = Int((offset - Self.GICD_ICFGR) / 4)
             // ICFGR0 (SGIs) and ICFGR1 (PPIs) are read-only on the GIC-400. For SPIs only
-            // Int_config[1], edge (1) or level (0), is writable; Int_config[0] is reserved in
-            // GICv2 (IHI 0048B, GICD_ICFGR).
-            if n >= 2 && n < config.count { config[n] = v & 0xAAAA_AAAA }
+            // Int_config[1], edge (1) or level (0), is writable (IHI 0048B GICD_ICFGR).
+            if n >= 2 { store.setConfigRegister(n, cpu: c, v) }
+        case Self.GICD_SGIR:
+            core.generateSGI(v, from: c)
+            return true
         default:
-            // NSACR (no Security Extensions), GICD_SGIR (SGI generation comes with interrupt
-            // delivery), the ID registers and reserved space ignore writes.
+            // NSACR (no Security Extensions), the ID registers and reserved space ignore writes.
             break
         }
+        core.update()
         return true
     }
 
@@ -217,58 +362,55 @@ public final class GICv2Distributor: BusDevice {
             || (Self.GICD_CPENDSGIR..<Self.GICD_SPENDSGIR + 0x10).contains(offset)
     }
 
-    private func readByte(_ offset: UInt64) -> UInt64 {
+    private func readByte(_ offset: UInt64) -> UInt8 {
+        let store = core.store, c = core.current
         switch offset {
         case Self.GICD_IPRIORITYR..<Self.GICD_ITARGETSR:
             let id = Int(offset - Self.GICD_IPRIORITYR)
-            return id < interruptCount ? UInt64(priority[id]) : 0
+            return id < interruptCount ? store.priorityOf(id, cpu: c) : 0
         case Self.GICD_ITARGETSR..<Self.GICD_ICFGR:
-            // In a uniprocessor implementation every GICD_ITARGETSR is RAZ/WI (IHI 0048B, GICD_ITARGETSR).
+            // In a uniprocessor implementation every GICD_ITARGETSR is RAZ/WI; SGI and PPI bytes are
+            // read-only and each CPU reads its own mask (IHI 0048B GICD_ITARGETSR).
             let id = Int(offset - Self.GICD_ITARGETSR)
             guard cpuCount > 1, id < interruptCount else { return 0 }
-            // SGI and PPI bytes are read-only and banked: each CPU reads its own mask. Until
-            // the bus tells the distributor which CPU is asking, they read as CPU 0's.
-            return id < GIC400.privateInterrupts ? 0x01 : UInt64(targets[id])
+            return id < 32 ? 1 << UInt8(c) : core.targets[id - 32]
+        case Self.GICD_CPENDSGIR..<Self.GICD_SPENDSGIR + 0x10:
+            // One byte per SGI of the accessing CPU: the CPUs it is pending from.
+            return core.sgiSources[c * 16 + Int(offset & 0xF)]
         default:
-            // GICD_CPENDSGIR / GICD_SPENDSGIR: no SGI is pending yet.
             return 0
         }
     }
 
     private func writeByte(_ offset: UInt64, _ value: UInt8) {
+        let store = core.store, c = core.current
         switch offset {
         case Self.GICD_IPRIORITYR..<Self.GICD_ITARGETSR:
-            let id = Int(offset - Self.GICD_IPRIORITYR)
-            if id < interruptCount { priority[id] = value & GIC400.priorityMask }
+            if let s = store.slot(Int(offset - Self.GICD_IPRIORITYR), c) { store.priority[s] = value & GIC400.priorityMask }
         case Self.GICD_ITARGETSR..<Self.GICD_ICFGR:
             let id = Int(offset - Self.GICD_ITARGETSR)
-            if cpuCount > 1, id >= GIC400.privateInterrupts, id < interruptCount {
-                targets[id] = value & UInt8((1 << cpuCount) - 1)
+            if cpuCount > 1, id >= 32, id < interruptCount {
+                core.targets[id - 32] = value & UInt8(truncatingIfNeeded: (1 << cpuCount) - 1)
             }
+        case Self.GICD_CPENDSGIR..<Self.GICD_SPENDSGIR + 0x10:
+            let sgi = Int(offset & 0xF)
+            let mask = value & UInt8(truncatingIfNeeded: (1 << cpuCount) - 1)
+            let slot = c * 16 + sgi
+            if offset < Self.GICD_SPENDSGIR { core.sgiSources[slot] &= ~mask } else { core.sgiSources[slot] |= mask }
+            if core.sgiSources[slot] == 0 { store.clearLatch(sgi, cpu: c) } else { store.setLatch(sgi, cpu: c) }
         default:
             break
         }
-    }
-
-    /// Registers beyond the implemented interrupts are RAZ/WI (IHI 0048B 4.1).
-    private func bitWord(_ bits: [UInt32], _ byteOffset: UInt64) -> UInt64 {
-        let n = Int(byteOffset / 4)
-        return n < bits.count ? UInt64(bits[n]) : 0
-    }
-
-    private func setWord(_ bits: inout [UInt32], _ byteOffset: UInt64, _ update: (UInt32) -> UInt32) {
-        let n = Int(byteOffset / 4)
-        guard n < bits.count else { return }
-        bits[n] = update(bits[n])
     }
 }
 
 // MARK: - CPU interface
 
-/// GICC: the physical CPU interface frame (IHI 0048B 4.4; register map in Table 4-2).
-/// One banked copy; per-CPU banking arrives with multi-CPU interrupt delivery.
+/// GICC: the physical CPU interface frame (IHI 0048B 4.4; register map in Table 4-2), banked
+/// per CPU.
 public final class GICv2CPUInterface: BusDevice {
     public let name = "gicc"
+    let core: GICv2Core
 
     static let GICC_CTLR: UInt64 = 0x0000
     static let GICC_PMR: UInt64 = 0x0004
@@ -287,33 +429,38 @@ public final class GICv2CPUInterface: BusDevice {
     static let GICC_DIR: UInt64 = 0x1000
     static let frameSize: UInt64 = 0x2000
 
+    // GICC_CTLR without the Security Extensions (IHI 0048B GICC_CTLR).
+    static let CTLR_EnableGrp0: UInt32 = 1 << 0
+    static let CTLR_EnableGrp1: UInt32 = 1 << 1
+    static let CTLR_AckCtl: UInt32 = 1 << 2
+    static let CTLR_FIQEn: UInt32 = 1 << 3
+    static let CTLR_CBPR: UInt32 = 1 << 4
+    /// EOImodeS governs Group 0 interrupts, EOImodeNS Group 1.
+    static let CTLR_EOImodeS: UInt32 = 1 << 9
+    static let CTLR_EOImodeNS: UInt32 = 1 << 10
+
     /// GICC_IIDR of the GIC-400: ProductID 0x020, ArchVersion 2, Revision 1, Implementer 0x43B
     /// (DDI 0471, "CPU interface register summary").
     public static let iidr: UInt32 = 0x0202_143B
 
-    /// GICC_CTLR bits 10:0 (the layout without Security Extensions, IHI 0048B 4.4).
-    private var ctlr: UInt32 = 0
-    private var pmr: UInt32 = 0
-    private var bpr: UInt32 = GIC400.minimumBPR
-    private var abpr: UInt32 = GIC400.minimumABPR
-    private var apr: UInt32 = 0
-    private var nsapr: UInt32 = 0
-
-    public init() {}
+    init(core: GICv2Core) { self.core = core }
 
     public func read(offset: UInt64, size: Int) -> UInt64? {
         guard offset < Self.frameSize, GIC400.isWordAccess(offset: offset, size: size) else { return nil }
+        let c = core.current
+        let p = core.cpu[c]
         switch offset {
-        case Self.GICC_CTLR: return UInt64(ctlr)
-        case Self.GICC_PMR: return UInt64(pmr)
-        case Self.GICC_BPR: return UInt64(bpr)
-        case Self.GICC_ABPR: return UInt64(abpr)
-        // Nothing is delivered yet: acknowledge and highest-pending read the spurious INTID 1023.
-        case Self.GICC_IAR, Self.GICC_AIAR, Self.GICC_HPPIR, Self.GICC_AHPPIR: return GIC400.spuriousINTID
-        // No interrupt is active: the running priority is the idle priority 0xFF (IHI 0048B, GICC_RPR).
-        case Self.GICC_RPR: return 0xFF
-        case Self.GICC_APR0: return UInt64(apr)
-        case Self.GICC_NSAPR0: return UInt64(nsapr)
+        case Self.GICC_CTLR: return UInt64(core.cpuControl[c])
+        case Self.GICC_PMR: return UInt64(p.pmr)
+        case Self.GICC_BPR: return UInt64(p.bpr0)
+        case Self.GICC_ABPR: return UInt64(p.bpr1)
+        case Self.GICC_IAR: return UInt64(core.acknowledge(c, .gicv2))
+        case Self.GICC_AIAR: return UInt64(core.acknowledge(c, .group1))
+        case Self.GICC_HPPIR: return UInt64(core.highestPendingID(c, .gicv2))
+        case Self.GICC_AHPPIR: return UInt64(core.highestPendingID(c, .group1))
+        case Self.GICC_RPR: return UInt64(p.runningPriority)
+        case Self.GICC_APR0: return UInt64(p.ap0)
+        case Self.GICC_NSAPR0: return UInt64(p.ap1)
         case Self.GICC_IIDR: return UInt64(Self.iidr)
         default: return 0  // EOIR, AEOIR and DIR are write-only; the rest is reserved (RAZ/WI)
         }
@@ -321,27 +468,45 @@ public final class GICv2CPUInterface: BusDevice {
 
     public func write(offset: UInt64, size: Int, value: UInt64) -> Bool {
         guard offset < Self.frameSize, GIC400.isWordAccess(offset: offset, size: size) else { return false }
+        let c = core.current
         let v = UInt32(truncatingIfNeeded: value)
         switch offset {
-        case Self.GICC_CTLR: ctlr = v & 0x7FF
-        case Self.GICC_PMR: pmr = v & UInt32(GIC400.priorityMask)
-        // A binary point below the minimum reads back as the minimum (IHI 0048B 3.3, "Priority grouping").
-        case Self.GICC_BPR: bpr = max(v & 7, GIC400.minimumBPR)
-        case Self.GICC_ABPR: abpr = max(v & 7, GIC400.minimumABPR)
-        case Self.GICC_APR0: apr = v
-        case Self.GICC_NSAPR0: nsapr = v
-        // EOIR, AEOIR and DIR are accepted; with nothing active there is nothing to drop.
-        default: break
+        case Self.GICC_CTLR:
+            let ctlr = v & 0x7FF
+            core.cpuControl[c] = ctlr
+            core.cpu[c].enableGrp0 = ctlr & Self.CTLR_EnableGrp0 != 0
+            core.cpu[c].enableGrp1 = ctlr & Self.CTLR_EnableGrp1 != 0
+            core.cpu[c].ackCtl = ctlr & Self.CTLR_AckCtl != 0
+            core.cpu[c].fiqEn = ctlr & Self.CTLR_FIQEn != 0
+            core.cpu[c].cbpr = ctlr & Self.CTLR_CBPR != 0
+            core.cpu[c].eoiMode0 = ctlr & Self.CTLR_EOImodeS != 0
+            core.cpu[c].eoiMode1 = ctlr & Self.CTLR_EOImodeNS != 0
+        case Self.GICC_PMR: core.cpu[c].pmr = UInt8(truncatingIfNeeded: v) & GIC400.priorityMask
+        // A binary point below the minimum reads back as the minimum (IHI 0048B 3.3 "Priority grouping").
+        case Self.GICC_BPR: core.cpu[c].bpr0 = PriorityState.clampBPR0(value)
+        case Self.GICC_ABPR: core.cpu[c].bpr1 = PriorityState.clampBPR1(value)
+        case Self.GICC_EOIR, Self.GICC_AEOIR:
+            core.endOfInterrupt(c, v)
+            return true
+        case Self.GICC_DIR:
+            core.deactivate(c, Int(v & 0x3FF))
+            return true
+        case Self.GICC_APR0: core.cpu[c].ap0 = v
+        case Self.GICC_NSAPR0: core.cpu[c].ap1 = v
+        default: return true
         }
+        core.update()
         return true
     }
 }
 
 // MARK: - Virtual interface control
 
-/// GICH: the hypervisor's virtual interface control frame (IHI 0048B 5.3; Table 5-1).
+/// GICH: the hypervisor's virtual interface control frame (IHI 0048B 5.3; Table 5-1), banked
+/// per CPU.
 public final class GICv2VirtualInterfaceControl: BusDevice {
     public let name = "gich"
+    let core: GICv2Core
 
     static let GICH_HCR: UInt64 = 0x000
     static let GICH_VTR: UInt64 = 0x004
@@ -358,85 +523,54 @@ public final class GICv2VirtualInterfaceControl: BusDevice {
 
     /// GICH_VTR of the GIC-400 (DDI 0471): PRIbits-1 = 4 and PREbits-1 = 4 (5 bits each),
     /// ListRegs-1 = 3 (four list registers).
-    public static let vtr: UInt32 = 0x9000_0003
-    public static let listRegisterCount = 4
+    public static let vtr: UInt32 = VirtualInterface.vtr
+    public static let listRegisterCount = VirtualInterface.listRegisterCount
+    static let lrEnd = GICH_LR0 + 4 * UInt64(listRegisterCount)
 
-    // GICH_LR fields (IHI 0048B 5.3, GICH_LR): State 29:28, HW 31, EOI 19 (when HW is 0).
-    static let LR_STATE_SHIFT: UInt32 = 28
-    static let LR_HW: UInt32 = 1 << 31
-    static let LR_EOI: UInt32 = 1 << 19
-
-    /// GICH_HCR: EOICount 31:27 and the enable bits 7:0.
-    private var hcr: UInt32 = 0
-    /// GICH_VMCR, the virtual CPU interface's CTLR, PMR, BPR and ABPR in one register; the GICV
-    /// frame reads and writes these fields.
-    var vmcr: UInt32 = 0
-    var apr: UInt32 = 0
-    private var lr: [UInt32] = Array(repeating: 0, count: listRegisterCount)
-
-    public init() {}
-
-    /// Bit n set: list register n holds no interrupt and asks for no EOI maintenance.
-    var elrsr: UInt32 {
-        var bits: UInt32 = 0
-        for (n, v) in lr.enumerated() where v >> Self.LR_STATE_SHIFT & 3 == 0 && !(v & Self.LR_HW == 0 && v & Self.LR_EOI != 0) {
-            bits |= 1 << UInt32(n)
-        }
-        return bits
-    }
-
-    /// Bit n set: list register n is invalid with EOI maintenance requested (HW 0, EOI 1).
-    var eisr: UInt32 {
-        var bits: UInt32 = 0
-        for (n, v) in lr.enumerated() where v >> Self.LR_STATE_SHIFT & 3 == 0 && v & Self.LR_HW == 0 && v & Self.LR_EOI != 0 {
-            bits |= 1 << UInt32(n)
-        }
-        return bits
-    }
+    init(core: GICv2Core) { self.core = core }
 
     public func read(offset: UInt64, size: Int) -> UInt64? {
         guard offset < Self.frameSize, GIC400.isWordAccess(offset: offset, size: size) else { return nil }
+        let v = core.virt[core.current]
         switch offset {
-        case Self.GICH_HCR: return UInt64(hcr)
+        case Self.GICH_HCR: return UInt64(v.hcr)
         case Self.GICH_VTR: return UInt64(Self.vtr)
-        case Self.GICH_VMCR: return UInt64(vmcr)
-        // MISR.EOI (bit 0) follows EISR; the underflow and no-pending conditions come with
-        // interrupt delivery.
-        case Self.GICH_MISR: return eisr != 0 ? 1 : 0
-        case Self.GICH_EISR0: return UInt64(eisr)
-        case Self.GICH_ELRSR0: return UInt64(elrsr)
-        case Self.GICH_APR: return UInt64(apr)
-        case Self.GICH_LR0..<Self.GICH_LR0 + 4 * UInt64(Self.listRegisterCount):
-            return UInt64(lr[Int(offset - Self.GICH_LR0) / 4])
-        default: return 0  // EISR1, ELRSR1, unimplemented list registers, reserved: RAZ
+        case Self.GICH_VMCR: return UInt64(v.vmcr)
+        case Self.GICH_MISR: return UInt64(v.misr)
+        case Self.GICH_EISR0: return UInt64(v.eisr)
+        case Self.GICH_ELRSR0: return UInt64(v.elrsr)
+        // One register for both groups' active priorities (IHI 0048B GICH_APR).
+        case Self.GICH_APR: return UInt64(v.p.ap0 | v.p.ap1)
+        case Self.GICH_LR0..<Self.lrEnd: return UInt64(LR.toV2(v.lr[Int(offset - Self.GICH_LR0) / 4]))
+        default: return 0  // EISR1, ELRSR1 (no LRs 32-63), unimplemented list registers, reserved: RAZ
         }
     }
 
     public func write(offset: UInt64, size: Int, value: UInt64) -> Bool {
         guard offset < Self.frameSize, GIC400.isWordAccess(offset: offset, size: size) else { return false }
+        let c = core.current
         let v = UInt32(truncatingIfNeeded: value)
         switch offset {
-        case Self.GICH_HCR: hcr = v & 0xF800_00FF
-        // VMPriMask 31:27, VMBP 23:21, VMABP 20:18, VEM 9, VMCBPR..VMGrp0En 4:0 (IHI 0048B 5.3, GICH_VMCR).
-        case Self.GICH_VMCR: vmcr = v & 0xF8FC_021F
-        case Self.GICH_APR: apr = v
-        case Self.GICH_LR0..<Self.GICH_LR0 + 4 * UInt64(Self.listRegisterCount):
-            // Bits 22:20 are reserved.
-            lr[Int(offset - Self.GICH_LR0) / 4] = v & 0xFF8F_FFFF
-        default: break  // VTR, MISR, EISR, ELRSR are read-only; the rest is reserved
+        case Self.GICH_HCR: core.virt[c].hcr = v & 0xF800_00FF
+        case Self.GICH_VMCR: core.virt[c].vmcr = v
+        case Self.GICH_APR:
+            core.virt[c].p.ap0 = v
+            core.virt[c].p.ap1 = 0
+        case Self.GICH_LR0..<Self.lrEnd: core.virt[c].lr[Int(offset - Self.GICH_LR0) / 4] = LR.fromV2(v)
+        default: return true  // VTR, MISR, EISR, ELRSR are read-only; the rest is reserved
         }
+        core.update()
         return true
     }
 }
 
 // MARK: - Virtual CPU interface
 
-/// GICV: the virtual CPU interface a guest sees in place of GICC (IHI 0048B chapter 5). Same
-/// register layout as GICC; GICV_CTLR, GICV_PMR, GICV_BPR and GICV_ABPR are views of the fields
-/// of GICH_VMCR, and GICV_APR0 of GICH_APR (IHI 0048B 5.3, GICH_VMCR).
+/// GICV: the virtual CPU interface a guest sees in place of GICC (IHI 0048B 5.4). Same layout as
+/// GICC, backed by the list registers, GICH_VMCR and GICH_APR of the accessing CPU.
 public final class GICv2VirtualCPUInterface: BusDevice {
     public let name = "gicv"
-    private let control: GICv2VirtualInterfaceControl
+    let core: GICv2Core
 
     static let GICV_CTLR: UInt64 = 0x0000
     static let GICV_PMR: UInt64 = 0x0004
@@ -454,26 +588,28 @@ public final class GICv2VirtualCPUInterface: BusDevice {
     static let GICV_DIR: UInt64 = 0x1000
     static let frameSize: UInt64 = 0x2000
 
-    // Where the GICV registers live inside GICH_VMCR.
-    static let VMCR_CTLR_LOW: UInt32 = 0x1F      // GICV_CTLR 4:0 <-> VMCR 4:0
-    static let VMCR_VEM: UInt32 = 1 << 9         // GICV_CTLR.EOImode <-> VMCR.VEM
-    static let VMCR_VMABP_SHIFT: UInt32 = 18
-    static let VMCR_VMBP_SHIFT: UInt32 = 21
-    static let VMCR_VMPRIMASK_SHIFT: UInt32 = 27
+    /// GICV_CTLR is GICH_VMCR bits 4:0 (EnableGrp0, EnableGrp1, AckCtl, FIQEn, CBPR) and 9 (EOImode).
+    static let ctlrFields: UInt32 = 0x1F | 1 << 9
 
-    init(control: GICv2VirtualInterfaceControl) { self.control = control }
+    init(core: GICv2Core) { self.core = core }
 
     public func read(offset: UInt64, size: Int) -> UInt64? {
         guard offset < Self.frameSize, GIC400.isWordAccess(offset: offset, size: size) else { return nil }
-        let vmcr = control.vmcr
+        let c = core.current
+        let v = core.virt[c]
         switch offset {
-        case Self.GICV_CTLR: return UInt64(vmcr & (Self.VMCR_CTLR_LOW | Self.VMCR_VEM))
-        case Self.GICV_PMR: return UInt64((vmcr >> Self.VMCR_VMPRIMASK_SHIFT) << 3)
-        case Self.GICV_BPR: return UInt64(vmcr >> Self.VMCR_VMBP_SHIFT & 7)
-        case Self.GICV_ABPR: return UInt64(vmcr >> Self.VMCR_VMABP_SHIFT & 7)
-        case Self.GICV_IAR, Self.GICV_AIAR, Self.GICV_HPPIR, Self.GICV_AHPPIR: return GIC400.spuriousINTID
-        case Self.GICV_RPR: return 0xFF
-        case Self.GICV_APR0: return UInt64(control.apr)
+        case Self.GICV_CTLR: return UInt64(v.vmcr & Self.ctlrFields)
+        case Self.GICV_PMR: return UInt64(v.p.pmr)
+        case Self.GICV_BPR: return UInt64(v.p.bpr0)
+        case Self.GICV_ABPR: return UInt64(v.p.bpr1)
+        case Self.GICV_IAR, Self.GICV_AIAR:
+            let id = core.virt[c].acknowledge(offset == Self.GICV_IAR ? .gicv2 : .group1, v2: true)
+            core.update()
+            return UInt64(id)
+        case Self.GICV_HPPIR: return UInt64(v.highestPendingID(.gicv2, v2: true))
+        case Self.GICV_AHPPIR: return UInt64(v.highestPendingID(.group1, v2: true))
+        case Self.GICV_RPR: return UInt64(v.p.runningPriority)
+        case Self.GICV_APR0: return UInt64(v.p.ap0 | v.p.ap1)
         case Self.GICV_IIDR: return UInt64(GICv2CPUInterface.iidr)
         default: return 0
         }
@@ -481,21 +617,25 @@ public final class GICv2VirtualCPUInterface: BusDevice {
 
     public func write(offset: UInt64, size: Int, value: UInt64) -> Bool {
         guard offset < Self.frameSize, GIC400.isWordAccess(offset: offset, size: size) else { return false }
+        let c = core.current
         let v = UInt32(truncatingIfNeeded: value)
-        let vmcr = control.vmcr
         switch offset {
         case Self.GICV_CTLR:
-            let fields = Self.VMCR_CTLR_LOW | Self.VMCR_VEM
-            control.vmcr = (vmcr & ~fields) | (v & fields)
-        case Self.GICV_PMR:
-            control.vmcr = (vmcr & ~(0x1F << Self.VMCR_VMPRIMASK_SHIFT)) | ((v >> 3) & 0x1F) << Self.VMCR_VMPRIMASK_SHIFT
-        case Self.GICV_BPR:
-            control.vmcr = (vmcr & ~(7 << Self.VMCR_VMBP_SHIFT)) | max(v & 7, GIC400.minimumBPR) << Self.VMCR_VMBP_SHIFT
-        case Self.GICV_ABPR:
-            control.vmcr = (vmcr & ~(7 << Self.VMCR_VMABP_SHIFT)) | max(v & 7, GIC400.minimumABPR) << Self.VMCR_VMABP_SHIFT
-        case Self.GICV_APR0: control.apr = v
-        default: break  // EOIR, AEOIR, DIR accepted; read-only and reserved registers ignore writes
+            core.virt[c].vmcr = (core.virt[c].vmcr & ~Self.ctlrFields) | (v & Self.ctlrFields)
+        case Self.GICV_PMR: core.virt[c].p.pmr = UInt8(truncatingIfNeeded: v) & GIC400.priorityMask
+        case Self.GICV_BPR: core.virt[c].p.bpr0 = PriorityState.clampBPR0(value)
+        case Self.GICV_ABPR: core.virt[c].p.bpr1 = PriorityState.clampBPR1(value)
+        case Self.GICV_EOIR, Self.GICV_AEOIR:
+            // A HW list register deactivates its physical interrupt too (IHI 0048B GICH_LR.HW).
+            if let physical = core.virt[c].endOfInterrupt(v, v2: true) { core.store.setActive(physical, cpu: c, false) }
+        case Self.GICV_DIR:
+            if let physical = core.virt[c].deactivate(v, v2: true) { core.store.setActive(physical, cpu: c, false) }
+        case Self.GICV_APR0:
+            core.virt[c].p.ap0 = v
+            core.virt[c].p.ap1 = 0
+        default: return true  // read-only and reserved registers ignore writes
         }
+        core.update()
         return true
     }
 }
