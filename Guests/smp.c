@@ -20,7 +20,7 @@
 #define PSCI_CPU_OFF       0x84000002u
 
 static volatile unsigned cpu1_ready, pings, pongs;
-static uint64_t cpu1_stack[512] __attribute__((aligned(16)));
+uint64_t cpu1_stack[512] __attribute__((aligned(16), used));
 
 void secondary_main(void);
 

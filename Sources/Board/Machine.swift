@@ -48,7 +48,13 @@ public final class Machine {
         }
         self.cpus = cpus
         self.timers = timers
+        timerLevels = [UInt8](repeating: 0, count: cpus.count)
         firmware.cpus = cpus
+        // Each CPU's interrupt inputs come from the GIC; its timers drive the GIC's PPIs.
+        for cpu in cpus { prepared.gic.connect(cpu) }
+        for (i, t) in timers.enumerated() {
+            t.onChange = { [unowned self] in self.timerChanged(i) }
+        }
         firmware.startEL = prepared.options.startEL
         firmware.online = cpus.map { $0.index == 0 }
         if cpus.count > 1 {
@@ -69,9 +75,40 @@ public final class Machine {
     /// Instructions retired by all CPUs.
     public var instructionsRetired: UInt64 { cpus.reduce(0) { $0 &+ $1.instret } }
 
-    /// Called for a CPU before it runs and whenever time has moved: the board drives timer
-    /// outputs into the interrupt controller here.
-    public var updateInterruptLines: ((Int) -> Void)?
+    /// The timer outputs last driven into the GIC, per CPU: bit k for GenericTimer.Kind k.
+    private var timerLevels: [UInt8]
+    /// Where the current round ends (virtual ns); a timer write may bring it forward.
+    private var roundEnd: UInt64 = 0
+    /// The CPU running now.
+    private var running = 0
+
+    /// Drive CPU `i`'s timer outputs (levels) into the GIC's PPIs named by the board layout,
+    /// touching the GIC only for a line that changed.
+    func updateInterruptLines(_ i: Int) {
+        let cpu = cpus[i], t = timers[i]
+        let ppis = prepared.layout.timerPPIs
+        var levels: UInt8 = 0
+        if t.outputAsserted(.physical, cpu: cpu) { levels |= 1 }
+        if t.outputAsserted(.virtual, cpu: cpu) { levels |= 2 }
+        if t.outputAsserted(.hypervisor, cpu: cpu) { levels |= 4 }
+        let changed = levels ^ timerLevels[i]
+        if changed == 0 { return }
+        timerLevels[i] = levels
+        let gic = prepared.gic
+        if changed & 1 != 0 { gic.setLevel(intid: 16 + Int(ppis.nonSecurePhysical), cpu: i, level: levels & 1 != 0) }
+        if changed & 2 != 0 { gic.setLevel(intid: 16 + Int(ppis.virtual), cpu: i, level: levels & 2 != 0) }
+        if changed & 4 != 0 { gic.setLevel(intid: 16 + Int(ppis.hypervisor), cpu: i, level: levels & 4 != 0) }
+    }
+
+    /// A timer register of CPU `i` was written: its output may change now, and its new deadline
+    /// may come before the end of the round, which then ends there.
+    private func timerChanged(_ i: Int) {
+        updateInterruptLines(i)
+        if i == running, let d = timers[i].nextDeadline(cpu: cpus[i]), d < roundEnd {
+            roundEnd = max(d, cpus[i].virtualNanos &+ 1)
+            cpus[i].requestStop(.budget)
+        }
+    }
 
     /// Run until the guest stops, or `maxInstructions` have retired.
     ///
@@ -102,29 +139,37 @@ public final class Machine {
             }
             let several = firmware.online.filter { $0 }.count > 1
             for (i, cpu) in cpus.enumerated() where firmware.online[i] {
-                updateInterruptLines?(i)
+                running = i
+                roundEnd = end
+                prepared.gic.accessingCPU = i
+                updateInterruptLines(i)
                 if allWaiting && cpu.waiting {
                     // Fast-forward: the deadline has come. A WFI may complete early for an
                     // IMPLEMENTATION DEFINED reason (D1.16.2), so a CPU whose timer fired wakes
                     // even if its interrupt is masked somewhere on the way.
                     if cpu.virtualNanos < end { cpu.idleNanos &+= end - cpu.virtualNanos }
                     if let d = timers[i].nextDeadline(cpu: cpu), d <= end { cpu.waiting = false }
-                    updateInterruptLines?(i)
+                    updateInterruptLines(i)
                 }
                 if cpu.waiting && cpu.waitingForEvent && several {
                     // WFE on a multi-CPU machine waits for another CPU's store or SEV; both come
                     // from CPUs that run in their own turn, so the wait ends with the round.
                     cpu.waiting = false
                 }
-                var budget = cpu.virtualNanos < end ? end - cpu.virtualNanos : 0
-                if let limit = maxInstructions {
-                    let done = instructionsRetired
-                    if done >= limit { return .instructionLimit(limit) }
-                    budget = min(budget, limit - done)
-                }
-                if budget > 0 {
+                // Run to the end of the round; a timer write may end it sooner (timerChanged), and
+                // then the CPU's timers are looked at again before it goes on.
+                while cpu.virtualNanos < roundEnd {
+                    var budget = roundEnd - cpu.virtualNanos
+                    if let limit = maxInstructions {
+                        let done = instructionsRetired
+                        if done >= limit { return .instructionLimit(limit) }
+                        budget = min(budget, limit - done)
+                    }
+                    let before = cpu.virtualNanos
                     switch cpu.run(budget: budget) {
-                    case .budget, .waitingForInterrupt, .powerOff:
+                    case .budget:
+                        updateInterruptLines(i)
+                    case .waitingForInterrupt, .powerOff:
                         break
                     case .exit(let code):
                         return .guestExit(code: code)
@@ -133,8 +178,15 @@ public final class Machine {
                     case .stuck(let why):
                         return .stuck(why)
                     }
+                    if cpu.waiting || !firmware.online[i] || cpu.virtualNanos == before { break }
+                    if roundEnd > end { roundEnd = end }
+                }
+                if roundEnd < end && cpu.virtualNanos >= roundEnd {
+                    // The round was cut at a timer deadline: the remaining CPUs stop there too.
+                    end = roundEnd
                 }
                 if let limit = maxInstructions, instructionsRetired >= limit { return .instructionLimit(limit) }
+                updateInterruptLines(i)
                 if cpu.virtualNanos < end { cpu.idleNanos &+= end - cpu.virtualNanos }
                 if several {
                     // The exclusive monitors are cleared when another CPU takes its turn: a

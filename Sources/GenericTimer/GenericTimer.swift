@@ -34,6 +34,10 @@ public final class GenericTimer: SystemRegisterProvider {
     private var ctl: [UInt64] = [0, 0, 0]
     private var cval: [UInt64] = [0, 0, 0]
 
+    /// Told after every write to a timer's CTL, CVAL or TVAL: the board re-evaluates the
+    /// timer's output and its next deadline at once instead of at the end of the round.
+    public var onChange: (() -> Void)?
+
     public init(counter: SystemCounter) { self.counter = counter }
 
     public func physicalCount(_ cpu: CPU) -> UInt64 { counter.count(atNanos: cpu.virtualNanos) }
@@ -114,5 +118,6 @@ public final class GenericTimer: SystemRegisterProvider {
             // Writing TVAL sets CVAL = count + SignExtend(TVAL<31:0>).
             cval[k.rawValue] = count(k, cpu) &+ UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: value)))
         }
+        onChange?()
     }
 }
