@@ -193,7 +193,7 @@ static int on_exception(struct exc_frame *f, int kind)
 
 int main(const void *dtb)
 {
-	int chosen, node = -1;
+	int chosen, node = -1, domains = 0;
 	const char *model;
 
 	if (current_el() != 2) {
@@ -212,6 +212,7 @@ int main(const void *dtb)
 	while ((node = fdt_next_subnode(dtb, chosen, node)) >= 0) {
 		if (!fdt_node_is_compatible(dtb, node, "xen,domain"))
 			continue;
+		domains++;
 		if (vm_count == MAX_VMS) {
 			printf("minihyp: more than %d guests; ignoring the rest\n", MAX_VMS);
 			break;
@@ -221,8 +222,11 @@ int main(const void *dtb)
 			vm_count++;
 	}
 	if (vm_count == 0) {
-		printf("minihyp: no guest to run (give armvm --guest IMAGE)\n");
-		return 0;
+		if (domains)
+			printf("minihyp: none of the %d guests could be built\n", domains);
+		else
+			printf("minihyp: no guest to run (give armvm --guest IMAGE)\n");
+		return domains ? 1 : 0;
 	}
 
 	exception_hook = on_exception;

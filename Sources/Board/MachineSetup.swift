@@ -102,11 +102,12 @@ public enum MachineSetup {
             occupied.append(initrd!)
         }
 
-        // Boot modules for a hypervisor (Xen's booting.txt): anywhere in RAM; 2 MiB-aligned, as
-        // boot loaders place them, so that a kernel Image may run in place.
+        // Boot modules for a hypervisor (Xen's booting.txt): anywhere in RAM; 2 MiB-aligned where
+        // there is room, as boot loaders place them, else page-aligned.
         func place(_ bytes: [UInt8]) throws -> AddressRange {
             let size = UInt64(bytes.count)
-            guard let at = findRoom(size: size, alignment: blockSize, ram: ram, occupied: occupied) else { throw noRoom() }
+            guard let at = findRoom(size: size, alignment: blockSize, ram: ram, occupied: occupied)
+                    ?? findRoom(size: size, alignment: 4096, ram: ram, occupied: occupied) else { throw noRoom() }
             let ok = bytes.withUnsafeBytes { bus.load($0, at: at) }
             precondition(ok, "findRoom returns RAM")
             occupied.append(AddressRange(base: at, size: size))
