@@ -39,7 +39,7 @@ struct expect {
 static const struct expect expects[] = {
 	{ "armvm Arndale-like (Exynos 5250)", "samsung,exynos4210-uart",
 	  0x12c20000, 0x40000000, 0x20000000, "smc" },
-	{ "armvm virt (QEMU virt-compatible)", "arm,pl011",
+	{ "linux,dummy-virt", "arm,pl011",
 	  0x09000000, 0x40000000, 0x20000000, "hvc" },
 };
 

@@ -85,7 +85,8 @@ public enum MachineSetup {
         func noRoom() -> HostInputError {
             let images = (guestBytes + moduleBytes).reduce(0) { $0 + UInt64($1.count) }
             let need = (image.highest - image.lowest) + UInt64(initrdBytes?.count ?? 0) + images + UInt64(userDTB?.count ?? 4096)
-            return HostInputError("the image, initrd, --guest/--module images and device tree need \(hex(need)) bytes of RAM but --memory is \(formatSize(options.memorySize)); try a larger --memory")
+            let what = images > 0 ? "the image, initrd, --guest/--module images and device tree" : "the image, initrd and device tree"
+            return HostInputError("\(what) need \(hex(need)) bytes of RAM but --memory is \(formatSize(options.memorySize)); try a larger --memory")
         }
 
         // booting.rst: the initrd may lie anywhere in RAM the kernel maps (within a 1 GiB-aligned
