@@ -15,10 +15,13 @@ build: deps
 guests: deps
 	$(MAKE) -C Guests
 
-# Boots the hello guest on both boards.
+# Boots the hello guest on both boards, then the teaching hypervisor minihyp with two
+# hello-xen guests on arndale: their (d1)/(d2) lines interleave, then the exits by class.
 demo: build guests
 	$(ARMVM) run --board arndale Guests/build/hello.elf
 	$(ARMVM) run --board virt Guests/build/hello.elf
+	$(ARMVM) run --board arndale Guests/build/minihyp.elf \
+		--guest Guests/build/hello-xen.elf --guest Guests/build/hello-xen.elf
 
 # Every test: unit tests of each module, then guests through the real CLI (release binary).
 test: build guests

@@ -7,6 +7,8 @@
  *
  *  - "arm,pl011" (ARM DDI 0183, PrimeCell UART PL011 TRM): data register
  *    UARTDR at 0x00; flag register UARTFR at 0x18, bit 5 TXFF = TX FIFO full.
+ *    "arm,sbsa-uart" (the SBSA generic UART, a PL011 subset with the same
+ *    UARTDR and UARTFR; Xen gives it to its guests as their vpl011) too.
  *  - "samsung,exynos4210-uart" (Exynos 5250 user manual, UART chapter):
  *    UTRSTAT at 0x10, bit 1 = transmit buffer empty; UTXH at 0x20.
  *
@@ -59,7 +61,8 @@ void console_init(const void *dtb)
 	if (node < 0 || fdt_get_reg(dtb, node, 0, &base, 0) < 0)
 		return;
 
-	if (fdt_node_is_compatible(dtb, node, "arm,pl011"))
+	if (fdt_node_is_compatible(dtb, node, "arm,pl011") ||
+	    fdt_node_is_compatible(dtb, node, "arm,sbsa-uart"))
 		uart_kind = UART_PL011;
 	else if (fdt_node_is_compatible(dtb, node, "samsung,exynos4210-uart"))
 		uart_kind = UART_EXYNOS;
@@ -68,8 +71,14 @@ void console_init(const void *dtb)
 	uart_base = (uintptr_t)base;
 }
 
+void (*console_sink)(char c);
+
 void console_putc(char c)
 {
+	if (console_sink) {
+		console_sink(c);
+		return;
+	}
 	switch (uart_kind) {
 	case UART_PL011:
 		while (mmio_read32(uart_base + PL011_UARTFR) & PL011_UARTFR_TXFF)

@@ -448,6 +448,67 @@ int fdt_parent_offset(const void *fdt, int node)
 	return FDT_ERR_NOTFOUND;
 }
 
+int fdt_next_subnode(const void *fdt, int parent, int prev)
+{
+	struct fdt_view v;
+	uint32_t off, next;
+	int tag, depth = 0, err;
+
+	err = fdt_view(fdt, &v);
+	if (err < 0)
+		return err;
+	if (parent < 0)
+		return FDT_ERR_NOTFOUND;
+	tag = fdt_next_tag(&v, (uint32_t)parent, &next);
+	if (tag != FDT_BEGIN_NODE)
+		return tag < 0 ? tag : FDT_ERR_BADSTRUCT;
+
+	/* Walk the children at depth 0; return the first one after prev. */
+	for (off = next;; off = next) {
+		tag = fdt_next_tag(&v, off, &next);
+		if (tag < 0)
+			return tag;
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			if (depth == 0 && (int)off > prev)
+				return (int)off;
+			depth++;
+			break;
+		case FDT_END_NODE:
+			if (depth == 0)
+				return FDT_ERR_NOTFOUND;  /* end of parent */
+			depth--;
+			break;
+		case FDT_END:
+			return FDT_ERR_BADSTRUCT;
+		default:
+			break;
+		}
+	}
+}
+
+int fdt_node_offset_by_compatible(const void *fdt, int start, const char *compat)
+{
+	struct fdt_view v;
+	uint32_t off, next;
+	int tag, err;
+
+	err = fdt_view(fdt, &v);
+	if (err < 0)
+		return err;
+	/* Nodes begin in increasing offsets, so "after start" is "> start". */
+	for (off = 0;; off = next) {
+		tag = fdt_next_tag(&v, off, &next);
+		if (tag < 0)
+			return tag;
+		if (tag == FDT_END)
+			return FDT_ERR_NOTFOUND;
+		if (tag == FDT_BEGIN_NODE && (int)off > start &&
+		    fdt_node_is_compatible(fdt, (int)off, compat))
+			return (int)off;
+	}
+}
+
 int fdt_node_is_compatible(const void *fdt, int node, const char *compat)
 {
 	int len, i, j;

@@ -68,6 +68,19 @@ const char *fdt_get_alias(const void *fdt, const char *name);
 /* The name of a node ("" for the root), or NULL on error. */
 const char *fdt_get_name(const void *fdt, int node);
 
+/*
+ * Children of `parent`, in order: pass prev = -1 for the first child, then
+ * the previous child. Returns FDT_ERR_NOTFOUND after the last one.
+ */
+int fdt_next_subnode(const void *fdt, int parent, int prev);
+
+/*
+ * The first node after `start` (in the order the nodes appear in the blob;
+ * start = -1 searches from the root) whose "compatible" list contains
+ * `compat`, or FDT_ERR_NOTFOUND.
+ */
+int fdt_node_offset_by_compatible(const void *fdt, int start, const char *compat);
+
 /* The offset of the parent of `node`, or an error (the root has no parent). */
 int fdt_parent_offset(const void *fdt, int node);
 

@@ -97,6 +97,8 @@ extern char vectors_el1[], vectors_el2[];
 /* ---- Console (console.c, printf.c) -------------------------------------- */
 
 void console_init(const void *dtb);   /* quietly does nothing without a UART */
+/* When set, console_putc (and so printf) hands every character to it instead. */
+extern void (*console_sink)(char c);
 void console_putc(char c);
 void console_puts(const char *s);
 int printf(const char *fmt, ...) __attribute__((format(__printf__, 1, 2)));

@@ -39,7 +39,7 @@ struct expect {
 static const struct expect expects[] = {
 	{ "armvm Arndale-like (Exynos 5250)", "samsung,exynos4210-uart",
 	  0x12c20000, 0x40000000, 0x20000000, "smc" },
-	{ "armvm virt (QEMU virt-compatible)", "arm,pl011",
+	{ "linux,dummy-virt", "arm,pl011",
 	  0x09000000, 0x40000000, 0x20000000, "hvc" },
 };
 
@@ -153,6 +153,25 @@ static void known_answers(const char *file)
 	CHECK(fdt_path_offset(fdt, "nope/cpu") == FDT_ERR_NOTFOUND);
 	CHECK(fdt_get_alias(fdt, "serial7") == NULL);
 	CHECK(fdt_path_offset_len(fdt, "/cpus/cpu@0", 5) == cpus);
+
+	/* Children in order, and a search by compatible. */
+	CHECK(fdt_next_subnode(fdt, cpus, -1) == cpu);
+	CHECK(fdt_next_subnode(fdt, cpu, -1) == FDT_ERR_NOTFOUND);
+	CHECK(fdt_next_subnode(fdt, -1, -1) == FDT_ERR_NOTFOUND);
+	{
+		int child = -1, n = 0, saw_cpus = 0;
+
+		while ((child = fdt_next_subnode(fdt, root, child)) >= 0) {
+			CHECK(fdt_parent_offset(fdt, child) == root);
+			saw_cpus |= child == cpus;
+			n++;
+		}
+		CHECK(child == FDT_ERR_NOTFOUND && n >= 4 && saw_cpus);
+	}
+	node = fdt_node_offset_by_compatible(fdt, -1, e->uart_compat);
+	CHECK(node >= 0 && fdt_node_is_compatible(fdt, node, e->uart_compat));
+	CHECK(fdt_node_offset_by_compatible(fdt, -1, "no,such-device") == FDT_ERR_NOTFOUND);
+	CHECK(fdt_node_offset_by_compatible(fdt, node, e->uart_compat) != node);
 
 	if (e->uart_base == 0x12c20000) {
 		/* A bus with 1-cell addresses; "soc" matches "soc@0". */
@@ -310,6 +329,13 @@ static void exercise(const void *fdt)
 	}
 	if (fdt_get_alias(fdt, "serial0"))
 		sink += strlen(fdt_get_alias(fdt, "serial0"));
+	/* Children of the root, and every node of a compatible (bounded). */
+	node = -1;
+	for (i = 0; i < 64 && (node = fdt_next_subnode(fdt, fdt_path_offset(fdt, "/"), node)) >= 0; i++)
+		sink += node;
+	node = -1;
+	for (i = 0; i < 64 && (node = fdt_node_offset_by_compatible(fdt, node, "arm,pl011")) >= 0; i++)
+		sink += node;
 }
 
 static void put_be32(unsigned char *p, uint32_t v)

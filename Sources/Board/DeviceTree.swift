@@ -38,7 +38,7 @@ public enum DeviceTreeBuilder {
         }
     }
 
-    private static func tooLarge(_ size: Int) -> HostInputError {
+    static func tooLarge(_ size: Int) -> HostInputError {
         HostInputError("the device tree would be \(size) bytes, more than the 2 MiB an arm64 kernel accepts; shorten --bootargs")
     }
 

@@ -24,6 +24,11 @@ public struct MachineOptions: Sendable {
     /// Kernel command line, placed in /chosen/bootargs.
     public var bootargs: String = ""
     public var cpuCount: Int = 1
+    /// Dom0less guests (`--guest`): each image is loaded into RAM and described under /chosen for
+    /// the hypervisor that boots, in this order (domU1, domU2, ...).
+    public var guests: [GuestImage] = []
+    /// Dom0 boot modules (`--module`), described under /chosen as Xen reads them.
+    public var modules: [BootModule] = []
 
     public init() {}
 
@@ -47,4 +52,125 @@ public struct MachineOptions: Sendable {
         }
         return number << shift
     }
+}
+
+/// One `--guest IMAGE[,memory=SIZE][,cpus=N][,bootargs=...]`: a domain that a dom0less hypervisor
+/// (Xen 4.17, minihyp) creates at boot from its /chosen node (Xen's
+/// docs/misc/arm/device-tree/booting.txt, "Creating Multiple Domains directly from Xen").
+public struct GuestImage: Sendable, Equatable {
+    public static let usage = "--guest IMAGE[,memory=SIZE][,cpus=N][,bootargs=...]"
+    public static let defaultMemory: UInt64 = 64 << 20
+
+    public var path: String
+    /// Guest RAM in bytes; written as KiB (the binding's unit), so a multiple of 4 KiB is asked.
+    public var memory: UInt64 = GuestImage.defaultMemory
+    public var cpus: Int = 1
+    public var bootargs: String?
+
+    public init(path: String, memory: UInt64 = GuestImage.defaultMemory, cpus: Int = 1, bootargs: String? = nil) {
+        self.path = path; self.memory = memory; self.cpus = cpus; self.bootargs = bootargs
+    }
+
+    /// Parses the option's value. bootargs= takes the rest of the value, commas included, so it
+    /// comes last: `--guest linux,memory=256M,bootargs=console=ttyAMA0,115200`.
+    public static func parse(_ spec: String) throws -> GuestImage {
+        let (path, pairs) = try splitSpec(spec, option: "--guest", usage: usage)
+        var g = GuestImage(path: path)
+        for (key, value) in pairs {
+            switch key {
+            case "memory":
+                let size: UInt64
+                do { size = try MachineOptions.parseSize(value) } catch let e as HostInputError {
+                    throw HostInputError("--guest \(path): \(e.message)")
+                }
+                guard size >= 1 << 20, size % 4096 == 0 else {
+                    throw HostInputError("--guest \(path): memory=\(value) must be at least 1M and a multiple of 4K")
+                }
+                g.memory = size
+            case "cpus":
+                guard let n = Int(value), (1...8).contains(n) else {
+                    throw HostInputError("--guest \(path): cpus=\(value) must be a number from 1 to 8")
+                }
+                g.cpus = n
+            case "bootargs":
+                g.bootargs = value
+            default:
+                throw HostInputError("--guest \(path): unknown key '\(key)' (write \(usage))")
+            }
+        }
+        return g
+    }
+}
+
+/// One `--module IMAGE,kind=kernel|ramdisk[,bootargs=...]`: dom0's kernel or ramdisk, as a
+/// /chosen module node for Xen (booting.txt, "Dom0 kernel and ramdisk modules").
+public struct BootModule: Sendable, Equatable {
+    public static let usage = "--module IMAGE,kind=kernel|ramdisk[,bootargs=...]"
+
+    public enum Kind: String, Sendable, CaseIterable {
+        case kernel, ramdisk
+        /// The specific compatible string; "multiboot,module" always follows it.
+        public var compatible: String { "multiboot,\(rawValue)" }
+    }
+
+    public var path: String
+    public var kind: Kind
+    public var bootargs: String?
+
+    public init(path: String, kind: Kind, bootargs: String? = nil) {
+        self.path = path; self.kind = kind; self.bootargs = bootargs
+    }
+
+    public static func parse(_ spec: String) throws -> BootModule {
+        let (path, pairs) = try splitSpec(spec, option: "--module", usage: usage)
+        var kind: Kind?
+        var bootargs: String?
+        for (key, value) in pairs {
+            switch key {
+            case "kind":
+                guard let k = Kind(rawValue: value) else {
+                    throw HostInputError("--module \(path): kind=\(value) must be kernel or ramdisk")
+                }
+                kind = k
+            case "bootargs":
+                bootargs = value
+            default:
+                throw HostInputError("--module \(path): unknown key '\(key)' (write \(usage))")
+            }
+        }
+        guard let kind else { throw HostInputError("--module \(path): kind= is missing (write \(usage))") }
+        if bootargs != nil && kind != .kernel {
+            throw HostInputError("--module \(path): bootargs= belongs to the kind=kernel module")
+        }
+        return BootModule(path: path, kind: kind, bootargs: bootargs)
+    }
+}
+
+/// "IMAGE,key=value,...,bootargs=rest" -> the image and the pairs in order. A key may appear once.
+private func splitSpec(_ spec: String, option: String, usage: String) throws -> (String, [(String, String)]) {
+    var rest = Substring(spec)
+    let path = rest.prefix { $0 != "," }
+    guard !path.isEmpty else { throw HostInputError("\(option) '\(spec)' names no image file (write \(usage))") }
+    rest = rest.dropFirst(path.count)
+    var pairs: [(String, String)] = []
+    while rest.first == "," {
+        rest = rest.dropFirst()
+        let key = String(rest.prefix { $0 != "=" && $0 != "," })
+        guard rest.dropFirst(key.count).first == "=", !key.isEmpty else {
+            throw HostInputError("\(option) \(path): '\(rest.prefix { $0 != "," })' is not key=value (write \(usage))")
+        }
+        rest = rest.dropFirst(key.count + 1)
+        let value: Substring
+        if key == "bootargs" {
+            value = rest                        // the command line may hold commas
+        } else {
+            value = rest.prefix { $0 != "," }
+        }
+        rest = rest.dropFirst(value.count)
+        guard !pairs.contains(where: { $0.0 == key }) else {
+            throw HostInputError("\(option) \(path): \(key)= given twice")
+        }
+        pairs.append((key, String(value)))
+    }
+    return (String(path), pairs)
 }

@@ -18,6 +18,9 @@ public struct PreparedMachine {
     public let gic: GICv2
     /// Where the initrd was placed, if one was given.
     public let initrd: AddressRange?
+    /// Where each --guest image and --module was placed, in command-line order.
+    public let guests: [PlacedGuest]
+    public let modules: [PlacedModule]
 }
 
 /// Turns the user's options and files into a PreparedMachine, or a HostInputError that says
@@ -68,6 +71,11 @@ public enum MachineSetup {
 
         // Read everything first, so that "does not fit" can name the whole need.
         let initrdBytes = try initrdPath.map { try HostFile.read($0) }
+        let guestBytes = try options.guests.map { try bootImage($0.path, option: "--guest") }
+        let moduleBytes = try options.modules.map { try bootImage($0.path, option: "--module") }
+        for kind in BootModule.Kind.allCases where options.modules.filter({ $0.kind == kind }).count > 1 {
+            throw HostInputError("--module kind=\(kind.rawValue) given more than once; Xen boots one dom0 \(kind.rawValue)")
+        }
         var userDTB: [UInt8]?
         if let dtbPath {
             let bytes = try HostFile.read(dtbPath)
@@ -75,8 +83,10 @@ public enum MachineSetup {
             userDTB = bytes
         }
         func noRoom() -> HostInputError {
-            let need = (image.highest - image.lowest) + UInt64(initrdBytes?.count ?? 0) + UInt64(userDTB?.count ?? 4096)
-            return HostInputError("the image, initrd and device tree need \(hex(need)) bytes of RAM but --memory is \(formatSize(options.memorySize)); try a larger --memory")
+            let images = (guestBytes + moduleBytes).reduce(0) { $0 + UInt64($1.count) }
+            let need = (image.highest - image.lowest) + UInt64(initrdBytes?.count ?? 0) + images + UInt64(userDTB?.count ?? 4096)
+            let what = images > 0 ? "the image, initrd, --guest/--module images and device tree" : "the image, initrd and device tree"
+            return HostInputError("\(what) need \(hex(need)) bytes of RAM but --memory is \(formatSize(options.memorySize)); try a larger --memory")
         }
 
         // booting.rst: the initrd may lie anywhere in RAM the kernel maps (within a 1 GiB-aligned
@@ -93,12 +103,35 @@ public enum MachineSetup {
             occupied.append(initrd!)
         }
 
+        // Boot modules for a hypervisor (Xen's booting.txt): anywhere in RAM; 2 MiB-aligned where
+        // there is room, as boot loaders place them, else page-aligned.
+        func place(_ bytes: [UInt8]) throws -> AddressRange {
+            let size = UInt64(bytes.count)
+            guard let at = findRoom(size: size, alignment: blockSize, ram: ram, occupied: occupied)
+                    ?? findRoom(size: size, alignment: 4096, ram: ram, occupied: occupied) else { throw noRoom() }
+            let ok = bytes.withUnsafeBytes { bus.load($0, at: at) }
+            precondition(ok, "findRoom returns RAM")
+            occupied.append(AddressRange(base: at, size: size))
+            return AddressRange(base: at, size: size)
+        }
+        let guests = try zip(options.guests, guestBytes).map { PlacedGuest(guest: $0, range: try place($1)) }
+        let modules = try zip(options.modules, moduleBytes).map { PlacedModule(module: $0, range: try place($1)) }
+
+        // With a hypervisor's modules present, the command line is the hypervisor's: it goes to
+        // /chosen/xen,xen-bootargs (addBootModules) rather than to /chosen/bootargs.
+        let bootsHypervisor = !guests.isEmpty || !modules.isEmpty
+        var treeOptions = options
+        if bootsHypervisor { treeOptions.bootargs = "" }
         let initrdTuple = initrd.map { (start: $0.base, size: $0.size) }
-        let dtb: [UInt8]
+        var dtb: [UInt8]
         if let userDTB {
-            dtb = try DeviceTreeBuilder.patchChosen(userDTB, bootargs: options.bootargs, initrd: initrdTuple)
+            dtb = try DeviceTreeBuilder.patchChosen(userDTB, bootargs: treeOptions.bootargs, initrd: initrdTuple)
         } else {
-            dtb = try DeviceTreeBuilder.build(layout: layout, options: options, initrd: initrdTuple)
+            dtb = try DeviceTreeBuilder.build(layout: layout, options: treeOptions, initrd: initrdTuple)
+        }
+        if bootsHypervisor {
+            dtb = try DeviceTreeBuilder.addBootModules(dtb, guests: guests, modules: modules,
+                                                       hypervisorBootargs: options.bootargs)
         }
         // booting.rst: 8-byte aligned, at most 2 MiB, mapped by the kernel with 2 MiB blocks;
         // keeping it inside one 2 MiB block suits every kernel and Xen.
@@ -109,7 +142,18 @@ public enum MachineSetup {
         precondition(ok)
 
         return PreparedMachine(bus: bus, layout: layout, options: options, console: console, image: image,
-                               dtbAddress: dtbAddress, dtb: dtb, uart: uart, gic: gic, initrd: initrd)
+                               dtbAddress: dtbAddress, dtb: dtb, uart: uart, gic: gic, initrd: initrd,
+                               guests: guests, modules: modules)
+    }
+
+    /// A --guest or --module file: any non-empty file (the hypervisor decides what it can boot).
+    static func bootImage(_ path: String, option: String) throws -> [UInt8] {
+        let bytes: [UInt8]
+        do { bytes = try HostFile.read(path) } catch let e as HostInputError {
+            throw HostInputError("\(option) \(e.message)")
+        }
+        guard !bytes.isEmpty else { throw HostInputError("\(option) \(path): empty file") }
+        return bytes
     }
 
     /// The DTB `prepare` would build for these options, without an image (`armvm dtb`).

@@ -16,6 +16,14 @@ struct Run: ParsableCommand {
     @Option(help: "Initial ramdisk to load; its range goes to /chosen.")
     var initrd: String?
 
+    @Option(help: ArgumentHelp(
+        "A guest for a dom0less hypervisor (Xen, Guests/minihyp), repeatable: IMAGE[,memory=SIZE][,cpus=N][,bootargs=...].",
+        discussion: "The image is loaded into RAM and described as /chosen/domUn (Xen's booting.txt); memory defaults to 64M, cpus to 1; bootargs= takes the rest of the value."))
+    var guest: [String] = []
+
+    @Option(help: "A dom0 boot module for Xen, repeatable: IMAGE,kind=kernel|ramdisk[,bootargs=...]. With --guest or --module, --append becomes /chosen/xen,xen-bootargs.")
+    var module: [String] = []
+
     @Option(help: "Physical address at which to load a raw binary (decimal or 0x...).")
     var loadAddress: String?
 
@@ -32,7 +40,9 @@ struct Run: ParsableCommand {
     var image: String
 
     func run() throws {
-        let options = try machine.options()
+        var options = try machine.options()
+        options.guests = try guest.map(GuestImage.parse)
+        options.modules = try module.map(BootModule.parse)
         let load = try loadAddress.map { try parseAddress($0, flag: "--load-address") }
         let console = Console(fd: 1)
         let prepared = try MachineSetup.prepare(options: options, imagePath: image, dtbPath: dtb,

@@ -85,11 +85,52 @@ final class BadInputTests: XCTestCase {
         try assertBadInput(["run", "--frobnicate", "x.elf"], mentions: "frobnicate")
     }
 
+    /// --guest and --module values: one line naming the option and the problem, exit 2.
+    func testBadGuestValues() throws {
+        let hv = try CLI.guest("minihyp.elf")
+        let img = try CLI.guest("hello-xen.elf")
+        let empty = try file("empty.img", [])
+        let cases: [(String, String)] = [
+            (dir.appendingPathComponent("missing.img").path, "missing.img"),
+            (empty, "empty file"),
+            ("\(img),memory=lots", "lots"),
+            ("\(img),memory=100K", "memory=100K"),
+            ("\(img),memory=1000001", "multiple of 4K"),
+            ("\(img),cpus=0", "cpus=0"),
+            ("\(img),cpus=many", "cpus=many"),
+            ("\(img),color=blue", "unknown key 'color'"),
+            ("\(img),memory=16M,memory=32M", "given twice"),
+            ("\(img),memory", "not key=value"),
+            (",memory=16M", "names no image"),
+        ]
+        for (value, mention) in cases {
+            try assertBadInput(["run", hv, "--guest", value], mentions: mention)
+        }
+    }
+
+    func testBadModuleValues() throws {
+        let hv = try CLI.guest("minihyp.elf")
+        let img = try CLI.guest("hello-xen.elf")
+        try assertBadInput(["run", hv, "--module", img], mentions: "kind= is missing")
+        try assertBadInput(["run", hv, "--module", "\(img),kind=firmware"], mentions: "kernel or ramdisk")
+        try assertBadInput(["run", hv, "--module", "\(img),kind=ramdisk,bootargs=x"], mentions: "kind=kernel")
+        try assertBadInput(["run", hv, "--module", "\(img),kind=kernel", "--module", "\(img),kind=kernel"],
+                           mentions: "more than once")
+        try assertBadInput(["run", hv, "--module", dir.appendingPathComponent("nope.img").path + ",kind=kernel"],
+                           mentions: "nope.img")
+    }
+
+    func testGuestsLargerThanMemory() throws {
+        let hv = try CLI.guest("minihyp.elf")
+        let big = try file("big.img", [UInt8](repeating: 1, count: 3 << 20))
+        try assertBadInput(["run", "--memory", "4M", hv, "--guest", big], mentions: "--memory")
+    }
+
     func testHelpDocumentsEveryOption() throws {
         let r = try CLI.run(["run", "--help"])
         XCTAssertEqual(r.status, 0)
         for flag in ["--board", "--memory", "--el", "--uart", "--dtb", "--append", "--initrd", "--max-instructions",
-                     "--load-address"] {
+                     "--load-address", "--guest", "--module"] {
             XCTAssertTrue(r.stdout.contains(flag), "--help mentions \(flag)")
         }
     }

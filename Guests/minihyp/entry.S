@@ -1,0 +1,40 @@
+/*
+ * entry.S - the first entry into a guest.
+ *
+ * Every later entry is the ordinary return from an exception: vectors.S
+ * (in common/) saves the guest's registers into a struct exc_frame on the
+ * EL2 stack, minihyp handles the exit (and may replace the whole frame
+ * with another VM's), and vectors.S restores the frame and ERETs.
+ *
+ * The very first time there is no exception to return from, so
+ * guest_enter(frame) does the second half of that by hand: ELR_EL2 and
+ * SPSR_EL2 from the frame (where ERET goes, and the PSTATE it sets:
+ * EL1h with interrupts masked), then x0..x30, then ERET.
+ */
+#define EXC_FRAME_ELR  248	/* offsetof(struct exc_frame, elr), guest.h */
+
+	.text
+	.global guest_enter
+	.type guest_enter, %function
+guest_enter:
+	ldp	x2, x3, [x0, #EXC_FRAME_ELR]
+	msr	ELR_EL2, x2
+	msr	SPSR_EL2, x3
+	ldp	x2, x3, [x0, #16]
+	ldp	x4, x5, [x0, #32]
+	ldp	x6, x7, [x0, #48]
+	ldp	x8, x9, [x0, #64]
+	ldp	x10, x11, [x0, #80]
+	ldp	x12, x13, [x0, #96]
+	ldp	x14, x15, [x0, #112]
+	ldp	x16, x17, [x0, #128]
+	ldp	x18, x19, [x0, #144]
+	ldp	x20, x21, [x0, #160]
+	ldp	x22, x23, [x0, #176]
+	ldp	x24, x25, [x0, #192]
+	ldp	x26, x27, [x0, #208]
+	ldp	x28, x29, [x0, #224]
+	ldr	x30, [x0, #240]
+	ldp	x0, x1, [x0, #0]	/* x0 last: it held the frame pointer */
+	eret
+	.size guest_enter, . - guest_enter

@@ -1,0 +1,129 @@
+/*
+ * hypercall.c - the calls a guest makes on purpose.
+ *
+ * HVC #0xEA1 is Xen's hypercall on Arm (xen/include/public/arch-arm.h):
+ * the call number in x16, arguments in x0..x4, the result in x0. minihyp
+ * answers the subset a simple guest needs, the same for every guest:
+ *
+ *   18 console_io   CONSOLEIO_write(count, buffer): print guest text
+ *   17 xen_version  XENVER_version: major << 16 | minor
+ *   29 sched_op     SCHEDOP_yield; SCHEDOP_shutdown(&reason)
+ *
+ * Anything else returns -ENOSYS, as Xen does for a call it does not know.
+ *
+ * HVC #0 (and SMC, which HCR_EL2.TSC traps to us) carries PSCI calls
+ * (ARM DEN 0022) in the SMC calling convention: function id in w0.
+ */
+#include "minihyp.h"
+
+#define XEN_HYPERCALL_TAG   0xea1
+#define __HYPERVISOR_xen_version  17
+#define __HYPERVISOR_console_io   18
+#define __HYPERVISOR_sched_op     29
+#define CONSOLEIO_write     0
+#define XENVER_version      0
+#define SCHEDOP_yield       0
+#define SCHEDOP_shutdown    2
+#define SHUTDOWN_poweroff   0
+#define ENOSYS              38
+
+#define PSCI_VERSION        0x84000000u
+#define PSCI_SYSTEM_OFF     0x84000008u
+#define PSCI_NOT_SUPPORTED  ((uint64_t)-1)
+
+static const char *const shutdown_reasons[] = {
+	"poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset",
+};
+
+/* The guest is done: it stays off, and the next one runs. */
+static void shutdown(struct vm *vm, struct exc_frame *f, const char *reason)
+{
+	if (vm->line_len)
+		vm_console_putc(vm, '\n');      /* flush a half line */
+	printf("minihyp: d%d has shut down (%s)\n", vm->id, reason);
+	vm->running = 0;
+	schedule(f);
+}
+
+static void xen_hypercall(struct vm *vm, struct exc_frame *f)
+{
+	uint64_t cmd = f->x[0], i;
+	uint32_t reason;
+	char c;
+
+	switch (f->x[16]) {
+	case __HYPERVISOR_console_io:
+		if (cmd != CONSOLEIO_write)
+			break;
+		/* x1 = count, x2 = the guest's buffer (a guest address). */
+		for (i = 0; i < f->x[1]; i++) {
+			if (guest_read(vm, f->x[2] + i, &c, 1) < 0) {
+				f->x[0] = (uint64_t)-14;        /* -EFAULT */
+				return;
+			}
+			vm_console_putc(vm, c);
+		}
+		f->x[0] = 0;
+		return;
+	case __HYPERVISOR_xen_version:
+		if (cmd != XENVER_version)
+			break;
+		f->x[0] = XEN_MAJOR << 16 | XEN_MINOR;
+		return;
+	case __HYPERVISOR_sched_op:
+		if (cmd == SCHEDOP_yield) {
+			f->x[0] = 0;    /* the result, before the frame is saved */
+			schedule(f);
+			return;
+		}
+		if (cmd == SCHEDOP_shutdown) {
+			/* x1 points at struct sched_shutdown { uint32_t reason; } */
+			if (guest_read(vm, f->x[1], &reason, 4) < 0) {
+				f->x[0] = (uint64_t)-14;
+				return;
+			}
+			shutdown(vm, f, reason < 6 ? shutdown_reasons[reason] : "?");
+			return;
+		}
+		break;
+	}
+	f->x[0] = (uint64_t)-ENOSYS;
+}
+
+static void psci_call_from_guest(struct vm *vm, struct exc_frame *f)
+{
+	switch ((uint32_t)f->x[0]) {
+	case PSCI_VERSION:
+		f->x[0] = 0x10000;      /* 1.0 */
+		return;
+	case PSCI_SYSTEM_OFF:
+		/* Switches off this guest, not the machine. */
+		shutdown(vm, f, "PSCI SYSTEM_OFF");
+		return;
+	default:
+		f->x[0] = PSCI_NOT_SUPPORTED;
+	}
+}
+
+void handle_hvc(struct vm *vm, struct exc_frame *f)
+{
+	/* ELR already points after the HVC (an exception-generating
+	 * instruction returns to the next one): no adjustment. */
+	uint32_t imm = ESR_ISS(f->esr) & 0xffff;
+
+	if (imm == XEN_HYPERCALL_TAG)
+		xen_hypercall(vm, f);
+	else if (imm == 0)
+		psci_call_from_guest(vm, f);
+	else
+		f->x[0] = PSCI_NOT_SUPPORTED;
+}
+
+void handle_smc(struct vm *vm, struct exc_frame *f)
+{
+	/* A trapped SMC leaves ELR at the SMC itself (ARM DDI 0487 D1.10.2,
+	 * unlike HVC): step over it first, so the guest continues after it
+	 * whether or not the call switches guests. */
+	f->elr += 4;
+	psci_call_from_guest(vm, f);
+}

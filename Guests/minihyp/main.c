@@ -1,0 +1,237 @@
+/*
+ * main.c - minihyp boots, then every guest exit comes through here.
+ *
+ * Boot: common/start.S enters main() at EL2 with the host DTB. minihyp
+ * finds each guest described under /chosen with Xen's dom0less binding
+ * (compatible "xen,domain", Xen's docs/misc/arm/device-tree/booting.txt),
+ * builds it (vm.c), turns stage 2 and the traps on (hyp_init) and enters
+ * the first guest at EL1.
+ *
+ * From then on minihyp runs only when a guest exits: the guest executes
+ * something HCR_EL2 traps (HVC, WFI, SMC, a load or store to an address
+ * with no stage-2 mapping), the CPU takes a synchronous exception to EL2,
+ * common/vectors.S saves the guest's registers into a struct exc_frame and
+ * calls our exception hook. The hook looks the exception class (ESR_EL2.EC)
+ * up in a table of handlers, as Bao does, and returns; vectors.S then
+ * restores the (possibly changed, possibly another VM's) frame and ERETs.
+ */
+#include "minihyp.h"
+
+struct vm vms[MAX_VMS];
+int vm_count;
+struct vm *current;             /* the VM whose registers are live */
+
+/* How many exits of each class: printed when the last guest stops. */
+static uint64_t exit_counts[EC_COUNT];
+
+static const char *const ec_names[EC_COUNT] = {
+	[EC_UNKNOWN] = "UNKNOWN", [EC_WFX] = "WFx", [EC_SVC64] = "SVC64",
+	[EC_HVC64] = "HVC64", [EC_SMC64] = "SMC64", [EC_SYS64] = "SYS64",
+	[EC_IABT_LOWER] = "IABT_LOW", [EC_DABT_LOWER] = "DABT_LOW",
+};
+
+/* ---- Exit handlers ------------------------------------------------------ */
+
+typedef void (*exit_handler)(struct vm *vm, struct exc_frame *f);
+
+/*
+ * WFI, trapped by HCR_EL2.TWI: the guest has nothing to do, so let the
+ * next guest run.
+ */
+static void handle_wfx(struct vm *vm, struct exc_frame *f)
+{
+	(void)vm;
+	/* ELR is the WFI itself (a trapped instruction's preferred return
+	 * address, ARM DDI 0487 D1.10.2); step over it, as if it returned. */
+	f->elr += 4;
+	schedule(f);
+}
+
+/*
+ * A stage-2 data abort: the guest touched an IPA with no mapping. Inside
+ * RAM that cannot happen (all of it is mapped); outside, it is a device
+ * we emulate, and the ISS tells us everything about the access.
+ */
+#define ISS_ISV      (1u << 24)  /* the fields below are valid */
+#define ISS_SAS(i)   (((i) >> 22) & 3)   /* access size: 1 << SAS bytes */
+#define ISS_SSE      (1u << 21)
+#define ISS_SRT(i)   (((i) >> 16) & 31)
+#define ISS_SF       (1u << 15)
+#define ISS_S1PTW    (1u << 7)   /* fault on a stage-1 table walk */
+#define ISS_WNR      (1u << 6)
+
+static void handle_dabt(struct vm *vm, struct exc_frame *f)
+{
+	uint32_t iss = ESR_ISS(f->esr);
+	struct mmio_access a;
+	uint64_t mask;
+
+	/* HPFAR_EL2 holds IPA[47:12] in bits [43:4]; FAR_EL2 the page offset.
+	 * Nothing ran since the exception, so the register is still ours. */
+	a.addr = (read_sysreg(HPFAR_EL2) >> 4 << 12) | (f->far & 0xfff);
+	if (!(iss & ISS_ISV) || (iss & ISS_S1PTW)) {
+		/* e.g. LDP or a load with writeback: no syndrome to emulate */
+		vm_crash(vm, f, "data abort that minihyp cannot emulate");
+		return;
+	}
+	a.width = 1u << ISS_SAS(iss);
+	a.write = !!(iss & ISS_WNR);
+	a.reg = ISS_SRT(iss);
+	a.sign_extend = !!(iss & ISS_SSE);
+	a.reg64 = !!(iss & ISS_SF);
+	mask = a.width == 8 ? ~0ul : (1ul << (8 * a.width)) - 1;
+	a.value = a.write && a.reg != 31 ? f->x[a.reg] & mask : 0;
+
+	if (vpl011_access(vm, &a) < 0) {
+		vm_crash(vm, f, "access to an address with no RAM or device");
+		return;
+	}
+	if (!a.write && a.reg != 31) {
+		uint64_t v = a.value & mask;
+
+		if (a.sign_extend && a.width < 8 && (v >> (8 * a.width - 1)) & 1)
+			v |= ~mask;
+		if (!a.reg64)
+			v &= 0xffffffffu;   /* a Wn destination zeroes bits 63:32 */
+		f->x[a.reg] = v;
+	}
+	/* ELR is the load/store that faulted; we did its work, so skip it.
+	 * (ISS.IL = 1: A64 instructions are 4 bytes.) */
+	f->elr += 4;
+}
+
+static void handle_unexpected(struct vm *vm, struct exc_frame *f)
+{
+	vm_crash(vm, f, "unexpected exit");
+}
+
+/*
+ * The exit dispatch table, indexed by ESR_EL2.EC. Only what minihyp asks
+ * HCR_EL2 to trap (and the guest's own HVC/SMC calls) can arrive.
+ */
+static const exit_handler exit_handlers[EC_COUNT] = {
+	[EC_WFX] = handle_wfx,
+	[EC_HVC64] = handle_hvc,
+	[EC_SMC64] = handle_smc,
+	[EC_DABT_LOWER] = handle_dabt,
+};
+
+/* ---- Scheduling ------------------------------------------------------------ */
+
+static void print_summary(void)
+{
+	int ec;
+
+	printf("minihyp: every guest has shut down; exits by exception class:\n");
+	for (ec = 0; ec < EC_COUNT; ec++)
+		if (exit_counts[ec])
+			printf("minihyp:   %-9s (EC 0x%02x) %8lu\n",
+			       ec_names[ec] ? ec_names[ec] : "?", ec, exit_counts[ec]);
+}
+
+/*
+ * Round-robin: save the current VM (its registers are in frame `f`), pick
+ * the next VM that still runs, and load it into the CPU and into `f`, so
+ * that the ERET at the end of vectors.S enters it. When none is left, the
+ * machine powers off through PSCI.
+ */
+void schedule(struct exc_frame *f)
+{
+	struct vm *next = 0;
+	int i, start = (int)(current - vms);
+
+	for (i = 1; i <= vm_count; i++) {
+		struct vm *v = &vms[(start + i) % vm_count];
+		if (v->running) {
+			next = v;
+			break;
+		}
+	}
+	if (next == current)
+		return;                 /* only one left: carry on */
+
+	current->regs = *f;
+	vm_save_sysregs(current);
+	if (!next) {
+		print_summary();
+		psci_system_off();      /* SMC from EL2: to the firmware */
+		guest_exit(1);
+	}
+	current = next;
+	vm_load_sysregs(next);      /* EL1 registers and VTTBR_EL2 */
+	*f = next->regs;
+}
+
+/* Xen says "domain crashed" here; so do we, and the others carry on. */
+void vm_crash(struct vm *vm, struct exc_frame *f, const char *why)
+{
+	printf("minihyp: d%d crashed: %s (ESR 0x%lx, PC 0x%lx, FAR 0x%lx)\n",
+	       vm->id, why, f->esr, f->elr, f->far);
+	vm->running = 0;
+	schedule(f);
+}
+
+/*
+ * Every exception taken to EL2 arrives here (common/vectors.S). Ours are
+ * the synchronous ones from a guest; anything else is a bug in minihyp,
+ * left to the library's default handler, which reports it and stops.
+ */
+static int on_exception(struct exc_frame *f, int kind)
+{
+	uint32_t ec = ESR_EC(f->esr);
+	exit_handler h;
+
+	if (kind != (EXC_LOWER_A64 | EXC_SYNC))
+		return 0;
+	exit_counts[ec]++;
+	h = exit_handlers[ec] ? exit_handlers[ec] : handle_unexpected;
+	h(current, f);
+	return 1;
+}
+
+/* ---- Boot ---------------------------------------------------------------- */
+
+int main(const void *dtb)
+{
+	int chosen, node = -1, domains = 0;
+	const char *model;
+
+	if (current_el() != 2) {
+		printf("minihyp: started at EL%u; a hypervisor needs EL2\n", current_el());
+		return 1;
+	}
+	if (!dtb) {
+		printf("minihyp: no device tree\n");
+		return 1;
+	}
+	model = fdt_getprop_string(dtb, fdt_path_offset(dtb, "/"), "model");
+	printf("minihyp: a teaching hypervisor, at EL2 on %s\n", model ? model : "?");
+
+	mem_init(dtb);
+	chosen = fdt_path_offset(dtb, "/chosen");
+	while ((node = fdt_next_subnode(dtb, chosen, node)) >= 0) {
+		if (!fdt_node_is_compatible(dtb, node, "xen,domain"))
+			continue;
+		domains++;
+		if (vm_count == MAX_VMS) {
+			printf("minihyp: more than %d guests; ignoring the rest\n", MAX_VMS);
+			break;
+		}
+		/* Domain ids count from 1, as Xen numbers dom0less domUs. */
+		if (vm_create(&vms[vm_count], vm_count + 1, dtb, node) == 0)
+			vm_count++;
+	}
+	if (vm_count == 0) {
+		if (domains)
+			printf("minihyp: none of the %d guests could be built\n", domains);
+		else
+			printf("minihyp: no guest to run (give armvm --guest IMAGE)\n");
+		return domains ? 1 : 0;
+	}
+
+	exception_hook = on_exception;
+	hyp_init();
+	current = &vms[0];
+	vm_load_sysregs(current);
+	guest_enter(&current->regs);
+}
