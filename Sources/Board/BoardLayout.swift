@@ -24,6 +24,17 @@ public struct GICv2Layout: Sendable {
     public let compatible: [String]
 }
 
+/// Where a GICv3 sits (ARM IHI 0069): the distributor and the redistributor region, one
+/// 128 KiB RD_base + SGI_base pair per CPU from `redistributors`.
+public struct GICv3Layout: Sendable {
+    public let distributor: AddressRange          // GICD
+    public let redistributors: UInt64             // GICR, first CPU's frames
+    /// The largest redistributor region the map leaves room for.
+    public let redistributorRegionLimit: UInt64
+    public let spiCount: Int
+    public let maintenancePPI: UInt32
+}
+
 /// The four generic-timer PPIs, in the order the arch timer binding lists them
 /// (Documentation/devicetree/bindings/timer/arm,arch_timer.yaml).
 public struct TimerPPIs: Sendable {
@@ -89,6 +100,8 @@ public struct BoardLayout: Sendable {
     /// firmware may leave CNTFRQ unprogrammed do (exynos5250.dtsi).
     public let timerClockFrequencyInDT: Bool
     public let gic: GICv2Layout
+    /// The GICv3 alternative (`--gic 3`), on boards that have one.
+    public var gicv3: GICv3Layout? = nil
     public let timerPPIs: TimerPPIs
     public let consoleUART: UARTSlot
     /// Frequency of the fixed clock that feeds the UART (and the PrimeCells' APB clock).

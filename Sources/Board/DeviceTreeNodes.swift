@@ -20,8 +20,10 @@ struct DeviceTreeContext {
 
     func spi(_ n: UInt32) -> [UInt32] { [Self.GIC_SPI, n, Self.IRQ_TYPE_LEVEL_HIGH] }
 
-    /// A PPI reaches every CPU, so its mask names them all (GIC_CPU_MASK_SIMPLE(n)).
+    /// A PPI reaches every CPU, so its mask names them all (GIC_CPU_MASK_SIMPLE(n)); the GICv3
+    /// binding (arm,gic-v3.yaml) has no CPU mask.
     func ppi(_ n: UInt32) -> [UInt32] {
+        if options.gicVersion == 3 { return [Self.GIC_PPI, n, Self.IRQ_TYPE_LEVEL_HIGH] }
         let mask = UInt32((1 << options.cpuCount) - 1)
         return [Self.GIC_PPI, n, mask << 8 | Self.IRQ_TYPE_LEVEL_HIGH]
     }
@@ -130,6 +132,7 @@ extension DeviceTreeBuilder {
     /// bindings/interrupt-controller/arm,gic.yaml: reg lists GICD, GICC, then GICH and GICV for
     /// the virtualization extensions, whose maintenance interrupt is the PPI in `interrupts`.
     static func gicNode(_ w: FDTWriter, _ c: DeviceTreeContext) throws {
+        if c.options.gicVersion == 3, let v3 = c.layout.gicv3 { return try gicv3Node(w, c, v3) }
         let gic = c.layout.gic
         try w.node(DeviceTreeContext.unitName("interrupt-controller", gic.distributor.base)) {
             try w.property("compatible", strings: gic.compatible)
@@ -141,6 +144,22 @@ extension DeviceTreeBuilder {
             try w.property("reg", cells: DeviceTreeContext.reg([gic.distributor, gic.cpuInterface,
                                                                 gic.virtualInterfaceControl, gic.virtualCPUInterface]))
             try w.property("interrupts", cells: c.ppi(gic.maintenancePPI))
+            try w.property("phandle", u32: DeviceTreeContext.gicPhandle)
+        }
+    }
+
+    /// bindings/interrupt-controller/arm,gic-v3.yaml: reg lists GICD, then one redistributor
+    /// region holding every CPU's frames; the maintenance interrupt is a PPI.
+    static func gicv3Node(_ w: FDTWriter, _ c: DeviceTreeContext, _ g: GICv3Layout) throws {
+        try w.node(DeviceTreeContext.unitName("interrupt-controller", g.distributor.base)) {
+            try w.property("compatible", strings: ["arm,gic-v3"])
+            try w.property("#interrupt-cells", u32: 3)
+            try w.property("#address-cells", u32: 0)
+            try w.property("interrupt-controller")
+            try w.property("#redistributor-regions", u32: 1)
+            let gicr = AddressRange(base: g.redistributors, size: UInt64(c.options.cpuCount) * 0x2_0000)
+            try w.property("reg", cells: DeviceTreeContext.reg([g.distributor, gicr]))
+            try w.property("interrupts", cells: c.ppi(g.maintenancePPI))
             try w.property("phandle", u32: DeviceTreeContext.gicPhandle)
         }
     }

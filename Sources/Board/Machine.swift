@@ -1,6 +1,7 @@
 import ARMCore
 import Bus
 import GenericTimer
+import GIC
 
 /// How a run ended.
 public enum MachineExit: Equatable {
@@ -51,7 +52,10 @@ public final class Machine {
         timerLevels = [UInt8](repeating: 0, count: cpus.count)
         firmware.cpus = cpus
         // Each CPU's interrupt inputs come from the GIC; its timers drive the GIC's PPIs.
-        for cpu in cpus { prepared.gic.connect(cpu) }
+        for cpu in cpus {
+            if let v3 = prepared.gic as? GICv3 { v3.connect(cpu) } else { prepared.gic.connect(cpu: cpu.index, to: cpu) }
+        }
+        gicv2 = prepared.gic as? GICv2
         for (i, t) in timers.enumerated() {
             t.onChange = { [unowned self] in self.timerChanged(i) }
         }
@@ -81,6 +85,8 @@ public final class Machine {
     private var roundEnd: UInt64 = 0
     /// The CPU running now.
     private var running = 0
+    /// The GICv2, whose banked MMIO frames answer for the CPU running now.
+    private var gicv2: GICv2?
 
     /// Drive CPU `i`'s timer outputs (levels) into the GIC's PPIs named by the board layout,
     /// touching the GIC only for a line that changed.
@@ -141,7 +147,7 @@ public final class Machine {
             for (i, cpu) in cpus.enumerated() where firmware.online[i] {
                 running = i
                 roundEnd = end
-                prepared.gic.accessingCPU = i
+                gicv2?.accessingCPU = i
                 updateInterruptLines(i)
                 if allWaiting && cpu.waiting {
                     // Fast-forward: the deadline has come. A WFI may complete early for an

@@ -24,6 +24,8 @@ public struct MachineOptions: Sendable {
     /// Kernel command line, placed in /chosen/bootargs.
     public var bootargs: String = ""
     public var cpuCount: Int = 1
+    /// The interrupt controller: 2 (GIC-400) or 3 (GICv3, virt only).
+    public var gicVersion: Int = 2
     /// Dom0less guests (`--guest`): each image is loaded into RAM and described under /chosen for
     /// the hypervisor that boots, in this order (domU1, domU2, ...).
     public var guests: [GuestImage] = []

@@ -14,8 +14,8 @@ public struct PreparedMachine {
     public let dtb: [UInt8]
     /// The console UART in the board's slot (PL011 or ExynosUART, per options.uart).
     public let uart: BusDevice
-    /// The GIC-400 whose frames are mapped at layout.gic; the UART's interrupt is wired to it.
-    public let gic: GICv2
+    /// The interrupt controller (options.gicVersion); the UART's interrupt is wired to it.
+    public let gic: InterruptController
     /// Where the initrd was placed, if one was given.
     public let initrd: AddressRange?
     /// Where each --guest image and --module was placed, in command-line order.
@@ -164,16 +164,25 @@ public enum MachineSetup {
 
     /// Maps every device of the layout (the same table the device tree is built from).
     static func wireDevices(bus: PhysicalAddressSpace, layout: BoardLayout, options: MachineOptions,
-                            console: Console) throws -> (uart: BusDevice, gic: GICv2) {
-        let g = layout.gic
-        let gic = GICv2(spiCount: g.spiCount, cpuCount: options.cpuCount)
-        try bus.map(gic.distributor, at: g.distributor.base, size: g.distributor.size)
-        try bus.map(gic.cpuInterface, at: g.cpuInterface.base, size: g.cpuInterface.size)
-        try bus.map(gic.virtualInterfaceControl, at: g.virtualInterfaceControl.base, size: g.virtualInterfaceControl.size)
-        try bus.map(gic.virtualCPUInterface, at: g.virtualCPUInterface.base, size: g.virtualCPUInterface.size)
+                            console: Console) throws -> (uart: BusDevice, gic: InterruptController) {
+        let gic: InterruptController
+        if options.gicVersion == 3, let g = layout.gicv3 {
+            let v3 = GICv3(spiCount: g.spiCount, cpuCount: options.cpuCount)
+            try bus.map(v3.distributor, at: g.distributor.base, size: GICv3.distributorSize)
+            try bus.map(v3.redistributors, at: g.redistributors, size: v3.redistributorRegionSize)
+            gic = v3
+        } else {
+            let g = layout.gic
+            let v2 = GICv2(spiCount: g.spiCount, cpuCount: options.cpuCount)
+            try bus.map(v2.distributor, at: g.distributor.base, size: g.distributor.size)
+            try bus.map(v2.cpuInterface, at: g.cpuInterface.base, size: g.cpuInterface.size)
+            try bus.map(v2.virtualInterfaceControl, at: g.virtualInterfaceControl.base, size: g.virtualInterfaceControl.size)
+            try bus.map(v2.virtualCPUInterface, at: g.virtualCPUInterface.base, size: g.virtualCPUInterface.size)
+            gic = v2
+        }
 
         let slot = layout.consoleUART
-        let line = gic.distributor.inputLine(spi: Int(slot.spi))
+        let line = gic.inputLine(spi: Int(slot.spi))
         let uart: BusDevice
         switch options.uart {
         case .pl011: uart = PL011(name: "uart", console: console, interrupt: line)

@@ -21,6 +21,9 @@ struct MachineFlags: ParsableArguments {
     @Option(help: "Number of CPUs, 1 to 8. CPU 0 boots; PSCI CPU_ON starts the others.")
     var smp: Int = 1
 
+    @Option(help: "Interrupt controller: 2 (GIC-400, both boards) or 3 (GICv3 with the ICC/ICH system registers, virt only).")
+    var gic: Int = 2
+
     func options() throws -> MachineOptions {
         var o = MachineOptions()
         guard let b = BoardKind(rawValue: board) else {
@@ -38,6 +41,11 @@ struct MachineFlags: ParsableArguments {
         o.bootargs = append
         guard (1...8).contains(smp) else { throw HostInputError(message: "--smp must be 1 to 8, not \(smp)") }
         o.cpuCount = smp
+        guard gic == 2 || gic == 3 else { throw HostInputError(message: "--gic must be 2 or 3, not \(gic)") }
+        if gic == 3 && b.layout.gicv3 == nil {
+            throw HostInputError(message: "--gic 3 exists only on --board virt (the Arndale's Exynos 5250 has a GIC-400)")
+        }
+        o.gicVersion = gic
         return o
     }
 }

@@ -1,5 +1,6 @@
 // QEMU's `virt` machine (hw/arm/virt.c, its base_memmap and a15irqmap tables), GICv2 with
-// virtualization extensions (FACTS.md). Flash, virtio-mmio, PCIe and the GICv3 frames are not
+// virtualization extensions (FACTS.md), or with `--gic 3` a GICv3 at QEMU's GICv3 addresses
+// (GICD at 0x0800_0000, redistributors from 0x080A_0000). Flash, virtio-mmio and PCIe are not
 // provided.
 //
 //   0x0800_0000 +---------------------------+
@@ -8,6 +9,7 @@
 //               :                           :
 //   0x0803_0000 | GICH (0x1_0000)           |  virtual interface control
 //   0x0804_0000 | GICV (0x1_0000)           |  virtual CPU interface
+//   0x080A_0000 | GICR (0x2_0000 per CPU)   |  GICv3 redistributors (--gic 3)
 //               :                           :
 //   0x0900_0000 | UART, console (0x1000)    |  SPI 1
 //   0x0901_0000 | PL031 RTC (0x1000)        |  SPI 2
@@ -37,6 +39,13 @@ extension BoardLayout {
             spiCount: 256,
             maintenancePPI: 9,
             compatible: ["arm,cortex-a15-gic"]),
+        gicv3: GICv3Layout(
+            distributor: AddressRange(base: 0x0800_0000, size: 0x1_0000),
+            redistributors: 0x080A_0000,
+            // virt.c's VIRT_GIC_REDIST region: 0xF6_0000 bytes, 123 CPUs' frames.
+            redistributorRegionLimit: 0xF6_0000,
+            spiCount: 256,
+            maintenancePPI: 9),
         timerPPIs: .standard,
         consoleUART: UARTSlot(base: 0x0900_0000, size: 0x1000, spi: 1),
         // virt.c's "apb-pclk" fixed clock.
