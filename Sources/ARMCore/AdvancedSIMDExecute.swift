@@ -84,7 +84,12 @@ extension CPU {
         var r = VReg128.zero, qc = false
         switch op {
         // The instructions string functions lean on get whole-half forms.
-        case .add where s == 0: r = VReg128(lo: simdAddBytes(n.lo, m.lo), hi: count > 8 ? simdAddBytes(n.hi, m.hi) : 0)
+        case .add:
+            let h = simdLaneTopBits(s), q = count << s > 8
+            r = VReg128(lo: simdAddLanes(n.lo, m.lo, h), hi: q ? simdAddLanes(n.hi, m.hi, h) : 0)
+        case .sub:
+            let h = simdLaneTopBits(s), q = count << s > 8
+            r = VReg128(lo: simdSubLanes(n.lo, m.lo, h), hi: q ? simdSubLanes(n.hi, m.hi, h) : 0)
         case .cmeq where s == 0: r = VReg128(lo: simdEqualBytes(n.lo, m.lo), hi: count > 8 ? simdEqualBytes(n.hi, m.hi) : 0)
         case .cmeq0 where s == 0: r = VReg128(lo: simdEqualBytes(n.lo, 0), hi: count > 8 ? simdEqualBytes(n.hi, 0) : 0)
         case .cnt:
@@ -474,11 +479,20 @@ extension CPU {
     }
 }
 
-/// Fast whole-half forms (SWAR) for the byte operations that string routines run in loops.
+/// Fast whole-half forms (SWAR) for the operations that string and memory routines run in
+/// loops. `h` is the top bit of every lane (simdLaneTopBits): adding the low bits first keeps
+/// carries inside each lane.
 @inlinable @inline(__always)
-func simdAddBytes(_ a: UInt64, _ b: UInt64) -> UInt64 {
-    let h: UInt64 = 0x8080_8080_8080_8080
-    return ((a & ~h) &+ (b & ~h)) ^ ((a ^ b) & h)
+func simdLaneTopBits(_ s: Int) -> UInt64 { simdReplicate(1 << UInt64((8 << (s & 3)) - 1), s) }
+
+@inlinable @inline(__always)
+func simdAddLanes(_ a: UInt64, _ b: UInt64, _ h: UInt64) -> UInt64 {
+    ((a & ~h) &+ (b & ~h)) ^ ((a ^ b) & h)
+}
+
+@inlinable @inline(__always)
+func simdSubLanes(_ a: UInt64, _ b: UInt64, _ h: UInt64) -> UInt64 {
+    ((a | h) &- (b & ~h)) ^ ((a ^ ~b) & h)
 }
 
 /// 0xFF in each byte where a and b are equal, else 0x00.
