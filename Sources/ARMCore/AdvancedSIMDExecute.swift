@@ -83,7 +83,7 @@ extension CPU {
         }
         var r = VReg128.zero, qc = false
         switch op {
-        // The instructions string functions lean on get whole-half forms.
+        // Whole-half forms for the instructions that string and memory routines run in loops.
         case .add:
             let h = simdLaneTopBits(s), q = count << s > 8
             r = VReg128(lo: simdAddLanes(n.lo, m.lo, h), hi: q ? simdAddLanes(n.hi, m.hi, h) : 0)
