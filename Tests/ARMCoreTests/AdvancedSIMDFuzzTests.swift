@@ -7,7 +7,7 @@ import XCTest
 final class AdvancedSIMDFuzzTests: XCTestCase {
     func testRandomSIMDWordsFromRandomStates() {
         var rng = SplitMix64(seed: 0x51_3D_A64)
-        let m = SIMDMachine()
+        let m = AdvSIMDMachine()
         var completed = 0
         for _ in 0..<60_000 {
             let w = UInt32(truncatingIfNeeded: rng.next()) | 0x0E00_0000
