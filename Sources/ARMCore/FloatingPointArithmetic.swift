@@ -227,10 +227,13 @@ public enum FPSRBit {
 
     // MARK: Add, multiply, fused multiply-add
 
-    /// FPAdd (FPSub with `b`'s sign flipped by the caller).
-    public mutating func add(_ a: UInt64, _ b: UInt64, _ f: FPFormat) -> UInt64 {
-        let va = unpack(a, f), vb = unpack(b, f)
+    /// FPAdd, and FPSub with `subtract`: the NaN operands are propagated as they are; only a
+    /// number's sign is flipped for the subtraction.
+    public mutating func add(_ a: UInt64, _ b: UInt64, _ f: FPFormat, subtract: Bool = false) -> UInt64 {
+        let va = unpack(a, f)
+        var vb = unpack(b, f)
         if let n = processNaNs(va, vb, a, b, f) { return n }
+        if subtract { vb.sign.toggle() }
         let infA = va.kind == .infinity, infB = vb.kind == .infinity
         if infA && infB && va.sign != vb.sign { return invalid(f) }
         if infA { return f.infinity(va.sign) }
@@ -240,7 +243,7 @@ public enum FPSRBit {
     }
 
     public mutating func sub(_ a: UInt64, _ b: UInt64, _ f: FPFormat) -> UInt64 {
-        add(a, b ^ f.signBit, f)
+        add(a, b, f, subtract: true)
     }
 
     /// The exact sum of two reals (either may be 0), rounded once; an exact zero sum is +0,
@@ -630,7 +633,9 @@ public enum FPSRBit {
             }
             fraction = (fraction << 1) & ((1 << 52) &- 1)
         }
-        let scaled = exp & 1 == 0 ? 128 | fraction >> 45 : 256 | fraction >> 44
+        // An even biased exponent is an odd unbiased one: the value is scaled into [0.5, 1);
+        // an odd biased exponent scales it into [0.25, 0.5).
+        let scaled = exp & 1 == 0 ? 256 | fraction >> 44 : 128 | fraction >> 45
         // (380 - exp) DIV 2 for single, (3068 - exp) DIV 2 for double; the numerator is positive.
         let resultExp = (3 &* f.bias &- 1 &- exp) / 2
         let estimate = UInt64(rsqrtEstimateTable(Int(scaled)))
