@@ -8,6 +8,9 @@
 /// three same FP16, two-register misc FP16, size = 00 by element, immh = 001x) are not matched
 /// here and decode as UNDEFINED.
 extension A64Decoder {
+    // Not matched, so UNDEFINED: the FP16 classes ("three same FP16", "two-register misc FP16",
+    // by element with size = 00, fixed point with immh = 001x), FMLAL/FMLSL (FEAT_FHM),
+    // FCMLA/FCADD (FEAT_FCMA), FRINT32/64 (FEAT_FRINTTS), BFloat16 (FEAT_BF16).
     static let advancedSIMDFloat: [Encoding] = [
         // Three same (vector): 0 Q U 01110 a sz 1 Rm opcode(11xxx) 1 Rn Rd.
         Encoding("FMAXNM (vector)", "0q0011100s1mmmmm110001nnnnnddddd") { w in fpVec3(w, .maxnm) },

@@ -50,6 +50,11 @@ enum FPRoundCode {
 extension A64Decoder {
     static let floatingPoint: [Encoding] = scalarFloatingPoint + advancedSIMDFloat
 
+    // Not matched, so UNDEFINED (later extensions this ARMv8.0 core does not implement):
+    //   FJCVTZS          "0001111001111110000000nnnnnddddd"  FEAT_JSCVT (v8.3)
+    //   FRINT32Z/64X...  "00011110tt10100xx10000nnnnnddddd"  FEAT_FRINTTS (v8.5)
+    //   BFCVT            "0001111001100011010000nnnnnddddd"  FEAT_BF16
+    //   ftype = 11 forms (FADD Hd, FMOV Wd, Hn, ...)               FEAT_FP16
     static let scalarFloatingPoint: [Encoding] = [
         // Floating-point data-processing (1 source): M 0 S 11110 ftype 1 opcode 10000 Rn Rd.
         Encoding("FMOV (register)", "00011110tt100000010000nnnnnddddd") { w in fpUnaryScalar(w, .mov) },
@@ -308,7 +313,9 @@ extension CPU {
         if env.flags != 0 { fpsr |= UInt64(env.flags) }
     }
 
-    @inline(__always)
+    /// Not inlined into the interpreter's dispatch: the soft-float work dwarfs a call, and the
+    /// integer paths keep their code small.
+    @inline(never)
     func executeFloatingPoint(_ i: Inst) throws(ArchException) {
         try checkFPEnabled()
         var env = FPEnv(fpcr: fpcr)
