@@ -69,7 +69,7 @@ enum AESTables {
 func aesXtime(_ b: UInt8) -> UInt8 { b << 1 ^ (b >> 7) &* 0x1B }
 
 extension CPU {
-    @inline(__always)
+    @inline(never)   // rare: keep the interpreter loop small
     func executeCryptographic(_ i: Inst) throws(ArchException) {
         try checkFPEnabled()
         switch i.opcode(as: CryptoOp.self) {

@@ -257,7 +257,7 @@ extension A64Decoder {
 }
 
 extension CPU {
-    @inline(__always)
+    @inline(never)   // keep the interpreter loop small
     func executeLoadStoreSIMD(_ i: Inst) throws(ArchException) {
         try checkFPEnabled()
         switch i.opcode(as: LoadStoreSIMDOp.self) {
