@@ -20,6 +20,12 @@
 #include "guest.h"
 
 #define HCR_VM    (1ul << 0)
+#define HCR_FMO   (1ul << 3)
+#define HCR_IMO   (1ul << 4)
+#define HCR_AMO   (1ul << 5)
+#define HCR_VF    (1ul << 6)
+#define HCR_VI    (1ul << 7)
+#define HCR_VSE   (1ul << 8)
 #define HCR_TWI   (1ul << 13)
 #define HCR_TWE   (1ul << 14)
 #define HCR_TID1  (1ul << 16)
@@ -59,6 +65,14 @@ static volatile struct {
 } trap;
 static int checks, failures;
 
+/* Written by the EL1 half's own vector for each virtual interrupt it takes. */
+static volatile struct {
+	unsigned irq, fiq, serror;
+	uint64_t elr, esr;
+} virt;
+
+static void set_hcr(uint64_t v);
+
 /* ---- EL2 half ---------------------------------------------------------- */
 
 static void finish(void)
@@ -71,6 +85,21 @@ static int el2_hook(struct exc_frame *f, int kind)
 {
 	uint32_t ec = ESR_EC(f->esr), iss = ESR_ISS(f->esr);
 
+	if (current_el() == 1 && (kind & 3) != EXC_SYNC) {
+		/* A virtual interrupt taken at EL1 (D1.14.4). ELR_EL1 is the next
+		 * instruction to execute: return there unchanged. The pending bit
+		 * is HCR_EL2's, so ask EL2 to clear VI/VF (VSE clears itself). */
+		virt.elr = f->elr;
+		virt.esr = f->esr;
+		if ((kind & 3) == EXC_IRQ)
+			virt.irq++;
+		else if ((kind & 3) == EXC_FIQ)
+			virt.fiq++;
+		else
+			virt.serror++;
+		set_hcr(HCR_RW | HCR_VM | HCR_IMO | HCR_FMO | HCR_AMO);
+		return 1;
+	}
 	if (current_el() != 2 || kind != (EXC_LOWER_A64 | EXC_SYNC))
 		return 0;
 	if (ec == EC_HVC64 && (iss & 0xffff) == HVC_SET_HCR) {
@@ -202,6 +231,25 @@ static void el1_main(void)
 	__asm__ volatile("mrs %0, sctlr_el1" : "=r"(v));
 	__asm__ volatile("msr sctlr_el1, %0" : : "r"(v));
 	check("clear", trap.count == before, "with TID3, TACR, TVM, TRVM clear nothing traps");
+
+	/* Virtual interrupts: pending while HCR_EL2.VI/VF/VSE are set (with
+	 * IMO/FMO/AMO), masked by PSTATE like physical ones, taken at EL1. */
+	uint64_t site;
+	set_hcr(HCR_RW | HCR_VM | HCR_IMO | HCR_VI);
+	check("VI", read_sysreg(ISR_EL1) == 1u << 7, "ISR_EL1.I shows the pending virtual IRQ");
+	check("VI", virt.irq == 0, "PSTATE.I masks it");
+	__asm__ volatile("adr %0, 1f\n\tmsr daifclr, #2\n1:\tmsr daifset, #2" : "=r"(site) : : "memory");
+	check("VI", virt.irq == 1 && virt.elr == site, "taken at EL1 once unmasked, ELR at the next instruction");
+	set_hcr(HCR_RW | HCR_VM | HCR_FMO | HCR_VF);
+	__asm__ volatile("adr %0, 1f\n\tmsr daifclr, #1\n1:\tmsr daifset, #1" : "=r"(site) : : "memory");
+	check("VF", virt.fiq == 1 && virt.elr == site, "a virtual FIQ, taken at EL1 once unmasked");
+	set_hcr(HCR_RW | HCR_VM | HCR_AMO | HCR_VSE);
+	__asm__ volatile("adr %0, 1f\n\tmsr daifclr, #4\n1:\tmsr daifset, #4" : "=r"(site) : : "memory");
+	check("VSE", virt.serror == 1 && virt.elr == site && ESR_EC(virt.esr) == 0x2f,
+	      "a virtual SError, taken at EL1 with ESR_EL1.EC = 0x2f (SError)");
+	set_hcr(HCR_RW | HCR_VM | HCR_VI);
+	__asm__ volatile("msr daifclr, #2\n\tnop\n\tmsr daifset, #2" : : : "memory");
+	check("VI", virt.irq == 1, "without IMO, HCR_EL2.VI has no effect");
 
 	__asm__ volatile("hvc #0xffff");
 	for (;;)
