@@ -49,17 +49,25 @@ final class GuestManifestTests: XCTestCase {
     }
 
     /// Same inputs, same output, same instruction count (GUIDE.md section 4).
+    /// Same inputs, same output and same instruction count: one CPU, a timer-driven guest that
+    /// idles in WFI, and two CPUs exchanging SGIs through a GICv3.
     func testRunsAreDeterministic() throws {
-        let image = try CLI.guest("hello.elf")
-        func once() throws -> (String, Substring?) {
-            let r = try CLI.run(["run", "--board", "virt", "--stats", image])
-            let count = r.stderr.split(separator: " ").dropFirst().first
-            return (r.stdout, count)
+        let cases: [[String]] = [
+            ["--board", "virt", try CLI.guest("hello.elf")],
+            ["--board", "arndale", "--el", "1", try CLI.guest("timer.elf")],
+            ["--board", "virt", "--gic", "3", "--smp", "2", try CLI.guest("smp.elf")],
+        ]
+        for args in cases {
+            func once() throws -> (String, Substring?) {
+                let r = try CLI.run(["run", "--stats"] + args)
+                let count = r.stderr.split(separator: " ").dropFirst().first
+                return (r.stdout, count)
+            }
+            let a = try once(), b = try once()
+            XCTAssertEqual(a.0, b.0, "\(args)")
+            XCTAssertNotNil(a.1)
+            XCTAssertEqual(a.1, b.1, "instruction counts differ: \(args)")
         }
-        let a = try once(), b = try once()
-        XCTAssertEqual(a.0, b.0)
-        XCTAssertNotNil(a.1)
-        XCTAssertEqual(a.1, b.1, "instruction counts differ")
     }
 
     func testMaxInstructionsStopsWithStatus3() throws {
