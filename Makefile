@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ARMVM := .build/release/armvm
 
-.PHONY: all deps build guests demo test clean
+.PHONY: all deps build guests demo test linux clean
 
 all: build guests
 
@@ -23,9 +23,16 @@ demo: build guests
 	$(ARMVM) run --board arndale Guests/build/minihyp.elf \
 		--guest Guests/build/hello-xen.elf --guest Guests/build/hello-xen.elf
 
-# Every test: unit tests of each module, then guests through the real CLI (release binary).
+# Every test: unit tests of each module, then guests through the real CLI (release binary),
+# then Debian's own arm64 kernel with a busybox userspace on two CPUs.
 test: build guests
 	ARMVM=$(CURDIR)/$(ARMVM) $(SWIFT) test --disable-swift-testing
+	$(MAKE) linux
+
+# Boots Debian's unmodified linux-image-arm64 with Debian's static busybox as /init on the virt
+# board (2 CPUs, EL2) and checks that userspace ran; downloads ~60 MB into .build-linux/ once.
+linux: build
+	sh scripts/linux/boot-debian.sh $(ARMVM)
 
 clean:
 	$(MAKE) -C Guests clean
