@@ -60,3 +60,21 @@ run --memory 2G --append "console=dtuart dtuart=serial0 dom0_mem=512M" \
     --module "$DIR/initrd.cpio,kind=ramdisk" "$DIR/xen"
 grep -q "(XEN) Brought up 2 CPUs" "$out" || { echo "boot-debian: Xen did not bring up both CPUs"; exit 1; }
 check "Xen 4.17 with Debian's kernel as dom0" "CPUs online: 0"
+
+# 3. Xen 4.17 without dom0 (dom0less), booting Guests/build/hello-xen.bin twice from --guest:
+#    the same guest minihyp runs. With every domain shut down Xen idles, and armvm stops with
+#    status 5 (nothing left that could raise an interrupt).
+if [ -f Guests/build/hello-xen.bin ]; then
+    out=$DIR/xen-dom0less.txt
+    status=0
+    "$ARMVM" run --board virt --memory 1G --append "console=dtuart dtuart=serial0 guest_loglvl=all" \
+        --guest Guests/build/hello-xen.bin,memory=16M --guest Guests/build/hello-xen.bin,memory=16M \
+        "$DIR/xen" >"$out" 2>"$DIR/stderr.txt" || status=$?
+    cat "$out"
+    [ "$status" = 5 ] || { echo "boot-debian: dom0less: armvm exited with $status, expected 5 (idle)"; exit 1; }
+    for d in d1 d2; do
+        grep -q "($d) hello-xen: running on Xen 4.17" "$out" || { echo "boot-debian: dom0less: no xen_version line from $d"; exit 1; }
+        grep -q "($d) hello-xen: shutting down" "$out" || { echo "boot-debian: dom0less: $d did not shut down"; exit 1; }
+    done
+    echo "boot-debian: Xen 4.17 dom0less with two hello-xen guests: PASS"
+fi
