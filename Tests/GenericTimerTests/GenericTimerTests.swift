@@ -61,4 +61,57 @@ final class GenericTimerTests: XCTestCase {
         c.writeSysReg(.CNTV_CTL_EL0, 3)    // masked: no deadline from it
         XCTAssertEqual(t.nextDeadline(cpu: c), 16_000)
     }
+
+    func testIMASKHidesTheOutputButNotISTATUS() {
+        let (c, t) = cpu()
+        c.writeSysReg(.CNTP_CVAL_EL0, 10)
+        c.writeSysReg(.CNTP_CTL_EL0, 3)          // ENABLE | IMASK
+        c.instret = 1_000                        // count 62 >= 10
+        XCTAssertEqual(c.readSysReg(.CNTP_CTL_EL0), 7, "ISTATUS set, IMASK kept")
+        XCTAssertFalse(t.outputAsserted(.physical, cpu: c), "masked: no interrupt")
+        XCTAssertNil(t.nextDeadline(cpu: c), "a masked timer is no reason to wake")
+        c.writeSysReg(.CNTP_CTL_EL0, 1)
+        XCTAssertTrue(t.outputAsserted(.physical, cpu: c))
+    }
+
+    func testDisabledTimerNeverFires() {
+        let (c, t) = cpu()
+        c.writeSysReg(.CNTV_CVAL_EL0, 0)
+        c.instret = 1_000_000
+        XCTAssertEqual(c.readSysReg(.CNTV_CTL_EL0), 0, "ISTATUS is 0 while ENABLE is 0")
+        XCTAssertFalse(t.outputAsserted(.virtual, cpu: c))
+    }
+
+    func testTVALReadsAsASigned32BitDistance() {
+        let (c, _) = cpu()
+        c.writeSysReg(.CNTP_CVAL_EL0, 100)
+        c.instret = 200 * 16                     // count 200: 100 ticks past CVAL
+        XCTAssertEqual(c.readSysReg(.CNTP_TVAL_EL0), UInt64(UInt32(bitPattern: -100)))
+        c.writeSysReg(.CNTP_TVAL_EL0, UInt64(UInt32(bitPattern: -5)))
+        XCTAssertEqual(c.readSysReg(.CNTP_CVAL_EL0), 195, "TVAL writes sign-extend")
+    }
+
+    func testVirtualDeadlineHonoursCNTVOFF() {
+        let (c, t) = cpu()
+        c.sysregs[SysReg.CNTVOFF_EL2] = 1_000
+        c.writeSysReg(.CNTV_CVAL_EL0, 500)       // virtual 500 = physical 1,500
+        c.writeSysReg(.CNTV_CTL_EL0, 1)
+        XCTAssertEqual(t.nextDeadline(cpu: c), 1_500 * 16)
+        c.instret = 1_500 * 16 - 1
+        XCTAssertFalse(t.outputAsserted(.virtual, cpu: c))
+        c.instret = 1_500 * 16
+        XCTAssertTrue(t.outputAsserted(.virtual, cpu: c))
+    }
+
+    func testHypervisorTimerAndWritesReportChanges() {
+        let (c, t) = cpu()
+        var changes = 0
+        t.onChange = { changes += 1 }
+        c.writeSysReg(.CNTHP_TVAL_EL2, 64)
+        c.writeSysReg(.CNTHP_CTL_EL2, 1)
+        XCTAssertEqual(changes, 2, "each timer write tells the board")
+        XCTAssertEqual(t.nextDeadline(cpu: c), 64 * 16)
+        c.idleNanos = 64 * 16                    // WFI fast-forward to the deadline
+        XCTAssertTrue(t.outputAsserted(.hypervisor, cpu: c))
+    }
 }
