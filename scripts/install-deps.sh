@@ -2,7 +2,7 @@
 # Installs the Debian packages armvm needs to build, test and run its guests, if missing.
 # Used by `make demo`, `make test` and .ci/run; safe to run again.
 set -euo pipefail
-need=(libfdt-dev device-tree-compiler gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu make)
+need=(libfdt-dev device-tree-compiler gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu make gdb-multiarch)
 [ "${WITH_QEMU:-0}" = 1 ] && need+=(qemu-system-arm)
 missing=()
 for p in "${need[@]}"; do

@@ -15,6 +15,8 @@ public enum MachineExit: Equatable {
     case stuck(String)
     /// Every CPU waits for an interrupt and nothing is left that could raise one.
     case idle
+    /// A debugger asked to stop: a breakpoint, a single step, or an interrupt (Ctrl-C).
+    case debugStop(cpu: Int)
 }
 
 /// A machine ready to run: CPUs over a prepared board, firmware, timers, and the run loop.
@@ -88,6 +90,17 @@ public final class Machine {
     /// The GICv2, whose banked MMIO frames answer for the CPU running now.
     private var gicv2: GICv2?
 
+    // Debugging (the gdb server). With breakpoints or single-stepping the CPUs run one
+    // instruction at a time; otherwise at full speed, with `debugInterrupt` polled each round.
+    /// Addresses where execution stops before the instruction runs.
+    public var breakpoints: Set<UInt64> = []
+    /// Stop after one instruction.
+    public var singleStep = false
+    /// Polled between rounds (and every 4096 single steps): return true to stop.
+    public var debugInterrupt: (() -> Bool)?
+    /// The breakpoint to step over once when execution resumes from it.
+    public var resumeFrom: UInt64?
+
     /// Drive CPU `i`'s timer outputs (levels) into the GIC's PPIs named by the board layout,
     /// touching the GIC only for a line that changed.
     func updateInterruptLines(_ i: Int) {
@@ -143,6 +156,7 @@ public final class Machine {
                 end = now &+ Machine.quantum
                 if deadline > now { end = min(end, deadline) }
             }
+            if let poll = debugInterrupt, poll() { return .debugStop(cpu: running) }
             let several = firmware.online.filter { $0 }.count > 1
             for (i, cpu) in cpus.enumerated() where firmware.online[i] {
                 running = i
@@ -172,6 +186,11 @@ public final class Machine {
                         budget = min(budget, limit - done)
                     }
                     let before = cpu.virtualNanos
+                    if singleStep || !breakpoints.isEmpty {
+                        if let stop = debugRun(cpu, budget: budget) { return stop }
+                        if cpu.waiting || !firmware.online[i] || cpu.virtualNanos == before { break }
+                        continue
+                    }
                     switch cpu.run(budget: budget) {
                     case .budget:
                         updateInterruptLines(i)
@@ -203,5 +222,26 @@ public final class Machine {
             }
             now = end
         }
+    }
+
+    /// Run `cpu` one instruction at a time for the debugger, up to `budget`. Returns a stop for
+    /// the caller of `run`, or nil when the budget ran out (or the CPU waits).
+    private func debugRun(_ cpu: CPU, budget: UInt64) -> MachineExit? {
+        var left = budget
+        while left > 0 {
+            if breakpoints.contains(cpu.pc) && resumeFrom != cpu.pc { return .debugStop(cpu: cpu.index) }
+            resumeFrom = nil
+            switch cpu.run(budget: 1) {
+            case .budget: break
+            case .waitingForInterrupt, .powerOff: return nil
+            case .exit(let code): return .guestExit(code: code)
+            case .reset: return .reset
+            case .stuck(let why): return .stuck(why)
+            }
+            left -= 1
+            if singleStep { return .debugStop(cpu: cpu.index) }
+            if left & 0xFFF == 0, let poll = debugInterrupt, poll() { return .debugStop(cpu: cpu.index) }
+        }
+        return nil
     }
 }

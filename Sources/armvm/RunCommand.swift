@@ -36,6 +36,9 @@ struct Run: ParsableCommand {
     @Option(help: "Trace to stderr: 'exceptions' prints every exception taken and every ERET; 'mmu' every table walk that faults, with the descriptors it read. Repeatable.")
     var trace: [String] = []
 
+    @Option(help: "Wait for gdb on 127.0.0.1:PORT before the first instruction (gdb-multiarch: target remote :PORT).")
+    var gdb: UInt16?
+
     @Argument(help: "The image to boot.")
     var image: String
 
@@ -51,7 +54,14 @@ struct Run: ParsableCommand {
         try Traces.attach(trace, to: m) { FileHandle.standardError.write($0 + "\n") }
         var t0 = timespec(), t1 = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t0)
-        let result = m.run(maxInstructions: maxInstructions)
+        let result: MachineExit
+        if let port = gdb {
+            let server = try GDBServer(machine: m, port: port) { FileHandle.standardError.write($0 + "\n") }
+            clock_gettime(CLOCK_MONOTONIC, &t0)
+            result = server.serve(maxInstructions: maxInstructions) ?? .guestExit(code: 0)
+        } else {
+            result = m.run(maxInstructions: maxInstructions)
+        }
         clock_gettime(CLOCK_MONOTONIC, &t1)
         console.flush()
         if stats {
@@ -76,6 +86,8 @@ struct Run: ParsableCommand {
         case .idle:
             FileHandle.standardError.write("armvm: every CPU waits for an interrupt and none can arrive; stopping\n")
             status = ExitStatus.idle
+        case .debugStop:
+            status = 0   // not reached: the gdb server resumes or ends the run
         }
         Glibc.exit(status)
     }
