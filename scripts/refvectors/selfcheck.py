@@ -65,7 +65,7 @@ class Machine:
     """The initial state of a vector, and the final state the file claims."""
 
     def __init__(self, v):
-        s = refstate.State(v.seed)
+        s = refstate.State(v.seed, profile=v.profile)
         for r, x in v.init:
             s.set_reg(r, x)
         self.s = s
@@ -425,7 +425,8 @@ def check_file(path):
             continue
         checked += 1
         want = m.result()
-        got = (sorted(v.regs), v.pc, v.nzcv, v.mem)
+        pc = v.pc if v.pc is not None else (m.s.pc + 4) & MASK64
+        got = (sorted(v.regs), pc, v.nzcv, v.mem)
         if (sorted(want[0]), want[1], want[2], want[3]) != got:
             failed += 1
             if failed <= 10:
