@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ARMVM := .build/release/armvm
 
-.PHONY: all deps build guests demo test clean
+.PHONY: all deps build guests demo test clean coverage crosscheck fuzz
 
 all: build guests
 
@@ -23,6 +23,20 @@ demo: build guests
 # Every test: unit tests of each module, then guests through the real CLI (release binary).
 test: build guests
 	ARMVM=$(CURDIR)/$(ARMVM) $(SWIFT) test --disable-swift-testing
+
+# Reference vectors per encoding group and per armvm decode-table row (scripts/refvectors/README.md).
+coverage: build
+	python3 scripts/refvectors/coverage.py --rows --armvm $(ARMVM)
+
+# Allocated versus unallocated against capstone over a million random words (CROSSCHECK.md).
+crosscheck: build
+	python3 scripts/refvectors/crosscheck.py --armvm $(ARMVM)
+
+# More fuzzing by hand: make fuzz WORDS=100000000 SEED=0x1234
+WORDS ?= 10000000
+SEED ?= 0x5EEDA64
+fuzz: build
+	$(ARMVM) fuzz --words $(WORDS) --seed $(SEED)
 
 clean:
 	$(MAKE) -C Guests clean

@@ -4,7 +4,7 @@ import Board
 
 /// `armvm decode` (hidden): reads instruction words (hex, one a line) from standard input and
 /// prints, for each, the word and the decode-table row armvm executes it with ("table: row"),
-/// or UNDEFINED. Used by scripts/crosscheck/allocated.py and scripts/refvectors/coverage.py.
+/// or UNDEFINED. Used by scripts/refvectors/crosscheck.py and scripts/refvectors/coverage.py.
 struct Decode: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Name the decode-table row of each instruction word read from standard input.",

@@ -7,7 +7,9 @@ exercise; with --mnemonics, how many vectors each instruction (capstone's mnemon
 
 Default files: both committed sets (integer and FP/SIMD). Needs no Unicorn; capstone
 (optional) names the instructions. Exits with status 1 when a group has no vector, or (with
---rows) when a decode-table row that some vector's class implements has none.
+--rows) when a decode-table row has none, except the rows of NOT_VECTORED. With --rows, the
+count of vectors armvm decodes as UNDEFINED is printed too: after the FP/SIMD work is merged it
+must be 0.
 """
 
 import argparse
@@ -21,6 +23,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import refstate       # noqa: E402
 import vecformat      # noqa: E402
+
+
+# Decode-table rows no vector can exercise: what they change (exception entry and return state,
+# PSTATE.DAIF/SPSel/PAN, caches, TLBs, address translation) lies outside the state a vector
+# records. The per-instruction tests cover them (ExceptionModelTests, SystemInstructionTests,
+# TranslationTests); README.md, "Left out on purpose".
+NOT_VECTORED = {"ERET", "SVC", "HVC", "SMC", "BRK", "HLT", "MSR (immediate)", "SYS"}
 
 
 def armvm_rows(armvm, words):
@@ -98,12 +107,17 @@ def main():
         count = collections.Counter(got)
         print(f"\nvectors per armvm decode-table row ({len(rows)} rows):")
         for row in rows:
-            print(f"  {count.get(row, 0):7}  {row}")
-            if count.get(row, 0) == 0:
+            exempt = row.split(": ", 1)[-1] in NOT_VECTORED
+            print(f"  {count.get(row, 0):7}  {row}" + ("  (outside the vectors' state: per-instruction tests)"
+                                                      if exempt else ""))
+            if count.get(row, 0) == 0 and not exempt:
                 empty.append(f"row {row}")
-        print(f"  {count.get('UNDEFINED', 0):7}  (decoded as UNDEFINED by armvm)")
+        undefined = count.get("UNDEFINED", 0)
+        print(f"  {undefined:7}  (decoded as UNDEFINED by armvm)")
+        if undefined:
+            empty.append(f"{undefined} vectors of allocated words armvm decodes as UNDEFINED")
     if empty:
-        print("no vectors: " + ", ".join(empty))
+        print("not covered: " + ", ".join(empty))
         sys.exit(1)
 
 
