@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ARMVM := .build/release/armvm
 
-.PHONY: all deps build guests demo test linux clean
+.PHONY: all deps build guests demo test linux clean coverage crosscheck fuzz
 
 all: build guests
 
@@ -33,6 +33,20 @@ test: build guests
 # board (2 CPUs, EL2) and checks that userspace ran; downloads ~60 MB into .build-linux/ once.
 linux: build
 	sh scripts/linux/boot-debian.sh $(ARMVM)
+
+# Reference vectors per encoding group and per armvm decode-table row (scripts/refvectors/README.md).
+coverage: build
+	python3 scripts/refvectors/coverage.py --rows --armvm $(ARMVM)
+
+# Allocated versus unallocated against capstone over a million random words (CROSSCHECK.md).
+crosscheck: build
+	python3 scripts/refvectors/crosscheck.py --armvm $(ARMVM)
+
+# More fuzzing by hand: make fuzz WORDS=100000000 SEED=0x1234
+WORDS ?= 10000000
+SEED ?= 0x5EEDA64
+fuzz: build
+	$(ARMVM) fuzz --words $(WORDS) --seed $(SEED)
 
 clean:
 	$(MAKE) -C Guests clean

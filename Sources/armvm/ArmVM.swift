@@ -24,7 +24,7 @@ struct ArmVM: ParsableCommand {
         (e.g. its exception vector keeps faulting); 5 when every CPU waits for an interrupt \
         that nothing can raise.
         """,
-        subcommands: [Run.self, DTB.self],
+        subcommands: [Run.self, DTB.self, Fuzz.self, Decode.self],
         defaultSubcommand: Run.self)
 
     static func main() {

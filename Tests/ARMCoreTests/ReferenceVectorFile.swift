@@ -4,7 +4,11 @@ import Foundation
 /// with Unicorn as the reference; the format is in scripts/refvectors/README.md).
 struct ReferenceVectorFile {
     static let magic: [UInt8] = Array("A64RVEC\0".utf8)
-    static let formatVersion: UInt16 = 1
+    static let formatVersion: UInt16 = 2
+
+    // Flags byte of a vector (bits 3..0: the final NZCV).
+    static let flagPC: UInt8 = 0x10, flagFPSR: UInt8 = 0x20, flagMemory: UInt8 = 0x40, flagV: UInt8 = 0x80
+    static let vHighZero: UInt8 = 0x80
 
     struct Layout: Equatable {
         var ramBase: UInt64, ramSize: UInt64, windowBase: UInt64, windowSize: UInt64
@@ -14,16 +18,23 @@ struct ReferenceVectorFile {
         var group: UInt8
         var word: UInt32
         var seed: UInt64
+        /// The FP lane profile the V registers were derived with (ReferenceInitialState).
+        var profile: UInt8
         /// Initial-state overrides applied after the seed's state: register id (0-30 X, 31 SP,
         /// 32 PC) and value.
         var initial: [(reg: UInt8, value: UInt64)]
         /// Final registers that differ from the initial state (0-30 X, 31 SP).
         var registers: [(reg: UInt8, value: UInt64)]
-        var pc: UInt64
+        /// The final PC, or nil: the initial PC + 4.
+        var pc: UInt64?
         /// NZCV in bits 31..28.
         var nzcv: UInt32
+        /// The final FPSR, or nil: unchanged.
+        var fpsr: UInt32?
         /// Window bytes that differ after the step: offset in the window and value.
         var memory: [(offset: UInt16, value: UInt8)]
+        /// Final V registers that differ from the initial state: number, low and high 64 bits.
+        var v: [(reg: UInt8, low: UInt64, high: UInt64)]
     }
 
     var layout: Layout
@@ -37,69 +48,91 @@ struct ReferenceVectorFile {
         var description: String
     }
 
+    @_optimize(speed)
     init(contentsOf url: URL) throws {
         let data = try Data(contentsOf: url)
-        var r = ByteReader(bytes: [UInt8](data))
-        guard r.bytes.count >= 8, Array(r.bytes[0..<8]) == Self.magic else {
-            throw FormatError(description: "\(url.path): not a reference-vector file")
+        let bytes = [UInt8](data)
+        var parsed: (Layout, String, String, String, [UInt8: String], [Vector])?
+        try bytes.withUnsafeBytes { (buf: UnsafeRawBufferPointer) throws in
+            var r = ByteReader(buf: buf)
+            guard buf.count >= 8, Array(buf[0..<8]) == Self.magic else {
+                throw FormatError(description: "\(url.path): not a reference-vector file")
+            }
+            r.pos = 8
+            let version = try r.u16()
+            guard version == Self.formatVersion else {
+                throw FormatError(description: "\(url.path): format version \(version), this reader knows \(Self.formatVersion)")
+            }
+            _ = try r.u16()
+            let count = try r.u32()
+            let layout = Layout(ramBase: try r.u64(), ramSize: try r.u64(), windowBase: try r.u64(), windowSize: try r.u64())
+            let reference = try r.string(), cpuModel = try r.string(), arguments = try r.string()
+            var names: [UInt8: String] = [:]
+            for _ in 0..<(try r.u8()) {
+                let id = try r.u8()
+                names[id] = try r.string()
+            }
+            var vectors: [Vector] = []
+            vectors.reserveCapacity(Int(count))
+            for _ in 0..<count {
+                let group = try r.u8(), word = try r.u32(), seed = try r.u64(), profile = try r.u8()
+                var initial: [(reg: UInt8, value: UInt64)] = []
+                for _ in 0..<(try r.u8()) { initial.append((try r.u8(), try r.u64())) }
+                var registers: [(reg: UInt8, value: UInt64)] = []
+                for _ in 0..<(try r.u8()) { registers.append((try r.u8(), try r.u64())) }
+                let flags = try r.u8()
+                let pc: UInt64? = flags & Self.flagPC != 0 ? try r.u64() : nil
+                let fpsr: UInt32? = flags & Self.flagFPSR != 0 ? try r.u32() : nil
+                var memory: [(offset: UInt16, value: UInt8)] = []
+                if flags & Self.flagMemory != 0 {
+                    for _ in 0..<(try r.u8()) {
+                        let offset = try r.u16(), length = try r.u8()
+                        for k in 0..<UInt16(length) { memory.append((offset &+ k, try r.u8())) }
+                    }
+                }
+                var v: [(reg: UInt8, low: UInt64, high: UInt64)] = []
+                if flags & Self.flagV != 0 {
+                    for _ in 0..<(try r.u8()) {
+                        let id = try r.u8()
+                        let low = try r.u64()
+                        let high = id & Self.vHighZero != 0 ? 0 : try r.u64()
+                        v.append((id & 31, low, high))
+                    }
+                }
+                vectors.append(Vector(group: group, word: word, seed: seed, profile: profile, initial: initial,
+                                      registers: registers, pc: pc, nzcv: UInt32(flags & 0xF) << 28, fpsr: fpsr,
+                                      memory: memory, v: v))
+            }
+            guard r.pos == buf.count else {
+                throw FormatError(description: "\(url.path): \(buf.count - r.pos) trailing bytes")
+            }
+            parsed = (layout, reference, cpuModel, arguments, names, vectors)
         }
-        r.pos = 8
-        let version: UInt16 = try r.int()
-        guard version == Self.formatVersion else {
-            throw FormatError(description: "\(url.path): format version \(version), this reader knows \(Self.formatVersion)")
-        }
-        let _: UInt16 = try r.int()
-        let count: UInt32 = try r.int()
-        layout = Layout(ramBase: try r.int(), ramSize: try r.int(), windowBase: try r.int(), windowSize: try r.int())
-        reference = try r.string()
-        cpuModel = try r.string()
-        generatorArguments = try r.string()
-        groupNames = [:]
-        let groups: UInt8 = try r.int()
-        for _ in 0..<groups {
-            let id: UInt8 = try r.int()
-            groupNames[id] = try r.string()
-        }
-        vectors = []
-        vectors.reserveCapacity(Int(count))
-        for _ in 0..<count {
-            let group: UInt8 = try r.int(), word: UInt32 = try r.int(), seed: UInt64 = try r.int()
-            var initial: [(reg: UInt8, value: UInt64)] = []
-            for _ in 0..<(try r.int() as UInt8) { initial.append((try r.int(), try r.int())) }
-            var registers: [(reg: UInt8, value: UInt64)] = []
-            for _ in 0..<(try r.int() as UInt8) { registers.append((try r.int(), try r.int())) }
-            let pc: UInt64 = try r.int()
-            let flags: UInt8 = try r.int()
-            var memory: [(offset: UInt16, value: UInt8)] = []
-            for _ in 0..<(try r.int() as UInt16) { memory.append((try r.int(), try r.int())) }
-            vectors.append(Vector(group: group, word: word, seed: seed, initial: initial, registers: registers,
-                                  pc: pc, nzcv: UInt32(flags) << 28, memory: memory))
-        }
-        guard r.pos == r.bytes.count else {
-            throw FormatError(description: "\(url.path): \(r.bytes.count - r.pos) trailing bytes")
-        }
+        guard let p = parsed else { throw FormatError(description: "\(url.path): unreadable") }
+        (layout, reference, cpuModel, generatorArguments, groupNames, vectors) = p
     }
 }
 
-/// Little-endian reads from a byte array.
+/// Little-endian reads from a byte buffer.
 private struct ByteReader {
-    let bytes: [UInt8]
+    let buf: UnsafeRawBufferPointer
     var pos = 0
 
-    mutating func int<T: FixedWidthInteger>() throws -> T {
-        let n = MemoryLayout<T>.size
-        guard pos + n <= bytes.count else { throw ReferenceVectorFile.FormatError(description: "truncated file") }
-        var v: T = 0
-        for k in 0..<n { v |= T(bytes[pos + k]) << (8 * k) }
-        pos += n
-        return v
+    mutating func take(_ n: Int) throws -> Int {
+        guard pos + n <= buf.count else { throw ReferenceVectorFile.FormatError(description: "truncated file") }
+        defer { pos += n }
+        return pos
     }
 
+    mutating func u8() throws -> UInt8 { buf[try take(1)] }
+    mutating func u16() throws -> UInt16 { UInt16(littleEndian: buf.loadUnaligned(fromByteOffset: try take(2), as: UInt16.self)) }
+    mutating func u32() throws -> UInt32 { UInt32(littleEndian: buf.loadUnaligned(fromByteOffset: try take(4), as: UInt32.self)) }
+    mutating func u64() throws -> UInt64 { UInt64(littleEndian: buf.loadUnaligned(fromByteOffset: try take(8), as: UInt64.self)) }
+
     mutating func string() throws -> String {
-        let n = Int(try int() as UInt8)
-        guard pos + n <= bytes.count else { throw ReferenceVectorFile.FormatError(description: "truncated file") }
-        defer { pos += n }
-        return String(decoding: bytes[pos..<pos + n], as: UTF8.self)
+        let n = Int(try u8())
+        let start = try take(n)
+        return String(decoding: UnsafeRawBufferPointer(rebasing: buf[start..<start + n]), as: UTF8.self)
     }
 }
 
@@ -109,6 +142,7 @@ struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
 
+    @_optimize(speed)
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
@@ -127,14 +161,24 @@ struct ReferenceInitialState {
         0xFFFF_FFFF_8000_0000, 0x0000_0001_0000_0000, 0xFFFF_FFFF_FFFF_FFFE, 0x0000_0000_0000_003F,
         0x0000_0000_0000_0040, 0x0000_0000_0000_001F, 0x0000_0000_0000_0020, 0x8000_0000_0000_0001,
     ]
+    static let conversionExponents: [UInt64] = [7, 8, 15, 16, 31, 32, 63, 64]
+    static let profileIndex: UInt8 = 4
+    static let fpsrMask: UInt64 = 0x0800_009F
 
     /// X0..X30 then SP (id 31).
     var regs: [UInt64]
     var nzcv: UInt32
     var pc: UInt64
+    /// V0..V31: low and high 64 bits.
+    var vLow: [UInt64]
+    var vHigh: [UInt64]
+    var fpcr: UInt64
+    var fpsr: UInt64
 
     /// Derive the registers, and write the window's 4 KiB through `window` (which may be RAM).
-    init(seed: UInt64, layout: ReferenceVectorFile.Layout, window: UnsafeMutableRawPointer) {
+    // The replay derives half a million states: @_optimize(speed) keeps a debug `swift test` fast.
+    @_optimize(speed)
+    init(seed: UInt64, profile: UInt8 = 0, layout: ReferenceVectorFile.Layout, window: UnsafeMutableRawPointer) {
         var rng = SplitMix64(seed: seed)
         regs = []
         regs.reserveCapacity(32)
@@ -148,8 +192,22 @@ struct ReferenceInitialState {
         for k in 0..<Int(layout.windowSize / 8) {
             window.storeBytes(of: rng.next().littleEndian, toByteOffset: 8 * k, as: UInt64.self)
         }
+        vLow = []
+        vHigh = []
+        vLow.reserveCapacity(32)
+        vHigh.reserveCapacity(32)
+        for _ in 0..<32 {
+            let (low, high) = Self.vregValue(&rng, profile)
+            vLow.append(low)
+            vHigh.append(high)
+        }
+        let c = rng.next()
+        fpcr = c & 1 != 0 ? 0 : ((c >> 1) & 0x1F) << 22
+        let s = rng.next()
+        fpsr = s & 3 != 0 ? 0 : (s >> 2) & Self.fpsrMask
     }
 
+    @_optimize(speed)
     static func value(_ rng: inout SplitMix64, _ layout: ReferenceVectorFile.Layout) -> UInt64 {
         let sel = rng.next() & 15
         let v = rng.next()
@@ -162,5 +220,85 @@ struct ReferenceInitialState {
         case 14: return ((1 << (v % 64)) &- 1) ^ (v & 64 != 0 ? ~0 : 0)
         default: return layout.windowBase + v % layout.windowSize
         }
+    }
+
+    /// One V register (refstate.vreg_value): its low and high 64 bits.
+    @_optimize(speed)
+    static func vregValue(_ rng: inout SplitMix64, _ profile: UInt8) -> (UInt64, UInt64) {
+        var low: UInt64 = 0, high: UInt64 = 0
+        if profile == profileIndex {
+            for k in 0..<16 {
+                let lane = (rng.next() >> 4) % 72
+                if k < 8 { low |= lane << UInt64(8 * k) } else { high |= lane << UInt64(8 * (k - 8)) }
+            }
+            return (low, high)
+        }
+        let d = rng.next()
+        let e: Int
+        if profile == 0 { e = 8 << Int(d % 4) } else if d % 4 == 0 { e = 8 << Int((d >> 2) % 4) } else { e = 8 << Int(profile) }
+        for k in 0..<(128 / e) {
+            let lane = fpLane(&rng, e), bit = k * e
+            if bit < 64 { low |= lane << UInt64(bit) } else { high |= lane << UInt64(bit - 64) }
+        }
+        return (low, high)
+    }
+
+    /// One lane of `e` bits (refstate.fp_lane, which documents the cases).
+    @_optimize(speed)
+    static func fpLane(_ rng: inout SplitMix64, _ e: Int) -> UInt64 {
+        let v = rng.next()
+        let sel = v & 15, w = v >> 4
+        let mask: UInt64 = e == 64 ? ~0 : (1 << UInt64(e)) - 1
+        let top: UInt64 = 1 << UInt64(e - 1)
+        if sel == 13 {
+            switch w % 6 {
+            case 0: return 0
+            case 1: return 1
+            case 2: return mask
+            case 3: return mask >> 1
+            case 4: return top
+            default: return top + 1
+            }
+        }
+        if sel == 14 { return UInt64(bitPattern: Int64(w % 33) - 16) & mask }
+        if e == 8 || sel == 0 || sel == 1 || sel == 15 { return w & mask }
+        let x: UInt64 = e == 16 ? 5 : e == 32 ? 8 : 11
+        let f: UInt64 = e == 16 ? 10 : e == 32 ? 23 : 52
+        let bias: UInt64 = (1 << (x - 1)) - 1, emax: UInt64 = (1 << x) - 1
+        let sign = ((w >> 59) & 1) << UInt64(e - 1)
+        let fmask: UInt64 = (1 << f) - 1
+        let frac = w & fmask
+        // Each case gives (exponent, fraction); the sign is s for all of them.
+        var exp: UInt64 = 0, fr: UInt64 = 0
+        switch sel {
+        case 2: break
+        case 3: exp = emax
+        case 4: exp = emax; fr = frac | 1 << (f - 1)
+        case 5:
+            exp = emax
+            fr = frac & (fmask >> 1)
+            if fr == 0 { fr = 1 }
+        case 6: fr = frac != 0 ? frac : 1
+        case 7:
+            switch (w >> 40) & 3 {
+            case 0: exp = 1
+            case 1: exp = emax - 1; fr = fmask
+            case 2: fr = 1
+            default: fr = fmask
+            }
+        case 8, 9: exp = bias + (w >> 52) % 17 - 8; fr = frac
+        case 10:
+            let p = (w >> 52) % (f + 1)
+            let low = f > p + 1 ? f - p - 1 : 0
+            exp = bias + p
+            fr = frac & ~((1 << low) - 1) & fmask
+        case 11:
+            let p = conversionExponents[Int((w >> 52) % 8)]
+            let k = (w >> 50) & 3
+            exp = min(bias + p, emax - 1)
+            fr = k == 0 ? 0 : k == 1 ? fmask : k == 2 ? 1 : frac
+        default: exp = bias + (w >> 52) % 5 - 2
+        }
+        return sign | exp << f | fr
     }
 }

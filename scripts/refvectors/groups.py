@@ -32,9 +32,10 @@ class Mem:
 
 
 class Inst:
-    def __init__(self, word, mem=None):
+    def __init__(self, word, mem=None, profile=0):
         self.word = word & 0xFFFF_FFFF
         self.mem = mem
+        self.profile = profile  # the FP lane profile of the V registers (refstate.PROFILE_*)
 
 
 def sext(v, bits):

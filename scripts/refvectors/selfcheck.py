@@ -7,6 +7,8 @@
 1. For every vector, a small Python model written from the Arm ARM pseudocode (a third
    implementation, sharing nothing with Unicorn or armvm) recomputes the final state from the
    seed and compares it with what Unicorn recorded.
+   Two FP/SIMD classes are recomputed as well (check_fp_file), which checks the V registers'
+   lane order, FPCR and the window through the generator's harness.
 2. With --unicorn, a few hand-written cases (add x0, x1, x2; adds; ldr; stp; bl; stxr ...) go
    through the generator's own Unicorn harness and are checked against values worked out here.
 """
@@ -65,7 +67,7 @@ class Machine:
     """The initial state of a vector, and the final state the file claims."""
 
     def __init__(self, v):
-        s = refstate.State(v.seed)
+        s = refstate.State(v.seed, profile=v.profile)
         for r, x in v.init:
             s.set_reg(r, x)
         self.s = s
@@ -425,12 +427,66 @@ def check_file(path):
             continue
         checked += 1
         want = m.result()
-        got = (sorted(v.regs), v.pc, v.nzcv, v.mem)
+        pc = v.pc if v.pc is not None else (m.s.pc + 4) & MASK64
+        got = (sorted(v.regs), pc, v.nzcv, v.mem)
         if (sorted(want[0]), want[1], want[2], want[3]) != got:
             failed += 1
             if failed <= 10:
                 print(f"DIFFERS {group} word 0x{v.word:08x} seed 0x{v.seed:016x}:\n  model   {want}\n  unicorn {got}")
     print(f"model check: {checked} vectors recomputed from the pseudocode, {failed} differ")
+    return failed == 0
+
+
+def check_fp_file(path):
+    """A few FP/SIMD classes recomputed independently of Unicorn, to keep the harness honest
+    (V register lanes, FPCR, the window): FADD/FSUB/FMUL/FDIV (double) with FPCR = 0 on
+    operands that are not NaN (Python's floats are IEEE 754 binary64 with round to nearest
+    even, as FPRound with FPCR.RMode = RN), and LDR Dt/Qt (unsigned offset) from the window."""
+    import math
+    header, vectors = vecformat.read(path)
+    names = dict(header.groups)
+    checked = failed = 0
+    for v in vectors:
+        group = names[v.group]
+        w = v.word
+        if group not in ("fp.dp2", "simdls.uimm"):
+            continue
+        s = refstate.State(v.seed, profile=v.profile)
+        for r, x in v.init:
+            s.set_reg(r, x)
+        want = None
+        if group == "fp.dp2" and field(w, 23, 22) == 1 and field(w, 15, 12) in (0, 1, 2, 3) and s.fpcr == 0:
+            a = struct.unpack("<d", struct.pack("<Q", s.v[field(w, 9, 5)] & MASK64))[0]
+            b = struct.unpack("<d", struct.pack("<Q", s.v[field(w, 20, 16)] & MASK64))[0]
+            if math.isnan(a) or math.isnan(b):
+                continue
+            op = field(w, 15, 12)
+            try:
+                res = [a * b, a / b, a + b, a - b][op]
+            except ZeroDivisionError:
+                continue
+            if math.isnan(res):
+                continue
+            want = struct.unpack("<Q", struct.pack("<d", res))[0]
+        elif group == "simdls.uimm" and field(w, 22, 22) == 1 and field(w, 31, 30) in (0, 3):
+            q = field(w, 31, 30) == 0 and field(w, 23, 23) == 1
+            if not q and field(w, 31, 30) != 3:
+                continue
+            nbytes = 16 if q else 8
+            n = field(w, 9, 5)
+            base = s.sp if n == 31 else s.x[n]
+            addr = base + field(w, 21, 10) * nbytes - WINDOW_BASE
+            want = int.from_bytes(s.window[addr:addr + nbytes], "little")
+        else:
+            continue
+        checked += 1
+        t = w & 31
+        got = dict(v.v).get(t, s.v[t])
+        if got != want:
+            failed += 1
+            if failed <= 10:
+                print(f"DIFFERS {group} word 0x{w:08x} seed 0x{v.seed:016x}: model 0x{want:x} unicorn 0x{got:x}")
+    print(f"FP/SIMD model check: {checked} vectors recomputed, {failed} differ")
     return failed == 0
 
 
@@ -496,6 +552,8 @@ def main():
     ap.add_argument("--unicorn", action="store_true", help="also run the hand-worked cases in Unicorn")
     args = ap.parse_args()
     ok = check_file(args.file)
+    if os.path.exists(vecformat.FILES["fpsimd"]) and args.file == vecformat.DEFAULT_PATH:
+        ok &= check_fp_file(vecformat.FILES["fpsimd"])
     if args.unicorn:
         print("hand-worked cases in Unicorn:")
         ok &= check_unicorn()

@@ -1,28 +1,47 @@
-"""Reader and writer of the reference-vector file (format described in README.md)."""
+"""Reader and writer of the reference-vector files (format described in README.md).
+
+Version 2 adds the FP/SIMD state (V0-V31, FPCR, FPSR, derived from the seed like the general
+registers; the final V registers and FPSR that differ) and packs the rest more tightly than
+version 1: a flags byte says which optional parts follow, the final PC is stored only when it
+is not the next instruction's, and changed memory is stored as runs of bytes.
+"""
 
 import os
 import struct
 
-# Where the committed vectors live.
-DEFAULT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                            "Tests", "ARMCoreTests", "Vectors", "a64-integer.bin")
+HERE = os.path.dirname(os.path.abspath(__file__))
+VECTOR_DIR = os.path.join(HERE, "..", "..", "Tests", "ARMCoreTests", "Vectors")
+# The committed files: one per instruction set, each regenerable on its own.
+FILES = {"integer": os.path.join(VECTOR_DIR, "a64-integer.bin"),
+         "fpsimd": os.path.join(VECTOR_DIR, "a64-fpsimd.bin")}
+DEFAULT_PATH = FILES["integer"]
 
 MAGIC = b"A64RVEC\0"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+
+# Flags byte of a vector: bits 3..0 are the final NZCV.
+F_PC = 0x10       # the final PC follows (otherwise it is the initial PC + 4)
+F_FPSR = 0x20     # the final FPSR follows (otherwise it equals the initial FPSR)
+F_MEM = 0x40      # runs of changed window bytes follow
+F_V = 0x80        # changed V registers follow
+V_HIGH_ZERO = 0x80   # in a V register's id byte: bits 127..64 are zero, only the low 64 follow
 
 
 class Vector:
-    __slots__ = ("group", "word", "seed", "init", "regs", "pc", "nzcv", "mem")
+    __slots__ = ("group", "word", "seed", "profile", "init", "regs", "pc", "nzcv", "mem", "v", "fpsr")
 
-    def __init__(self, group, word, seed, init, regs, pc, nzcv, mem):
+    def __init__(self, group, word, seed, init, regs, pc, nzcv, mem, profile=0, v=(), fpsr=None):
         self.group = group      # group id
         self.word = word        # the instruction, 32 bits
         self.seed = seed        # 64-bit seed of the initial state (refstate.State)
+        self.profile = profile  # FP lane profile of the V registers (refstate.PROFILE_*)
         self.init = init        # [(reg id, value)]: initial-state overrides (0-30 X, 31 SP, 32 PC)
         self.regs = regs        # [(reg id, value)]: final registers that differ (0-30 X, 31 SP)
-        self.pc = pc            # final PC
+        self.pc = pc            # final PC, or None: the initial PC + 4
         self.nzcv = nzcv        # final NZCV in bits 31..28
         self.mem = mem          # [(window offset, byte)]: window bytes that differ after the step
+        self.v = list(v)        # [(V register number, 128-bit value)]: final V registers that differ
+        self.fpsr = fpsr        # final FPSR, or None: unchanged
 
 
 class Header:
@@ -40,7 +59,56 @@ def _string(s):
     return struct.pack("<B", len(b)) + b
 
 
-def write(path, header, vectors):
+def runs(mem):
+    """[(offset, byte)] sorted by offset -> [(offset, bytes)]: runs of consecutive offsets, at
+    most 255 bytes each."""
+    out = []
+    for off, b in mem:
+        if out and out[-1][0] + len(out[-1][1]) == off and len(out[-1][1]) < 255:
+            out[-1][1].append(b)
+        else:
+            out.append((off, bytearray([b])))
+    return out
+
+
+def encode_vector(v):
+    out = bytearray()
+    out += struct.pack("<BIQB", v.group, v.word, v.seed, v.profile)
+    out += struct.pack("<B", len(v.init))
+    for r, x in v.init:
+        out += struct.pack("<BQ", r, x)
+    out += struct.pack("<B", len(v.regs))
+    for r, x in v.regs:
+        out += struct.pack("<BQ", r, x)
+    flags = (v.nzcv >> 28) & 0xF
+    flags |= F_PC if v.pc is not None else 0
+    flags |= F_FPSR if v.fpsr is not None else 0
+    flags |= F_MEM if v.mem else 0
+    flags |= F_V if v.v else 0
+    out += struct.pack("<B", flags)
+    if v.pc is not None:
+        out += struct.pack("<Q", v.pc)
+    if v.fpsr is not None:
+        out += struct.pack("<I", v.fpsr)
+    if v.mem:
+        rs = runs(sorted(v.mem))
+        assert len(rs) < 256
+        out += struct.pack("<B", len(rs))
+        for off, bs in rs:
+            out += struct.pack("<HB", off, len(bs)) + bytes(bs)
+    if v.v:
+        out += struct.pack("<B", len(v.v))
+        for n, x in v.v:
+            low, high = x & (2**64 - 1), x >> 64
+            if high == 0:
+                out += struct.pack("<BQ", n | V_HIGH_ZERO, low)
+            else:
+                out += struct.pack("<BQQ", n, low, high)
+    return bytes(out)
+
+
+def write(path, header, vectors, encoded=None):
+    """Write the file; `encoded` may give the vectors already passed through encode_vector."""
     out = bytearray()
     out += MAGIC
     out += struct.pack("<HHI", FORMAT_VERSION, 0, len(vectors))
@@ -49,18 +117,8 @@ def write(path, header, vectors):
     out += struct.pack("<B", len(header.groups))
     for gid, name in header.groups:
         out += struct.pack("<B", gid) + _string(name)
-    for v in vectors:
-        out += struct.pack("<BIQ", v.group, v.word, v.seed)
-        out += struct.pack("<B", len(v.init))
-        for r, x in v.init:
-            out += struct.pack("<BQ", r, x)
-        out += struct.pack("<B", len(v.regs))
-        for r, x in v.regs:
-            out += struct.pack("<BQ", r, x)
-        out += struct.pack("<QB", v.pc, v.nzcv >> 28)
-        out += struct.pack("<H", len(v.mem))
-        for off, b in v.mem:
-            out += struct.pack("<HB", off, b)
+    for k, v in enumerate(vectors):
+        out += encoded[k] if encoded is not None else encode_vector(v)
     with open(path, "wb") as f:
         f.write(out)
 
@@ -98,15 +156,32 @@ def read(path):
         groups.append((gid, string()))
     vectors = []
     for _ in range(count):
-        group, word, seed = take("<BIQ")
+        group, word, seed, profile = take("<BIQB")
         (n,) = take("<B")
         init = [take("<BQ") for _ in range(n)]
         (n,) = take("<B")
         regs = [take("<BQ") for _ in range(n)]
-        pc, nzcv = take("<QB")
-        (n,) = take("<H")
-        mem = [take("<HB") for _ in range(n)]
-        vectors.append(Vector(group, word, seed, init, regs, pc, nzcv << 28, mem))
+        (flags,) = take("<B")
+        pc = take("<Q")[0] if flags & F_PC else None
+        fpsr = take("<I")[0] if flags & F_FPSR else None
+        mem = []
+        if flags & F_MEM:
+            (n,) = take("<B")
+            for _ in range(n):
+                off, ln = take("<HB")
+                mem += [(off + k, data[pos + k]) for k in range(ln)]
+                pos += ln
+        vs = []
+        if flags & F_V:
+            (n,) = take("<B")
+            for _ in range(n):
+                (r,) = take("<B")
+                if r & V_HIGH_ZERO:
+                    vs.append((r & 31, take("<Q")[0]))
+                else:
+                    low, high = take("<QQ")
+                    vs.append((r & 31, high << 64 | low))
+        vectors.append(Vector(group, word, seed, init, regs, pc, (flags & 0xF) << 28, mem, profile, vs, fpsr))
     if pos != len(data):
         raise ValueError(f"{path}: {len(data) - pos} trailing bytes")
     return Header(layout, unicorn, cpu, args, groups), vectors
