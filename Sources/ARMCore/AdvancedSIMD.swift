@@ -69,7 +69,10 @@ extension A64Decoder {
     /// size D, S, H, B).
     static func splitImmh(_ rows: [Encoding]) -> [Encoding] {
         rows.flatMap { r in
-            [Encoding(r, suffix: " (D)", mask: 0b1000 << 19, value: 0b1000 << 19),
+            // Narrowing and lengthening shifts with immh = 1xxx would need 128-bit elements:
+            // reserved, so no (D) row (the word stays unallocated).
+            let noDoubleword = r.name.contains("SHRN") || r.name.contains("SHRUN") || r.name.contains("SHLL")
+            return (noDoubleword ? [] : [Encoding(r, suffix: " (D)", mask: 0b1000 << 19, value: 0b1000 << 19)]) + [
              Encoding(r, suffix: " (S)", mask: 0b1100 << 19, value: 0b0100 << 19),
              Encoding(r, suffix: " (H)", mask: 0b1110 << 19, value: 0b0010 << 19),
              Encoding(r, suffix: " (B)", mask: 0b1111 << 19, value: 0b0001 << 19)]
