@@ -14,6 +14,9 @@
  * calls our exception hook. The hook looks the exception class (ESR_EL2.EC)
  * up in a table of handlers, as Bao does, and returns; vectors.S then
  * restores the (possibly changed, possibly another VM's) frame and ERETs.
+ * The other way out of a guest is a physical interrupt (HCR_EL2.IMO sends
+ * them all to EL2): a timer or the GIC's maintenance interrupt, handled by
+ * handle_irq below.
  */
 #include "minihyp.h"
 
@@ -21,8 +24,10 @@ struct vm vms[MAX_VMS];
 int vm_count;
 struct vm *current;             /* the VM whose registers are live */
 
-/* How many exits of each class: printed when the last guest stops. */
-static uint64_t exit_counts[EC_COUNT];
+/* How many exits of each class, and physical interrupts by INTID (PPIs):
+ * printed when the last guest stops. */
+static uint64_t exit_counts[EC_COUNT + 1];
+static uint64_t irq_counts[32];
 
 static const char *const ec_names[EC_COUNT] = {
 	[EC_UNKNOWN] = "UNKNOWN", [EC_WFX] = "WFx", [EC_SVC64] = "SVC64",
@@ -35,15 +40,19 @@ static const char *const ec_names[EC_COUNT] = {
 typedef void (*exit_handler)(struct vm *vm, struct exc_frame *f);
 
 /*
- * WFI, trapped by HCR_EL2.TWI: the guest has nothing to do, so let the
- * next guest run.
+ * WFI, trapped by HCR_EL2.TWI: the guest waits for an interrupt. If a
+ * virtual one is pending already, WFI returns at once (as on hardware,
+ * whatever PSTATE.I says); otherwise the guest blocks until minihyp
+ * injects one (vgic.c clears `blocked`), and another guest runs.
  */
 static void handle_wfx(struct vm *vm, struct exc_frame *f)
 {
-	(void)vm;
 	/* ELR is the WFI itself (a trapped instruction's preferred return
 	 * address, ARM DDI 0487 D1.10.2); step over it, as if it returned. */
 	f->elr += 4;
+	if (vgic_has_pending(vm))
+		return;
+	vm->blocked = 1;
 	schedule(f);
 }
 
@@ -82,7 +91,7 @@ static void handle_dabt(struct vm *vm, struct exc_frame *f)
 	mask = a.width == 8 ? ~0ul : (1ul << (8 * a.width)) - 1;
 	a.value = a.write && a.reg != 31 ? f->x[a.reg] & mask : 0;
 
-	if (vpl011_access(vm, &a) < 0) {
+	if (vpl011_access(vm, &a) < 0 && vgic_mmio_access(vm, &a) < 0) {
 		vm_crash(vm, f, "access to an address with no RAM or device");
 		return;
 	}
@@ -103,6 +112,45 @@ static void handle_dabt(struct vm *vm, struct exc_frame *f)
 static void handle_unexpected(struct vm *vm, struct exc_frame *f)
 {
 	vm_crash(vm, f, "unexpected exit");
+}
+
+/*
+ * Acknowledge and handle every pending physical interrupt. `vm` is the
+ * guest whose timer and list registers are loaded. Returns 1 when the
+ * time slice is over (or a sleeping guest's timer is due).
+ */
+static int take_irqs(struct vm *vm)
+{
+	unsigned id;
+	int resched = 0;
+
+	while ((id = vgic_ack()) != GIC_SPURIOUS) {
+		irq_counts[id & 31]++;
+		switch (id) {
+		case PPI_HYP_TIMER:
+			slice_stop();           /* schedule() rearms it */
+			resched = 1;
+			break;
+		case PPI_VIRT_TIMER:
+			vtimer_fired(vm);
+			break;
+		case PPI_MAINTENANCE:
+			vgic_maintenance(vm);
+			break;
+		default:
+			printf("minihyp: unexpected physical interrupt %u\n", id);
+		}
+		vgic_eoi(id);   /* priority drop and deactivate (EOImode 0) */
+	}
+	return resched;
+}
+
+/* A physical IRQ arrived while a guest ran. ELR is where the guest was
+ * interrupted, and is where it resumes: no adjustment. */
+static void handle_irq(struct vm *vm, struct exc_frame *f)
+{
+	if (take_irqs(vm))
+		schedule(f);
 }
 
 /*
@@ -127,39 +175,101 @@ static void print_summary(void)
 		if (exit_counts[ec])
 			printf("minihyp:   %-9s (EC 0x%02x) %8lu\n",
 			       ec_names[ec] ? ec_names[ec] : "?", ec, exit_counts[ec]);
+	if (exit_counts[EXIT_IRQ])
+		printf("minihyp:   IRQ                 %8lu  (time slice %lu, virtual timer %lu, "
+		       "maintenance %lu)\n", exit_counts[EXIT_IRQ], irq_counts[PPI_HYP_TIMER],
+		       irq_counts[PPI_VIRT_TIMER], irq_counts[PPI_MAINTENANCE]);
+}
+
+static void power_off(int code)
+{
+	print_summary();
+	if (code == 0)
+		psci_system_off();      /* SMC from EL2: to the firmware */
+	guest_exit(code ? code : 1);
+}
+
+struct vm *vm_by_id(int id)
+{
+	return id >= 1 && id <= vm_count && vms[id - 1].running ? &vms[id - 1] : 0;
+}
+
+/* The next VM, round-robin after the current one (which comes last),
+ * that runs and is not blocked. Sleeping VMs' due timers fire first. */
+static struct vm *pick_next(void)
+{
+	int i, start = (int)(current - vms);
+
+	for (i = 0; i < vm_count; i++)
+		vtimer_check(&vms[i]);
+	for (i = 1; i <= vm_count; i++) {
+		struct vm *v = &vms[(start + i) % vm_count];
+		if (v->running && !v->blocked)
+			return v;
+	}
+	return 0;
 }
 
 /*
- * Round-robin: save the current VM (its registers are in frame `f`), pick
- * the next VM that still runs, and load it into the CPU and into `f`, so
- * that the ERET at the end of vectors.S enters it. When none is left, the
- * machine powers off through PSCI.
+ * Every guest waits. Sleep in WFI until some timer is due: a stopped
+ * guest's virtual timer (through CNTHP, slice_start() arms it for the
+ * earliest) or the loaded guest's own. minihyp runs with IRQs masked
+ * (PSTATE.I, set on exception entry), but a pending interrupt still ends
+ * WFI (ARM DDI 0487, D1.16.2 "Wait for Interrupt"); take_irqs() then
+ * acknowledges it.
+ */
+static void idle(void)
+{
+	uint64_t when, ctl = read_sysreg(CNTV_CTL_EL0);
+	int i, armed = current->running && (ctl & 3) == 1;
+
+	for (i = 0; i < vm_count; i++)
+		armed |= vtimer_deadline(&vms[i], &when);
+	if (!armed) {
+		printf("minihyp: every guest waits for an interrupt that nothing will send\n");
+		power_off(1);
+	}
+	slice_start();
+	__asm__ volatile("dsb sy\n wfi" : : : "memory");
+	take_irqs(current);
+}
+
+/*
+ * The scheduler: round-robin over the VMs that are ready, preemptive (a
+ * time slice ends with the CNTHP interrupt) and cooperative (yield, WFI).
+ * Switching saves the current VM (its registers are in frame `f`, its EL1
+ * registers, timer and list registers in the CPU) and loads the next into
+ * the CPU and into `f`, so that the ERET at the end of vectors.S enters it.
+ * When no VM is left, the machine powers off through PSCI.
  */
 void schedule(struct exc_frame *f)
 {
-	struct vm *next = 0;
-	int i, start = (int)(current - vms);
+	struct vm *next;
+	int i;
 
-	for (i = 1; i <= vm_count; i++) {
-		struct vm *v = &vms[(start + i) % vm_count];
-		if (v->running) {
-			next = v;
+	if (!current->running)
+		vtimer_save(current);   /* a guest that stopped: silence its timer */
+	for (;;) {
+		for (i = 0; i < vm_count && !vms[i].running; i++)
+			;
+		if (i == vm_count)
+			power_off(0);
+		if ((next = pick_next()) != 0)
 			break;
-		}
+		idle();
 	}
-	if (next == current)
-		return;                 /* only one left: carry on */
-
-	current->regs = *f;
-	vm_save_sysregs(current);
-	if (!next) {
-		print_summary();
-		psci_system_off();      /* SMC from EL2: to the firmware */
-		guest_exit(1);
+	if (next != current) {
+		current->regs = *f;
+		vm_save_sysregs(current);
+		vgic_save(current);
+		vtimer_save(current);
+		current = next;
+		vm_load_sysregs(next);  /* EL1 registers and VTTBR_EL2 */
+		vgic_load(next);
+		vtimer_load(next);
+		*f = next->regs;
 	}
-	current = next;
-	vm_load_sysregs(next);      /* EL1 registers and VTTBR_EL2 */
-	*f = next->regs;
+	slice_start();
 }
 
 /* Xen says "domain crashed" here; so do we, and the others carry on. */
@@ -181,6 +291,11 @@ static int on_exception(struct exc_frame *f, int kind)
 	uint32_t ec = ESR_EC(f->esr);
 	exit_handler h;
 
+	if (kind == (EXC_LOWER_A64 | EXC_IRQ)) {
+		exit_counts[EXIT_IRQ]++;
+		handle_irq(current, f);
+		return 1;
+	}
 	if (kind != (EXC_LOWER_A64 | EXC_SYNC))
 		return 0;
 	exit_counts[ec]++;
@@ -193,7 +308,7 @@ static int on_exception(struct exc_frame *f, int kind)
 
 int main(const void *dtb)
 {
-	int chosen, node = -1, domains = 0;
+	int chosen, node = -1, domains = 0, gic;
 	const char *model;
 
 	if (current_el() != 2) {
@@ -207,6 +322,13 @@ int main(const void *dtb)
 	model = fdt_getprop_string(dtb, fdt_path_offset(dtb, "/"), "model");
 	printf("minihyp: a teaching hypervisor, at EL2 on %s\n", model ? model : "?");
 
+	gic = vgic_init(dtb);
+	if (!gic) {
+		printf("minihyp: no GIC with virtualization support in the device tree\n");
+		return 1;
+	}
+	printf("minihyp: GICv%d, guests get virtual timers and a %d ms time slice\n",
+	       gic, 1);
 	mem_init(dtb);
 	chosen = fdt_path_offset(dtb, "/chosen");
 	while ((node = fdt_next_subnode(dtb, chosen, node)) >= 0) {
@@ -233,5 +355,8 @@ int main(const void *dtb)
 	hyp_init();
 	current = &vms[0];
 	vm_load_sysregs(current);
+	vgic_load(current);
+	vtimer_load(current);
+	slice_start();
 	guest_enter(&current->regs);
 }

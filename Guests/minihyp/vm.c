@@ -17,6 +17,7 @@
 /* ---- Host memory: a bump allocator over what nobody else uses -------------- */
 
 static uint64_t mem_next, mem_end;
+static void zero(uint64_t dst, uint64_t len);
 extern char __stack_top[];      /* the end of minihyp's image (guest.ld) */
 
 static uint64_t align_up(uint64_t v, uint64_t a)
@@ -55,6 +56,15 @@ static uint64_t mem_alloc(uint64_t size, uint64_t align)
 		return 0;
 	mem_next = at + size;
 	return at;
+}
+
+uint64_t mem_alloc_page(void)
+{
+	uint64_t pa = mem_alloc(PAGE_SIZE, PAGE_SIZE);
+
+	if (pa)
+		zero(pa, PAGE_SIZE);
+	return pa;
 }
 
 /* 8 bytes at a time where both ends allow it (MMU off: no unaligned). */
@@ -106,15 +116,14 @@ static void zero(uint64_t dst, uint64_t len)
  */
 #define S2_TABLE      0x3ul
 #define S2_PAGE       (0x3ul | 0xful << 2 | 0x3ul << 6 | 0x3ul << 8 | 1ul << 10)
+/* A device page: MemAttr 0b0001 (Device-nGnRE), read/write, never executable
+ * (XN[54:53] = 0b10), not shareable (ignored for Device memory). */
+#define S2_DEVICE     (0x3ul | 0x1ul << 2 | 0x3ul << 6 | 1ul << 10 | 2ul << 53)
 #define S2_ADDR_MASK  0x0000fffffffff000ul
 
 static uint64_t *s2_table_alloc(void)
 {
-	uint64_t pa = mem_alloc(PAGE_SIZE, PAGE_SIZE);
-
-	if (pa)
-		zero(pa, PAGE_SIZE);
-	return (uint64_t *)pa;
+	return (uint64_t *)mem_alloc_page();
 }
 
 /* The next-level table behind entry `e` of `table`, made if missing. */
@@ -131,14 +140,34 @@ static uint64_t *s2_next(uint64_t *table, unsigned e)
 }
 
 /* Map one 4 KiB page: IPA `ipa` -> PA `pa`. Returns -1 out of memory. */
-static int s2_map_page(uint64_t *l1, uint64_t ipa, uint64_t pa)
+static int s2_map_page(uint64_t *l1, uint64_t ipa, uint64_t pa, uint64_t attrs)
 {
 	uint64_t *l2 = s2_next(l1, (ipa >> 30) & 3);
 	uint64_t *l3 = l2 ? s2_next(l2, (ipa >> 21) & 511) : 0;
 
 	if (!l3)
 		return -1;
-	l3[(ipa >> 12) & 511] = pa | S2_PAGE;
+	l3[(ipa >> 12) & 511] = pa | attrs;
+	return 0;
+}
+
+/*
+ * Map (or remap) one page of a VM. Changing a live mapping needs the TLBs
+ * told, or the guest keeps using the old one: TLBI IPAS2E1IS drops the
+ * stage-2 entry for that IPA, TLBI VMALLE1IS any combined stage-1+2 entry
+ * built from it (ARM DDI 0487, D8.13 "TLB maintenance"), both for the VMID
+ * in VTTBR_EL2, which is this VM's when it is the one running.
+ */
+int vm_map_page(struct vm *vm, uint64_t ipa, uint64_t pa, int device)
+{
+	uint64_t *l1 = (uint64_t *)(vm->vttbr & S2_ADDR_MASK);
+
+	if (ipa >> 32 || s2_map_page(l1, ipa, pa, device ? S2_DEVICE : S2_PAGE) < 0)
+		return -1;
+	if (vm == current) {
+		__asm__ volatile("dsb ishst\n tlbi ipas2e1is, %0\n dsb ish\n"
+		                 "tlbi vmalle1is\n dsb ish\n isb" : : "r"(ipa >> 12) : "memory");
+	}
 	return 0;
 }
 
@@ -232,7 +261,8 @@ static uint64_t load_image(struct vm *vm, uint64_t mod, uint64_t size, uint64_t 
  * PL011 (as "arm,pl011", with the clocks Linux's driver asks for), and the
  * Xen hypervisor node a Xen-aware kernel looks for (Linux's
  * bindings/arm/xen.txt: reg = the grant-table region, interrupts = the
- * event-channel PPI). There is no interrupt controller yet: guests poll.
+ * event-channel PPI), and from vgic.c the interrupt controller (the
+ * interrupt-parent of everything, phandle 2) and the timer.
  */
 static int build_guest_dtb(struct vm *vm, uint64_t pa, uint32_t cap, const char *bootargs)
 {
@@ -241,8 +271,8 @@ static int build_guest_dtb(struct vm *vm, uint64_t pa, uint32_t cap, const char 
 	                    vm->ram_size >> 32, (uint32_t)vm->ram_size };
 	uint32_t uart[4] = { 0, GUEST_PL011_BASE, 0, GUEST_PL011_SIZE };
 	uint32_t gnttab[4] = { 0, GUEST_GNTTAB_BASE, 0, GUEST_GNTTAB_SIZE };
-	/* PPI 31 is GIC PPI number 15; flags: level high, to CPU 0. */
-	uint32_t evtchn[3] = { 1, GUEST_EVTCHN_PPI - 16, 0x104 };
+	/* PPI 31 is GIC PPI number 15; flags from vgic_dt_nodes(). */
+	uint32_t evtchn[3] = { 1, GUEST_EVTCHN_PPI - 16, 0 };
 	uint32_t clocks[2] = { 1, 1 };
 
 	fdtw_init(&w, (void *)pa, cap);
@@ -251,6 +281,7 @@ static int build_guest_dtb(struct vm *vm, uint64_t pa, uint32_t cap, const char 
 	fdtw_prop_u32(&w, "#size-cells", 2);
 	fdtw_prop_str(&w, "model", "minihyp guest");
 	PROP_STRS(&w, "compatible", "xen,xenvm-4.17\0xen,xenvm");
+	fdtw_prop_u32(&w, "interrupt-parent", 2);
 
 	fdtw_begin_node(&w, "chosen");
 	if (bootargs)
@@ -278,6 +309,8 @@ static int build_guest_dtb(struct vm *vm, uint64_t pa, uint32_t cap, const char 
 	PROP_STRS(&w, "compatible", "arm,psci-1.0\0arm,psci-0.2");
 	fdtw_prop_str(&w, "method", "hvc");
 	fdtw_end_node(&w);
+
+	evtchn[2] = vgic_dt_nodes(&w);
 
 	fdtw_begin_node(&w, "hypervisor");
 	PROP_STRS(&w, "compatible", "xen,xen-4.17\0xen,xen");
@@ -353,11 +386,16 @@ int vm_create(struct vm *vm, int id, const void *dtb, int domain)
 		return -1;
 	}
 	for (ipa = 0; ipa < vm->ram_size; ipa += PAGE_SIZE)
-		if (s2_map_page(l1, vm->ram_ipa + ipa, vm->ram_pa + ipa) < 0) {
+		if (s2_map_page(l1, vm->ram_ipa + ipa, vm->ram_pa + ipa, S2_PAGE) < 0) {
 			printf("minihyp: d%d: out of memory for stage-2 tables\n", id);
 			return -1;
 		}
 	vm->vttbr = (uint64_t)id << 48 | (uint64_t)l1;
+	vm->shinfo = (struct shared_info *)mem_alloc_page();
+	if (!vm->shinfo || vgic_vm_init(vm) < 0) {
+		printf("minihyp: d%d: out of host memory; skipped\n", id);
+		return -1;
+	}
 
 	/* armvm's RAM starts zeroed, as after power-on. A hypervisor that
 	 * reuses memory must scrub it before giving it to another guest. */
@@ -416,9 +454,10 @@ void hyp_init(void)
 	 * number, and "CPU 0" (bit 31 is RES1). */
 	write_sysreg(VPIDR_EL2, read_sysreg(MIDR_EL1));
 	write_sysreg(VMPIDR_EL2, 0x80000000ul);
-	/* Let EL1 read the physical counter and use the physical timer. */
-	write_sysreg(CNTHCTL_EL2, 3);
-	write_sysreg(CNTVOFF_EL2, 0);
+	/* CNTHCTL_EL2: EL1 may read the physical counter (EL1PCTEN), but
+	 * the physical timer is minihyp's to give, and it gives none: its
+	 * registers trap (EL1PCEN = 0). Guests have the virtual timer. */
+	write_sysreg(CNTHCTL_EL2, 1);
 	isb();
 }
 
@@ -476,6 +515,20 @@ static int guest_va_to_pa(struct vm *vm, uint64_t va, uint64_t *pa)
 	if (!in_guest_ram(vm, ipa, 1))
 		return -14;
 	*pa = ipa_to_pa(vm, ipa);
+	return 0;
+}
+
+int guest_write(struct vm *vm, uint64_t va, const void *src, uint64_t len)
+{
+	const uint8_t *s = src;
+	uint64_t pa = 0, i;
+
+	for (i = 0; i < len; i++) {
+		if (i == 0 || ((va + i) & 0xfff) == 0)
+			if (guest_va_to_pa(vm, va + i, &pa) < 0)
+				return -14;
+		*(volatile uint8_t *)pa++ = s[i];
+	}
 	return 0;
 }
 
