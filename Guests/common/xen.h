@@ -8,13 +8,15 @@
  * The hypercall ABI (arch-arm.h): HVC #0xEA1, number in x16, arguments in
  * x0..x4, result in x0. Xen may clobber x1..x4 and x16.
  *
- * Also here, for guests: xen_hvc() and xen_evtchn_op(), and the atomic
- * helpers an upcall handler needs.
+ * Also here, for guests: xen_hvc() and friends, a console_io sink for
+ * printf, the shared_info mapping and the upcall handler's event scan
+ * (all static inline, so that including this costs nothing).
  */
 #ifndef GUEST_XEN_H
 #define GUEST_XEN_H
 
 #include <stdint.h>
+#include "guest.h"
 
 /* Hypercall numbers (public/xen.h). */
 #define __HYPERVISOR_memory_op        12
@@ -141,6 +143,111 @@ static inline void xen_clear_bit(volatile uint64_t *p, unsigned bit)
 	                 "   stlxr %w1, %0, [%2]\n"
 	                 "   cbnz %w1, 1b"
 	                 : "=&r"(old), "=&r"(fail) : "r"(p), "r"(1ul << bit) : "memory");
+}
+
+/* printf through console_io, a line at a time; the hypervisor prefixes
+ * each line with "(dN) ". */
+static inline void xen_console_putc(char c)
+{
+	static char line[128];
+	static unsigned len;
+
+	line[len++] = c;
+	if (c == '\n' || len == sizeof(line)) {
+		xen_hvc(__HYPERVISOR_console_io, CONSOLEIO_write, len, (unsigned long)line);
+		len = 0;
+	}
+}
+
+static inline void xen_yield(void)
+{
+	xen_hvc(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
+}
+
+static inline void xen_shutdown(void)
+{
+	static uint32_t reason = SHUTDOWN_poweroff;     /* struct sched_shutdown */
+
+	xen_hvc(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (unsigned long)&reason, 0);
+}
+
+/*
+ * Ask for the shared_info page at one of our own pages, which it then
+ * hides: a whole page of .bss kept for the purpose (as Linux gives it a
+ * page of its RAM). Returns the page, or 0 if the hypervisor refused.
+ */
+static inline struct shared_info *xen_map_shared_info(void)
+{
+	static union {
+		struct shared_info s;
+		uint8_t page[4096];
+	} where __attribute__((aligned(4096)));
+	struct xen_add_to_physmap x = {
+		.domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .idx = 0,
+		.gpfn = (uintptr_t)&where >> 12,
+	};
+
+	if (xen_hvc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (unsigned long)&x, 0) != 0)
+		return 0;
+	return &where.s;
+}
+
+/* The upcall's INTID: the "interrupts" of the DT's hypervisor node
+ * (Linux's bindings/arm/xen.txt), a PPI: 16 + its number. */
+static inline unsigned xen_upcall_intid(const void *dtb)
+{
+	int len = 0, node = fdt_node_offset_by_compatible(dtb, -1, "xen,xen");
+	const uint8_t *p = node >= 0 ? fdt_getprop(dtb, node, "interrupts", &len) : 0;
+
+	return p && len >= 12 && fdt_be32(p) == 1 ? 16 + fdt_be32(p + 4) : 31;
+}
+
+/*
+ * The upcall handler's scan, 2-level style (as Linux's
+ * xen_evtchn_do_upcall): clear evtchn_upcall_pending, take the selector
+ * word, and for each word it names take the pending, unmasked ports,
+ * clearing their bits. Returns the ports below 64 that fired.
+ */
+static inline uint64_t xen_evtchn_scan(struct shared_info *s)
+{
+	struct vcpu_info *v = &s->vcpu_info[0];
+	uint64_t sel, fired = 0;
+
+	*(volatile uint8_t *)&v->evtchn_upcall_pending = 0;
+	sel = xen_xchg(&v->evtchn_pending_sel, 0);
+	while (sel) {
+		unsigned w = __builtin_ctzl(sel);
+		uint64_t pend;
+
+		sel &= sel - 1;
+		pend = s->evtchn_pending[w] & ~s->evtchn_mask[w];
+		while (pend) {
+			unsigned b = __builtin_ctzl(pend);
+
+			pend &= pend - 1;
+			xen_clear_bit(&s->evtchn_pending[w], b);
+			if (w == 0)
+				fired |= 1ul << b;
+		}
+	}
+	return fired;
+}
+
+/* A number from the bootargs, "name=N", or `dflt`. */
+static inline unsigned long xen_bootarg(const void *dtb, const char *name, unsigned long dflt)
+{
+	const char *a = fdt_getprop_string(dtb, fdt_path_offset(dtb, "/chosen"), "bootargs");
+	size_t n = strlen(name);
+	unsigned long v;
+
+	for (; a && *a; a++) {
+		if (strncmp(a, name, n) != 0 || a[n] != '=' || a[n + 1] < '0' || a[n + 1] > '9')
+			continue;
+		for (v = 0, a += n + 1; *a >= '0' && *a <= '9'; a++)
+			v = v * 10 + (unsigned long)(*a - '0');
+		return v;
+	}
+	return dflt;
 }
 
 #endif

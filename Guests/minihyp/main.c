@@ -176,7 +176,7 @@ static void print_summary(void)
 			printf("minihyp:   %-9s (EC 0x%02x) %8lu\n",
 			       ec_names[ec] ? ec_names[ec] : "?", ec, exit_counts[ec]);
 	if (exit_counts[EXIT_IRQ])
-		printf("minihyp:   IRQ                 %8lu  (time slice %lu, virtual timer %lu, "
+		printf("minihyp:   IRQ                 %8lu  (EL2 timer %lu, virtual timer %lu, "
 		       "maintenance %lu)\n", exit_counts[EXIT_IRQ], irq_counts[PPI_HYP_TIMER],
 		       irq_counts[PPI_VIRT_TIMER], irq_counts[PPI_MAINTENANCE]);
 }
