@@ -14,9 +14,7 @@
  * calls our exception hook. The hook looks the exception class (ESR_EL2.EC)
  * up in a table of handlers, as Bao does, and returns; vectors.S then
  * restores the (possibly changed, possibly another VM's) frame and ERETs.
- * The other way out of a guest is a physical interrupt (HCR_EL2.IMO sends
- * them all to EL2): a timer or the GIC's maintenance interrupt, handled by
- * handle_irq below.
+ * The other way out of a guest is a physical IRQ (HCR_EL2.IMO): take_irq().
  */
 #include "minihyp.h"
 
@@ -26,8 +24,7 @@ struct vm *current;             /* the VM whose registers are live */
 
 /* How many exits of each class, and physical interrupts by INTID (PPIs):
  * printed when the last guest stops. */
-static uint64_t exit_counts[EC_COUNT + 1];
-static uint64_t irq_counts[32];
+static uint64_t exit_counts[EC_COUNT + 1], irq_counts[32];
 
 static const char *const ec_names[EC_COUNT] = {
 	[EC_UNKNOWN] = "UNKNOWN", [EC_WFX] = "WFx", [EC_SVC64] = "SVC64",
@@ -40,10 +37,9 @@ static const char *const ec_names[EC_COUNT] = {
 typedef void (*exit_handler)(struct vm *vm, struct exc_frame *f);
 
 /*
- * WFI, trapped by HCR_EL2.TWI: the guest waits for an interrupt. If a
- * virtual one is pending already, WFI returns at once (as on hardware,
- * whatever PSTATE.I says); otherwise the guest blocks until minihyp
- * injects one (vgic.c clears `blocked`), and another guest runs.
+ * WFI, trapped by HCR_EL2.TWI: the guest waits for an interrupt. With a
+ * virtual one pending, WFI returns at once (whatever PSTATE.I says); else
+ * the guest blocks until vgic.c injects one, and another guest runs.
  */
 static void handle_wfx(struct vm *vm, struct exc_frame *f)
 {
@@ -115,42 +111,24 @@ static void handle_unexpected(struct vm *vm, struct exc_frame *f)
 }
 
 /*
- * Acknowledge and handle every pending physical interrupt. `vm` is the
- * guest whose timer and list registers are loaded. Returns 1 when the
- * time slice is over (or a sleeping guest's timer is due).
+ * Acknowledge and handle a physical interrupt; `vm` is the guest whose
+ * timer and list registers are loaded. Returns 1 for the EL2 timer: the
+ * slice is over, or a sleeping guest's timer is due. (Its level stays
+ * high until schedule() rearms CNTHP, which every caller reaches.)
  */
-static int take_irqs(struct vm *vm)
+static int take_irq(struct vm *vm)
 {
-	unsigned id;
-	int resched = 0;
+	unsigned id = gic_ack();
 
-	while ((id = vgic_ack()) != GIC_SPURIOUS) {
-		irq_counts[id & 31]++;
-		switch (id) {
-		case PPI_HYP_TIMER:
-			slice_stop();           /* schedule() rearms it */
-			resched = 1;
-			break;
-		case PPI_VIRT_TIMER:
-			vtimer_fired(vm);
-			break;
-		case PPI_MAINTENANCE:
-			vgic_maintenance(vm);
-			break;
-		default:
-			printf("minihyp: unexpected physical interrupt %u\n", id);
-		}
-		vgic_eoi(id);   /* priority drop and deactivate (EOImode 0) */
-	}
-	return resched;
-}
-
-/* A physical IRQ arrived while a guest ran. ELR is where the guest was
- * interrupted, and is where it resumes: no adjustment. */
-static void handle_irq(struct vm *vm, struct exc_frame *f)
-{
-	if (take_irqs(vm))
-		schedule(f);
+	if (id >= 1020)                 /* 1020-1023: nothing (left) to take */
+		return 0;
+	irq_counts[id & 31]++;
+	if (id == PPI_VIRT_TIMER)
+		vtimer_fired(vm);
+	else if (id == PPI_MAINTENANCE)
+		vgic_maintenance(vm);
+	gic_eoi(id);    /* priority drop and deactivate (EOImode 0) */
+	return id == PPI_HYP_TIMER;
 }
 
 /*
@@ -163,8 +141,6 @@ static const exit_handler exit_handlers[EC_COUNT] = {
 	[EC_SMC64] = handle_smc,
 	[EC_DABT_LOWER] = handle_dabt,
 };
-
-/* ---- Scheduling ------------------------------------------------------------ */
 
 static void print_summary(void)
 {
@@ -194,34 +170,13 @@ struct vm *vm_by_id(int id)
 	return id >= 1 && id <= vm_count && vms[id - 1].running ? &vms[id - 1] : 0;
 }
 
-/* The next VM, round-robin after the current one (which comes last),
- * that runs and is not blocked. Sleeping VMs' due timers fire first. */
-static struct vm *pick_next(void)
-{
-	int i, start = (int)(current - vms);
-
-	for (i = 0; i < vm_count; i++)
-		vtimer_check(&vms[i]);
-	for (i = 1; i <= vm_count; i++) {
-		struct vm *v = &vms[(start + i) % vm_count];
-		if (v->running && !v->blocked)
-			return v;
-	}
-	return 0;
-}
-
-/*
- * Every guest waits. Sleep in WFI until some timer is due: a stopped
- * guest's virtual timer (through CNTHP, slice_start() arms it for the
- * earliest) or the loaded guest's own. minihyp runs with IRQs masked
- * (PSTATE.I, set on exception entry), but a pending interrupt still ends
- * WFI (ARM DDI 0487, D1.16.2 "Wait for Interrupt"); take_irqs() then
- * acknowledges it.
- */
+/* Every guest waits: sleep until a timer is due (CNTHP for stopped guests,
+ * the loaded guest's own CNTV). IRQs are masked at EL2 (PSTATE.I), but a
+ * pending one still ends WFI (ARM DDI 0487, D1.16.2). */
 static void idle(void)
 {
-	uint64_t when, ctl = read_sysreg(CNTV_CTL_EL0);
-	int i, armed = current->running && (ctl & 3) == 1;
+	uint64_t when;
+	int i, armed = current->running && (read_sysreg(CNTV_CTL_EL0) & 3) == 1;
 
 	for (i = 0; i < vm_count; i++)
 		armed |= vtimer_deadline(&vms[i], &when);
@@ -231,32 +186,38 @@ static void idle(void)
 	}
 	slice_start();
 	__asm__ volatile("dsb sy\n wfi" : : : "memory");
-	take_irqs(current);
+	take_irq(current);
 }
 
 /*
- * The scheduler: round-robin over the VMs that are ready, preemptive (a
- * time slice ends with the CNTHP interrupt) and cooperative (yield, WFI).
- * Switching saves the current VM (its registers are in frame `f`, its EL1
- * registers, timer and list registers in the CPU) and loads the next into
- * the CPU and into `f`, so that the ERET at the end of vectors.S enters it.
+ * Round-robin over the ready VMs, preemptive (CNTHP ends a time slice) and
+ * cooperative (yield, WFI). A switch saves the current VM (registers in
+ * frame `f`; EL1 registers, timer, list registers in the CPU) and loads
+ * the next into the CPU and `f`, so that the ERET of vectors.S enters it.
  * When no VM is left, the machine powers off through PSCI.
  */
 void schedule(struct exc_frame *f)
 {
-	struct vm *next;
-	int i;
+	struct vm *next = 0;
+	int i, alive, start = (int)(current - vms);
 
 	if (!current->running)
 		vtimer_save(current);   /* a guest that stopped: silence its timer */
-	for (;;) {
-		for (i = 0; i < vm_count && !vms[i].running; i++)
-			;
-		if (i == vm_count)
+	while (!next) {
+		/* Fire sleeping guests' due timers, then take the first ready VM
+		 * after the current one (which comes last). */
+		for (i = alive = 0; i < vm_count; i++) {
+			vtimer_check(&vms[i]);
+			alive |= vms[i].running;
+		}
+		if (!alive)
 			power_off(0);
-		if ((next = pick_next()) != 0)
-			break;
-		idle();
+		for (i = 1; i <= vm_count && !next; i++) {
+			struct vm *v = &vms[(start + i) % vm_count];
+			next = v->running && !v->blocked ? v : 0;
+		}
+		if (!next)
+			idle();
 	}
 	if (next != current) {
 		current->regs = *f;
@@ -291,9 +252,12 @@ static int on_exception(struct exc_frame *f, int kind)
 	uint32_t ec = ESR_EC(f->esr);
 	exit_handler h;
 
+	/* A physical IRQ while a guest ran: ELR is where the guest was
+	 * interrupted, and where it resumes. No adjustment. */
 	if (kind == (EXC_LOWER_A64 | EXC_IRQ)) {
 		exit_counts[EXIT_IRQ]++;
-		handle_irq(current, f);
+		if (take_irq(current))
+			schedule(f);
 		return 1;
 	}
 	if (kind != (EXC_LOWER_A64 | EXC_SYNC))
@@ -322,13 +286,11 @@ int main(const void *dtb)
 	model = fdt_getprop_string(dtb, fdt_path_offset(dtb, "/"), "model");
 	printf("minihyp: a teaching hypervisor, at EL2 on %s\n", model ? model : "?");
 
-	gic = vgic_init(dtb);
-	if (!gic) {
+	if (!(gic = vgic_init(dtb))) {
 		printf("minihyp: no GIC with virtualization support in the device tree\n");
 		return 1;
 	}
-	printf("minihyp: GICv%d, guests get virtual timers and a %d ms time slice\n",
-	       gic, 1);
+	printf("minihyp: GICv%d, guests get virtual timers and a 1 ms time slice\n", gic);
 	mem_init(dtb);
 	chosen = fdt_path_offset(dtb, "/chosen");
 	while ((node = fdt_next_subnode(dtb, chosen, node)) >= 0) {

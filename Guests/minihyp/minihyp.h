@@ -1,11 +1,10 @@
 /*
  * minihyp.h - the data structures of minihyp, a teaching hypervisor.
  *
- * Read this file first, then main.c (boot, the exit dispatch table, the
- * scheduler), then vm.c (building a guest), then the exit handlers:
- * hypercall.c, vpl011.c, and the interrupt side: vgic.c (list registers,
- * the emulated distributor), vtimer.c (each guest's virtual timer, the
- * time slice), evtchn.c (Xen event channels). README.md gives the tour.
+ * Read this file first, then main.c (boot, exits, scheduler), vm.c
+ * (building a guest), the exit handlers hypercall.c and vpl011.c, then
+ * vgic.c, vtimer.c and evtchn.c (interrupts, time, event channels).
+ * README.md beside this file gives the tour.
  *
  * One physical CPU runs every guest ("VM", "domain" in Xen's words) in
  * turn. A VM has one virtual CPU whose state lives here while it does not
@@ -21,7 +20,6 @@
 #include "xen.h"
 
 #define MAX_VMS 8
-
 struct fdtw;
 
 /*
@@ -49,9 +47,7 @@ struct fdtw;
 #define PPI_HYP_TIMER     26             /* CNTHP, EL2 physical timer */
 #define PPI_VIRT_TIMER    27             /* CNTV, the guest's virtual timer */
 #define PPI_PHYS_TIMER    30             /* CNTP: not given to guests */
-
-/* Each guest's event-channel ports: port 0 is never valid, as in Xen. */
-#define EVTCHN_PORTS      16
+#define EVTCHN_PORTS      16             /* per guest; port 0 is never valid */
 
 /* What minihyp tells xen_version it is (the DT says "xen,xen-4.17"). */
 #define XEN_MAJOR 4
@@ -72,31 +68,27 @@ struct el1_sysregs {
 	uint64_t elr, spsr, cntkctl, csselr;
 };
 
-/* The virtual timer a VM owns (the CNTV_* registers it programs). */
+/* The VM's virtual timer: CNTV_CTL_EL0, CNTV_CVAL_EL0 while it does not
+ * run, its CNTVOFF_EL2 (0 until it first runs), and whether minihyp set
+ * IMASK after the timer fired (writing masked_ctl). */
 struct vtimer {
-	uint64_t ctl, cval;     /* CNTV_CTL_EL0, CNTV_CVAL_EL0 while not running */
-	uint64_t off;           /* CNTVOFF_EL2: its CNTVCT = CNTPCT - off */
-	int started;            /* off is set when the VM first runs */
-	int masked;             /* minihyp set IMASK after the timer fired ... */
-	uint64_t masked_ctl;    /* ... writing this value */
+	uint64_t ctl, cval, off, masked_ctl;
+	int masked;
 };
 
 /* The VM's half of the virtual CPU interface (GICH_* / ICH_*_EL2). */
 struct vgic {
 	uint64_t lr[4];         /* list registers (32-bit values on GICv2) */
-	uint64_t hcr, vmcr, apr, apr0;  /* apr0: GICv3's ICH_AP0R0_EL2 */
+	uint64_t hcr, vmcr, apr;        /* GICv3: APR is ICH_AP1R0 (Group 1) */
 	uint32_t ppi_enabled;   /* GICD/GICR_ISENABLER0 as the guest wrote it */
 	uint32_t ppi_pending;   /* PPIs not yet in a list register */
 	uint32_t gicd_ctlr, waker;      /* emulated GICD_CTLR, GICR_WAKER */
 };
 
-/* An event-channel port (Xen's struct evtchn, ECS_* states). */
+/* An event-channel port (Xen's struct evtchn). remote_dom: who may bind
+ * (UNBOUND) or the peer, with its port (INTERDOMAIN). */
 enum { ECS_FREE, ECS_UNBOUND, ECS_INTERDOMAIN };
-struct evtchn {
-	int state;
-	int remote_dom;         /* UNBOUND: who may bind; INTERDOMAIN: peer */
-	uint32_t remote_port;   /* INTERDOMAIN: the peer's port */
-};
+struct evtchn { int state, remote_dom; uint32_t remote_port; };
 
 struct vm {
 	int id;                 /* domain id: 1, 2, ... as Xen numbers domUs */
@@ -151,16 +143,15 @@ int vm_create(struct vm *vm, int id, const void *dtb, int domain_node);
 void vm_save_sysregs(struct vm *vm);
 void vm_load_sysregs(struct vm *vm);
 int vm_map_page(struct vm *vm, uint64_t ipa, uint64_t pa, int device);
-int guest_read(struct vm *vm, uint64_t va, void *dst, uint64_t len);
-int guest_write(struct vm *vm, uint64_t va, const void *src, uint64_t len);
+int guest_copy(struct vm *vm, uint64_t va, void *buf, uint64_t len, int to_guest);
+#define guest_read(vm, va, dst, len)  guest_copy(vm, va, dst, len, 0)
+#define guest_write(vm, va, src, len) guest_copy(vm, va, src, len, 1)
 void hyp_init(void);
 
 /* vgic.c: the GIC, physical side for minihyp, virtual side for guests */
 int vgic_init(const void *host_dtb);    /* 2 or 3 (GIC version), 0 if none */
 int vgic_vm_init(struct vm *vm);        /* stage-2 map of GICV (GICv2) */
 uint32_t vgic_dt_nodes(struct fdtw *w);  /* guest GIC + timer nodes; PPI flags */
-unsigned vgic_ack(void);                /* physical IAR, GIC_SPURIOUS if none */
-void vgic_eoi(unsigned intid);
 void vgic_inject(struct vm *vm, unsigned intid);
 int vgic_has_pending(struct vm *vm);    /* a virtual interrupt to take? */
 void vgic_maintenance(struct vm *vm);   /* handle LRs the guest EOIed */
@@ -173,10 +164,9 @@ void vtimer_save(struct vm *vm);
 void vtimer_load(struct vm *vm);
 void vtimer_fired(struct vm *vm);       /* PPI 27 taken while vm ran */
 void vtimer_eoi(struct vm *vm);         /* the guest EOIed virtual PPI 27 */
-int vtimer_check(struct vm *vm);        /* fire a stopped VM's timer if due */
+void vtimer_check(struct vm *vm);       /* fire a stopped VM's timer if due */
 int vtimer_deadline(struct vm *vm, uint64_t *when);     /* CNTPCT value */
 void slice_start(void);                 /* arm CNTHP for the next slice */
-void slice_stop(void);
 
 /* evtchn.c: HYPERVISOR_event_channel_op and the shared_info page */
 long evtchn_op(struct vm *vm, uint64_t cmd, uint64_t arg);
@@ -202,9 +192,11 @@ void fdtw_init(struct fdtw *w, void *buf, uint32_t cap);
 void fdtw_begin_node(struct fdtw *w, const char *name);
 void fdtw_end_node(struct fdtw *w);
 void fdtw_prop(struct fdtw *w, const char *name, const void *val, uint32_t len);
-void fdtw_prop_u32(struct fdtw *w, const char *name, uint32_t v);
 void fdtw_prop_cells(struct fdtw *w, const char *name, const uint32_t *c, int n);
-void fdtw_prop_str(struct fdtw *w, const char *name, const char *s);
+#define fdtw_prop_u32(w, name, v) fdtw_prop_cells(w, name, (uint32_t[]){ v }, 1)
+#define fdtw_prop_str(w, name, s) fdtw_prop(w, name, s, strlen(s) + 1)
+/* A string list property ("a\0b\0") needs its length spelled out. */
+#define PROP_STRS(w, name, lit) fdtw_prop(w, name, lit, sizeof(lit))
 int fdtw_finish(struct fdtw *w);        /* total size, or -1 */
 
 /* entry.S: load a frame into the registers and ERET into the guest. */

@@ -121,11 +121,6 @@ static void zero(uint64_t dst, uint64_t len)
 #define S2_DEVICE     (0x3ul | 0x1ul << 2 | 0x3ul << 6 | 1ul << 10 | 2ul << 53)
 #define S2_ADDR_MASK  0x0000fffffffff000ul
 
-static uint64_t *s2_table_alloc(void)
-{
-	return (uint64_t *)mem_alloc_page();
-}
-
 /* The next-level table behind entry `e` of `table`, made if missing. */
 static uint64_t *s2_next(uint64_t *table, unsigned e)
 {
@@ -133,7 +128,7 @@ static uint64_t *s2_next(uint64_t *table, unsigned e)
 
 	if (table[e] & 1)
 		return (uint64_t *)(table[e] & S2_ADDR_MASK);
-	t = s2_table_alloc();
+	t = (uint64_t *)mem_alloc_page();
 	if (t)
 		table[e] = (uint64_t)t | S2_TABLE;
 	return t;
@@ -152,11 +147,9 @@ static int s2_map_page(uint64_t *l1, uint64_t ipa, uint64_t pa, uint64_t attrs)
 }
 
 /*
- * Map (or remap) one page of a VM. Changing a live mapping needs the TLBs
- * told, or the guest keeps using the old one: TLBI IPAS2E1IS drops the
- * stage-2 entry for that IPA, TLBI VMALLE1IS any combined stage-1+2 entry
- * built from it (ARM DDI 0487, D8.13 "TLB maintenance"), both for the VMID
- * in VTTBR_EL2, which is this VM's when it is the one running.
+ * Map (or remap) one page of a VM. A live mapping changed needs TLBI
+ * IPAS2E1IS (the stage-2 entry) and VMALLE1IS (stage-1+2 entries built
+ * from it) for the running VM's VMID (ARM DDI 0487, D8.13), or it stays.
  */
 int vm_map_page(struct vm *vm, uint64_t ipa, uint64_t pa, int device)
 {
@@ -164,10 +157,9 @@ int vm_map_page(struct vm *vm, uint64_t ipa, uint64_t pa, int device)
 
 	if (ipa >> 32 || s2_map_page(l1, ipa, pa, device ? S2_DEVICE : S2_PAGE) < 0)
 		return -1;
-	if (vm == current) {
+	if (vm == current)
 		__asm__ volatile("dsb ishst\n tlbi ipas2e1is, %0\n dsb ish\n"
 		                 "tlbi vmalle1is\n dsb ish\n isb" : : "r"(ipa >> 12) : "memory");
-	}
 	return 0;
 }
 
@@ -252,9 +244,6 @@ static uint64_t load_image(struct vm *vm, uint64_t mod, uint64_t size, uint64_t 
 }
 
 /* ---- The guest's device tree ---------------------------------------------------- */
-
-/* A string list property ("a\0b\0") needs its length spelled out. */
-#define PROP_STRS(w, name, lit) fdtw_prop(w, name, lit, sizeof(lit))
 
 /*
  * What the guest sees: its RAM, one CPU, PSCI through HVC, the emulated
@@ -380,7 +369,7 @@ int vm_create(struct vm *vm, int id, const void *dtb, int domain)
 	/* RAM, and stage 2 mapping all of it (VMID = domain id). */
 	vm->ram_ipa = GUEST_RAM0_BASE;
 	vm->ram_pa = mem_alloc(vm->ram_size, 2 * MiB);
-	l1 = s2_table_alloc();
+	l1 = (uint64_t *)mem_alloc_page();
 	if (!vm->ram_pa || !l1) {
 		printf("minihyp: d%d: out of host memory; skipped\n", id);
 		return -1;
@@ -454,9 +443,8 @@ void hyp_init(void)
 	 * number, and "CPU 0" (bit 31 is RES1). */
 	write_sysreg(VPIDR_EL2, read_sysreg(MIDR_EL1));
 	write_sysreg(VMPIDR_EL2, 0x80000000ul);
-	/* CNTHCTL_EL2: EL1 may read the physical counter (EL1PCTEN), but
-	 * the physical timer is minihyp's to give, and it gives none: its
-	 * registers trap (EL1PCEN = 0). Guests have the virtual timer. */
+	/* CNTHCTL_EL2: EL1 may read the physical counter (EL1PCTEN), but its
+	 * timer registers trap (EL1PCEN = 0): guests get the virtual timer. */
 	write_sysreg(CNTHCTL_EL2, 1);
 	isb();
 }
@@ -518,23 +506,10 @@ static int guest_va_to_pa(struct vm *vm, uint64_t va, uint64_t *pa)
 	return 0;
 }
 
-int guest_write(struct vm *vm, uint64_t va, const void *src, uint64_t len)
+/* Copy between guest memory at `va` and `buf`, either way. */
+int guest_copy(struct vm *vm, uint64_t va, void *buf, uint64_t len, int to_guest)
 {
-	const uint8_t *s = src;
-	uint64_t pa = 0, i;
-
-	for (i = 0; i < len; i++) {
-		if (i == 0 || ((va + i) & 0xfff) == 0)
-			if (guest_va_to_pa(vm, va + i, &pa) < 0)
-				return -14;
-		*(volatile uint8_t *)pa++ = s[i];
-	}
-	return 0;
-}
-
-int guest_read(struct vm *vm, uint64_t va, void *dst, uint64_t len)
-{
-	uint8_t *d = dst;
+	uint8_t *b = buf;
 	uint64_t pa = 0, i;
 
 	for (i = 0; i < len; i++) {
@@ -542,7 +517,10 @@ int guest_read(struct vm *vm, uint64_t va, void *dst, uint64_t len)
 		if (i == 0 || ((va + i) & 0xfff) == 0)
 			if (guest_va_to_pa(vm, va + i, &pa) < 0)
 				return -14;
-		d[i] = *(volatile uint8_t *)pa++;
+		if (to_guest)
+			*(volatile uint8_t *)pa++ = b[i];
+		else
+			b[i] = *(volatile uint8_t *)pa++;
 	}
 	return 0;
 }
