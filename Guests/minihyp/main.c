@@ -220,7 +220,8 @@ void schedule(struct exc_frame *f)
 			idle();
 	}
 	if (next != current) {
-		current->regs = *f;
+		/* copy(), not `=`: GCC would call the byte-wise memcpy */
+		copy((uint64_t)&current->regs, (uint64_t)f, sizeof(*f));
 		vm_save_sysregs(current);
 		vgic_save(current);
 		vtimer_save(current);
@@ -228,7 +229,7 @@ void schedule(struct exc_frame *f)
 		vm_load_sysregs(next);  /* EL1 registers and VTTBR_EL2 */
 		vgic_load(next);
 		vtimer_load(next);
-		*f = next->regs;
+		copy((uint64_t)f, (uint64_t)&next->regs, sizeof(*f));
 	}
 	slice_start();
 }

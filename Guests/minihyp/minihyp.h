@@ -139,6 +139,7 @@ struct vm *vm_by_id(int id);            /* a running VM, or 0 */
 /* vm.c */
 void mem_init(const void *dtb);
 uint64_t mem_alloc_page(void);          /* a zeroed 4 KiB page, or 0 */
+void copy(uint64_t dst, uint64_t src, uint64_t len);    /* by words if aligned */
 int vm_create(struct vm *vm, int id, const void *dtb, int domain_node);
 void vm_save_sysregs(struct vm *vm);
 void vm_load_sysregs(struct vm *vm);

@@ -68,7 +68,7 @@ uint64_t mem_alloc_page(void)
 }
 
 /* 8 bytes at a time where both ends allow it (MMU off: no unaligned). */
-static void copy(uint64_t dst, uint64_t src, uint64_t len)
+void copy(uint64_t dst, uint64_t src, uint64_t len)
 {
 	if (!((dst | src | len) & 7)) {
 		for (uint64_t i = 0; i < len; i += 8)
