@@ -16,12 +16,18 @@ guests: deps
 	$(MAKE) -C Guests
 
 # Boots the hello guest on both boards, then the teaching hypervisor minihyp with two
-# hello-xen guests on arndale: their (d1)/(d2) lines interleave, then the exits by class.
+# hello-xen guests on arndale: their (d1)/(d2) lines interleave, then the exits by class;
+# then a ping/pong pair over Xen event channels (GICv2) and two guests counting their
+# virtual timer ticks, one spinning and preempted (GICv3).
 demo: build guests
 	$(ARMVM) run --board arndale Guests/build/hello.elf
 	$(ARMVM) run --board virt Guests/build/hello.elf
 	$(ARMVM) run --board arndale Guests/build/minihyp.elf \
 		--guest Guests/build/hello-xen.elf --guest Guests/build/hello-xen.elf
+	$(ARMVM) run --board arndale Guests/build/minihyp.elf \
+		--guest Guests/build/ping.elf --guest Guests/build/pong.elf
+	$(ARMVM) run --board virt --gic 3 Guests/build/minihyp.elf \
+		--guest Guests/build/vtimer.elf --guest Guests/build/vtimer.elf,bootargs=spin
 
 # Every test: unit tests of each module, then guests through the real CLI (release binary),
 # then Debian's own arm64 kernel with a busybox userspace on two CPUs.

@@ -6,7 +6,7 @@
 #include "guest.h"
 
 static int version;
-static uintptr_t gicd, gicc, gicr;
+static uintptr_t gicd, gicc, gicr, gich, gicv;
 
 #define R32(a) (*(volatile uint32_t *)(uintptr_t)(a))
 #define R64(a) (*(volatile uint64_t *)(uintptr_t)(a))
@@ -63,6 +63,11 @@ int gic_init(const void *dtb)
 			return 0;
 		gicc = base;
 		version = 2;
+		/* Entries 2 and 3, when present: GICH and GICV (arm,gic.yaml). */
+		if (fdt_get_reg(dtb, node, 2, &base, &size) == 0)
+			gich = base;
+		if (fdt_get_reg(dtb, node, 3, &base, &size) == 0)
+			gicv = base;
 		R32(gicd + GICD_CTLR) = 1;                   /* Enable */
 	}
 	return version;
@@ -133,4 +138,21 @@ void gic_send_sgi(unsigned target, unsigned intid)
 		/* ICC_SGI1R_EL1: INTID 27:24, Aff1..3 = 0, TargetList bit Aff0. */
 		MSR(ICC_SGI1R_EL1, (uint64_t)(intid & 15) << 24 | (1u << (target & 15)));
 	__asm__ volatile("isb" : : : "memory");
+}
+
+int gic_version(void)
+{
+	return version;
+}
+
+uintptr_t gic_frame(enum gic_frame_kind which)
+{
+	switch (which) {
+	case GIC_FRAME_GICD: return gicd;
+	case GIC_FRAME_GICC: return gicc;
+	case GIC_FRAME_GICR: return gicr;
+	case GIC_FRAME_GICH: return gich;
+	case GIC_FRAME_GICV: return gicv;
+	}
+	return 0;
 }

@@ -34,4 +34,14 @@ void gic_eoi(unsigned intid);
 /* Send SGI `intid` (0-15) to CPU `target` (Aff0). */
 void gic_send_sgi(unsigned target, unsigned intid);
 
+/* The version gic_init() found: 2, 3, or 0. */
+int gic_version(void);
+
+/* A frame's base address from the DT, or 0 if it has none. GICH (virtual
+ * interface control) and GICV (virtual CPU interface) are the GICv2
+ * virtualization extensions' frames, for a hypervisor. */
+enum gic_frame_kind { GIC_FRAME_GICD, GIC_FRAME_GICC, GIC_FRAME_GICR,
+                      GIC_FRAME_GICH, GIC_FRAME_GICV };
+uintptr_t gic_frame(enum gic_frame_kind which);
+
 #endif

@@ -113,16 +113,6 @@ void fdtw_prop_cells(struct fdtw *w, const char *name, const uint32_t *c, int n)
 	fdtw_prop(w, name, b, 4 * n);
 }
 
-void fdtw_prop_u32(struct fdtw *w, const char *name, uint32_t v)
-{
-	fdtw_prop_cells(w, name, &v, 1);
-}
-
-void fdtw_prop_str(struct fdtw *w, const char *name, const char *s)
-{
-	fdtw_prop(w, name, s, strlen(s) + 1);
-}
-
 /* Close the structure, append the strings, write the header. */
 int fdtw_finish(struct fdtw *w)
 {

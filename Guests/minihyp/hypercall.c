@@ -8,6 +8,9 @@
  *   18 console_io   CONSOLEIO_write(count, buffer): print guest text
  *   17 xen_version  XENVER_version: major << 16 | minor
  *   29 sched_op     SCHEDOP_yield; SCHEDOP_shutdown(&reason)
+ *   32 event_channel_op   alloc_unbound, bind_interdomain, send, unmask
+ *                         (evtchn.c)
+ *   12 memory_op    XENMEM_add_to_physmap of the shared_info page (evtchn.c)
  *
  * Anything else returns -ENOSYS, as Xen does for a call it does not know.
  *
@@ -16,19 +19,7 @@
  */
 #include "minihyp.h"
 
-#define XEN_HYPERCALL_TAG   0xea1
-#define __HYPERVISOR_xen_version  17
-#define __HYPERVISOR_console_io   18
-#define __HYPERVISOR_sched_op     29
-#define CONSOLEIO_write     0
-#define XENVER_version      0
-#define SCHEDOP_yield       0
-#define SCHEDOP_shutdown    2
-#define SHUTDOWN_poweroff   0
-#define ENOSYS              38
-
-#define PSCI_VERSION        0x84000000u
-#define PSCI_SYSTEM_OFF     0x84000008u
+#define XEN_HYPERCALL_TAG   0xea1       /* numbers and structures: xen.h */
 #define PSCI_NOT_SUPPORTED  ((uint64_t)-1)
 
 static const char *const shutdown_reasons[] = {
@@ -65,6 +56,12 @@ static void xen_hypercall(struct vm *vm, struct exc_frame *f)
 		}
 		f->x[0] = 0;
 		return;
+	case __HYPERVISOR_event_channel_op:
+		f->x[0] = (uint64_t)evtchn_op(vm, cmd, f->x[1]);
+		return;
+	case __HYPERVISOR_memory_op:
+		f->x[0] = (uint64_t)memory_op(vm, cmd, f->x[1]);
+		return;
 	case __HYPERVISOR_xen_version:
 		if (cmd != XENVER_version)
 			break;
@@ -87,7 +84,7 @@ static void xen_hypercall(struct vm *vm, struct exc_frame *f)
 		}
 		break;
 	}
-	f->x[0] = (uint64_t)-ENOSYS;
+	f->x[0] = (uint64_t)-XEN_ENOSYS;
 }
 
 static void psci_call_from_guest(struct vm *vm, struct exc_frame *f)

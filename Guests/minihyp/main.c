@@ -14,6 +14,7 @@
  * calls our exception hook. The hook looks the exception class (ESR_EL2.EC)
  * up in a table of handlers, as Bao does, and returns; vectors.S then
  * restores the (possibly changed, possibly another VM's) frame and ERETs.
+ * The other way out of a guest is a physical IRQ (HCR_EL2.IMO): take_irq().
  */
 #include "minihyp.h"
 
@@ -21,8 +22,9 @@ struct vm vms[MAX_VMS];
 int vm_count;
 struct vm *current;             /* the VM whose registers are live */
 
-/* How many exits of each class: printed when the last guest stops. */
-static uint64_t exit_counts[EC_COUNT];
+/* How many exits of each class, and physical interrupts by INTID (PPIs):
+ * printed when the last guest stops. */
+static uint64_t exit_counts[EC_COUNT + 1], irq_counts[32];
 
 static const char *const ec_names[EC_COUNT] = {
 	[EC_UNKNOWN] = "UNKNOWN", [EC_WFX] = "WFx", [EC_SVC64] = "SVC64",
@@ -35,15 +37,18 @@ static const char *const ec_names[EC_COUNT] = {
 typedef void (*exit_handler)(struct vm *vm, struct exc_frame *f);
 
 /*
- * WFI, trapped by HCR_EL2.TWI: the guest has nothing to do, so let the
- * next guest run.
+ * WFI, trapped by HCR_EL2.TWI: the guest waits for an interrupt. With a
+ * virtual one pending, WFI returns at once (whatever PSTATE.I says); else
+ * the guest blocks until vgic.c injects one, and another guest runs.
  */
 static void handle_wfx(struct vm *vm, struct exc_frame *f)
 {
-	(void)vm;
 	/* ELR is the WFI itself (a trapped instruction's preferred return
 	 * address, ARM DDI 0487 D1.10.2); step over it, as if it returned. */
 	f->elr += 4;
+	if (vgic_has_pending(vm))
+		return;
+	vm->blocked = 1;
 	schedule(f);
 }
 
@@ -82,7 +87,7 @@ static void handle_dabt(struct vm *vm, struct exc_frame *f)
 	mask = a.width == 8 ? ~0ul : (1ul << (8 * a.width)) - 1;
 	a.value = a.write && a.reg != 31 ? f->x[a.reg] & mask : 0;
 
-	if (vpl011_access(vm, &a) < 0) {
+	if (vpl011_access(vm, &a) < 0 && vgic_mmio_access(vm, &a) < 0) {
 		vm_crash(vm, f, "access to an address with no RAM or device");
 		return;
 	}
@@ -106,6 +111,27 @@ static void handle_unexpected(struct vm *vm, struct exc_frame *f)
 }
 
 /*
+ * Acknowledge and handle a physical interrupt; `vm` is the guest whose
+ * timer and list registers are loaded. Returns 1 for the EL2 timer: the
+ * slice is over, or a sleeping guest's timer is due. (Its level stays
+ * high until schedule() rearms CNTHP, which every caller reaches.)
+ */
+static int take_irq(struct vm *vm)
+{
+	unsigned id = gic_ack();
+
+	if (id >= 1020)                 /* 1020-1023: nothing (left) to take */
+		return 0;
+	irq_counts[id & 31]++;
+	if (id == PPI_VIRT_TIMER)
+		vtimer_fired(vm);
+	else if (id == PPI_MAINTENANCE)
+		vgic_maintenance(vm);
+	gic_eoi(id);    /* priority drop and deactivate (EOImode 0) */
+	return id == PPI_HYP_TIMER;
+}
+
+/*
  * The exit dispatch table, indexed by ESR_EL2.EC. Only what minihyp asks
  * HCR_EL2 to trap (and the guest's own HVC/SMC calls) can arrive.
  */
@@ -116,8 +142,6 @@ static const exit_handler exit_handlers[EC_COUNT] = {
 	[EC_DABT_LOWER] = handle_dabt,
 };
 
-/* ---- Scheduling ------------------------------------------------------------ */
-
 static void print_summary(void)
 {
 	int ec;
@@ -127,39 +151,87 @@ static void print_summary(void)
 		if (exit_counts[ec])
 			printf("minihyp:   %-9s (EC 0x%02x) %8lu\n",
 			       ec_names[ec] ? ec_names[ec] : "?", ec, exit_counts[ec]);
+	if (exit_counts[EXIT_IRQ])
+		printf("minihyp:   IRQ                 %8lu  (EL2 timer %lu, virtual timer %lu, "
+		       "maintenance %lu)\n", exit_counts[EXIT_IRQ], irq_counts[PPI_HYP_TIMER],
+		       irq_counts[PPI_VIRT_TIMER], irq_counts[PPI_MAINTENANCE]);
+}
+
+static void power_off(int code)
+{
+	print_summary();
+	if (code == 0)
+		psci_system_off();      /* SMC from EL2: to the firmware */
+	guest_exit(code ? code : 1);
+}
+
+struct vm *vm_by_id(int id)
+{
+	return id >= 1 && id <= vm_count && vms[id - 1].running ? &vms[id - 1] : 0;
+}
+
+/* Every guest waits: sleep until a timer is due (CNTHP for stopped guests,
+ * the loaded guest's own CNTV). IRQs are masked at EL2 (PSTATE.I), but a
+ * pending one still ends WFI (ARM DDI 0487, D1.16.2). */
+static void idle(void)
+{
+	uint64_t when;
+	int i, armed = current->running && (read_sysreg(CNTV_CTL_EL0) & 3) == 1;
+
+	for (i = 0; i < vm_count; i++)
+		armed |= vtimer_deadline(&vms[i], &when);
+	if (!armed) {
+		printf("minihyp: every guest waits for an interrupt that nothing will send\n");
+		power_off(1);
+	}
+	slice_start();
+	__asm__ volatile("dsb sy\n wfi" : : : "memory");
+	take_irq(current);
 }
 
 /*
- * Round-robin: save the current VM (its registers are in frame `f`), pick
- * the next VM that still runs, and load it into the CPU and into `f`, so
- * that the ERET at the end of vectors.S enters it. When none is left, the
- * machine powers off through PSCI.
+ * Round-robin over the ready VMs, preemptive (CNTHP ends a time slice) and
+ * cooperative (yield, WFI). A switch saves the current VM (registers in
+ * frame `f`; EL1 registers, timer, list registers in the CPU) and loads
+ * the next into the CPU and `f`, so that the ERET of vectors.S enters it.
+ * When no VM is left, the machine powers off through PSCI.
  */
 void schedule(struct exc_frame *f)
 {
 	struct vm *next = 0;
-	int i, start = (int)(current - vms);
+	int i, alive, start = (int)(current - vms);
 
-	for (i = 1; i <= vm_count; i++) {
-		struct vm *v = &vms[(start + i) % vm_count];
-		if (v->running) {
-			next = v;
-			break;
+	if (!current->running)
+		vtimer_save(current);   /* a guest that stopped: silence its timer */
+	while (!next) {
+		/* Fire sleeping guests' due timers, then take the first ready VM
+		 * after the current one (which comes last). */
+		for (i = alive = 0; i < vm_count; i++) {
+			vtimer_check(&vms[i]);
+			alive |= vms[i].running;
 		}
+		if (!alive)
+			power_off(0);
+		for (i = 1; i <= vm_count && !next; i++) {
+			struct vm *v = &vms[(start + i) % vm_count];
+			next = v->running && !v->blocked ? v : 0;
+		}
+		if (!next)
+			idle();
 	}
-	if (next == current)
-		return;                 /* only one left: carry on */
-
-	current->regs = *f;
-	vm_save_sysregs(current);
-	if (!next) {
-		print_summary();
-		psci_system_off();      /* SMC from EL2: to the firmware */
-		guest_exit(1);
+	if (next != current) {
+		/* copy(), not `=`: GCC would call the byte-wise memcpy */
+		copy((uint64_t)&current->regs, (uint64_t)f, sizeof(*f));
+		vm_save_sysregs(current);
+		vgic_save(current);
+		vtimer_save(current);
+		current = next;
+		vm_load_sysregs(next);  /* EL1 registers and VTTBR_EL2 */
+		vgic_load(next);
+		vtimer_load(next);
+		copy((uint64_t)f, (uint64_t)&next->regs, sizeof(*f));
 	}
-	current = next;
-	vm_load_sysregs(next);      /* EL1 registers and VTTBR_EL2 */
-	*f = next->regs;
+	slice_start();
 }
 
 /* Xen says "domain crashed" here; so do we, and the others carry on. */
@@ -181,6 +253,14 @@ static int on_exception(struct exc_frame *f, int kind)
 	uint32_t ec = ESR_EC(f->esr);
 	exit_handler h;
 
+	/* A physical IRQ while a guest ran: ELR is where the guest was
+	 * interrupted, and where it resumes. No adjustment. */
+	if (kind == (EXC_LOWER_A64 | EXC_IRQ)) {
+		exit_counts[EXIT_IRQ]++;
+		if (take_irq(current))
+			schedule(f);
+		return 1;
+	}
 	if (kind != (EXC_LOWER_A64 | EXC_SYNC))
 		return 0;
 	exit_counts[ec]++;
@@ -193,7 +273,7 @@ static int on_exception(struct exc_frame *f, int kind)
 
 int main(const void *dtb)
 {
-	int chosen, node = -1, domains = 0;
+	int chosen, node = -1, domains = 0, gic;
 	const char *model;
 
 	if (current_el() != 2) {
@@ -207,6 +287,11 @@ int main(const void *dtb)
 	model = fdt_getprop_string(dtb, fdt_path_offset(dtb, "/"), "model");
 	printf("minihyp: a teaching hypervisor, at EL2 on %s\n", model ? model : "?");
 
+	if (!(gic = vgic_init(dtb))) {
+		printf("minihyp: no GIC with virtualization support in the device tree\n");
+		return 1;
+	}
+	printf("minihyp: GICv%d, guests get virtual timers and a 1 ms time slice\n", gic);
 	mem_init(dtb);
 	chosen = fdt_path_offset(dtb, "/chosen");
 	while ((node = fdt_next_subnode(dtb, chosen, node)) >= 0) {
@@ -233,5 +318,8 @@ int main(const void *dtb)
 	hyp_init();
 	current = &vms[0];
 	vm_load_sysregs(current);
+	vgic_load(current);
+	vtimer_load(current);
+	slice_start();
 	guest_enter(&current->regs);
 }

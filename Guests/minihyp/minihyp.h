@@ -1,21 +1,26 @@
 /*
  * minihyp.h - the data structures of minihyp, a teaching hypervisor.
  *
- * Read this file first, then main.c (boot and the exit dispatch table),
- * then vm.c (building a guest), then the exit handlers: hypercall.c,
- * vpl011.c. README.md beside this file gives the tour.
+ * Read this file first, then main.c (boot, exits, scheduler), vm.c
+ * (building a guest), the exit handlers hypercall.c and vpl011.c, then
+ * vgic.c, vtimer.c and evtchn.c (interrupts, time, event channels).
+ * README.md beside this file gives the tour.
  *
  * One physical CPU runs every guest ("VM", "domain" in Xen's words) in
  * turn. A VM has one virtual CPU whose state lives here while it does not
  * run: its general-purpose registers as the exception frame that
- * common/vectors.S saves, and its EL1 system registers.
+ * common/vectors.S saves, its EL1 system registers, its virtual timer and
+ * its half of the GIC's virtual CPU interface (the list registers).
  */
 #ifndef MINIHYP_H
 #define MINIHYP_H
 
 #include "guest.h"
+#include "gic.h"
+#include "xen.h"
 
 #define MAX_VMS 8
+struct fdtw;
 
 /*
  * The guest physical ("intermediate physical", IPA) memory map, the one Xen
@@ -30,6 +35,19 @@
 #define GUEST_GNTTAB_SIZE 0x01000000ul
 #define GUEST_EVTCHN_PPI  31             /* INTID of the event channel */
 #define GUEST_VPL011_SPI  32             /* INTID of the vpl011 (SPI 0) */
+#define GUEST_GICD_BASE   0x03001000ul   /* the emulated distributor */
+#define GUEST_GICD_SIZE   0x00010000ul   /* (GICv2 uses the first 4 KiB) */
+#define GUEST_GICC_BASE   0x03002000ul   /* GICv2: the GICV frame, mapped */
+#define GUEST_GICC_SIZE   0x00002000ul
+#define GUEST_GICR_BASE   0x03020000ul   /* GICv3: the emulated redistributor */
+#define GUEST_GICR_SIZE   0x00020000ul   /* one CPU: RD_base + SGI_base frames */
+
+/* The PPIs a guest sees (Xen's GUEST_TIMER_*_PPI) and minihyp's own. */
+#define PPI_MAINTENANCE   25             /* GIC virtual interface maintenance */
+#define PPI_HYP_TIMER     26             /* CNTHP, EL2 physical timer */
+#define PPI_VIRT_TIMER    27             /* CNTV, the guest's virtual timer */
+#define PPI_PHYS_TIMER    30             /* CNTP: not given to guests */
+#define EVTCHN_PORTS      16             /* per guest; port 0 is never valid */
 
 /* What minihyp tells xen_version it is (the DT says "xen,xen-4.17"). */
 #define XEN_MAJOR 4
@@ -40,6 +58,7 @@
 #define EC_SYS64        0x18
 #define EC_IABT_LOWER   0x20
 #define EC_COUNT        64
+#define EXIT_IRQ        EC_COUNT        /* exit_counts[] slot for IRQs */
 
 /* The EL1 system registers a VM owns; swapped when VMs switch. */
 struct el1_sysregs {
@@ -49,9 +68,32 @@ struct el1_sysregs {
 	uint64_t elr, spsr, cntkctl, csselr;
 };
 
+/* The VM's virtual timer: CNTV_CTL_EL0, CNTV_CVAL_EL0 while it does not
+ * run, its CNTVOFF_EL2 (0 until it first runs), and whether minihyp set
+ * IMASK after the timer fired (writing masked_ctl). */
+struct vtimer {
+	uint64_t ctl, cval, off, masked_ctl;
+	int masked;
+};
+
+/* The VM's half of the virtual CPU interface (GICH_* / ICH_*_EL2). */
+struct vgic {
+	uint64_t lr[4];         /* list registers (32-bit values on GICv2) */
+	uint64_t hcr, vmcr, apr;        /* GICv3: APR is ICH_AP1R0 (Group 1) */
+	uint32_t ppi_enabled;   /* GICD/GICR_ISENABLER0 as the guest wrote it */
+	uint32_t ppi_pending;   /* PPIs not yet in a list register */
+	uint32_t gicd_ctlr, waker;      /* emulated GICD_CTLR, GICR_WAKER */
+};
+
+/* An event-channel port (Xen's struct evtchn). remote_dom: who may bind
+ * (UNBOUND) or the peer, with its port (INTERDOMAIN). */
+enum { ECS_FREE, ECS_UNBOUND, ECS_INTERDOMAIN };
+struct evtchn { int state, remote_dom; uint32_t remote_port; };
+
 struct vm {
 	int id;                 /* domain id: 1, 2, ... as Xen numbers domUs */
 	int running;            /* cleared when the guest shuts down */
+	int blocked;            /* in WFI, waiting for a virtual interrupt */
 	uint64_t ram_ipa;       /* guest RAM as the guest sees it ... */
 	uint64_t ram_size;
 	uint64_t ram_pa;        /* ... and where it really is in host RAM */
@@ -60,6 +102,12 @@ struct vm {
 	/* The vCPU while it is not running (x0..x30, ELR = PC, SPSR = PSTATE). */
 	struct exc_frame regs;
 	struct el1_sysregs sys;
+	struct vtimer timer;
+	struct vgic gic;
+
+	/* Event channels, and the shared_info page (host PA, 0 until mapped). */
+	struct evtchn ports[EVTCHN_PORTS];
+	struct shared_info *shinfo;
 
 	/* Console output, sent to the real console one line at a time. */
 	char line[120];
@@ -84,16 +132,46 @@ struct mmio_access {
 extern struct vm vms[MAX_VMS];
 extern int vm_count;
 extern struct vm *current;
-void schedule(struct exc_frame *f);     /* switch to the next running VM */
+void schedule(struct exc_frame *f);     /* switch to the next ready VM */
 void vm_crash(struct vm *vm, struct exc_frame *f, const char *why);
+struct vm *vm_by_id(int id);            /* a running VM, or 0 */
 
 /* vm.c */
 void mem_init(const void *dtb);
+uint64_t mem_alloc_page(void);          /* a zeroed 4 KiB page, or 0 */
+void copy(uint64_t dst, uint64_t src, uint64_t len);    /* by words if aligned */
 int vm_create(struct vm *vm, int id, const void *dtb, int domain_node);
 void vm_save_sysregs(struct vm *vm);
 void vm_load_sysregs(struct vm *vm);
-int guest_read(struct vm *vm, uint64_t va, void *dst, uint64_t len);
+int vm_map_page(struct vm *vm, uint64_t ipa, uint64_t pa, int device);
+int guest_copy(struct vm *vm, uint64_t va, void *buf, uint64_t len, int to_guest);
+#define guest_read(vm, va, dst, len)  guest_copy(vm, va, dst, len, 0)
+#define guest_write(vm, va, src, len) guest_copy(vm, va, src, len, 1)
 void hyp_init(void);
+
+/* vgic.c: the GIC, physical side for minihyp, virtual side for guests */
+int vgic_init(const void *host_dtb);    /* 2 or 3 (GIC version), 0 if none */
+int vgic_vm_init(struct vm *vm);        /* stage-2 map of GICV (GICv2) */
+uint32_t vgic_dt_nodes(struct fdtw *w);  /* guest GIC + timer nodes; PPI flags */
+void vgic_inject(struct vm *vm, unsigned intid);
+int vgic_has_pending(struct vm *vm);    /* a virtual interrupt to take? */
+void vgic_maintenance(struct vm *vm);   /* handle LRs the guest EOIed */
+void vgic_save(struct vm *vm);
+void vgic_load(struct vm *vm);
+int vgic_mmio_access(struct vm *vm, struct mmio_access *a);
+
+/* vtimer.c: each VM's virtual timer; minihyp's time slice on CNTHP */
+void vtimer_save(struct vm *vm);
+void vtimer_load(struct vm *vm);
+void vtimer_fired(struct vm *vm);       /* PPI 27 taken while vm ran */
+void vtimer_eoi(struct vm *vm);         /* the guest EOIed virtual PPI 27 */
+void vtimer_check(struct vm *vm);       /* fire a stopped VM's timer if due */
+int vtimer_deadline(struct vm *vm, uint64_t *when);     /* CNTPCT value */
+void slice_start(void);                 /* arm CNTHP for the next slice */
+
+/* evtchn.c: HYPERVISOR_event_channel_op and the shared_info page */
+long evtchn_op(struct vm *vm, uint64_t cmd, uint64_t arg);
+long memory_op(struct vm *vm, uint64_t cmd, uint64_t arg);
 
 /* hypercall.c: HVC #0xEA1 (Xen), HVC #0 / trapped SMC (PSCI) */
 void handle_hvc(struct vm *vm, struct exc_frame *f);
@@ -115,9 +193,11 @@ void fdtw_init(struct fdtw *w, void *buf, uint32_t cap);
 void fdtw_begin_node(struct fdtw *w, const char *name);
 void fdtw_end_node(struct fdtw *w);
 void fdtw_prop(struct fdtw *w, const char *name, const void *val, uint32_t len);
-void fdtw_prop_u32(struct fdtw *w, const char *name, uint32_t v);
 void fdtw_prop_cells(struct fdtw *w, const char *name, const uint32_t *c, int n);
-void fdtw_prop_str(struct fdtw *w, const char *name, const char *s);
+#define fdtw_prop_u32(w, name, v) fdtw_prop_cells(w, name, (uint32_t[]){ v }, 1)
+#define fdtw_prop_str(w, name, s) fdtw_prop(w, name, s, strlen(s) + 1)
+/* A string list property ("a\0b\0") needs its length spelled out. */
+#define PROP_STRS(w, name, lit) fdtw_prop(w, name, lit, sizeof(lit))
 int fdtw_finish(struct fdtw *w);        /* total size, or -1 */
 
 /* entry.S: load a frame into the registers and ERET into the guest. */

@@ -17,6 +17,7 @@
 /* ---- Host memory: a bump allocator over what nobody else uses -------------- */
 
 static uint64_t mem_next, mem_end;
+static void zero(uint64_t dst, uint64_t len);
 extern char __stack_top[];      /* the end of minihyp's image (guest.ld) */
 
 static uint64_t align_up(uint64_t v, uint64_t a)
@@ -57,8 +58,17 @@ static uint64_t mem_alloc(uint64_t size, uint64_t align)
 	return at;
 }
 
+uint64_t mem_alloc_page(void)
+{
+	uint64_t pa = mem_alloc(PAGE_SIZE, PAGE_SIZE);
+
+	if (pa)
+		zero(pa, PAGE_SIZE);
+	return pa;
+}
+
 /* 8 bytes at a time where both ends allow it (MMU off: no unaligned). */
-static void copy(uint64_t dst, uint64_t src, uint64_t len)
+void copy(uint64_t dst, uint64_t src, uint64_t len)
 {
 	if (!((dst | src | len) & 7)) {
 		for (uint64_t i = 0; i < len; i += 8)
@@ -106,16 +116,10 @@ static void zero(uint64_t dst, uint64_t len)
  */
 #define S2_TABLE      0x3ul
 #define S2_PAGE       (0x3ul | 0xful << 2 | 0x3ul << 6 | 0x3ul << 8 | 1ul << 10)
+/* A device page: MemAttr 0b0001 (Device-nGnRE), read/write, never executable
+ * (XN[54:53] = 0b10), not shareable (ignored for Device memory). */
+#define S2_DEVICE     (0x3ul | 0x1ul << 2 | 0x3ul << 6 | 1ul << 10 | 2ul << 53)
 #define S2_ADDR_MASK  0x0000fffffffff000ul
-
-static uint64_t *s2_table_alloc(void)
-{
-	uint64_t pa = mem_alloc(PAGE_SIZE, PAGE_SIZE);
-
-	if (pa)
-		zero(pa, PAGE_SIZE);
-	return (uint64_t *)pa;
-}
 
 /* The next-level table behind entry `e` of `table`, made if missing. */
 static uint64_t *s2_next(uint64_t *table, unsigned e)
@@ -124,21 +128,38 @@ static uint64_t *s2_next(uint64_t *table, unsigned e)
 
 	if (table[e] & 1)
 		return (uint64_t *)(table[e] & S2_ADDR_MASK);
-	t = s2_table_alloc();
+	t = (uint64_t *)mem_alloc_page();
 	if (t)
 		table[e] = (uint64_t)t | S2_TABLE;
 	return t;
 }
 
 /* Map one 4 KiB page: IPA `ipa` -> PA `pa`. Returns -1 out of memory. */
-static int s2_map_page(uint64_t *l1, uint64_t ipa, uint64_t pa)
+static int s2_map_page(uint64_t *l1, uint64_t ipa, uint64_t pa, uint64_t attrs)
 {
 	uint64_t *l2 = s2_next(l1, (ipa >> 30) & 3);
 	uint64_t *l3 = l2 ? s2_next(l2, (ipa >> 21) & 511) : 0;
 
 	if (!l3)
 		return -1;
-	l3[(ipa >> 12) & 511] = pa | S2_PAGE;
+	l3[(ipa >> 12) & 511] = pa | attrs;
+	return 0;
+}
+
+/*
+ * Map (or remap) one page of a VM. A live mapping changed needs TLBI
+ * IPAS2E1IS (the stage-2 entry) and VMALLE1IS (stage-1+2 entries built
+ * from it) for the running VM's VMID (ARM DDI 0487, D8.13), or it stays.
+ */
+int vm_map_page(struct vm *vm, uint64_t ipa, uint64_t pa, int device)
+{
+	uint64_t *l1 = (uint64_t *)(vm->vttbr & S2_ADDR_MASK);
+
+	if (ipa >> 32 || s2_map_page(l1, ipa, pa, device ? S2_DEVICE : S2_PAGE) < 0)
+		return -1;
+	if (vm == current)
+		__asm__ volatile("dsb ishst\n tlbi ipas2e1is, %0\n dsb ish\n"
+		                 "tlbi vmalle1is\n dsb ish\n isb" : : "r"(ipa >> 12) : "memory");
 	return 0;
 }
 
@@ -224,15 +245,13 @@ static uint64_t load_image(struct vm *vm, uint64_t mod, uint64_t size, uint64_t 
 
 /* ---- The guest's device tree ---------------------------------------------------- */
 
-/* A string list property ("a\0b\0") needs its length spelled out. */
-#define PROP_STRS(w, name, lit) fdtw_prop(w, name, lit, sizeof(lit))
-
 /*
  * What the guest sees: its RAM, one CPU, PSCI through HVC, the emulated
  * PL011 (as "arm,pl011", with the clocks Linux's driver asks for), and the
  * Xen hypervisor node a Xen-aware kernel looks for (Linux's
  * bindings/arm/xen.txt: reg = the grant-table region, interrupts = the
- * event-channel PPI). There is no interrupt controller yet: guests poll.
+ * event-channel PPI), and from vgic.c the interrupt controller (the
+ * interrupt-parent of everything, phandle 2) and the timer.
  */
 static int build_guest_dtb(struct vm *vm, uint64_t pa, uint32_t cap, const char *bootargs)
 {
@@ -241,8 +260,8 @@ static int build_guest_dtb(struct vm *vm, uint64_t pa, uint32_t cap, const char 
 	                    vm->ram_size >> 32, (uint32_t)vm->ram_size };
 	uint32_t uart[4] = { 0, GUEST_PL011_BASE, 0, GUEST_PL011_SIZE };
 	uint32_t gnttab[4] = { 0, GUEST_GNTTAB_BASE, 0, GUEST_GNTTAB_SIZE };
-	/* PPI 31 is GIC PPI number 15; flags: level high, to CPU 0. */
-	uint32_t evtchn[3] = { 1, GUEST_EVTCHN_PPI - 16, 0x104 };
+	/* PPI 31 is GIC PPI number 15; flags from vgic_dt_nodes(). */
+	uint32_t evtchn[3] = { 1, GUEST_EVTCHN_PPI - 16, 0 };
 	uint32_t clocks[2] = { 1, 1 };
 
 	fdtw_init(&w, (void *)pa, cap);
@@ -251,6 +270,7 @@ static int build_guest_dtb(struct vm *vm, uint64_t pa, uint32_t cap, const char 
 	fdtw_prop_u32(&w, "#size-cells", 2);
 	fdtw_prop_str(&w, "model", "minihyp guest");
 	PROP_STRS(&w, "compatible", "xen,xenvm-4.17\0xen,xenvm");
+	fdtw_prop_u32(&w, "interrupt-parent", 2);
 
 	fdtw_begin_node(&w, "chosen");
 	if (bootargs)
@@ -278,6 +298,8 @@ static int build_guest_dtb(struct vm *vm, uint64_t pa, uint32_t cap, const char 
 	PROP_STRS(&w, "compatible", "arm,psci-1.0\0arm,psci-0.2");
 	fdtw_prop_str(&w, "method", "hvc");
 	fdtw_end_node(&w);
+
+	evtchn[2] = vgic_dt_nodes(&w);
 
 	fdtw_begin_node(&w, "hypervisor");
 	PROP_STRS(&w, "compatible", "xen,xen-4.17\0xen,xen");
@@ -347,17 +369,22 @@ int vm_create(struct vm *vm, int id, const void *dtb, int domain)
 	/* RAM, and stage 2 mapping all of it (VMID = domain id). */
 	vm->ram_ipa = GUEST_RAM0_BASE;
 	vm->ram_pa = mem_alloc(vm->ram_size, 2 * MiB);
-	l1 = s2_table_alloc();
+	l1 = (uint64_t *)mem_alloc_page();
 	if (!vm->ram_pa || !l1) {
 		printf("minihyp: d%d: out of host memory; skipped\n", id);
 		return -1;
 	}
 	for (ipa = 0; ipa < vm->ram_size; ipa += PAGE_SIZE)
-		if (s2_map_page(l1, vm->ram_ipa + ipa, vm->ram_pa + ipa) < 0) {
+		if (s2_map_page(l1, vm->ram_ipa + ipa, vm->ram_pa + ipa, S2_PAGE) < 0) {
 			printf("minihyp: d%d: out of memory for stage-2 tables\n", id);
 			return -1;
 		}
 	vm->vttbr = (uint64_t)id << 48 | (uint64_t)l1;
+	vm->shinfo = (struct shared_info *)mem_alloc_page();
+	if (!vm->shinfo || vgic_vm_init(vm) < 0) {
+		printf("minihyp: d%d: out of host memory; skipped\n", id);
+		return -1;
+	}
 
 	/* armvm's RAM starts zeroed, as after power-on. A hypervisor that
 	 * reuses memory must scrub it before giving it to another guest. */
@@ -416,9 +443,9 @@ void hyp_init(void)
 	 * number, and "CPU 0" (bit 31 is RES1). */
 	write_sysreg(VPIDR_EL2, read_sysreg(MIDR_EL1));
 	write_sysreg(VMPIDR_EL2, 0x80000000ul);
-	/* Let EL1 read the physical counter and use the physical timer. */
-	write_sysreg(CNTHCTL_EL2, 3);
-	write_sysreg(CNTVOFF_EL2, 0);
+	/* CNTHCTL_EL2: EL1 may read the physical counter (EL1PCTEN), but its
+	 * timer registers trap (EL1PCEN = 0): guests get the virtual timer. */
+	write_sysreg(CNTHCTL_EL2, 1);
 	isb();
 }
 
@@ -479,9 +506,10 @@ static int guest_va_to_pa(struct vm *vm, uint64_t va, uint64_t *pa)
 	return 0;
 }
 
-int guest_read(struct vm *vm, uint64_t va, void *dst, uint64_t len)
+/* Copy between guest memory at `va` and `buf`, either way. */
+int guest_copy(struct vm *vm, uint64_t va, void *buf, uint64_t len, int to_guest)
 {
-	uint8_t *d = dst;
+	uint8_t *b = buf;
 	uint64_t pa = 0, i;
 
 	for (i = 0; i < len; i++) {
@@ -489,7 +517,10 @@ int guest_read(struct vm *vm, uint64_t va, void *dst, uint64_t len)
 		if (i == 0 || ((va + i) & 0xfff) == 0)
 			if (guest_va_to_pa(vm, va + i, &pa) < 0)
 				return -14;
-		d[i] = *(volatile uint8_t *)pa++;
+		if (to_guest)
+			*(volatile uint8_t *)pa++ = b[i];
+		else
+			b[i] = *(volatile uint8_t *)pa++;
 	}
 	return 0;
 }
