@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ARMVM := .build/release/armvm
 
-.PHONY: all deps build guests demo test linux clean
+.PHONY: all deps build guests demo test linux bench clean
 
 all: build guests
 
@@ -33,6 +33,12 @@ test: build guests
 # board (2 CPUs, EL2) and checks that userspace ran; downloads ~60 MB into .build-linux/ once.
 linux: build
 	sh scripts/linux/boot-debian.sh $(ARMVM)
+
+# The benchmark suite side by side with QEMU (scripts/bench/bench.py, docs/PERFORMANCE.md):
+# `make bench` (full sizes, 5 interleaved runs, table into docs/PERFORMANCE.md) or
+# `make bench QUICK=1` (small sizes, 1 run each, under a minute). RUNS=N overrides the runs.
+bench: build guests
+	python3 scripts/bench/bench.py --armvm $(ARMVM) $(if $(QUICK),--quick) $(if $(RUNS),--runs $(RUNS))
 
 clean:
 	$(MAKE) -C Guests clean
