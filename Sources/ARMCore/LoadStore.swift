@@ -1,3 +1,4 @@
+import Bus
 import Stage2MMU
 
 /// Loads and stores (ARM DDI 0487, C4.1, "Loads and Stores"): the general-purpose register
@@ -170,6 +171,76 @@ extension CPU {
             let va = try lsBase(i)
             try writeMemory(va, size: 1 &<< Int(i.a), value: x[Int(i.rd)], .ordered, info: lsInfo(i))
         }
+    }
+
+    /// The run loop's fast path for the common single-register and pair forms on RAM: true
+    /// when done; false, with nothing changed, when `executeLoadStore` must run instead (SP
+    /// misaligned, translation on, MMIO, a store to a page with predecoded code, ...).
+    /// Register updates happen in the same order as in `executeLoadStore`.
+    @_transparent
+    func fastLoadStore(_ i: Inst, _ h: HostRAM) -> Bool {
+        let base = x[Int(i.rn)]
+        if i.rn == Reg.sp && base & 15 != 0 { return false }
+        let size = UInt64(1) &<< UInt64(i.a)
+        switch i.opcode(as: LoadStoreOp.self) {
+        case .load:
+            let va = base &+ i.imm
+            guard let p = fastRAM(va, total: size, elem: size, write: false, h) else { return false }
+            x[Int(i.rd)] = lsExtend(i, PhysicalAddressSpace.loadRAM(p, size: Int(size)))
+        case .store:
+            let va = base &+ i.imm
+            guard let p = fastRAM(va, total: size, elem: size, write: true, h) else { return false }
+            PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
+        case .loadPre:
+            let va = base &+ i.imm
+            guard let p = fastRAM(va, total: size, elem: size, write: false, h) else { return false }
+            let v = lsExtend(i, PhysicalAddressSpace.loadRAM(p, size: Int(size)))
+            x[Int(i.rn)] = va
+            x[Int(i.rd)] = v
+        case .loadPost:
+            guard let p = fastRAM(base, total: size, elem: size, write: false, h) else { return false }
+            let v = lsExtend(i, PhysicalAddressSpace.loadRAM(p, size: Int(size)))
+            x[Int(i.rn)] = base &+ i.imm
+            x[Int(i.rd)] = v
+        case .storePre:
+            let va = base &+ i.imm
+            guard let p = fastRAM(va, total: size, elem: size, write: true, h) else { return false }
+            PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
+            x[Int(i.rn)] = va
+        case .storePost:
+            guard let p = fastRAM(base, total: size, elem: size, write: true, h) else { return false }
+            PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
+            x[Int(i.rn)] = base &+ i.imm
+        case .loadRegister:
+            let va = base &+ lsIndex(i)
+            guard let p = fastRAM(va, total: size, elem: size, write: false, h) else { return false }
+            x[Int(i.rd)] = lsExtend(i, PhysicalAddressSpace.loadRAM(p, size: Int(size)))
+        case .storeRegister:
+            let va = base &+ lsIndex(i)
+            guard let p = fastRAM(va, total: size, elem: size, write: true, h) else { return false }
+            PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
+        case .loadPair, .loadPairPre, .loadPairPost:
+            let post = i.op == LoadStoreOp.loadPairPost.rawValue
+            let va = post ? base : base &+ i.imm
+            guard let p = fastRAM(va, total: size &<< 1, elem: size, write: false, h) else { return false }
+            let v1 = lsExtend(i, PhysicalAddressSpace.loadRAM(p, size: Int(size)))
+            let v2 = lsExtend(i, PhysicalAddressSpace.loadRAM(p + Int(size), size: Int(size)))
+            if i.op != LoadStoreOp.loadPair.rawValue { x[Int(i.rn)] = post ? base &+ i.imm : va }
+            x[Int(i.rd)] = v1
+            x[Int(i.rm)] = v2
+        case .storePair, .storePairPre, .storePairPost:
+            let post = i.op == LoadStoreOp.storePairPost.rawValue
+            let va = post ? base : base &+ i.imm
+            guard let p = fastRAM(va, total: size &<< 1, elem: size, write: true, h) else { return false }
+            PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
+            PhysicalAddressSpace.storeRAM(p + Int(size), size: Int(size), value: x[Int(i.rm)])
+            if i.op != LoadStoreOp.storePair.rawValue { x[Int(i.rn)] = post ? base &+ i.imm : va }
+        case .prefetch:
+            break
+        default:
+            return false
+        }
+        return true
     }
 
     /// The base register's value. With SP as the base, a stack pointer that is not 16-byte

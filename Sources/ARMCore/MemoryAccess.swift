@@ -137,3 +137,47 @@ extension CPU {
     @inline(__always)
     public func flushFetchPage() { fetchPageVA = 1 }
 }
+
+/// What the run loop's load/store fast path needs to reach RAM without a call: copied from the
+/// bus once per `run` (so no retain of the bus per access) and refreshed after every
+/// instruction that takes the slow path (which may change SCTLR, the EL or the regime).
+@frozen @usableFromInline
+struct HostRAM {
+    let ram: UnsafeMutableRawPointer
+    let ramBase: UInt64
+    let ramSize: UInt64
+    let codePages: UnsafeMutablePointer<UInt8>
+    /// The regime is flat (no stage 1 or 2): a VA is the PA.
+    var flat: Bool
+    /// SCTLR_ELx.A: every misaligned access faults (B2.5.2).
+    var alignCheck: Bool
+}
+
+extension CPU {
+    @inline(__always)
+    func hostRAM() -> HostRAM {
+        let b = bus
+        return HostRAM(ram: b.ram, ramBase: b.ramBase, ramSize: b.ramSize, codePages: b.codePages,
+                       flat: !translating, alignCheck: currentSCTLR & SCTLR.A != 0)
+    }
+
+    /// The host address of `total` bytes at `va` for an ordinary (not exclusive, not ordered)
+    /// access of elements of `elem` bytes, or nil when the full path must decide: translation
+    /// on, a misaligned element with SCTLR.A set, not all RAM, or a store that must first drop
+    /// predecoded code or clear the exclusive monitor. Nothing is changed, so the caller can
+    /// fall back to the full path and get the architectural outcome there.
+    @inline(__always)
+    func fastRAM(_ va: UInt64, total: UInt64, elem: UInt64, write: Bool, _ h: HostRAM) -> UnsafeMutableRawPointer? {
+        guard h.flat else { return nil }
+        if h.alignCheck && va & (elem &- 1) != 0 { return nil }
+        let off = va &- h.ramBase
+        guard off < h.ramSize, h.ramSize &- off >= total else { return nil }
+        if write {
+            if (off & 0xFFF) &+ total > 0x1000 || h.codePages[Int(truncatingIfNeeded: off >> 12)] != 0
+                || exclusiveValid {
+                return nil
+            }
+        }
+        return h.ram + Int(truncatingIfNeeded: off)
+    }
+}
