@@ -17,7 +17,9 @@ extension CPU {
         let end = icount &+ budget
         var pageVA = fetchPageVA
         var page = fetchPage
-        var h = hostRAM()
+        let tlb = decodeCache.hostTLB(cpu: index)
+        tlb.flush()
+        refreshHostTLB(tlb)
         while icount != end {
             if attention {
                 self.pc = pc
@@ -30,15 +32,18 @@ extension CPU {
                     takeException(ArchException(.illegalState))
                     self.pc = nextPC
                     instret &+= 1
-                    pc = self.pc; icount = instret; pageVA = fetchPageVA; page = fetchPage; h = hostRAM()
+                    if fetchPageVA == 1 { tlb.flush() }
+                    pc = self.pc; icount = instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
                     continue
                 }
-                pc = self.pc; icount = instret; pageVA = fetchPageVA; page = fetchPage; h = hostRAM()
+                if fetchPageVA == 1 { tlb.flush() }
+                pc = self.pc; icount = instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
                 if attention {
                     // Still set: test it again before the next instruction, as the
                     // architecture's instruction boundaries ask.
                     slowStep(pc, icount)
-                    pc = self.pc; icount = instret; pageVA = fetchPageVA; page = fetchPage; h = hostRAM()
+                    if fetchPageVA == 1 { tlb.flush() }
+                    pc = self.pc; icount = instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
                     continue
                 }
             }
@@ -62,7 +67,7 @@ extension CPU {
                         icount &+= 1
                         continue
                     case .loadStore:
-                        if fastLoadStore(i, h) {
+                        if fastLoadStore(i, tlb) {
                             pc &+= 4
                             icount &+= 1
                             continue
@@ -72,7 +77,9 @@ extension CPU {
                     }
                 }
                 slowStep(pc, icount)
-                pc = self.pc; icount = instret; pageVA = fetchPageVA; page = fetchPage; h = hostRAM()
+                // flushFetchPage() was called: the regime, the EL or a TLB changed.
+                if fetchPageVA == 1 { tlb.flush() }
+                pc = self.pc; icount = instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
                 if attention { break }
             }
         }

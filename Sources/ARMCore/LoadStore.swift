@@ -178,7 +178,9 @@ extension CPU {
     /// misaligned, translation on, MMIO, a store to a page with predecoded code, ...).
     /// Register updates happen in the same order as in `executeLoadStore`.
     @_transparent
-    func fastLoadStore(_ i: Inst, _ h: HostRAM) -> Bool {
+    func fastLoadStore(_ i: Inst, _ h: HostTLB) -> Bool {
+        // LDTR/STTR check permissions as EL0: the full path.
+        if i.b & LSFlag.unprivileged != 0 { return false }
         let base = x[Int(i.rn)]
         if i.rn == Reg.sp && base & 15 != 0 { return false }
         let size = UInt64(1) &<< UInt64(i.a)
