@@ -53,13 +53,13 @@ extension CPU {
             exceptionReturn()
             return
         }
-        nextPC = branchTarget(i, pc: pc)
+        nextPC = withUnsafePointer(to: i) { branchTarget(InstRef($0), pc: pc) }
     }
 
     /// Where every branch but ERET goes from `pc` (none of them can fault; a misaligned
     /// target faults when it is fetched). The run loop calls this with its own copy of the PC.
     @_transparent
-    func branchTarget(_ i: Inst, pc: UInt64) -> UInt64 {
+    func branchTarget(_ i: InstRef, pc: UInt64) -> UInt64 {
         switch i.opcode(as: BranchOp.self) {
         case .b:
             return pc &+ i.imm

@@ -50,7 +50,7 @@ extension CPU {
             while icount != end {
                 // Bits 1..0 stay in the compare: a misaligned PC takes the slow path and faults there.
                 if pc & ~0xFFC == pageVA {
-                    let i = page[Int(truncatingIfNeeded: pc & 0xFFF) &>> 2]
+                    let i = InstRef(page + Int(truncatingIfNeeded: pc & 0xFFF) &>> 2)
                     switch i.group {
                     case .dataProcessingImmediate:
                         executeDataProcessingImmediate(i, pc: pc)
@@ -114,8 +114,8 @@ extension CPU {
     @inline(__always)
     func execute(_ i: Inst) throws(ArchException) {
         switch i.group {
-        case .dataProcessingImmediate: executeDataProcessingImmediate(i, pc: pc)
-        case .dataProcessingRegister: executeDataProcessingRegisterNoThrow(i)
+        case .dataProcessingImmediate: try executeDataProcessingImmediate(i)
+        case .dataProcessingRegister: try executeDataProcessingRegister(i)
         case .loadStore: try executeLoadStore(i)
         case .branch: try executeBranch(i)
         case .exceptionGeneration: try executeExceptionGeneration(i)

@@ -178,7 +178,7 @@ extension CPU {
     /// misaligned, translation on, MMIO, a store to a page with predecoded code, ...).
     /// Register updates happen in the same order as in `executeLoadStore`.
     @_transparent
-    func fastLoadStore(_ i: Inst, _ h: HostTLB) -> Bool {
+    func fastLoadStore(_ i: InstRef, _ h: HostTLB) -> Bool {
         // LDTR/STTR check permissions as EL0: the full path.
         if i.b & LSFlag.unprivileged != 0 { return false }
         let base = x[Int(i.rn)]
@@ -286,6 +286,24 @@ extension CPU {
         if i.b & LSFlag.signed == 0 { return v }
         let s = signExtend(v, 8 &<< Int(i.a))
         return i.b & LSFlag.sixtyFour != 0 ? s : s & 0xFFFF_FFFF
+    }
+
+    /// `lsExtend` for an instruction read in place.
+    @inline(__always)
+    func lsExtend(_ i: InstRef, _ v: UInt64) -> UInt64 {
+        if i.b & LSFlag.signed == 0 { return v }
+        let s = signExtend(v, 8 &<< Int(i.a))
+        return i.b & LSFlag.sixtyFour != 0 ? s : s & 0xFFFF_FFFF
+    }
+
+    /// `lsIndex` for an instruction read in place.
+    @inline(__always)
+    func lsIndex(_ i: InstRef) -> UInt64 {
+        var off = x[Int(i.rm)]
+        if i.imm & LSIndex.word != 0 {
+            off = i.imm & LSIndex.signed != 0 ? signExtend(off, 32) : off & 0xFFFF_FFFF
+        }
+        return off &<< (i.imm & LSIndex.shiftMask)
     }
 
     /// The offset of a register-offset access: Rm extended (UXTW, SXTW) or not (LSL, SXTX),
