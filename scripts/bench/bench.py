@@ -215,6 +215,8 @@ def machine_description(armvm, qemu):
                                        commit, first_line(["swift", "--version"]))),
         ("QEMU", first_line([qemu, "--version"]) if qemu else "n/a (qemu-system-aarch64 not installed; "
                                                                "scripts/install-deps.sh with WITH_QEMU=1)"),
+        ("load", "load average %.2f %.2f %.2f at the start (other processes share the CPUs)"
+         % os.getloadavg()),
         ("date", datetime.datetime.now().strftime("%Y-%m-%d %H:%M")),
     ]
 
