@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ARMVM := .build/release/armvm
 
-.PHONY: all deps build guests demo test linux clean coverage crosscheck fuzz
+.PHONY: all deps build guests demo test linux bench clean coverage crosscheck fuzz
 
 all: build guests
 
@@ -30,10 +30,12 @@ demo: build guests
 		--guest Guests/build/vtimer.elf --guest Guests/build/vtimer.elf,bootargs=spin
 
 # Every test: unit tests of each module, then guests through the real CLI (release binary),
-# then Debian's own arm64 kernel with a busybox userspace on two CPUs.
+# then Debian's own Linux and Xen, then the benchmark suite in its quick mode (it checks each
+# benchmark's answer; the timings are not judged here).
 test: build guests
 	ARMVM=$(CURDIR)/$(ARMVM) $(SWIFT) test --disable-swift-testing
 	$(MAKE) linux
+	$(MAKE) bench QUICK=1
 
 # Boots Debian's unmodified linux-image-arm64 with Debian's static busybox as /init on the virt
 # board (2 CPUs, EL2) and checks that userspace ran; downloads ~60 MB into .build-linux/ once.
@@ -53,6 +55,12 @@ WORDS ?= 10000000
 SEED ?= 0x5EEDA64
 fuzz: build
 	$(ARMVM) fuzz --words $(WORDS) --seed $(SEED)
+
+# The benchmark suite side by side with QEMU (scripts/bench/bench.py, docs/PERFORMANCE.md):
+# `make bench` (full sizes, 5 interleaved runs, table into docs/PERFORMANCE.md) or
+# `make bench QUICK=1` (small sizes, 1 run each, under a minute). RUNS=N overrides the runs.
+bench: build guests
+	python3 scripts/bench/bench.py --armvm $(ARMVM) $(if $(QUICK),--quick) $(if $(RUNS),--runs $(RUNS))
 
 clean:
 	$(MAKE) -C Guests clean

@@ -48,32 +48,42 @@ extension A64Decoder {
 extension CPU {
     @inline(__always)
     func executeBranch(_ i: Inst) throws(ArchException) {
-        let pc = self.pc
+        if i.op == BranchOp.eret.rawValue {
+            if el == 0 { throw ArchException.undefined }
+            exceptionReturn()
+            return
+        }
+        nextPC = withUnsafePointer(to: i) { branchTarget(InstRef($0), pc: pc) }
+    }
+
+    /// Where every branch but ERET goes from `pc` (none of them can fault; a misaligned
+    /// target faults when it is fetched). The run loop calls this with its own copy of the PC.
+    @_transparent
+    func branchTarget(_ i: InstRef, pc: UInt64) -> UInt64 {
         switch i.opcode(as: BranchOp.self) {
         case .b:
-            nextPC = pc &+ i.imm
+            return pc &+ i.imm
         case .bl:
             x[30] = pc &+ 4
-            nextPC = pc &+ i.imm
+            return pc &+ i.imm
         case .bcond:
-            if conditionHolds(i.a) { nextPC = pc &+ i.imm }
+            return conditionHolds(i.a) ? pc &+ i.imm : pc &+ 4
         case .cbz, .cbnz:
             var v = x[Int(i.rn)]
             if i.b == 0 { v &= 0xFFFF_FFFF }
-            if (v == 0) == (i.op == BranchOp.cbz.rawValue) { nextPC = pc &+ i.imm }
+            return (v == 0) == (i.op == BranchOp.cbz.rawValue) ? pc &+ i.imm : pc &+ 4
         case .tbz, .tbnz:
             let set = (x[Int(i.rn)] >> UInt64(i.a)) & 1 != 0
-            if set == (i.op == BranchOp.tbnz.rawValue) { nextPC = pc &+ i.imm }
+            return set == (i.op == BranchOp.tbnz.rawValue) ? pc &+ i.imm : pc &+ 4
         case .br, .ret:
-            nextPC = x[Int(i.rn)]
+            return x[Int(i.rn)]
         case .blr:
             // Read the target before writing X30: BLR X30 branches to the old value.
             let t = x[Int(i.rn)]
             x[30] = pc &+ 4
-            nextPC = t
+            return t
         case .eret:
-            if el == 0 { throw ArchException.undefined }
-            exceptionReturn()
+            return pc &+ 4   // not reached: executeBranch handles ERET
         }
     }
 }

@@ -114,6 +114,13 @@ extension A64Decoder {
 extension CPU {
     @inline(__always)
     func executeDataProcessingImmediate(_ i: Inst) throws(ArchException) {
+        withUnsafePointer(to: i) { executeDataProcessingImmediate(InstRef($0), pc: pc) }
+    }
+
+    /// Nothing in this group can fault: the run loop calls this directly, with its own copy
+    /// of the PC (for ADR and ADRP), and no throws.
+    @_transparent
+    func executeDataProcessingImmediate(_ i: InstRef, pc: UInt64) {
         let d = Int(i.rd), sf = i.b
         switch i.opcode(as: DPImmOp.self) {
         case .adr:

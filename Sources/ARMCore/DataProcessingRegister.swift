@@ -153,6 +153,13 @@ extension A64Decoder {
 extension CPU {
     @inline(__always)
     func executeDataProcessingRegister(_ i: Inst) throws(ArchException) {
+        withUnsafePointer(to: i) { executeDataProcessingRegisterNoThrow(InstRef($0)) }
+    }
+
+    /// Nothing in this group can fault: the run loop calls this directly, without the
+    /// typed-throws calling convention.
+    @_transparent
+    func executeDataProcessingRegisterNoThrow(_ i: InstRef) {
         let d = Int(i.rd), sf = i.b
         let n = x[Int(i.rn)], m = x[Int(i.rm)]
         switch i.opcode(as: DPRegOp.self) {

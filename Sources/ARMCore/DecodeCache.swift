@@ -44,6 +44,20 @@ public final class DecodeCache {
         return i
     }
 
+    /// Each CPU's host TLB (`HostTLB`), made on its first `run`. It lives here, next to the
+    /// other host-side cache of the machine, so that CPU needs no field for it.
+    private var hostTLBs: [HostTLB?] = []
+
+    func hostTLB(cpu index: Int) -> HostTLB {
+        if index >= 0 && index < hostTLBs.count, let t = hostTLBs[index] { return t }
+        let t = HostTLB(bus: bus)
+        if index >= 0 {
+            while hostTLBs.count <= index { hostTLBs.append(nil) }
+            hostTLBs[index] = t
+        }
+        return t
+    }
+
     private func invalidate(offset: UInt64, size: Int) {
         var a = offset & ~3
         let end = offset &+ UInt64(size)
@@ -51,6 +65,65 @@ public final class DecodeCache {
             let page = Int(a >> 12)
             if let p = pages[page] { p[Int(a & 0xFFF) >> 2] = Inst(.notDecoded) }
             a &+= 4
+        }
+    }
+}
+
+/// One entry of a host TLB: a 4 KiB virtual page that the current regime maps to RAM with read
+/// (`readTag`) and/or write (`writeTag`) permission at the current EL, and `addend`, which
+/// added to a VA of the page gives its host address (TinyEMU's mem_addend). A tag is the page
+/// address ORed with the table's epoch (1...4095), so zero never matches.
+@frozen @usableFromInline
+struct HostTLBEntry {
+    var readTag: UInt64
+    var writeTag: UInt64
+    var addend: Int
+    var pad: Int
+}
+
+/// A CPU's host TLB (GUIDE.md section 3): 256 direct-mapped entries in front of the
+/// architectural TLB for the load/store fast path of `CPU.run` when translation is on. It only
+/// copies what Stage2MMU's TLB holds (filled from a hit there, never by a walk of its own) and
+/// is emptied, by a new epoch, whenever that could go stale: at every `run`, and after any
+/// instruction that changes the regime, the EL or a TLB (all of which call `flushFetchPage`).
+///
+/// It also carries what the fast path needs to reach RAM without going through the bus (no
+/// retain of the bus per access): RAM's host mapping, and the CPU's regime and SCTLR.A as of
+/// the last slow-path instruction (`CPU.refreshHostTLB`).
+final class HostTLB {
+    static let entryCount = 256
+    let entries: UnsafeMutablePointer<HostTLBEntry>
+    private(set) var epoch: UInt64 = 1
+    let ram: UnsafeMutableRawPointer
+    let ramBase: UInt64
+    let ramSize: UInt64
+    let codePages: UnsafeMutablePointer<UInt8>
+    /// The regime is flat (no stage 1 or 2): a VA is the PA.
+    var flat = true
+    /// SCTLR_ELx.A: every misaligned access faults (B2.5.2).
+    var alignCheck = false
+
+    init(bus: PhysicalAddressSpace) {
+        ram = bus.ram
+        ramBase = bus.ramBase
+        ramSize = bus.ramSize
+        codePages = bus.codePages
+        entries = .allocate(capacity: HostTLB.entryCount)
+        entries.initialize(repeating: HostTLBEntry(readTag: 0, writeTag: 0, addend: 0, pad: 0),
+                           count: HostTLB.entryCount)
+    }
+
+    deinit { entries.deallocate() }
+
+    /// Forget every entry: a new epoch, and a real clear when the 12-bit epoch wraps.
+    func flush() {
+        epoch &+= 1
+        if epoch > 0xFFF {
+            epoch = 1
+            for k in 0..<HostTLB.entryCount {
+                entries[k].readTag = 0
+                entries[k].writeTag = 0
+            }
         }
     }
 }

@@ -52,3 +52,24 @@
         unsafeBitCast(op, to: T.self)
     }
 }
+
+/// A decoded instruction read in place, field by field, where it is used: the run loop's fast
+/// path hands the executors a pointer into the decode cache instead of a 16-byte copy, so
+/// that an instruction loads only the fields it needs (the copy loaded all of them up front).
+@frozen public struct InstRef {
+    public let p: UnsafePointer<Inst>
+    @inlinable @inline(__always) public init(_ p: UnsafePointer<Inst>) { self.p = p }
+    @inlinable public var group: InstGroup { @inline(__always) get { p.pointee.group } }
+    @inlinable public var op: UInt8 { @inline(__always) get { p.pointee.op } }
+    @inlinable public var rd: UInt8 { @inline(__always) get { p.pointee.rd } }
+    @inlinable public var rn: UInt8 { @inline(__always) get { p.pointee.rn } }
+    @inlinable public var rm: UInt8 { @inline(__always) get { p.pointee.rm } }
+    @inlinable public var ra: UInt8 { @inline(__always) get { p.pointee.ra } }
+    @inlinable public var a: UInt8 { @inline(__always) get { p.pointee.a } }
+    @inlinable public var b: UInt8 { @inline(__always) get { p.pointee.b } }
+    @inlinable public var imm: UInt64 { @inline(__always) get { p.pointee.imm } }
+    @inlinable @inline(__always)
+    public func opcode<T: RawRepresentable>(as: T.Type) -> T where T.RawValue == UInt8 {
+        unsafeBitCast(op, to: T.self)
+    }
+}

@@ -1,3 +1,4 @@
+import Bus
 import Stage2MMU
 
 /// Loads and stores (ARM DDI 0487, C4.1, "Loads and Stores"): the general-purpose register
@@ -172,6 +173,78 @@ extension CPU {
         }
     }
 
+    /// The run loop's fast path for the common single-register and pair forms on RAM: true
+    /// when done; false, with nothing changed, when `executeLoadStore` must run instead (SP
+    /// misaligned, translation on, MMIO, a store to a page with predecoded code, ...).
+    /// Register updates happen in the same order as in `executeLoadStore`.
+    @_transparent
+    func fastLoadStore(_ i: InstRef, _ h: HostTLB) -> Bool {
+        // LDTR/STTR check permissions as EL0: the full path.
+        if i.b & LSFlag.unprivileged != 0 { return false }
+        let base = x[Int(i.rn)]
+        if i.rn == Reg.sp && base & 15 != 0 { return false }
+        let size = UInt64(1) &<< UInt64(i.a)
+        switch i.opcode(as: LoadStoreOp.self) {
+        case .load:
+            let va = base &+ i.imm
+            guard let p = fastRAM(va, total: size, elem: size, write: false, h) else { return false }
+            x[Int(i.rd)] = lsExtend(i, PhysicalAddressSpace.loadRAM(p, size: Int(size)))
+        case .store:
+            let va = base &+ i.imm
+            guard let p = fastRAM(va, total: size, elem: size, write: true, h) else { return false }
+            PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
+        case .loadPre:
+            let va = base &+ i.imm
+            guard let p = fastRAM(va, total: size, elem: size, write: false, h) else { return false }
+            let v = lsExtend(i, PhysicalAddressSpace.loadRAM(p, size: Int(size)))
+            x[Int(i.rn)] = va
+            x[Int(i.rd)] = v
+        case .loadPost:
+            guard let p = fastRAM(base, total: size, elem: size, write: false, h) else { return false }
+            let v = lsExtend(i, PhysicalAddressSpace.loadRAM(p, size: Int(size)))
+            x[Int(i.rn)] = base &+ i.imm
+            x[Int(i.rd)] = v
+        case .storePre:
+            let va = base &+ i.imm
+            guard let p = fastRAM(va, total: size, elem: size, write: true, h) else { return false }
+            PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
+            x[Int(i.rn)] = va
+        case .storePost:
+            guard let p = fastRAM(base, total: size, elem: size, write: true, h) else { return false }
+            PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
+            x[Int(i.rn)] = base &+ i.imm
+        case .loadRegister:
+            let va = base &+ lsIndex(i)
+            guard let p = fastRAM(va, total: size, elem: size, write: false, h) else { return false }
+            x[Int(i.rd)] = lsExtend(i, PhysicalAddressSpace.loadRAM(p, size: Int(size)))
+        case .storeRegister:
+            let va = base &+ lsIndex(i)
+            guard let p = fastRAM(va, total: size, elem: size, write: true, h) else { return false }
+            PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
+        case .loadPair, .loadPairPre, .loadPairPost:
+            let post = i.op == LoadStoreOp.loadPairPost.rawValue
+            let va = post ? base : base &+ i.imm
+            guard let p = fastRAM(va, total: size &<< 1, elem: size, write: false, h) else { return false }
+            let v1 = lsExtend(i, PhysicalAddressSpace.loadRAM(p, size: Int(size)))
+            let v2 = lsExtend(i, PhysicalAddressSpace.loadRAM(p + Int(size), size: Int(size)))
+            if i.op != LoadStoreOp.loadPair.rawValue { x[Int(i.rn)] = post ? base &+ i.imm : va }
+            x[Int(i.rd)] = v1
+            x[Int(i.rm)] = v2
+        case .storePair, .storePairPre, .storePairPost:
+            let post = i.op == LoadStoreOp.storePairPost.rawValue
+            let va = post ? base : base &+ i.imm
+            guard let p = fastRAM(va, total: size &<< 1, elem: size, write: true, h) else { return false }
+            PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
+            PhysicalAddressSpace.storeRAM(p + Int(size), size: Int(size), value: x[Int(i.rm)])
+            if i.op != LoadStoreOp.storePair.rawValue { x[Int(i.rn)] = post ? base &+ i.imm : va }
+        case .prefetch:
+            break
+        default:
+            return false
+        }
+        return true
+    }
+
     /// The base register's value. With SP as the base, a stack pointer that is not 16-byte
     /// aligned faults when SCTLR_ELx.SA (SA0 at EL0) is set (ARM DDI 0487, chapter D1, "SP
     /// alignment checking"; pseudocode CheckSPAlignment). PRFM does not check.
@@ -213,6 +286,24 @@ extension CPU {
         if i.b & LSFlag.signed == 0 { return v }
         let s = signExtend(v, 8 &<< Int(i.a))
         return i.b & LSFlag.sixtyFour != 0 ? s : s & 0xFFFF_FFFF
+    }
+
+    /// `lsExtend` for an instruction read in place.
+    @inline(__always)
+    func lsExtend(_ i: InstRef, _ v: UInt64) -> UInt64 {
+        if i.b & LSFlag.signed == 0 { return v }
+        let s = signExtend(v, 8 &<< Int(i.a))
+        return i.b & LSFlag.sixtyFour != 0 ? s : s & 0xFFFF_FFFF
+    }
+
+    /// `lsIndex` for an instruction read in place.
+    @inline(__always)
+    func lsIndex(_ i: InstRef) -> UInt64 {
+        var off = x[Int(i.rm)]
+        if i.imm & LSIndex.word != 0 {
+            off = i.imm & LSIndex.signed != 0 ? signExtend(off, 32) : off & 0xFFFF_FFFF
+        }
+        return off &<< (i.imm & LSIndex.shiftMask)
     }
 
     /// The offset of a register-offset access: Rm extended (UXTW, SXTW) or not (LSL, SXTX),

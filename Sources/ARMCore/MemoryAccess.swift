@@ -137,3 +137,65 @@ extension CPU {
     @inline(__always)
     public func flushFetchPage() { fetchPageVA = 1 }
 }
+
+extension CPU {
+    /// Bring the fast path's copy of the CPU's state up to date (after a slow-path instruction).
+    @inline(__always)
+    func refreshHostTLB(_ t: HostTLB) {
+        t.flat = !translating
+        t.alignCheck = currentSCTLR & SCTLR.A != 0
+    }
+
+    /// The host address of `total` bytes at `va` for an ordinary (not exclusive, not ordered)
+    /// access of elements of `elem` bytes, or nil when the full path must decide: translation
+    /// on, a misaligned element with SCTLR.A set, not all RAM, or a store that must first drop
+    /// predecoded code or clear the exclusive monitor. Nothing is changed, so the caller can
+    /// fall back to the full path and get the architectural outcome there.
+    @inline(__always)
+    func fastRAM(_ va: UInt64, total: UInt64, elem: UInt64, write: Bool, _ h: HostTLB) -> UnsafeMutableRawPointer? {
+        if h.alignCheck && va & (elem &- 1) != 0 { return nil }
+        let off: UInt64
+        if h.flat {
+            off = va &- h.ramBase
+            guard off < h.ramSize, h.ramSize &- off >= total else { return nil }
+        } else {
+            // Translation on: one compare in the host TLB; the access must stay in the page.
+            guard (va & 0xFFF) &+ total <= 0x1000 else { return nil }
+            let e = h.entries + Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
+            let tag = (va & ~0xFFF) | h.epoch
+            if (write ? e.pointee.writeTag : e.pointee.readTag) == tag {
+                off = UInt64(bitPattern: Int64(e.pointee.addend &+ Int(truncatingIfNeeded: va)))
+            } else {
+                guard let o = hostTLBFill(va, write: write, h) else { return nil }
+                off = o
+            }
+        }
+        if write {
+            if (off & 0xFFF) &+ total > 0x1000 || h.codePages[Int(truncatingIfNeeded: off >> 12)] != 0
+                || exclusiveValid {
+                return nil
+            }
+        }
+        return h.ram + Int(truncatingIfNeeded: off)
+    }
+
+    /// A host TLB miss: copy the translation of `va` from Stage2MMU's TLB if it is there, maps
+    /// RAM and allows the access at this EL; returns the RAM offset of `va`. Otherwise nil, and
+    /// the full path translates (walks, faults, traces) as it always does.
+    @inline(never)
+    func hostTLBFill(_ va: UInt64, write: Bool, _ h: HostTLB) -> UInt64? {
+        let a = regime.stage1.effectiveAddress(va)
+        guard let r = mmu.tlb.lookup(a, regime.tlbContext),
+              r.permissionFault(for: write ? .write : [], el: el) == nil else { return nil }
+        let pagePA = r.physicalAddress & ~0xFFF
+        let off = pagePA &- h.ramBase
+        guard off < h.ramSize, h.ramSize &- off >= 0x1000 else { return nil }
+        let e = h.entries + Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
+        let tag = (va & ~0xFFF) | h.epoch
+        let addend = Int(truncatingIfNeeded: off) &- Int(truncatingIfNeeded: va & ~0xFFF)
+        if e.pointee.addend != addend { e.pointee.readTag = 0; e.pointee.writeTag = 0 }
+        e.pointee.addend = addend
+        if write { e.pointee.writeTag = tag } else { e.pointee.readTag = tag }
+        return off | (va & 0xFFF)
+    }
+}

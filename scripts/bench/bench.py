@@ -1,0 +1,411 @@
+#!/usr/bin/env python3
+"""armvm's benchmark suite, run side by side with QEMU (issue 6).
+
+Every benchmark is one bare-metal guest from Guests/ that runs unchanged under
+`armvm run --board virt` and `qemu-system-aarch64 -M virt -cpu cortex-a57`.
+For each one the two emulators run alternately (A B A B ...); the table gives
+the median wall time of each, the ratio armvm/QEMU, armvm's guest instructions
+per second (from `armvm --stats`) and the peak RSS of each (the child's own
+rusage from os.wait4). Every run's console output is checked, so a fast wrong
+answer fails the suite. The goals of the issue are printed as met / not met.
+
+    make bench              # full sizes, 5 runs each, table also to docs/PERFORMANCE.md
+    make bench QUICK=1      # small sizes, 1 run each, well under a minute
+
+Without qemu-system-aarch64 the QEMU columns read "n/a" and the run still
+passes. Python 3 standard library only.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zlib
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.path.join(ROOT, "Guests", "build")
+DOC = os.path.join(ROOT, "docs", "PERFORMANCE.md")
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+MASK64 = (1 << 64) - 1
+
+
+# ---- Expected outputs, computed here, not copied from an emulator ----------
+
+def loop_reference(n):
+    """Guests/loop.c's kernel in Python (slow: about 1 s per 5e6 iterations)."""
+    k, x, s, i = 6364136223846793005, 0x1234, 0, n
+    while i:
+        x = (x * k + i) & MASK64
+        x ^= x >> 29
+        s = (s + x) & MASK64
+        i -= 1
+    return "loop: 0x%016x\n" % (x ^ s)
+
+
+# loop_reference() of these counts, precomputed because 2e8 iterations take
+# minutes in Python; `bench.py --verify-loop` recomputes them.
+LOOP_EXPECTED = {
+    1000000: "loop: 0x458003c18725cfa0\n",
+    200000000: "loop: 0x8f2c4edeaf3d5d00\n",
+}
+
+
+def crc_expected(passes):
+    """Guests/bench/crc.c: CRC-32 of its 64 KiB LCG buffer repeated `passes` times."""
+    x, buf = 1, bytearray(65536)
+    for i in range(65536):
+        x = (x * 6364136223846793005 + 1442695040888963407) & MASK64
+        buf[i] = x >> 56
+    c = 0
+    for _ in range(passes):
+        c = zlib.crc32(buf, c)
+    return "crc: %d x 65536 bytes, crc32 0x%08x\n" % (passes, c)
+
+
+def mmu_expected(passes):
+    """Guests/bench/mmu.c: every one of 65,536 pages read once per pass."""
+    s = 0
+    for v in range(65536):
+        s += (((v % 16) + 1) * 0x9E3779B97F4A7C15 & MASK64) ^ (v % 512)
+    return "mmu: %d x 65536 touches of 65536 pages, sum 0x%016x ok\n" % (passes, (s * passes) & MASK64)
+
+
+def read_expected(name):
+    with open(os.path.join(ROOT, "Guests", "expected", name)) as f:
+        return f.read()
+
+
+# ---- The benchmarks --------------------------------------------------------
+
+class Bench:
+    def __init__(self, key, title, image, count=None, el=2, armvm_args=(), qemu=True,
+                 expect=None, expect_re=None, note=""):
+        self.key, self.title, self.image, self.count, self.el = key, title, image, count, el
+        self.armvm_args, self.qemu, self.note = list(armvm_args), qemu, note
+        self.expect, self.expect_re = expect, expect_re
+
+    def armvm_cmd(self, armvm):
+        cmd = [armvm, "run", "--board", "virt", "--stats"]
+        if self.el == 1:
+            cmd += ["--el", "1"]
+        if self.count is not None:
+            cmd += ["--append", str(self.count)]
+        return cmd + self.armvm_args + [os.path.join(BUILD, self.image)]
+
+    def qemu_cmd(self, qemu):
+        machine = "virt" if self.el == 1 else "virt,virtualization=on"
+        cmd = [qemu, "-M", machine, "-cpu", "cortex-a57", "-m", "512", "-nographic",
+               "-kernel", os.path.join(BUILD, self.image)]
+        if self.count is not None:
+            cmd += ["-append", str(self.count)]
+        return cmd
+
+    def check(self, out):
+        """None when the console output is right, else what was wrong."""
+        if self.expect is not None and out != self.expect:
+            return "expected %r, got %r" % (self.expect[-200:], out[-200:])
+        if self.expect_re is not None and not re.fullmatch(self.expect_re, out):
+            return "output %r does not match %r" % (out[-200:], self.expect_re)
+        return None
+
+
+def benchmarks(quick):
+    q = quick
+    loop_n = 1000000 if q else 200000000
+    crc_n = 20 if q else 2180
+    hvc_n = 10000 if q else 1000000
+    mmu_n = 2 if q else 100
+    tick_n = 1000 if q else 100000
+    guest = os.path.join(BUILD, "hello-xen.elf")
+    return [
+        Bench("hello", "(a) hello: start-up to exit", "hello.elf",
+              expect_re=r"Hello from EL2 on [^\n]+\nMemory: 512 MiB at 0x40000000\n"),
+        Bench("loop", "(b) integer loop, %.0e instructions" % (5 * loop_n),
+              "loop-small.elf" if q else "bench/loop-1e9.elf", expect=LOOP_EXPECTED[loop_n]),
+        Bench("crc", "(c) table-driven CRC-32, %d x 64 KiB" % crc_n, "bench/crc.elf",
+              count=crc_n, expect=crc_expected(crc_n)),
+        Bench("hvc", "(d) HVC round trips EL1->EL2->EL1, %d" % hvc_n, "hvc-bench.elf",
+              count=hvc_n, expect="hvc-bench: %d HVC round trips from EL1 to an EL2 stub\n" % hvc_n),
+        Bench("mmu", "(e) MMU on, 65,536 pages, %d x 65,536 touches" % mmu_n, "bench/mmu.elf",
+              count=mmu_n, el=1, expect=mmu_expected(mmu_n)),
+        Bench("vtimer", "(f) virtual timer IRQ every 10 us at EL1, %d" % tick_n, "bench/vtimer.elf",
+              count=tick_n, el=1,
+              expect="vtimer: %d interrupts, 10 us apart, INTID 27\n" % tick_n),
+        Bench("minihyp", "(g) minihyp with two hello-xen guests", "minihyp.elf",
+              armvm_args=["--guest", guest, "--guest", guest], qemu=False,
+              expect=read_expected("minihyp-virt.txt"),
+              note="QEMU cannot create the /chosen dom0less guest nodes that armvm's --guest writes"),
+    ]
+
+
+# ---- Running one emulator once ---------------------------------------------
+
+class Run:
+    def __init__(self, wall, rss_kib, status, out, err):
+        self.wall, self.rss_kib, self.status, self.out, self.err = wall, rss_kib, status, out, err
+
+
+def run_once(cmd, timeout):
+    """Wall time, peak RSS (this child's own ru_maxrss, from wait4), exit status, output."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                             start_new_session=True)
+        timer = threading.Timer(timeout, lambda: os.killpg(p.pid, signal.SIGKILL))
+        timer.start()
+        try:
+            _, status, usage = os.wait4(p.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(wall, usage.ru_maxrss, p.returncode,
+                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+
+
+def instructions(stderr):
+    m = re.search(r"armvm: (\d+) instructions in", stderr)
+    return int(m.group(1)) if m else None
+
+
+# ---- The machine ---------------------------------------------------------------
+
+def first_line(cmd):
+    try:
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+        return r.stdout.decode("utf-8", "replace").strip().splitlines()[0]
+    except (OSError, subprocess.SubprocessError, IndexError):
+        return "n/a"
+
+
+def machine_description(armvm, qemu):
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    osname = platform.system()
+    try:
+        with open("/etc/os-release") as f:
+            for line in f:
+                if line.startswith("PRETTY_NAME="):
+                    osname = line.split("=", 1)[1].strip().strip('"')
+    except OSError:
+        pass
+    commit = first_line(["git", "-C", ROOT, "describe", "--always", "--dirty"])
+    return [
+        ("CPU", "%s, %d logical CPUs" % (cpu, os.cpu_count() or 0)),
+        ("OS", "%s, Linux %s, %s" % (osname, platform.release(), platform.machine())),
+        ("armvm", "%s (git %s), %s" % (os.path.relpath(armvm, ROOT) if armvm.startswith(ROOT) else armvm,
+                                       commit, first_line(["swift", "--version"]))),
+        ("QEMU", first_line([qemu, "--version"]) if qemu else "n/a (qemu-system-aarch64 not installed; "
+                                                               "scripts/install-deps.sh with WITH_QEMU=1)"),
+        ("load", "load average %.2f %.2f %.2f at the start (other processes share the CPUs)"
+         % os.getloadavg()),
+        ("date", datetime.datetime.now().strftime("%Y-%m-%d %H:%M")),
+    ]
+
+
+# ---- Formatting ------------------------------------------------------------
+
+def fmt_time(s):
+    if s is None:
+        return "n/a"
+    return "%.0f ms" % (s * 1000) if s < 10 else "%.2f s" % s
+
+
+def fmt_rss(kib):
+    return "n/a" if kib is None else "%.1f MiB" % (kib / 1024)
+
+
+def fmt_ratio(r):
+    return "n/a" if r is None else "%.2f" % r
+
+
+def markdown_table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+# ---- Main --------------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small sizes, 1 run each")
+    ap.add_argument("--runs", type=int, help="runs per emulator (default 5, quick 1)")
+    ap.add_argument("--armvm", default=os.path.join(ROOT, ".build", "release", "armvm"))
+    ap.add_argument("--qemu", default=shutil.which("qemu-system-aarch64") or "")
+    ap.add_argument("--only", help="comma-separated benchmark keys (hello,loop,crc,hvc,mmu,vtimer,minihyp)")
+    ap.add_argument("--doc", choices=["yes", "no", "auto"], default="auto",
+                    help="write the table into docs/PERFORMANCE.md (auto: full mode only)")
+    ap.add_argument("--timeout", type=float, default=300, help="seconds before a run is killed")
+    ap.add_argument("--verify-loop", action="store_true",
+                    help="recompute the integer loop's expected checksums in Python (minutes)")
+    args = ap.parse_args()
+
+    if args.verify_loop:
+        ok = True
+        for n, want in LOOP_EXPECTED.items():
+            got = loop_reference(n)
+            print("%d iterations: %s" % (n, "ok" if got == want else "WRONG, computed %r" % got))
+            ok &= got == want
+        return 0 if ok else 1
+
+    runs = args.runs or (1 if args.quick else 5)
+    armvm = os.path.abspath(args.armvm)
+    qemu = args.qemu if args.qemu and shutil.which(args.qemu) else ""
+    if not os.access(armvm, os.X_OK):
+        print("bench: no armvm at %s (swift build -c release)" % armvm, file=sys.stderr)
+        return 2
+    suite = benchmarks(args.quick)
+    if args.only:
+        keys = set(args.only.split(","))
+        suite = [b for b in suite if b.key in keys]
+    missing = [b.image for b in suite if not os.path.exists(os.path.join(BUILD, b.image))]
+    if missing:
+        print("bench: missing guests %s (make -C Guests)" % ", ".join(missing), file=sys.stderr)
+        return 2
+
+    mode = "quick" if args.quick else "full"
+    print("armvm benchmarks, %s mode, %d run%s each, A B A B; QEMU: %s"
+          % (mode, runs, "" if runs == 1 else "s", qemu or "n/a"))
+    failures, results = [], {}
+    for b in suite:
+        a_runs, q_runs = [], []
+        for _ in range(runs):
+            for who, cmd, into in (("armvm", b.armvm_cmd(armvm), a_runs),
+                                   ("QEMU", b.qemu_cmd(qemu) if (qemu and b.qemu) else None, q_runs)):
+                if cmd is None:
+                    continue
+                r = run_once(cmd, args.timeout)
+                why = b.check(r.out)
+                if r.status != 0:
+                    why = "exit status %d%s" % (r.status, "; " + why if why else "")
+                if why:
+                    failures.append("%s under %s: %s\n    %s\n    stderr: %s"
+                                    % (b.key, who, why, " ".join(cmd), r.err.strip()[-300:]))
+                    into.append(None)
+                else:
+                    into.append(r)
+        ok_a = [r for r in a_runs if r]
+        ok_q = [r for r in q_runs if r]
+        res = {"bench": b}
+        res["a_wall"] = statistics.median(r.wall for r in ok_a) if ok_a else None
+        res["q_wall"] = statistics.median(r.wall for r in ok_q) if ok_q else None
+        res["a_rss"] = max(r.rss_kib for r in ok_a) if ok_a else None
+        res["q_rss"] = max(r.rss_kib for r in ok_q) if ok_q else None
+        res["insns"] = instructions(ok_a[0].err) if ok_a else None
+        res["ratio"] = res["a_wall"] / res["q_wall"] if res["a_wall"] and res["q_wall"] else None
+        res["mips"] = res["insns"] / res["a_wall"] / 1e6 if res["insns"] and res["a_wall"] else None
+        res["rss_ratio"] = res["a_rss"] / res["q_rss"] if res["a_rss"] and res["q_rss"] else None
+        results[b.key] = res
+        print("  %-8s armvm %-9s QEMU %-9s ratio %-5s %s MIPS" % (
+            b.key, fmt_time(res["a_wall"]), fmt_time(res["q_wall"]) if b.qemu else "n/a",
+            fmt_ratio(res["ratio"]), "%.0f" % res["mips"] if res["mips"] else "n/a"), flush=True)
+
+    # The table.
+    header = ["benchmark", "armvm wall", "QEMU wall", "armvm/QEMU", "armvm guest insns",
+              "armvm MIPS", "armvm peak RSS", "QEMU peak RSS"]
+    rows = []
+    for key, r in results.items():
+        b = r["bench"]
+        rows.append([b.title, fmt_time(r["a_wall"]),
+                     fmt_time(r["q_wall"]) if b.qemu else "n/a (1)",
+                     fmt_ratio(r["ratio"]),
+                     "{:,}".format(r["insns"]) if r["insns"] else "n/a",
+                     "%.0f" % r["mips"] if r["mips"] else "n/a",
+                     fmt_rss(r["a_rss"]), fmt_rss(r["q_rss"])])
+
+    # The goals of issue 6; a goal whose benchmark did not run (or has no QEMU) is n/a.
+    def goal(key, desc, value, test, shown):
+        r = results.get(key)
+        v = value(r) if r else None
+        if v is None:
+            return [desc, "n/a", "n/a"]
+        return [desc, shown(v), "met" if test(v) else "NOT MET"]
+
+    goals = [
+        goal("hello", "hello end-to-end: armvm wall <= 0.5 x QEMU", lambda r: r["ratio"],
+             lambda v: v <= 0.5, lambda v: "%.2f x" % v),
+        goal("hvc", "HVC round trips: armvm wall <= 1/3 x QEMU (3x the rate)", lambda r: r["ratio"],
+             lambda v: v <= 1 / 3, lambda v: "%.2f x (%.1fx the rate)" % (v, 1 / v)),
+        goal("loop", "integer loop: >= 400 M guest instructions/s", lambda r: r["mips"],
+             lambda v: v >= 400, lambda v: "%.0f MIPS" % v),
+        goal("crc", "CRC loop: >= 300 M guest instructions/s", lambda r: r["mips"],
+             lambda v: v >= 300, lambda v: "%.0f MIPS" % v),
+    ]
+    rss = [(k, r["rss_ratio"]) for k, r in results.items() if r["rss_ratio"] is not None]
+    if rss:
+        worst = max(rss, key=lambda kv: kv[1])
+        goals.append(["peak RSS: armvm <= 0.5 x QEMU, every guest",
+                      "worst %.2f x (%s)" % (worst[1], worst[0]),
+                      "met" if worst[1] <= 0.5 else "NOT MET"])
+    else:
+        goals.append(["peak RSS: armvm <= 0.5 x QEMU, every guest", "n/a", "n/a"])
+
+    machine = machine_description(armvm, qemu)
+    notes = ["(1) %s." % b.note for b in suite if b.note and not b.qemu]
+    if args.quick:
+        notes.append("Quick mode: small sizes and one run each; start-up dominates, so the "
+                     "ratios and MIPS say little. `make bench` gives the real figures.")
+    text = "\n".join([
+        "Mode: %s, %d run%s per emulator (median wall time), runs interleaved armvm, QEMU, armvm, ..."
+        % (mode, runs, "" if runs == 1 else "s"),
+        "",
+        markdown_table(["machine", ""], [[k, v] for k, v in machine]),
+        "",
+        markdown_table(header, rows),
+        "",
+        markdown_table(["goal (issue 6)", "measured", ""], goals),
+        "",
+    ] + ["%s  " % n for n in notes])
+    print()
+    print(text)
+
+    write_doc = args.doc == "yes" or (args.doc == "auto" and not args.quick and not args.only)
+    if write_doc:
+        update_doc(text)
+        print("\n(table written to %s)" % os.path.relpath(DOC, ROOT))
+
+    if failures:
+        print("\nFAILED: %d run(s) gave a wrong answer or failed:" % len(failures))
+        for f in failures:
+            print("  " + f)
+        return 1
+    return 0
+
+
+def update_doc(text):
+    """Replace what lies between the bench markers of docs/PERFORMANCE.md."""
+    block = BEGIN + "\n" + text.rstrip() + "\n" + END
+    try:
+        with open(DOC) as f:
+            doc = f.read()
+    except OSError:
+        doc = "# Performance\n\n## The latest benchmark table\n\n%s\n%s\n" % (BEGIN, END)
+    if BEGIN in doc and END in doc:
+        doc = doc[:doc.index(BEGIN)] + block + doc[doc.index(END) + len(END):]
+    else:
+        doc = doc.rstrip() + "\n\n" + block + "\n"
+    with open(DOC, "w") as f:
+        f.write(doc)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
