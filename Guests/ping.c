@@ -24,42 +24,9 @@
 #include "guest.h"
 #include "gic.h"
 #include "xen.h"
+#include "evtchn-client.h"
 
 #define PEER 2
-
-static struct shared_info *shinfo;
-static unsigned upcall;
-static volatile uint64_t fired;         /* ports that fired, not yet seen */
-
-static int irq_hook(struct exc_frame *f, int kind)
-{
-	unsigned id;
-
-	(void)f;
-	if ((kind & 3) != EXC_IRQ)
-		return 0;
-	id = gic_ack();
-	if (id == upcall)
-		fired |= xen_evtchn_scan(shinfo);
-	if (id != GIC_SPURIOUS)
-		gic_eoi(id);
-	return 1;
-}
-
-/* Sleep until `port` fires. IRQs are masked while we look, and WFI wakes
- * on a pending interrupt even then, so no event slips in between. */
-static void wait_for(unsigned port)
-{
-	for (;;) {
-		__asm__ volatile("msr daifset, #2" ::: "memory");
-		if (fired & (1ul << port))
-			break;
-		__asm__ volatile("wfi");
-		__asm__ volatile("msr daifclr, #2" ::: "memory");
-	}
-	fired &= ~(1ul << port);
-	__asm__ volatile("msr daifclr, #2" ::: "memory");
-}
 
 int main(const void *dtb)
 {
