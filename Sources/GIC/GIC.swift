@@ -133,6 +133,32 @@ final class InterruptStore {
         return pendingWord(w) >> UInt32(id & 31) & 1 != 0
     }
     func isActive(_ id: Int, cpu: Int) -> Bool { bit(active, id, cpu) }
+
+    /// The most urgent interrupt pending for CPU `c`: enabled, pending and not active, its group
+    /// let through by `groupEnabled` (distributor and CPU interface), and for an SPI, delivered to
+    /// `c` by `spiReaches` (GICv2 targets, GICv3 routing). Ties go to the lowest INTID (IHI 0048B
+    /// 3.3, IHI 0069 4.8 "Interrupt prioritization"). This CPU's private bank first, then the SPIs.
+    func highestPending(cpu c: Int, groupEnabled: (_ group1: Bool) -> Bool,
+                        spiReaches: (_ id: Int) -> Bool) -> Candidate? {
+        var best: Candidate?
+        for k in 0..<(wordCount - cpuCount + 1) {
+            let w = k == 0 ? c : cpuCount + k - 1
+            var bits = pendingWord(w) & enabled[w] & ~active[w]
+            let base = k * 32
+            while bits != 0 {
+                let b = bits.trailingZeroBitCount
+                bits &= bits &- 1
+                let id = base + b
+                let g1 = group[w] >> UInt32(b) & 1 != 0
+                guard groupEnabled(g1) else { continue }
+                if id >= 32 && !spiReaches(id) { continue }
+                let prio = priority[id < 32 ? c * 32 + id : cpuCount * 32 + id - 32]
+                if let b = best, b.priority <= prio { continue }
+                best = Candidate(id: id, priority: prio, group1: g1)
+            }
+        }
+        return best
+    }
     func isEnabled(_ id: Int, cpu: Int) -> Bool { bit(enabled, id, cpu) }
     func isGroup1(_ id: Int, cpu: Int) -> Bool { bit(group, id, cpu) }
     func priorityOf(_ id: Int, cpu: Int) -> UInt8 {

@@ -118,30 +118,13 @@ final class GICv2Core {
         cpuCount == 1 || targets[id - 32] >> UInt8(c) & 1 != 0
     }
 
-    /// The most urgent interrupt pending for CPU `c`: enabled, pending and not active, its group
-    /// enabled in the distributor and the CPU interface, targeted at `c`. Ties go to the lowest INTID
-    /// (IHI 0048B 3.3 "Interrupt prioritization").
+    /// The most urgent interrupt pending for CPU `c` (InterruptStore.highestPending), with the
+    /// GIC-400's group enables and SPI targets.
     func highestPending(_ c: Int) -> Candidate? {
         let ifc = cpu[c]
-        var best: Candidate?
-        // This CPU's bank of private interrupts, then the SPI words.
-        for k in 0..<(store.wordCount - cpuCount + 1) {
-            let w = k == 0 ? c : cpuCount + k - 1
-            var bits = store.pendingWord(w) & store.enabled[w] & ~store.active[w]
-            let base = k * 32
-            while bits != 0 {
-                let b = bits.trailingZeroBitCount
-                bits &= bits &- 1
-                let id = base + b
-                let g1 = store.group[w] >> UInt32(b) & 1 != 0
-                guard distributorControl >> (g1 ? 1 : 0) & 1 != 0, ifc.groupEnabled(group1: g1) else { continue }
-                if id >= 32 && !targetsCPU(spi: id, c) { continue }
-                let prio = store.priority[id < 32 ? c * 32 + id : cpuCount * 32 + id - 32]
-                if let b = best, b.priority <= prio { continue }
-                best = Candidate(id: id, priority: prio, group1: g1)
-            }
-        }
-        return best
+        return store.highestPending(cpu: c,
+                                    groupEnabled: { distributorControl >> ($0 ? 1 : 0) & 1 != 0 && ifc.groupEnabled(group1: $0) },
+                                    spiReaches: { id in targetsCPU(spi: id, c) })
     }
 
     /// The lowest CPU that has SGI `id` pending for CPU `c`.

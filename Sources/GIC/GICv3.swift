@@ -133,24 +133,9 @@ final class GICv3Core: SystemRegisterProvider {
         guard !processorSleep[c] else { return nil }
         let ifc = cpu[c]
         let oneOfN = (oneOfNTarget(group1: false), oneOfNTarget(group1: true))
-        var best: Candidate?
-        for k in 0..<(store.wordCount - cpuCount + 1) {
-            let w = k == 0 ? c : cpuCount + k - 1
-            var bits = store.pendingWord(w) & store.enabled[w] & ~store.active[w]
-            let base = k * 32
-            while bits != 0 {
-                let b = bits.trailingZeroBitCount
-                bits &= bits &- 1
-                let id = base + b
-                let g1 = store.group[w] >> UInt32(b) & 1 != 0
-                guard distributorControl >> (g1 ? 1 : 0) & 1 != 0, ifc.groupEnabled(group1: g1) else { continue }
-                if id >= 32 && !routesTo(spi: id, c, oneOfN: oneOfN) { continue }
-                let prio = store.priority[id < 32 ? c * 32 + id : cpuCount * 32 + id - 32]
-                if let b = best, b.priority <= prio { continue }
-                best = Candidate(id: id, priority: prio, group1: g1)
-            }
-        }
-        return best
+        return store.highestPending(cpu: c,
+                                    groupEnabled: { distributorControl >> ($0 ? 1 : 0) & 1 != 0 && ifc.groupEnabled(group1: $0) },
+                                    spiReaches: { id in routesTo(spi: id, c, oneOfN: oneOfN) })
     }
 
     func update() {
