@@ -14,7 +14,8 @@ extension CPU {
     /// routed to EL2 (HCR_EL2.IMO/FMO/AMO or TGE) it is taken from EL0/EL1 whatever PSTATE says,
     /// and at EL2 when unmasked; routed to EL1 it is never taken at EL2.
     @inline(__always)
-    private func physical(_ vector: VectorKind, routeBit: UInt64, maskBit: UInt32, hcr: UInt64) -> PendingInterrupt? {
+    private func physical(_ vector: VectorKind, routeBit: UInt64, maskBit: UInt32, hcr: UInt64,
+                          daif: UInt32) -> PendingInterrupt? {
         let toEL2 = hasEL2 && hcr & (routeBit | HCR.TGE) != 0
         let masked = daif & maskBit != 0
         if toEL2 {
@@ -34,15 +35,17 @@ extension CPU {
 
     /// The interrupt to take at this boundary, if any. SError first, then FIQ, then IRQ, physical
     /// before virtual (the architecture leaves the order between pending asynchronous exceptions
-    /// to the implementation; this is QEMU's order too).
-    func pendingInterrupt() -> PendingInterrupt? {
+    /// to the implementation; this is QEMU's order too). `ignoringPSTATE` asks what would be taken
+    /// if PSTATE.{A,I,F} were clear: the WFI wake-up test.
+    func pendingInterrupt(ignoringPSTATE: Bool = false) -> PendingInterrupt? {
         let hcr = hasEL2 ? sysregs[SysReg.HCR_EL2] : 0
         let inputs = interruptInputs
+        let daif = ignoringPSTATE ? 0 : self.daif
         if hcr & HCR.VSE != 0 && virtualEnabled(routeBit: HCR.AMO, hcr: hcr) && daif & DAIFBit.A == 0 {
             return PendingInterrupt(vector: .serror, target: 1, isVirtualSError: true)
         }
-        if inputs.contains(.fiq), let p = physical(.fiq, routeBit: HCR.FMO, maskBit: DAIFBit.F, hcr: hcr) { return p }
-        if inputs.contains(.irq), let p = physical(.irq, routeBit: HCR.IMO, maskBit: DAIFBit.I, hcr: hcr) { return p }
+        if inputs.contains(.fiq), let p = physical(.fiq, routeBit: HCR.FMO, maskBit: DAIFBit.F, hcr: hcr, daif: daif) { return p }
+        if inputs.contains(.irq), let p = physical(.irq, routeBit: HCR.IMO, maskBit: DAIFBit.I, hcr: hcr, daif: daif) { return p }
         if (hcr & HCR.VF != 0 || inputs.contains(.vfiq)) && virtualEnabled(routeBit: HCR.FMO, hcr: hcr)
             && daif & DAIFBit.F == 0 {
             return PendingInterrupt(vector: .fiq, target: 1, isVirtualSError: false)
@@ -58,15 +61,8 @@ extension CPU {
     /// it. An interrupt routed to EL1 does not wake EL2.
     func hasWakeUpEvent() -> Bool {
         let hcr = hasEL2 ? sysregs[SysReg.HCR_EL2] : 0
-        let inputs = interruptInputs
-        let saved = daif
-        daif = 0
-        defer { daif = saved }
-        if inputs.contains(.irq) || inputs.contains(.fiq) || inputs.contains(.virq) || inputs.contains(.vfiq)
-            || hcr & (HCR.VI | HCR.VF | HCR.VSE) != 0 {
-            return pendingInterrupt() != nil
-        }
-        return false
+        if interruptInputs.isEmpty && hcr & (HCR.VI | HCR.VF | HCR.VSE) == 0 { return false }
+        return pendingInterrupt(ignoringPSTATE: true) != nil
     }
 
     /// Take `p`: ELR is the instruction not yet executed (D1.10.2 preferred return address for
