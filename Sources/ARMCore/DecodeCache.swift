@@ -6,7 +6,9 @@ import Bus
 /// covers, so self-modifying code runs its new instructions.
 public final class DecodeCache {
     unowned(unsafe) let bus: PhysicalAddressSpace
-    /// One slot per RAM page: nil, or 1024 instructions where group `.notDecoded` marks empty slots.
+    /// One slot per RAM page: nil, or 1024 instructions where group `.notDecoded` marks empty
+    /// slots, followed by a 1025th slot that stays `.notDecoded`: the run loop, which steps a
+    /// pointer through the slots, leaves the page there without comparing addresses.
     private var pages: UnsafeMutablePointer<UnsafeMutablePointer<Inst>?>
     private let pageCount: Int
 
@@ -29,17 +31,18 @@ public final class DecodeCache {
     func page(ramOffset off: UInt64) -> UnsafeMutablePointer<Inst> {
         let page = Int(truncatingIfNeeded: off >> 12)
         if let p = pages[page] { return p }
-        let p = UnsafeMutablePointer<Inst>.allocate(capacity: 1024)
-        p.initialize(repeating: Inst(.notDecoded), count: 1024)
+        let p = UnsafeMutablePointer<Inst>.allocate(capacity: 1025)
+        p.initialize(repeating: Inst(.notDecoded), count: 1025)
         pages[page] = p
         bus.codePages[page] = 1
         return p
     }
 
-    /// Decode the word behind an empty slot of `page` and remember it.
+    /// Decode the word behind an empty slot of `page` and remember it, in its fast form where
+    /// it has one (FastForms.swift).
     func fill(_ p: UnsafeMutablePointer<Inst>, pageOffset: UInt64, slot: Int) -> Inst {
         let w = (bus.ram + Int(truncatingIfNeeded: pageOffset) + slot << 2).load(as: UInt32.self)
-        let i = A64Decoder.decode(UInt32(littleEndian: w))
+        let i = FastForms.specialize(A64Decoder.decode(UInt32(littleEndian: w)))
         p[slot] = i
         return i
     }

@@ -16,6 +16,24 @@
     case loadStoreSIMD
     /// AES, SHA1, SHA256 (Cryptographic.swift).
     case cryptographic
+
+    // Fast forms (FastForms.swift). The decode cache gives the hottest encodings one of these
+    // groups instead of their own and leaves every other field as the group's decoder wrote
+    // it: the run loop dispatches them with one switch to a handler that tests no sf, shift
+    // type or op, and the full path (`execute`) runs them as their `genericGroup`.
+    // Data processing -- immediate:
+    case addImm64, addImm32, subImm64, subImm32, subsImm64, subsImm32, addsImm64, addsImm32
+    case andImm, orrImm64, eorImm64, movImm, ubfm64, ubfm32, adr, adrp
+    // Data processing -- register, shifted-register forms with LSL or LSR, and MADD:
+    case andReg64, orrReg64, eorReg64, addReg64, subReg64, subsReg64, andsReg64
+    case andReg32, orrReg32, eorReg32, addReg32, subReg32, subsReg32, andsReg32
+    case madd64, madd32
+    // Branches (all but ERET):
+    case branch26, branchLink, branchCond, cbz64, cbnz64, cbz32, cbnz32, tbz, tbnz, branchReg, branchLinkReg
+    // Loads and stores: [Xn, #imm] with a zero-extending load, [Xn, Xm, LSL #s], the post-indexed
+    // byte load, and the 64-bit pairs of function prologues and epilogues:
+    case ldr8, ldr16, ldr32, ldr64, str8, str16, str32, str64
+    case ldrReg32, ldrReg64, ldr8Post, ldp64, ldp64Post, stp64, stp64Pre
     /// Marks an empty slot of the decode cache; never produced by the decoder.
     case notDecoded = 0xFF
 }

@@ -1,13 +1,26 @@
+import Bus
+
 /// The interpreter loop: fetch (through the decode cache), execute, take exceptions at
 /// instruction boundaries.
 ///
-/// `run` keeps the PC, the retired-instruction count and the fetch page in locals and executes
-/// the common instructions inline: data processing, branches other than ERET, and loads and
-/// stores that hit RAM (`fastLoadStore`). None of those can fault, touch a device, read the
-/// clock or change what may interrupt, so the CPU's fields are written back only when an
-/// instruction takes the slow path (`slowStep`: everything else, every fault, a cache miss,
-/// a new page), which runs the full `step()` and reloads the locals. `attention` can only be
-/// raised by the slow path, so it is tested there and not per instruction.
+/// `run` keeps the retired-instruction count in a local and the position in a pointer `ip`
+/// to the decoded slot of the next instruction, inside the decode-cache page of the fetch page
+/// (`page`, whose VA is `pageVA`). Sequential code steps `ip`; the slot after a page's last
+/// one is always `.notDecoded`, so leaving the page needs no address compare. A branch that
+/// stays in the page sets `ip` directly; one that leaves it goes through `slowStep`.
+///
+/// The fast forms (FastForms.swift) and the other common instructions execute inline. None of
+/// them can fault, touch a device, read the clock or change what may interrupt, so the CPU's
+/// `pc` and `instret` are written back only when an instruction takes the slow path
+/// (`slowStep`: everything else, every fault, an empty slot, a new page), which runs the full
+/// `step()` and reloads the locals. `attention` can only be raised by the slow path, so it is
+/// tested there and not per instruction.
+/// The PC of the decoded slot `ip` of `page`, whose VA is `pageVA`.
+@_transparent
+func slotPC(_ ip: UnsafePointer<Inst>, _ page: UnsafeMutablePointer<Inst>, _ pageVA: UInt64) -> UInt64 {
+    pageVA &+ UInt64(truncatingIfNeeded: UnsafePointer(page).distance(to: ip)) &<< 2
+}
+
 extension CPU {
     /// Run at most `budget` instructions. Returns early on WFI, a stop request or a stuck guest.
     public func run(budget: UInt64) -> StopReason {
@@ -20,7 +33,7 @@ extension CPU {
         let tlb = decodeCache.hostTLB(cpu: index)
         tlb.flush()
         refreshHostTLB(tlb)
-        while icount != end {
+        outer: while icount != end {
             if attention {
                 self.pc = pc
                 instret = icount
@@ -47,40 +60,241 @@ extension CPU {
                     continue
                 }
             }
-            while icount != end {
-                // Bits 1..0 stay in the compare: a misaligned PC takes the slow path and faults there.
-                if pc & ~0xFFC == pageVA {
-                    let i = InstRef(page + Int(truncatingIfNeeded: pc & 0xFFF) &>> 2)
-                    switch i.group {
-                    case .dataProcessingImmediate:
-                        executeDataProcessingImmediate(i, pc: pc)
-                        pc &+= 4
-                        icount &+= 1
-                        continue
-                    case .dataProcessingRegister:
-                        executeDataProcessingRegisterNoThrow(i)
-                        pc &+= 4
-                        icount &+= 1
-                        continue
-                    case .branch where i.op != BranchOp.eret.rawValue:
-                        pc = branchTarget(i, pc: pc)
-                        icount &+= 1
-                        continue
-                    case .loadStore:
-                        if fastLoadStore(i, tlb) {
-                            pc &+= 4
-                            icount &+= 1
-                            continue
-                        }
-                    default:
-                        break
-                    }
-                }
+            // Bits 1..0 stay in the compare: a misaligned PC takes the slow path and faults there.
+            guard pc & ~0xFFC == pageVA else {
                 slowStep(pc, icount)
                 // flushFetchPage() was called: the regime, the EL or a TLB changed.
                 if fetchPageVA == 1 { tlb.flush() }
                 pc = self.pc; icount = instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
-                if attention { break }
+                continue
+            }
+            var ip = UnsafePointer(page) + Int(truncatingIfNeeded: pc & 0xFFF) &>> 2
+            fast: while true {
+                if icount == end {
+                    pc = slotPC(ip, page, pageVA)
+                    break fast
+                }
+                let i = InstRef(ip)
+                // Every case that completes the instruction without touching `ip` leaves the
+                // switch normally and goes on to the next slot; `break work` takes the full path.
+                work: do {
+                switch i.group {
+                // Data processing -- immediate.
+                case .addImm64:
+                    x[Int(i.rd)] = x[Int(i.rn)] &+ i.imm
+                case .addImm32:
+                    x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: x[Int(i.rn)] &+ i.imm))
+                case .subImm64:
+                    x[Int(i.rd)] = x[Int(i.rn)] &- i.imm
+                case .subImm32:
+                    x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: x[Int(i.rn)] &- i.imm))
+                case .subsImm64:
+                    let a = x[Int(i.rn)], b = i.imm, r = a &- b
+                    x[Int(i.rd)] = r
+                    nzcv = subtractFlags64(a, b, r)
+                case .subsImm32:
+                    let a = UInt32(truncatingIfNeeded: x[Int(i.rn)]), b = UInt32(truncatingIfNeeded: i.imm)
+                    let r = a &- b
+                    x[Int(i.rd)] = UInt64(r)
+                    nzcv = subtractFlags32(a, b, r)
+                case .addsImm64:
+                    let r = addWithCarry64(x[Int(i.rn)], i.imm, 0)
+                    x[Int(i.rd)] = r.result
+                    nzcv = r.nzcv
+                case .addsImm32:
+                    let r = addWithCarry32(x[Int(i.rn)], i.imm, 0)
+                    x[Int(i.rd)] = r.result
+                    nzcv = r.nzcv
+                case .andImm:
+                    x[Int(i.rd)] = x[Int(i.rn)] & i.imm
+                case .orrImm64:
+                    x[Int(i.rd)] = x[Int(i.rn)] | i.imm
+                case .eorImm64:
+                    x[Int(i.rd)] = x[Int(i.rn)] ^ i.imm
+                case .movImm:
+                    x[Int(i.rd)] = i.imm
+                case .ubfm64:
+                    x[Int(i.rd)] = rotateRight64(x[Int(i.rn)], UInt64(i.a)) & i.imm
+                case .ubfm32:
+                    x[Int(i.rd)] = rotateRight32(x[Int(i.rn)], UInt64(i.a)) & i.imm
+                case .adr:
+                    x[Int(i.rd)] = slotPC(ip, page, pageVA) &+ i.imm
+                case .adrp:
+                    x[Int(i.rd)] = (slotPC(ip, page, pageVA) & ~0xFFF) &+ i.imm
+
+                // Data processing -- register.
+                case .andReg64:
+                    x[Int(i.rd)] = x[Int(i.rn)] & fastShifted64(i)
+                case .orrReg64:
+                    x[Int(i.rd)] = x[Int(i.rn)] | fastShifted64(i)
+                case .eorReg64:
+                    x[Int(i.rd)] = x[Int(i.rn)] ^ fastShifted64(i)
+                case .addReg64:
+                    x[Int(i.rd)] = x[Int(i.rn)] &+ fastShifted64(i)
+                case .subReg64:
+                    x[Int(i.rd)] = x[Int(i.rn)] &- fastShifted64(i)
+                case .subsReg64:
+                    let a = x[Int(i.rn)], b = fastShifted64(i), r = a &- b
+                    x[Int(i.rd)] = r
+                    nzcv = subtractFlags64(a, b, r)
+                case .andsReg64:
+                    let r = x[Int(i.rn)] & fastShifted64(i)
+                    x[Int(i.rd)] = r
+                    nzcv = logicalFlags(r, sf: 1)
+                case .andReg32:
+                    x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: x[Int(i.rn)]) & fastShifted32(i))
+                case .orrReg32:
+                    x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: x[Int(i.rn)]) | fastShifted32(i))
+                case .eorReg32:
+                    x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: x[Int(i.rn)]) ^ fastShifted32(i))
+                case .addReg32:
+                    x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: x[Int(i.rn)]) &+ fastShifted32(i))
+                case .subReg32:
+                    x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: x[Int(i.rn)]) &- fastShifted32(i))
+                case .subsReg32:
+                    let a = UInt32(truncatingIfNeeded: x[Int(i.rn)]), b = fastShifted32(i), r = a &- b
+                    x[Int(i.rd)] = UInt64(r)
+                    nzcv = subtractFlags32(a, b, r)
+                case .andsReg32:
+                    let r = UInt64(UInt32(truncatingIfNeeded: x[Int(i.rn)]) & fastShifted32(i))
+                    x[Int(i.rd)] = r
+                    nzcv = logicalFlags(r, sf: 0)
+                case .madd64:
+                    x[Int(i.rd)] = x[Int(i.ra)] &+ x[Int(i.rn)] &* x[Int(i.rm)]
+                case .madd32:
+                    x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: x[Int(i.ra)] &+ x[Int(i.rn)] &* x[Int(i.rm)]))
+
+                // Branches: a target in this page moves `ip`; any other leaves the fast loop.
+                case .branch26, .branchLink, .branchCond, .cbz64, .cbnz64, .cbz32, .cbnz32, .tbz, .tbnz:
+                    let taken: Bool
+                    switch i.group {
+                    case .branchCond: taken = conditionHolds(i.a)
+                    case .cbz64: taken = x[Int(i.rn)] == 0
+                    case .cbnz64: taken = x[Int(i.rn)] != 0
+                    case .cbz32: taken = UInt32(truncatingIfNeeded: x[Int(i.rn)]) == 0
+                    case .cbnz32: taken = UInt32(truncatingIfNeeded: x[Int(i.rn)]) != 0
+                    case .tbz: taken = (x[Int(i.rn)] >> UInt64(i.a)) & 1 == 0
+                    case .tbnz: taken = (x[Int(i.rn)] >> UInt64(i.a)) & 1 != 0
+                    case .branchLink:
+                        x[30] = slotPC(ip, page, pageVA) &+ 4
+                        taken = true
+                    default: taken = true
+                    }
+                    icount &+= 1
+                    if !taken {
+                        ip += 1
+                        continue fast
+                    }
+                    let target = slotPC(ip, page, pageVA) &+ i.imm
+                    if target & ~0xFFF == pageVA {
+                        ip = UnsafePointer(page) + Int(truncatingIfNeeded: target & 0xFFF) &>> 2
+                        continue fast
+                    }
+                    pc = target
+                    break fast
+                case .branchReg, .branchLinkReg:
+                    // Read the target before writing X30: BLR X30 branches to the old value.
+                    let target = x[Int(i.rn)]
+                    if i.group == .branchLinkReg { x[30] = slotPC(ip, page, pageVA) &+ 4 }
+                    icount &+= 1
+                    if target & ~0xFFC == pageVA {
+                        ip = UnsafePointer(page) + Int(truncatingIfNeeded: target & 0xFFF) &>> 2
+                        continue fast
+                    }
+                    pc = target
+                    break fast
+
+                // Loads and stores that hit RAM; anything else takes the full path.
+                case .ldr8, .ldr16, .ldr32, .ldr64:
+                    guard let base = fastBase(i) else { break work }
+                    let size = UInt64(1) &<< UInt64(i.group.rawValue &- InstGroup.ldr8.rawValue)
+                    guard let p = fastRAM(base &+ i.imm, total: size, elem: size, write: false, tlb) else { break work }
+                    switch i.group {
+                    case .ldr8: x[Int(i.rd)] = UInt64(p.load(as: UInt8.self))
+                    case .ldr16: x[Int(i.rd)] = UInt64(UInt16(littleEndian: p.loadUnaligned(as: UInt16.self)))
+                    case .ldr32: x[Int(i.rd)] = UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+                    default: x[Int(i.rd)] = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+                    }
+                    ip += 1
+                    icount &+= 1
+                    continue fast
+                case .str8, .str16, .str32, .str64:
+                    guard let base = fastBase(i) else { break work }
+                    let size = UInt64(1) &<< UInt64(i.group.rawValue &- InstGroup.str8.rawValue)
+                    guard let p = fastRAM(base &+ i.imm, total: size, elem: size, write: true, tlb) else { break work }
+                    PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
+                    ip += 1
+                    icount &+= 1
+                    continue fast
+                case .ldrReg32:
+                    guard let base = fastBase(i) else { break work }
+                    let va = base &+ (x[Int(i.rm)] &<< (i.imm & LSIndex.shiftMask))
+                    guard let p = fastRAM(va, total: 4, elem: 4, write: false, tlb) else { break work }
+                    x[Int(i.rd)] = UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+                    ip += 1
+                    icount &+= 1
+                    continue fast
+                case .ldrReg64:
+                    guard let base = fastBase(i) else { break work }
+                    let va = base &+ (x[Int(i.rm)] &<< (i.imm & LSIndex.shiftMask))
+                    guard let p = fastRAM(va, total: 8, elem: 8, write: false, tlb) else { break work }
+                    x[Int(i.rd)] = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+                    ip += 1
+                    icount &+= 1
+                    continue fast
+                case .ldr8Post:
+                    guard let base = fastBase(i),
+                          let p = fastRAM(base, total: 1, elem: 1, write: false, tlb) else { break work }
+                    let v = UInt64(p.load(as: UInt8.self))
+                    x[Int(i.rn)] = base &+ i.imm
+                    x[Int(i.rd)] = v
+                    ip += 1
+                    icount &+= 1
+                    continue fast
+                case .ldp64, .ldp64Post:
+                    guard let base = fastBase(i) else { break work }
+                    let post = i.group == .ldp64Post
+                    guard let p = fastRAM(post ? base : base &+ i.imm, total: 16, elem: 8, write: false, tlb)
+                    else { break work }
+                    let v1 = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+                    let v2 = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                    if post { x[Int(i.rn)] = base &+ i.imm }
+                    x[Int(i.rd)] = v1
+                    x[Int(i.rm)] = v2
+                    ip += 1
+                    icount &+= 1
+                    continue fast
+                case .stp64, .stp64Pre:
+                    guard let base = fastBase(i) else { break work }
+                    let va = base &+ i.imm
+                    guard let p = fastRAM(va, total: 16, elem: 8, write: true, tlb) else { break work }
+                    p.storeBytes(of: x[Int(i.rd)].littleEndian, toByteOffset: 0, as: UInt64.self)
+                    p.storeBytes(of: x[Int(i.rm)].littleEndian, toByteOffset: 8, as: UInt64.self)
+                    if i.group == .stp64Pre { x[Int(i.rn)] = va }
+                    ip += 1
+                    icount &+= 1
+                    continue fast
+
+                // The other common groups, through their own executors.
+                case .dataProcessingImmediate:
+                    executeDataProcessingImmediate(i, pc: slotPC(ip, page, pageVA))
+                case .dataProcessingRegister:
+                    executeDataProcessingRegisterNoThrow(i)
+                case .loadStore:
+                    if !fastLoadStore(i, tlb) { break work }
+                default:
+                    break work
+                }
+                ip += 1
+                icount &+= 1
+                continue fast
+                }
+                pc = slotPC(ip, page, pageVA)
+                slowStep(pc, icount)
+                if fetchPageVA == 1 { tlb.flush() }
+                pc = self.pc; icount = instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
+                if attention || pc & ~0xFFC != pageVA { continue outer }
+                ip = UnsafePointer(page) + Int(truncatingIfNeeded: pc & 0xFFF) &>> 2
             }
         }
         self.pc = pc
@@ -125,6 +339,21 @@ extension CPU {
         case .loadStoreSIMD: try executeLoadStoreSIMD(i)
         case .cryptographic: try executeCryptographic(i)
         case .undefined, .notDecoded: throw ArchException.undefined
+        default: try executeFastFormGenerically(i)
+        }
+    }
+
+    /// A fast form on the full path: the same fields under the generic group.
+    @inline(never)
+    func executeFastFormGenerically(_ i: Inst) throws(ArchException) {
+        var g = i
+        g.group = i.group.genericGroup
+        switch g.group {
+        case .dataProcessingImmediate: try executeDataProcessingImmediate(g)
+        case .dataProcessingRegister: try executeDataProcessingRegister(g)
+        case .loadStore: try executeLoadStore(g)
+        case .branch: try executeBranch(g)
+        default: throw ArchException.undefined
         }
     }
 

@@ -1,0 +1,158 @@
+/// Fast forms (GUIDE.md section 3, issue 6): the decode cache rewrites the group byte of the
+/// hottest encodings to a group of their own (see `InstGroup`), chosen once per decoded slot,
+/// so that `CPU.run` reaches a handler of two to five host operations with one switch: no
+/// second switch on the op, no test of sf, of the shift type or of a load's sign.
+///
+/// A fast form keeps every field its group's decoder wrote: the full path (`execute`) runs it
+/// as `genericGroup`, so traces, faults and single-stepping see exactly the generic
+/// instruction. The only field a fast form adds is `ra` of the shifted-register forms, which
+/// their group leaves unused (see `specialize`).
+extension InstGroup {
+    /// The encoding group a fast form belongs to; a group that is not a fast form is its own.
+    public var genericGroup: InstGroup {
+        switch self {
+        case .addImm64, .addImm32, .subImm64, .subImm32, .subsImm64, .subsImm32, .addsImm64, .addsImm32,
+             .andImm, .orrImm64, .eorImm64, .movImm, .ubfm64, .ubfm32, .adr, .adrp:
+            return .dataProcessingImmediate
+        case .andReg64, .orrReg64, .eorReg64, .addReg64, .subReg64, .subsReg64, .andsReg64,
+             .andReg32, .orrReg32, .eorReg32, .addReg32, .subReg32, .subsReg32, .andsReg32, .madd64, .madd32:
+            return .dataProcessingRegister
+        case .branch26, .branchLink, .branchCond, .cbz64, .cbnz64, .cbz32, .cbnz32, .tbz, .tbnz, .branchReg,
+             .branchLinkReg:
+            return .branch
+        case .ldr8, .ldr16, .ldr32, .ldr64, .str8, .str16, .str32, .str64,
+             .ldrReg32, .ldrReg64, .ldr8Post, .ldp64, .ldp64Post, .stp64, .stp64Pre:
+            return .loadStore
+        default:
+            return self
+        }
+    }
+}
+
+enum FastForms {
+    /// The fast form of a decoded instruction, or the instruction unchanged.
+    static func specialize(_ i: Inst) -> Inst {
+        var f = i
+        let sf = i.b != 0
+        switch i.group {
+        case .dataProcessingImmediate:
+            switch i.opcode(as: DPImmOp.self) {
+            case .add: f.group = sf ? .addImm64 : .addImm32
+            case .sub: f.group = sf ? .subImm64 : .subImm32
+            case .adds: f.group = sf ? .addsImm64 : .addsImm32
+            case .subs: f.group = sf ? .subsImm64 : .subsImm32
+            case .and: f.group = .andImm          // the mask is already truncated to the datasize
+            case .orr where sf: f.group = .orrImm64
+            case .eor where sf: f.group = .eorImm64
+            case .mov: f.group = .movImm          // MOVZ/MOVN: imm is the final value
+            case .ubfm: f.group = sf ? .ubfm64 : .ubfm32
+            case .adr: f.group = .adr
+            case .adrp: f.group = .adrp
+            default: break
+            }
+        case .dataProcessingRegister:
+            let op = i.opcode(as: DPRegOp.self)
+            if op == .madd {
+                f.group = sf ? .madd64 : .madd32
+                return f
+            }
+            // Shifted-register forms with LSL or LSR: the operand is (Rm << l) >> r with
+            // r = `ra` and l = amount - r, so one handler serves both shift types.
+            guard i.a == ShiftType.lsl.rawValue || i.a == ShiftType.lsr.rawValue else { return i }
+            switch op {
+            case .and: f.group = sf ? .andReg64 : .andReg32
+            case .orr: f.group = sf ? .orrReg64 : .orrReg32
+            case .eor: f.group = sf ? .eorReg64 : .eorReg32
+            case .add: f.group = sf ? .addReg64 : .addReg32
+            case .sub: f.group = sf ? .subReg64 : .subReg32
+            case .subs: f.group = sf ? .subsReg64 : .subsReg32
+            case .ands: f.group = sf ? .andsReg64 : .andsReg32
+            default: return i
+            }
+            f.ra = i.a == ShiftType.lsr.rawValue ? UInt8(truncatingIfNeeded: i.imm) : 0
+        case .branch:
+            switch i.opcode(as: BranchOp.self) {
+            case .b: f.group = .branch26
+            case .bl: f.group = .branchLink
+            case .bcond: f.group = .branchCond
+            case .cbz: f.group = sf ? .cbz64 : .cbz32
+            case .cbnz: f.group = sf ? .cbnz64 : .cbnz32
+            case .tbz: f.group = .tbz
+            case .tbnz: f.group = .tbnz
+            case .br, .ret: f.group = .branchReg
+            case .blr: f.group = .branchLinkReg
+            case .eret: break
+            }
+        case .loadStore:
+            // Sign-extending and unprivileged forms stay generic.
+            guard i.b & (LSFlag.signed | LSFlag.unprivileged) == 0 else { return i }
+            switch (i.opcode(as: LoadStoreOp.self), i.a) {
+            case (.load, 0): f.group = .ldr8
+            case (.load, 1): f.group = .ldr16
+            case (.load, 2): f.group = .ldr32
+            case (.load, 3): f.group = .ldr64
+            case (.store, 0): f.group = .str8
+            case (.store, 1): f.group = .str16
+            case (.store, 2): f.group = .str32
+            case (.store, 3): f.group = .str64
+            case (.loadRegister, 2) where i.imm & LSIndex.word == 0: f.group = .ldrReg32
+            case (.loadRegister, 3) where i.imm & LSIndex.word == 0: f.group = .ldrReg64
+            case (.loadPost, 0): f.group = .ldr8Post
+            case (.loadPair, 3): f.group = .ldp64
+            case (.loadPairPost, 3): f.group = .ldp64Post
+            case (.storePair, 3): f.group = .stp64
+            case (.storePairPre, 3): f.group = .stp64Pre
+            default: break
+            }
+        default:
+            break
+        }
+        return f
+    }
+}
+
+/// NZCV of SUBS/CMP at 64 bits, in PSTATE positions: AddWithCarry(a, NOT b, 1) written with
+/// the borrow as an unsigned compare.
+@inline(__always)
+func subtractFlags64(_ a: UInt64, _ b: UInt64, _ r: UInt64) -> UInt32 {
+    let n = UInt32(truncatingIfNeeded: r >> 63) << 31
+    let z: UInt32 = r == 0 ? 1 << 30 : 0
+    let c: UInt32 = a >= b ? 1 << 29 : 0
+    let v = UInt32(truncatingIfNeeded: ((a ^ b) & (a ^ r)) >> 63) << 28
+    return n | z | c | v
+}
+
+/// NZCV of SUBS/CMP at 32 bits.
+@inline(__always)
+func subtractFlags32(_ a: UInt32, _ b: UInt32, _ r: UInt32) -> UInt32 {
+    let n = (r >> 31) << 31
+    let z: UInt32 = r == 0 ? 1 << 30 : 0
+    let c: UInt32 = a >= b ? 1 << 29 : 0
+    let v = (((a ^ b) & (a ^ r)) >> 31) << 28
+    return n | z | c | v
+}
+
+extension CPU {
+    /// The second operand of a fast shifted-register form: Rm shifted left by l, then right by
+    /// r (`ra`); one of the two is zero (see `FastForms.specialize`).
+    @_transparent
+    func fastShifted64(_ i: InstRef) -> UInt64 {
+        let r = UInt64(i.ra)
+        return (x[Int(i.rm)] &<< (i.imm &- r)) &>> r
+    }
+
+    @_transparent
+    func fastShifted32(_ i: InstRef) -> UInt32 {
+        let r = UInt32(i.ra)
+        return (UInt32(truncatingIfNeeded: x[Int(i.rm)]) &<< (UInt32(truncatingIfNeeded: i.imm) &- r)) &>> r
+    }
+
+    /// The base register of a fast load or store, or nil when SP is the base and not 16-byte
+    /// aligned: the full path then decides whether that faults (SCTLR_ELx.SA).
+    @_transparent
+    func fastBase(_ i: InstRef) -> UInt64? {
+        let base = x[Int(i.rn)]
+        if i.rn == Reg.sp && base & 15 != 0 { return nil }
+        return base
+    }
+}
