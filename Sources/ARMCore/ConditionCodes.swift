@@ -1,21 +1,33 @@
 extension CPU {
-    /// ConditionHolds (ARM DDI 0487, C1.2.4 / J1 shared pseudocode) over PSTATE.NZCV.
+    /// ConditionHolds (ARM DDI 0487, C1.2.4 / J1 shared pseudocode) over PSTATE.NZCV: one
+    /// table lookup and a shift, no branch, so that B.cond and CSEL cost the same whatever
+    /// the condition.
     @inlinable @inline(__always)
     public func conditionHolds(_ cond: UInt8) -> Bool {
-        let n = nzcv & (1 << 31) != 0, z = nzcv & (1 << 30) != 0
-        let c = nzcv & (1 << 29) != 0, v = nzcv & (1 << 28) != 0
-        let r: Bool
-        switch cond >> 1 {
-        case 0: r = z                 // EQ / NE
-        case 1: r = c                 // CS / CC
-        case 2: r = n                 // MI / PL
-        case 3: r = v                 // VS / VC
-        case 4: r = c && !z           // HI / LS
-        case 5: r = n == v            // GE / LT
-        case 6: r = n == v && !z      // GT / LE
-        default: return true          // AL, NV: always
+        (CPU.conditionTable(cond) >> (nzcv >> 28)) & 1 != 0
+    }
+
+    /// Bit k of entry `cond` says whether `cond` holds when NZCV = k (N is bit 3 of k, V bit 0).
+    /// `scripts/conditions.py` recomputes the table from the pseudocode.
+    @inlinable @inline(__always)
+    static func conditionTable(_ cond: UInt8) -> UInt32 {
+        switch cond & 15 {
+        case 0: return 0xF0F0   // EQ: Z
+        case 1: return 0x0F0F   // NE
+        case 2: return 0xCCCC   // CS: C
+        case 3: return 0x3333   // CC
+        case 4: return 0xFF00   // MI: N
+        case 5: return 0x00FF   // PL
+        case 6: return 0xAAAA   // VS: V
+        case 7: return 0x5555   // VC
+        case 8: return 0x0C0C   // HI: C and not Z
+        case 9: return 0xF3F3   // LS
+        case 10: return 0xAA55  // GE: N == V
+        case 11: return 0x55AA  // LT
+        case 12: return 0x0A05  // GT: N == V and not Z
+        case 13: return 0xF5FA  // LE
+        default: return 0xFFFF  // AL, NV: always
         }
-        return cond & 1 != 0 ? !r : r
     }
 
     /// Set PSTATE.NZCV from four flags.

@@ -35,6 +35,9 @@ public final class DecodeCache {
         p.initialize(repeating: Inst(.notDecoded), count: 1025)
         pages[page] = p
         bus.codePages[page] = 1
+        // Host TLBs may hold a write tag for this page: stores to it must now take the path
+        // that drops decoded slots.
+        for t in hostTLBs { t?.flush() }
         return p
     }
 

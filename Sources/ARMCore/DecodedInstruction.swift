@@ -34,8 +34,10 @@
     // byte load, and the 64-bit pairs of function prologues and epilogues:
     case ldr8, ldr16, ldr32, ldr64, str8, str16, str32, str64
     case ldrReg32, ldrReg64, ldr8Post, ldp64, ldp64Post, stp64, stp64Pre
-    /// Marks an empty slot of the decode cache; never produced by the decoder.
-    case notDecoded = 0xFF
+
+    /// Marks an empty slot of the decode cache; never produced by the decoder. The last case,
+    /// so that the groups are 0..<N and the run loop's switch needs no range check.
+    case notDecoded
 }
 
 /// A decoded instruction: 16 bytes, no references, decoded once and executed many times

@@ -26,17 +26,18 @@ extension CPU {
     public func run(budget: UInt64) -> StopReason {
         let x = self.x
         var pc = self.pc
-        var icount = instret
-        let end = icount &+ budget
+        // Instructions left in the budget; the count retired is `end - left`.
+        var left = budget
+        let end = instret &+ budget
         var pageVA = fetchPageVA
         var page = fetchPage
         let tlb = decodeCache.hostTLB(cpu: index)
         tlb.flush()
         refreshHostTLB(tlb)
-        outer: while icount != end {
+        outer: while left != 0 {
             if attention {
                 self.pc = pc
-                instret = icount
+                instret = end &- left
                 if let r = handleAttention() { return r }
                 if illegalState {
                     // ARM DDI 0487, D1.4.5: with PSTATE.IL set, the next instruction takes an
@@ -46,31 +47,31 @@ extension CPU {
                     self.pc = nextPC
                     instret &+= 1
                     if fetchPageVA == 1 { tlb.flush() }
-                    pc = self.pc; icount = instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
+                    pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
                     continue
                 }
                 if fetchPageVA == 1 { tlb.flush() }
-                pc = self.pc; icount = instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
+                pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
                 if attention {
                     // Still set: test it again before the next instruction, as the
                     // architecture's instruction boundaries ask.
-                    slowStep(pc, icount)
+                    slowStep(pc, end &- left)
                     if fetchPageVA == 1 { tlb.flush() }
-                    pc = self.pc; icount = instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
+                    pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
                     continue
                 }
             }
             // Bits 1..0 stay in the compare: a misaligned PC takes the slow path and faults there.
             guard pc & ~0xFFC == pageVA else {
-                slowStep(pc, icount)
+                slowStep(pc, end &- left)
                 // flushFetchPage() was called: the regime, the EL or a TLB changed.
                 if fetchPageVA == 1 { tlb.flush() }
-                pc = self.pc; icount = instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
+                pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
                 continue
             }
             var ip = UnsafePointer(page) + Int(truncatingIfNeeded: pc & 0xFFF) &>> 2
             fast: while true {
-                if icount == end {
+                if left == 0 {
                     pc = slotPC(ip, page, pageVA)
                     break fast
                 }
@@ -180,7 +181,7 @@ extension CPU {
                         taken = true
                     default: taken = true
                     }
-                    icount &+= 1
+                    left &-= 1
                     if !taken {
                         ip += 1
                         continue fast
@@ -196,7 +197,7 @@ extension CPU {
                     // Read the target before writing X30: BLR X30 branches to the old value.
                     let target = x[Int(i.rn)]
                     if i.group == .branchLinkReg { x[30] = slotPC(ip, page, pageVA) &+ 4 }
-                    icount &+= 1
+                    left &-= 1
                     if target & ~0xFFC == pageVA {
                         ip = UnsafePointer(page) + Int(truncatingIfNeeded: target & 0xFFF) &>> 2
                         continue fast
@@ -216,7 +217,7 @@ extension CPU {
                     default: x[Int(i.rd)] = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
                     }
                     ip += 1
-                    icount &+= 1
+                    left &-= 1
                     continue fast
                 case .str8, .str16, .str32, .str64:
                     guard let base = fastBase(i) else { break work }
@@ -224,7 +225,7 @@ extension CPU {
                     guard let p = fastRAM(base &+ i.imm, total: size, elem: size, write: true, tlb) else { break work }
                     PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
                     ip += 1
-                    icount &+= 1
+                    left &-= 1
                     continue fast
                 case .ldrReg32:
                     guard let base = fastBase(i) else { break work }
@@ -232,7 +233,7 @@ extension CPU {
                     guard let p = fastRAM(va, total: 4, elem: 4, write: false, tlb) else { break work }
                     x[Int(i.rd)] = UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
                     ip += 1
-                    icount &+= 1
+                    left &-= 1
                     continue fast
                 case .ldrReg64:
                     guard let base = fastBase(i) else { break work }
@@ -240,7 +241,7 @@ extension CPU {
                     guard let p = fastRAM(va, total: 8, elem: 8, write: false, tlb) else { break work }
                     x[Int(i.rd)] = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
                     ip += 1
-                    icount &+= 1
+                    left &-= 1
                     continue fast
                 case .ldr8Post:
                     guard let base = fastBase(i),
@@ -249,7 +250,7 @@ extension CPU {
                     x[Int(i.rn)] = base &+ i.imm
                     x[Int(i.rd)] = v
                     ip += 1
-                    icount &+= 1
+                    left &-= 1
                     continue fast
                 case .ldp64, .ldp64Post:
                     guard let base = fastBase(i) else { break work }
@@ -262,7 +263,7 @@ extension CPU {
                     x[Int(i.rd)] = v1
                     x[Int(i.rm)] = v2
                     ip += 1
-                    icount &+= 1
+                    left &-= 1
                     continue fast
                 case .stp64, .stp64Pre:
                     guard let base = fastBase(i) else { break work }
@@ -272,7 +273,7 @@ extension CPU {
                     p.storeBytes(of: x[Int(i.rm)].littleEndian, toByteOffset: 8, as: UInt64.self)
                     if i.group == .stp64Pre { x[Int(i.rn)] = va }
                     ip += 1
-                    icount &+= 1
+                    left &-= 1
                     continue fast
 
                 // The other common groups, through their own executors.
@@ -282,23 +283,24 @@ extension CPU {
                     executeDataProcessingRegisterNoThrow(i)
                 case .loadStore:
                     if !fastLoadStore(i, tlb) { break work }
-                default:
+                case .undefined, .branch, .exceptionGeneration, .system, .floatingPoint, .advancedSIMD,
+                     .loadStoreSIMD, .cryptographic, .notDecoded:
                     break work
                 }
                 ip += 1
-                icount &+= 1
+                left &-= 1
                 continue fast
                 }
                 pc = slotPC(ip, page, pageVA)
-                slowStep(pc, icount)
+                slowStep(pc, end &- left)
                 if fetchPageVA == 1 { tlb.flush() }
-                pc = self.pc; icount = instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
+                pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
                 if attention || pc & ~0xFFC != pageVA { continue outer }
                 ip = UnsafePointer(page) + Int(truncatingIfNeeded: pc & 0xFFF) &>> 2
             }
         }
         self.pc = pc
-        instret = icount
+        instret = end &- left
         return .budget
     }
 

@@ -140,6 +140,8 @@ extension CPU {
     func lsSetExclusiveMonitor(_ va: UInt64) throws(ArchException) {
         exclusiveAddress = try physicalAddress(va, .ordered)
         exclusiveValid = true
+        // Fast stores skip the monitor: take back this CPU's write tags (see `hostTLBFill`).
+        decodeCache.hostTLB(cpu: index).flush()
     }
 
     /// The check of a Store-Exclusive (AArch64.ExclusiveMonitorsPass): the alignment fault comes

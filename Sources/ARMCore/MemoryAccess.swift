@@ -147,55 +147,67 @@ extension CPU {
     }
 
     /// The host address of `total` bytes at `va` for an ordinary (not exclusive, not ordered)
-    /// access of elements of `elem` bytes, or nil when the full path must decide: translation
-    /// on, a misaligned element with SCTLR.A set, not all RAM, or a store that must first drop
-    /// predecoded code or clear the exclusive monitor. Nothing is changed, so the caller can
-    /// fall back to the full path and get the architectural outcome there.
+    /// access of elements of `elem` bytes, or nil when the full path must decide: a page the
+    /// host TLB does not hold for this access, a misaligned element with SCTLR.A set, an access
+    /// that crosses a page. Nothing is changed, so the caller can fall back to the full path
+    /// and get the architectural outcome there.
+    ///
+    /// A hit is one tag compare, with the MMU on or off: the host TLB maps flat regimes too.
+    /// Stores need no further test because a page only gets a write tag while it holds no
+    /// decoded code and the exclusive monitor is clear (see `hostTLBFill`).
     @inline(__always)
     func fastRAM(_ va: UInt64, total: UInt64, elem: UInt64, write: Bool, _ h: HostTLB) -> UnsafeMutableRawPointer? {
-        if h.alignCheck && va & (elem &- 1) != 0 { return nil }
-        let off: UInt64
-        if h.flat {
-            off = va &- h.ramBase
-            guard off < h.ramSize, h.ramSize &- off >= total else { return nil }
-        } else {
-            // Translation on: one compare in the host TLB; the access must stay in the page.
-            guard (va & 0xFFF) &+ total <= 0x1000 else { return nil }
-            let e = h.entries + Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
-            let tag = (va & ~0xFFF) | h.epoch
-            if (write ? e.pointee.writeTag : e.pointee.readTag) == tag {
-                off = UInt64(bitPattern: Int64(e.pointee.addend &+ Int(truncatingIfNeeded: va)))
-            } else {
-                guard let o = hostTLBFill(va, write: write, h) else { return nil }
-                off = o
-            }
+        if va & (elem &- 1) != 0 {
+            // Misaligned: allowed unless SCTLR.A is set (B2.5.2), on the full path if it
+            // crosses a page.
+            if h.alignCheck || (va & 0xFFF) &+ total > 0x1000 { return nil }
+        } else if total > elem && (va & 0xFFF) &+ total > 0x1000 {
+            return nil  // an aligned pair that crosses a page
         }
-        if write {
-            if (off & 0xFFF) &+ total > 0x1000 || h.codePages[Int(truncatingIfNeeded: off >> 12)] != 0
-                || exclusiveValid {
-                return nil
-            }
+        let e = h.entries + Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
+        let tag = (va & ~0xFFF) | h.epoch
+        if (write ? e.pointee.writeTag : e.pointee.readTag) == tag {
+            return h.ram + (e.pointee.addend &+ Int(truncatingIfNeeded: va))
         }
+        guard let off = hostTLBFill(va, write: write, h) else { return nil }
         return h.ram + Int(truncatingIfNeeded: off)
     }
 
-    /// A host TLB miss: copy the translation of `va` from Stage2MMU's TLB if it is there, maps
-    /// RAM and allows the access at this EL; returns the RAM offset of `va`. Otherwise nil, and
-    /// the full path translates (walks, faults, traces) as it always does.
+    /// A host TLB miss: with the MMU off, `va` is the PA; with it on, copy the translation of
+    /// `va` from Stage2MMU's TLB if it is there and allows the access at this EL. When the page
+    /// is RAM, remember it and return the RAM offset of `va`; otherwise nil, and the full path
+    /// translates (walks, faults, traces) as it always does.
+    ///
+    /// A write tag is only given to a page with no decoded code while the exclusive monitor is
+    /// clear, so a fast store never has to drop decoded slots or clear the monitor: the decode
+    /// cache flushes every host TLB when a page gets decoded slots, and a load-exclusive
+    /// flushes its CPU's.
     @inline(never)
     func hostTLBFill(_ va: UInt64, write: Bool, _ h: HostTLB) -> UInt64? {
-        let a = regime.stage1.effectiveAddress(va)
-        guard let r = mmu.tlb.lookup(a, regime.tlbContext),
-              r.permissionFault(for: write ? .write : [], el: el) == nil else { return nil }
-        let pagePA = r.physicalAddress & ~0xFFF
+        let pagePA: UInt64
+        var writable = true
+        if h.flat {
+            pagePA = va & ~0xFFF
+        } else {
+            let a = regime.stage1.effectiveAddress(va)
+            guard let r = mmu.tlb.lookup(a, regime.tlbContext),
+                  r.permissionFault(for: write ? .write : [], el: el) == nil else { return nil }
+            pagePA = r.physicalAddress & ~0xFFF
+            writable = write
+        }
         let off = pagePA &- h.ramBase
         guard off < h.ramSize, h.ramSize &- off >= 0x1000 else { return nil }
+        if h.codePages[Int(truncatingIfNeeded: off >> 12)] != 0 || exclusiveValid {
+            if write { return nil }
+            writable = false
+        }
         let e = h.entries + Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
         let tag = (va & ~0xFFF) | h.epoch
         let addend = Int(truncatingIfNeeded: off) &- Int(truncatingIfNeeded: va & ~0xFFF)
         if e.pointee.addend != addend { e.pointee.readTag = 0; e.pointee.writeTag = 0 }
         e.pointee.addend = addend
-        if write { e.pointee.writeTag = tag } else { e.pointee.readTag = tag }
+        if writable { e.pointee.writeTag = tag }
+        if !write || h.flat { e.pointee.readTag = tag }
         return off | (va & 0xFFF)
     }
 }
