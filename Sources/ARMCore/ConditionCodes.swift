@@ -26,7 +26,8 @@ extension CPU {
         case 11: return 0x55AA  // LT
         case 12: return 0x0A05  // GT: N == V and not Z
         case 13: return 0xF5FA  // LE
-        default: return 0xFFFF  // AL, NV: always
+        case 14: return 0xFFFF  // AL: always
+        default: return 0xFFFF  // NV: always too (C1.2.4); the cases cover 0...15, no range check
         }
     }
 

@@ -42,10 +42,13 @@ public final class DecodeCache {
     }
 
     /// Decode the word behind an empty slot of `page` and remember it, in its fast form where
-    /// it has one (FastForms.swift).
+    /// it has one, with its in-page branch target and compare-and-branch fusion
+    /// (FastForms.swift).
     func fill(_ p: UnsafeMutablePointer<Inst>, pageOffset: UInt64, slot: Int) -> Inst {
         let w = (bus.ram + Int(truncatingIfNeeded: pageOffset) + slot << 2).load(as: UInt32.self)
-        let i = FastForms.specialize(A64Decoder.decode(UInt32(littleEndian: w)))
+        var i = FastForms.specialize(A64Decoder.decode(UInt32(littleEndian: w)))
+        FastForms.linkBranch(&i, slot: slot)
+        FastForms.fuse(&i, in: p, slot: slot)
         p[slot] = i
         return i
     }
@@ -69,21 +72,26 @@ public final class DecodeCache {
         let end = offset &+ UInt64(size)
         while a < end {
             let page = Int(a >> 12)
-            if let p = pages[page] { p[Int(a & 0xFFF) >> 2] = Inst(.notDecoded) }
+            if let p = pages[page] {
+                let slot = Int(a & 0xFFF) >> 2
+                p[slot] = Inst(.notDecoded)
+                // A compare fused with the B.cond that was here must not run the new word.
+                if slot > 0 && p[slot - 1].group.isFused { p[slot - 1] = Inst(.notDecoded) }
+            }
             a &+= 4
         }
     }
 }
 
 /// One entry of a host TLB: a 4 KiB virtual page that the current regime maps to RAM with read
-/// (`readTag`) and/or write (`writeTag`) permission at the current EL, and `addend`, which
-/// added to a VA of the page gives its host address (TinyEMU's mem_addend). A tag is the page
-/// address ORed with the table's epoch (1...4095), so zero never matches.
+/// (`readTag`) and/or write (`writeTag`) permission at the current EL, and `host`, where that
+/// page is in host memory. A tag is the page address ORed with the table's epoch (1...4095),
+/// so zero never matches.
 @frozen @usableFromInline
 struct HostTLBEntry {
     var readTag: UInt64
     var writeTag: UInt64
-    var addend: Int
+    var host: UnsafeMutableRawPointer
     var pad: Int
 }
 
@@ -115,7 +123,7 @@ final class HostTLB {
         ramSize = bus.ramSize
         codePages = bus.codePages
         entries = .allocate(capacity: HostTLB.entryCount)
-        entries.initialize(repeating: HostTLBEntry(readTag: 0, writeTag: 0, addend: 0, pad: 0),
+        entries.initialize(repeating: HostTLBEntry(readTag: 0, writeTag: 0, host: ram, pad: 0),
                            count: HostTLB.entryCount)
     }
 

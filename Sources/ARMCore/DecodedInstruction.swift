@@ -34,6 +34,10 @@
     // byte load, and the 64-bit pairs of function prologues and epilogues:
     case ldr8, ldr16, ldr32, ldr64, str8, str16, str32, str64
     case ldrReg32, ldrReg64, ldr8Post, ldp64, ldp64Post, stp64, stp64Pre
+    // Fused pairs: a flag-setting compare whose next slot holds a B.cond. The run loop
+    // executes both with one dispatch; every other path runs the compare alone (its
+    // `genericGroup`) and the B.cond as its own instruction.
+    case subsImm64BCond, subsImm32BCond, subsReg64BCond, subsReg32BCond, andsReg64BCond, andsReg32BCond
 
     /// Marks an empty slot of the decode cache; never produced by the decoder. The last case,
     /// so that the groups are 0..<N and the run loop's switch needs no range check.
@@ -88,6 +92,20 @@
     @inlinable public var a: UInt8 { @inline(__always) get { p.pointee.a } }
     @inlinable public var b: UInt8 { @inline(__always) get { p.pointee.b } }
     @inlinable public var imm: UInt64 { @inline(__always) get { p.pointee.imm } }
+    /// A fast B.cond's condition as its `CPU.conditionTable` entry, in `rd` and `rn`, which
+    /// B.cond leaves unused: bit NZCV says whether it is taken.
+    @inlinable public var conditionMask: UInt32 {
+        @inline(__always) get {
+            UInt32(UInt16(littleEndian: UnsafeRawPointer(p).load(fromByteOffset: 2, as: UInt16.self)))
+        }
+    }
+    /// A fast immediate branch's target as a slot of its own page, plus one; 0 when the target
+    /// lies in another page (`FastForms.linkBranch`).
+    @inlinable public var targetSlot: Int {
+        @inline(__always) get {
+            Int(UInt16(littleEndian: UnsafeRawPointer(p).load(fromByteOffset: 4, as: UInt16.self)))
+        }
+    }
     @inlinable @inline(__always)
     public func opcode<T: RawRepresentable>(as: T.Type) -> T where T.RawValue == UInt8 {
         unsafeBitCast(op, to: T.self)

@@ -6,7 +6,10 @@
 /// A fast form keeps every field its group's decoder wrote: the full path (`execute`) runs it
 /// as `genericGroup`, so traces, faults and single-stepping see exactly the generic
 /// instruction. The only field a fast form adds is `ra` of the shifted-register forms, which
-/// their group leaves unused (see `specialize`).
+/// their group leaves unused (see `specialize`), B.cond's condition as a table entry in `rd`
+/// and `rn` (`InstRef.conditionMask`), the in-page target of an immediate branch in
+/// `rm` and `ra`, which branches leave unused (`linkBranch`), and the fused compare-and-branch
+/// groups (`fuse`), whose generic group is the compare's.
 extension InstGroup {
     /// The encoding group a fast form belongs to; a group that is not a fast form is its own.
     public var genericGroup: InstGroup {
@@ -14,8 +17,11 @@ extension InstGroup {
         case .addImm64, .addImm32, .subImm64, .subImm32, .subsImm64, .subsImm32, .addsImm64, .addsImm32,
              .andImm, .orrImm64, .eorImm64, .movImm, .ubfm64, .ubfm32, .adr, .adrp:
             return .dataProcessingImmediate
+        case .subsImm64BCond, .subsImm32BCond:
+            return .dataProcessingImmediate
         case .andReg64, .orrReg64, .eorReg64, .addReg64, .subReg64, .subsReg64, .andsReg64,
-             .andReg32, .orrReg32, .eorReg32, .addReg32, .subReg32, .subsReg32, .andsReg32, .madd64, .madd32:
+             .andReg32, .orrReg32, .eorReg32, .addReg32, .subReg32, .subsReg32, .andsReg32, .madd64, .madd32,
+             .subsReg64BCond, .subsReg32BCond, .andsReg64BCond, .andsReg32BCond:
             return .dataProcessingRegister
         case .branch26, .branchLink, .branchCond, .cbz64, .cbnz64, .cbz32, .cbnz32, .tbz, .tbnz, .branchReg,
              .branchLinkReg:
@@ -26,6 +32,24 @@ extension InstGroup {
         default:
             return self
         }
+    }
+
+    /// The fused compare-and-branch form of a flag-setting fast form, or nil.
+    var fusedWithBCond: InstGroup? {
+        switch self {
+        case .subsImm64: return .subsImm64BCond
+        case .subsImm32: return .subsImm32BCond
+        case .subsReg64: return .subsReg64BCond
+        case .subsReg32: return .subsReg32BCond
+        case .andsReg64: return .andsReg64BCond
+        case .andsReg32: return .andsReg32BCond
+        default: return nil
+        }
+    }
+
+    /// A fused compare-and-branch group, whose slot's successor must stay a B.cond.
+    var isFused: Bool {
+        rawValue >= InstGroup.subsImm64BCond.rawValue && rawValue <= InstGroup.andsReg32BCond.rawValue
     }
 }
 
@@ -74,7 +98,11 @@ enum FastForms {
             switch i.opcode(as: BranchOp.self) {
             case .b: f.group = .branch26
             case .bl: f.group = .branchLink
-            case .bcond: f.group = .branchCond
+            case .bcond:
+                f.group = .branchCond
+                let mask = CPU.conditionTable(i.a)
+                f.rd = UInt8(truncatingIfNeeded: mask)
+                f.rn = UInt8(truncatingIfNeeded: mask >> 8)
             case .cbz: f.group = sf ? .cbz64 : .cbz32
             case .cbnz: f.group = sf ? .cbnz64 : .cbnz32
             case .tbz: f.group = .tbz
@@ -109,6 +137,33 @@ enum FastForms {
         }
         return f
     }
+
+    /// Record where an immediate branch in `slot` of its page goes, when that is a slot of the
+    /// same page: the run loop then moves its slot pointer with no address arithmetic. Page
+    /// offsets are the same in the VA and the PA (every translation granule is at least 4 KiB),
+    /// so this depends on nothing but the slot.
+    static func linkBranch(_ i: inout Inst, slot: Int) {
+        switch i.group {
+        case .branch26, .branchLink, .branchCond, .cbz64, .cbnz64, .cbz32, .cbnz32, .tbz, .tbnz:
+            let t = slot &+ Int(truncatingIfNeeded: Int64(bitPattern: i.imm) >> 2)
+            guard t >= 0 && t < 1024 else { return }
+            i.rm = UInt8(truncatingIfNeeded: t &+ 1)
+            i.ra = UInt8(truncatingIfNeeded: (t &+ 1) >> 8)
+        default:
+            break
+        }
+    }
+
+    /// Fuse a flag-setting compare in `slot` with a B.cond in `slot + 1` of page `p`, looking
+    /// both ways from a slot just decoded (`i`, not yet stored). A write to a B.cond's slot
+    /// empties the slot before it as well (`DecodeCache.invalidate`), which undoes the fusion.
+    static func fuse(_ i: inout Inst, in p: UnsafeMutablePointer<Inst>, slot: Int) {
+        if i.group == .branchCond, slot > 0, let f = p[slot - 1].group.fusedWithBCond {
+            p[slot - 1].group = f
+        } else if let f = i.group.fusedWithBCond, slot < 1023, p[slot + 1].group == .branchCond {
+            i.group = f
+        }
+    }
 }
 
 /// NZCV of SUBS/CMP at 64 bits, in PSTATE positions: AddWithCarry(a, NOT b, 1) written with
@@ -132,27 +187,28 @@ func subtractFlags32(_ a: UInt32, _ b: UInt32, _ r: UInt32) -> UInt32 {
     return n | z | c | v
 }
 
-extension CPU {
-    /// The second operand of a fast shifted-register form: Rm shifted left by l, then right by
-    /// r (`ra`); one of the two is zero (see `FastForms.specialize`).
-    @_transparent
-    func fastShifted64(_ i: InstRef) -> UInt64 {
-        let r = UInt64(i.ra)
-        return (x[Int(i.rm)] &<< (i.imm &- r)) &>> r
-    }
+// The helpers below take the register file `x` as an argument: the run loop keeps it in a
+// local, and reading the CPU's property instead reloads it from the object every time.
 
-    @_transparent
-    func fastShifted32(_ i: InstRef) -> UInt32 {
-        let r = UInt32(i.ra)
-        return (UInt32(truncatingIfNeeded: x[Int(i.rm)]) &<< (UInt32(truncatingIfNeeded: i.imm) &- r)) &>> r
-    }
+/// The second operand of a fast shifted-register form: Rm shifted left by l, then right by
+/// r (`ra`); one of the two is zero (see `FastForms.specialize`).
+@_transparent
+func fastShifted64(_ i: InstRef, _ x: UnsafeMutablePointer<UInt64>) -> UInt64 {
+    let r = UInt64(i.ra)
+    return (x[Int(i.rm)] &<< (i.imm &- r)) &>> r
+}
 
-    /// The base register of a fast load or store, or nil when SP is the base and not 16-byte
-    /// aligned: the full path then decides whether that faults (SCTLR_ELx.SA).
-    @_transparent
-    func fastBase(_ i: InstRef) -> UInt64? {
-        let base = x[Int(i.rn)]
-        if i.rn == Reg.sp && base & 15 != 0 { return nil }
-        return base
-    }
+@_transparent
+func fastShifted32(_ i: InstRef, _ x: UnsafeMutablePointer<UInt64>) -> UInt32 {
+    let r = UInt32(i.ra)
+    return (UInt32(truncatingIfNeeded: x[Int(i.rm)]) &<< (UInt32(truncatingIfNeeded: i.imm) &- r)) &>> r
+}
+
+/// The base register of a fast load or store, or nil when SP is the base and not 16-byte
+/// aligned: the full path then decides whether that faults (SCTLR_ELx.SA).
+@_transparent
+func fastBase(_ i: InstRef, _ x: UnsafeMutablePointer<UInt64>) -> UInt64? {
+    let base = x[Int(i.rn)]
+    if i.rn == Reg.sp && base & 15 != 0 { return nil }
+    return base
 }

@@ -167,7 +167,7 @@ extension CPU {
         let e = h.entries + Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
         let tag = (va & ~0xFFF) | h.epoch
         if (write ? e.pointee.writeTag : e.pointee.readTag) == tag {
-            return h.ram + (e.pointee.addend &+ Int(truncatingIfNeeded: va))
+            return e.pointee.host + Int(truncatingIfNeeded: va & 0xFFF)
         }
         guard let off = hostTLBFill(va, write: write, h) else { return nil }
         return h.ram + Int(truncatingIfNeeded: off)
@@ -203,9 +203,9 @@ extension CPU {
         }
         let e = h.entries + Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
         let tag = (va & ~0xFFF) | h.epoch
-        let addend = Int(truncatingIfNeeded: off) &- Int(truncatingIfNeeded: va & ~0xFFF)
-        if e.pointee.addend != addend { e.pointee.readTag = 0; e.pointee.writeTag = 0 }
-        e.pointee.addend = addend
+        let host = h.ram + Int(truncatingIfNeeded: off)
+        if e.pointee.host != host { e.pointee.readTag = 0; e.pointee.writeTag = 0 }
+        e.pointee.host = host
         if writable { e.pointee.writeTag = tag }
         if !write || h.flat { e.pointee.readTag = tag }
         return off | (va & 0xFFF)
