@@ -24,9 +24,11 @@
     // Data processing -- immediate:
     case addImm64, addImm32, subImm64, subImm32, subsImm64, subsImm32, addsImm64, addsImm32
     case andImm, orrImm64, eorImm64, movImm, ubfm64, ubfm32, adr, adrp
-    // Data processing -- register, shifted-register forms with LSL or LSR, and MADD:
+    // Data processing -- register: shifted-register forms with LSL (or none), the common ones
+    // with LSR, and MADD:
     case andReg64, orrReg64, eorReg64, addReg64, subReg64, subsReg64, andsReg64
     case andReg32, orrReg32, eorReg32, addReg32, subReg32, subsReg32, andsReg32
+    case andLsr64, orrLsr64, eorLsr64, addLsr64, subLsr64, andLsr32, orrLsr32, eorLsr32, addLsr32, subLsr32
     case madd64, madd32
     // Branches (all but ERET):
     case branch26, branchLink, branchCond, cbz64, cbnz64, cbz32, cbnz32, tbz, tbnz, branchReg, branchLinkReg

@@ -105,7 +105,9 @@ extension CPU {
                 let i = InstRef(ip)
                 // Every case that completes the instruction without touching `ip` leaves the
                 // switch normally and goes on to the next slot; `break work` takes the full path;
-                // a fused compare leaves by `break fused` to run the B.cond after it.
+                // a fused compare leaves by `break fused` to run the B.cond after it, and a taken
+                // immediate branch by `break taken`.
+                taken: do {
                 fused: do {
                 work: do {
                 switch i.group {
@@ -220,45 +222,68 @@ extension CPU {
                     x[Int(i.rd)] = r
                     nzcv = logicalFlags(r, sf: 0)
                     break fused
+                case .andLsr64:
+                    x[Int(i.rd)] = x[Int(i.rn)] & fastShiftedRight64(i, x)
+                case .orrLsr64:
+                    x[Int(i.rd)] = x[Int(i.rn)] | fastShiftedRight64(i, x)
+                case .eorLsr64:
+                    x[Int(i.rd)] = x[Int(i.rn)] ^ fastShiftedRight64(i, x)
+                case .addLsr64:
+                    x[Int(i.rd)] = x[Int(i.rn)] &+ fastShiftedRight64(i, x)
+                case .subLsr64:
+                    x[Int(i.rd)] = x[Int(i.rn)] &- fastShiftedRight64(i, x)
+                case .andLsr32:
+                    x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: x[Int(i.rn)]) & fastShiftedRight32(i, x))
+                case .orrLsr32:
+                    x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: x[Int(i.rn)]) | fastShiftedRight32(i, x))
+                case .eorLsr32:
+                    x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: x[Int(i.rn)]) ^ fastShiftedRight32(i, x))
+                case .addLsr32:
+                    x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: x[Int(i.rn)]) &+ fastShiftedRight32(i, x))
+                case .subLsr32:
+                    x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: x[Int(i.rn)]) &- fastShiftedRight32(i, x))
                 case .madd64:
                     x[Int(i.rd)] = x[Int(i.ra)] &+ x[Int(i.rn)] &* x[Int(i.rm)]
                 case .madd32:
                     x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: x[Int(i.ra)] &+ x[Int(i.rn)] &* x[Int(i.rm)]))
 
                 // Branches: a target in this page moves `ip`; any other leaves the fast loop.
-                case .branch26, .branchLink, .branchCond, .cbz64, .cbnz64, .cbz32, .cbnz32, .tbz, .tbnz:
-                    let taken: Bool
-                    switch i.group {
-                    case .branchCond: taken = (i.conditionMask >> (nzcv >> 28)) & 1 != 0
-                    case .cbz64: taken = x[Int(i.rn)] == 0
-                    case .cbnz64: taken = x[Int(i.rn)] != 0
-                    case .cbz32: taken = UInt32(truncatingIfNeeded: x[Int(i.rn)]) == 0
-                    case .cbnz32: taken = UInt32(truncatingIfNeeded: x[Int(i.rn)]) != 0
-                    case .tbz: taken = (x[Int(i.rn)] >> UInt64(i.a)) & 1 == 0
-                    case .tbnz: taken = (x[Int(i.rn)] >> UInt64(i.a)) & 1 != 0
-                    case .branchLink:
-                        x[30] = slotPC(ip, page, pageVA) &+ 4
-                        taken = true
-                    default: taken = true
-                    }
+                // Immediate branches: not taken, the next slot; taken, `break taken` (below).
+                case .branch26:
+                    break taken
+                case .branchLink:
+                    x[30] = slotPC(ip, page, pageVA) &+ 4
+                    break taken
+                case .branchCond:
+                    if (i.conditionMask >> (nzcv >> 28)) & 1 != 0 { break taken }
+                case .cbz64:
+                    if x[Int(i.rn)] == 0 { break taken }
+                case .cbnz64:
+                    if x[Int(i.rn)] != 0 { break taken }
+                case .cbz32:
+                    if UInt32(truncatingIfNeeded: x[Int(i.rn)]) == 0 { break taken }
+                case .cbnz32:
+                    if UInt32(truncatingIfNeeded: x[Int(i.rn)]) != 0 { break taken }
+                case .tbz:
+                    if (x[Int(i.rn)] >> UInt64(i.a)) & 1 == 0 { break taken }
+                case .tbnz:
+                    if (x[Int(i.rn)] >> UInt64(i.a)) & 1 != 0 { break taken }
+                // Register branches: a target in this page moves `ip`; any other leaves.
+                case .branchReg:
+                    let target = x[Int(i.rn)]
                     left &-= 1
-                    if !taken {
-                        ip += 1
-                        continue fast
-                    }
-                    let t = i.targetSlot
-                    if t != 0 {
-                        ip = UnsafePointer(page) + (t &- 1)
+                    if target & ~0xFFC == pageVA {
+                        ip = UnsafePointer(page) + Int(truncatingIfNeeded: target & 0xFFF) &>> 2
                         if left > CPU.reach { continue fast }
                         pc = slotPC(ip, page, pageVA)
                         break fast
                     }
-                    pc = slotPC(ip, page, pageVA) &+ i.imm
+                    pc = target
                     break fast
-                case .branchReg, .branchLinkReg:
+                case .branchLinkReg:
                     // Read the target before writing X30: BLR X30 branches to the old value.
                     let target = x[Int(i.rn)]
-                    if i.group == .branchLinkReg { x[30] = slotPC(ip, page, pageVA) &+ 4 }
+                    x[30] = slotPC(ip, page, pageVA) &+ 4
                     left &-= 1
                     if target & ~0xFFC == pageVA {
                         ip = UnsafePointer(page) + Int(truncatingIfNeeded: target & 0xFFF) &>> 2
@@ -269,76 +294,72 @@ extension CPU {
                     pc = target
                     break fast
 
-                // Loads and stores that hit RAM; anything else takes the full path.
-                case .ldr8, .ldr16, .ldr32, .ldr64:
-                    guard let base = fastBase(i, x) else { break work }
-                    let size = UInt64(1) &<< UInt64(i.group.rawValue &- InstGroup.ldr8.rawValue)
-                    guard let p = fastRAM(base &+ i.imm, total: size, elem: size, write: false, tlb) else { break work }
-                    switch i.group {
-                    case .ldr8: x[Int(i.rd)] = UInt64(p.load(as: UInt8.self))
-                    case .ldr16: x[Int(i.rd)] = UInt64(UInt16(littleEndian: p.loadUnaligned(as: UInt16.self)))
-                    case .ldr32: x[Int(i.rd)] = UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
-                    default: x[Int(i.rd)] = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
-                    }
-                    ip += 1
-                    left &-= 1
-                    continue fast
-                case .str8, .str16, .str32, .str64:
-                    guard let base = fastBase(i, x) else { break work }
-                    let size = UInt64(1) &<< UInt64(i.group.rawValue &- InstGroup.str8.rawValue)
-                    guard let p = fastRAM(base &+ i.imm, total: size, elem: size, write: true, tlb) else { break work }
-                    PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
-                    ip += 1
-                    left &-= 1
-                    continue fast
-                case .ldrReg32:
-                    guard let base = fastBase(i, x) else { break work }
-                    let va = base &+ (x[Int(i.rm)] &<< (i.imm & LSIndex.shiftMask))
-                    guard let p = fastRAM(va, total: 4, elem: 4, write: false, tlb) else { break work }
+                // Loads and stores that hit RAM; anything else takes the full path. (No handler
+                // reads the group byte again: its only use is the dispatch, which lets the
+                // compiler copy the dispatch into every handler.)
+                case .ldr8:
+                    guard let p = fastAddress(i, x, offset: i.imm, size: 1, write: false, tlb) else { break work }
+                    x[Int(i.rd)] = UInt64(p.load(as: UInt8.self))
+                case .ldr16:
+                    guard let p = fastAddress(i, x, offset: i.imm, size: 2, write: false, tlb) else { break work }
+                    x[Int(i.rd)] = UInt64(UInt16(littleEndian: p.loadUnaligned(as: UInt16.self)))
+                case .ldr32:
+                    guard let p = fastAddress(i, x, offset: i.imm, size: 4, write: false, tlb) else { break work }
                     x[Int(i.rd)] = UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
-                    ip += 1
-                    left &-= 1
-                    continue fast
-                case .ldrReg64:
-                    guard let base = fastBase(i, x) else { break work }
-                    let va = base &+ (x[Int(i.rm)] &<< (i.imm & LSIndex.shiftMask))
-                    guard let p = fastRAM(va, total: 8, elem: 8, write: false, tlb) else { break work }
+                case .ldr64:
+                    guard let p = fastAddress(i, x, offset: i.imm, size: 8, write: false, tlb) else { break work }
                     x[Int(i.rd)] = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
-                    ip += 1
-                    left &-= 1
-                    continue fast
+                case .str8:
+                    guard let p = fastAddress(i, x, offset: i.imm, size: 1, write: true, tlb) else { break work }
+                    p.storeBytes(of: UInt8(truncatingIfNeeded: x[Int(i.rd)]), as: UInt8.self)
+                case .str16:
+                    guard let p = fastAddress(i, x, offset: i.imm, size: 2, write: true, tlb) else { break work }
+                    p.storeBytes(of: UInt16(truncatingIfNeeded: x[Int(i.rd)]).littleEndian, as: UInt16.self)
+                case .str32:
+                    guard let p = fastAddress(i, x, offset: i.imm, size: 4, write: true, tlb) else { break work }
+                    p.storeBytes(of: UInt32(truncatingIfNeeded: x[Int(i.rd)]).littleEndian, as: UInt32.self)
+                case .str64:
+                    guard let p = fastAddress(i, x, offset: i.imm, size: 8, write: true, tlb) else { break work }
+                    p.storeBytes(of: x[Int(i.rd)].littleEndian, as: UInt64.self)
+                case .ldrReg32:
+                    let offset = x[Int(i.rm)] &<< (i.imm & LSIndex.shiftMask)
+                    guard let p = fastAddress(i, x, offset: offset, size: 4, write: false, tlb) else { break work }
+                    x[Int(i.rd)] = UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+                case .ldrReg64:
+                    let offset = x[Int(i.rm)] &<< (i.imm & LSIndex.shiftMask)
+                    guard let p = fastAddress(i, x, offset: offset, size: 8, write: false, tlb) else { break work }
+                    x[Int(i.rd)] = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
                 case .ldr8Post:
-                    guard let base = fastBase(i, x),
-                          let p = fastRAM(base, total: 1, elem: 1, write: false, tlb) else { break work }
+                    guard let p = fastAddress(i, x, offset: 0, size: 1, write: false, tlb) else { break work }
                     let v = UInt64(p.load(as: UInt8.self))
-                    x[Int(i.rn)] = base &+ i.imm
+                    x[Int(i.rn)] = x[Int(i.rn)] &+ i.imm
                     x[Int(i.rd)] = v
-                    ip += 1
-                    left &-= 1
-                    continue fast
-                case .ldp64, .ldp64Post:
-                    guard let base = fastBase(i, x) else { break work }
-                    let post = i.group == .ldp64Post
-                    guard let p = fastRAM(post ? base : base &+ i.imm, total: 16, elem: 8, write: false, tlb)
+                case .ldp64:
+                    guard let p = fastAddress(i, x, offset: i.imm, size: 16, elem: 8, write: false, tlb)
                     else { break work }
                     let v1 = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
                     let v2 = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-                    if post { x[Int(i.rn)] = base &+ i.imm }
                     x[Int(i.rd)] = v1
                     x[Int(i.rm)] = v2
-                    ip += 1
-                    left &-= 1
-                    continue fast
-                case .stp64, .stp64Pre:
-                    guard let base = fastBase(i, x) else { break work }
-                    let va = base &+ i.imm
-                    guard let p = fastRAM(va, total: 16, elem: 8, write: true, tlb) else { break work }
+                case .ldp64Post:
+                    guard let p = fastAddress(i, x, offset: 0, size: 16, elem: 8, write: false, tlb)
+                    else { break work }
+                    let v1 = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+                    let v2 = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                    x[Int(i.rn)] = x[Int(i.rn)] &+ i.imm
+                    x[Int(i.rd)] = v1
+                    x[Int(i.rm)] = v2
+                case .stp64:
+                    guard let p = fastAddress(i, x, offset: i.imm, size: 16, elem: 8, write: true, tlb)
+                    else { break work }
                     p.storeBytes(of: x[Int(i.rd)].littleEndian, toByteOffset: 0, as: UInt64.self)
                     p.storeBytes(of: x[Int(i.rm)].littleEndian, toByteOffset: 8, as: UInt64.self)
-                    if i.group == .stp64Pre { x[Int(i.rn)] = va }
-                    ip += 1
-                    left &-= 1
-                    continue fast
+                case .stp64Pre:
+                    guard let p = fastAddress(i, x, offset: i.imm, size: 16, elem: 8, write: true, tlb)
+                    else { break work }
+                    p.storeBytes(of: x[Int(i.rd)].littleEndian, toByteOffset: 0, as: UInt64.self)
+                    p.storeBytes(of: x[Int(i.rm)].littleEndian, toByteOffset: 8, as: UInt64.self)
+                    x[Int(i.rn)] = x[Int(i.rn)] &+ i.imm
 
                 // The other common groups, through their own executors.
                 case .dataProcessingImmediate:
@@ -365,12 +386,15 @@ extension CPU {
                 ip += 1
                 left &-= 1
                 if left == 0 { continue fast }
-                left &-= 1
-                let b = InstRef(ip)
-                if (b.conditionMask >> (nzcv >> 28)) & 1 == 0 {
+                if (InstRef(ip).conditionMask >> (nzcv >> 28)) & 1 == 0 {
                     ip += 1
+                    left &-= 1
                     continue fast
                 }
+                }
+                // The immediate branch at `ip` is taken.
+                left &-= 1
+                let b = InstRef(ip)
                 let t = b.targetSlot
                 if t != 0 {
                     ip = UnsafePointer(page) + (t &- 1)

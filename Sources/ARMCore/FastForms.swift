@@ -5,8 +5,7 @@
 ///
 /// A fast form keeps every field its group's decoder wrote: the full path (`execute`) runs it
 /// as `genericGroup`, so traces, faults and single-stepping see exactly the generic
-/// instruction. The only field a fast form adds is `ra` of the shifted-register forms, which
-/// their group leaves unused (see `specialize`), B.cond's condition as a table entry in `rd`
+/// instruction. The only fields a fast form adds are B.cond's condition as a table entry in `rd`
 /// and `rn` (`InstRef.conditionMask`), the in-page target of an immediate branch in
 /// `rm` and `ra`, which branches leave unused (`linkBranch`), and the fused compare-and-branch
 /// groups (`fuse`), whose generic group is the compare's.
@@ -21,6 +20,8 @@ extension InstGroup {
             return .dataProcessingImmediate
         case .andReg64, .orrReg64, .eorReg64, .addReg64, .subReg64, .subsReg64, .andsReg64,
              .andReg32, .orrReg32, .eorReg32, .addReg32, .subReg32, .subsReg32, .andsReg32, .madd64, .madd32,
+             .andLsr64, .orrLsr64, .eorLsr64, .addLsr64, .subLsr64, .andLsr32, .orrLsr32, .eorLsr32, .addLsr32,
+             .subLsr32,
              .subsReg64BCond, .subsReg32BCond, .andsReg64BCond, .andsReg32BCond:
             return .dataProcessingRegister
         case .branch26, .branchLink, .branchCond, .cbz64, .cbnz64, .cbz32, .cbnz32, .tbz, .tbnz, .branchReg,
@@ -80,20 +81,29 @@ enum FastForms {
                 f.group = sf ? .madd64 : .madd32
                 return f
             }
-            // Shifted-register forms with LSL or LSR: the operand is (Rm << l) >> r with
-            // r = `ra` and l = amount - r, so one handler serves both shift types.
-            guard i.a == ShiftType.lsl.rawValue || i.a == ShiftType.lsr.rawValue else { return i }
-            switch op {
-            case .and: f.group = sf ? .andReg64 : .andReg32
-            case .orr: f.group = sf ? .orrReg64 : .orrReg32
-            case .eor: f.group = sf ? .eorReg64 : .eorReg32
-            case .add: f.group = sf ? .addReg64 : .addReg32
-            case .sub: f.group = sf ? .subReg64 : .subReg32
-            case .subs: f.group = sf ? .subsReg64 : .subsReg32
-            case .ands: f.group = sf ? .andsReg64 : .andsReg32
-            default: return i
+            // Shifted-register forms: `imm` is the shift amount (`a` the type), so a handler
+            // is one shift and the operation.
+            if i.a == ShiftType.lsl.rawValue {
+                switch op {
+                case .and: f.group = sf ? .andReg64 : .andReg32
+                case .orr: f.group = sf ? .orrReg64 : .orrReg32
+                case .eor: f.group = sf ? .eorReg64 : .eorReg32
+                case .add: f.group = sf ? .addReg64 : .addReg32
+                case .sub: f.group = sf ? .subReg64 : .subReg32
+                case .subs: f.group = sf ? .subsReg64 : .subsReg32
+                case .ands: f.group = sf ? .andsReg64 : .andsReg32
+                default: break
+                }
+            } else if i.a == ShiftType.lsr.rawValue {
+                switch op {
+                case .and: f.group = sf ? .andLsr64 : .andLsr32
+                case .orr: f.group = sf ? .orrLsr64 : .orrLsr32
+                case .eor: f.group = sf ? .eorLsr64 : .eorLsr32
+                case .add: f.group = sf ? .addLsr64 : .addLsr32
+                case .sub: f.group = sf ? .subLsr64 : .subLsr32
+                default: break
+                }
             }
-            f.ra = i.a == ShiftType.lsr.rawValue ? UInt8(truncatingIfNeeded: i.imm) : 0
         case .branch:
             switch i.opcode(as: BranchOp.self) {
             case .b: f.group = .branch26
@@ -166,49 +176,59 @@ enum FastForms {
     }
 }
 
-/// NZCV of SUBS/CMP at 64 bits, in PSTATE positions: AddWithCarry(a, NOT b, 1) written with
-/// the borrow as an unsigned compare.
+/// NZCV of SUBS/CMP at 64 bits, in PSTATE positions: AddWithCarry(a, NOT b, 1) written as
+/// the host's own subtract: C is "no borrow" (a >= b) and V the signed overflow, which the
+/// compiler reads from the flags of one host SUB.
 @inline(__always)
 func subtractFlags64(_ a: UInt64, _ b: UInt64, _ r: UInt64) -> UInt32 {
-    let n = UInt32(truncatingIfNeeded: r >> 63) << 31
-    let z: UInt32 = r == 0 ? 1 << 30 : 0
-    let c: UInt32 = a >= b ? 1 << 29 : 0
-    let v = UInt32(truncatingIfNeeded: ((a ^ b) & (a ^ r)) >> 63) << 28
-    return n | z | c | v
+    let v = Int64(bitPattern: a).subtractingReportingOverflow(Int64(bitPattern: b)).overflow
+    return (Int64(bitPattern: r) < 0 ? 1 << 31 : 0) | (r == 0 ? 1 << 30 : 0) | (a >= b ? 1 << 29 : 0)
+        | (v ? 1 << 28 : 0)
 }
 
 /// NZCV of SUBS/CMP at 32 bits.
 @inline(__always)
 func subtractFlags32(_ a: UInt32, _ b: UInt32, _ r: UInt32) -> UInt32 {
-    let n = (r >> 31) << 31
-    let z: UInt32 = r == 0 ? 1 << 30 : 0
-    let c: UInt32 = a >= b ? 1 << 29 : 0
-    let v = (((a ^ b) & (a ^ r)) >> 31) << 28
-    return n | z | c | v
+    let v = Int32(bitPattern: a).subtractingReportingOverflow(Int32(bitPattern: b)).overflow
+    return (Int32(bitPattern: r) < 0 ? 1 << 31 : 0) | (r == 0 ? 1 << 30 : 0) | (a >= b ? 1 << 29 : 0)
+        | (v ? 1 << 28 : 0)
 }
 
 // The helpers below take the register file `x` as an argument: the run loop keeps it in a
 // local, and reading the CPU's property instead reloads it from the object every time.
 
-/// The second operand of a fast shifted-register form: Rm shifted left by l, then right by
-/// r (`ra`); one of the two is zero (see `FastForms.specialize`).
+/// The second operand of a fast shifted-register form with LSL: Rm shifted by `imm` (the
+/// decoder checked the amount against the datasize).
 @_transparent
 func fastShifted64(_ i: InstRef, _ x: UnsafeMutablePointer<UInt64>) -> UInt64 {
-    let r = UInt64(i.ra)
-    return (x[Int(i.rm)] &<< (i.imm &- r)) &>> r
+    x[Int(i.rm)] &<< i.imm
 }
 
 @_transparent
 func fastShifted32(_ i: InstRef, _ x: UnsafeMutablePointer<UInt64>) -> UInt32 {
-    let r = UInt32(i.ra)
-    return (UInt32(truncatingIfNeeded: x[Int(i.rm)]) &<< (UInt32(truncatingIfNeeded: i.imm) &- r)) &>> r
+    UInt32(truncatingIfNeeded: x[Int(i.rm)]) &<< UInt32(truncatingIfNeeded: i.imm)
 }
 
-/// The base register of a fast load or store, or nil when SP is the base and not 16-byte
-/// aligned: the full path then decides whether that faults (SCTLR_ELx.SA).
+/// The same with LSR.
 @_transparent
-func fastBase(_ i: InstRef, _ x: UnsafeMutablePointer<UInt64>) -> UInt64? {
-    let base = x[Int(i.rn)]
-    if i.rn == Reg.sp && base & 15 != 0 { return nil }
-    return base
+func fastShiftedRight64(_ i: InstRef, _ x: UnsafeMutablePointer<UInt64>) -> UInt64 {
+    x[Int(i.rm)] &>> i.imm
+}
+
+@_transparent
+func fastShiftedRight32(_ i: InstRef, _ x: UnsafeMutablePointer<UInt64>) -> UInt32 {
+    UInt32(truncatingIfNeeded: x[Int(i.rm)]) &>> UInt32(truncatingIfNeeded: i.imm)
+}
+
+extension CPU {
+    /// Where a fast load or store of `size` bytes (in elements of `elem`) at Xn + `offset`
+    /// is in host RAM, or nil for the full path: SP as the base and not 16-byte aligned (the
+    /// full path decides whether that faults, SCTLR_ELx.SA), or no host TLB hit (`fastRAM`).
+    @_transparent
+    func fastAddress(_ i: InstRef, _ x: UnsafeMutablePointer<UInt64>, offset: UInt64, size: UInt64,
+                     elem: UInt64 = 0, write: Bool, _ tlb: HostTLB) -> UnsafeMutableRawPointer? {
+        let base = x[Int(i.rn)]
+        if i.rn == Reg.sp && base & 15 != 0 { return nil }
+        return fastRAM(base &+ offset, total: size, elem: elem == 0 ? size : elem, write: write, tlb)
+    }
 }
