@@ -7,6 +7,17 @@ let hotPathFlags: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
+// The run loop's dispatch (CPU.run) is one switch over ~90 groups. LLVM copies a small block
+// that ends in an indirect jump into its predecessors only up to a few instructions and 16
+// predecessors; raised, every handler ends in its own copy of the dispatch and each indirect
+// jump is predicted on its own (threaded dispatch: docs/PERFORMANCE.md).
+let interpreterFlags: [SwiftSetting] = hotPathFlags + [
+    .unsafeFlags(["-Xllvm", "-tail-dup-placement-threshold=8",
+                  "-Xllvm", "-tail-dup-placement-aggressive-threshold=8",
+                  "-Xllvm", "-tail-dup-pred-size=1000", "-Xllvm", "-tail-dup-succ-size=1000"],
+                 .when(configuration: .release)),
+]
+
 let package = Package(
     name: "armvm",
     products: [
@@ -22,7 +33,7 @@ let package = Package(
         .systemLibrary(name: "CLibFDT", path: "Sources/CLibFDT", providers: [.apt(["libfdt-dev"])]),
         .target(name: "Bus", swiftSettings: hotPathFlags),
         .target(name: "Stage2MMU", dependencies: ["Bus"], swiftSettings: hotPathFlags),
-        .target(name: "ARMCore", dependencies: ["Bus", "Stage2MMU"], swiftSettings: hotPathFlags),
+        .target(name: "ARMCore", dependencies: ["Bus", "Stage2MMU"], swiftSettings: interpreterFlags),
         .target(name: "GIC", dependencies: ["Bus", "ARMCore"], swiftSettings: hotPathFlags),
         .target(name: "GenericTimer", dependencies: ["ARMCore"], swiftSettings: hotPathFlags),
         .target(name: "Board",
