@@ -5,10 +5,10 @@
 ///
 /// A fast form keeps every field its group's decoder wrote: the full path (`execute`) runs it
 /// as `genericGroup`, so traces, faults and single-stepping see exactly the generic
-/// instruction. The only fields a fast form adds are B.cond's condition as a table entry in `rd`
-/// and `rn` (`InstRef.conditionMask`), the in-page target of an immediate branch in
-/// `rm` and `ra`, which branches leave unused (`linkBranch`), and the fused compare-and-branch
-/// groups (`fuse`), whose generic group is the compare's.
+/// instruction. What a fast form adds goes only into fields its generic group leaves unused:
+/// B.cond's condition as a table entry in `rd` and `rn` (`InstRef.conditionMask`), and an
+/// immediate branch's in-page target in `rm` and `ra` (`linkBranch`). The fused
+/// compare-and-branch groups (`fuse`) have the compare's generic group.
 extension InstGroup {
     /// The encoding group a fast form belongs to; a group that is not a fast form is its own.
     public var genericGroup: InstGroup {
