@@ -1,33 +1,34 @@
 import Bus
 
-/// The interpreter loop: fetch (through the decode cache), execute, take exceptions at
-/// instruction boundaries.
-///
-/// `run` keeps the retired-instruction count in a local and the position in a pointer `ip`
-/// to the decoded slot of the next instruction, inside the decode-cache page of the fetch page
-/// (`page`, whose VA is `pageVA`). Sequential code steps `ip`; the slot after a page's last
-/// one is always `.notDecoded`, so leaving the page needs no address compare. An immediate
-/// branch whose target is in the page carries the target's slot (`InstRef.targetSlot`) and
-/// sets `ip` directly; one that leaves it goes through `slowStep`. A compare fused with the
-/// B.cond after it (`FastForms.fuse`) runs both with one dispatch.
-///
-/// The fast forms (FastForms.swift) and the other common instructions execute inline. None of
-/// them can fault, touch a device, read the clock or change what may interrupt, so the CPU's
-/// `pc` and `instret` are written back only when an instruction takes the slow path
-/// (`slowStep`: everything else, every fault, an empty slot, a new page), which runs the full
-/// `step()` and reloads the locals. `attention` can only be raised by the slow path, so it is
-/// tested there and not per instruction.
-///
-/// The budget is checked at block level too (GUIDE.md section 3): not before each instruction
-/// but when a branch moves `ip` inside the page. A run of slots without such a branch ends at
-/// the page's empty 1025th slot, so it holds at most `reach` instructions, and with more than
-/// `reach` left the fast loop cannot overrun. Nearer the end, `run` empties the slot where the
-/// budget runs out (saving its group byte and putting it back as soon as the fast loop
-/// returns; the fast loop never writes the decode cache, and no other CPU runs meanwhile), and
-/// every in-page branch leaves the fast loop so that the next entry empties the right slot.
-/// The loop's head is then the dispatch alone, which the compiler copies to the end of the
-/// handlers: each has its own indirect jump, predicted on its own (threaded dispatch).
-///
+// The interpreter loop: fetch (through the decode cache), execute, take exceptions at
+// instruction boundaries.
+//
+// `run` keeps the instructions left in the budget (`left`) in a local, and the position in a
+// pointer `ip` to the decoded slot of the next instruction, inside the decode-cache page of
+// the fetch page (`page`, whose VA is `pageVA`). Sequential code steps `ip`; the slot after
+// a page's last one is always `.notDecoded`, so leaving the page needs no address compare. An immediate
+// branch whose target is in the page carries the target's slot (`InstRef.targetSlot`) and
+// sets `ip` directly; one that leaves it goes through `slowStep`. A compare fused with the
+// B.cond after it (`FastForms.fuse`) runs both with one dispatch.
+//
+// The fast forms (FastForms.swift) and the other common instructions execute inline. None of
+// them can fault, touch a device, read the clock or change what may interrupt, so the CPU's
+// `pc` and `instret` are written back only when an instruction takes the slow path
+// (`slowStep`: everything else, every fault, an empty slot, a new page), which runs the full
+// `step()` and reloads the locals. `attention` can only be raised by the slow path, so it is
+// tested there and not per instruction.
+//
+// The budget is checked at block level too (GUIDE.md section 3): not before each instruction
+// but when a branch moves `ip` inside the page. A run of slots without such a branch ends at
+// the page's empty 1025th slot, so it holds at most `reach` instructions, and with more than
+// `reach` left the fast loop cannot overrun. Nearer the end, `run` empties the slot where the
+// budget runs out (saving its group byte and putting it back as soon as the fast loop
+// returns; the fast loop never writes the decode cache, and no other CPU runs meanwhile), and
+// every in-page branch leaves the fast loop so that the next entry empties the right slot.
+// The loop's head is then the dispatch alone, which the compiler copies to the end of the
+// handlers: each has its own indirect jump, predicted on its own (threaded dispatch; the
+// compiler settings that allow it are in Package.swift).
+
 /// The PC of the decoded slot `ip` of `page`, whose VA is `pageVA`.
 @_transparent
 func slotPC(_ ip: UnsafePointer<Inst>, _ page: UnsafeMutablePointer<Inst>, _ pageVA: UInt64) -> UInt64 {
