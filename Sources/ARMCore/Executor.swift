@@ -65,27 +65,26 @@ extension CPU {
                     takeException(ArchException(.illegalState))
                     self.pc = nextPC
                     instret &+= 1
-                    if fetchPageVA == 1 { tlb.flush() }
-                    pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
+                    pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage
+                    refreshHostTLB(tlb, changed: pageVA == 1)
                     continue
                 }
-                if fetchPageVA == 1 { tlb.flush() }
-                pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
+                pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage
+                refreshHostTLB(tlb, changed: pageVA == 1)
                 if attention {
                     // Still set: test it again before the next instruction, as the
                     // architecture's instruction boundaries ask.
                     slowStep(pc, end &- left)
-                    if fetchPageVA == 1 { tlb.flush() }
-                    pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
+                    pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage
+                    refreshHostTLB(tlb, changed: pageVA == 1)
                     continue
                 }
             }
             // Bits 1..0 stay in the compare: a misaligned PC takes the slow path and faults there.
             guard pc & ~0xFFC == pageVA else {
                 slowStep(pc, end &- left)
-                // flushFetchPage() was called: the regime, the EL or a TLB changed.
-                if fetchPageVA == 1 { tlb.flush() }
-                pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
+                pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage
+                refreshHostTLB(tlb, changed: pageVA == 1)
                 continue
             }
             var ip = UnsafePointer(page) + Int(truncatingIfNeeded: pc & 0xFFF) &>> 2
@@ -409,8 +408,8 @@ extension CPU {
             stop?.pointee.group = stopGroup
             if slow && left != 0 {
                 slowStep(pc, end &- left)
-                if fetchPageVA == 1 { tlb.flush() }
-                pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage; refreshHostTLB(tlb)
+                pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage
+                refreshHostTLB(tlb, changed: pageVA == 1)
             }
         }
         self.pc = pc
@@ -441,10 +440,16 @@ extension CPU {
         instret &+= 1
     }
 
+    /// A fast form runs here as its generic group (FastForms.swift): the same fields, the
+    /// group's own executor.
     @inline(__always)
-    func execute(_ i: Inst) throws(ArchException) {
+    func execute(_ inst: Inst) throws(ArchException) {
+        var i = inst
+        i.group = inst.group.genericGroup
         switch i.group {
-        case .dataProcessingImmediate: try executeDataProcessingImmediate(i)
+        case .dataProcessingImmediate:
+            // Cannot fault: the non-throwing form, which the compiler inlines.
+            withUnsafePointer(to: i) { executeDataProcessingImmediate(InstRef($0), pc: pc) }
         case .dataProcessingRegister: try executeDataProcessingRegister(i)
         case .loadStore: try executeLoadStore(i)
         case .branch: try executeBranch(i)
@@ -454,21 +459,6 @@ extension CPU {
         case .advancedSIMD: try executeAdvancedSIMD(i)
         case .loadStoreSIMD: try executeLoadStoreSIMD(i)
         case .cryptographic: try executeCryptographic(i)
-        case .undefined, .notDecoded: throw ArchException.undefined
-        default: try executeFastFormGenerically(i)
-        }
-    }
-
-    /// A fast form on the full path: the same fields under the generic group.
-    @inline(never)
-    func executeFastFormGenerically(_ i: Inst) throws(ArchException) {
-        var g = i
-        g.group = i.group.genericGroup
-        switch g.group {
-        case .dataProcessingImmediate: try executeDataProcessingImmediate(g)
-        case .dataProcessingRegister: try executeDataProcessingRegister(g)
-        case .loadStore: try executeLoadStore(g)
-        case .branch: try executeBranch(g)
         default: throw ArchException.undefined
         }
     }

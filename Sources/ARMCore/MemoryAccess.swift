@@ -141,8 +141,13 @@ extension CPU {
 extension CPU {
     /// Bring the fast path's copy of the CPU's state up to date (after a slow-path instruction).
     @inline(__always)
-    func refreshHostTLB(_ t: HostTLB) {
-        t.flat = !translating
+    func refreshHostTLB(_ t: HostTLB, changed: Bool = false) {
+        // `changed`: flushFetchPage() ran, the regime, the EL or a TLB changed. Entries made
+        // under translation go; a flat regime maps every VA to the same PA, read-write, at
+        // every EL, so from flat to flat (an HVC and its ERET with the MMUs off) they stay.
+        let flat = !translating
+        if changed && !(flat && t.flat) { t.flush() }
+        t.flat = flat
         t.alignCheck = currentSCTLR & SCTLR.A != 0
     }
 
