@@ -65,26 +65,22 @@ extension CPU {
                     takeException(ArchException(.illegalState))
                     self.pc = nextPC
                     instret &+= 1
-                    pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage
-                    refreshHostTLB(tlb, changed: pageVA == 1)
+                    (pc, left, pageVA, page) = resumeFastPath(end: end, tlb)
                     continue
                 }
-                pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage
-                refreshHostTLB(tlb, changed: pageVA == 1)
+                (pc, left, pageVA, page) = resumeFastPath(end: end, tlb)
                 if attention {
                     // Still set: test it again before the next instruction, as the
                     // architecture's instruction boundaries ask.
                     slowStep(pc, end &- left)
-                    pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage
-                    refreshHostTLB(tlb, changed: pageVA == 1)
+                    (pc, left, pageVA, page) = resumeFastPath(end: end, tlb)
                     continue
                 }
             }
             // Bits 1..0 stay in the compare: a misaligned PC takes the slow path and faults there.
             guard pc & ~0xFFC == pageVA else {
                 slowStep(pc, end &- left)
-                pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage
-                refreshHostTLB(tlb, changed: pageVA == 1)
+                (pc, left, pageVA, page) = resumeFastPath(end: end, tlb)
                 continue
             }
             var ip = UnsafePointer(page) + Int(truncatingIfNeeded: pc & 0xFFF) &>> 2
@@ -408,13 +404,20 @@ extension CPU {
             stop?.pointee.group = stopGroup
             if slow && left != 0 {
                 slowStep(pc, end &- left)
-                pc = self.pc; left = end &- instret; pageVA = fetchPageVA; page = fetchPage
-                refreshHostTLB(tlb, changed: pageVA == 1)
+                (pc, left, pageVA, page) = resumeFastPath(end: end, tlb)
             }
         }
         self.pc = pc
         instret = end &- left
         return .budget
+    }
+
+    /// The run loop's locals after the full path ran: PC, instructions left, fetch page; with
+    /// the host TLB brought in line (flushed when the regime, the EL or a TLB changed).
+    @inline(__always)
+    func resumeFastPath(end: UInt64, _ tlb: HostTLB) -> (UInt64, UInt64, UInt64, UnsafeMutablePointer<Inst>) {
+        refreshHostTLB(tlb, changed: fetchPageVA == 1)
+        return (pc, end &- instret, fetchPageVA, fetchPage)
     }
 
     /// One instruction through the full path, with the CPU's fields brought up to date first.
