@@ -23,6 +23,12 @@ final class CoreTestMachine {
 
     func steps(_ n: Int) { for _ in 0..<n { cpu.step() } }
 
+    /// X0-X30, the zero slot, SP, NZCV, PC and the retired count: what two runs of the same
+    /// program must agree on.
+    var architecturalState: [UInt64] {
+        (0...Int(Reg.sp)).map { cpu.x[$0] } + [UInt64(cpu.nzcv), cpu.pc, cpu.instret]
+    }
+
     var esrEC: UInt64 { cpu.sysregs[SysReg.ESR_EL1] >> 26 }
     var esr2EC: UInt64 { cpu.sysregs[SysReg.ESR_EL2] >> 26 }
 }

@@ -101,7 +101,7 @@ final class FastFormDifferentialTests: XCTestCase {
     }
 
     static func snapshot(_ m: CoreTestMachine) -> [UInt64] {
-        var s = (0...Int(Reg.sp)).map { m.cpu.x[$0] } + [UInt64(m.cpu.nzcv), m.cpu.pc, m.cpu.instret]
+        var s = m.architecturalState
         for k in 0x7000 / 8..<0xB000 / 8 { s.append(m.bus.read(data + UInt64(k) * 8, size: 8) ?? 0) }
         return s
     }

@@ -12,17 +12,12 @@ final class RunLoopTests: XCTestCase {
         [0xD280_0000 | (n << 5), 0x9100_0421, 0xF100_0400, 0x54FF_FFC1, 0x9100_0C42, 0x1400_0000]
     }
 
-    /// The state a test compares: registers, flags, PC and the retired count.
-    static func state(_ c: CPU) -> [UInt64] {
-        (0..<31).map { c.x[$0] } + [UInt64(c.nzcv), c.pc, c.instret]
-    }
-
     func stepped(_ program: [UInt32], at: UInt64 = CoreTestMachine.ramBase, _ n: Int) -> [UInt64] {
         let m = CoreTestMachine()
         m.program(program, at: at)
         m.cpu.boot(entry: at, el: 1)
         m.steps(n)
-        return Self.state(m.cpu)
+        return m.architecturalState
     }
 
     func testEveryBudgetEndsWhereSteppingDoes() {
@@ -31,10 +26,10 @@ final class RunLoopTests: XCTestCase {
             let m = CoreTestMachine()
             m.program(program)
             XCTAssertEqual(m.cpu.run(budget: UInt64(n)), .budget)
-            XCTAssertEqual(Self.state(m.cpu), stepped(program, n), "budget \(n)")
+            XCTAssertEqual(m.architecturalState, stepped(program, n), "budget \(n)")
             // The rest of the way from there, in a second run.
             _ = m.cpu.run(budget: UInt64(330 - n))
-            XCTAssertEqual(Self.state(m.cpu), stepped(program, 330), "budget \(n), then the rest")
+            XCTAssertEqual(m.architecturalState, stepped(program, 330), "budget \(n), then the rest")
             XCTAssertEqual(m.cpu.x[2], 3)
         }
     }
@@ -46,13 +41,13 @@ final class RunLoopTests: XCTestCase {
             let m = CoreTestMachine()
             m.program(program)
             _ = m.cpu.run(budget: UInt64(n))
-            XCTAssertEqual(Self.state(m.cpu), stepped(program, n), "budget \(n)")
+            XCTAssertEqual(m.architecturalState, stepped(program, n), "budget \(n)")
         }
         // Many small runs in a row, as the machine's rounds cut them.
         let m = CoreTestMachine()
         m.program(program)
         for n in [700, 1, 2, 1500, 3, 799] { _ = m.cpu.run(budget: UInt64(n)) }
-        XCTAssertEqual(Self.state(m.cpu), stepped(program, 3005))
+        XCTAssertEqual(m.architecturalState, stepped(program, 3005))
     }
 
     func testLoopAcrossAPageBoundary() {
@@ -65,7 +60,7 @@ final class RunLoopTests: XCTestCase {
             m.program(program, at: at)
             m.cpu.boot(entry: at, el: 1)
             _ = m.cpu.run(budget: UInt64(n))
-            XCTAssertEqual(Self.state(m.cpu), stepped(program, at: at, n), "budget \(n)")
+            XCTAssertEqual(m.architecturalState, stepped(program, at: at, n), "budget \(n)")
         }
     }
 
