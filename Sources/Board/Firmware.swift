@@ -154,7 +154,7 @@ public final class Firmware: FirmwareHandler {
         case Semihosting.exit, Semihosting.exitExtended:
             // AArch64: x1 points to {reason, subcode}; ApplicationExit carries the exit code.
             let reason = word(0) ?? 0
-            let code = reason == Semihosting.applicationExit ? Int32(truncatingIfNeeded: word(1) ?? 1) : 1
+            let code = reason == Semihosting.applicationExit ? Int64(bitPattern: word(1) ?? 1) : 1
             cpu.requestStop(.exit(code: code))
             return true
         default:

@@ -6,7 +6,7 @@ import GIC
 /// How a run ended.
 public enum MachineExit: Equatable {
     /// The guest powered off (PSCI SYSTEM_OFF gives 0) or exited through semihosting.
-    case guestExit(code: Int32)
+    case guestExit(code: Int64)
     /// PSCI SYSTEM_RESET: armvm stops instead of rebooting, so scripted runs end.
     case reset
     /// `--max-instructions` ran out.
@@ -17,6 +17,8 @@ public enum MachineExit: Equatable {
     case idle
     /// A debugger asked to stop: a breakpoint, a single step, or an interrupt (Ctrl-C).
     case debugStop(cpu: Int)
+    /// The host asked armvm to stop (SIGINT or SIGTERM, see `HostSignals`).
+    case hostSignal(Int32)
 }
 
 /// A machine ready to run: CPUs over a prepared board, firmware, timers, and the run loop.
@@ -157,6 +159,7 @@ public final class Machine {
                 if deadline > now { end = min(end, deadline) }
             }
             if let poll = debugInterrupt, poll() { return .debugStop(cpu: running) }
+            if let sig = HostSignals.pending { return .hostSignal(sig) }
             let several = firmware.online.filter { $0 }.count > 1
             for (i, cpu) in cpus.enumerated() where firmware.online[i] {
                 running = i

@@ -27,8 +27,9 @@ public struct PreparedMachine {
 /// what to change.
 public enum MachineSetup {
     public static let minimumMemory: UInt64 = 1 << 20
-    /// RAM must end within the 40-bit physical address space the bus's tables cover.
-    public static let physicalAddressLimit: UInt64 = 1 << 40
+    /// RAM must end within the 44-bit physical address space the CPU reports
+    /// (ID_AA64MMFR0_EL1.PARange); only devices must lie in the bus's 1 TiB MMIO table.
+    public static let physicalAddressLimit: UInt64 = 1 << 44
     /// Linux wants its Image base, and armvm puts the initrd and DTB, on 2 MiB boundaries
     /// (booting.rst), so each starts a fresh 2 MiB block.
     static let blockSize: UInt64 = 2 << 20
@@ -44,7 +45,7 @@ public enum MachineSetup {
             throw HostInputError("--memory \(mem) bytes is not a multiple of 4 KiB")
         }
         guard mem <= physicalAddressLimit - layout.ramBase else {
-            throw HostInputError("--memory \(formatSize(mem)) is too large: RAM from \(hex(layout.ramBase)) would end above 1 TiB")
+            throw HostInputError("--memory \(formatSize(mem)) is too large: RAM from \(hex(layout.ramBase)) would end above \(formatSize(physicalAddressLimit)), the CPU's 44-bit physical address space")
         }
         guard (1...8).contains(options.cpuCount) else {
             throw HostInputError("\(options.cpuCount) CPUs requested; a GICv2 serves 1 to 8")

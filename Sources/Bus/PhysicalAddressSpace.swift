@@ -23,8 +23,10 @@ public final class PhysicalAddressSpace {
     private var regions: [UnsafeMutablePointer<UInt16>?]
 
     /// Pages of RAM that hold predecoded instructions; a store there must invalidate them.
-    /// One byte per page, read on every RAM store.
+    /// One byte per page, read on every RAM store; a `LazyTable`, so it costs host memory only
+    /// around pages that hold code.
     public let codePages: UnsafeMutablePointer<UInt8>
+    private let codePageTable: LazyTable<UInt8>
     /// Told of each write to a code page: (RAM offset, byte count). Set by the decode cache.
     public var codeWritten: ((UInt64, Int) -> Void)?
 
@@ -49,15 +51,14 @@ public final class PhysicalAddressSpace {
         self.ramBase = ramBase
         self.ramSize = ramSize
         self.regions = Array(repeating: nil, count: Self.regionCount)
-        let pages = Int(ramSize >> Self.pageShift)
-        codePages = .allocate(capacity: pages)
-        codePages.initialize(repeating: 0, count: pages)
+        codePageTable = LazyTable(count: Int(ramSize >> Self.pageShift))
+        codePages = codePageTable.base
     }
 
     deinit {
         munmap(ram, Int(ramSize))
         for r in regions { r?.deallocate() }
-        codePages.deallocate()
+        codePageTable.deallocate()
     }
 
     public func map(_ device: BusDevice, at base: UInt64, size: UInt64) throws {

@@ -5,30 +5,24 @@ import Board
 import Glibc
 #endif
 
-/// Exit statuses armvm itself uses; a guest's own status passes through unchanged.
-enum ExitStatus {
-    static let badInput: Int32 = 2
-    static let instructionLimit: Int32 = 3
-    static let stuck: Int32 = 4
-    static let idle: Int32 = 5
-}
-
 @main
 struct ArmVM: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "armvm",
         abstract: "An ARMv8-A virtualization emulator: boots device-tree-described guests at EL2 or EL1.",
         discussion: """
-        Exit status: the guest's own (PSCI SYSTEM_OFF gives 0, semihosting SYS_EXIT its code); \
-        2 for bad input; 3 when --max-instructions runs out; 4 when the guest is stuck \
-        (e.g. its exception vector keeps faulting); 5 when every CPU waits for an interrupt \
-        that nothing can raise.
+        Exit status: the guest's own code (PSCI SYSTEM_OFF gives 0, semihosting exit its code; \
+        a code outside 1-255 is 255, never 0; with `run --exit-status distinct` the guest's \
+        code c is 64+c); 2 for bad input; 3 when --max-instructions runs out; 4 when the guest \
+        is stuck; 5 when every CPU waits for an interrupt that nothing can raise; 6 when the \
+        guest asks for a reset; 125 for a host error; 130 and 143 when stopped by SIGINT and SIGTERM.
         """,
         subcommands: [Run.self, DTB.self, Fuzz.self, Decode.self],
         defaultSubcommand: Run.self)
 
     static func main() {
         do {
+            try checkSubcommand(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot()
             try command.run()
         } catch let e as HostInputError {
@@ -38,6 +32,16 @@ struct ArmVM: ParsableCommand {
             if exitCode(for: error) == .success { exit(withError: error) }
             fail(message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments")
         }
+    }
+
+    /// `run` is the default subcommand, so `armvm frob` would try to boot a file named frob. A
+    /// first word that is no subcommand, names no file and looks like a word (no path separator,
+    /// no extension) is taken for a mistyped subcommand.
+    static func checkSubcommand(_ args: [String]) throws {
+        guard let first = args.first, !first.hasPrefix("-") else { return }
+        let names = configuration.subcommands.map { $0._commandName }
+        guard !names.contains(first), !first.contains("/"), !first.contains("."), access(first, F_OK) != 0 else { return }
+        throw HostInputError(message: "'\(first)' is not a subcommand (\(names.joined(separator: ", "))) nor an image file")
     }
 
     static func fail(_ message: String) -> Never {

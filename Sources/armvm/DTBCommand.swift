@@ -15,10 +15,23 @@ struct DTB: ParsableCommand {
 
     func run() throws {
         let blob = try MachineSetup.deviceTree(options: try machine.options())
-        guard let f = fopen(output, "wb") else { throw HostInputError(message: "\(output): cannot open for writing") }
-        defer { fclose(f) }
-        guard fwrite(blob, 1, blob.count, f) == blob.count else {
-            throw HostInputError(message: "\(output): write failed")
-        }
+        try writeOutput(blob, to: output)
     }
+}
+
+/// Writes an output file the user named, all of it or one error line: a full disk or a closed
+/// pipe must not pass as success (a truncated DTB would boot nothing).
+func writeOutput(_ bytes: [UInt8], to path: String) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw HostInputError(message: "\(path): cannot open for writing: \(String(cString: strerror(errno)))") }
+    var done = 0
+    while done < bytes.count {
+        let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, bytes.count - done) }
+        if n > 0 { done += n; continue }
+        if n < 0 && errno == EINTR { continue }
+        let why = n < 0 ? String(cString: strerror(errno)) : "nothing written"
+        close(fd)
+        throw HostInputError(message: "\(path): write failed after \(done) of \(bytes.count) bytes: \(why)")
+    }
+    guard close(fd) == 0 else { throw HostInputError(message: "\(path): write failed: \(String(cString: strerror(errno)))") }
 }

@@ -6,10 +6,10 @@ struct MachineFlags: ParsableArguments {
     @Option(help: "Board to emulate: arndale (Exynos 5250 map) or virt (QEMU virt map).")
     var board: String = "arndale"
 
-    @Option(help: "Guest RAM size, e.g. 512M, 1G, 64MiB. Host pages are committed only when touched.")
+    @Option(parsing: .unconditional, help: "Guest RAM size, e.g. 512M, 1G, 64MiB. Host pages are committed only when touched.")
     var memory: String = "512M"
 
-    @Option(help: "Exception level the boot CPU starts at: 2 (PSCI through SMC) or 1 (no EL2; PSCI through HVC).")
+    @Option(parsing: .unconditional, help: "Exception level the boot CPU starts at: 2 (PSCI through SMC) or 1 (no EL2; PSCI through HVC).")
     var el: Int = 2
 
     @Option(help: "Console UART model at the console address: pl011 or exynos (arndale only).")
@@ -18,10 +18,10 @@ struct MachineFlags: ParsableArguments {
     @Option(help: "Kernel command line, written to /chosen/bootargs.")
     var append: String = ""
 
-    @Option(help: "Number of CPUs, 1 to 8. CPU 0 boots; PSCI CPU_ON starts the others.")
+    @Option(parsing: .unconditional, help: "Number of CPUs, 1 to 8. CPU 0 boots; PSCI CPU_ON starts the others.")
     var smp: Int = 1
 
-    @Option(help: "Interrupt controller: 2 (GIC-400, both boards) or 3 (GICv3 with the ICC/ICH system registers, virt only).")
+    @Option(parsing: .unconditional, help: "Interrupt controller: 2 (GIC-400, both boards) or 3 (GICv3 with the ICC/ICH system registers, virt only).")
     var gic: Int = 2
 
     func options() throws -> MachineOptions {
@@ -48,6 +48,31 @@ struct MachineFlags: ParsableArguments {
         o.gicVersion = gic
         return o
     }
+}
+
+/// Parses counts as a user writes them: 1000000, 1_000_000, 0xF4240, 1e6 or 1M (K, M, G, T are
+/// powers of 1000 here: a count of instructions, not of bytes).
+func parseCount(_ s: String, flag: String) throws -> UInt64 {
+    let bad = HostInputError(message: "malformed \(flag) '\(s)' (a count such as 1000000, 1_000_000, 1e6 or 1M)")
+    let t = String(s.filter { $0 != "_" })
+    guard !t.isEmpty, !s.hasPrefix("_"), !s.hasSuffix("_") else { throw bad }
+    if let v = try? parseAddress(t, flag: flag) { return v }
+    let suffixes: [Character: Int] = ["K": 3, "M": 6, "G": 9, "T": 12, "k": 3]
+    var mantissa = Substring(t), exponent = 0
+    if let last = t.last, let e = suffixes[last] {
+        mantissa = t.dropLast(); exponent = e
+    } else if let e = t.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+        guard let x = Int(t[t.index(after: e)...]), (0...19).contains(x) else { throw bad }
+        mantissa = t[..<e]; exponent = x
+    }
+    guard let m = UInt64(mantissa) else { throw bad }
+    var v = m
+    for _ in 0..<exponent {
+        let (p, overflow) = v.multipliedReportingOverflow(by: 10)
+        guard !overflow else { throw HostInputError(message: "\(flag) '\(s)' is too large") }
+        v = p
+    }
+    return v
 }
 
 /// Parses numbers written in decimal or 0x-hexadecimal.

@@ -27,8 +27,13 @@ struct Run: ParsableCommand {
     @Option(help: "Physical address at which to load a raw binary (decimal or 0x...).")
     var loadAddress: String?
 
-    @Option(help: "Stop after this many instructions (exit status 3).")
-    var maxInstructions: UInt64?
+    @Option(parsing: .unconditional, help: "Stop after this many instructions (exit status 3).")
+    var maxInstructions: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "How the guest's own exit code becomes armvm's status: plain or distinct.",
+        discussion: "plain (the default): the guest's code as it is, any code outside 1-255 as 255. distinct: the guest's code c in 1-59 as 64+c, any other nonzero code as 64, so that statuses 64-123 always come from the guest and armvm's own (2-6, 125, 130, 143) never do."))
+    var exitStatus: String = "plain"
 
     @Flag(help: "Print the instruction count, host time and MIPS to stderr when the guest stops.")
     var stats = false
@@ -43,6 +48,10 @@ struct Run: ParsableCommand {
     var image: String
 
     func run() throws {
+        guard let statusMode = ExitStatusMode(rawValue: exitStatus) else {
+            throw HostInputError(message: "unknown --exit-status '\(exitStatus)' (choose plain or distinct)")
+        }
+        let maxInstructions = try self.maxInstructions.map { try parseCount($0, flag: "--max-instructions") }
         var options = try machine.options()
         options.guests = try guest.map(GuestImage.parse)
         options.modules = try module.map(BootModule.parse)
@@ -51,6 +60,7 @@ struct Run: ParsableCommand {
         let prepared = try MachineSetup.prepare(options: options, imagePath: image, dtbPath: dtb,
                                                 initrdPath: initrd, loadAddress: load, console: console)
         let m = Machine(prepared: prepared)
+        HostSignals.install()
         try Traces.attach(trace, to: m) { FileHandle.standardError.write($0 + "\n") }
         var t0 = timespec(), t1 = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t0)
@@ -73,10 +83,12 @@ struct Run: ParsableCommand {
         let status: Int32
         switch result {
         case .guestExit(let code):
-            status = code
+            let (s, note) = ExitStatus.forGuest(code: code, mode: statusMode)
+            if let note { FileHandle.standardError.write("armvm: \(note)\n") }
+            status = s
         case .reset:
             FileHandle.standardError.write("armvm: the guest requested a system reset; stopping\n")
-            status = 0
+            status = ExitStatus.reset
         case .instructionLimit(let n):
             FileHandle.standardError.write("armvm: stopped after --max-instructions \(n)\n")
             status = ExitStatus.instructionLimit
@@ -86,8 +98,11 @@ struct Run: ParsableCommand {
         case .idle:
             FileHandle.standardError.write("armvm: every CPU waits for an interrupt and none can arrive; stopping\n")
             status = ExitStatus.idle
+        case .hostSignal(let sig):
+            FileHandle.standardError.write("armvm: stopped by \(HostSignals.name(sig)) after \(m.instructionsRetired) instructions\n")
+            status = HostSignals.exitStatus(sig)
         case .debugStop:
-            status = 0   // not reached: the gdb server resumes or ends the run
+            status = ExitStatus.success   // not reached: the gdb server resumes or ends the run
         }
         Glibc.exit(status)
     }

@@ -7,8 +7,9 @@ public enum StopReason: Equatable {
     case budget
     /// WFI/WFE with nothing to wake it: the board may fast-forward time.
     case waitingForInterrupt
-    /// Firmware asked the machine to stop: PSCI SYSTEM_OFF (0) or semihosting exit (its code).
-    case exit(code: Int32)
+    /// Firmware asked the machine to stop: PSCI SYSTEM_OFF (0) or semihosting exit (its code,
+    /// all 64 bits of it, so that no nonzero code can be mistaken for 0 on the way out).
+    case exit(code: Int64)
     /// PSCI SYSTEM_RESET.
     case reset
     /// PSCI CPU_OFF: this CPU stops until another CPU turns it on again.

@@ -9,20 +9,22 @@ public final class DecodeCache {
     /// One slot per RAM page: nil, or 1024 instructions where group `.notDecoded` marks empty
     /// slots, followed by a 1025th slot that stays `.notDecoded`: the run loop, which steps a
     /// pointer through the slots, leaves the page there without comparing addresses.
-    private var pages: UnsafeMutablePointer<UnsafeMutablePointer<Inst>?>
-    private let pageCount: Int
+    /// A `LazyTable`: host memory only around RAM that holds code.
+    private let pages: UnsafeMutablePointer<UnsafeMutablePointer<Inst>?>
+    private let pageTable: LazyTable<UnsafeMutablePointer<Inst>?>
+    /// The pages that have slot arrays, to free them without walking the whole index.
+    private var allocated: [Int] = []
 
     public init(bus: PhysicalAddressSpace) {
         self.bus = bus
-        pageCount = Int(bus.ramSize >> 12)
-        pages = .allocate(capacity: pageCount)
-        pages.initialize(repeating: nil, count: pageCount)
+        pageTable = LazyTable(count: Int(bus.ramSize >> 12))
+        pages = pageTable.base
         bus.codeWritten = { [unowned self] off, size in self.invalidate(offset: off, size: size) }
     }
 
     deinit {
-        for i in 0..<pageCount { pages[i]?.deallocate() }
-        pages.deallocate()
+        for i in allocated { pages[i]?.deallocate() }
+        pageTable.deallocate()
     }
 
     /// The decoded-slot array of the RAM page at offset `off`, created on first use. Arrays are
@@ -34,6 +36,7 @@ public final class DecodeCache {
         let p = UnsafeMutablePointer<Inst>.allocate(capacity: 1025)
         p.initialize(repeating: Inst(.notDecoded), count: 1025)
         pages[page] = p
+        allocated.append(page)
         bus.codePages[page] = 1
         // Host TLBs may hold a write tag for this page: stores to it must now take the path
         // that drops decoded slots.
