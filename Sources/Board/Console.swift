@@ -11,6 +11,9 @@ public final class Console {
     private var pending: [UInt8] = []
     /// Everything written, when created with `init(capture: true)` (tests read it).
     public private(set) var captured: [UInt8] = []
+    /// The host's errno of the first write that failed (a full disk, a closed pipe): the guest
+    /// runs on, and the CLI reports the lost output as a host error at the end.
+    public private(set) var writeError: Int32?
     /// A flush beyond this many buffered bytes keeps a guest that never prints a newline visible.
     private static let bufferLimit = 4096
 
@@ -49,6 +52,7 @@ public final class Console {
                 if n > 0 { done += n; continue }
                 // A closed or broken output must not stop the guest; retry only interruptions.
                 if n < 0 && errno == EINTR { continue }
+                if writeError == nil { writeError = n < 0 ? errno : EIO }
                 break
             }
         }

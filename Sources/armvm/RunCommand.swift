@@ -104,6 +104,10 @@ struct Run: ParsableCommand {
         case .debugStop:
             status = ExitStatus.success   // not reached: the gdb server resumes or ends the run
         }
+        if let err = console.writeError {
+            FileHandle.standardError.write("armvm: the guest's console output was lost: writing stdout failed: \(String(cString: strerror(err)))\n")
+            Glibc.exit(status == ExitStatus.success ? ExitStatus.hostError : status)
+        }
         Glibc.exit(status)
     }
 

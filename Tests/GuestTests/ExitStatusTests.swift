@@ -135,6 +135,22 @@ final class ExitStatusTests: XCTestCase {
         XCTAssertEqual(missing.status, 2, missing.stderr)
     }
 
+    /// Before: a guest whose console went to a full disk passed with status 0.
+    func testLostConsoleOutputIsAHostError() throws {
+        guard let exe = CLI.binary, FileManager.default.fileExists(atPath: "/dev/full") else { throw XCTSkip("no /dev/full") }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = ["run", try CLI.guest("hello.elf")]
+        p.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 125, text)
+        XCTAssertTrue(text.contains("console output was lost"), text)
+    }
+
     /// Before: --memory 1023G took 1.8 s and 2.37 GB of RSS for per-page bookkeeping.
     func testHugeMemoryCostsNothingUntilTouched() throws {
         let img = try CLI.guest("hello.elf")
