@@ -11,7 +11,7 @@ final class HypervisorTrapTests: XCTestCase {
     func trapped(_ word: UInt32, hcr: UInt64 = 0, mdcr: UInt64 = 0, cptr: UInt64 = 0) -> UInt64? {
         let m = CoreTestMachine(el: 1)
         m.cpu.sysregs[SysReg.VBAR_EL2] = base + 0x2000
-        m.cpu.writeSysReg(.HCR_EL2, hcr)
+        m.cpu.writeSysReg(.HCR_EL2, hcr | HCR.RW)
         m.cpu.writeSysReg(.MDCR_EL2, mdcr)
         m.cpu.writeSysReg(.CPTR_EL2, cptr)
         m.cpu.x[1] = base + 0x8000

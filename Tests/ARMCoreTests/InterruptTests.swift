@@ -15,7 +15,7 @@ final class InterruptTests: XCTestCase {
         let m = CoreTestMachine(el: el, hasEL2: hasEL2)
         m.cpu.sysregs[SysReg.VBAR_EL1] = vbar1
         m.cpu.sysregs[SysReg.VBAR_EL2] = vbar2
-        if hcr != 0 { m.cpu.writeSysReg(.HCR_EL2, hcr) }
+        if hcr != 0 { m.cpu.writeSysReg(.HCR_EL2, hcr | HCR.RW) }
         m.program([nop, nop, nop, nop, nop, nop, nop, nop])
         // Vectors full of NOPs, so that "pc = vector + 4" shows where the exception went.
         m.program([UInt32](repeating: nop, count: 0x200), at: vbar1)

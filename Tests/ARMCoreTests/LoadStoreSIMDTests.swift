@@ -258,7 +258,7 @@ final class LoadStoreSIMDTests: XCTestCase {
         m.cpu.sysregs[SysReg.VBAR_EL2] = LSMachine.ramBase + 0x1000
         m.cpu.writeSysReg(.VTCR_EL2, 25 | 1 << 6 | 4 << 16)
         m.cpu.writeSysReg(.VTTBR_EL2, 7 << 48 | s2l1)
-        m.cpu.writeSysReg(.HCR_EL2, HCR.VM)
+        m.cpu.writeSysReg(.HCR_EL2, HCR.VM | HCR.RW)
         m.x[6] = 0x0900_0000
         m.exec(0x3d8000c0) // str q0, [x6]
         XCTAssertEqual(m.cpu.el, 2)

@@ -77,7 +77,7 @@ final class TranslationTests: XCTestCase {
         m.cpu.sysregs[SysReg.VBAR_EL2] = base + 0x1000
         m.cpu.writeSysReg(.VTCR_EL2, 25 | 1 << 6 | 4 << 16)     // T0SZ 25, SL0 = level 1, 4K, PS 44 bits
         m.cpu.writeSysReg(.VTTBR_EL2, 7 << 48 | s2l1)           // VMID 7
-        m.cpu.writeSysReg(.HCR_EL2, HCR.VM)
+        m.cpu.writeSysReg(.HCR_EL2, HCR.VM | HCR.RW)
         return m
     }
 

@@ -109,8 +109,8 @@ final class MachineSetupTests: XCTestCase {
                                "--memory 512 KiB is too small; armvm needs at least 1 MiB of guest RAM")
         XCTAssertThrowsMessage(try prepare(options(.virt, memory: (2 << 20) + 100)),
                                "--memory 2097252 bytes is not a multiple of 4 KiB")
-        XCTAssertThrowsMessage(try prepare(options(.virt, memory: 1 << 40)),
-                               "--memory 1 TiB is too large: RAM from 0x40000000 would end above 1 TiB")
+        XCTAssertThrowsMessage(try prepare(options(.virt, memory: 1 << 44)),
+                               "--memory 16 TiB is too large: RAM from 0x40000000 would end above 16 TiB, the CPU's 44-bit physical address space")
         var o = options(.virt)
         o.cpuCount = 9
         XCTAssertThrowsMessage(try MachineSetup.deviceTree(options: o), "9 CPUs requested; a GICv2 serves 1 to 8")

@@ -285,7 +285,7 @@ final class GICv3VirtualizationTests: XCTestCase {
         g.start()
         let c = g.cpus[0]
         c.boot(entry: 0x4000_0000, el: 2)
-        c.writeSysReg(.HCR_EL2, HCR.IMO | HCR.FMO)
+        c.writeSysReg(.HCR_EL2, HCR.IMO | HCR.FMO | HCR.RW)
         c.writeSysReg(.ICH_HCR_EL2, 1)
         c.writeSysReg(.ICH_VMCR_EL2, 0xF8 << 24 | 2)      // VPMR 0xF8, VENG1
         c.boot(entry: 0x4000_0000, el: 1)
@@ -453,7 +453,7 @@ final class GICv3SystemInstructionTests: XCTestCase {
         let g = V3(cpus: 2)
         let c = g.cpus[0]
         c.boot(entry: 0x4000_0000, el: 2)
-        c.writeSysReg(.HCR_EL2, HCR.IMO)
+        c.writeSysReg(.HCR_EL2, HCR.IMO | HCR.RW)
         c.writeSysReg(.VBAR_EL2, 0x4000_8000)
         c.boot(entry: 0x4000_0000, el: 1)
         run([0xD518_CBA1], on: c, bus: g.bus)               // msr icc_sgi1r_el1, x1

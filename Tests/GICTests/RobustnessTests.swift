@@ -61,7 +61,7 @@ final class GICRobustnessTests: XCTestCase {
             switch r.below(8) {
             case 0:
                 c.boot(entry: 0x4000_0000, el: 2)
-                c.writeSysReg(.HCR_EL2, UInt64(r.below(4)) << 3)
+                c.writeSysReg(.HCR_EL2, UInt64(r.below(4)) << 3 | HCR.RW)
                 c.boot(entry: 0x4000_0000, el: UInt8(1 + r.below(2)))
             case 1, 2: _ = c.readSysReg(regs[r.below(regs.count)])
             case 3, 4: c.writeSysReg(regs[r.below(regs.count)], value(&r))

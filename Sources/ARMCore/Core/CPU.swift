@@ -60,6 +60,24 @@ public final class CPU {
     /// Illegal Execution State exception.
     public var illegalState = false
 
+    // AArch32 PSTATE (AArch32State.swift): nRW, T, IT, GE, Q and the mode. A, I, F live in `daif`.
+    /// PSTATE.nRW: the current EL executes A32 or T32.
+    public internal(set) var aarch32 = false
+    public internal(set) var thumb = false
+    /// ITSTATE, IT[7:0]: the condition and mask of an IT block in progress.
+    public internal(set) var itState: UInt8 = 0
+    /// PSTATE.GE[3:0], set by the parallel add and subtract instructions and read by SEL.
+    public internal(set) var ge32: UInt8 = 0
+    /// PSTATE.Q, the sticky saturation flag.
+    public internal(set) var qFlag = false
+    public internal(set) var mode32: AArch32Mode = .svc
+    /// Booted in AArch32 with no EL2: EL1 is AArch32 for good.
+    var bootedAArch32 = false
+    /// Length in bytes of the AArch32 instruction executing (2 or 4): where SVC returns to.
+    var instructionLength32: UInt8 = 4
+    /// The condition field of the AArch32 instruction executing, for trap syndromes (ISS.COND).
+    var currentCondition32: UInt8 = 0xE
+
     /// EL2 is implemented (the guest started at EL2). When false, HVC reaches firmware as on a
     /// QEMU virt machine without virtualization, and EL2 registers are UNDEFINED.
     public let hasEL2: Bool
@@ -149,6 +167,9 @@ public final class CPU {
         for i in 0..<Reg.slotCount { x[i] = 0 }
         spBank.initialize(repeating: 0, count: 3)
         el = startEL
+        aarch32 = false
+        thumb = false
+        itState = 0
         spsel = startEL == 0 ? 0 : 1
         daif = 0x3C0
         nzcv = 0
@@ -159,8 +180,9 @@ public final class CPU {
     }
 
     /// PSTATE as an SPSR value (ARM DDI 0487, C5.2.18 SPSR_EL1 for AArch64 state).
-    @inlinable public var pstateBits: UInt64 {
-        UInt64(nzcv) | (illegalState ? 1 << 20 : 0) | UInt64(daif) | UInt64(el) << 2 | UInt64(spsel)
+    public var pstateBits: UInt64 {
+        if aarch32 { return UInt64(cpsr) }
+        return UInt64(nzcv) | (illegalState ? 1 << 20 : 0) | UInt64(daif) | UInt64(el) << 2 | UInt64(spsel)
     }
 
     /// Switch the active stack pointer after a change of EL or SPSel.

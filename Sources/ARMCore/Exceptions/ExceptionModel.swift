@@ -36,7 +36,18 @@ extension CPU {
         if target > el {
             if syn.ec == .iabtCur { syn.ec = .iabtLow } else if syn.ec == .dabtCur { syn.ec = .dabtLow }
         }
-        let ret = e.returnsToNext ? pc &+ 4 : pc
+        let length = aarch32 ? UInt64(instructionLength32) : 4
+        let ret = e.returnsToNext ? pc &+ length : pc
+        if aarch32 {
+            // IL is 0 for a 16-bit T32 instruction (D17.2.37).
+            if length == 2 { syn.il = false }
+            if target <= 1 {
+                var adjusted = e
+                adjusted.syndrome = syn
+                takeException32(adjusted, preferredReturn: UInt32(truncatingIfNeeded: ret))
+                return
+            }
+        }
         if target == 2 {
             sysregs[SysReg.ESR_EL2] = syn.esr
             if let far = e.far { sysregs[SysReg.FAR_EL2] = far }
@@ -55,11 +66,26 @@ extension CPU {
     func enterException(target: UInt8, vector: VectorKind, returnAddress: UInt64, kind: ExceptionEvent.Kind,
                         syndrome: Syndrome?, far: UInt64?, ipa: UInt64?) {
         let from = el
+        if target <= 1 && el1IsAArch32 {
+            // An interrupt (or SError) taken to an AArch32 EL1 (G1.12: the preferred return is
+            // the next instruction, and LR_irq/LR_fiq get it plus 4).
+            let v: AArch32Vector = vector == .fiq ? .fiq : vector == .irq ? .irq : .dataAbort
+            enterMode32(v, returnAddress: UInt32(truncatingIfNeeded: returnAddress), lrOffset: v == .dataAbort ? 8 : 4,
+                        syndrome: syndrome, far: nil, kind: kind)
+            return
+        }
         let spsr = pstateBits
         let base = target == 2 ? sysregs[SysReg.VBAR_EL2] : sysregs[SysReg.VBAR_EL1]
         // Offset by where the exception comes from: current EL with SP_EL0, current EL with
-        // SP_ELx, or a lower EL (all lower ELs are AArch64 here).
-        let origin: UInt64 = target > from ? 0x400 : (spsel == 0 ? 0x000 : 0x200)
+        // SP_ELx, a lower EL in AArch64 (0x400) or in AArch32 (0x600).
+        let origin: UInt64 = target > from ? (aarch32 ? 0x600 : 0x400) : (spsel == 0 ? 0x000 : 0x200)
+        if aarch32 {
+            // Leaving AArch32 for an AArch64 EL2: the AArch32 registers stay where they are, in
+            // X0-X30 (D1.20.1).
+            aarch32 = false
+            thumb = false
+            itState = 0
+        }
         let vec = (base & ~0x7FF) &+ origin &+ vector.rawValue
         if target == 2 {
             sysregs[SysReg.SPSR_EL2] = spsr
@@ -94,11 +120,15 @@ extension CPU {
         let spsr = el == 2 ? sysregs[SysReg.SPSR_EL2] : sysregs[SysReg.SPSR_EL1]
         let elr = el == 2 ? sysregs[SysReg.ELR_EL2] : sysregs[SysReg.ELR_EL1]
         let from = el
+        if spsr & UInt64(CPSR.nRW) != 0, returnToAArch32(spsr: UInt32(truncatingIfNeeded: spsr), elr: elr) { return }
         let m = UInt8(spsr & 0x1F)
         let targetEL = (m >> 2) & 3
+        // M[4] set reaches here only when the AArch32 return was illegal.
         let illegal = m & 0x10 != 0 || targetEL > el || (targetEL == 2 && !hasEL2) || m & 2 != 0
             || (targetEL == 0 && m & 1 != 0)
             || (targetEL == 1 && hasEL2 && sysregs[SysReg.HCR_EL2] & HCR.TGE != 0)
+            // AArch64 below an AArch32 EL1 does not exist (D1.20: HCR_EL2.RW = 0).
+            || (targetEL < 2 && el1IsAArch32)
         nzcv = UInt32(truncatingIfNeeded: spsr) & 0xF000_0000
         daif = UInt32(truncatingIfNeeded: spsr) & 0x3C0
         if illegal {
@@ -121,3 +151,31 @@ extension CPU {
         }
     }
 }
+
+extension CPU {
+    /// ERET from AArch64 to AArch32 EL1 or EL0 (D1.11, AArch64.ExceptionReturn with SPSR.M[4]
+    /// = 1): legal when the target EL is lower, uses AArch32 (HCR_EL2.RW = 0 for EL1) and the
+    /// mode exists. Returns false for an illegal return, which the AArch64 path then takes.
+    func returnToAArch32(spsr: UInt32, elr: UInt64) -> Bool {
+        guard let m = AArch32Mode(rawValue: UInt8(spsr & 0x1F)), m == .usr || (m.el == 1 && m != .mon),
+              m.el < el, m.el == 0 || el1IsAArch32 || !hasEL2 else { return false }
+        if m.el == 1 && hasEL2 && sysregs[SysReg.HCR_EL2] & HCR.TGE != 0 { return false }
+        let from = el
+        // Park the AArch64 SP in its bank and select SP_EL0, which AArch32 never touches, so the
+        // next exception entry to AArch64 saves it back unchanged.
+        setStackSelection(el: el, spsel: 0)
+        aarch32 = true
+        setCPSR(spsr, mode: m)
+        illegalState = spsr & CPSR.IL != 0
+        exclusiveValid = false
+        attention = true
+        // The return address is aligned for the state returned to (AArch32.ExceptionReturn).
+        nextPC = UInt64(UInt32(truncatingIfNeeded: elr) & (thumb ? ~1 : ~3))
+        if let obs = exceptionObserver {
+            obs(ExceptionEvent(kind: .eret, fromEL: from, toEL: el, syndrome: nil, esr: 0, far: nil, ipa: nil,
+                               elr: elr, vector: 0, instret: instret))
+        }
+        return true
+    }
+}
+

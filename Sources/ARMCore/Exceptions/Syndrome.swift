@@ -4,8 +4,17 @@ import Stage2MMU
 @frozen public enum ExceptionClass: UInt8 {
     case unknown = 0x00
     case wfx = 0x01
+    case cp15RT = 0x03      // MCR/MRC to CP15 (AArch32)
+    case cp15RRT = 0x04     // MCRR/MRRC to CP15
+    case cp14RT = 0x05      // MCR/MRC to CP14
+    case cp14DT = 0x06      // LDC/STC to CP14
     case fpAccess = 0x07
+    case cp10ID = 0x08      // VMRS of the CP10 ID registers (HCR_EL2.TID0/TID3)
+    case cp14RRT = 0x0C     // MRRC to CP14
     case illegalState = 0x0E
+    case svc32 = 0x11
+    case hvc32 = 0x12
+    case smc32 = 0x13
     case svc64 = 0x15
     case hvc64 = 0x16
     case smc64 = 0x17
@@ -23,6 +32,15 @@ import Stage2MMU
         switch self {
         case .unknown: return "UNKNOWN"
         case .wfx: return "WFx"
+        case .cp15RT: return "CP15RT"
+        case .cp15RRT: return "CP15RRT"
+        case .cp14RT: return "CP14RT"
+        case .cp14DT: return "CP14DT"
+        case .cp10ID: return "CP10ID"
+        case .cp14RRT: return "CP14RRT"
+        case .svc32: return "SVC32"
+        case .hvc32: return "HVC32"
+        case .smc32: return "SMC32"
         case .fpAccess: return "FP_ACCESS"
         case .illegalState: return "ILLEGAL_STATE"
         case .svc64: return "SVC64"
@@ -61,6 +79,23 @@ import Stage2MMU
     public static let spAlignment = Syndrome(.spAlignment)
 
     public static func svc(imm16: UInt32) -> Syndrome { Syndrome(.svc64, iss: imm16 & 0xFFFF) }
+    /// AArch32 SVC, HVC and SMC (D17.2.37: SVC32 and HVC32 carry imm16; SMC32 no immediate).
+    public static func svc32(imm16: UInt32, il: Bool) -> Syndrome { Syndrome(.svc32, iss: imm16 & 0xFFFF, il: il) }
+    public static func hvc32(imm16: UInt32) -> Syndrome { Syndrome(.hvc32, iss: imm16 & 0xFFFF) }
+    public static func smc32() -> Syndrome { Syndrome(.smc32) }
+    /// A trapped MCR/MRC (EC 0x03 or 0x05; ISS: CV, COND, Opc2, Opc1, CRn, Rt, CRm, direction)
+    /// and MCRR/MRRC (EC 0x04 or 0x0C; ISS: CV, COND, Opc1, Rt2, Rt, CRm, direction), D17.2.37.
+    /// Rt and Rt2 are the AArch64 view of the registers.
+    public static func coprocessorMove(_ ec: ExceptionClass, cond: UInt32, opc1: UInt32, opc2: UInt32, crn: UInt32,
+                                       crm: UInt32, rt: UInt32, isRead: Bool, il: Bool) -> Syndrome {
+        Syndrome(ec, iss: 1 << 24 | (cond & 0xF) << 20 | (opc2 & 7) << 17 | (opc1 & 7) << 14 | (crn & 0xF) << 10
+                    | (rt & 0x1F) << 5 | (crm & 0xF) << 1 | (isRead ? 1 : 0), il: il)
+    }
+    public static func coprocessorMove64(_ ec: ExceptionClass, cond: UInt32, opc1: UInt32, crm: UInt32, rt: UInt32,
+                                         rt2: UInt32, isRead: Bool, il: Bool) -> Syndrome {
+        Syndrome(ec, iss: 1 << 24 | (cond & 0xF) << 20 | (opc1 & 0xF) << 16 | (rt2 & 0x1F) << 10 | (rt & 0x1F) << 5
+                    | (crm & 0xF) << 1 | (isRead ? 1 : 0), il: il)
+    }
     public static func hvc(imm16: UInt32) -> Syndrome { Syndrome(.hvc64, iss: imm16 & 0xFFFF) }
     public static func smc(imm16: UInt32) -> Syndrome { Syndrome(.smc64, iss: imm16 & 0xFFFF) }
     public static func brk(imm16: UInt32) -> Syndrome { Syndrome(.brk64, iss: imm16 & 0xFFFF) }

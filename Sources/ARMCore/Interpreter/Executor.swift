@@ -42,7 +42,18 @@ extension CPU {
     static let reach: UInt64 = 1024
 
     /// Run at most `budget` instructions. Returns early on WFI, a stop request or a stuck guest.
+    /// Each execution state has its loop; an exception entry or return between them hands over.
     public func run(budget: UInt64) -> StopReason {
+        let end = instret &+ budget
+        while true {
+            let left = end &- instret
+            if left == 0 { return .budget }
+            if let r = aarch32 ? runAArch32(budget: left) : runA64(budget: left) { return r }
+        }
+    }
+
+    /// The A64 loop: at most `budget` instructions; nil when the CPU left AArch64 state.
+    func runA64(budget: UInt64) -> StopReason? {
         let x = self.x
         var pc = self.pc
         // Instructions left in the budget; the count retired is `end - left`.
@@ -57,6 +68,7 @@ extension CPU {
             if attention {
                 self.pc = pc
                 instret = end &- left
+                if aarch32 { return nil }
                 if let r = handleAttention() { return r }
                 if illegalState {
                     // ARM DDI 0487, D1.4.5: with PSTATE.IL set, the next instruction takes an
@@ -431,6 +443,7 @@ extension CPU {
     /// Execute one instruction.
     @inline(__always)
     public func step() {
+        if aarch32 { step32(); return }
         let pc = self.pc
         nextPC = pc &+ 4
         do {

@@ -7,9 +7,9 @@ extension CPU {
         s[SysReg.MPIDR_EL1] = c.mpidr
         s[SysReg.VPIDR_EL2] = c.midr
         s[SysReg.VMPIDR_EL2] = c.mpidr
-        // ID_AA64PFR0_EL1: EL0 and EL1 AArch64 only, EL2 AArch64 when present, no EL3;
-        // FP and AdvSIMD implemented (0, no half-precision arithmetic); GIC system registers absent.
-        s[SysReg.ID_AA64PFR0_EL1] = 0x1 | 0x1 << 4 | (hasEL2 ? 0x1 << 8 : 0)
+        // ID_AA64PFR0_EL1: EL0 and EL1 AArch64 and AArch32 (2), EL2 AArch64 when present, no
+        // EL3; FP and AdvSIMD implemented (0, no half-precision arithmetic); GIC system registers absent.
+        s[SysReg.ID_AA64PFR0_EL1] = 0x2 | 0x2 << 4 | (hasEL2 ? 0x1 << 8 : 0)
         // ID_AA64DFR0_EL1: Armv8 debug, 6 breakpoints, 4 watchpoints, 2 context-aware; no PMU.
         s[SysReg.ID_AA64DFR0_EL1] = 0x1030_5006
         // ID_AA64ISAR0_EL1: AES with PMULL (2), SHA1 (1), SHA256 (1), CRC32 (1); nothing later.
@@ -22,7 +22,7 @@ extension CPU {
         s[SysReg.CNTFRQ_EL0] = c.counterFrequency
         s[SysReg.SCTLR_EL1] = 0x30D0_0800          // RES1 bits of SCTLR_EL1 (D13.2.118)
         s[SysReg.SCTLR_EL2] = 0x30C5_0830          // RES1 bits of SCTLR_EL2
-        s[SysReg.HCR_EL2] = HCR.RW                 // EL1 is AArch64-only here: RW is RAO/WI
+        s[SysReg.HCR_EL2] = HCR.RW                 // EL1 starts AArch64; RW = 0 makes it AArch32
         s[SysReg.CNTHCTL_EL2] = 0x3                // EL1PCTEN, EL1PCEN as booting.rst asks of firmware
         s[SysReg.OSLSR_EL1] = 0xA                  // OS lock implemented and locked at reset
         s[SysReg.DBGAUTHSTATUS_EL1] = 0xAA         // non-secure debug implemented and enabled (unused)
@@ -163,7 +163,7 @@ extension CPU {
         case .SP_EL0: setStackPointer(el: 0, value)
         case .SP_EL1: setStackPointer(el: 1, value)
         case .HCR_EL2:
-            sysregs[r] = value | HCR.RW
+            sysregs[r] = value
             updateTranslationRegime()
             interruptsChanged()   // VI, VF, VSE, IMO, FMO, AMO, TGE change what may be taken
         case .SCTLR_EL1, .SCTLR_EL2, .TTBR0_EL1, .TTBR1_EL1, .TCR_EL1, .MAIR_EL1, .TTBR0_EL2, .TCR_EL2,

@@ -32,6 +32,9 @@ public enum SysReg: Int, CaseIterable {
     case VPIDR_EL2, VMPIDR_EL2, SCTLR_EL2, ACTLR_EL2, HCR_EL2, MDCR_EL2, CPTR_EL2, HSTR_EL2, HACR_EL2
     case TTBR0_EL2, TCR_EL2, VTTBR_EL2, VTCR_EL2
     case AFSR0_EL2, AFSR1_EL2, ESR_EL2, FAR_EL2, HPFAR_EL2, MAIR_EL2, AMAIR_EL2, VBAR_EL2, TPIDR_EL2
+    // AArch32 EL1 state that has no AArch64 EL1 register of its own (D1.20.2): the SPSRs of the
+    // abt, und, irq and fiq modes, DACR, IFSR and FPEXC, kept here for EL2 to save and restore.
+    case SPSR_irq, SPSR_abt, SPSR_und, SPSR_fiq, DACR32_EL2, IFSR32_EL2, FPEXC32_EL2
     // GICv3 CPU interface (ARM IHI 0069, chapter 12): provided by `CPU.interruptControllerRegisters`,
     // UNDEFINED when none is connected. Keep ICC_PMR_EL1 first and ICH_LR3_EL2 last (see
     // `isInterruptControllerRegister`).
@@ -243,6 +246,13 @@ extension SysReg {
         r(.AMAIR_EL2, 3, 4, 10, 3, 0, .el2RW),
         r(.VBAR_EL2, 3, 4, 12, 0, 0, .el2RW),
         r(.TPIDR_EL2, 3, 4, 13, 0, 2, .el2RW),
+        r(.SPSR_irq, 3, 4, 4, 3, 0, .el2RW),
+        r(.SPSR_abt, 3, 4, 4, 3, 1, .el2RW),
+        r(.SPSR_und, 3, 4, 4, 3, 2, .el2RW),
+        r(.SPSR_fiq, 3, 4, 4, 3, 3, .el2RW),
+        r(.DACR32_EL2, 3, 4, 3, 0, 0, .el2RW),
+        r(.IFSR32_EL2, 3, 4, 5, 0, 1, .el2RW),
+        r(.FPEXC32_EL2, 3, 4, 5, 3, 0, .el2RW),
 
         r(.ICC_PMR_EL1, 3, 0, 4, 6, 0, .el1RW),
         r(.ICC_IAR0_EL1, 3, 0, 12, 8, 0, .el1RO),

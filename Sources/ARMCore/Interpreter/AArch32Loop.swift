@@ -1,0 +1,95 @@
+/// The AArch32 interpreter loop: fetch, decode, check the condition, execute, one instruction
+/// at a time. It has no decode cache or fast forms yet: A32 guests run correct first, fast
+/// later. `CPU.run` switches between this loop and the A64 one whenever an exception entry or
+/// return changes the execution state.
+extension CPU {
+    /// Run at most `budget` AArch32 instructions. Returns nil when the CPU left AArch32 state.
+    func runAArch32(budget: UInt64) -> StopReason? {
+        var left = budget
+        while left != 0 {
+            if attention {
+                if let r = handleAttention() { return r }
+                if !aarch32 { return nil }
+                if illegalState {
+                    // D1.4.5: with PSTATE.IL set, the next instruction takes an Illegal
+                    // Execution State exception (UNDEFINED at an AArch32 EL1).
+                    nextPC = pc
+                    takeException(ArchException(.illegalState))
+                    pc = nextPC
+                    instret &+= 1
+                    left &-= 1
+                    if !aarch32 { return nil }
+                    continue
+                }
+            }
+            step32()
+            left &-= 1
+            if !aarch32 { return nil }
+        }
+        return .budget
+    }
+
+    /// One AArch32 instruction through fetch, decode and execute.
+    func step32() {
+        let pc = self.pc
+        do {
+            let inst = try fetchDecode32(pc)
+            currentCondition32 = inst.cond
+            if inst.cond == 0xE || conditionHolds(inst.cond) {
+                try executeA32(inst)
+            }
+        } catch {
+            takeException(error)
+        }
+        self.pc = nextPC
+        instret &+= 1
+    }
+
+    /// Fetch and decode at `pc` in the current instruction set. A misaligned PC is a Prefetch
+    /// Abort (PC alignment fault).
+    func fetchDecode32(_ pc: UInt64) throws(ArchException) -> A32Inst {
+        if thumb {
+            // T32 arrives with its decoder; until then its instructions are UNDEFINED.
+            instructionLength32 = 2
+            nextPC = pc &+ 2
+            if pc & 1 != 0 { throw ArchException(.pcAlignment, far: pc) }
+            throw ArchException.undefined
+        }
+        instructionLength32 = 4
+        nextPC = (pc &+ 4) & 0xFFFF_FFFF
+        if pc & 3 != 0 { throw ArchException(.pcAlignment, far: pc) }
+        let w = UInt32(truncatingIfNeeded: try readMemory(pc, size: 4, .fetch))
+        return A32Decoder.decode(w)
+    }
+
+    /// One executor per family of operations, shared by A32 and T32.
+    func executeA32(_ i: A32Inst) throws(ArchException) {
+        switch i.op {
+        case .and, .eor, .sub, .rsb, .add, .adc, .sbc, .rsc, .tst, .teq, .cmp, .cmn, .orr, .mov, .bic, .mvn:
+            try executeDataProcessing(i)
+        case .movw:
+            if i.rd == 15 { throw ArchException.undefined }
+            setR(UInt32(i.rd), i.imm)
+        case .movt:
+            if i.rd == 15 { throw ArchException.undefined }
+            setR(UInt32(i.rd), (r(UInt32(i.rd)) & 0xFFFF) | i.imm << 16)
+        case .mul, .mla, .mls, .umaal, .umull, .umlal, .smull, .smlal, .smlaxy, .smulwy, .smlawy, .smlalxy, .smulxy,
+             .smlad, .smlsd, .smlald, .smlsld, .smmla, .smmls, .sdiv, .udiv:
+            try executeMultiply(i)
+        case .qadd, .qsub, .qdadd, .qdsub, .parallel, .usad8, .clz, .rev, .rev16, .revsh, .rbit,
+             .sxtb, .sxth, .uxtb, .uxth, .sxtb16, .uxtb16, .ssat, .usat, .ssat16, .usat16, .pkh, .sel,
+             .sbfx, .ubfx, .bfi, .bfc:
+            try executeMisc(i)
+        case .b, .bl, .blxImm, .bx, .blxReg:
+            try executeBranch32(i)
+        case .ldr, .ldrb, .str, .strb, .ldrh, .strh, .ldrsb, .ldrsh, .ldrd, .strd:
+            try executeLoadStore32(i)
+        case .ldm, .stm:
+            try executeBlockTransfer(i)
+        case .ldrex, .strex, .lda, .stl, .clrex:
+            try executeExclusive32(i)
+        default:
+            try executeSystem32(i)
+        }
+    }
+}

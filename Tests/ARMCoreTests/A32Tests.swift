@@ -1,0 +1,226 @@
+import XCTest
+@testable import ARMCore
+import Bus
+
+/// A32 instructions, one class at a time, on a CPU booted in AArch32 SVC mode under an AArch64
+/// EL2 (HCR_EL2.RW = 0). Encodings carry their assembly in a comment.
+final class A32Tests: XCTestCase {
+    func machine(_ words: [UInt32], mode: AArch32Mode = .svc) -> CoreTestMachine {
+        let m = CoreTestMachine(el: 2)
+        m.cpu.bootAArch32(entry: UInt32(CoreTestMachine.ramBase), mode: mode)
+        m.program(words)
+        return m
+    }
+
+    func r(_ m: CoreTestMachine, _ n: UInt32) -> UInt32 { m.cpu.r(n) }
+
+    func testDataProcessingImmediateAndFlags() {
+        let m = machine([
+            0xE3A0_0005,   // mov r0, #5
+            0xE280_1003,   // add r1, r0, #3
+            0xE251_2008,   // subs r2, r1, #8
+            0x03A0_3001,   // moveq r3, #1
+            0x13A0_3002,   // movne r3, #2
+            0xE3E0_4000,   // mvn r4, #0
+            0xE294_5001,   // adds r5, r4, #1   (carry out, zero)
+        ])
+        m.steps(7)
+        XCTAssertEqual(r(m, 0), 5)
+        XCTAssertEqual(r(m, 1), 8)
+        XCTAssertEqual(r(m, 2), 0)
+        XCTAssertEqual(r(m, 3), 1, "MOVEQ ran and MOVNE did not")
+        XCTAssertEqual(r(m, 4), 0xFFFF_FFFF)
+        XCTAssertEqual(r(m, 5), 0)
+        XCTAssertEqual(m.cpu.nzcv, CPSR.Z | CPSR.C)
+        XCTAssertEqual(m.cpu.pc, CoreTestMachine.ramBase + 28)
+    }
+
+    func testShiftsMovwMovtAndRegisterShift() {
+        let m = machine([
+            0xE301_3234,   // movw r3, #0x1234
+            0xE345_3678,   // movt r3, #0x5678
+            0xE1A0_4203,   // mov r4, r3, lsl #4
+            0xE1B0_5FA3,   // movs r5, r3, lsr #31  (carry = bit 30)
+            0xE3A0_6008,   // mov r6, #8
+            0xE1A0_7633,   // mov r7, r3, lsr r6
+            0xE1A0_8063,   // mov r8, r3, rrx
+            0xE1A0_9C43,   // mov r9, r3, asr #24
+        ])
+        m.steps(8)
+        XCTAssertEqual(r(m, 3), 0x5678_1234)
+        XCTAssertEqual(r(m, 4), 0x6781_2340)
+        XCTAssertEqual(r(m, 5), 0)
+        XCTAssertEqual(m.cpu.nzcv & CPSR.C, CPSR.C, "LSR #31 shifts bit 30 (1) out")
+        XCTAssertEqual(r(m, 7), 0x0056_7812)
+        XCTAssertEqual(r(m, 8), 0xAB3C_091A, "RRX brings the carry in at the top")
+        XCTAssertEqual(r(m, 9), 0x56)
+    }
+
+    func testMultiplyDivideAndBitOperations() {
+        let m = machine([
+            0xE3A0_0007,   // mov r0, #7
+            0xE3A0_1006,   // mov r1, #6
+            0xE002_0190,   // mul r2, r0, r1
+            0xE736_F112,   // udiv r6, r2, r1
+            0xE3E0_3000,   // mvn r3, #0
+            0xE0C5_4390,   // smull r4, r5, r0, r3   (7 * -1)
+            0xE16F_7F10,   // clz r7, r0
+            0xE6BF_8F30,   // rev r8, r0
+            0xE7E4_9050,   // ubfx r9, r0, #0, #5
+            0xE7C7_A010,   // bfi r10, r0, #0, #8
+        ])
+        m.steps(10)
+        XCTAssertEqual(r(m, 2), 42)
+        XCTAssertEqual(r(m, 6), 7)
+        XCTAssertEqual(r(m, 4), 0xFFFF_FFF9)
+        XCTAssertEqual(r(m, 5), 0xFFFF_FFFF)
+        XCTAssertEqual(r(m, 7), 29)
+        XCTAssertEqual(r(m, 8), 0x0700_0000)
+        XCTAssertEqual(r(m, 9), 7)
+        XCTAssertEqual(r(m, 10), 7)
+    }
+
+    func testLoadsStoresAndBlockTransfers() {
+        let stack = UInt32(CoreTestMachine.ramBase) + 0x8000
+        let m = machine([
+            0xE59F_D018,   // ldr sp, [pc, #24]     (literal at +32)
+            0xE3A0_0011,   // mov r0, #0x11
+            0xE3A0_1022,   // mov r1, #0x22
+            0xE92D_0003,   // push {r0, r1}
+            0xE3A0_0000,   // mov r0, #0
+            0xE8BD_000C,   // pop {r2, r3}
+            0xE52D_3004,   // str r3, [sp, #-4]!
+            0xE1DD_40B0,   // ldrh r4, [sp]
+            stack,
+        ])
+        m.steps(8)
+        XCTAssertEqual(r(m, 13), stack - 4)
+        XCTAssertEqual(r(m, 2), 0x11)
+        XCTAssertEqual(r(m, 3), 0x22)
+        XCTAssertEqual(r(m, 4), 0x22)
+        XCTAssertEqual(m.bus.read(UInt64(stack - 8), size: 4), 0x11, "PUSH stores the lowest register lowest")
+    }
+
+    func testBranchAndLinkAndReturn() {
+        let m = machine([
+            0xEB00_0001,   // bl +12 (to +12)
+            0xE3A0_0001,   // mov r0, #1        (after return)
+            0xEAFF_FFFE,   // b .
+            0xE3A0_1002,   // mov r1, #2
+            0xE12F_FF1E,   // bx lr
+        ])
+        m.steps(4)
+        XCTAssertEqual(r(m, 1), 2)
+        XCTAssertEqual(r(m, 14), UInt32(CoreTestMachine.ramBase) + 4)
+        XCTAssertEqual(r(m, 0), 1)
+        XCTAssertEqual(m.cpu.pc, CoreTestMachine.ramBase + 8)
+    }
+
+    func testBankedStackPointersLiveWhereTheMappingPutsThem() {
+        let m = machine([
+            0xE3A0_D010,   // mov sp, #0x10      (SP_svc)
+            0xF102_0013,   // cps #0x13 (no change: svc)
+            0xF102_0012,   // cps #0x12 (irq)
+            0xE3A0_D020,   // mov sp, #0x20      (SP_irq)
+            0xE3A0_E030,   // mov lr, #0x30      (LR_irq)
+            0xF102_0013,   // cps #0x13
+        ])
+        m.steps(6)
+        XCTAssertEqual(m.cpu.x[19], 0x10, "SP_svc is X19")
+        XCTAssertEqual(m.cpu.x[17], 0x20, "SP_irq is X17")
+        XCTAssertEqual(m.cpu.x[16], 0x30, "LR_irq is X16")
+        XCTAssertEqual(m.cpu.mode32, .svc)
+        XCTAssertEqual(r(m, 13), 0x10)
+    }
+
+    func testSVCAndUndefinedEnterTheirModesAndReturn() {
+        let base = UInt32(CoreTestMachine.ramBase)
+        var words = [UInt32](repeating: 0xE320_F000, count: 16)   // nop
+        words[0] = 0xEA00_0008         // b +40 (reset "vector" jumps to the code at 0x28)
+        words[2] = 0xE1B0_F00E         // vector +8 (SVC): movs pc, lr
+        words[1] = 0xE25E_F004         // vector +4 (UND): subs pc, lr, #4 ... retried: see below
+        words[10] = 0xEF00_0042        // 0x28: svc #0x42
+        words[11] = 0xE3A0_0009        // 0x2C: mov r0, #9
+        let m = machine(words)
+        m.cpu.sysregs[SysReg.VBAR_EL1] = UInt64(base)
+        m.steps(2)                     // b, svc
+        XCTAssertEqual(m.cpu.mode32, .svc)
+        XCTAssertEqual(m.cpu.pc, UInt64(base + 8), "the SVC vector")
+        XCTAssertEqual(r(m, 14), base + 0x2C, "LR_svc is the next instruction")
+        XCTAssertEqual(m.cpu.sysregs[SysReg.SPSR_EL1] & 0x1F, 0x13)
+        m.steps(2)                     // movs pc, lr; mov r0, #9
+        XCTAssertEqual(r(m, 0), 9)
+
+        let u = machine([0xE7F0_00F0]) // udf #0
+        u.cpu.sysregs[SysReg.VBAR_EL1] = 0x4000_1000
+        u.steps(1)
+        XCTAssertEqual(u.cpu.mode32, .und)
+        XCTAssertEqual(u.cpu.pc, 0x4000_1004)
+        XCTAssertEqual(u.cpu.r(14), base + 4, "LR_und is the next instruction")
+        XCTAssertEqual(u.cpu.sysregs[SysReg.SPSR_und] & 0x1F, 0x13, "SPSR_und holds the svc CPSR")
+    }
+
+    /// HVC from an AArch32 EL1 to the AArch64 EL2: EC 0x12, the lower-EL AArch32 vector, an
+    /// AArch32-format SPSR_EL2, and ERET back into AArch32 state.
+    func testHVCToAArch64EL2AndBack() {
+        let base = UInt32(CoreTestMachine.ramBase)
+        let m = machine([
+            0xE3A0_C002,   // mov r12, #2
+            0xE140_0070,   // hvc #0
+            0xE3A0_0007,   // mov r0, #7
+        ])
+        m.cpu.sysregs[SysReg.VBAR_EL2] = 0x4000_2000
+        m.program([0xD69F_03E0], at: 0x4000_2600)   // eret at the lower-EL AArch32 synchronous vector
+        m.steps(2)
+        XCTAssertFalse(m.cpu.aarch32)
+        XCTAssertEqual(m.cpu.el, 2)
+        XCTAssertEqual(m.esr2EC, 0x12)
+        XCTAssertEqual(m.cpu.pc, 0x4000_2600)
+        XCTAssertEqual(m.cpu.sysregs[SysReg.ELR_EL2], UInt64(base + 8))
+        XCTAssertEqual(m.cpu.sysregs[SysReg.SPSR_EL2] & 0x1F, 0x13, "M[4] = 1: AArch32 svc")
+        XCTAssertEqual(m.cpu.x[12], 2, "EL2 sees R12 in X12")
+        m.steps(2)                     // eret, mov r0, #7
+        XCTAssertTrue(m.cpu.aarch32)
+        XCTAssertEqual(m.cpu.mode32, .svc)
+        XCTAssertEqual(r(m, 0), 7)
+    }
+
+    func testCP15ReadsAndTrapsUnderHCR() {
+        let m = machine([
+            0xEE10_0F10,   // mrc p15, 0, r0, c0, c0, 0   (MIDR)
+            0xEE11_1F10,   // mrc p15, 0, r1, c1, c0, 0   (SCTLR)
+            0xEE0C_2F10,   // mcr p15, 0, r2, c12, c0, 0  (VBAR)
+        ])
+        m.cpu.x[2] = 0x4000_8000
+        m.steps(3)
+        XCTAssertEqual(UInt64(r(m, 0)), m.cpu.sysregs[SysReg.VPIDR_EL2] & 0xFFFF_FFFF)
+        XCTAssertEqual(UInt64(r(m, 1)), m.cpu.sysregs[SysReg.SCTLR_EL1] & 0xFFFF_FFFF)
+        XCTAssertEqual(m.cpu.sysregs[SysReg.VBAR_EL1], 0x4000_8000)
+
+        // HCR_EL2.TVM traps the SCTLR write to EL2 with EC 0x03 and the AArch32 ISS.
+        let t = machine([0xEE01_2F10])   // mcr p15, 0, r2, c1, c0, 0
+        t.cpu.sysregs[SysReg.HCR_EL2] |= HCR.TVM
+        t.steps(1)
+        XCTAssertEqual(t.esr2EC, 0x03)
+        let iss = t.cpu.sysregs[SysReg.ESR_EL2] & 0x1FF_FFFF
+        XCTAssertEqual((iss >> 10) & 0xF, 1, "CRn")
+        XCTAssertEqual((iss >> 5) & 0x1F, 2, "Rt")
+        XCTAssertEqual(iss & 1, 0, "a write")
+    }
+
+    func testExclusivesAndConditionFailsAreHarmless() {
+        let m = machine([
+            0xE59F_0010,   // ldr r0, [pc, #16] (address at +24)
+            0xE190_1F9F,   // ldrex r1, [r0]
+            0xE281_1001,   // add r1, r1, #1
+            0xE180_2F91,   // strex r2, r1, [r0]
+            0xE180_3F91,   // strex r3, r1, [r0]   (monitor now clear: fails)
+            0x0000_0000,   // andeq r0, r0, r0 (condition fails: Z clear)
+            UInt32(CoreTestMachine.ramBase) + 0x100,
+        ])
+        m.steps(6)
+        XCTAssertEqual(r(m, 2), 0, "first STREX succeeds")
+        XCTAssertEqual(r(m, 3), 1, "second STREX fails")
+        XCTAssertEqual(m.bus.read(CoreTestMachine.ramBase + 0x100, size: 4), 1)
+    }
+}
