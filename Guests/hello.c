@@ -23,7 +23,7 @@ int main(const void *dtb)
 	/* "/memory" also matches "memory@40000000" (see fdt.h). */
 	mem = dtb ? fdt_path_offset(dtb, "/memory") : -1;
 	if (mem >= 0 && fdt_get_reg(dtb, mem, 0, &base, &size) == 0)
-		printf("Memory: %lu MiB at 0x%lx\n", size >> 20, base);
+		printf("Memory: %lu MiB at 0x%lx\n", (unsigned long)(size >> 20), (unsigned long)base);
 	else
 		printf("Memory: unknown\n");
 	return 0;

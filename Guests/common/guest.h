@@ -21,13 +21,16 @@
 
 #define RAM_BASE 0x40000000ul   /* armvm arndale and virt, and QEMU virt */
 
+/* The width of a register, for values that pass through them (x0 or r0). */
+typedef unsigned long reg_t;
+
 /* ---- Entry points ------------------------------------------------------- */
 
 /* Written by each guest. `dtb` is a checked DTB, or NULL if none was found. */
 int main(const void *dtb);
 
 /* Called by start.S: finds the DTB, sets up console and PSCI. */
-const void *runtime_init(uint64_t x0);
+const void *runtime_init(reg_t x0);
 
 /* Power off: code 0 -> PSCI SYSTEM_OFF; otherwise semihosting SYS_EXIT(code)
  * first, so that armvm reports the code, then PSCI SYSTEM_OFF. */
@@ -35,6 +38,7 @@ void guest_exit(int code) __attribute__((noreturn));
 
 /* ---- System registers --------------------------------------------------- */
 
+#ifdef __aarch64__
 #define read_sysreg(r) ({ uint64_t __v;                                    \
 	__asm__ volatile("mrs %0, " #r : "=r"(__v)); __v; })
 #define write_sysreg(r, v) do {                                           \
@@ -47,8 +51,25 @@ static inline unsigned current_el(void)
 {
 	return (unsigned)(read_sysreg(CurrentEL) >> 2) & 3;
 }
+#else
+#define isb() __asm__ volatile("isb" : : : "memory")
 
-/* ---- Exceptions (vectors.S) --------------------------------------------- */
+/* AArch32: the exception level follows from CPSR.M (usr EL0, hyp EL2, others EL1). */
+static inline unsigned current_el(void)
+{
+	uint32_t cpsr;
+
+	__asm__ volatile("mrs %0, cpsr" : "=r"(cpsr));
+	switch (cpsr & 0x1f) {
+	case 0x10: return 0;
+	case 0x1a: return 2;
+	default: return 1;
+	}
+}
+#endif
+
+/* ---- Exceptions (vectors.S; AArch64 only so far) ------------------------ */
+#ifdef __aarch64__
 
 /*
  * What vectors.S saves on the stack before calling guest_exception().
@@ -93,6 +114,7 @@ extern int (*exception_hook)(struct exc_frame *f, int kind);
 
 /* The two vector tables of vectors.S (each 2 KiB aligned). */
 extern char vectors_el1[], vectors_el2[];
+#endif
 
 /* ---- Console (console.c, printf.c) -------------------------------------- */
 

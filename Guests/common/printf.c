@@ -44,15 +44,36 @@ static void out_field(struct out *o, const char *s, int len, int width,
 		out_pad(o, ' ', fill);
 }
 
+/*
+ * v / base with the remainder in *rem, by shift and subtract: a 32-bit
+ * guest then needs no 64-bit division routine from libgcc.
+ */
+static uint64_t divmod(uint64_t v, unsigned base, unsigned *rem)
+{
+	uint64_t q = 0, r = 0;
+	int i;
+
+	for (i = 63; i >= 0; i--) {
+		r = (r << 1) | ((v >> i) & 1);
+		if (r >= base) {
+			r -= base;
+			q |= (uint64_t)1 << i;
+		}
+	}
+	*rem = (unsigned)r;
+	return q;
+}
+
 /* Convert `v` to text in `base`, into the end of buf; return the start. */
 static char *utoa(uint64_t v, unsigned base, int upper, char *end)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char *p = end;
+	unsigned digit;
 
 	do {
-		*--p = digits[v % base];
-		v /= base;
+		v = divmod(v, base, &digit);
+		*--p = digits[digit];
 	} while (v);
 	return p;
 }
@@ -88,11 +109,13 @@ int vprintf(const char *fmt, va_list ap)
 		/* Width. */
 		while (*fmt >= '0' && *fmt <= '9')
 			width = width * 10 + (*fmt++ - '0');
-		/* Length: l, ll (both 64-bit on AArch64), z. */
+		/* Length: l (long), ll (64-bit), z (size_t, as wide as long). */
 		while (*fmt == 'l' || *fmt == 'z') {
-			lng = 1;
+			lng++;
 			fmt++;
 		}
+		if (lng == 1 && sizeof(long) == 8)
+			lng = 2;
 
 		switch (*fmt) {
 		case 's':
@@ -107,7 +130,7 @@ int vprintf(const char *fmt, va_list ap)
 			break;
 		case 'd':
 		case 'i':
-			d = lng ? va_arg(ap, int64_t) : va_arg(ap, int);
+			d = lng == 2 ? va_arg(ap, int64_t) : lng ? va_arg(ap, long) : va_arg(ap, int);
 			/* Negate as unsigned so that INT64_MIN works too. */
 			u = d < 0 ? -(uint64_t)d : (uint64_t)d;
 			p = utoa(u, 10, 0, end);
@@ -118,7 +141,7 @@ int vprintf(const char *fmt, va_list ap)
 		case 'u':
 		case 'x':
 		case 'X':
-			u = lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned int);
+			u = lng == 2 ? va_arg(ap, uint64_t) : lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
 			p = utoa(u, *fmt == 'u' ? 10 : 16, *fmt == 'X', end);
 			out_field(&o, p, (int)(end - p), width, left, pad);
 			break;

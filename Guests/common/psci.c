@@ -40,6 +40,7 @@ enum psci_conduit psci_get_conduit(void)
  * SMCCC: function id in w0, arguments in x1..x3, result in x0. SMCCC 1.0
  * lets the callee clobber x4..x17 too, so they are listed as clobbered.
  */
+#ifdef __aarch64__
 uint64_t psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fn;
@@ -63,6 +64,26 @@ uint64_t psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 		x0 = (uint64_t)-1;  /* PSCI NOT_SUPPORTED */
 	return x0;
 }
+#else
+/* AArch32 SMC32/HVC32: function id in r0, arguments in r1..r3, result in r0. */
+uint64_t psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint32_t r0 __asm__("r0") = fn;
+	register uint32_t r1 __asm__("r1") = (uint32_t)a1;
+	register uint32_t r2 __asm__("r2") = (uint32_t)a2;
+	register uint32_t r3 __asm__("r3") = (uint32_t)a3;
+
+	if (conduit == PSCI_CONDUIT_SMC)
+		__asm__ volatile(".arch_extension sec\n\tsmc #0"
+		    : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3) : : "memory");
+	else if (conduit == PSCI_CONDUIT_HVC)
+		__asm__ volatile(".arch_extension virt\n\thvc #0"
+		    : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3) : : "memory");
+	else
+		return (uint64_t)-1;  /* PSCI NOT_SUPPORTED */
+	return (uint64_t)(int64_t)(int32_t)r0;
+}
+#endif
 
 /* Bits [31:16] major, [15:0] minor; e.g. 0x00010001 is PSCI 1.1. */
 uint32_t psci_version(void)

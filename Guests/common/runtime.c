@@ -4,26 +4,28 @@
  */
 #include "guest.h"
 
+#ifdef __aarch64__
 /* HLT #0xF000, the A64 semihosting call (encoding 0xd4400000 | imm16 << 5). */
 #define INSN_HLT_SEMIHOST 0xd45e0000u
 
 int (*exception_hook)(struct exc_frame *f, int kind);
+#endif
 
 /*
  * armvm passes the DTB in x0. QEMU does not for a bare ELF (x0 = 0) but
  * puts the DTB at the bottom of RAM, which is why the guests are linked
  * 2 MiB above it.
  */
-static const void *find_dtb(uint64_t x0)
+static const void *find_dtb(reg_t x0)
 {
 	if (x0 && !(x0 & 7) && fdt_check_header((const void *)x0) == 0)
-		return (const void *)x0;
+		return (const void *)(uintptr_t)x0;
 	if (fdt_check_header((const void *)RAM_BASE) == 0)
 		return (const void *)RAM_BASE;
 	return 0;
 }
 
-const void *runtime_init(uint64_t x0)
+const void *runtime_init(reg_t x0)
 {
 	const void *dtb = find_dtb(x0);
 
@@ -42,6 +44,7 @@ void guest_exit(int code)
 		__asm__ volatile("wfi");
 }
 
+#ifdef __aarch64__
 void guest_exception(struct exc_frame *f, int kind)
 {
 	static int dying;
@@ -69,3 +72,4 @@ void guest_exception(struct exc_frame *f, int kind)
 	       kind, ec, f->esr, f->elr, f->far);
 	guest_exit(1);
 }
+#endif

@@ -14,7 +14,8 @@
 #define SYS_EXIT   0x18
 #define ADP_Stopped_ApplicationExit 0x20026
 
-static uint64_t semihost_call(uint32_t op, uint64_t param)
+#ifdef __aarch64__
+static reg_t semihost_call(uint32_t op, reg_t param)
 {
 	register uint64_t x0 __asm__("x0") = op;
 	register uint64_t x1 __asm__("x1") = param;
@@ -23,17 +24,29 @@ static uint64_t semihost_call(uint32_t op, uint64_t param)
 	__asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
 	return x0;
 }
+#else
+/* AArch32, A32 state: SVC 0x123456 with the operation in r0 and the parameter in r1. */
+static reg_t semihost_call(uint32_t op, reg_t param)
+{
+	register uint32_t r0 __asm__("r0") = op;
+	register uint32_t r1 __asm__("r1") = param;
 
-/* Extended SYS_EXIT on AArch64: x1 -> { reason, exit code }. */
+	__asm__ volatile("svc #0x123456" : "+r"(r0) : "r"(r1) : "memory");
+	return r0;
+}
+#endif
+
+/* Extended SYS_EXIT (0x20): r1/x1 -> { reason, exit code }, words of the register width. */
+#define SYS_EXIT_EXTENDED 0x20
 void semihost_exit(int code)
 {
-	uint64_t block[2] = { ADP_Stopped_ApplicationExit, (uint64_t)(int64_t)code };
+	reg_t block[2] = { ADP_Stopped_ApplicationExit, (reg_t)(long)code };
 
-	semihost_call(SYS_EXIT, (uint64_t)(uintptr_t)block);
+	semihost_call(sizeof(reg_t) == 8 ? SYS_EXIT : SYS_EXIT_EXTENDED, (reg_t)(uintptr_t)block);
 }
 
 /* Write a NUL-terminated string to the host's console. */
 void semihost_write0(const char *s)
 {
-	semihost_call(SYS_WRITE0, (uint64_t)(uintptr_t)s);
+	semihost_call(SYS_WRITE0, (reg_t)(uintptr_t)s);
 }

@@ -103,8 +103,15 @@ public final class Firmware: FirmwareHandler {
     private func cpuOn(target mpidr: UInt64, entry: UInt64, context: UInt64, caller: CPU) -> Int64 {
         guard let t = cpuByAffinity(mpidr) else { return PSCI.invalidParameters }
         if t.index < online.count && online[t.index] { return PSCI.alreadyOn }
-        if entry & 3 != 0 { return -9 }   // INVALID_ADDRESS
-        t.boot(entry: entry, el: startEL, x0: context)
+        if caller.aarch32 {
+            // An AArch32 caller starts its CPUs in AArch32: SVC mode (A32, or T32 when bit 0 of
+            // the entry point is set), r0 = context.
+            t.bootAArch32(entry: UInt32(truncatingIfNeeded: entry) & ~1, mode: .svc, thumb: entry & 1 != 0,
+                          r0: UInt32(truncatingIfNeeded: context))
+        } else {
+            if entry & 3 != 0 { return -9 }   // INVALID_ADDRESS
+            t.boot(entry: entry, el: startEL, x0: context)
+        }
         t.waiting = false
         if t.virtualNanos < caller.virtualNanos { t.idleNanos &+= caller.virtualNanos - t.virtualNanos }
         if t.index < online.count { online[t.index] = true }
@@ -118,9 +125,11 @@ public final class Firmware: FirmwareHandler {
     public func halt(cpu: CPU, imm16: UInt32) -> Bool {
         guard imm16 == Semihosting.trapImmediate else { return false }
         let op = cpu.x[0] & 0xFFFF_FFFF
-        let param = cpu.x[1]
+        // AArch32 passes 32-bit pointers and 32-bit words in parameter blocks.
+        let size: UInt64 = cpu.aarch32 ? 4 : 8
+        let param = cpu.aarch32 ? cpu.x[1] & 0xFFFF_FFFF : cpu.x[1]
         // Guest memory is read through the CPU's own translation; a bad pointer returns -1.
-        func word(_ i: UInt64) -> UInt64? { try? cpu.readMemory(param &+ 8 &* i, size: 8) }
+        func word(_ i: UInt64) -> UInt64? { try? cpu.readMemory(param &+ size &* i, size: Int(size)) }
         var result: UInt64 = 0
         switch op {
         case Semihosting.writeC:
@@ -152,9 +161,11 @@ public final class Firmware: FirmwareHandler {
                 for i in 0..<4 { try? cpu.writeMemory(block &+ UInt64(i) * 8, size: 8, value: 0) }
             }
         case Semihosting.exit, Semihosting.exitExtended:
-            // AArch64: x1 points to {reason, subcode}; ApplicationExit carries the exit code.
-            let reason = word(0) ?? 0
-            let code = reason == Semihosting.applicationExit ? Int64(bitPattern: word(1) ?? 1) : 1
+            // AArch64, and SYS_EXIT_EXTENDED: x1 points to {reason, subcode}; ApplicationExit
+            // carries the exit code. AArch32 SYS_EXIT: r1 is the reason itself, with no code.
+            let reason = cpu.aarch32 && op == Semihosting.exit ? param : word(0) ?? 0
+            let subcode: Int64 = cpu.aarch32 ? Int64(Int32(truncatingIfNeeded: word(1) ?? 1)) : Int64(bitPattern: word(1) ?? 1)
+            let code = reason == Semihosting.applicationExit ? (cpu.aarch32 && op == Semihosting.exit ? 0 : subcode) : 1
             cpu.requestStop(.exit(code: code))
             return true
         default:
