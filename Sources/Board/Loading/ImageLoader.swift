@@ -23,7 +23,7 @@ public enum ImageLoader {
     /// anything else is a raw binary placed at `loadAddress`, which it then requires.
     public static func load(path: String, bus: PhysicalAddressSpace, layout: BoardLayout,
                             loadAddress: UInt64?) throws -> LoadedImage {
-        let bytes = try HostFile.read(path)
+        let bytes = try HostFile.read(path, limit: bus.ramSize)
         guard !bytes.isEmpty else { throw HostInputError("\(path): empty file") }
         let target = LoadTarget(path: path, bus: bus, layout: layout)
         if ELFLoader.hasMagic(bytes) {
