@@ -39,18 +39,22 @@ public enum DeviceTreeBuilder {
     }
 
     static func tooLarge(_ size: Int) -> HostInputError {
-        HostInputError("the device tree would be \(size) bytes, more than the 2 MiB an arm64 kernel accepts; shorten --bootargs")
+        HostInputError("the device tree would be \(size) bytes, more than the 2 MiB an arm64 kernel accepts; shorten --append or the --guest/--module bootargs")
     }
 
     /// Checks a user-supplied blob before it is given to the guest: the header, the size the
-    /// header claims against the file, the structure as a whole, and a root node.
-    public static func validate(_ bytes: [UInt8], path: String) throws {
+    /// header claims against the file, the structure as a whole, a root node and a memory node.
+    /// Returns the blob itself: the first totalsize bytes (anything after it in the file is not
+    /// part of the blob, and would only grow the buffers that patch it).
+    @discardableResult
+    public static func validate(_ bytes: [UInt8], path: String) throws -> [UInt8] {
         let headerSize = 40  // struct fdt_header, v17
+        guard !bytes.isEmpty else { throw HostInputError("\(path): empty file") }
         guard bytes.count >= headerSize else {
             throw HostInputError("\(path): not a device tree blob (only \(bytes.count) bytes)")
         }
-        try bytes.withUnsafeBytes { raw in
-            let p = raw.baseAddress!
+        return try bytes.withUnsafeBytes { raw in
+            guard let p = raw.baseAddress else { throw HostInputError("\(path): not a device tree blob (empty)") }
             guard fdtHeaderWord(p, 0) == UInt32(FDT_MAGIC) else {
                 throw HostInputError("\(path): not a device tree blob (bad magic)")
             }
@@ -72,6 +76,12 @@ public enum DeviceTreeBuilder {
             guard fdt_path_offset(p, "/") >= 0 else {
                 throw HostInputError("\(path): device tree blob has no root node")
             }
+            // The kernel learns where RAM is only from a device_type = "memory" node; armvm
+            // writes /chosen into a user's blob but not /memory, so without one nothing boots.
+            guard fdt_node_offset_by_prop_value(p, -1, "device_type", "memory", 7) >= 0 else {
+                throw HostInputError("\(path): device tree blob describes no memory (no node with device_type = \"memory\")")
+            }
+            return Array(bytes.prefix(total))
         }
     }
 

@@ -71,21 +71,26 @@ public enum MachineSetup {
         var occupied = [AddressRange(base: image.lowest, size: image.highest - image.lowest)]
 
         // Read everything first, so that "does not fit" can name the whole need.
-        let initrdBytes = try initrdPath.map { try HostFile.read($0) }
-        let guestBytes = try options.guests.map { try bootImage($0.path, option: "--guest") }
-        let moduleBytes = try options.modules.map { try bootImage($0.path, option: "--module") }
+        // No input may be larger than RAM: HostFile refuses such a file before reading it.
+        let limit = bus.ramSize
+        let initrdBytes = try initrdPath.map { try bootImage($0, option: "--initrd", limit: limit) }
+        let guestBytes = try options.guests.map { try bootImage($0.path, option: "--guest", limit: limit) }
+        let moduleBytes = try options.modules.map { try bootImage($0.path, option: "--module", limit: limit) }
         for kind in BootModule.Kind.allCases where options.modules.filter({ $0.kind == kind }).count > 1 {
             throw HostInputError("--module kind=\(kind.rawValue) given more than once; Xen boots one dom0 \(kind.rawValue)")
         }
         var userDTB: [UInt8]?
         if let dtbPath {
-            let bytes = try HostFile.read(dtbPath)
-            try DeviceTreeBuilder.validate(bytes, path: dtbPath)
-            userDTB = bytes
+            let bytes = try HostFile.read(dtbPath, limit: limit, option: "--dtb")
+            userDTB = try DeviceTreeBuilder.validate(bytes, path: "--dtb \(dtbPath)")
         }
         func noRoom() -> HostInputError {
-            let images = (guestBytes + moduleBytes).reduce(0) { $0 + UInt64($1.count) }
-            let need = (image.highest - image.lowest) + UInt64(initrdBytes?.count ?? 0) + images + UInt64(userDTB?.count ?? 4096)
+            // Each piece is at most the size of RAM (≤ 1 TiB), so a saturating sum is exact in practice.
+            func sum(_ sizes: [UInt64]) -> UInt64 {
+                sizes.reduce(0) { let (s, o) = $0.addingReportingOverflow($1); return o ? .max : s }
+            }
+            let images = sum((guestBytes + moduleBytes).map { UInt64($0.count) })
+            let need = sum([image.highest - image.lowest, UInt64(initrdBytes?.count ?? 0), images, UInt64(userDTB?.count ?? 4096)])
             let what = images > 0 ? "the image, initrd, --guest/--module images and device tree" : "the image, initrd and device tree"
             return HostInputError("\(what) need \(hex(need)) bytes of RAM but --memory is \(formatSize(options.memorySize)); try a larger --memory")
         }
@@ -99,9 +104,10 @@ public enum MachineSetup {
             guard let at = findRoom(size: size, alignment: blockSize, ram: ram, occupied: occupied)
                     ?? findRoom(size: size, alignment: 4096, ram: ram, occupied: occupied) else { throw noRoom() }
             let ok = bytes.withUnsafeBytes { bus.load($0, at: at) }
-            precondition(ok)
-            initrd = AddressRange(base: at, size: size)
-            occupied.append(initrd!)
+            precondition(ok, "findRoom returns RAM")
+            let range = AddressRange(base: at, size: size)
+            initrd = range
+            occupied.append(range)
         }
 
         // Boot modules for a hypervisor (Xen's booting.txt): anywhere in RAM; 2 MiB-aligned where
@@ -125,14 +131,19 @@ public enum MachineSetup {
         if bootsHypervisor { treeOptions.bootargs = "" }
         let initrdTuple = initrd.map { (start: $0.base, size: $0.size) }
         var dtb: [UInt8]
-        if let userDTB {
-            dtb = try DeviceTreeBuilder.patchChosen(userDTB, bootargs: treeOptions.bootargs, initrd: initrdTuple)
-        } else {
-            dtb = try DeviceTreeBuilder.build(layout: layout, options: treeOptions, initrd: initrdTuple)
-        }
-        if bootsHypervisor {
-            dtb = try DeviceTreeBuilder.addBootModules(dtb, guests: guests, modules: modules,
-                                                       hypervisorBootargs: options.bootargs)
+        do {
+            if let userDTB {
+                dtb = try DeviceTreeBuilder.patchChosen(userDTB, bootargs: treeOptions.bootargs, initrd: initrdTuple)
+            } else {
+                dtb = try DeviceTreeBuilder.build(layout: layout, options: treeOptions, initrd: initrdTuple)
+            }
+            if bootsHypervisor {
+                dtb = try DeviceTreeBuilder.addBootModules(dtb, guests: guests, modules: modules,
+                                                           hypervisorBootargs: options.bootargs)
+            }
+        } catch let e as FDTError where dtbPath != nil {
+            // The user's blob passed validate, yet libfdt could not edit it: name the blob.
+            throw HostInputError("--dtb \(dtbPath ?? ""): cannot write /chosen into this device tree (\(e))")
         }
         // booting.rst: 8-byte aligned, at most 2 MiB, mapped by the kernel with 2 MiB blocks;
         // keeping it inside one 2 MiB block suits every kernel and Xen.
@@ -147,12 +158,10 @@ public enum MachineSetup {
                                guests: guests, modules: modules)
     }
 
-    /// A --guest or --module file: any non-empty file (the hypervisor decides what it can boot).
-    static func bootImage(_ path: String, option: String) throws -> [UInt8] {
-        let bytes: [UInt8]
-        do { bytes = try HostFile.read(path) } catch let e as HostInputError {
-            throw HostInputError("\(option) \(e.message)")
-        }
+    /// An --initrd, --guest or --module file: any non-empty file (the kernel or hypervisor
+    /// decides what it can use). An empty one is refused: it would describe a zero-sized module.
+    static func bootImage(_ path: String, option: String, limit: UInt64) throws -> [UInt8] {
+        let bytes = try HostFile.read(path, limit: limit, option: option)
         guard !bytes.isEmpty else { throw HostInputError("\(option) \(path): empty file") }
         return bytes
     }

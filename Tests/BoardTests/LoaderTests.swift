@@ -1,6 +1,9 @@
 import Board
 import Bus
 import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
 
 final class LoaderTests: XCTestCase {
     var files: TempFiles!
@@ -90,7 +93,9 @@ final class LoaderTests: XCTestCase {
 
         var core = ELFBuilder(at: 0x4008_0000, code: [0])
         core.type = 4  // ET_CORE
-        XCTAssertEqual(message(core.bytes), "guest.elf: ELF type 4 is not an executable (need ET_EXEC or ET_DYN)")
+        XCTAssertEqual(message(core.bytes), "guest.elf is a core dump (ELF type ET_CORE), not an executable")
+        core.type = 0xFE00
+        XCTAssertEqual(message(core.bytes), "guest.elf: ELF type 65024 is not an executable (need ET_EXEC or ET_DYN)")
 
         XCTAssertEqual(message(ELFBuilder(entry: 0x4000_0000, segments: []).bytes), "guest.elf: ELF has no loadable segments")
         var wild = ELFBuilder(at: 0x4008_0000, code: [0, 0, 0, 0])
@@ -98,6 +103,61 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(message(wild.bytes), "guest.elf: entry point 0x10 is not in RAM 0x40000000-0x41000000")
         XCTAssertEqual(message(good, loadAddress: 0x4000_0000),
                        "guest.elf is an ELF image, which says where it loads; --load-address 0x40000000 is for raw binaries")
+    }
+
+    /// Overflowing sums in a header are errors, not traps (Swift traps on unchecked overflow).
+    func testELFArithmeticAtTheExtremes() throws {
+        var wraps = ELFBuilder(entry: 0xFFFF_FFFF_FFFF_F000, segments: [
+            .init(paddr: 0xFFFF_FFFF_FFFF_F000, vaddr: 0xFFFF_FFFF_FFFF_F000, data: [0, 0, 0, 0], memsz: 0x2000),
+        ])
+        XCTAssertEqual(message(wraps.bytes),
+                       "guest.elf: segment at virtual address 0xfffffffffffff000 (size 0x2000) wraps past the end of the 64-bit address space")
+        wraps.segments[0].vaddr = 0x4000_0000
+        wraps.entry = 0x4000_0000
+        XCTAssertEqual(message(wraps.bytes),
+                       "guest.elf: segment at 0xfffffffffffff000 (size 0x2000) wraps past the end of the 64-bit address space")
+        let overlap = ELFBuilder(entry: 0x4000_0000, segments: [
+            .init(paddr: 0x4000_0000, vaddr: 0x4000_0000, data: [0, 0, 0, 0], memsz: 0x1000),
+            .init(paddr: 0x4000_0800, vaddr: 0x4000_0800, data: [0, 0, 0, 0], memsz: 0x1000),
+        ])
+        XCTAssertEqual(message(overlap.bytes),
+                       "guest.elf: segments at 0x40000000 (size 0x1000) and 0x40000800 (size 0x1000) overlap")
+        var outside = ELFBuilder(at: 0x4008_0000, code: [0, 0, 0, 0])
+        outside.entry = 0x4009_0000
+        XCTAssertEqual(message(outside.bytes), "guest.elf: entry point 0x40090000 is outside every loadable segment")
+        outside.entry = 0x4008_0002
+        XCTAssertEqual(message(outside.bytes), "guest.elf: entry point 0x40080002 is not 4-byte aligned")
+    }
+
+    func testLinuxImageArithmeticAtTheExtremes() throws {
+        XCTAssertEqual(message(makeLinuxImage(textOffset: 0xFFFF_FFFF_FFE0_0000, imageSize: 0x1000, body: []), name: "Image"),
+                       "Image: arm64 Image text_offset 0xffffffffffe00000 is beyond any RAM (the header is corrupt, or this is not an arm64 Image)")
+        XCTAssertEqual(message(makeLinuxImage(textOffset: .max, imageSize: 0x1000, body: []), name: "Image"),
+                       "Image: arm64 Image text_offset 0xffffffffffffffff is not 4-byte aligned, so its entry point cannot be")
+        XCTAssertEqual(message(makeLinuxImage(textOffset: 0x8_0000, imageSize: .max, body: []), name: "Image"),
+                       "Image: arm64 Image at 0x40080000 (size 0xffffffffffffffff) wraps past the end of the 64-bit address space")
+        XCTAssertEqual(message(makeLinuxImage(textOffset: 0, imageSize: 0x1000, body: []), name: "Image", loadAddress: 0xFFFF_FFFF_FFE0_0000),
+                       "Image: arm64 Image at 0xffffffffffe00000 (size 0x1000) ends at 0xffffffffffe01000, beyond the 1 TiB of physical address space that RAM can reach")
+        XCTAssertEqual(message([0, 0, 0, 0x14], name: "raw.bin", loadAddress: 0x4000_0002),
+                       "--load-address 0x40000002 is not 4-byte aligned; the raw image starts with an instruction")
+    }
+
+    /// Special files are refused by type before anything blocks on them.
+    func testSpecialFilesAreRefusedWithoutBlocking() throws {
+        let fifo = files.path("fifo")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        XCTAssertThrowsMessage(try ImageLoader.load(path: fifo, bus: ram(), layout: layout, loadAddress: nil),
+                               "\(fifo): is a FIFO (named pipe), not a regular file")
+        XCTAssertThrowsMessage(try ImageLoader.load(path: "/dev/zero", bus: ram(), layout: layout, loadAddress: nil),
+                               "/dev/zero: is a character device, not a regular file")
+        XCTAssertThrowsMessage(try ImageLoader.load(path: files.directory.path, bus: ram(), layout: layout, loadAddress: nil),
+                               "\(files.directory.path): is a directory, not a file")
+        // /proc files report size 0 but are read to their end.
+        XCTAssertThrowsMessage(try ImageLoader.load(path: "/proc/self/status", bus: ram(), layout: layout, loadAddress: nil),
+                               "/proc/self/status: not an ELF or arm64 Image; give --load-address to load a raw binary")
+        let big = try files.write("big.bin", [UInt8](repeating: 0, count: (1 << 20) + 1))
+        XCTAssertThrowsMessage(try ImageLoader.load(path: big, bus: ram(1 << 20), layout: layout, loadAddress: 0x4000_0000),
+                               "\(big): the file (1048577 bytes) is larger than guest RAM (1 MiB); try a larger --memory")
     }
 
     func testMissingFile() {

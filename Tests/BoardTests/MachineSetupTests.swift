@@ -128,7 +128,7 @@ final class MachineSetupTests: XCTestCase {
         XCTAssertEqual(FDTReader(blob: dtbInRAM(m)).string("/chosen", "bootargs"), "console=ttyAMA0")
 
         let junk = try files.write("junk.dtb", Array(repeating: 0x42, count: 100))
-        XCTAssertThrowsMessage(try prepare(options(.virt), dtb: junk), "\(junk): not a device tree blob (bad magic)")
+        XCTAssertThrowsMessage(try prepare(options(.virt), dtb: junk), "--dtb \(junk): not a device tree blob (bad magic)")
     }
 
     func testParseSize() throws {

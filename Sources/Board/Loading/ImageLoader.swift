@@ -20,10 +20,12 @@ public struct LoadedImage: Sendable, Equatable {
 /// Recognises the guest image by its contents and loads it into RAM.
 public enum ImageLoader {
     /// ELF (by its magic) or arm64 Image (by "ARM\x64" at 0x38), whatever `loadAddress` says;
-    /// anything else is a raw binary placed at `loadAddress`, which it then requires.
+    /// anything else is a raw binary placed at `loadAddress`, which it then requires. Formats
+    /// armvm recognises but cannot boot (a 32-bit Arm zImage, and without --load-address a
+    /// compressed kernel or a U-Boot uImage) are refused by name.
     public static func load(path: String, bus: PhysicalAddressSpace, layout: BoardLayout,
                             loadAddress: UInt64?) throws -> LoadedImage {
-        let bytes = try HostFile.read(path)
+        let bytes = try HostFile.read(path, limit: bus.ramSize)
         guard !bytes.isEmpty else { throw HostInputError("\(path): empty file") }
         let target = LoadTarget(path: path, bus: bus, layout: layout)
         if ELFLoader.hasMagic(bytes) {
@@ -35,11 +37,34 @@ public enum ImageLoader {
         if LinuxImageLoader.hasMagic(bytes) {
             return try LinuxImageLoader.load(bytes, into: target, loadAddress: loadAddress)
         }
+        // Its first word is 32-bit Arm code; run as AArch64 it would only fault.
+        if isZImage(bytes) {
+            throw HostInputError("\(path) is a 32-bit Arm zImage; armvm boots AArch64 images only (an arm64 Image, an ELF64 or a raw AArch64 binary)")
+        }
         guard let a = loadAddress else {
+            if bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B {
+                throw HostInputError("\(path) is gzip-compressed; decompress it first (e.g. zcat \(path) > Image): armvm loads the uncompressed arm64 Image")
+            }
+            if bytes.count >= 64 && bytes.be32(0) == uImageMagic {
+                throw HostInputError("\(path) is a U-Boot uImage; armvm boots the arm64 Image inside it, not the U-Boot wrapper")
+            }
             throw HostInputError("\(path): not an ELF or arm64 Image; give --load-address to load a raw binary")
         }
         return try RawLoader.load(bytes, into: target, at: a)
     }
+
+    /// The 32-bit Arm zImage magic at 0x24 (Linux arch/arm/boot/compressed/head.S), in either
+    /// byte order (a big-endian zImage stores it swapped).
+    static let zImageMagic: UInt32 = 0x016F_2818
+    static let zImageMagicOffset = 0x24
+    static func isZImage(_ b: [UInt8]) -> Bool {
+        guard b.count >= zImageMagicOffset + 4 else { return false }
+        let w = b.le32(zImageMagicOffset)
+        return w == zImageMagic || w == zImageMagic.byteSwapped
+    }
+
+    /// U-Boot's legacy image header: ih_magic, big-endian, at offset 0 (include/image.h).
+    static let uImageMagic: UInt32 = 0x2705_1956
 }
 
 /// Where loaders copy to, and how they word "does not fit" so every loader says it alike.
@@ -55,10 +80,19 @@ struct LoadTarget {
     /// Throws unless [pa, pa + size) lies in RAM. `what` names the piece ("segment", "Image").
     func requireRAM(_ what: String, at pa: UInt64, size: UInt64) throws {
         if bus.contains(ramRange: pa, size: size) { return }
+        let piece = "\(path): \(what) at \(hex(pa)) (size \(hex(size)))"
         if pa < bus.ramBase {
-            throw HostInputError("\(path): \(what) at \(hex(pa)) (size \(hex(size))) lies below RAM, which starts at \(hex(bus.ramBase)) on \(layout.name); link the image for \(hex(bus.ramBase)) or above")
+            throw HostInputError("\(piece) lies below RAM, which starts at \(hex(bus.ramBase)) on \(layout.name); link the image for \(hex(bus.ramBase)) or above")
         }
-        throw HostInputError("\(path): \(what) at \(hex(pa)) (size \(hex(size))) does not fit in \(ramDescription); try a larger --memory")
+        // No --memory helps a piece that ends beyond the physical address space RAM may fill.
+        let (end, wraps) = pa.addingReportingOverflow(size)
+        if wraps {
+            throw HostInputError("\(piece) wraps past the end of the 64-bit address space")
+        }
+        if end > MachineSetup.physicalAddressLimit {
+            throw HostInputError("\(piece) ends at \(hex(end)), beyond the 1 TiB of physical address space that RAM can reach")
+        }
+        throw HostInputError("\(piece) does not fit in \(ramDescription); try a larger --memory")
     }
 
     /// Copies file bytes into RAM (the range must have passed `requireRAM`).

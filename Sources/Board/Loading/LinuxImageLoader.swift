@@ -30,6 +30,14 @@ enum LinuxImageLoader {
             throw HostInputError("\(path) is a big-endian arm64 Image; armvm runs little-endian kernels")
         }
         if imageSize == 0 { textOffset = legacyTextOffset }
+        // The entry point is the first byte: an instruction, so 4-byte aligned.
+        guard textOffset % 4 == 0 else {
+            throw HostInputError("\(path): arm64 Image text_offset \(hex(textOffset)) is not 4-byte aligned, so its entry point cannot be")
+        }
+        // Every kernel says 0 or 0x80000; one past the end of the largest RAM cannot be placed.
+        guard textOffset < MachineSetup.physicalAddressLimit else {
+            throw HostInputError("\(path): arm64 Image text_offset \(hex(textOffset)) is beyond any RAM (the header is corrupt, or this is not an arm64 Image)")
+        }
         // At least image_size bytes from the start of the Image belong to the kernel (its .bss
         // and early page tables lie beyond the file); older Images give 0 and mean the file.
         let footprint = max(imageSize, UInt64(b.count))
@@ -43,11 +51,12 @@ enum LinuxImageLoader {
         } else {
             // As low in RAM as the protocol allows: the Image's flags may permit anywhere, but
             // the start of RAM is always acceptable.
-            let base = (target.bus.ramBase + baseAlignment - 1) & ~(baseAlignment - 1)
-            address = base + textOffset
+            let base = try checkedAdd(target.bus.ramBase, baseAlignment - 1, "\(path): RAM base") & ~(baseAlignment - 1)
+            address = try checkedAdd(base, textOffset, "\(path): arm64 Image address (RAM base + text_offset)")
         }
         try target.requireRAM("arm64 Image", at: address, size: footprint)
+        let end = try checkedAdd(address, footprint, "\(path): end of arm64 Image")
         target.copy(b[...], to: address)
-        return LoadedImage(kind: .linuxImage, entry: address, lowest: address, highest: address + footprint)
+        return LoadedImage(kind: .linuxImage, entry: address, lowest: address, highest: end)
     }
 }
