@@ -18,7 +18,8 @@ public final class GDBServer {
     /// What gdb asked the run to end with, for the exit status.
     public private(set) var exitStatus: Int32?
 
-    /// Listen on 127.0.0.1:`port` and wait for gdb to connect. Host problems are bad input.
+    /// Listen on 127.0.0.1:`port` (0: any free port, named in the announce line) and wait for
+    /// gdb to connect. Host problems are bad input.
     public init(machine: Machine, port: UInt16, announce: (String) -> Void) throws {
         self.machine = machine
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -36,7 +37,15 @@ public final class GDBServer {
         guard bound == 0, listen(listener, 1) == 0 else {
             throw HostInputError("--gdb: cannot listen on 127.0.0.1:\(port) (is the port in use?)")
         }
-        announce("armvm: waiting for gdb on 127.0.0.1:\(port) (target remote :\(port))")
+        // With port 0 the kernel picks one: name the one it picked, or gdb cannot find us.
+        var actual = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &actual) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        guard named == 0 else { throw HostInputError("--gdb: cannot read the port listened on") }
+        let listening = UInt16(bigEndian: actual.sin_port)
+        announce("armvm: waiting for gdb on 127.0.0.1:\(listening) (target remote :\(listening))")
         fd = accept(listener, nil, nil)
         guard fd >= 0 else { throw HostInputError("--gdb: accept failed") }
         machine.debugInterrupt = { [unowned self] in self.interruptRequested() }
