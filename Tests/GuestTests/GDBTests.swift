@@ -30,6 +30,8 @@ final class GDBTests: XCTestCase {
 
     // MARK: The raw protocol
 
+    static let error01 = "+$E01#a6"
+
     func hello() throws -> GDBWire { try GDBWire(image: CLI.guest("hello.elf")) }
 
     /// gdb's `k`: armvm ends with status 0, which also shows it was still alive.
@@ -42,6 +44,90 @@ final class GDBTests: XCTestCase {
         let w = try hello()   // fails unless the announce line names a real port
         XCTAssertNotEqual(w.port, 0)
         XCTAssertEqual(w.request("?"), "+$S05#b8")
+        assertKillEndsCleanly(w)
+    }
+
+    func testMemoryReadLengthsOutOfRangeAnswerErrors() throws {
+        let w = try hello()
+        for bad in ["m40200000,-1", "m40200000,ffffffffffffffff", "m40200000,10000000000000000",
+                    "m-40200000,4", "m40200000,", "m,4", "m40200000", "mxyz,4", "m40200000,4x",
+                    "m40200000,0", "m40200000,2001", "mffffffffffffffff,2", "m+40200000,4"] {
+            XCTAssertEqual(w.request(bad), Self.error01, bad)
+        }
+        XCTAssertTrue(w.request("m40200000,4").hasPrefix("+$"), "still answers")
+        assertKillEndsCleanly(w)
+    }
+
+    func testTargetXMLReadsOutOfRangeAnswerErrors() throws {
+        let w = try hello()
+        let annex = "qXfer:features:read:target.xml:"
+        XCTAssertEqual(w.request(annex + "7fffffffffffffff,7fffffffffffffff"), Self.error01, "offset past the end")
+        for bad in ["-10,10", "0,-10", "0,", ",10", "0", "10000000000000000,1", "0,10000000000000000", "0x0,10", "0,0"] {
+            XCTAssertEqual(w.request(annex + bad), "+$E00#a5", bad)
+        }
+        let whole = w.request(annex + "0,7fffffffffffffff")
+        XCTAssertTrue(whole.hasPrefix("+$l<?xml") && whole.dropLast(3).hasSuffix("</target>"), "a huge length reads what fits: \(whole)")
+        XCTAssertEqual(w.request(annex + "10,8"), "+" + GDBWire.frame("m.0\"?><!D"))
+        assertKillEndsCleanly(w)
+    }
+
+    func testBadChecksumIsRefusedAndNotExecuted() throws {
+        let w = try hello()
+        let before = w.request("m40200000,4")
+        w.send("$M40200000,4:00000000#00")
+        XCTAssertEqual(w.receive(), "-")
+        w.send("$?#3g")   // not hex
+        XCTAssertEqual(w.receive(), "-")
+        XCTAssertEqual(w.request("m40200000,4"), before, "the write did not happen")
+        assertKillEndsCleanly(w)
+    }
+
+    func testMemoryWritesWithBadDataAnswerErrorsAndWriteNothing() throws {
+        let w = try hello()
+        let before = w.request("m40200000,4")
+        for bad in ["M40200000,4:zzzzzzzz", "M40200000,4:00", "M40200000,2:00000000", "M40200000,4:0000000",
+                    "M40200000,-4:00000000", "M40200000:00000000", "Mffffffffffffffff,2:0000"] {
+            XCTAssertEqual(w.request(bad), Self.error01, bad)
+        }
+        XCTAssertEqual(w.request("m40200000,4"), before)
+        XCTAssertEqual(w.request("M40200000,4:01020304"), "+$OK#9a")
+        XCTAssertEqual(w.request("m40200000,4"), "+" + GDBWire.frame("01020304"))
+        assertKillEndsCleanly(w)
+    }
+
+    func testOversizedPacketIsRefusedWithoutBeingStored() throws {
+        let w = try hello()
+        XCTAssertTrue(w.request("qSupported:multiprocess+;swbreak+").contains("PacketSize=4000"))
+        let peakBefore = try w.peakMemoryKB()
+        w.send(GDBWire.frame("M40200000,200000:" + String(repeating: "0", count: 4 << 20)))
+        XCTAssertEqual(w.receive(), Self.error01)
+        let grown = try w.peakMemoryKB() - peakBefore
+        XCTAssertLessThan(grown, 2048, "peak memory grew by \(grown) KiB for a 4 MiB packet")
+        XCTAssertEqual(w.request("?"), "+$S05#b8")
+        assertKillEndsCleanly(w)
+    }
+
+    func testRegisterAndBreakpointFieldsAreValidated() throws {
+        let w = try hello()
+        for bad in ["p44", "p-1", "pzz", "p10000000000000000", "P20=00", "P20=0000000000000000ff", "P20=zz00000000000000",
+                    "P44=0000000000000000", "Pzz=00", "G00", "Z0,zz,4", "Z0,40200000", "Z0,-40200000,4",
+                    "z1,10000000000000000,4", "c-4", "cxyz", "s10000000000000000", "Hg2", "Hgzz", "T2", "T-2"] {
+            XCTAssertEqual(w.request(bad), Self.error01, bad)
+        }
+        XCTAssertEqual(w.request("p20"), "+" + GDBWire.frame("0000204000000000"), "pc is unchanged")
+        XCTAssertEqual(w.request("Hg0"), "+$OK#9a")
+        XCTAssertEqual(w.request("Hc-1"), "+$OK#9a")
+        XCTAssertEqual(w.request("T1"), "+$OK#9a")
+        assertKillEndsCleanly(w)
+    }
+
+    func testCtrlCStopsARunningGuest() throws {
+        let w = try GDBWire(image: CLI.guest("bench/loop-1e9.elf"))
+        w.send(GDBWire.frame("c"))
+        XCTAssertEqual(w.receive(prefix: 1), "+")
+        usleep(100_000)
+        w.send([0x03])
+        XCTAssertEqual(w.receive(), "$S05#b8")
         assertKillEndsCleanly(w)
     }
 }
