@@ -9,7 +9,9 @@ import Glibc
 /// stops on Ctrl-C. One thread: CPU 0 (other CPUs run but are not shown).
 ///
 /// The protocol is "Remote Serial Protocol" of the gdb manual (Appendix E). This class owns the
-/// socket; `GDBFramer` cuts the byte stream into packets and `GDBStub` answers them.
+/// socket; `GDBFramer` cuts the byte stream into packets and `GDBStub` answers them. When gdb
+/// goes away (the connection closes or fails, even mid-reply or while the guest runs) the
+/// session ends and `serve` returns nil.
 public final class GDBServer {
     private let stub: GDBStub
     private var framer = GDBFramer()
@@ -87,11 +89,16 @@ public final class GDBServer {
                     let (stop, end) = stub.resume(step: step, maxInstructions: maxInstructions)
                     running = false
                     reply(stop)
-                    if let end { return end }
+                    if let end {
+                        finish()
+                        return end
+                    }
                 case .detach:
                     reply(GDBStub.ok)
+                    finish()
                     return nil
                 case .kill:
+                    finish()
                     return .guestExit(code: 0)
                 }
             }
@@ -131,10 +138,10 @@ public final class GDBServer {
         }
     }
 
-    /// The machine's debugInterrupt: stop for Ctrl-C.
+    /// The machine's debugInterrupt: stop for Ctrl-C, and when gdb went away.
     private func pollWhileRunning() -> Bool {
         _ = receive(wait: false)
-        return interrupted
+        return interrupted || gone
     }
 
     // MARK: Sending
@@ -144,12 +151,26 @@ public final class GDBServer {
         transmit(lastReply)
     }
 
-    /// Writes all of `bytes`.
+    /// Writes all of `bytes`. MSG_NOSIGNAL: a closed connection is an error here, not SIGPIPE.
     private func transmit(_ bytes: [UInt8]) {
         var at = 0
         while !gone && at < bytes.count {
-            let n = bytes[at...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            let n = bytes[at...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if n > 0 { at += n } else if n < 0 && errno == EINTR { continue } else { gone = true }
+        }
+    }
+
+    /// The session is over: say so (FIN) and give gdb a moment to read the last reply and close.
+    /// Closing with gdb's `+` still unread would reset the connection instead, and a reset can
+    /// discard the reply before gdb reads it.
+    private func finish() {
+        guard !gone else { return }
+        shutdown(fd, Int32(SHUT_WR))
+        for _ in 0..<16 {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 200) > 0 else { return }
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return }
         }
     }
 }

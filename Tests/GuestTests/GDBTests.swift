@@ -121,6 +121,32 @@ final class GDBTests: XCTestCase {
         assertKillEndsCleanly(w)
     }
 
+    /// gdb killed or crashed with replies still in flight: armvm must not die of SIGPIPE (141).
+    func testGDBClosingTheConnectionEndsArmvmCleanly() throws {
+        let requests: [(String, String)] = [
+            ("after g", String(repeating: GDBWire.frame("g"), count: 50)),
+            ("after qXfer", String(repeating: GDBWire.frame("qXfer:features:read:target.xml:0,ffb"), count: 50)),
+            ("mid-packet", String(repeating: GDBWire.frame("m40200000,100"), count: 50) + "$m4020"),
+        ]
+        for (when, bytes) in requests {
+            let w = try hello()
+            w.send(bytes)
+            w.close()
+            XCTAssertEqual(w.exitStatus(), 0, "\(when): \(w.stderrText)")
+        }
+    }
+
+    func testGDBClosingTheConnectionWhileTheGuestRunsStopsArmvm() throws {
+        let w = try GDBWire(image: CLI.guest("bench/loop-1e9.elf"))
+        // A breakpoint never reached: the guest runs a step at a time, minutes to its end.
+        XCTAssertEqual(w.request("Z0,10,4"), "+$OK#9a")
+        w.send(GDBWire.frame("c"))
+        XCTAssertEqual(w.receive(prefix: 1), "+")
+        usleep(100_000)
+        w.close()
+        XCTAssertEqual(w.exitStatus(within: 5), 0, "armvm stopped when gdb went away")
+    }
+
     func testCtrlCStopsARunningGuest() throws {
         let w = try GDBWire(image: CLI.guest("bench/loop-1e9.elf"))
         w.send(GDBWire.frame("c"))
