@@ -59,6 +59,8 @@ public final class GDBServer {
         announce("armvm: waiting for gdb on 127.0.0.1:\(listening) (target remote :\(listening))")
         repeat { fd = accept(listener, nil, nil) } while fd < 0 && errno == EINTR
         guard fd >= 0 else { throw HostInputError("--gdb: accept failed") }
+        // Replies are small and gdb waits for each: send them now, not after Nagle's delay.
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         machine.debugInterrupt = { [unowned self] in self.pollWhileRunning() }
     }
 
@@ -68,36 +70,37 @@ public final class GDBServer {
     /// when gdb detached or went away.
     public func serve(maxInstructions: UInt64?) -> MachineExit? {
         while !gone, let event = nextEvent() {
+            let ack = !stub.noAckMode   // before the packet: QStartNoAckMode itself is acked
             switch event {
             case .ack, .interrupt:
                 break   // Ctrl-C while stopped: nothing to interrupt
             case .nack:
-                if !lastReply.isEmpty { transmit(lastReply) }
+                if ack && !lastReply.isEmpty { transmit(lastReply) }
             case .badChecksum:
-                transmit([UInt8(ascii: "-")])
+                if ack { transmit([UInt8(ascii: "-")]) }
             case .oversized:
-                transmit([UInt8(ascii: "+")])
-                reply(GDBStub.error)
+                reply(GDBStub.error, ack: ack)
             case .packet(let packet):
-                transmit([UInt8(ascii: "+")])   // now: gdb resends a packet not acked in time
                 switch stub.respond(to: packet) {
                 case .reply(let data):
-                    reply(data)
+                    reply(data, ack: ack)
                 case .resume(let step):
+                    if ack { transmit([UInt8(ascii: "+")]) }   // now: gdb resends a packet not acked in time
                     running = true
                     interrupted = false
                     let (stop, end) = stub.resume(step: step, maxInstructions: maxInstructions)
                     running = false
-                    reply(stop)
+                    reply(stop, ack: false)
                     if let end {
                         finish()
                         return end
                     }
                 case .detach:
-                    reply(GDBStub.ok)
+                    reply(GDBStub.ok, ack: ack)
                     finish()
                     return nil
                 case .kill:
+                    if ack { transmit([UInt8(ascii: "+")]) }
                     finish()
                     return .guestExit(code: 0)
                 }
@@ -146,9 +149,10 @@ public final class GDBServer {
 
     // MARK: Sending
 
-    private func reply(_ data: [UInt8]) {
+    /// `data` framed, after the `+` for gdb's packet if `ack`: one write, so one TCP segment.
+    private func reply(_ data: [UInt8], ack: Bool) {
         lastReply = GDBFramer.frame(data)
-        transmit(lastReply)
+        transmit(ack ? [UInt8(ascii: "+")] + lastReply : lastReply)
     }
 
     /// Writes all of `bytes`. MSG_NOSIGNAL: a closed connection is an error here, not SIGPIPE.

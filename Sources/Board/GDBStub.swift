@@ -27,6 +27,8 @@ public final class GDBStub {
     public let machine: Machine
     /// The largest packet data accepted and sent; memory reads are capped to fit in it.
     public let maxPacketSize: Int
+    /// gdb asked for QStartNoAckMode: from the next packet on, neither side acknowledges.
+    public private(set) var noAckMode = false
     /// gdb's breakpoints are kept in a set; a bound keeps a flood of Z packets from growing it.
     static let maxBreakpoints = 4096
 
@@ -72,6 +74,10 @@ public final class GDBStub {
             return .reply(Self.ok)
         case UInt8(ascii: "T"): return .reply(Self.isOurThread(args, orAll: false) ? Self.ok : Self.error)
         case UInt8(ascii: "q"): return .reply(query(packet))
+        case UInt8(ascii: "Q"):
+            guard packet.elementsEqual("QStartNoAckMode".utf8) else { return .reply([]) }
+            noAckMode = true
+            return .reply(Self.ok)
         default: return .reply([])   // not supported: the empty reply
         }
     }
@@ -117,7 +123,7 @@ public final class GDBStub {
         let xfer = "qXfer:features:read:"
         if text == "qSupported" || text.hasPrefix("qSupported:") {
             let size = String(maxPacketSize, radix: 16)
-            return Array("PacketSize=\(size);qXfer:features:read+".utf8)
+            return Array("PacketSize=\(size);qXfer:features:read+;QStartNoAckMode+".utf8)
         } else if text.hasPrefix(xfer) {
             return readTargetXML(p.dropFirst(xfer.utf8.count))
         } else if text == "qAttached" || text.hasPrefix("qAttached:") {

@@ -151,7 +151,7 @@ final class GDBStubTests: XCTestCase {
     }
 
     func testQueriesAndThreads() {
-        XCTAssertEqual(ask("qSupported:multiprocess+;swbreak+"), "PacketSize=4000;qXfer:features:read+")
+        XCTAssertEqual(ask("qSupported:multiprocess+;swbreak+"), "PacketSize=4000;qXfer:features:read+;QStartNoAckMode+")
         XCTAssertEqual(ask("qAttached"), "1")
         XCTAssertEqual(ask("qC"), "QC1")
         XCTAssertEqual(ask("qfThreadInfo"), "m1")
@@ -161,6 +161,9 @@ final class GDBStubTests: XCTestCase {
         for ok in ["Hg0", "Hg1", "Hg-1", "Hc-1", "Hc0", "T1", "T01"] { XCTAssertEqual(ask(ok), "OK", ok) }
         XCTAssertEqual(ask("vMustReplyEmpty"), "")
         XCTAssertEqual(ask(""), "")
+        XCTAssertFalse(stub.noAckMode)
+        XCTAssertEqual(ask("QStartNoAckMode"), "OK")
+        XCTAssertTrue(stub.noAckMode)
     }
 
     /// Reading target.xml in small pieces gives the whole document, then `l`.

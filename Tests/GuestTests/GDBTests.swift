@@ -156,6 +156,27 @@ final class GDBTests: XCTestCase {
         XCTAssertEqual(w.receive(), "$S05#b8")
         assertKillEndsCleanly(w)
     }
+
+    /// The ack and the reply go in one write, so gdb gets them in one segment, without waiting.
+    func testAckAndReplyArriveTogether() throws {
+        let w = try hello()
+        for _ in 0..<5 {
+            w.send(GDBWire.frame("?"))
+            XCTAssertEqual(w.receiveOnce(), "+$S05#b8")
+            w.send("+")
+        }
+        assertKillEndsCleanly(w)
+    }
+
+    func testNoAckMode() throws {
+        let w = try hello()
+        XCTAssertTrue(w.request("qSupported").contains("QStartNoAckMode+"))
+        XCTAssertEqual(w.request("QStartNoAckMode"), "+$OK#9a")   // gdb acks this OK, then no more acks
+        w.acking = false
+        XCTAssertEqual(w.request("?"), "$S05#b8")
+        XCTAssertEqual(w.request("m40200000,4x"), "$E01#a6")
+        assertKillEndsCleanly(w)
+    }
 }
 
 /// `armvm run --gdb 0` and a raw TCP connection to it, to send exactly the bytes a gdb would
@@ -242,6 +263,13 @@ final class GDBWire {
     }
 
     var acking = true
+
+    /// What one recv returns.
+    func receiveOnce() -> String {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        return String(decoding: buffer.prefix(max(0, n)), as: UTF8.self)
+    }
 
     /// Sends one well-formed packet and returns what came back, the `+` ack included.
     func request(_ data: String) -> String {
