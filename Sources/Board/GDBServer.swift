@@ -87,7 +87,8 @@ public final class GDBServer {
                 case .resume(let step):
                     if ack { transmit([UInt8(ascii: "+")]) }   // now: gdb resends a packet not acked in time
                     running = true
-                    interrupted = false
+                    // A Ctrl-C read in the same chunk as this packet is for this run.
+                    interrupted = pending[next...].contains(.interrupt)
                     let (stop, end) = stub.resume(step: step, maxInstructions: maxInstructions)
                     running = false
                     reply(stop, ack: false)

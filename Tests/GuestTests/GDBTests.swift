@@ -168,6 +168,15 @@ final class GDBTests: XCTestCase {
         assertKillEndsCleanly(w)
     }
 
+    /// Ctrl-C in the same segment as the `c` it interrupts.
+    func testCtrlCRightAfterContinueStops() throws {
+        let w = try GDBWire(image: CLI.guest("bench/loop-1e9.elf"))
+        w.send(Array(GDBWire.frame("c").utf8) + [0x03])
+        XCTAssertEqual(w.receive(prefix: 1), "+")
+        XCTAssertEqual(w.receive(), "$S05#b8")
+        assertKillEndsCleanly(w)
+    }
+
     func testNoAckMode() throws {
         let w = try hello()
         XCTAssertTrue(w.request("qSupported").contains("QStartNoAckMode+"))
