@@ -1,0 +1,334 @@
+import ARMCore
+
+/// The request half of gdb's remote protocol: a packet's data in, what to answer out. It reads
+/// and writes CPU 0's registers (the core and FP/SIMD sets of gdb's AArch64 target description)
+/// and memory (through the CPU's current translation), and sets breakpoints; resuming is left
+/// to the caller, which must watch the socket meanwhile (`GDBServer`).
+///
+/// Every field gdb sends is checked: a malformed, negative, overflowing or oversized one gets an
+/// error reply (`E01`; `E00` for qXfer, as the manual asks), never a trap.
+///
+/// For fuzzing: `GDBStub(machine:)` takes a `Machine` built in-process (no socket), and
+/// `respond(to:)` takes any bytes as a packet's data. `resume(step:maxInstructions:)` runs the
+/// machine for a `.resume` answer, bounded by `maxInstructions`.
+public final class GDBStub {
+    /// What to do with a packet.
+    public enum Action: Equatable {
+        /// Send this reply packet's data.
+        case reply([UInt8])
+        /// Run CPU 0 (one instruction if `step`); the stop is the reply (`resume`).
+        case resume(step: Bool)
+        /// gdb detached: reply OK and end the session.
+        case detach
+        /// gdb killed the target: end the session, no reply.
+        case kill
+    }
+
+    public let machine: Machine
+    /// The largest packet data accepted and sent; memory reads are capped to fit in it.
+    public let maxPacketSize: Int
+    /// gdb asked for QStartNoAckMode: from the next packet on, neither side acknowledges.
+    public private(set) var noAckMode = false
+    /// gdb's breakpoints are kept in a set; a bound keeps a flood of Z packets from growing it.
+    static let maxBreakpoints = 4096
+
+    public init(machine: Machine, maxPacketSize: Int = GDBFramer.defaultMaxPacketSize) {
+        self.machine = machine
+        // At least a `g` reply must fit.
+        self.maxPacketSize = max(maxPacketSize, Self.allRegistersHexSize)
+    }
+
+    private var cpu: CPU { machine.cpus[0] }
+
+    static let error = Array("E01".utf8)
+    static let qXferError = Array("E00".utf8)
+    static let fault = Array("E14".utf8)
+    static let ok = Array("OK".utf8)
+
+    /// The answer to one packet's data (checksum already checked, `$` and `#cs` removed).
+    public func respond(to packet: [UInt8]) -> Action {
+        guard let c = packet.first else { return .reply([]) }
+        let args = packet.dropFirst()
+        switch c {
+        case UInt8(ascii: "?"): return reply("S05")
+        case UInt8(ascii: "g"): return .reply(allRegisters())
+        case UInt8(ascii: "G"): return .reply(writeAllRegisters(args))
+        case UInt8(ascii: "p"): return .reply(readRegister(args))
+        case UInt8(ascii: "P"): return .reply(writeRegister(args))
+        case UInt8(ascii: "m"): return .reply(readMemory(args))
+        case UInt8(ascii: "M"): return .reply(writeMemory(args, binary: false))
+        case UInt8(ascii: "X"): return .reply(writeMemory(args, binary: true))
+        case UInt8(ascii: "c"), UInt8(ascii: "s"):
+            if !args.isEmpty {
+                guard let a = GDBHex.number(args) else { return .reply(Self.error) }
+                cpu.pc = a
+            }
+            return .resume(step: c == UInt8(ascii: "s"))
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"): return .reply(breakpoint(args, insert: c == UInt8(ascii: "Z")))
+        case UInt8(ascii: "k"): return .kill
+        case UInt8(ascii: "D"): return .detach
+        case UInt8(ascii: "H"):
+            // Hg/Hc: the thread for registers or for resuming; there is one (CPU 0).
+            guard let op = args.first, op == UInt8(ascii: "g") || op == UInt8(ascii: "c"),
+                  Self.isOurThread(args.dropFirst(), orAll: true) else { return .reply(Self.error) }
+            return .reply(Self.ok)
+        case UInt8(ascii: "T"): return .reply(Self.isOurThread(args, orAll: false) ? Self.ok : Self.error)
+        case UInt8(ascii: "q"): return .reply(query(packet))
+        case UInt8(ascii: "Q"):
+            guard packet.elementsEqual("QStartNoAckMode".utf8) else { return .reply([]) }
+            noAckMode = true
+            return .reply(Self.ok)
+        default: return .reply([])   // not supported: the empty reply
+        }
+    }
+
+    /// Runs the machine for a `.resume` answer; returns the stop reply and, if the run ended
+    /// (guest exit, instruction limit, ...), how.
+    public func resume(step: Bool, maxInstructions: UInt64?) -> (reply: [UInt8], end: MachineExit?) {
+        machine.singleStep = step
+        machine.resumeFrom = cpu.pc
+        let r = machine.run(maxInstructions: maxInstructions)
+        machine.singleStep = false
+        switch r {
+        case .debugStop:
+            return (Array("S05".utf8), nil)
+        case .guestExit(let code):
+            var w: [UInt8] = [UInt8(ascii: "W")]
+            GDBHex.append(UInt8(truncatingIfNeeded: code), to: &w)
+            return (w, r)
+        default:
+            return (Array("X0f".utf8), r)   // ended by a signal-like stop (limit, stuck, idle, reset)
+        }
+    }
+
+    private func reply(_ s: String) -> Action { .reply(Array(s.utf8)) }
+
+    /// Thread ids gdb may name for CPU 0: 1 (qfThreadInfo's), 0 (any) and, if `orAll`, -1 (all).
+    private static func isOurThread(_ id: ArraySlice<UInt8>, orAll: Bool) -> Bool {
+        if orAll && id.elementsEqual("-1".utf8) { return true }
+        guard let n = GDBHex.number(id) else { return false }
+        return n == 1 || (orAll && n == 0)
+    }
+
+    /// `head` and `tail` around the first `separator`.
+    private static func cut(_ s: ArraySlice<UInt8>, at separator: Character) -> (ArraySlice<UInt8>, ArraySlice<UInt8>)? {
+        guard let sep = separator.asciiValue, let i = s.firstIndex(of: sep) else { return nil }
+        return (s[s.startIndex..<i], s[(i + 1)...])
+    }
+
+    // MARK: Queries
+
+    private func query(_ p: [UInt8]) -> [UInt8] {
+        let text = String(decoding: p, as: UTF8.self)
+        let xfer = "qXfer:features:read:"
+        if text == "qSupported" || text.hasPrefix("qSupported:") {
+            let size = String(maxPacketSize, radix: 16)
+            return Array("PacketSize=\(size);qXfer:features:read+;QStartNoAckMode+".utf8)
+        } else if text.hasPrefix(xfer) {
+            return readTargetXML(p.dropFirst(xfer.utf8.count))
+        } else if text == "qAttached" || text.hasPrefix("qAttached:") {
+            return Array("1".utf8)
+        } else if text == "qC" {
+            return Array("QC1".utf8)
+        } else if text == "qfThreadInfo" {
+            return Array("m1".utf8)
+        } else if text == "qsThreadInfo" {
+            return Array("l".utf8)
+        }
+        return []
+    }
+
+    /// `annex:offset,length` of qXfer:features:read. A length past what fits in a packet reads
+    /// less (the manual allows it); an offset past the end is an error.
+    private func readTargetXML(_ args: ArraySlice<UInt8>) -> [UInt8] {
+        guard let (annex, range) = Self.cut(args, at: ":"), annex.elementsEqual("target.xml".utf8),
+              let (offText, lenText) = Self.cut(range, at: ","),
+              let off = GDBHex.number(offText), let len = GDBHex.number(lenText), len > 0 else { return Self.qXferError }
+        let xml = Self.targetXML
+        guard off <= UInt64(xml.count) else { return Self.error }
+        var at = Int(off)
+        var out: [UInt8] = [UInt8(ascii: "m")]
+        let limit = min(UInt64(maxPacketSize - 1), len)
+        var taken: UInt64 = 0
+        while at < xml.count && taken < limit {
+            let b = xml[at]
+            let escaped = Self.needsEscape(b)
+            if out.count + (escaped ? 2 : 1) > maxPacketSize { break }
+            if escaped { out += [UInt8(ascii: "}"), b ^ 0x20] } else { out.append(b) }
+            at += 1
+            taken += 1
+        }
+        if at == xml.count { out[0] = UInt8(ascii: "l") }
+        return out
+    }
+
+    /// Bytes that binary data in a packet escapes as `}` and the byte xor 0x20.
+    private static func needsEscape(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "#") || b == UInt8(ascii: "$") || b == UInt8(ascii: "}") || b == UInt8(ascii: "*")
+    }
+
+    // MARK: Registers: x0-x30, sp, pc, cpsr (32 bits), v0-v31 (128 bits), fpsr, fpcr (32 bits)
+
+    static let registerCount = 68
+
+    /// Register `n`'s size in bytes, in gdb's numbering (targetXML's order).
+    static func width(_ n: Int) -> Int {
+        switch n {
+        case 0...32: return 8
+        case 34...65: return 16
+        default: return 4
+        }
+    }
+
+    static let allRegistersHexSize = (0..<registerCount).reduce(0) { $0 + 2 * width($1) }
+
+    private func appendRegister(_ n: Int, to out: inout [UInt8]) {
+        switch n {
+        case 0...30: GDBHex.appendLittleEndian(cpu.x[n], bytes: 8, to: &out)
+        case 31: GDBHex.appendLittleEndian(cpu.x[Int(Reg.sp)], bytes: 8, to: &out)
+        case 32: GDBHex.appendLittleEndian(cpu.pc, bytes: 8, to: &out)
+        case 33: GDBHex.appendLittleEndian(cpu.pstateBits, bytes: 4, to: &out)
+        case 34...65:
+            GDBHex.appendLittleEndian(cpu.vLow(UInt8(n - 34)), bytes: 8, to: &out)
+            GDBHex.appendLittleEndian(cpu.vHigh(UInt8(n - 34)), bytes: 8, to: &out)
+        case 66: GDBHex.appendLittleEndian(cpu.fpsr, bytes: 4, to: &out)
+        case 67: GDBHex.appendLittleEndian(cpu.fpcr, bytes: 4, to: &out)
+        default: break
+        }
+    }
+
+    /// Sets register `n` from exactly `width(n)` bytes, least significant first.
+    private func setRegister(_ n: Int, _ bytes: ArraySlice<UInt8>) {
+        func value(_ from: Int, _ count: Int) -> UInt64 {
+            var v: UInt64 = 0
+            for (i, b) in bytes.dropFirst(from).prefix(count).enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
+            return v
+        }
+        switch n {
+        case 0...30: cpu.x[n] = value(0, 8)
+        case 31: cpu.x[Int(Reg.sp)] = value(0, 8)
+        case 32: cpu.pc = value(0, 8)
+        case 33: cpu.nzcv = UInt32(truncatingIfNeeded: value(0, 4)) & 0xF000_0000
+        case 34...65: cpu.setV(UInt8(n - 34), low: value(0, 8), high: value(8, 8))
+        case 66: cpu.writeSysReg(.FPSR, value(0, 4))
+        case 67: cpu.writeSysReg(.FPCR, value(0, 4))
+        default: break
+        }
+    }
+
+    /// A register number gdb sent, if it names one of ours.
+    private static func registerNumber(_ s: ArraySlice<UInt8>) -> Int? {
+        guard let n = GDBHex.number(s), n < UInt64(registerCount) else { return nil }
+        return Int(n)
+    }
+
+    private func readRegister(_ args: ArraySlice<UInt8>) -> [UInt8] {
+        guard let n = Self.registerNumber(args) else { return Self.error }
+        var out: [UInt8] = []
+        appendRegister(n, to: &out)
+        return out
+    }
+
+    private func writeRegister(_ args: ArraySlice<UInt8>) -> [UInt8] {
+        guard let (number, value) = Self.cut(args, at: "="), let n = Self.registerNumber(number),
+              let bytes = GDBHex.bytes(value), bytes.count == Self.width(n) else { return Self.error }
+        setRegister(n, bytes[...])
+        return Self.ok
+    }
+
+    private func allRegisters() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(Self.allRegistersHexSize)
+        for n in 0..<Self.registerCount { appendRegister(n, to: &out) }
+        return out
+    }
+
+    /// G: every register, in `g`'s layout; anything but exactly that is refused whole.
+    private func writeAllRegisters(_ args: ArraySlice<UInt8>) -> [UInt8] {
+        guard args.count == Self.allRegistersHexSize, let bytes = GDBHex.bytes(args) else { return Self.error }
+        var at = 0
+        for n in 0..<Self.registerCount {
+            let w = Self.width(n)
+            setRegister(n, bytes[at..<at + w])
+            at += w
+        }
+        return Self.ok
+    }
+
+    // MARK: Memory, through the current translation; an address that faults answers E14.
+
+    /// `addr,length`, checked: length 1 to `most`, and the range does not wrap past 2^64.
+    private static func range(_ s: ArraySlice<UInt8>, most: Int, allowEmpty: Bool) -> (address: UInt64, count: Int)? {
+        guard let (a, n) = cut(s, at: ","), let address = GDBHex.number(a), let length = GDBHex.number(n),
+              length <= UInt64(most), length > 0 || allowEmpty else { return nil }
+        if length > 0 && address.addingReportingOverflow(length - 1).overflow { return nil }
+        return (address, Int(length))
+    }
+
+    /// m: a short read (some bytes, then a fault) answers the bytes read, as the manual allows.
+    private func readMemory(_ args: ArraySlice<UInt8>) -> [UInt8] {
+        guard let (address, count) = Self.range(args, most: maxPacketSize / 2, allowEmpty: false) else { return Self.error }
+        var out: [UInt8] = []
+        out.reserveCapacity(2 * count)
+        for i in 0..<count {
+            guard let b = try? cpu.readMemory(address + UInt64(i), size: 1) else { return out.isEmpty ? Self.fault : out }
+            GDBHex.append(UInt8(truncatingIfNeeded: b), to: &out)
+        }
+        return out
+    }
+
+    /// M (hex data) and X (binary data, `}`-escaped). A zero-length X is gdb's probe for X.
+    private func writeMemory(_ args: ArraySlice<UInt8>, binary: Bool) -> [UInt8] {
+        guard let (head, payload) = Self.cut(args, at: ":"),
+              let (address, count) = Self.range(head, most: maxPacketSize, allowEmpty: true),
+              let data = binary ? Self.unescape(payload) : GDBHex.bytes(payload), data.count == count else { return Self.error }
+        for (i, b) in data.enumerated() {
+            guard (try? cpu.writeMemory(address + UInt64(i), size: 1, value: UInt64(b))) != nil else { return Self.fault }
+        }
+        return Self.ok
+    }
+
+    /// Binary data with each `}x` turned back into x xor 0x20; nil if it ends inside an escape.
+    private static func unescape(_ s: ArraySlice<UInt8>) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
+        var escaping = false
+        for b in s {
+            if escaping { out.append(b ^ 0x20); escaping = false } else if b == UInt8(ascii: "}") { escaping = true } else { out.append(b) }
+        }
+        return escaping ? nil : out
+    }
+
+    // MARK: Breakpoints
+
+    /// Z/z `type,addr,kind`: types 0 and 1 (software and hardware breakpoints alike); the
+    /// watchpoint types answer empty (not supported).
+    private func breakpoint(_ args: ArraySlice<UInt8>, insert: Bool) -> [UInt8] {
+        let f = args.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+        guard f.count == 3, let type = GDBHex.number(f[0]), let address = GDBHex.number(f[1]),
+              GDBHex.number(f[2]) != nil else { return Self.error }
+        guard type <= 1 else { return [] }
+        if insert {
+            if !machine.breakpoints.contains(address) && machine.breakpoints.count >= Self.maxBreakpoints { return Self.error }
+            machine.breakpoints.insert(address)
+        } else {
+            machine.breakpoints.remove(address)
+        }
+        return Self.ok
+    }
+
+    /// gdb's AArch64 core and FP/SIMD feature sets, in the register order above.
+    static let targetXML: [UInt8] = {
+        var x = "<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\"><target><architecture>aarch64</architecture>"
+        x += "<feature name=\"org.gnu.gdb.aarch64.core\">"
+        for i in 0...30 { x += "<reg name=\"x\(i)\" bitsize=\"64\" type=\"int\"/>" }
+        x += "<reg name=\"sp\" bitsize=\"64\" type=\"data_ptr\"/><reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\"/>"
+        x += "<reg name=\"cpsr\" bitsize=\"32\" type=\"int\"/></feature><feature name=\"org.gnu.gdb.aarch64.fpu\">"
+        x += "<vector id=\"v2d\" type=\"uint64\" count=\"2\"/><vector id=\"v4s\" type=\"uint32\" count=\"4\"/>"
+        x += "<vector id=\"v16b\" type=\"uint8\" count=\"16\"/><union id=\"vq\"><field name=\"d\" type=\"v2d\"/>"
+        x += "<field name=\"s\" type=\"v4s\"/><field name=\"b\" type=\"v16b\"/></union>"
+        for i in 0...31 { x += "<reg name=\"v\(i)\" bitsize=\"128\" type=\"vq\"/>" }
+        x += "<reg name=\"fpsr\" bitsize=\"32\" type=\"int\"/><reg name=\"fpcr\" bitsize=\"32\" type=\"int\"/></feature></target>"
+        return Array(x.utf8)
+    }()
+}

@@ -1,0 +1,235 @@
+import Board
+import XCTest
+
+private func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+/// The stream from gdb cut into events, without a socket.
+final class GDBFramerTests: XCTestCase {
+    func testPacketsAcksAndInterruptsInAnyChunking() {
+        let stream = bytes("+$?#3f-$g#67") + [0x03] + bytes("junk$m0,4#fd")
+        let expected: [GDBFramer.Event] = [.ack, .packet(bytes("?")), .nack, .packet(bytes("g")), .interrupt, .packet(bytes("m0,4"))]
+        var whole = GDBFramer()
+        XCTAssertEqual(whole.feed(stream), expected)
+        var byByte = GDBFramer()
+        XCTAssertEqual(stream.flatMap { byByte.feed([$0]) }, expected)
+        XCTAssertTrue(byByte.isIdle)
+    }
+
+    func testChecksumIsVerified() {
+        var f = GDBFramer()
+        XCTAssertEqual(f.feed(bytes("$?#3e")), [.badChecksum])
+        XCTAssertEqual(f.feed(bytes("$?#3F")), [.packet(bytes("?"))], "upper-case hex is hex")
+        XCTAssertEqual(f.feed(bytes("$?#g0")), [.badChecksum])
+        XCTAssertEqual(f.feed(bytes("$?#3")), [])
+        XCTAssertFalse(f.isIdle)
+        XCTAssertEqual(f.feed(bytes("z")), [.badChecksum])
+        XCTAssertEqual(f.feed(bytes("$?#3f")), [.packet(bytes("?"))], "back in step after a bad one")
+    }
+
+    func testInterruptByteInsideAPacketIsData() {
+        var f = GDBFramer()
+        let data: [UInt8] = bytes("X0,1:") + [0x03]
+        XCTAssertEqual(f.feed(GDBFramer.frame(data)), [.packet(data)])
+    }
+
+    func testDollarInsideAPacketStartsOver() {
+        var f = GDBFramer()
+        XCTAssertEqual(f.feed(bytes("$m0,$?#3f")), [.packet(bytes("?"))])
+    }
+
+    func testPacketSizeCap() {
+        var f = GDBFramer(maxPacketSize: 16)
+        let fits = [UInt8](repeating: UInt8(ascii: "a"), count: 16)
+        XCTAssertEqual(f.feed(GDBFramer.frame(fits)), [.packet(fits)])
+        let tooBig = [UInt8](repeating: UInt8(ascii: "a"), count: 17)
+        XCTAssertEqual(f.feed(GDBFramer.frame(tooBig)), [.oversized])
+        var corrupt = GDBFramer.frame([UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20))
+        corrupt[corrupt.count - 1] ^= 1
+        XCTAssertEqual(f.feed(corrupt), [.badChecksum], "a bad checksum wins over the size")
+        XCTAssertEqual(f.feed(GDBFramer.frame(fits)), [.packet(fits)])
+    }
+
+    func testFrame() {
+        XCTAssertEqual(String(decoding: GDBFramer.frame(bytes("OK")), as: UTF8.self), "$OK#9a")
+        XCTAssertEqual(String(decoding: GDBFramer.frame([UInt8]()), as: UTF8.self), "$#00")
+    }
+}
+
+/// Requests answered by a `GDBStub` over a machine built in-process, as a fuzz harness would.
+final class GDBStubTests: XCTestCase {
+    var files: TempFiles!
+    var machine: Machine!
+    var stub: GDBStub!
+    static let entry: UInt64 = 0x4008_0000
+
+    override func setUpWithError() throws {
+        files = try TempFiles()
+        var o = MachineOptions()
+        o.board = .virt
+        o.memorySize = 64 << 20
+        // nop; b . (so a continue runs until the instruction limit)
+        let code: [UInt8] = [0x1F, 0x20, 0x03, 0xD5, 0x00, 0x00, 0x00, 0x14]
+        let image = try files.write("gdb.elf", ELFBuilder(at: Self.entry, code: code, memsz: 0x1000).bytes)
+        let prepared = try MachineSetup.prepare(options: o, imagePath: image, dtbPath: nil, initrdPath: nil,
+                                                loadAddress: nil, console: Console(capture: true))
+        machine = Machine(prepared: prepared)
+        stub = GDBStub(machine: machine)
+    }
+
+    /// The reply to `packet`, as text; "<resume>", "<detach>" or "<kill>" for the other answers.
+    func ask(_ packet: String) -> String { ask(bytes(packet)) }
+
+    func ask(_ packet: [UInt8]) -> String {
+        switch stub.respond(to: packet) {
+        case .reply(let r): return String(decoding: r, as: UTF8.self)
+        case .resume(let step): return step ? "<step>" : "<continue>"
+        case .detach: return "<detach>"
+        case .kill: return "<kill>"
+        }
+    }
+
+    func testMalformedNumbersAnswerErrors() {
+        let bad = [
+            "m40080000,-1", "m40080000,ffffffffffffffff", "m40080000,10000000000000000", "m-1,4", "m,4", "m40080000,",
+            "m40080000", "m 40080000,4", "m40080000,0", "m40080000,2001", "mfffffffffffffffe,4",
+            "M40080000,4:zzzzzzzz", "M40080000,4:00", "M40080000,2:00000000", "M40080000,4:0000000", "M40080000,-4:00",
+            "M40080000:00", "M40080000,4", "Mffffffffffffffff,2:0000", "M40080000,4001:00",
+            "X40080000,2:a", "X40080000,1:ab", "X40080000,1:}", "X-1,0:",
+            "p", "p44", "p-1", "pzz", "p10000000000000000", "P20=00", "P20=0000000000000000ff", "P20=zz00000000000000",
+            "P44=0000000000000000", "Pzz=00", "P=00", "P20", "G", "G00",
+            "Z0,zz,4", "Z0,40080000", "Z0,-40080000,4", "z1,10000000000000000,4", "Zzz,0,4", "Z0,0,4,5", "Z0,0,-4",
+            "c-4", "cxyz", "s10000000000000000", "c0x40080000",
+            "H", "Hg", "Hg2", "Hgzz", "Hg-2", "Hx1", "T", "T2", "T-1", "T10000000000000001",
+        ]
+        for p in bad { XCTAssertEqual(ask(p), "E01", p) }
+        XCTAssertEqual(machine.cpus[0].pc, Self.entry, "no bad c/s moved the pc")
+        XCTAssertTrue(machine.breakpoints.isEmpty)
+    }
+
+    func testMemory() {
+        XCTAssertEqual(ask("m40080000,4"), "1f2003d5")
+        XCTAssertEqual(ask("M40080008,4:01020304"), "OK")
+        XCTAssertEqual(ask("m40080008,4"), "01020304")
+        // X data is binary; } escapes the next byte (xor 0x20): here '}' and '#'.
+        XCTAssertEqual(ask(bytes("X40080008,3:") + [0x7D, 0x5D, 0x7D, 0x03, 0x41]), "OK")
+        XCTAssertEqual(ask("m40080008,4"), "7d234104")
+        XCTAssertEqual(ask("X40080008,0:"), "OK", "gdb's probe for X")
+        XCTAssertEqual(ask("M40080008,0:"), "OK")
+        XCTAssertEqual(ask("m40080000,2000").count, 0x4000, "a read up to half the packet size")
+        XCTAssertEqual(ask("m0040080000,04"), "1f2003d5", "leading zeros")
+        XCTAssertEqual(ask("mffffffffffffff00,4"), "E14", "a fault")
+    }
+
+    func testRegisters() {
+        let cpu = machine.cpus[0]
+        XCTAssertEqual(ask("p20"), "0000084000000000")
+        XCTAssertEqual(ask("P0=efcdab8967452301"), "OK")
+        XCTAssertEqual(cpu.x[0], 0x0123_4567_89AB_CDEF)
+        XCTAssertEqual(ask("P22=000102030405060708090a0b0c0d0e0f"), "OK")
+        XCTAssertEqual(cpu.vLow(0), 0x0706_0504_0302_0100)
+        XCTAssertEqual(cpu.vHigh(0), 0x0F0E_0D0C_0B0A_0908)
+        XCTAssertEqual(ask("p22"), "000102030405060708090a0b0c0d0e0f")
+        let all = ask("g")
+        XCTAssertEqual(all.count, 31 * 16 + 16 + 16 + 8 + 32 * 32 + 8 + 8)
+        XCTAssertEqual(ask("P0=0000000000000000"), "OK")
+        XCTAssertEqual(ask("G" + all), "OK")
+        XCTAssertEqual(cpu.x[0], 0x0123_4567_89AB_CDEF, "G wrote x0 back")
+        XCTAssertEqual(ask("g"), all)
+        XCTAssertEqual(ask("G" + all.dropLast(2)), "E01")
+        XCTAssertEqual(ask("G" + all.dropLast(2) + "zz"), "E01")
+    }
+
+    func testBreakpoints() {
+        XCTAssertEqual(ask("Z0,40080004,4"), "OK")
+        XCTAssertEqual(ask("Z1,40080008,4"), "OK")
+        XCTAssertEqual(machine.breakpoints, [0x4008_0004, 0x4008_0008])
+        XCTAssertEqual(ask("z0,40080004,4"), "OK")
+        XCTAssertEqual(machine.breakpoints, [0x4008_0008])
+        XCTAssertEqual(ask("Z2,40080000,4"), "", "watchpoints: not supported")
+        for a in 0..<5000 { _ = ask("Z0,\(String(a, radix: 16)),4") }
+        XCTAssertEqual(machine.breakpoints.count, 4096, "a flood of Z packets is bounded")
+    }
+
+    func testQueriesAndThreads() {
+        XCTAssertEqual(ask("qSupported:multiprocess+;swbreak+"), "PacketSize=4000;qXfer:features:read+;QStartNoAckMode+")
+        XCTAssertEqual(ask("qAttached"), "1")
+        XCTAssertEqual(ask("qC"), "QC1")
+        XCTAssertEqual(ask("qfThreadInfo"), "m1")
+        XCTAssertEqual(ask("qsThreadInfo"), "l")
+        XCTAssertEqual(ask("qXfer:features:read:other.xml:0,10"), "E00")
+        XCTAssertEqual(ask("qXfer:threads:read::0,10"), "")
+        for ok in ["Hg0", "Hg1", "Hg-1", "Hc-1", "Hc0", "T1", "T01"] { XCTAssertEqual(ask(ok), "OK", ok) }
+        XCTAssertEqual(ask("vMustReplyEmpty"), "")
+        XCTAssertEqual(ask(""), "")
+        XCTAssertFalse(stub.noAckMode)
+        XCTAssertEqual(ask("QStartNoAckMode"), "OK")
+        XCTAssertTrue(stub.noAckMode)
+    }
+
+    /// Reading target.xml in small pieces gives the whole document, then `l`.
+    func testTargetXMLInPieces() {
+        var document = ""
+        var offset = 0
+        while true {
+            let r = ask("qXfer:features:read:target.xml:\(String(offset, radix: 16)),100")
+            guard let kind = r.first else { return XCTFail("empty reply") }
+            document += r.dropFirst()
+            offset += r.count - 1
+            if kind == "l" { break }
+            XCTAssertEqual(kind, "m")
+            XCTAssertEqual(r.count, 0x101)
+        }
+        XCTAssertTrue(document.hasPrefix("<?xml") && document.hasSuffix("</target>"))
+        XCTAssertEqual(ask("qXfer:features:read:target.xml:\(String(offset, radix: 16)),100"), "l", "at the end")
+        XCTAssertEqual(ask("qXfer:features:read:target.xml:\(String(offset + 1, radix: 16)),100"), "E01", "past the end")
+    }
+
+    func testResume() {
+        let cpu = machine.cpus[0]
+        XCTAssertEqual(ask("s"), "<step>")
+        var (reply, end) = stub.resume(step: true, maxInstructions: nil)
+        XCTAssertEqual(String(decoding: reply, as: UTF8.self), "S05")
+        XCTAssertNil(end)
+        XCTAssertEqual(cpu.pc, Self.entry + 4)
+        XCTAssertEqual(ask("c40080000"), "<continue>")
+        XCTAssertEqual(cpu.pc, Self.entry)
+        (reply, end) = stub.resume(step: false, maxInstructions: 100)
+        XCTAssertEqual(String(decoding: reply, as: UTF8.self), "X0f")
+        XCTAssertEqual(end, .instructionLimit(100))
+        XCTAssertEqual(ask("D"), "<detach>")
+        XCTAssertEqual(ask("k"), "<kill>")
+    }
+
+    /// What the fuzz harness does, briefly: random bytes through the framer, and random packets
+    /// built from the protocol's own characters through the stub. Passing means nothing trapped.
+    func testRandomInputNeverTraps() {
+        var rng = SplitMix64(seed: 0x6462)
+        let alphabet = bytes("mMXpPgGZzcsHTqQvDk?0123456789abcdefABCDEF,:;=-+#$}*xX") + [0x03, 0x00, 0xFF]
+        let prefixes = ["m", "M", "X", "p", "P", "G", "Z0,", "z1,", "H", "T", "qXfer:features:read:target.xml:", "qSupported:"]
+        var framer = GDBFramer(maxPacketSize: 64)
+        for _ in 0..<20_000 {
+            var p = bytes(prefixes[Int(rng.next() % UInt64(prefixes.count))])
+            for _ in 0..<Int(rng.next() % 40) { p.append(alphabet[Int(rng.next() % UInt64(alphabet.count))]) }
+            _ = stub.respond(to: p)
+            for case .packet(let q) in framer.feed(p) { _ = stub.respond(to: q) }
+        }
+        var noise = GDBFramer()
+        for _ in 0..<1000 {
+            let chunk = (0..<64).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            for case .packet(let q) in noise.feed(chunk) { _ = stub.respond(to: q) }
+        }
+    }
+}
+
+/// A small seeded generator, so a failure repeats.
+private struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
