@@ -45,11 +45,15 @@ static void out_field(struct out *o, const char *s, int len, int width,
 }
 
 /*
- * v / base with the remainder in *rem, by shift and subtract: a 32-bit
- * guest then needs no 64-bit division routine from libgcc.
+ * v / base with the remainder in *rem. A 32-bit guest divides by shift and
+ * subtract, so that it needs no 64-bit division routine from libgcc.
  */
 static uint64_t divmod(uint64_t v, unsigned base, unsigned *rem)
 {
+#if UINTPTR_MAX > 0xffffffffu
+	*rem = (unsigned)(v % base);
+	return v / base;
+#else
 	uint64_t q = 0, r = 0;
 	int i;
 
@@ -62,6 +66,7 @@ static uint64_t divmod(uint64_t v, unsigned base, unsigned *rem)
 	}
 	*rem = (unsigned)r;
 	return q;
+#endif
 }
 
 /* Convert `v` to text in `base`, into the end of buf; return the start. */

@@ -41,7 +41,7 @@ struct ArmVM: ParsableCommand {
         guard let first = args.first, !first.hasPrefix("-") else { return }
         let names = configuration.subcommands.map { $0._commandName }
         guard !names.contains(first), !first.contains("/"), !first.contains("."), access(first, F_OK) != 0 else { return }
-        throw HostInputError(message: "'\(first)' is not a subcommand (\(names.joined(separator: ", "))) nor an image file")
+        throw HostInputError(message: "unknown subcommand '\(first)' (choose \(names.joined(separator: ", "))), and no image file of that name")
     }
 
     static func fail(_ message: String) -> Never {

@@ -30,7 +30,11 @@ struct MachineFlags: ParsableArguments {
             throw HostInputError(message: "unknown board '\(board)' (choose \(BoardKind.allCases.map(\.rawValue).joined(separator: " or ")))")
         }
         o.board = b
-        o.memorySize = try MachineOptions.parseSize(memory)
+        do {
+            o.memorySize = try MachineOptions.parseSize(memory)
+        } catch let e as HostInputError {
+            throw HostInputError(message: "--memory: \(e.message)")
+        }
         guard el == 1 || el == 2 else { throw HostInputError(message: "--el must be 1 or 2, not \(el)") }
         o.startEL = UInt8(el)
         guard let u = UARTModel(rawValue: uart) else {

@@ -24,7 +24,7 @@ struct Run: ParsableCommand {
     @Option(help: "A dom0 boot module for Xen, repeatable: IMAGE,kind=kernel|ramdisk[,bootargs=...]. With --guest or --module, --append becomes /chosen/xen,xen-bootargs.")
     var module: [String] = []
 
-    @Option(help: "Physical address at which to load a raw binary (decimal or 0x...).")
+    @Option(parsing: .unconditional, help: "Physical address at which to load a raw binary (decimal or 0x...).")
     var loadAddress: String?
 
     @Option(parsing: .unconditional, help: "Stop after this many instructions (exit status 3).")

@@ -137,7 +137,7 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(message(makeLinuxImage(textOffset: 0x8_0000, imageSize: .max, body: []), name: "Image"),
                        "Image: arm64 Image at 0x40080000 (size 0xffffffffffffffff) wraps past the end of the 64-bit address space")
         XCTAssertEqual(message(makeLinuxImage(textOffset: 0, imageSize: 0x1000, body: []), name: "Image", loadAddress: 0xFFFF_FFFF_FFE0_0000),
-                       "Image: arm64 Image at 0xffffffffffe00000 (size 0x1000) ends at 0xffffffffffe01000, beyond the 1 TiB of physical address space that RAM can reach")
+                       "Image: arm64 Image at 0xffffffffffe00000 (size 0x1000) ends at 0xffffffffffe01000, beyond the 16 TiB of physical address space that RAM can reach")
         XCTAssertEqual(message([0, 0, 0, 0x14], name: "raw.bin", loadAddress: 0x4000_0002),
                        "--load-address 0x40000002 is not 4-byte aligned; the raw image starts with an instruction")
     }

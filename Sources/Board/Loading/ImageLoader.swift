@@ -90,7 +90,7 @@ struct LoadTarget {
             throw HostInputError("\(piece) wraps past the end of the 64-bit address space")
         }
         if end > MachineSetup.physicalAddressLimit {
-            throw HostInputError("\(piece) ends at \(hex(end)), beyond the 1 TiB of physical address space that RAM can reach")
+            throw HostInputError("\(piece) ends at \(hex(end)), beyond the \(formatSize(MachineSetup.physicalAddressLimit)) of physical address space that RAM can reach")
         }
         throw HostInputError("\(piece) does not fit in \(ramDescription); try a larger --memory")
     }
