@@ -76,8 +76,17 @@ public final class Machine {
                 }
             }
         }
-        // The boot CPU enters the image as booting.rst asks: x0 = DTB, MMU off, DAIF masked.
-        cpus[0].boot(entry: prepared.image.entry, el: prepared.options.startEL, x0: prepared.dtbAddress)
+        // The boot CPU enters the image as its boot protocol asks. arm64 (booting.rst): x0 = DTB,
+        // MMU off, DAIF masked. 32-bit Arm (arm/booting.rst): SVC mode, IRQ and FIQ masked,
+        // r0 = 0, r1 = ~0 (no machine number: the DT describes the board), r2 = DTB.
+        let image = prepared.image
+        switch image.state {
+        case .aarch64:
+            cpus[0].boot(entry: image.entry, el: prepared.options.startEL, x0: prepared.dtbAddress)
+        case .a32, .t32:
+            cpus[0].bootAArch32(entry: UInt32(truncatingIfNeeded: image.entry), mode: .svc, thumb: image.state == .t32,
+                                r0: 0, r1: ~0, r2: UInt32(truncatingIfNeeded: prepared.dtbAddress))
+        }
     }
 
     /// Instructions retired by all CPUs.

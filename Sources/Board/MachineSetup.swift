@@ -67,6 +67,10 @@ public enum MachineSetup {
         }
         let (uart, gic) = try wireDevices(bus: bus, layout: layout, options: options, console: console)
         let image = try ImageLoader.load(path: imagePath, bus: bus, layout: layout, loadAddress: loadAddress)
+        if image.state != .aarch64 && options.startEL == 2 {
+            // AArch32 EL2 (Hyp mode) is not modelled yet: a 32-bit image needs the EL1 start.
+            throw HostInputError("\(imagePath) is a 32-bit Arm image, which armvm starts in AArch32 SVC mode at EL1 until Hyp mode exists: add --el 1")
+        }
         let ram = AddressRange(base: bus.ramBase, size: bus.ramSize)
         var occupied = [AddressRange(base: image.lowest, size: image.highest - image.lowest)]
 

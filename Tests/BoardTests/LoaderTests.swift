@@ -76,9 +76,10 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(message(Array(good.dropLast(4))),
                        "guest.elf: truncated segment at 0x40080000 (file offset 0x78, 0x10 bytes; file has 0x84)")
 
+        // The ELF64 layout with the class byte of ELF32: e_machine says AArch64, which ELF32 is not.
         var elf32 = ELFBuilder(at: 0x4008_0000, code: [0])
         elf32.elfClass = 1
-        XCTAssertEqual(message(elf32.bytes), "guest.elf is a 32-bit ELF; armvm runs AArch64 ELF64 images")
+        XCTAssertEqual(message(elf32.bytes), "guest.elf is an AArch64 32-bit ELF, not 32-bit Arm")
 
         var x86 = ELFBuilder(at: 0x4008_0000, code: [0])
         x86.machine = 62

@@ -2,7 +2,7 @@ import Bus
 
 /// What the loader put into RAM and where the boot CPU starts.
 public struct LoadedImage: Sendable, Equatable {
-    public enum Kind: String, Sendable { case elf, linuxImage, raw }
+    public enum Kind: String, Sendable { case elf, linuxImage, zImage, raw }
     public let kind: Kind
     /// Physical address of the first instruction (the CPU starts with the MMU off).
     public let entry: UInt64
@@ -11,9 +11,12 @@ public struct LoadedImage: Sendable, Equatable {
     /// The end (exclusive) of what the image occupies, including memory it claims beyond the
     /// file (ELF p_memsz, the arm64 Image's image_size).
     public let highest: UInt64
+    /// The execution state and instruction set the image is entered in.
+    public enum EntryState: String, Sendable { case aarch64, a32, t32 }
+    public let state: EntryState
 
-    public init(kind: Kind, entry: UInt64, lowest: UInt64, highest: UInt64) {
-        self.kind = kind; self.entry = entry; self.lowest = lowest; self.highest = highest
+    public init(kind: Kind, entry: UInt64, lowest: UInt64, highest: UInt64, state: EntryState = .aarch64) {
+        self.kind = kind; self.entry = entry; self.lowest = lowest; self.highest = highest; self.state = state
     }
 }
 
@@ -21,8 +24,8 @@ public struct LoadedImage: Sendable, Equatable {
 public enum ImageLoader {
     /// ELF (by its magic) or arm64 Image (by "ARM\x64" at 0x38), whatever `loadAddress` says;
     /// anything else is a raw binary placed at `loadAddress`, which it then requires. Formats
-    /// armvm recognises but cannot boot (a 32-bit Arm zImage, and without --load-address a
-    /// compressed kernel or a U-Boot uImage) are refused by name.
+    /// armvm recognises but cannot boot (without --load-address a compressed kernel or a
+    /// U-Boot uImage) are refused by name; a 32-bit Arm zImage loads as ZImageLoader says.
     public static func load(path: String, bus: PhysicalAddressSpace, layout: BoardLayout,
                             loadAddress: UInt64?) throws -> LoadedImage {
         let bytes = try HostFile.read(path, limit: bus.ramSize)
@@ -37,9 +40,8 @@ public enum ImageLoader {
         if LinuxImageLoader.hasMagic(bytes) {
             return try LinuxImageLoader.load(bytes, into: target, loadAddress: loadAddress)
         }
-        // Its first word is 32-bit Arm code; run as AArch64 it would only fault.
         if isZImage(bytes) {
-            throw HostInputError("\(path) is a 32-bit Arm zImage; armvm boots AArch64 images only (an arm64 Image, an ELF64 or a raw AArch64 binary)")
+            return try ZImageLoader.load(bytes, into: target, loadAddress: loadAddress)
         }
         guard let a = loadAddress else {
             if bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B {

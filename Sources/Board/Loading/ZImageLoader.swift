@@ -1,0 +1,32 @@
+/// Loads a 32-bit Arm Linux zImage (Linux Documentation/arch/arm/booting.rst, and the header of
+/// arch/arm/boot/compressed/head.S): after the 36 bytes of start-up code, the magic 0x016F2818
+/// at 0x24, then the image's start and end addresses at 0x28 and 0x2C (its length). The zImage
+/// is position independent; it is placed 64 KiB into RAM (as QEMU places it), leaving room
+/// below for the decompressed kernel's page tables, and entered at its first byte in A32.
+enum ZImageLoader {
+    static let magicOffset = 0x24, startOffset = 0x28, endOffset = 0x2C
+    static let loadOffset: UInt64 = 0x10000
+
+    static func load(_ b: [UInt8], into target: LoadTarget, loadAddress: UInt64?) throws -> LoadedImage {
+        let path = target.path
+        guard b.count >= endOffset + 4 else {
+            throw HostInputError("\(path): truncated zImage header (\(b.count) of \(endOffset + 4) bytes)")
+        }
+        if b.le32(magicOffset) != ImageLoader.zImageMagic {
+            throw HostInputError("\(path) is a big-endian zImage; armvm runs little-endian kernels")
+        }
+        let start = b.le32(startOffset), end = b.le32(endOffset)
+        // The header's length is what the kernel copies when it relocates itself; a file shorter
+        // than that is truncated, a longer one carries appended data (a DTB, say) that is kept.
+        guard end >= start, UInt64(end - start) <= UInt64(b.count) else {
+            throw HostInputError("\(path): zImage header says \(end &- start) bytes (start \(hex(UInt64(start))), end \(hex(UInt64(end)))) but the file has \(b.count)")
+        }
+        let address = loadAddress ?? target.bus.ramBase + loadOffset
+        guard address % 4 == 0 else {
+            throw HostInputError("--load-address \(hex(address)): a zImage is entered in A32 state and must be 4-byte aligned")
+        }
+        try target.requireRAM("zImage", at: address, size: UInt64(b.count))
+        target.copy(b[...], to: address)
+        return LoadedImage(kind: .zImage, entry: address, lowest: address, highest: address + UInt64(b.count), state: .a32)
+    }
+}
