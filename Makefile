@@ -15,15 +15,17 @@ build: deps
 guests: deps
 	$(MAKE) -C Guests
 
-# Boots the hello guest on both boards, then the teaching hypervisor minihyp with two
-# hello-xen guests on arndale: their (d1)/(d2) lines interleave, then the exits by class;
+# Boots the hello guest on both boards and its 32-bit build in AArch32 SVC mode, then the
+# teaching hypervisor minihyp with a 64-bit and a 32-bit hello-xen on arndale, making the same
+# hypercalls: their (d1)/(d2) lines interleave, then the exits by class;
 # then a ping/pong pair over Xen event channels (GICv2) and two guests counting their
 # virtual timer ticks, one spinning and preempted (GICv3).
 demo: build guests
 	$(ARMVM) run --board arndale Guests/build/hello.elf
 	$(ARMVM) run --board virt Guests/build/hello.elf
+	$(ARMVM) run --board arndale --el 1 Guests/build/hello32.elf
 	$(ARMVM) run --board arndale Guests/build/minihyp.elf \
-		--guest Guests/build/hello-xen.elf --guest Guests/build/hello-xen.elf
+		--guest Guests/build/hello-xen.elf --guest Guests/build/hello-xen32.elf
 	$(ARMVM) run --board arndale Guests/build/minihyp.elf \
 		--guest Guests/build/ping.elf --guest Guests/build/pong.elf
 	$(ARMVM) run --board virt --gic 3 Guests/build/minihyp.elf \

@@ -15,7 +15,9 @@
  *
  * The hypercall ABI (xen/include/public/arch-arm.h): HVC #0xEA1, number
  * in x16, arguments in x0..x4, result in x0. Xen may clobber x1..x4 and
- * x16 (debug builds do, on purpose), so the asm below says so.
+ * x16 (debug builds do, on purpose), so the asm below says so. A 32-bit
+ * guest (hello-xen32.elf, AArch32) uses the same HVC with the number in
+ * r12 and the arguments in r0..r4: one ABI, two widths.
  */
 #include "guest.h"
 
@@ -28,6 +30,8 @@
 #define SCHEDOP_shutdown  2
 #define SHUTDOWN_poweroff 0
 
+#ifdef __aarch64__
+#define ARCH "AArch64"
 static long hypercall(unsigned long nr, unsigned long a0, unsigned long a1,
                       unsigned long a2)
 {
@@ -42,6 +46,23 @@ static long hypercall(unsigned long nr, unsigned long a0, unsigned long a1,
 	    : "x3", "x4", "memory");
 	return (long)x0;
 }
+#else
+#define ARCH "AArch32"
+static long hypercall(unsigned long nr, unsigned long a0, unsigned long a1,
+                      unsigned long a2)
+{
+	register unsigned long r0 __asm__("r0") = a0;
+	register unsigned long r1 __asm__("r1") = a1;
+	register unsigned long r2 __asm__("r2") = a2;
+	register unsigned long r12 __asm__("r12") = nr;
+
+	__asm__ volatile(".arch_extension virt\n\thvc #0xea1"
+	    : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r12)
+	    :
+	    : "r3", "memory");
+	return (long)r0;
+}
+#endif
 
 /* printf into a line buffer that goes out through console_io at '\n'. */
 static char line[128];
@@ -80,7 +101,7 @@ int main(const void *dtb)
 	int node;
 
 	console_sink = xen_console_putc;
-	printf("hello-xen: hello through the console_io hypercall\n");
+	printf("hello-xen: hello through the console_io hypercall (" ARCH ")\n");
 	yield();
 
 	node = fdt_node_offset_by_compatible(dtb, -1, "arm,pl011");
@@ -89,7 +110,7 @@ int main(const void *dtb)
 	if (node >= 0 && fdt_get_reg(dtb, node, 0, &base, 0) == 0) {
 		uart = (uintptr_t)base;
 		console_sink = uart_putc;
-		printf("hello-xen: hello through the PL011 at 0x%lx\n", base);
+		printf("hello-xen: hello through the PL011 at 0x%lx\n", (unsigned long)base);
 		console_sink = xen_console_putc;
 	} else {
 		printf("hello-xen: no PL011 in the device tree\n");

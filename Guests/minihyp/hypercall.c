@@ -42,7 +42,8 @@ static void xen_hypercall(struct vm *vm, struct exc_frame *f)
 	uint32_t reason;
 	char c;
 
-	switch (f->x[16]) {
+	/* The hypercall number: x16 from AArch64, r12 (X12) from AArch32. */
+	switch (vm->aarch32 ? f->x[12] : f->x[16]) {
 	case __HYPERVISOR_console_io:
 		if (cmd != CONSOLEIO_write)
 			break;
@@ -121,6 +122,6 @@ void handle_smc(struct vm *vm, struct exc_frame *f)
 	/* A trapped SMC leaves ELR at the SMC itself (ARM DDI 0487 D1.10.2,
 	 * unlike HVC): step over it first, so the guest continues after it
 	 * whether or not the call switches guests. */
-	f->elr += 4;
+	f->elr += trapped_insn_len(f->esr);
 	psci_call_from_guest(vm, f);
 }

@@ -29,6 +29,7 @@ static uint64_t exit_counts[EC_COUNT + 1], irq_counts[32];
 static const char *const ec_names[EC_COUNT] = {
 	[EC_UNKNOWN] = "UNKNOWN", [EC_WFX] = "WFx", [EC_SVC64] = "SVC64",
 	[EC_HVC64] = "HVC64", [EC_SMC64] = "SMC64", [EC_SYS64] = "SYS64",
+	[EC_HVC32] = "HVC32", [EC_SMC32] = "SMC32",
 	[EC_IABT_LOWER] = "IABT_LOW", [EC_DABT_LOWER] = "DABT_LOW",
 };
 
@@ -45,7 +46,7 @@ static void handle_wfx(struct vm *vm, struct exc_frame *f)
 {
 	/* ELR is the WFI itself (a trapped instruction's preferred return
 	 * address, ARM DDI 0487 D1.10.2); step over it, as if it returned. */
-	f->elr += 4;
+	f->elr += trapped_insn_len(f->esr);
 	if (vgic_has_pending(vm))
 		return;
 	vm->blocked = 1;
@@ -101,8 +102,10 @@ static void handle_dabt(struct vm *vm, struct exc_frame *f)
 		f->x[a.reg] = v;
 	}
 	/* ELR is the load/store that faulted; we did its work, so skip it.
-	 * (ISS.IL = 1: A64 instructions are 4 bytes.) */
-	f->elr += 4;
+	 * (4 bytes for A64 and A32, 2 for a 16-bit T32 one: ESR.IL says.)
+	 * From AArch32, SRT is already the AArch64 view of the register:
+	 * f->x[] holds the guest's r0..r14 where the Arm ARM maps them. */
+	f->elr += trapped_insn_len(f->esr);
 }
 
 static void handle_unexpected(struct vm *vm, struct exc_frame *f)
@@ -139,6 +142,8 @@ static const exit_handler exit_handlers[EC_COUNT] = {
 	[EC_WFX] = handle_wfx,
 	[EC_HVC64] = handle_hvc,
 	[EC_SMC64] = handle_smc,
+	[EC_HVC32] = handle_hvc,        /* the same hypercalls from AArch32 guests */
+	[EC_SMC32] = handle_smc,
 	[EC_DABT_LOWER] = handle_dabt,
 };
 
@@ -252,6 +257,12 @@ static int on_exception(struct exc_frame *f, int kind)
 {
 	uint32_t ec = ESR_EC(f->esr);
 	exit_handler h;
+
+	/* From a guest: the lower-EL vectors, AArch64 (0x400) or AArch32
+	 * (0x600). Both save the same frame: an AArch32 guest's r0-r14 are in
+	 * x0-x30 as the Arm ARM maps them, so the handlers serve both widths. */
+	if ((kind & ~3) == EXC_LOWER_A32)
+		kind = EXC_LOWER_A64 | (kind & 3);
 
 	/* A physical IRQ while a guest ran: ELR is where the guest was
 	 * interrupted, and where it resumes. No adjustment. */

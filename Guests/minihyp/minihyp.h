@@ -55,6 +55,8 @@ struct fdtw;
 
 /* Exception classes, ESR_EL2.EC (ARM DDI 0487, D17.2.37). */
 #define EC_WFX          0x01
+#define EC_HVC32        0x12
+#define EC_SMC32        0x13
 #define EC_SYS64        0x18
 #define EC_IABT_LOWER   0x20
 #define EC_COUNT        64
@@ -66,6 +68,8 @@ struct el1_sysregs {
 	uint64_t vbar, esr, far, afsr0, afsr1, par, contextidr;
 	uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1;
 	uint64_t elr, spsr, cntkctl, csselr;
+	/* AArch32 EL1 state with no AArch64 EL1 register of its own. */
+	uint64_t dacr32, ifsr32, spsr_abt, spsr_und, spsr_irq, spsr_fiq;
 };
 
 /* The VM's virtual timer: CNTV_CTL_EL0, CNTV_CVAL_EL0 while it does not
@@ -98,6 +102,7 @@ struct vm {
 	uint64_t ram_size;
 	uint64_t ram_pa;        /* ... and where it really is in host RAM */
 	uint64_t vttbr;         /* VMID << 48 | stage-2 level-1 table */
+	int aarch32;            /* EL1 runs AArch32: HCR_EL2.RW = 0 for this VM */
 
 	/* The vCPU while it is not running (x0..x30, ELR = PC, SPSR = PSTATE). */
 	struct exc_frame regs;
@@ -127,6 +132,15 @@ struct mmio_access {
 	int reg64;              /* ISS.SF: the register is 64-bit (Xn) */
 	uint64_t value;         /* a store's data, or what a load returns */
 };
+
+/*
+ * The length of the trapped instruction, to step over it: ESR_EL2.IL is 1
+ * for a 32-bit instruction (every A64 and A32 one), 0 for a 16-bit T32 one.
+ */
+static inline uint64_t trapped_insn_len(uint64_t esr)
+{
+	return (esr >> 25) & 1 ? 4 : 2;
+}
 
 /* main.c */
 extern struct vm vms[MAX_VMS];

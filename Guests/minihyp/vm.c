@@ -221,6 +221,40 @@ static uint64_t load_elf(struct vm *vm, uint64_t mod, uint64_t size, uint64_t *e
 }
 
 /*
+ * An ELF32 image for AArch32 (EM_ARM = 40): the same, with the 32-bit
+ * header layout. Bit 0 of the entry point says it starts in T32 state.
+ */
+static uint64_t load_elf32(struct vm *vm, uint64_t mod, uint64_t size, uint64_t *end, int *thumb)
+{
+	uint64_t phoff = le(mod + 28, 4), entry = le(mod + 24, 4);
+	unsigned phnum = le(mod + 44, 2), phentsize = le(mod + 42, 2), i;
+
+	if (size < 52 || le(mod + 18, 2) != 40 /* EM_ARM */ ||
+	    phentsize < 32 || phoff > size || (uint64_t)phnum * phentsize > size - phoff)
+		return 0;
+	for (i = 0; i < phnum; i++) {
+		uint64_t ph = mod + phoff + (uint64_t)i * phentsize;
+		uint64_t off = le(ph + 4, 4), paddr = le(ph + 12, 4);
+		uint64_t filesz = le(ph + 16, 4), memsz = le(ph + 20, 4);
+
+		if (le(ph, 4) != 1 /* PT_LOAD */ || memsz == 0)
+			continue;
+		if (filesz > memsz || off > size || filesz > size - off ||
+		    !in_guest_ram(vm, paddr, memsz)) {
+			printf("minihyp: d%d: ELF segment at 0x%lx does not fit\n", vm->id, paddr);
+			return 0;
+		}
+		copy(ipa_to_pa(vm, paddr), mod + off, filesz);
+		zero(ipa_to_pa(vm, paddr) + filesz, memsz - filesz);
+		if (paddr + memsz > *end)
+			*end = paddr + memsz;
+	}
+	*thumb = entry & 1;
+	entry &= ~1ul;
+	return in_guest_ram(vm, entry, 2) ? entry : 0;
+}
+
+/*
  * An arm64 Linux Image (Linux Documentation/arch/arm64/booting.rst): a
  * 64-byte header with "ARM\x64" at 0x38; it runs text_offset bytes above a
  * 2 MiB-aligned base, which for us, as for Xen, is the start of guest RAM.
@@ -329,6 +363,8 @@ static int build_guest_dtb(struct vm *vm, uint64_t pa, uint32_t cap, const char 
 
 #define GUEST_DTB_MAX   (16 * KiB)
 #define SPSR_EL1H_DAIF  0x3c5ul         /* EL1h, D, A, I, F masked */
+#define SPSR_SVC32_AIF  0x1d3ul         /* AArch32 (M[4]) SVC, A, I, F masked */
+#define SPSR_T          0x20ul          /* ... in T32 state */
 #define SCTLR_EL1_RES1  0x30d00800ul    /* MMU and caches off */
 
 /*
@@ -341,6 +377,7 @@ int vm_create(struct vm *vm, int id, const void *dtb, int domain)
 	const void *p;
 	const char *bootargs = 0;
 	uint64_t mod = 0, mod_size = 0, entry = 0, end = 0, ipa, *l1;
+	int thumb = 0;
 	int len, node = -1;
 
 	memset(vm, 0, sizeof(*vm));
@@ -390,6 +427,8 @@ int vm_create(struct vm *vm, int id, const void *dtb, int domain)
 	 * reuses memory must scrub it before giving it to another guest. */
 	if (le(mod + 0x38, 4) == 0x644d5241)            /* "ARM\x64" */
 		entry = load_image(vm, mod, mod_size, &end);
+	else if (le(mod, 4) == 0x464c457f && le(mod + 4, 1) == 1)   /* ELF32 */
+		entry = load_elf32(vm, mod, mod_size, &end, &thumb), vm->aarch32 = 1;
 	else if (le(mod, 4) == 0x464c457f)              /* "\x7fELF" */
 		entry = load_elf(vm, mod, mod_size, &end);
 	else
@@ -405,14 +444,25 @@ int vm_create(struct vm *vm, int id, const void *dtb, int domain)
 		return -1;
 	}
 
-	/* booting.rst: x0 = the DTB, MMU off, interrupts masked, at EL1. */
-	vm->regs.x[0] = dtb_ipa;
 	vm->regs.elr = entry;
-	vm->regs.spsr = SPSR_EL1H_DAIF;
+	if (vm->aarch32) {
+		/* arm/booting.rst: SVC mode, IRQ and FIQ masked, r0 = 0,
+		 * r1 = ~0 (the DT describes the machine), r2 = the DTB. The
+		 * registers are X0-X2: AArch32's r0-r2 live there. */
+		vm->regs.x[0] = 0;
+		vm->regs.x[1] = 0xffffffffu;
+		vm->regs.x[2] = dtb_ipa;
+		vm->regs.spsr = SPSR_SVC32_AIF | (thumb ? SPSR_T : 0);
+	} else {
+		/* arm64/booting.rst: x0 = the DTB, MMU off, interrupts masked, at EL1. */
+		vm->regs.x[0] = dtb_ipa;
+		vm->regs.spsr = SPSR_EL1H_DAIF;
+	}
 	vm->sys.sctlr = SCTLR_EL1_RES1;
 	vm->running = 1;
-	printf("minihyp: d%d: %lu MiB at IPA 0x%lx (host 0x%lx), entry 0x%lx, DTB 0x%lx\n",
-	       id, vm->ram_size / MiB, vm->ram_ipa, vm->ram_pa, entry, dtb_ipa);
+	printf("minihyp: d%d: %lu MiB at IPA 0x%lx (host 0x%lx), entry 0x%lx, DTB 0x%lx%s\n",
+	       id, vm->ram_size / MiB, vm->ram_ipa, vm->ram_pa, entry, dtb_ipa,
+	       vm->aarch32 ? ", AArch32" : "");
 	return 0;
 }
 
@@ -433,12 +483,12 @@ int vm_create(struct vm *vm, int id, const void *dtb, int domain)
 #define HCR_TWI  (1ul << 13)
 #define HCR_TSC  (1ul << 19)
 #define HCR_RW   (1ul << 31)
+#define HCR_GUEST (HCR_TSC | HCR_TWI | HCR_AMO | HCR_IMO | HCR_FMO | HCR_VM)
 
 void hyp_init(void)
 {
 	write_sysreg(VTCR_EL2, VTCR_VALUE);
-	write_sysreg(HCR_EL2, HCR_RW | HCR_TSC | HCR_TWI | HCR_AMO | HCR_IMO |
-	             HCR_FMO | HCR_VM);
+	write_sysreg(HCR_EL2, HCR_GUEST | HCR_RW);
 	/* What the guest reads as MIDR_EL1 / MPIDR_EL1: this CPU's part
 	 * number, and "CPU 0" (bit 31 is RES1). */
 	write_sysreg(VPIDR_EL2, read_sysreg(MIDR_EL1));
@@ -459,7 +509,9 @@ void hyp_init(void)
 	X(par, PAR_EL1) X(contextidr, CONTEXTIDR_EL1) X(tpidr_el0, TPIDR_EL0) \
 	X(tpidrro_el0, TPIDRRO_EL0) X(tpidr_el1, TPIDR_EL1) X(sp_el0, SP_EL0) \
 	X(sp_el1, SP_EL1) X(elr, ELR_EL1) X(spsr, SPSR_EL1) \
-	X(cntkctl, CNTKCTL_EL1) X(csselr, CSSELR_EL1)
+	X(cntkctl, CNTKCTL_EL1) X(csselr, CSSELR_EL1) \
+	X(dacr32, DACR32_EL2) X(ifsr32, IFSR32_EL2) X(spsr_abt, SPSR_abt) \
+	X(spsr_und, SPSR_und) X(spsr_irq, SPSR_irq) X(spsr_fiq, SPSR_fiq)
 #define SAVE_ONE(f, r) SAVE(f, r);
 #define LOAD_ONE(f, r) LOAD(f, r);
 
@@ -476,6 +528,8 @@ void vm_save_sysregs(struct vm *vm)
 void vm_load_sysregs(struct vm *vm)
 {
 	EL1_SYSREGS(LOAD_ONE)
+	/* HCR_EL2.RW is the guest's width: 0 runs its EL1 in AArch32. */
+	write_sysreg(HCR_EL2, HCR_GUEST | (vm->aarch32 ? 0 : HCR_RW));
 	write_sysreg(VTTBR_EL2, vm->vttbr);
 	isb();
 }
