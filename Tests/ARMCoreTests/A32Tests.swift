@@ -223,4 +223,35 @@ final class A32Tests: XCTestCase {
         XCTAssertEqual(r(m, 3), 1, "second STREX fails")
         XCTAssertEqual(m.bus.read(CoreTestMachine.ramBase + 0x100, size: 4), 1)
     }
+
+    /// The long-descriptor (LPAE) regime: TTBR0 identity-maps the code, TTBR1 (T1SZ = 2, the
+    /// top 1 GiB, as Linux's 3G/1G split sets it) maps 0xC0000000 onto RAM with a 2 MiB block.
+    func testLongDescriptorTranslationWithTwoTTBRs() {
+        let m = machine([
+            0xEE02_0F50,   // mcr p15, 0, r0, c2, c0, 2     (TTBCR = EAE | T1SZ=2)
+            0xEC41_8F02,   // mcrr p15, 0, r8, r1, c2       (TTBR0)
+            0xEC43_2F12,   // mcrr p15, 1, r2, r3, c2       (TTBR1)
+            0xEE11_4F10,   // mrc p15, 0, r4, c1, c0, 0     (SCTLR)
+            0xE384_4001,   // orr r4, r4, #1                (M)
+            0xEE01_4F10,   // mcr p15, 0, r4, c1, c0, 0
+            0xF57F_F06F,   // isb
+            0xE596_5000,   // ldr r5, [r6]
+            0xE597_7000,   // ldr r7, [r7]                  (an unmapped address: translation fault)
+        ])
+        let base = CoreTestMachine.ramBase
+        m.cpu.setR(0, 0x8002_0000)
+        m.cpu.setR(8, UInt32(base) + 0x1_0000); m.cpu.setR(1, 0)
+        m.cpu.setR(2, UInt32(base) + 0x1_1000); m.cpu.setR(3, 0)
+        m.cpu.setR(6, 0xC000_0100)
+        m.cpu.setR(7, 0x8000_0000)                       // in TTBR0's range, its L1 entry empty
+        _ = m.bus.write(base + 0x1_0000 + 8, size: 8, value: base | 0x401)        // L1[1]: 1 GiB block
+        _ = m.bus.write(base + 0x1_1000, size: 8, value: base | 0x401)            // L2[0]: 2 MiB block
+        _ = m.bus.write(base + 0x100, size: 4, value: 0xCAFE_F00D)
+        m.cpu.sysregs[SysReg.VBAR_EL1] = base + 0x8000
+        m.steps(9)
+        XCTAssertEqual(m.cpu.r(5), 0xCAFE_F00D, "0xC0000100 reads RAM through TTBR1")
+        XCTAssertEqual(m.cpu.mode32, .abt, "an empty L1 entry: a data abort")
+        XCTAssertEqual(m.cpu.sysregs[SysReg.FAR_EL1] & 0xFFFF_FFFF, 0x8000_0000, "DFAR")
+        XCTAssertEqual(m.cpu.sysregs[SysReg.ESR_EL1] & 0x23F, 0x205, "DFSR: LPAE format, level 1 translation fault")
+    }
 }

@@ -75,6 +75,8 @@ public final class CPU {
     var bootedAArch32 = false
     /// Length in bytes of the AArch32 instruction executing (2 or 4): where SVC returns to.
     var instructionLength32: UInt8 = 4
+    /// Where TTBR1's range starts in an AArch32 long-descriptor regime (.max: TTBR0 only).
+    var aarch32TTBR1Base: UInt64 = .max
     /// The condition field of the AArch32 instruction executing, for trap syndromes (ISS.COND).
     var currentCondition32: UInt8 = 0xE
 

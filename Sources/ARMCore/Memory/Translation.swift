@@ -14,13 +14,40 @@ extension CPU {
                           sctlr: s[SysReg.SCTLR_EL2], physicalAddressBits: Int(CPU.physicalAddressBits))
         } else {
             let hcr = hasEL2 ? s[SysReg.HCR_EL2] : 0
-            regime = .el10(tcr: s[SysReg.TCR_EL1], ttbr0: s[SysReg.TTBR0_EL1], ttbr1: s[SysReg.TTBR1_EL1],
+            var tcr = s[SysReg.TCR_EL1]
+            aarch32TTBR1Base = .max
+            if el1IsAArch32 {
+                tcr = aarch32LongDescriptorTCR(UInt32(truncatingIfNeeded: tcr))
+            }
+            regime = .el10(tcr: tcr, ttbr0: s[SysReg.TTBR0_EL1], ttbr1: s[SysReg.TTBR1_EL1],
                            mair: s[SysReg.MAIR_EL1], sctlr: effectiveSCTLR1(hcr), vtcr: s[SysReg.VTCR_EL2],
                            vttbr: s[SysReg.VTTBR_EL2], stage2Enabled: stage2Enabled(hcr),
                            sctlrEL2: s[SysReg.SCTLR_EL2], physicalAddressBits: Int(CPU.physicalAddressBits))
         }
         translating = !regime.isFlat
         flushFetchPage()
+    }
+
+    /// The AArch64 TCR that walks an AArch32 EL1&0 regime with the long-descriptor format
+    /// (TTBCR.EAE = 1, ARM DDI 0487 G5.5 "The VMSAv8-32 Long-descriptor translation table
+    /// format"): its descriptors are those of VMSAv8-64 with a 4 KiB granule and a 40-bit
+    /// output, so the AArch64 walker serves once the 32-bit input is expressed as a TxSZ of
+    /// 32 + TxSZ, and a TTBR1 address is given the upper half of ones it has in AArch64.
+    /// Which TTBR a VA uses (G5.5.? "Selecting between TTBR0 and TTBR1"): with T1SZ > 0, TTBR1
+    /// from 2^32 - 2^(32 - T1SZ); with T1SZ = 0 and T0SZ > 0, TTBR1 above TTBR0's 2^(32 - T0SZ);
+    /// with both 0, TTBR0 for everything. `aarch32TTBR1Base` records the boundary.
+    func aarch32LongDescriptorTCR(_ ttbcr: UInt32) -> UInt64 {
+        guard ttbcr >> 31 != 0 else { return 0 }   // short descriptors: see CP15.swift
+        let t0sz = UInt64(ttbcr & 7), t1sz = UInt64((ttbcr >> 16) & 7)
+        if t1sz > 0 {
+            aarch32TTBR1Base = (1 << 32) - (1 << (32 - t1sz))
+        } else if t0sz > 0 {
+            aarch32TTBR1Base = 1 << (32 - t0sz)
+        }
+        // Kept as they are: EPD0 (7), IRGN0/ORGN0/SH0 (13:8), A1 (22), EPD1 (23), IRGN1/ORGN1/SH1
+        // (29:24). TG0 = 4 KiB (0), TG1 = 4 KiB (0b10, whose bit 31 is EAE's), IPS = 40 bits.
+        let kept = UInt64(ttbcr) & 0x3FC0_3F80
+        return kept | (32 + t0sz) | (32 + t1sz) << 16 | 0b10 << 30 | 0b010 << 32
     }
 
     /// Translate through the MMU (TLB, walk, permissions). A fault becomes the abort the Arm ARM
@@ -30,8 +57,10 @@ extension CPU {
     /// stage-1 walk) reports ISV=1 with it, so that a hypervisor can emulate the access.
     func translateWithMMU(_ va: UInt64, _ acc: AccessKind, info: DataAbortInfo? = nil) throws(ArchException) -> UInt64 {
         let checkEL: UInt8 = acc.contains(.unprivileged) ? 0 : el
+        // An AArch32 address in TTBR1's range walks as the AArch64 TTBR1 address it matches.
+        let walkVA = aarch32 && va >= aarch32TTBR1Base ? va | 0xFFFF_FFFF_0000_0000 : va
         do {
-            return try mmu.translate(va, acc, el: checkEL, regime: regime).physicalAddress
+            return try mmu.translate(walkVA, acc, el: checkEL, regime: regime).physicalAddress
         } catch {
             let syndrome = acc.contains(.fetch)
                 ? Syndrome.instructionAbort(error)

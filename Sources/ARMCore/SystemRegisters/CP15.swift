@@ -174,10 +174,10 @@ extension CPU {
             case .whole: merged = value
             }
             writeSysReg(sys, merged)
-            if sys == .SCTLR_EL1 && value & 1 != 0 && el1IsAArch32 {
-                // The AArch32 stage-1 walks (short and long descriptors) are not modelled yet:
-                // say so and stop rather than translate with the wrong format.
-                requestStop(.stuck(reason: "the AArch32 guest enabled its MMU (SCTLR.M); AArch32 stage-1 translation is not implemented yet"))
+            if sys == .SCTLR_EL1 && value & 1 != 0 && el1IsAArch32 && !longDescriptorFormat {
+                // The short-descriptor walk is not modelled yet: say so and stop rather than
+                // translate with the wrong format. (Long descriptors: Translation.swift.)
+                requestStop(.stuck(reason: "the AArch32 guest enabled its MMU with short descriptors (TTBCR.EAE = 0); only the long-descriptor (LPAE) format is implemented yet"))
             }
         }
     }
