@@ -16,6 +16,22 @@ extension CPU {
         s[SysReg.ID_AA64ISAR0_EL1] = 0x2 << 4 | 0x1 << 8 | 0x1 << 12 | 0x1 << 16
         // ID_AA64MMFR0_EL1: 44-bit PA, 16-bit ASIDs, 4K and 64K granules, 16K granule supported.
         s[SysReg.ID_AA64MMFR0_EL1] = 0x4 | 0x2 << 4 | 0x1 << 20
+        // The AArch32 identification registers, as a Cortex-A57 reports them where armvm has the
+        // feature, and 0 where it has not yet: no EL3 (ID_PFR1.Security), no AArch32 EL2
+        // (Virtualization), no AArch32 crypto or CRC32 (ID_ISAR5), no AArch32 VFP or Advanced
+        // SIMD (MVFR0-2). ID_MMFR0.VMSA = 5: the long-descriptor format; ID_ISAR0.Divide = 2.
+        s[SysReg.ID_PFR0_EL1] = 0x0000_0131
+        s[SysReg.ID_PFR1_EL1] = 0x0001_0001
+        s[SysReg.ID_DFR0_EL1] = 0x0301_0066
+        s[SysReg.ID_MMFR0_EL1] = 0x1010_1105
+        s[SysReg.ID_MMFR1_EL1] = 0x4000_0000
+        s[SysReg.ID_MMFR2_EL1] = 0x0126_0000
+        s[SysReg.ID_MMFR3_EL1] = 0x0210_2211
+        s[SysReg.ID_ISAR0_EL1] = 0x0210_1110
+        s[SysReg.ID_ISAR1_EL1] = 0x1311_2111
+        s[SysReg.ID_ISAR2_EL1] = 0x2123_2042
+        s[SysReg.ID_ISAR3_EL1] = 0x0111_2131
+        s[SysReg.ID_ISAR4_EL1] = 0x0001_1142
         s[SysReg.CTR_EL0] = 0x8444_C004            // Cortex-A57: 64-byte lines, PIPT I-cache
         s[SysReg.CLIDR_EL1] = 0x0A20_0023          // L1 I+D, L2 unified
         s[SysReg.DCZID_EL0] = c.dczidBS
