@@ -365,6 +365,7 @@ static int build_guest_dtb(struct vm *vm, uint64_t pa, uint32_t cap, const char 
 #define SPSR_EL1H_DAIF  0x3c5ul         /* EL1h, D, A, I, F masked */
 #define SPSR_SVC32_AIF  0x1d3ul         /* AArch32 (M[4]) SVC, A, I, F masked */
 #define SPSR_T          0x20ul          /* ... in T32 state */
+#define SCTLR32_RESET   0x00c50078ul    /* AArch32 SCTLR at reset: MMU off, AFE/TRE clear */
 #define SCTLR_EL1_RES1  0x30d00800ul    /* MMU and caches off */
 
 /*
@@ -453,12 +454,14 @@ int vm_create(struct vm *vm, int id, const void *dtb, int domain)
 		vm->regs.x[1] = 0xffffffffu;
 		vm->regs.x[2] = dtb_ipa;
 		vm->regs.spsr = SPSR_SVC32_AIF | (thumb ? SPSR_T : 0);
+		vm->sys.sctlr = SCTLR32_RESET;
 	} else {
 		/* arm64/booting.rst: x0 = the DTB, MMU off, interrupts masked, at EL1. */
 		vm->regs.x[0] = dtb_ipa;
 		vm->regs.spsr = SPSR_EL1H_DAIF;
 	}
-	vm->sys.sctlr = SCTLR_EL1_RES1;
+	if (!vm->aarch32)
+		vm->sys.sctlr = SCTLR_EL1_RES1;
 	vm->running = 1;
 	printf("minihyp: d%d: %lu MiB at IPA 0x%lx (host 0x%lx), entry 0x%lx, DTB 0x%lx%s\n",
 	       id, vm->ram_size / MiB, vm->ram_ipa, vm->ram_pa, entry, dtb_ipa,

@@ -13,6 +13,9 @@
     case synchronousExternalOnWalk = 0b010100  // + level
     case alignment = 0b100001
     case tlbConflict = 0b110000
+    /// Short-descriptor domain fault, + level (1 section, 2 page): the codes the Arm ARM gives
+    /// it where a 64-bit status must hold it (PAR_EL1.FST 0b111101 and 0b111110).
+    case domain = 0b111100
 }
 
 /// One translation fault, as the walker or the bus reports it.
@@ -34,7 +37,7 @@
     /// The 6-bit fault status code (DFSC/IFSC).
     @inlinable public var statusCode: UInt32 {
         switch kind {
-        case .addressSize, .translation, .accessFlag, .permission, .synchronousExternalOnWalk:
+        case .addressSize, .translation, .accessFlag, .permission, .synchronousExternalOnWalk, .domain:
             return UInt32(kind.rawValue) | UInt32(level & 3)
         default:
             return UInt32(kind.rawValue)
@@ -52,6 +55,7 @@
         case .synchronousExternalOnWalk: return "synchronous external abort on walk L\(level)"
         case .alignment: return "alignment fault"
         case .tlbConflict: return "TLB conflict abort"
+        case .domain: return "domain fault L\(level)"
         }
     }
 }

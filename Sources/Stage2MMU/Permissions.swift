@@ -19,7 +19,10 @@
 
     /// Stage-1 permissions of a leaf descriptor in a regime with EL0 and EL1 (D8.4.1, D8.4.2).
     /// `ap` is AP[2:1] after APTable, `uxn`/`pxn` after UXNTable/PXNTable.
-    @inlinable public static func twoLevel(ap: UInt8, uxn: Bool, pxn: Bool, wxn: Bool) -> Permissions {
+    /// `userWritableIsPXN`: AArch64's rule that EL0-writable memory never executes at EL1;
+    /// AArch32 has it only with SCTLR.UWXN, which armvm does not model.
+    @inlinable public static func twoLevel(ap: UInt8, uxn: Bool, pxn: Bool, wxn: Bool,
+                                           userWritableIsPXN: Bool = true) -> Permissions {
         let privWrite = ap & 0b10 == 0
         let el0Read = ap & 0b01 != 0
         let el0Write = ap == 0b01
@@ -29,7 +32,7 @@
         if el0Write { p.insert(.el0Write) }
         if !(uxn || (el0Write && wxn)) { p.insert(.el0Execute) }
         // Memory writable at EL0 is never executable at EL1 (D8.4.2, "priv_xn ... || user_w").
-        if !(pxn || (privWrite && wxn) || el0Write) { p.insert(.privilegedExecute) }
+        if !(pxn || (privWrite && wxn) || (el0Write && userWritableIsPXN)) { p.insert(.privilegedExecute) }
         return p
     }
 

@@ -201,6 +201,11 @@ func constrainedInputSize(txsz: UInt64) -> Int {
     public var outputSize: Int
     /// The implemented physical address size.
     public var physicalAddressBits: Int
+    /// An AArch32 EL1&0 regime in the short-descriptor format (ShortDescriptorWalk.swift);
+    /// nil for every long-descriptor and AArch64 regime.
+    public var shortDescriptors: ShortDescriptorConfig? = nil
+    /// An AArch32 EL1&0 regime (either format): EL0-writable memory may execute at EL1.
+    public var aarch32 = false
 
     /// The EL1&0 regime from TCR_EL1, TTBR0_EL1, TTBR1_EL1, MAIR_EL1 and SCTLR_EL1.
     public init(tcrEL1 tcr: UInt64, ttbr0: UInt64, ttbr1: UInt64, mair: UInt64, sctlr: UInt64,
@@ -336,13 +341,24 @@ func constrainedInputSize(txsz: UInt64) -> Int {
                                 stage1Enabled: stage1.enabled, stage2Enabled: s2?.enabled ?? false)
     }
 
-    /// The EL1&0 regime from its registers; stage 2 enabled by HCR_EL2.VM.
+    /// The EL1&0 regime from its registers; stage 2 enabled by HCR_EL2.VM. With
+    /// `shortDescriptors` (an AArch32 EL1 with TTBCR.EAE = 0) stage 1 walks that format, under
+    /// the ASID `shortDescriptorASID` (CONTEXTIDR.ASID in that format).
     public static func el10(tcr: UInt64, ttbr0: UInt64, ttbr1: UInt64, mair: UInt64, sctlr: UInt64,
                             vtcr: UInt64, vttbr: UInt64, stage2Enabled: Bool, sctlrEL2: UInt64 = 0,
-                            physicalAddressBits: Int = defaultPhysicalAddressBits) -> TranslationRegime {
-        TranslationRegime(
-            stage1: Stage1Config(tcrEL1: tcr, ttbr0: ttbr0, ttbr1: ttbr1, mair: mair, sctlr: sctlr,
-                                 physicalAddressBits: physicalAddressBits),
+                            physicalAddressBits: Int = defaultPhysicalAddressBits,
+                            aarch32: Bool = false, shortDescriptors: ShortDescriptorConfig? = nil,
+                            shortDescriptorASID: UInt16 = 0) -> TranslationRegime {
+        var s1 = Stage1Config(tcrEL1: tcr, ttbr0: ttbr0, ttbr1: ttbr1, mair: mair, sctlr: sctlr,
+                              physicalAddressBits: physicalAddressBits)
+        s1.aarch32 = aarch32
+        if let sd = shortDescriptors {
+            s1.shortDescriptors = sd
+            s1.asid = shortDescriptorASID
+            s1.outputSize = min(40, physicalAddressBits)
+        }
+        return TranslationRegime(
+            stage1: s1,
             stage2: Stage2Config(vtcr: vtcr, vttbr: vttbr, enabled: stage2Enabled,
                                  descriptorsBigEndian: SCTLRFields.EE.isSet(sctlrEL2),
                                  physicalAddressBits: physicalAddressBits))

@@ -182,6 +182,10 @@ public enum Stage1Walk {
             return Stage1Result(outputAddress: a, level: 0, blockShift: 12, global: true, permissions: .all,
                                 attrIndex: 0, memoryAttributes: 0x00, shareability: 0)
         }
+        if let sd = config.shortDescriptors {
+            let s2 = stage2?.enabled == true ? stage2 : nil
+            return try ShortDescriptorWalk.walk(a, sd, config, stage2: s2, bus: bus, observer: observer)
+        }
         // Range selection by the top bit (bit 55 under TBI, made equal by effectiveAddress).
         let upper = a >> 63 != 0
         let range = upper ? config.upper : config.lower
@@ -202,7 +206,8 @@ public enum Stage1Walk {
         case .el10:
             // APTable[1] forces read-only, APTable[0] removes EL0 access (D8.4.3).
             let ap = (d.ap | (leaf.apTable & 0b10)) & ~(leaf.apTable & 0b01)
-            permissions = .twoLevel(ap: ap, uxn: d.xn || leaf.uxnTable, pxn: d.pxn || leaf.pxnTable, wxn: wxn)
+            permissions = .twoLevel(ap: ap, uxn: d.xn || leaf.uxnTable, pxn: d.pxn || leaf.pxnTable, wxn: wxn,
+                                    userWritableIsPXN: !config.aarch32)
             global = !d.notGlobal
         case .el2:
             // One privilege level: AP[1], PXN, APTable[0] and PXNTable are ignored; nG is RES0.

@@ -254,4 +254,41 @@ final class A32Tests: XCTestCase {
         XCTAssertEqual(m.cpu.sysregs[SysReg.FAR_EL1] & 0xFFFF_FFFF, 0x8000_0000, "DFAR")
         XCTAssertEqual(m.cpu.sysregs[SysReg.ESR_EL1] & 0x23F, 0x205, "DFSR: LPAE format, level 1 translation fault")
     }
+
+    /// The short-descriptor format: a section in a Client domain, a small page in a domain DACR
+    /// first denies (a page domain fault, DFSR.FS = 0b01011), then makes a Manager.
+    func testShortDescriptorSectionsPagesAndDomains() {
+        let words: [UInt32] = [
+            0xEE03_0F10,   // mcr p15, 0, r0, c3, c0, 0     (DACR)
+            0xEE02_1F10,   // mcr p15, 0, r1, c2, c0, 0     (TTBR0)
+            0xEE11_4F10,   // mrc p15, 0, r4, c1, c0, 0     (SCTLR)
+            0xE384_4001,   // orr r4, r4, #1
+            0xEE01_4F10,   // mcr p15, 0, r4, c1, c0, 0
+            0xF57F_F06F,   // isb
+            0xE596_5000,   // ldr r5, [r6]                  (section, domain 0: client, AP = RW)
+            0xE598_7000,   // ldr r7, [r8]                  (small page, domain 1)
+        ]
+        let base = CoreTestMachine.ramBase
+        func run(dacr: UInt32) -> CoreTestMachine {
+            let m = machine(words)
+            m.cpu.setR(0, dacr)
+            m.cpu.setR(1, UInt32(base) + 0x4000)
+            m.cpu.setR(6, 0x4000_0100)
+            m.cpu.setR(8, 0x0010_0100)
+            _ = m.bus.write(base + 0x4000 + 0x400 * 4, size: 4, value: base | 0xC02)    // section, AP 011
+            _ = m.bus.write(base + 0x4000 + 1 * 4, size: 4, value: (base + 0x8000) | 0x21) // table, domain 1
+            _ = m.bus.write(base + 0x8000, size: 4, value: base | 0x32)                // small page, AP 011
+            _ = m.bus.write(base + 0x100, size: 4, value: 0x1234_5678)
+            m.cpu.sysregs[SysReg.VBAR_EL1] = base + 0xC000
+            m.steps(8)
+            return m
+        }
+        let denied = run(dacr: 0b01)
+        XCTAssertEqual(denied.cpu.r(5), 0x1234_5678, "the section translates")
+        XCTAssertEqual(denied.cpu.mode32, .abt)
+        XCTAssertEqual(denied.cpu.sysregs[SysReg.ESR_EL1] & 0x40F, 0x00B, "DFSR: page domain fault")
+        let manager = run(dacr: 0b1101)
+        XCTAssertEqual(manager.cpu.mode32, .svc)
+        XCTAssertEqual(manager.cpu.r(7), 0x1234_5678, "the page translates for a Manager domain")
+    }
 }

@@ -141,6 +141,9 @@ extension CPU {
         spBank.initialize(repeating: 0, count: 3)
         bootedAArch32 = !hasEL2
         if hasEL2 { sysregs[SysReg.HCR_EL2] &= ~HCR.RW }
+        // SCTLR as AArch32 resets it (G8.2.? SCTLR): the RES1 bits, nTWE and nTWI; AFE and TRE
+        // clear (the AArch64 RES1 bits 29:28 would turn them on).
+        sysregs[SysReg.SCTLR_EL1] = 0x00C5_0078
         aarch32 = true
         nzcv = 0
         daif = 0x3C0

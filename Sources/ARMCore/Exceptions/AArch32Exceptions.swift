@@ -122,6 +122,8 @@ extension CPU {
         case 0x09...0x0B: fs = level <= 1 ? 0b00011 : 0b00110   // access flag
         case 0x0D...0x0F: fs = level <= 1 ? 0b01101 : 0b01111   // permission
         case 0x14...0x17: fs = level <= 1 ? 0b01100 : 0b01110   // external abort on a walk
+        case 0x3D: fs = 0b01001                                  // domain, section
+        case 0x3E: fs = 0b01011                                  // domain, page
         default: fs = 0b01000                                    // synchronous external abort
         }
         return v | (fs & 0x10) << 6 | (fs & 0xF)

@@ -16,13 +16,23 @@ extension CPU {
             let hcr = hasEL2 ? s[SysReg.HCR_EL2] : 0
             var tcr = s[SysReg.TCR_EL1]
             aarch32TTBR1Base = .max
+            var short: ShortDescriptorConfig? = nil
             if el1IsAArch32 {
-                tcr = aarch32LongDescriptorTCR(UInt32(truncatingIfNeeded: tcr))
+                let ttbcr = UInt32(truncatingIfNeeded: tcr)
+                tcr = aarch32LongDescriptorTCR(ttbcr)
+                if ttbcr >> 31 == 0 {
+                    short = ShortDescriptorConfig(ttbcr: ttbcr, ttbr0: UInt32(truncatingIfNeeded: s[SysReg.TTBR0_EL1]),
+                                                  ttbr1: UInt32(truncatingIfNeeded: s[SysReg.TTBR1_EL1]),
+                                                  dacr: UInt32(truncatingIfNeeded: s[SysReg.DACR32_EL2]),
+                                                  sctlr: effectiveSCTLR1(hcr),
+                                                  prrr: UInt32(truncatingIfNeeded: s[SysReg.MAIR_EL1]))
+                }
             }
             regime = .el10(tcr: tcr, ttbr0: s[SysReg.TTBR0_EL1], ttbr1: s[SysReg.TTBR1_EL1],
                            mair: s[SysReg.MAIR_EL1], sctlr: effectiveSCTLR1(hcr), vtcr: s[SysReg.VTCR_EL2],
                            vttbr: s[SysReg.VTTBR_EL2], stage2Enabled: stage2Enabled(hcr),
-                           sctlrEL2: s[SysReg.SCTLR_EL2], physicalAddressBits: Int(CPU.physicalAddressBits))
+                           sctlrEL2: s[SysReg.SCTLR_EL2], physicalAddressBits: Int(CPU.physicalAddressBits),
+                           aarch32: el1IsAArch32, shortDescriptors: short, shortDescriptorASID: UInt16(s[SysReg.CONTEXTIDR_EL1] & 0xFF))
         }
         translating = !regime.isFlat
         flushFetchPage()

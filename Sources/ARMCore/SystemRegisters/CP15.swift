@@ -174,11 +174,6 @@ extension CPU {
             case .whole: merged = value
             }
             writeSysReg(sys, merged)
-            if sys == .SCTLR_EL1 && value & 1 != 0 && el1IsAArch32 && !longDescriptorFormat {
-                // The short-descriptor walk is not modelled yet: say so and stop rather than
-                // translate with the wrong format. (Long descriptors: Translation.swift.)
-                requestStop(.stuck(reason: "the AArch32 guest enabled its MMU with short descriptors (TTBCR.EAE = 0); only the long-descriptor (LPAE) format is implemented yet"))
-            }
         }
     }
 
@@ -213,6 +208,12 @@ extension CPU {
         if el == 0 && (reg.el0 == 0 || (!isRead && reg.el0 == 1)) { throw ArchException.undefined }
         guard let sys = reg.reg else { return }
         if el == 0 && (sys == .TPIDR_EL0 || sys == .TPIDRRO_EL0) { return }
+        if sys == .DACR32_EL2 || sys == .IFSR32_EL2 {
+            // EL1 registers of AArch32 kept in EL2's AArch64 registers: AArch64 would not let
+            // EL1 reach them, AArch32 EL1 owns them. HCR_EL2.TVM/TRVM trap them (D13.2.48).
+            if el == 1 && hasEL2 && sysregs[SysReg.HCR_EL2] & (isRead ? HCR.TRVM : HCR.TVM) != 0 { throw trap }
+            return
+        }
         do {
             try checkSysRegAccess(sys, isRead: isRead, rt: 0, encoding: 0)
         } catch {

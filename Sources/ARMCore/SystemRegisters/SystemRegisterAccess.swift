@@ -187,6 +187,14 @@ extension CPU {
             // Translation controls: the regime, and the page being executed, may change.
             sysregs[r] = value
             updateTranslationRegime()
+        case .DACR32_EL2, .CONTEXTIDR_EL1:
+            sysregs[r] = value
+            // With an AArch32 EL1 in the short-descriptor format, DACR decides the domain
+            // checks that cached translations include, and CONTEXTIDR holds the ASID.
+            if el1IsAArch32 && sysregs[SysReg.TCR_EL1] >> 31 & 1 == 0 {
+                if r == .DACR32_EL2 { mmu.tlb.invalidateAll() }
+                updateTranslationRegime()
+            }
         case .OSLAR_EL1:
             // Writing OSLK sets or clears the OS lock, which OSLSR_EL1.OSLK (bit 1) reports.
             sysregs[SysReg.OSLSR_EL1] = (sysregs[SysReg.OSLSR_EL1] & ~2) | (value & 1) << 1
