@@ -291,4 +291,61 @@ final class A32Tests: XCTestCase {
         XCTAssertEqual(manager.cpu.mode32, .svc)
         XCTAssertEqual(manager.cpu.r(7), 0x1234_5678, "the page translates for a Manager domain")
     }
+
+    /// VFP on the shared V registers: arithmetic, conversions, compare to APSR, immediates,
+    /// loads, stores, VPUSH/VPOP and the fused multiply-add. Encodings from binutils.
+    func testVFP() {
+        let m = machine([
+            0xEEE8_0A10,   // vmsr fpexc, r0
+            0xEE00_1A10,   // vmov s0, r1
+            0xEE00_2A90,   // vmov s1, r2
+            0xEE30_1A20,   // vadd.f32 s2, s0, s1
+            0xEE61_1A01,   // vmul.f32 s3, s2, s2
+            0xEE81_2AA0,   // vdiv.f32 s4, s3, s1
+            0xEEB7_3AC2,   // vcvt.f64.f32 d3, s4
+            0xEEB1_4BC3,   // vsqrt.f64 d4, d3
+            0xEEB4_4B43,   // vcmp.f64 d4, d3
+            0xEEF1_FA10,   // vmrs APSR_nzcv, fpscr
+            0xEE12_3A10,   // vmov r3, s4
+            0xEEBD_5BC4,   // vcvt.s32.f64 s10, d4
+            0xEE15_6A10,   // vmov r6, s10
+            0xEEB0_5B04,   // vmov.f64 d5, #2.5
+            0xED87_5B00,   // vstr d5, [r7]
+            0xED97_6B00,   // vldr d6, [r7]
+            0xEC59_8B16,   // vmov r8, r9, d6
+            0xEEA0_0A81,   // vfma.f32 s0, s1, s2
+            0xEE10_AA10,   // vmov r10, s0
+            0xED2D_4B04,   // vpush {d4-d5}
+            0xECBD_7B04,   // vpop {d7-d8}
+            0xEC5C_BB18,   // vmov r11, r12, d8
+        ])
+        m.cpu.sysregs[SysReg.CPACR_EL1] = 0xF << 20
+        m.cpu.setR(0, 0x4000_0000)              // FPEXC.EN
+        m.cpu.setR(1, Float(1.5).bitPattern)
+        m.cpu.setR(2, Float(2.5).bitPattern)
+        m.cpu.setR(7, UInt32(CoreTestMachine.ramBase) + 0x800)
+        m.cpu.setR(13, UInt32(CoreTestMachine.ramBase) + 0x1000)
+        m.steps(22)
+        XCTAssertEqual(m.cpu.mode32, .svc, "no exception")
+        XCTAssertEqual(m.cpu.sreg(2), Float(4).bitPattern)
+        XCTAssertEqual(m.cpu.r(3), Float(6.4).bitPattern, "16 / 2.5 rounded to single")
+        XCTAssertEqual(m.cpu.dreg(3), Double(Float(6.4)).bitPattern, "single to double is exact")
+        XCTAssertEqual(m.cpu.vHigh(1), Double(Float(6.4)).bitPattern, "D3 is the high half of V1")
+        XCTAssertEqual(m.cpu.dreg(4), Double(Float(6.4)).squareRoot().bitPattern)
+        XCTAssertEqual(m.cpu.nzcv, CPSR.N, "sqrt(6.4) < 6.4")
+        XCTAssertEqual(m.cpu.r(6), 2, "VCVT rounds toward zero")
+        XCTAssertEqual(m.cpu.r(8), 0)
+        XCTAssertEqual(m.cpu.r(9), 0x4004_0000, "2.5 through memory")
+        XCTAssertEqual(m.cpu.r(10), Float(11.5).bitPattern, "1.5 + 2.5 * 4 fused")
+        XCTAssertEqual(m.cpu.r(12), 0x4004_0000, "VPUSH/VPOP")
+        XCTAssertEqual(m.cpu.r(13), UInt32(CoreTestMachine.ramBase) + 0x1000)
+    }
+
+    func testVFPIsUndefinedUntilFPEXCEnables() {
+        let m = machine([0xEE30_1A20])          // vadd.f32 s2, s0, s1
+        m.cpu.sysregs[SysReg.CPACR_EL1] = 0xF << 20
+        m.cpu.sysregs[SysReg.VBAR_EL1] = 0x4000_2000
+        m.steps(1)
+        XCTAssertEqual(m.cpu.mode32, .und)
+    }
 }

@@ -405,7 +405,12 @@ public enum A32Decoder {
             return i
         }
         let cp = field(w, 11, 8)
-        if cp & 0b1110 == 0b1010 { return A32Inst(.undefined) }   // VFP and Advanced SIMD: not yet
+        if cp & 0b1110 == 0b1010 {
+            // Floating point (coprocessors 10 and 11): decoded by the VFP executor.
+            var i = A32Inst(.vfp)
+            i.imm = w & 0x0FFF_FFFF
+            return i
+        }
         if field(w, 25, 21) == 0b00010 {
             var i = A32Inst(bit(w, 20) ? .mrrc : .mcrr)
             i.rd = rd(w); i.rs = rn(w)               // Rt, Rt2

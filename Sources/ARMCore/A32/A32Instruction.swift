@@ -30,6 +30,9 @@
     case svc, hvc, smc, bkpt, hlt, udf, eret, srs, rfe
     // Coprocessors (CP14, CP15; CP10/CP11 are the FP and Advanced SIMD space).
     case mcr, mrc, mcrr, mrrc
+    /// A floating-point (VFP) instruction: `imm` holds bits 27:0 of its encoding, which
+    /// AArch32SIMD/VFP.swift decodes (the same bits in A32 and T32).
+    case vfp
     // Hints and barriers.
     case nop, yield, wfe, wfi, sev, sevl, dmb, dsb, isb
 }

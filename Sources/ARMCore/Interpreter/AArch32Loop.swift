@@ -88,6 +88,8 @@ extension CPU {
             try executeBlockTransfer(i)
         case .ldrex, .strex, .lda, .stl, .clrex:
             try executeExclusive32(i)
+        case .vfp:
+            try executeVFP(i)
         default:
             try executeSystem32(i)
         }

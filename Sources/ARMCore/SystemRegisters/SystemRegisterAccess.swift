@@ -18,8 +18,12 @@ extension CPU {
         s[SysReg.ID_AA64MMFR0_EL1] = 0x4 | 0x2 << 4 | 0x1 << 20
         // The AArch32 identification registers, as a Cortex-A57 reports them where armvm has the
         // feature, and 0 where it has not yet: no EL3 (ID_PFR1.Security), no AArch32 EL2
-        // (Virtualization), no AArch32 crypto or CRC32 (ID_ISAR5), no AArch32 VFP or Advanced
-        // SIMD (MVFR0-2). ID_MMFR0.VMSA = 5: the long-descriptor format; ID_ISAR0.Divide = 2.
+        // (Virtualization), no AArch32 crypto or CRC32 (ID_ISAR5), no Advanced SIMD and no
+        // half-precision conversions (MVFR1). MVFR0: VFPv4 single and double, 32 D registers,
+        // divide and square root, all rounding modes, no short vectors. ID_MMFR0.VMSA = 5: the
+        // long-descriptor format; ID_ISAR0.Divide = 2.
+        s[SysReg.MVFR0_EL1] = 0x1011_0222
+        s[SysReg.MVFR1_EL1] = 0x0000_0011
         s[SysReg.ID_PFR0_EL1] = 0x0000_0131
         s[SysReg.ID_PFR1_EL1] = 0x0001_0001
         s[SysReg.ID_DFR0_EL1] = 0x0301_0066
