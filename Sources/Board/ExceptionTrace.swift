@@ -17,7 +17,10 @@ public final class ExceptionTrace {
     }
 
     func report(_ e: ExceptionEvent, cpu: CPU) {
-        let arrow = "EL\(e.fromEL)->EL\(e.toEL)"
+        // AArch32 sides carry their mode: "EL1(svc)->EL2".
+        let from = "EL\(e.fromEL)" + (e.fromMode.map { "(\($0.name))" } ?? "")
+        let to = "EL\(e.toEL)" + (e.toMode.map { "(\($0.name))" } ?? "")
+        let arrow = "\(from)->\(to)"
         if e.kind == .eret {
             write("[\(e.instret)] cpu\(cpu.index) eret \(arrow) to 0x\(hexDigits(e.elr))")
             return
@@ -46,6 +49,24 @@ public final class ExceptionTrace {
             // Xen's hypercall ABI: HVC #0xEA1 with the call number in x16.
             if imm == 0xEA1 { text += " xen:" + XenHypercall.name(cpu.x[16]) }
             return text
+        case .hvc32:
+            let imm = iss & 0xFFFF
+            var text = "HVC32 #0x\(hexDigits(UInt64(imm)))"
+            // Xen's AArch32 hypercall ABI: the call number in r12.
+            if imm == 0xEA1 { text += " xen:" + XenHypercall.name(cpu.x[12]) }
+            return text
+        case .svc32:
+            return "SVC32 #0x\(hexDigits(UInt64(iss & 0xFFFF)))"
+        case .cp15RT, .cp14RT:
+            let opc2 = iss >> 17 & 7, opc1 = iss >> 14 & 7, crn = iss >> 10 & 15, rt = iss >> 5 & 31
+            let crm = iss >> 1 & 15, read = iss & 1 == 1
+            let cp = s.ec == .cp15RT ? 15 : 14
+            let name = CPU.coprocessorRegisterName(coproc: UInt32(cp), opc1: opc1, crn: crn, crm: crm, opc2: opc2)
+                .map { " (\($0))" } ?? ""
+            return "\(s.ec.name) \(read ? "MRC" : "MCR") p\(cp), \(opc1), x\(rt), c\(crn), c\(crm), \(opc2)\(name)"
+        case .cp15RRT, .cp14RRT:
+            let opc1 = iss >> 16 & 15, rt2 = iss >> 10 & 31, rt = iss >> 5 & 31, crm = iss >> 1 & 15
+            return "\(s.ec.name) \(iss & 1 == 1 ? "MRRC" : "MCRR") p\(s.ec == .cp15RRT ? 15 : 14), \(opc1), x\(rt), x\(rt2), c\(crm)"
         case .wfx:
             return (iss & 1 == 0 ? "WFI" : "WFE") + " trapped"
         case .sys64:

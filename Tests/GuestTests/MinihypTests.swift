@@ -126,4 +126,14 @@ final class MinihypTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("minihyp: d1 crashed: unexpected exit (ESR 0x62"), r.stdout)
         XCTAssertTrue(r.stdout.contains("(d2) vtimer: 5 ticks"), r.stdout)
     }
+
+    /// A 32-bit guest's exits name its mode and AArch32 syndrome, with Xen's number from r12.
+    func testAArch32GuestExitsAreTracedWithModeAndHVC32() throws {
+        let r = try CLI.run(["run", "--trace", "exceptions", try CLI.guest("minihyp.elf"),
+                             "--guest", try CLI.guest("hello-xen32.elf")])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("cpu0 eret EL2->EL1(svc) to 0x40200000"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("EL1(svc)->EL2 HVC32 #0xea1 xen:console_io ESR=0x4a000ea1"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("(d1) hello-xen: hello through the console_io hypercall (AArch32)"), r.stdout)
+    }
 }

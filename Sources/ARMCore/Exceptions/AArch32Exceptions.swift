@@ -51,7 +51,7 @@ extension CPU {
     /// leaves the mode alone (G1.13.2).
     func exceptionReturn32(to address: UInt32, spsr: UInt32) throws(ArchException) {
         if mode32 == .usr || mode32 == .sys { throw ArchException.undefined }
-        let from = el
+        let from = el, fromMode = mode32
         if spsr & CPSR.nRW != 0, let m = legalMode32(spsr) {
             setCPSR(spsr, mode: m)
             illegalState = spsr & CPSR.IL != 0
@@ -65,8 +65,11 @@ extension CPU {
         exclusiveValid = false
         attention = true
         if let obs = exceptionObserver {
-            obs(ExceptionEvent(kind: .eret, fromEL: from, toEL: el, syndrome: nil, esr: 0, far: nil, ipa: nil,
-                               elr: UInt64(address), vector: 0, instret: instret))
+            var event = ExceptionEvent(kind: .eret, fromEL: from, toEL: el, syndrome: nil, esr: 0, far: nil, ipa: nil,
+                                       elr: UInt64(address), vector: 0, instret: instret)
+            event.fromMode = fromMode
+            event.toMode = mode32
+            obs(event)
         }
     }
 
@@ -132,7 +135,7 @@ extension CPU {
     /// AArch32.EnterMode: SPSR and LR of the new mode, masks, T from SCTLR.TE, the vector.
     func enterMode32(_ vector: AArch32Vector, returnAddress: UInt32, lrOffset: UInt32, syndrome: Syndrome?,
                      far: UInt32?, kind: ExceptionEvent.Kind = .synchronous) {
-        let from = el
+        let from = el, fromMode: AArch32Mode? = aarch32 ? mode32 : nil
         let spsr = cpsr
         let m = vector.mode
         setMode32(m)
@@ -158,9 +161,12 @@ extension CPU {
             requestStop(.stuck(reason: "exception loop in AArch32 \(m.name) mode: the vector at 0x\(String(nextPC, radix: 16)) keeps faulting"))
         }
         if let obs = exceptionObserver {
-            obs(ExceptionEvent(kind: kind, fromEL: from, toEL: el, syndrome: syndrome, esr: syndrome?.esr ?? 0,
-                               far: far.map { UInt64($0) }, ipa: nil, elr: UInt64(returnAddress &+ lrOffset),
-                               vector: nextPC, instret: instret))
+            var event = ExceptionEvent(kind: kind, fromEL: from, toEL: el, syndrome: syndrome, esr: syndrome?.esr ?? 0,
+                                       far: far.map { UInt64($0) }, ipa: nil, elr: UInt64(returnAddress &+ lrOffset),
+                                       vector: nextPC, instret: instret)
+            event.fromMode = fromMode
+            event.toMode = m
+            obs(event)
         }
     }
 }

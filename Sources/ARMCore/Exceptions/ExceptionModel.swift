@@ -12,6 +12,9 @@ public struct ExceptionEvent {
     public var elr: UInt64
     public var vector: UInt64
     public var instret: UInt64
+    /// The AArch32 modes on either side, where that side is in AArch32 state.
+    public var fromMode: AArch32Mode? = nil
+    public var toMode: AArch32Mode? = nil
 }
 
 /// Vector table offsets (ARM DDI 0487, D1.10.2, table D1-7).
@@ -75,6 +78,7 @@ extension CPU {
             return
         }
         let spsr = pstateBits
+        let fromMode: AArch32Mode? = aarch32 ? mode32 : nil
         let base = target == 2 ? sysregs[SysReg.VBAR_EL2] : sysregs[SysReg.VBAR_EL1]
         // Offset by where the exception comes from: current EL with SP_EL0, current EL with
         // SP_ELx, a lower EL in AArch64 (0x400) or in AArch32 (0x600).
@@ -107,9 +111,11 @@ extension CPU {
             requestStop(.stuck(reason: "exception loop at EL\(target): the vector at 0x\(String(vec, radix: 16)) keeps faulting"))
         }
         if let obs = exceptionObserver {
-            obs(ExceptionEvent(kind: kind, fromEL: from, toEL: target, syndrome: syndrome,
-                               esr: syndrome?.esr ?? 0, far: far, ipa: ipa, elr: returnAddress,
-                               vector: vec, instret: instret))
+            var event = ExceptionEvent(kind: kind, fromEL: from, toEL: target, syndrome: syndrome,
+                                       esr: syndrome?.esr ?? 0, far: far, ipa: ipa, elr: returnAddress,
+                                       vector: vec, instret: instret)
+            event.fromMode = fromMode
+            obs(event)
         }
     }
 
@@ -172,8 +178,10 @@ extension CPU {
         // The return address is aligned for the state returned to (AArch32.ExceptionReturn).
         nextPC = UInt64(UInt32(truncatingIfNeeded: elr) & (thumb ? ~1 : ~3))
         if let obs = exceptionObserver {
-            obs(ExceptionEvent(kind: .eret, fromEL: from, toEL: el, syndrome: nil, esr: 0, far: nil, ipa: nil,
-                               elr: elr, vector: 0, instret: instret))
+            var event = ExceptionEvent(kind: .eret, fromEL: from, toEL: el, syndrome: nil, esr: 0, far: nil, ipa: nil,
+                                       elr: elr, vector: 0, instret: instret)
+            event.toMode = m
+            obs(event)
         }
         return true
     }

@@ -106,6 +106,11 @@ enum CP15 {
 }
 
 extension CPU {
+    /// The name of a CP15 or CP14 register, for traces.
+    public static func coprocessorRegisterName(coproc: UInt32, opc1: UInt32, crn: UInt32, crm: UInt32, opc2: UInt32) -> String? {
+        CP15.byKey[coproc << 16 | opc1 << 12 | crn << 8 | crm << 4 | opc2]?.name
+    }
+
     /// MCR/MRC. The decoder packs coproc:opc1:CRn:CRm:opc2 into `imm` (A32Decoder).
     func coprocessorMove32(_ i: A32Inst) throws(ArchException) {
         let isRead = i.op == .mrc
