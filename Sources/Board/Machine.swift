@@ -40,6 +40,7 @@ public final class Machine {
         var timers: [GenericTimer] = []
         for i in 0..<max(1, prepared.options.cpuCount) {
             var config = CPUConfig()
+            config.midr = prepared.options.cpuModel.midr
             // Aff0 = CPU number, as the DT's /cpus reg says (DeviceTreeNodes.cpusNode).
             config.mpidr = 0x8000_0000 | UInt64(i)
             config.counterFrequency = prepared.layout.counterFrequency

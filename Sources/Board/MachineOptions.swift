@@ -13,9 +13,29 @@ public enum UARTModel: String, CaseIterable, Sendable {
     case exynos
 }
 
+/// The CPU model (`--cpu`): its identification and which execution states it has.
+public enum CPUModel: String, CaseIterable, Sendable {
+    /// ARMv8.0-A: AArch64 at EL0-EL2, AArch32 at EL0 and EL1 (A32, VFPv4), GICv2 or GICv3.
+    case cortexA57 = "cortex-a57"
+
+    /// MIDR_EL1 (and the VPIDR_EL2 reset value): Arm, Cortex-A57 r1p0.
+    public var midr: UInt64 {
+        switch self {
+        case .cortexA57: return 0x411F_D070
+        }
+    }
+
+    public var summary: String {
+        switch self {
+        case .cortexA57: return "ARMv8.0-A: AArch64 EL0-EL2, AArch32 EL0/EL1"
+        }
+    }
+}
+
 /// Everything the user chose about the machine, before anything is built from it.
 public struct MachineOptions: Sendable {
     public var board: BoardKind = .arndale
+    public var cpuModel: CPUModel = .cortexA57
     /// Guest RAM in bytes; a multiple of 4 KiB, at least 1 MiB (checked by MachineSetup).
     public var memorySize: UInt64 = 512 << 20
     /// The exception level the boot CPU starts at: 2 (the guest owns EL2) or 1.

@@ -6,6 +6,10 @@ struct MachineFlags: ParsableArguments {
     @Option(help: "Board to emulate: arndale (Exynos 5250 map) or virt (QEMU virt map).")
     var board: String = "arndale"
 
+    @Option(help: ArgumentHelp("CPU model: \(CPUModel.allCases.map(\.rawValue).joined(separator: ", ")).",
+                               discussion: CPUModel.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "; ")))
+    var cpu: String = CPUModel.cortexA57.rawValue
+
     @Option(parsing: .unconditional, help: "Guest RAM size, e.g. 512M, 1G, 64MiB. Host pages are committed only when touched.")
     var memory: String = "512M"
 
@@ -30,6 +34,10 @@ struct MachineFlags: ParsableArguments {
             throw HostInputError(message: "unknown board '\(board)' (choose \(BoardKind.allCases.map(\.rawValue).joined(separator: " or ")))")
         }
         o.board = b
+        guard let model = CPUModel(rawValue: cpu) else {
+            throw HostInputError(message: "unknown CPU model '\(cpu)' (choose \(CPUModel.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: ", ")))")
+        }
+        o.cpuModel = model
         do {
             o.memorySize = try MachineOptions.parseSize(memory)
         } catch let e as HostInputError {

@@ -107,7 +107,8 @@ final class ExitStatusTests: XCTestCase {
         for (args, mention) in [(["run", "--memory", "-5", img], "-5"), (["run", "--smp", "-1", img], "--smp"),
                                 (["run", "--el", "-2", img], "--el"), (["run", "--gic", "-3", img], "--gic"),
                                 (["run", "--max-instructions", "-1", img], "-1"), (["frob"], "frob"),
-                                (["run", "--exit-status", "loud", img], "--exit-status")] {
+                                (["run", "--exit-status", "loud", img], "--exit-status"),
+                                (["run", "--cpu", "pentium", img], "cortex-a57")] {
             let r = try CLI.run(args)
             XCTAssertEqual(r.status, 2, "\(args): \(r.stderr)")
             XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(args): \(r.stderr)")
