@@ -155,8 +155,9 @@ def main():
             if args.mnemonics:
                 print("      " + ", ".join(f"{m} {n}" for m, n in sorted(mnem.items())))
     print(f"total: {total} vectors")
-    print("columns: distinct words; vectors that change a register, a V register, NZCV, FPSR, the window; "
-          "that do not fall through to PC + 4")
+    if all_words:
+        print("columns: distinct words; vectors that change a register, a V register, NZCV, FPSR, the window; "
+              "that do not fall through to PC + 4")
 
     if args.rows:
         if not os.path.exists(args.armvm):

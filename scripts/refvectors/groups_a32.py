@@ -45,10 +45,18 @@ class Branch32:
 
 
 class Inst32:
-    def __init__(self, word, mem=None, branch=None):
+    def __init__(self, word, mem=None, branch=None, bias=()):
         self.word = word & 0xFFFF_FFFF
         self.mem = mem
         self.branch = branch
+        # Operand registers that placement32 sets, 30 % of the time each, to a value near the
+        # signed limits (EXTREMES), so that the saturating paths (the Q flag) are taken often.
+        self.bias = bias
+
+
+# Operands near the 32- and 16-bit signed limits (placement32.place, Inst32.bias).
+EXTREMES = [0x7FFF_FFFF, 0x8000_0000, 0x7FFF_FFFE, 0x8000_0001, 0x4000_0000, 0xC000_0000, 0x8000_8000,
+            0x7FFF_7FFF, 0x7FFF_8000, 0x8000_7FFF, 0xFFFF_8000, 0x0000_8000, 0x0000_7FFF, 0x3FFF_FFFF]
 
 
 def sext(v, bits):
@@ -167,7 +175,7 @@ def halfword_multiply(r):
     if op == 2 and d == a:
         return CU                           # SMLAL<x><y>: RdHi == RdLo
     return Inst32(cond(r) << 28 | 0b00010 << 23 | op << 21 | d << 16 | a << 12 | m << 8 | 1 << 7 | ybit << 6
-                  | xbit << 5 | n)
+                  | xbit << 5 | n, bias=(n, m, a))
 
 
 def dual_multiply(r):
@@ -180,7 +188,7 @@ def dual_multiply(r):
     if (op1, op2) == (5, 3) and a == 15:
         return CU                           # SMMLS: Ra = 15 is UNPREDICTABLE
     return Inst32(cond(r) << 28 | 0b01110 << 23 | op1 << 20 | d << 16 | a << 12 | m << 8 | op2 << 6
-                  | bits(r, 1) << 5 | 1 << 4 | n)
+                  | bits(r, 1) << 5 | 1 << 4 | n, bias=(n, m) + ((a,) if a != 15 else ()))
 
 
 def divide(r):
@@ -194,8 +202,9 @@ def divide(r):
 
 def saturating_arith(r):
     """QADD, QSUB, QDADD, QDSUB: bits 11:8 should be zero."""
-    return Inst32(cond(r) << 28 | 0b00010 << 23 | bits(r, 2) << 21 | reg(r) << 16 | reg(r) << 12 | 0b0101 << 4
-                  | reg(r))
+    n, m = reg(r), reg(r)
+    return Inst32(cond(r) << 28 | 0b00010 << 23 | bits(r, 2) << 21 | n << 16 | reg(r) << 12 | 0b0101 << 4 | m,
+                  bias=(n, m))
 
 
 def parallel(r):

@@ -1,11 +1,13 @@
 """Aim an A32 load or store at the window, and an A32 branch at RAM: choose initial-state
 overrides (base register, index register, PC, or a branch's target register) so that every
 byte the instruction accesses lies in the data window, naturally aligned (words for LDRD and
-STRD) except in the unaligned group, and so that a branch lands in RAM.
+STRD) except in the unaligned group, and so that a branch lands in RAM. The saturating
+multiplies and QADD etc. get operands near the signed limits instead (Inst32.bias).
 
 The overrides are stored with each vector, so the replay never recomputes an address itself.
 """
 
+from groups_a32 import EXTREMES
 from refstate32 import MASK32, RAM_BASE, RAM_SIZE, REG_PC, WINDOW_BASE, WINDOW_SIZE
 
 
@@ -156,6 +158,12 @@ def place_branch(r, inst, state):
 def place(r, inst, state):
     """Overrides [(reg, value)] for `inst`, or None when this draw cannot be placed (the caller
     draws again)."""
+    if inst.bias:
+        out = []
+        for n in dict.fromkeys(inst.bias):
+            if r.random() < 0.3:
+                out.append((n, r.choice(EXTREMES)))
+        return out
     if inst.mem is not None:
         return place_memory(r, inst, state)
     if inst.branch is not None:
