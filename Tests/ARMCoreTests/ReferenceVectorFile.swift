@@ -113,8 +113,8 @@ struct ReferenceVectorFile {
     }
 }
 
-/// Little-endian reads from a byte buffer.
-private struct ByteReader {
+/// Little-endian reads from a byte buffer (also A32ReferenceVectorFile's).
+struct ByteReader {
     let buf: UnsafeRawBufferPointer
     var pos = 0
 

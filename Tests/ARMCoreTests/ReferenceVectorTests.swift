@@ -61,7 +61,8 @@ final class ReferenceVectorTests: XCTestCase {
         }
         XCTAssertEqual(Set(byName.values).count, byName.count, "a group id is used twice")
         XCTAssertGreaterThanOrEqual(total, 500_000)
-        for entry in known.entries {
+        // The A32 rows belong to a32-integer.bin (A32ReferenceVectorTests).
+        for entry in known.entries where !entry.group.hasPrefix("a32.") {
             guard let id = byName[entry.group] else {
                 XCTFail("KNOWN_DIFFERENCES.md: no group \(entry.group)")
                 continue

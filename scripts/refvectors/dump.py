@@ -6,7 +6,7 @@ reports: it prints the `dump.py --word W --seed S` line to run.
     python3 scripts/refvectors/dump.py [--group NAME] [--word 0xW] [--seed 0xS] [--limit N]
                                        [--all-v] [FILE...]
 
-Default files: both committed sets.
+Default files: the three committed sets (A64 integer, A64 FP/SIMD, A32).
 """
 
 import argparse
@@ -17,6 +17,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import refstate       # noqa: E402
+import refstate32     # noqa: E402
 import vecformat      # noqa: E402
 
 FPSR_BITS = [(27, "QC"), (7, "IDC"), (4, "IXC"), (3, "UFC"), (2, "OFC"), (1, "DZC"), (0, "IOC")]
@@ -40,9 +41,34 @@ def vtext(x):
     return f"0x{x >> 64:016x}_{x & (2**64 - 1):016x}"
 
 
+def dump_a32(name, v, md):
+    """One A32 vector: the instruction, the initial state and what changed."""
+    s = refstate32.State32(v.seed)
+    for r, x in v.init:
+        s.set_reg(r, x)
+    text = ""
+    if md is not None:
+        d = list(md.disasm(struct.pack("<I", v.word), s.pc))
+        text = f"{d[0].mnemonic} {d[0].op_str}" if d else "(capstone: unallocated)"
+    rname = {13: "SP", 14: "LR", 15: "PC"}
+    print(f"{name} word 0x{v.word:08x} seed 0x{v.seed:016x}  {text}")
+    print(f"  initial: PC 0x{s.pc:08x} CPSR 0x{s.cpsr:08x} (NZCV {s.nzcv >> 28:04b} Q {s.q} GE {s.ge:04b}, SVC) "
+          "overrides " + (", ".join(f"{rname.get(r, f'R{r}')}=0x{x:x}" for r, x in v.init) or "none"))
+    print("  registers: " + " ".join(f"R{i}=0x{x:08x}" for i, x in enumerate(s.r)))
+    q = (v.psr >> 4) & 1 if v.psr is not None else s.q
+    ge = v.psr & 0xF if v.psr is not None else s.ge
+    t = (v.psr >> 5) & 1 if v.psr is not None else 0
+    pc = v.pc if v.pc is not None else s.pc + 4
+    print(f"  final: PC 0x{pc:08x} T {t} NZCV {v.nzcv >> 28:04b} Q {q} GE {ge:04b}; "
+          + (", ".join(f"R{r} 0x{s.r[r]:08x} -> 0x{x:08x}" for r, x in v.regs) or "no register changed"))
+    if v.mem:
+        print("  memory: " + ", ".join(f"window+0x{o:03x} {s.window[o]:02x}->{b:02x}" for o, b in v.mem))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("files", nargs="*", default=[vecformat.FILES["integer"], vecformat.FILES["fpsimd"]])
+    ap.add_argument("files", nargs="*",
+                    default=[vecformat.FILES["integer"], vecformat.FILES["fpsimd"], vecformat.FILES["a32"]])
     ap.add_argument("--group")
     ap.add_argument("--word", type=lambda s: int(s, 0))
     ap.add_argument("--seed", type=lambda s: int(s, 0))
@@ -52,8 +78,9 @@ def main():
     try:
         import capstone
         md = capstone.Cs(capstone.CS_ARCH_ARM64, capstone.CS_MODE_ARM)
+        md32 = capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_ARM)
     except ImportError:
-        md = None
+        md = md32 = None
     shown = 0
     for path in args.files:
         if not os.path.exists(path):
@@ -71,6 +98,9 @@ def main():
             if shown == args.limit:
                 return
             shown += 1
+            if header.kind == vecformat.KIND_A32:
+                dump_a32(names[v.group], v, md32)
+                continue
             s = refstate.State(v.seed, profile=v.profile)
             for r, x in v.init:
                 s.set_reg(r, x)

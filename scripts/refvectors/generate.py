@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""Generate reference vectors for the A64 instructions with Unicorn as the reference.
+"""Generate reference vectors for the A64 and A32 instructions with Unicorn as the reference.
 
     python3 -m pip install unicorn==2.1.4 capstone==5.0.7
-    python3 scripts/refvectors/generate.py --set integer|fpsimd [--per-group N] [--seed S]
+    python3 scripts/refvectors/generate.py --set integer|fpsimd|a32 [--per-group N] [--seed S]
                                            [--groups a,b] [--out FILE] [--jobs J]
 
 For every encoding group of the set (groups.py, groups_fpsimd.py): draw a random valid encoding
 and a random initial state (refstate.State from a 64-bit seed, plus overrides that aim loads
 and stores at the data window), execute that one instruction in Unicorn at EL1 (Cortex-A57
-model), and record what changed. See README.md for the file format.
+model), and record what changed. See README.md for the file format. The A32 set (groups_a32.py)
+runs in Unicorn's ARM CPU instead (Cortex-A15 model, SVC mode): reference32.py.
 """
 
 import argparse
@@ -21,6 +22,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import groups as G            # noqa: E402
+import groups_a32 as GA       # noqa: E402
 import groups_fpsimd as GF    # noqa: E402
 import placement              # noqa: E402
 import refstate               # noqa: E402
@@ -187,19 +189,24 @@ def generate_group(ref, disasm, gid, gen, count, r, stats):
     return out
 
 
-SETS = {"integer": G.GROUPS, "fpsimd": GF.GROUPS}
+SETS = {"integer": G.GROUPS, "fpsimd": GF.GROUPS, "a32": GA.GROUPS}
 
 
 def _worker(job):
     """One group in a worker process: (gid, name, encoded vectors, stats line)."""
     set_name, name, count, seed = job
     gid, gen = next((g[0], g[3]) for g in SETS[set_name] if g[1] == name)
-    ref = Reference()
-    disasm = capstone.Cs(capstone.CS_ARCH_ARM64, capstone.CS_MODE_ARM) if capstone else None
     # Each group draws from its own stream, so that changing one group leaves the others.
     r = random.Random(f"{seed}/{name}")
     stats = collections.Counter()
-    vs = generate_group(ref, disasm, gid, gen, count, r, stats)
+    if set_name == "a32":
+        import reference32
+        disasm = capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_ARM) if capstone else None
+        vs = reference32.generate_group32(reference32.Reference32(), disasm, gid, gen, count, r, stats)
+    else:
+        ref = Reference()
+        disasm = capstone.Cs(capstone.CS_ARCH_ARM64, capstone.CS_MODE_ARM) if capstone else None
+        vs = generate_group(ref, disasm, gid, gen, count, r, stats)
     extra = ", ".join(f"{k}: {v}" for k, v in sorted(stats.items()))
     return gid, name, vs, f"{gid:3} {name:28} {len(vs):6}  {extra}"
 
@@ -252,10 +259,13 @@ def main():
     argstr = (f"--set {args.set} --seed {args.seed}"
               + (f" --per-group {args.per_group}" if args.per_group is not None else "")
               + (f" --groups {args.groups}" if wanted else ""))
+    a32 = args.set == "a32"
+    if a32:
+        import reference32
     header = vecformat.Header(
         (refstate.RAM_BASE, refstate.RAM_SIZE, WINDOW_BASE, WINDOW_SIZE),
-        f"unicorn {unicorn.__version__}", CPU_MODEL, argstr,
-        [(g[0], g[1]) for g in groups])
+        f"unicorn {unicorn.__version__}", reference32.CPU_MODEL if a32 else CPU_MODEL, argstr,
+        [(g[0], g[1]) for g in groups], vecformat.KIND_A32 if a32 else vecformat.KIND_A64)
     os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
     vecformat.write(out_path, header, encoded, encoded=encoded)
     print(f"{len(encoded)} vectors, {os.path.getsize(out_path)} bytes: {os.path.relpath(out_path)}")

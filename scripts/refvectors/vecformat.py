@@ -1,5 +1,9 @@
 """Reader and writer of the reference-vector files (format described in README.md).
 
+Version 3 holds A32 vectors (record kind 1 in the header's second field, which version 2
+reserves): 32-bit registers R0-R14, PC, NZCV, Q, GE, T and the window; see Vector32. The A64
+files stay at version 2, and this module reads both.
+
 Version 2 adds the FP/SIMD state (V0-V31, FPCR, FPSR, derived from the seed like the general
 registers; the final V registers and FPSR that differ) and packs the rest more tightly than
 version 1: a flags byte says which optional parts follow, the final PC is stored only when it
@@ -13,11 +17,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 VECTOR_DIR = os.path.join(HERE, "..", "..", "Tests", "ARMCoreTests", "Vectors")
 # The committed files: one per instruction set, each regenerable on its own.
 FILES = {"integer": os.path.join(VECTOR_DIR, "a64-integer.bin"),
-         "fpsimd": os.path.join(VECTOR_DIR, "a64-fpsimd.bin")}
+         "fpsimd": os.path.join(VECTOR_DIR, "a64-fpsimd.bin"),
+         "a32": os.path.join(VECTOR_DIR, "a32-integer.bin")}
 DEFAULT_PATH = FILES["integer"]
 
 MAGIC = b"A64RVEC\0"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 2          # A64 records
+A32_FORMAT_VERSION = 3      # A32 records
+KIND_A64, KIND_A32 = 0, 1   # the header's second field: reserved (0) in version 2
 
 # Flags byte of a vector: bits 3..0 are the final NZCV.
 F_PC = 0x10       # the final PC follows (otherwise it is the initial PC + 4)
@@ -25,6 +32,9 @@ F_FPSR = 0x20     # the final FPSR follows (otherwise it equals the initial FPSR
 F_MEM = 0x40      # runs of changed window bytes follow
 F_V = 0x80        # changed V registers follow
 V_HIGH_ZERO = 0x80   # in a V register's id byte: bits 127..64 are zero, only the low 64 follow
+# Flags byte of an A32 vector (version 3): bits 3..0 the final NZCV, F_PC and F_MEM as above, and
+F_PSR = 0x20      # the final PSR byte follows (otherwise Q and GE are unchanged and T is 0)
+PSR_Q, PSR_T = 0x10, 0x20   # in the PSR byte: bits 3..0 GE, 0x10 Q, 0x20 T
 
 
 class Vector:
@@ -44,8 +54,25 @@ class Vector:
         self.fpsr = fpsr        # final FPSR, or None: unchanged
 
 
+class Vector32:
+    """An A32 vector (format version 3)."""
+    __slots__ = ("group", "word", "seed", "init", "regs", "pc", "nzcv", "psr", "mem")
+
+    def __init__(self, group, word, seed, init, regs, pc, nzcv, psr, mem):
+        self.group = group      # group id
+        self.word = word        # the A32 instruction
+        self.seed = seed        # 64-bit seed of the initial state (refstate32.State32)
+        self.init = init        # [(reg id, value)]: initial-state overrides (0-14 R0-R14, 15 PC)
+        self.regs = regs        # [(reg id, value)]: final R0-R14 that differ
+        self.pc = pc            # final PC, or None: the initial PC + 4
+        self.nzcv = nzcv        # final NZCV in bits 31..28
+        self.psr = psr          # final GE | Q << 4 | T << 5, or None: Q, GE unchanged, T = 0
+        self.mem = mem          # [(window offset, byte)]: window bytes that differ after the step
+
+
 class Header:
-    def __init__(self, layout, unicorn, cpu, args, groups):
+    def __init__(self, layout, unicorn, cpu, args, groups, kind=KIND_A64):
+        self.kind = kind        # KIND_A64 (version 2) or KIND_A32 (version 3)
         self.layout = layout    # (ram base, ram size, window base, window size)
         self.unicorn = unicorn  # e.g. "unicorn 2.1.4"
         self.cpu = cpu          # e.g. "cortex-a57"
@@ -107,18 +134,54 @@ def encode_vector(v):
     return bytes(out)
 
 
+def _mem_runs(mem):
+    out = bytearray()
+    rs = runs(sorted(mem))
+    assert len(rs) < 256
+    out += struct.pack("<B", len(rs))
+    for off, bs in rs:
+        out += struct.pack("<HB", off, len(bs)) + bytes(bs)
+    return out
+
+
+def encode_vector32(v):
+    out = bytearray()
+    out += struct.pack("<BIQ", v.group, v.word, v.seed)
+    out += struct.pack("<B", len(v.init))
+    for r, x in v.init:
+        out += struct.pack("<BI", r, x)
+    out += struct.pack("<B", len(v.regs))
+    for r, x in v.regs:
+        out += struct.pack("<BI", r, x)
+    flags = (v.nzcv >> 28) & 0xF
+    flags |= F_PC if v.pc is not None else 0
+    flags |= F_PSR if v.psr is not None else 0
+    flags |= F_MEM if v.mem else 0
+    out += struct.pack("<B", flags)
+    if v.pc is not None:
+        out += struct.pack("<I", v.pc)
+    if v.psr is not None:
+        out += struct.pack("<B", v.psr)
+    if v.mem:
+        out += _mem_runs(v.mem)
+    return bytes(out)
+
+
 def write(path, header, vectors, encoded=None):
-    """Write the file; `encoded` may give the vectors already passed through encode_vector."""
+    """Write the file; `encoded` may give the vectors already passed through encode_vector
+    (encode_vector32 for an A32 file)."""
     out = bytearray()
     out += MAGIC
-    out += struct.pack("<HHI", FORMAT_VERSION, 0, len(vectors))
+    version = A32_FORMAT_VERSION if header.kind == KIND_A32 else FORMAT_VERSION
+    out += struct.pack("<HHI", version, header.kind, len(vectors))
     out += struct.pack("<QQQQ", *header.layout)
     out += _string(header.unicorn) + _string(header.cpu) + _string(header.args)
     out += struct.pack("<B", len(header.groups))
     for gid, name in header.groups:
         out += struct.pack("<B", gid) + _string(name)
+    encode = encode_vector32 if header.kind == KIND_A32 else encode_vector
     for k, v in enumerate(vectors):
-        out += encoded[k] if encoded is not None else encode_vector(v)
+        out += encoded[k] if encoded is not None else encode(v)
     with open(path, "wb") as f:
         f.write(out)
 
@@ -144,9 +207,10 @@ def read(path):
     if data[:8] != MAGIC:
         raise ValueError(f"{path}: not a reference-vector file")
     pos = 8
-    version, _, count = take("<HHI")
-    if version != FORMAT_VERSION:
-        raise ValueError(f"{path}: format version {version}, this reader knows {FORMAT_VERSION}")
+    version, kind, count = take("<HHI")
+    if (version, kind) not in ((FORMAT_VERSION, KIND_A64), (A32_FORMAT_VERSION, KIND_A32)):
+        raise ValueError(f"{path}: format version {version} (record kind {kind}), this reader knows "
+                         f"{FORMAT_VERSION} (A64) and {A32_FORMAT_VERSION} (A32)")
     layout = take("<QQQQ")
     unicorn, cpu, args = string(), string(), string()
     (ngroups,) = take("<B")
@@ -155,7 +219,29 @@ def read(path):
         (gid,) = take("<B")
         groups.append((gid, string()))
     vectors = []
-    for _ in range(count):
+
+    def mem_runs():
+        nonlocal pos
+        mem = []
+        (n,) = take("<B")
+        for _ in range(n):
+            off, ln = take("<HB")
+            mem += [(off + k, data[pos + k]) for k in range(ln)]
+            pos += ln
+        return mem
+
+    for _ in range(count if kind == KIND_A32 else 0):
+        group, word, seed = take("<BIQ")
+        (n,) = take("<B")
+        init = [take("<BI") for _ in range(n)]
+        (n,) = take("<B")
+        regs = [take("<BI") for _ in range(n)]
+        (flags,) = take("<B")
+        pc = take("<I")[0] if flags & F_PC else None
+        psr = take("<B")[0] if flags & F_PSR else None
+        mem = mem_runs() if flags & F_MEM else []
+        vectors.append(Vector32(group, word, seed, init, regs, pc, (flags & 0xF) << 28, psr, mem))
+    for _ in range(count if kind == KIND_A64 else 0):
         group, word, seed, profile = take("<BIQB")
         (n,) = take("<B")
         init = [take("<BQ") for _ in range(n)]
@@ -184,4 +270,4 @@ def read(path):
         vectors.append(Vector(group, word, seed, init, regs, pc, (flags & 0xF) << 28, mem, profile, vs, fpsr))
     if pos != len(data):
         raise ValueError(f"{path}: {len(data) - pos} trailing bytes")
-    return Header(layout, unicorn, cpu, args, groups), vectors
+    return Header(layout, unicorn, cpu, args, groups, kind), vectors
