@@ -322,9 +322,10 @@ extension CPU {
             }
             setR(UInt32(i.rd), result)
         case .sbfx, .ubfx:
+            // The source is Rn (both decoders put it there, as for BFI).
             let lsb = UInt32(i.shiftAmount), width = i.imm + 1
             guard lsb + width <= 32 else { throw ArchException.undefined }
-            let v = m >> lsb
+            let v = r(UInt32(i.rn)) >> lsb
             let result: UInt32
             if width == 32 { result = v } else if i.op == .ubfx {
                 result = v & ((1 << width) - 1)
