@@ -71,6 +71,40 @@ final class T32Tests: XCTestCase {
         XCTAssertTrue(failures.isEmpty, "\(failures.count) disagreements:\n" + failures.joined(separator: "\n"))
     }
 
+    /// Branch offsets at the ends of their ranges (the I1/I2 inversion of B.W, BL and BLX, the
+    /// J1/J2 order of B<c>.W, the 9-, 12- and 7-bit forms), from binutils at known addresses.
+    func testBranchOffsets() {
+        // (address, encoding, op, cond, target as an offset from the instruction)
+        let rows: [(Int64, [UInt16], A32Op, UInt8, Int64)] = [
+            (0x00, [0xF123, 0xBA29], .b, 0xE, 0x123456),      // b.w .+0x123456
+            (0x04, [0xF6DC, 0xBDD3], .b, 0xE, -0x123456),     // b.w .-0x123456
+            (0x08, [0xF400, 0x9000], .b, 0xE, -0xFFFFFC),     // b.w .-0xFFFFFC
+            (0x0C, [0xF3FF, 0x97FD], .b, 0xE, 0xFFFFFE),      // b.w .+0xFFFFFE
+            (0x10, [0xF002, 0xFA32], .bl, 0xE, 0x2468),       // bl .+0x2468
+            (0x14, [0xF4FF, 0xD7FD], .bl, 0xE, -0xF00002),    // bl .-0xF00002
+            (0x18, [0xF3FF, 0xEFFE], .blxImm, 0xE, 0x400000), // blx .+0x400000
+            (0x1C, [0xF400, 0xE800], .blxImm, 0xE, -0x3FFFFC),// blx .-0x3FFFFC
+            (0x20, [0xF03F, 0xAFFD], .b, 0x0, 0xFFFFE),       // beq.w .+0xFFFFE
+            (0x24, [0xF700, 0x8000], .b, 0xC, -0xFFFFC),      // bgt.w .-0xFFFFC
+            (0x28, [0xF6FF, 0xAFFA], .b, 0xB, -0x8),          // blt.w .-0x8
+            (0x2C, [0xF43F, 0xAF7E], .b, 0x0, -0x100),        // beq .-0x100
+            (0x30, [0xD17E], .b, 0x1, 0x100),                 // bne .+0x100
+            (0x32, [0xF7FF, 0xBBFE], .b, 0xE, -0x800),        // b .-0x800
+            (0x36, [0xE3FD], .b, 0xE, 0x7FE),                 // b .+0x7FE
+            (0x38, [0xBBFB], .cbnz, 0xE, 0x82),               // cbnz r3, .+0x82
+            (0x3A, [0xB107], .cbz, 0xE, 4),                   // cbz r7, .+4
+        ]
+        for (address, hws, op, cond, offset) in rows {
+            let i = hws.count == 2 ? T32Decoder.decode32(hws[0], hws[1]) : T32Decoder.decode16(hws[0])
+            XCTAssertEqual(i.op, op, "at \(address)")
+            XCTAssertEqual(i.cond, cond, "at \(address)")
+            // The base is PC (the instruction + 4), or Align(PC, 4) for BLX.
+            let pcValue = address + 4
+            let base = op == .blxImm ? pcValue & ~3 : pcValue
+            XCTAssertEqual(Int64(Int32(bitPattern: i.imm)), address + offset - base, "at \(address)")
+        }
+    }
+
     // MARK: Execution, one class at a time
 
     func testDataProcessing16BitSetsFlagsOutsideITBlocks() {
