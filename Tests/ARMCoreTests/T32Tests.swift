@@ -706,6 +706,25 @@ final class T32Tests: XCTestCase {
         XCTAssertEqual(spsr & 0x0600_FC00, 0x0800, "its own ITSTATE (0x08)")
     }
 
+    /// ESR_EL2.IL is 1 for EC 0 and instruction aborts even when the instruction is 16-bit
+    /// (D17.2.37), and 0 for a trapped 16-bit one (the WFI above).
+    func testILIsRES1ForUnknownAndInstructionAbortsFrom16BitCode() {
+        let u = machine([0xDE01], mode: .usr)   // udf #1, at EL0 with HCR_EL2.TGE: to EL2
+        u.cpu.sysregs[SysReg.HCR_EL2] |= HCR.TGE
+        u.cpu.sysregs[SysReg.VBAR_EL2] = 0x4000_2000
+        u.steps(1)
+        XCTAssertEqual(u.esr2EC, 0x00)
+        XCTAssertEqual((u.cpu.sysregs[SysReg.ESR_EL2] >> 25) & 1, 1)
+
+        let f = CoreTestMachine(el: 2)
+        f.cpu.bootAArch32(entry: Self.base + (1 << 20), mode: .usr, thumb: true)   // nothing there
+        f.cpu.sysregs[SysReg.HCR_EL2] |= HCR.TGE
+        f.cpu.sysregs[SysReg.VBAR_EL2] = 0x4000_2000
+        f.steps(1)
+        XCTAssertEqual(f.esr2EC, 0x20, "an instruction abort from a lower EL")
+        XCTAssertEqual((f.cpu.sysregs[SysReg.ESR_EL2] >> 25) & 1, 1)
+    }
+
     /// A 32-bit instruction whose second halfword is past the end of memory: the abort is for
     /// that halfword, and the return address is the instruction.
     func testA32BitInstructionCrossingIntoNothingAbortsOnItsSecondHalfword() {
