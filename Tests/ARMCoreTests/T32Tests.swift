@@ -105,6 +105,57 @@ final class T32Tests: XCTestCase {
         }
     }
 
+    /// Forms A32 has no twin for: the T32 unprivileged loads and stores (offset addressing),
+    /// the memory hints, literal loads with either sign, and the IT-block flags.
+    func testT32OnlyForms() {
+        func d(_ a: UInt16, _ b: UInt16) -> A32Inst { T32Decoder.decode32(a, b) }
+        var i = d(0xF851, 0x0E04)   // ldrt r0, [r1, #4]
+        XCTAssertEqual(i.op, .ldr)
+        XCTAssertEqual(i.flags, [.immediate, .preIndex, .add, .unprivileged])
+        XCTAssertEqual([i.rd, i.rn], [0, 1])
+        XCTAssertEqual(i.imm, 4)
+        i = d(0xF803, 0x2E00)       // strbt r2, [r3]
+        XCTAssertEqual(i.op, .strb)
+        XCTAssertTrue(i.flags.contains(.unprivileged))
+        i = d(0xF935, 0x4EFF)       // ldrsht r4, [r5, #255]
+        XCTAssertEqual(i.op, .ldrsh)
+        XCTAssertEqual(i.imm, 255)
+        XCTAssertTrue(i.flags.contains(.unprivileged))
+        for (a, b) in [(0xF810, 0xFC08),   // pld [r0, #-8]
+                       (0xF811, 0xF032),   // pld [r1, r2, lsl #3]
+                       (0xF8B2, 0xFFFF),   // pldw [r2, #4095]
+                       (0xF993, 0xF010),   // pli [r3, #16]
+                       (0xF91F, 0xF014),   // pli [pc, #-20]
+                       (0xF89F, 0xF064)] as [(UInt16, UInt16)] {   // pld [pc, #100]
+            XCTAssertEqual(d(a, b).op, .nop)
+        }
+        i = d(0xF85F, 0x0010)       // ldr.w r0, [pc, #-16]
+        XCTAssertEqual(i.op, .ldr)
+        XCTAssertEqual([i.rn, i.rd], [15, 0])
+        XCTAssertEqual(i.flags, [.immediate, .preIndex])
+        XCTAssertEqual(i.imm, 16)
+        i = d(0xF99F, 0x112C)       // ldrsb.w r1, [pc, #300]
+        XCTAssertEqual(i.op, .ldrsb)
+        XCTAssertEqual(i.flags, [.immediate, .preIndex, .add])
+        i = d(0xE95F, 0x2302)       // ldrd r2, r3, [pc, #-8]
+        XCTAssertEqual(i.op, .ldrd)
+        XCTAssertEqual([i.rd, i.rs, i.rn], [2, 3, 15])
+        XCTAssertEqual(i.imm, 8)
+        XCTAssertFalse(i.flags.contains(.add))
+        i = T32Decoder.decode16(0x0008)   // movs r0, r1 (LSL #0): UNPREDICTABLE in an IT block
+        XCTAssertEqual(i.flags, [.setFlagsOutsideIT, .notInITBlock])
+        for (a, b) in [(0xF8D0, 0xF004),   // ldr.w pc, [r0, #4]
+                       (0xE8BD, 0x8010),   // pop.w {r4, pc}
+                       (0xE890, 0x8002),   // ldm.w r0, {r1, pc}
+                       (0xE9B2, 0xC000)] as [(UInt16, UInt16)] {   // rfeia r2!
+            XCTAssertTrue(d(a, b).flags.contains(.lastInITBlock), String(a, radix: 16))
+        }
+        i = d(0xFA01, 0xF002)       // mov.w r0, r1, lsl r2
+        XCTAssertEqual(i.op, .mov)
+        XCTAssertEqual([i.rd, i.rm, i.rs], [0, 1, 2])
+        XCTAssertEqual(i.flags, .registerShift)
+    }
+
     // MARK: Execution, one class at a time
 
     func testDataProcessing16BitSetsFlagsOutsideITBlocks() {
