@@ -551,9 +551,10 @@ final class T32Tests: XCTestCase {
 
     func testUnpredictableInstructionsInITBlocksAreUndefined() {
         // it eq; cbz r0, +0 — it eq; it eq — itt eq; b . (a branch that is not last) —
-        // it eq; beq.w +0 (a conditional branch) — itt eq; pop {pc}.
+        // it eq; beq.w +0 (a conditional branch) — itt eq; pop {pc} — it ne; udf #1 (whose
+        // condition would fail).
         for body: [UInt16] in [[0xBF08, 0xB100], [0xBF08, 0xBF08], [0xBF04, 0xE7FE, 0xBF00],
-                               [0xBF08, 0xF000, 0x8000], [0xBF04, 0xBD00, 0xBF00]] {
+                               [0xBF08, 0xF000, 0x8000], [0xBF04, 0xBD00, 0xBF00], [0xBF18, 0xDE01]] {
             let m = machine([0x2000, 0x2800] + body)    // movs r0, #0; cmp r0, #0
             m.cpu.sysregs[SysReg.VBAR_EL1] = UInt64(Self.base + 0x1000)
             m.steps(4)

@@ -258,8 +258,10 @@ public enum T32Decoder {
         let cond = UInt8(field(h, 11, 8))
         switch cond {
         case 0xE:
+            // UDF is not conditional: UNPREDICTABLE in an IT block.
             var i = A32Inst(.udf)
             i.imm = h & 0xFF
+            i.flags = .notInITBlock
             return i
         case 0xF:
             var i = A32Inst(.svc)
@@ -723,9 +725,10 @@ public enum T32Decoder {
             return i
         case 0b111_1111:
             if permanentlyUndefined {
-                // UDF T2: imm16 = imm4:imm12.
+                // UDF T2: imm16 = imm4:imm12; not conditional.
                 var i = A32Inst(.udf)
                 i.imm = field(a, 3, 0) << 12 | (b & 0xFFF)
+                i.flags = .notInITBlock
                 return i
             }
             // SMC T1 (imm4).
