@@ -348,4 +348,65 @@ final class A32Tests: XCTestCase {
         m.steps(1)
         XCTAssertEqual(m.cpu.mode32, .und)
     }
+
+    /// Fixes to the shared executors found while adding T32: banked registers are SYSm = M:M1,
+    /// SBFX/UBFX read Rn, LDRD's Rt2 is explicit, and ERET outside Hyp mode returns like
+    /// MOVS PC, LR.
+    func testBankedRegistersBitFieldExtractsAndLDRD() {
+        let m = machine([
+            0xE105_0200,   // mrs r0, sp_usr
+            0xE120_F301,   // msr lr_irq, r1
+            0xE146_2300,   // mrs r2, spsr_und
+            0xE3A0_3050,   // mov r3, #0x50
+            0xE7A2_4253,   // sbfx r4, r3, #4, #3
+            0xE7E3_5253,   // ubfx r5, r3, #4, #4
+            0xE1C8_60D0,   // ldrd r6, r7, [r8]
+        ])
+        m.cpu.x[13] = 0x1313
+        m.cpu.x[1] = 0x1616
+        m.cpu.x[8] = CoreTestMachine.ramBase + 0x100
+        m.cpu.sysregs[SysReg.SPSR_und] = 0x2000_01DB
+        m.program([0x1111_1111, 0x2222_2222], at: CoreTestMachine.ramBase + 0x100)
+        m.steps(7)
+        XCTAssertEqual(r(m, 0), 0x1313, "SP_usr is SYSm 0b00101")
+        XCTAssertEqual(m.cpu.x[16], 0x1616, "LR_irq is SYSm 0b10000")
+        XCTAssertEqual(r(m, 2), 0x2000_01DB)
+        XCTAssertEqual(r(m, 4), 0xFFFF_FFFD, "SBFX of Rn = r3, not r0")
+        XCTAssertEqual(r(m, 5), 5)
+        XCTAssertEqual(r(m, 6), 0x1111_1111)
+        XCTAssertEqual(r(m, 7), 0x2222_2222)
+    }
+
+    func testERETAtEL1ReturnsWithLRAndSPSR() {
+        let base = UInt32(CoreTestMachine.ramBase)
+        var words = [UInt32](repeating: 0xE320_F000, count: 16)   // nop
+        words[2] = 0xE160_006E         // vector +8 (SVC): eret
+        words[10] = 0xEF00_0001        // 0x28: svc #1
+        words[11] = 0xE3A0_0009        // 0x2C: mov r0, #9
+        let m = machine(words)
+        m.cpu.pc = UInt64(base + 0x28)
+        m.cpu.sysregs[SysReg.VBAR_EL1] = UInt64(base)
+        m.steps(3)                     // svc, eret, mov
+        XCTAssertEqual(r(m, 0), 9)
+        XCTAssertEqual(m.cpu.pc, UInt64(base + 0x30))
+
+        let u = machine([0xE160_006E], mode: .usr)   // eret in User mode: UNDEFINED
+        u.cpu.sysregs[SysReg.VBAR_EL1] = 0x4000_1000
+        u.steps(1)
+        XCTAssertEqual(u.cpu.mode32, .und)
+    }
+
+    /// Fetching from an address with no memory is a Prefetch Abort (an instruction abort), not
+    /// a Data Abort.
+    func testFetchFromNothingIsAPrefetchAbort() {
+        let end = UInt32(CoreTestMachine.ramBase) + (1 << 20)
+        let m = CoreTestMachine(el: 2)
+        m.cpu.bootAArch32(entry: end, mode: .svc)
+        m.cpu.sysregs[SysReg.VBAR_EL1] = CoreTestMachine.ramBase
+        m.steps(1)
+        XCTAssertEqual(m.cpu.mode32, .abt)
+        XCTAssertEqual(m.cpu.pc, CoreTestMachine.ramBase + 0x0C, "the Prefetch Abort vector")
+        XCTAssertEqual(m.cpu.sysregs[SysReg.FAR_EL1] >> 32, UInt64(end), "IFAR")
+        XCTAssertEqual(r(m, 14), end + 4)
+    }
 }

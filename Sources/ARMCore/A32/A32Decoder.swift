@@ -127,9 +127,10 @@ public enum A32Decoder {
         switch field(w, 6, 4) {
         case 0b000:
             if bit(w, 9) {
-                // MRS/MSR (banked register): SYSm is R:M1:M (bits 22, 19:16, 8).
+                // MRS/MSR (banked register): R (bit 22) selects an SPSR, and SYSm = M:M1 (bit 8,
+                // bits 19:16), so imm = R:M:M1.
                 var i = A32Inst(bit(w, 21) ? .msrBanked : .mrsBanked)
-                i.imm = (bit(w, 22) ? 0x20 : 0) | field(w, 19, 16) << 1 | (bit(w, 8) ? 1 : 0)
+                i.imm = (bit(w, 22) ? 0x20 : 0) | (bit(w, 8) ? 0x10 : 0) | field(w, 19, 16)
                 i.rd = bit(w, 21) ? 0 : rd(w)
                 i.rm = rm(w)
                 return i
@@ -213,6 +214,13 @@ public enum A32Decoder {
         i.rm = rm(w)        // Rt of a store; Rd (status) of a store-exclusive is in 15:12
         if !load { i.rs = rd(w) }
         if load { i.flags.insert(.load) }
+        if i.size == 8 {
+            // LDREXD/STREXD (and LDAEXD/STLEXD): Rt even and not R14; Rt2 = Rt + 1 goes in rs
+            // for a load and in rd for a store (T32 names Rt2 freely; see executeExclusive32).
+            let rt = load ? i.rd : i.rm
+            if rt & 1 != 0 || rt == 14 { return A32Inst(.undefined) }
+            if load { i.rs = rt + 1 } else { i.rd = rt + 1 }
+        }
         return i
     }
 
@@ -245,7 +253,12 @@ public enum A32Decoder {
         } else {
             i.rm = rm(w)
         }
-        if (op == .ldrd || op == .strd) && i.rd & 1 != 0 { return A32Inst(.undefined) }
+        if op == .ldrd || op == .strd {
+            // Rt even and not R14 (Rt2 = R15 is UNPREDICTABLE); Rt2 = Rt + 1 goes in rs, where
+            // the T32 decoder puts its free Rt2.
+            if i.rd & 1 != 0 || i.rd == 14 { return A32Inst(.undefined) }
+            i.rs = i.rd + 1
+        }
         return i
     }
 

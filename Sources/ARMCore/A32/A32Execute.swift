@@ -119,7 +119,8 @@ extension CPU {
 
     func executeDataProcessing(_ i: A32Inst) throws(ArchException) {
         let (op2, shifterCarry) = operand2(i)
-        let a = readR(i.rn)
+        // Rn = PC is ADR's base, Align(PC, 4) (the same as PC in A32; in T32 only ADR reads it).
+        let a = i.rn == 15 ? alignedPC() : readR(i.rn)
         let carry = nzcv & CPSR.C != 0
         let result: UInt32
         var arithmeticFlags: UInt32? = nil
@@ -127,6 +128,7 @@ extension CPU {
         case .and, .tst: result = a & op2
         case .eor, .teq: result = a ^ op2
         case .orr: result = a | op2
+        case .orn: result = a | ~op2
         case .bic: result = a & ~op2
         case .mov: result = op2
         case .mvn: result = ~op2

@@ -35,6 +35,11 @@
     case vfp
     // Hints and barriers.
     case nop, yield, wfe, wfi, sev, sevl, dmb, dsb, isb
+    // T32-only operations (T32Decoder; F3 "T32 Base Instruction Set Encoding"):
+    // ORN (Rd = Rn OR NOT operand2, a data-processing op with the same fields as ORR), IT
+    // (imm = firstcond:mask, the new ITSTATE), CBZ/CBNZ (rn, imm = the offset from PC), and
+    // TBB/TBH (rn = table, rm = index, size = 1 for TBB, 2 for TBH).
+    case orn, it, cbz, cbnz, tbb
 }
 
 /// Shift types of a shifted register operand (F1.4.x "Shift and rotate operations").
@@ -65,8 +70,8 @@
 
 /// Bits of an A32 encoding that change what an operation does.
 @frozen public struct A32Flags: OptionSet, Equatable {
-    public let rawValue: UInt16
-    @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
+    public let rawValue: UInt32
+    @inlinable public init(rawValue: UInt32) { self.rawValue = rawValue }
     /// S: set the flags.
     public static let setFlags = A32Flags(rawValue: 1 << 0)
     /// The second operand is an immediate (`imm`, with its rotation's carry in `carryOut`).
@@ -95,4 +100,13 @@
     public static let round = A32Flags(rawValue: 1 << 14)
     /// SPSR rather than CPSR (MRS/MSR), or the exchange bit of dual 16-bit multiplies.
     public static let spsr = A32Flags(rawValue: 1 << 15)
+    // T32 and IT blocks (F3.1 "T32 instruction set encoding"; the IT rules of F2.? "Conditional
+    // execution"). The decoder cannot see ITSTATE, so it says what the loop must check.
+    /// 16-bit data processing: S is !InITBlock(); the loop adds `setFlags` outside an IT block.
+    public static let setFlagsOutsideIT = A32Flags(rawValue: 1 << 16)
+    /// UNPREDICTABLE inside an IT block (IT, CBZ/CBNZ, CPS, SETEND, B<c>, MOVS Rd, Rm): UNDEFINED there.
+    public static let notInITBlock = A32Flags(rawValue: 1 << 17)
+    /// Writes the PC: UNPREDICTABLE inside an IT block unless it is the block's last
+    /// instruction (InITBlock() && !LastInITBlock()): UNDEFINED there.
+    public static let lastInITBlock = A32Flags(rawValue: 1 << 18)
 }

@@ -51,7 +51,7 @@ extension CPU {
         case .ldrd, .strd:
             // Doubleword accesses need word alignment whatever SCTLR.A says (A3.2.1 of the ARMv7 ARM).
             if address & 3 != 0 { throw alignmentFault(va, write: i.op == .strd) }
-            let rt2 = i.rs != 0 ? i.rs : i.rd &+ 1
+            let rt2 = i.rs   // Rt2: Rt + 1 in A32, any register in T32
             if i.op == .ldrd {
                 let lo = try readMemory(va, size: 4, acc)
                 let hi = try readMemory(va &+ 4, size: 4, acc)
@@ -114,9 +114,11 @@ extension CPU {
         }
     }
 
-    /// LDREX/STREX (every size), LDAEX/STLEX, LDA/STL (B2.9 exclusive monitors).
+    /// LDREX/STREX (every size), LDAEX/STLEX, LDA/STL (B2.9 exclusive monitors). The address
+    /// is Rn plus `imm` (T32's LDREX/STREX have an offset; 0 otherwise). A doubleword's Rt2 is
+    /// in rs for a load and in rd for a store (the status register Rd is in rs there).
     func executeExclusive32(_ i: A32Inst) throws(ArchException) {
-        let va = UInt64(r(UInt32(i.rn)))
+        let va = UInt64(r(UInt32(i.rn)) &+ i.imm)
         let size = Int(i.size)
         let ordered: AccessKind = i.op == .lda || i.op == .stl || i.flags.contains(.exclusive) ? .ordered : []
         switch i.op {
@@ -125,12 +127,12 @@ extension CPU {
             if size == 8 {
                 let v = try readMemory(va, size: 8, ordered)
                 setR(UInt32(i.rd), UInt32(truncatingIfNeeded: v))
-                setR(UInt32(i.rd) + 1, UInt32(truncatingIfNeeded: v >> 32))
+                setR(UInt32(i.rs), UInt32(truncatingIfNeeded: v >> 32))
             } else {
                 setR(UInt32(i.rd), UInt32(truncatingIfNeeded: try readMemory(va, size: size, ordered)))
             }
         case .strex:
-            let value = size == 8 ? UInt64(r(UInt32(i.rm))) | UInt64(r(UInt32(i.rm) + 1)) << 32 : UInt64(r(UInt32(i.rm)))
+            let value = size == 8 ? UInt64(r(UInt32(i.rm))) | UInt64(r(UInt32(i.rd))) << 32 : UInt64(r(UInt32(i.rm)))
             try checkAlignment(va, size: size, [.ordered, .write])
             if try lsCheckExclusiveMonitor(va, bytes: size) {
                 try writeMemory(va, size: size, value: value, .ordered)

@@ -47,15 +47,19 @@ extension CPU {
         case .udf, .undefined:
             throw ArchException.undefined
         case .eret:
-            // ERET in AArch32 exists in Hyp mode only (with an AArch64 EL2, never): UNDEFINED.
-            throw ArchException.undefined
+            // ERET outside Hyp mode (there is none here: EL2 is AArch64) returns with LR and
+            // the SPSR, as MOVS PC, LR does; in User and System mode it is UNDEFINED
+            // (F5.1.? "ERET"). T32 decodes its ERET as SUBS PC, LR, #0, the same thing.
+            try exceptionReturn32(to: r(14), spsr: try currentSPSR32())
         case .mrs:
             if i.rd == 15 { throw ArchException.undefined }
             if i.flags.contains(.spsr) {
                 setR(UInt32(i.rd), try currentSPSR32())
             } else {
                 // APSR at EL0: the flags and GE only (the mode and masks read as UNKNOWN there).
-                setR(UInt32(i.rd), el == 0 ? cpsr & 0xF80F_0000 | UInt32(AArch32Mode.usr.rawValue) : cpsr)
+                // Elsewhere the CPSR with the execution state bits (IT, J, IL, T) masked out
+                // (F5.1.? "MRS": mask 0xF8EF03DF).
+                setR(UInt32(i.rd), el == 0 ? cpsr & 0xF80F_0000 | UInt32(AArch32Mode.usr.rawValue) : cpsr & 0xF8EF_03DF)
             }
         case .msr:
             let value = i.flags.contains(.immediate) ? i.imm : readR(i.rm)

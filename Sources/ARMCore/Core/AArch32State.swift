@@ -114,7 +114,10 @@ extension CPU {
         ge32 = UInt8((v >> CPSR.GEShift) & 0xF)
         daif = (daif & 0x200) | (v & 0x1C0)
         thumb = v & CPSR.T != 0
-        itState = UInt8((v >> 25) & 3) | UInt8((v >> 10) & 0x3F) << 2
+        // RestoredITBits: a condition with no mask is reserved, and A32 has no IT blocks; both
+        // restore as zero.
+        let it = UInt8((v >> 25) & 3) | UInt8((v >> 10) & 0x3F) << 2
+        itState = (it & 0xF == 0 || !thumb) ? 0 : it
         setMode32(m)
     }
 

@@ -42,8 +42,10 @@ extension CPU {
         let length = aarch32 ? UInt64(instructionLength32) : 4
         let ret = e.returnsToNext ? pc &+ length : pc
         if aarch32 {
-            // IL is 0 for a 16-bit T32 instruction (D17.2.37).
-            if length == 2 { syn.il = false }
+            // IL is 0 for a 16-bit T32 instruction, except in the classes where it is RES1
+            // (D17.2.37 ESR_ELx.IL: EC 0, instruction aborts, PC and SP alignment, data aborts
+            // without a valid ISS, illegal state, SError).
+            if length == 2 && syn.reportsInstructionLength { syn.il = false }
             if target <= 1 {
                 var adjusted = e
                 adjusted.syndrome = syn

@@ -66,6 +66,17 @@ import Stage2MMU
     public var il: Bool
     public var iss: UInt32
 
+    /// IL describes the instruction (0 for a 16-bit T32 one) rather than being RES1
+    /// (D17.2.37): not for EC 0, instruction aborts, PC/SP alignment faults, illegal state,
+    /// SError, or a data abort whose ISS is not valid (ISV, bit 24, clear).
+    public var reportsInstructionLength: Bool {
+        switch ec {
+        case .unknown, .iabtLow, .iabtCur, .pcAlignment, .spAlignment, .illegalState, .serror: return false
+        case .dabtLow, .dabtCur: return iss & (1 << 24) != 0
+        default: return true
+        }
+    }
+
     @inlinable public init(_ ec: ExceptionClass, iss: UInt32 = 0, il: Bool = true) {
         self.ec = ec; self.iss = iss & 0x1FF_FFFF; self.il = il
     }

@@ -1,6 +1,6 @@
-/// The AArch32 interpreter loop: fetch, decode, check the condition, execute, one instruction
-/// at a time. It has no decode cache or fast forms yet: A32 guests run correct first, fast
-/// later. `CPU.run` switches between this loop and the A64 one whenever an exception entry or
+/// The AArch32 interpreter loop: fetch, decode, check the condition (or the IT block's),
+/// execute, one instruction at a time, in A32 and T32. It has no decode cache or fast forms
+/// yet: AArch32 guests run correct first, fast later. `CPU.run` switches between this loop and the A64 one whenever an exception entry or
 /// return changes the execution state.
 extension CPU {
     /// Run at most `budget` AArch32 instructions. Returns nil when the CPU left AArch32 state.
@@ -29,16 +29,39 @@ extension CPU {
         return .budget
     }
 
-    /// One AArch32 instruction through fetch, decode and execute.
+    /// One AArch32 instruction through fetch, decode and execute. In T32 an IT block in
+    /// progress gives the instruction its condition and decides whether 16-bit data
+    /// processing sets the flags; ITSTATE advances before the executor runs, so an exception
+    /// return (which restores it from the SPSR) has the last word, and is put back when the
+    /// instruction faults: the SPSR of a fault holds the faulting instruction's ITSTATE, that
+    /// of SVC, HVC and SMC the next one's (AArch32.TakeSVCException's ITAdvance).
     func step32() {
         let pc = self.pc
-        do {
-            let inst = try fetchDecode32(pc)
-            currentCondition32 = inst.cond
-            if inst.cond == 0xE || conditionHolds(inst.cond) {
+        let it = itState
+        do throws(ArchException) {
+            var inst = try fetchDecode32(pc)
+            var cond = inst.cond
+            if thumb {
+                if T32IT.inBlock(it) {
+                    // UNPREDICTABLE in an IT block: IT, CBZ, CPS, B<c> and friends anywhere,
+                    // a PC writer other than last. Taken as UNDEFINED.
+                    if inst.flags.contains(.notInITBlock)
+                        || (inst.flags.contains(.lastInITBlock) && !T32IT.isLast(it)) {
+                        throw ArchException.undefined
+                    }
+                    cond = T32IT.condition(it)
+                    itState = T32IT.advance(it)
+                } else if inst.flags.contains(.setFlagsOutsideIT) {
+                    inst.flags.insert(.setFlags)
+                }
+            }
+            currentCondition32 = cond
+            // BKPT is unconditional, even in an IT block.
+            if cond == 0xE || inst.op == .bkpt || conditionHolds(cond) {
                 try executeA32(inst)
             }
         } catch {
+            if !error.returnsToNext { itState = it }
             takeException(error)
         }
         self.pc = nextPC
@@ -46,14 +69,20 @@ extension CPU {
     }
 
     /// Fetch and decode at `pc` in the current instruction set. A misaligned PC is a Prefetch
-    /// Abort (PC alignment fault).
+    /// Abort (PC alignment fault). A T32 instruction is fetched a halfword at a time (F3.1:
+    /// the first halfword says whether a second follows), so a 32-bit one that crosses a page
+    /// takes the abort of the halfword that faults.
     func fetchDecode32(_ pc: UInt64) throws(ArchException) -> A32Inst {
         if thumb {
-            // T32 arrives with its decoder; until then its instructions are UNDEFINED.
             instructionLength32 = 2
-            nextPC = pc &+ 2
+            nextPC = (pc &+ 2) & 0xFFFF_FFFF
             if pc & 1 != 0 { throw ArchException(.pcAlignment, far: pc) }
-            throw ArchException.undefined
+            let hw1 = UInt16(truncatingIfNeeded: try readMemory(pc, size: 2, .fetch))
+            if !T32Decoder.isWide(hw1) { return T32Decoder.decode16(hw1) }
+            instructionLength32 = 4
+            nextPC = (pc &+ 4) & 0xFFFF_FFFF
+            let hw2 = UInt16(truncatingIfNeeded: try readMemory((pc &+ 2) & 0xFFFF_FFFF, size: 2, .fetch))
+            return T32Decoder.decode32(hw1, hw2)
         }
         instructionLength32 = 4
         nextPC = (pc &+ 4) & 0xFFFF_FFFF
@@ -65,7 +94,7 @@ extension CPU {
     /// One executor per family of operations, shared by A32 and T32.
     func executeA32(_ i: A32Inst) throws(ArchException) {
         switch i.op {
-        case .and, .eor, .sub, .rsb, .add, .adc, .sbc, .rsc, .tst, .teq, .cmp, .cmn, .orr, .mov, .bic, .mvn:
+        case .and, .eor, .sub, .rsb, .add, .adc, .sbc, .rsc, .tst, .teq, .cmp, .cmn, .orr, .mov, .bic, .mvn, .orn:
             try executeDataProcessing(i)
         case .movw:
             if i.rd == 15 { throw ArchException.undefined }
@@ -90,6 +119,8 @@ extension CPU {
             try executeExclusive32(i)
         case .vfp:
             try executeVFP(i)
+        case .it, .cbz, .cbnz, .tbb:
+            try executeT32Only(i)
         default:
             try executeSystem32(i)
         }

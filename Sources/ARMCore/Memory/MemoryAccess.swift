@@ -83,9 +83,11 @@ extension CPU {
     }
 
     /// An access that is neither RAM nor a device, or that the device refuses, is a
-    /// synchronous external abort (DFSC 0b010000), reported with FAR.
+    /// synchronous external abort (DFSC 0b010000), reported with FAR: an instruction abort for
+    /// a fetch (the AArch32 loop fetches through here), a data abort otherwise.
     func readDevice(_ pa: UInt64, va: UInt64, size: Int, _ acc: AccessKind, info: DataAbortInfo?) throws(ArchException) -> UInt64 {
         if let (dev, off) = bus.device(at: pa), let v = dev.read(offset: off, size: size) { return v }
+        if acc.contains(.fetch) { throw ArchException(.instructionAbort(FaultRecord(kind: .synchronousExternal)), far: va) }
         throw ArchException(.dataAbort(FaultRecord(kind: .synchronousExternal), write: false), far: va)
     }
 
