@@ -75,6 +75,11 @@ public final class CPU {
     var bootedAArch32 = false
     /// Length in bytes of the AArch32 instruction executing (2 or 4): where SVC returns to.
     var instructionLength32: UInt8 = 4
+    /// The AArch32 loop's fetch page (VA, 1 = none) and its host pointer, and its decode memo
+    /// (AArch32FetchCache.swift).
+    var fetch32PageVA: UInt64 = 1
+    var fetch32Host: UnsafeMutableRawPointer?
+    let decodeMemo = AArch32DecodeMemo()
     /// Where TTBR1's range starts in an AArch32 long-descriptor regime (.max: TTBR0 only).
     var aarch32TTBR1Base: UInt64 = .max
     /// The condition field of the AArch32 instruction executing, for trap syndromes (ISS.COND).

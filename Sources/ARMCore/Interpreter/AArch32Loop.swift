@@ -77,18 +77,22 @@ extension CPU {
             instructionLength32 = 2
             nextPC = (pc &+ 2) & 0xFFFF_FFFF
             if pc & 1 != 0 { throw ArchException(.pcAlignment, far: pc) }
-            let hw1 = UInt16(truncatingIfNeeded: try readMemory(pc, size: 2, .fetch))
-            if !T32Decoder.isWide(hw1) { return T32Decoder.decode16(hw1) }
+            let hw1 = UInt16(truncatingIfNeeded: try fetchBits32(pc, size: 2))
+            if !T32Decoder.isWide(hw1) {
+                return decodeMemo.decode(1 << 33 | 1 << 32 | UInt64(hw1)) { T32Decoder.decode16(UInt16(truncatingIfNeeded: $0)) }
+            }
             instructionLength32 = 4
             nextPC = (pc &+ 4) & 0xFFFF_FFFF
-            let hw2 = UInt16(truncatingIfNeeded: try readMemory((pc &+ 2) & 0xFFFF_FFFF, size: 2, .fetch))
-            return T32Decoder.decode32(hw1, hw2)
+            let hw2 = UInt16(truncatingIfNeeded: try fetchBits32((pc &+ 2) & 0xFFFF_FFFF, size: 2))
+            return decodeMemo.decode(1 << 32 | UInt64(hw1) << 16 | UInt64(hw2)) {
+                T32Decoder.decode32(UInt16(truncatingIfNeeded: $0 >> 16), UInt16(truncatingIfNeeded: $0))
+            }
         }
         instructionLength32 = 4
         nextPC = (pc &+ 4) & 0xFFFF_FFFF
         if pc & 3 != 0 { throw ArchException(.pcAlignment, far: pc) }
-        let w = UInt32(truncatingIfNeeded: try readMemory(pc, size: 4, .fetch))
-        return A32Decoder.decode(w)
+        let w = try fetchBits32(pc, size: 4)
+        return decodeMemo.decode(w) { A32Decoder.decode(UInt32(truncatingIfNeeded: $0)) }
     }
 
     /// One executor per family of operations, shared by A32 and T32.

@@ -137,7 +137,10 @@ extension CPU {
 
     /// Forget the fetch page: translation may have changed (MMU controls, EL, TLBI).
     @inline(__always)
-    public func flushFetchPage() { fetchPageVA = 1 }
+    public func flushFetchPage() {
+        fetchPageVA = 1
+        fetch32PageVA = 1
+    }
 }
 
 extension CPU {

@@ -1,0 +1,54 @@
+import Bus
+import Stage2MMU
+
+/// What makes the AArch32 loop cheaper than a fetch and a decode per instruction: the host
+/// pointer of the RAM page being executed (translated and permission-checked once, forgotten
+/// with the A64 fetch page by `flushFetchPage`), and a direct-mapped memo of decoded
+/// instructions keyed by their encoding. Decoding an A32 or T32 encoding depends on nothing but
+/// its bits (IT blocks are applied by the loop), so the memo needs no invalidation: a store
+/// that rewrites code changes the bits fetched, and so the key.
+final class AArch32DecodeMemo {
+    static let entries = 4096
+    /// Key: the encoding, with bit 32 set for T32 and bit 33 for a 16-bit T32 one; 0 is never
+    /// a valid key for T32, and an empty A32 slot holds a key no word matches (bit 34).
+    let keys: UnsafeMutablePointer<UInt64>
+    let values: UnsafeMutablePointer<A32Inst>
+
+    init() {
+        keys = .allocate(capacity: Self.entries)
+        keys.initialize(repeating: 1 << 34, count: Self.entries)
+        values = .allocate(capacity: Self.entries)
+        values.initialize(repeating: A32Inst(.undefined), count: Self.entries)
+    }
+
+    deinit { keys.deallocate(); values.deallocate() }
+
+    @inline(__always)
+    func decode(_ key: UInt64, _ make: (UInt64) -> A32Inst) -> A32Inst {
+        let h = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 52)   // 12 bits
+        if keys[h] == key { return values[h] }
+        let i = make(key)
+        keys[h] = key
+        values[h] = i
+        return i
+    }
+}
+
+extension CPU {
+    /// The instruction bytes at `pc` (an aligned 2- or 4-byte read within one page), through the
+    /// cached page when it is the one being executed.
+    @inline(__always)
+    func fetchBits32(_ pc: UInt64, size: Int) throws(ArchException) -> UInt64 {
+        if pc & ~0xFFF == fetch32PageVA, let host = fetch32Host {
+            return PhysicalAddressSpace.loadRAM(host + Int(pc & 0xFFF), size: size)
+        }
+        let pa = try translate(pc, .fetch)
+        if let p = bus.ramPointer(pa & ~0xFFF, size: 0x1000) {
+            fetch32PageVA = pc & ~0xFFF
+            fetch32Host = p
+            return PhysicalAddressSpace.loadRAM(p + Int(pc & 0xFFF), size: size)
+        }
+        if let (dev, o) = bus.device(at: pa), let v = dev.read(offset: o, size: size) { return v }
+        throw ArchException(.instructionAbort(FaultRecord(kind: .synchronousExternal)), far: pc)
+    }
+}
