@@ -44,7 +44,12 @@ enum LinuxImageLoader {
             // As low in RAM as the protocol allows: the Image's flags may permit anywhere, but
             // the start of RAM is always acceptable.
             let base = (target.bus.ramBase + baseAlignment - 1) & ~(baseAlignment - 1)
-            address = base + textOffset
+            // text_offset is the file's to choose: a huge one must not overflow (found by fuzzing).
+            let (sum, overflow) = base.addingReportingOverflow(textOffset)
+            guard !overflow else {
+                throw HostInputError("\(path): arm64 Image text_offset \(hex(textOffset)) lies beyond \(target.ramDescription)")
+            }
+            address = sum
         }
         try target.requireRAM("arm64 Image", at: address, size: footprint)
         target.copy(b[...], to: address)
