@@ -42,6 +42,9 @@ let package = Package(
         .executableTarget(name: "armvm",
                           dependencies: ["Board", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: hotPathFlags),
+        // libFuzzer harnesses for host input (docs/FUZZING.md): a corpus replayer in a plain build,
+        // a fuzzer when built with -D FUZZING and --sanitize=fuzzer (`make fuzz-host`).
+        .executableTarget(name: "armvm-fuzz", dependencies: ["Board", "Bus", "CLibFDT"]),
         // Vectors/ holds the reference vectors the tests read through #filePath, not resources.
         .testTarget(name: "ARMCoreTests", dependencies: ["ARMCore", "Bus"], exclude: ["Vectors"]),
         .testTarget(name: "Stage2MMUTests", dependencies: ["Stage2MMU", "Bus"]),

@@ -62,6 +62,15 @@ public enum DeviceTreeBuilder {
             guard rc == 0 else {
                 throw HostInputError("\(path): not a usable device tree blob (\(String(cString: fdt_strerror(rc))))")
             }
+            // Version 17 only (found by fuzzing): libfdt 1.6.1 (Debian 12) dereferences NULL in
+            // fdt_check_full on a pre-16 blob whose root name has no '/', and checks property
+            // names against size_dt_strings only from 17 on, while fdt_open_into (patchChosen)
+            // trusts that size at any version, so a v16 blob with a short one came out corrupt.
+            // dtc writes 17; the Devicetree Specification (v0.4, 5.2) describes 17.
+            let version = fdtHeaderWord(p, 20)
+            guard version >= 17 else {
+                throw HostInputError("\(path): device tree blob version \(version) is older than 17, the one armvm edits; rewrite it with `dtc -I dtb -O dtb`")
+            }
             let total = Int(fdtHeaderWord(p, 4))
             guard total <= bytes.count else {
                 throw HostInputError("\(path): device tree blob is truncated (header says \(total) bytes, file has \(bytes.count))")
@@ -73,7 +82,9 @@ public enum DeviceTreeBuilder {
             guard full == 0 else {
                 throw HostInputError("\(path): corrupt device tree blob (\(String(cString: fdt_strerror(full))))")
             }
-            guard fdt_path_offset(p, "/") >= 0 else {
+            // fdt_path_offset(p, "/") is 0 without looking and fdt_check_full accepts an empty
+            // structure block; fdt_get_name checks that a node really begins there (found by fuzzing).
+            guard fdt_path_offset(p, "/") >= 0, fdt_get_name(p, 0, nil) != nil else {
                 throw HostInputError("\(path): device tree blob has no root node")
             }
             // The kernel learns where RAM is only from a device_type = "memory" node; armvm
