@@ -5,9 +5,8 @@ import Glibc
 #endif
 
 /// The guest image as `armvm run IMAGE [--load-address A]` reads it: ImageLoader.load, the entry
-/// MachineSetup.prepare calls, which tells ELF64 (and refuses ELF32, big-endian and foreign
-/// ELFs), arm64 Image and raw binaries apart by their bytes. There is no zImage loader yet;
-/// zImage-shaped seeds go through the same entry, so a zImage loader added to it is covered.
+/// MachineSetup.prepare calls, which tells ELF64 and ELF32 (and refuses big-endian and foreign
+/// ELFs), arm64 Image, 32-bit Arm zImage and raw binaries apart by their bytes.
 ///
 /// Each input is loaded twice: without --load-address (ELF, Image, or refusal) and with one at
 /// RAM + 2 MiB (raw, Image at a given base, or refusal for ELF). The oracle checks that what a
@@ -52,6 +51,12 @@ enum ImageHarness {
             guard image.entry == image.lowest, UInt64(bytes.count) <= image.highest - image.lowest,
                   ramMatches(bytes, at: image.entry) else {
                 finding("image: arm64 Image \(image) not copied to its entry")
+            }
+        case .zImage:
+            // arm/booting.rst: the zImage is entered at its first byte, in A32 state.
+            guard image.entry == image.lowest, image.state == .a32, UInt64(bytes.count) == image.highest - image.lowest,
+                  ramMatches(bytes, at: image.entry) else {
+                finding("image: zImage \(image) not copied to its entry")
             }
         case .raw:
             guard let a = loadAddress, image.entry == a, image.lowest == a,
