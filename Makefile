@@ -49,7 +49,7 @@ test: build guests
 # per-file rebuilds while a harness is being written, and at -Onone building each machine's bus
 # dominates (dtb harness: 290 runs/s instead of ~850).
 FUZZ_SECONDS ?= 60
-FUZZ_HARNESSES := image dtb boot-options
+FUZZ_HARNESSES := image dtb boot-options gdb-packet
 fuzz-host: deps
 	$(SWIFT) build --product armvm-fuzz --scratch-path .build-fuzz --sanitize=fuzzer \
 		-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -O

@@ -12,10 +12,7 @@ struct Harness {
         Harness(name: "image", run: ImageHarness.run),
         Harness(name: "dtb", run: DeviceTreeHarness.run),
         Harness(name: "boot-options", run: BootOptionHarness.run),
-        // SLOT gdb-packet: GDBServer.swift is being refactored to expose a pure packet framer and
-        // handler. When it lands, add `Harness(name: "gdb-packet", run: GDBPacketHarness.run)`
-        // feeding the bytes as a stream from gdb, a seed directory Fuzz/corpus/gdb-packet/ (from
-        // scripts/fuzz/make-seeds.py), and "gdb-packet" to FUZZ_HARNESSES in the Makefile.
+        Harness(name: "gdb-packet", run: GDBPacketHarness.run),
     ]
 
     static func named(_ name: String) -> Harness? { all.first { $0.name == name } }

@@ -152,6 +152,25 @@ def option_seeds():
     return {k: v.encode() for k, v in lines.items()}
 
 
+def gdb_frame(body):
+    """One remote-protocol packet: $body#checksum (the sum of the body's bytes mod 256)."""
+    return b"$" + body + b"#" + b"%02x" % (sum(body) & 0xFF)
+
+
+def gdb_seeds():
+    session = [b"qSupported:multiprocess+;swbreak+;hwbreak+", b"QStartNoAckMode", b"?", b"g", b"p20",
+               b"m40000000,40", b"M40001000,4:1f2003d5", b"X40001004,0:", b"Z0,40000000,4",
+               b"s", b"z0,40000000,4", b"qXfer:features:read:target.xml:0,400", b"c"]
+    odd = [b"m40200000,-1", b"qXfer:features:read:target.xml:7fffffffffffffff,7fffffffffffffff",
+           b"qXfer:features:read:target.xml:-10,10", b"Mzz,2:gg", b"P1f=0102", b"G00", b"Z1,,"]
+    return {
+        "seed-session": b"+" + b"+".join(gdb_frame(p) for p in session),
+        "seed-odd-fields": b"".join(gdb_frame(p) for p in odd),
+        "seed-bad-checksum": b"$g#00$?#3f\x03",
+        "seed-interrupt": b"\x03" + gdb_frame(b"c") + b"\x03",
+    }
+
+
 def write(harness, seeds):
     d = os.path.join(CORPUS, harness)
     os.makedirs(d, exist_ok=True)
@@ -168,6 +187,7 @@ def main():
     write("image", image_seeds())
     write("dtb", dtb_seeds())
     write("boot-options", option_seeds())
+    write("gdb-packet", gdb_seeds())
     return 0
 
 
