@@ -272,6 +272,8 @@ final class BadInputCorpusTests: XCTestCase {
         c("dtb-rsvmap-unterminated", .data(CorpusFDT.header(CorpusFDT.offMemRsvmap, CorpusFDT.baseStringsOffset)), ["run", "--dtb", "$F", "$ELF"],
           "$F", "corrupt device tree blob"),
         c("dtb-version-0", .data(CorpusFDT.header(CorpusFDT.version, 0)), ["run", "--dtb", "$F", "$ELF"], "$F", "device tree"),
+        // libfdt edits version 16 blobs wrongly (found by fuzzing): refused, with the remedy.
+        c("dtb-version-16", .data(CorpusFDT.blob(CorpusFDT.baseTree, version: 16)), ["run", "--dtb", "$F", "$ELF"], "version 16", "dtc"),
         c("dtb-version-1", .data(CorpusFDT.header(CorpusFDT.version, 1)), ["run", "--dtb", "$F", "$ELF"], "$F", "device tree"),
         c("dtb-last-compatible-version-too-new", .data(CorpusFDT.header(CorpusFDT.lastCompVersion, 18)),
           ["run", "--dtb", "$F", "$ELF"], "$F", "device tree"),
@@ -455,7 +457,6 @@ final class BadInputCorpusTests: XCTestCase {
             ["run", try file("dyn.elf", elf { $0.type = 3 })],
             ["run", try file("two-segments.elf", twoSegmentELF(0x4020_0000, 0x4030_0000))],
             ["run", try file("phentsize-64.elf", elf { $0.phentsize = 64 })],
-            ["run", "--dtb", try file("v16.dtb", CorpusFDT.blob(CorpusFDT.baseTree, version: 16)), "$ELF"],
             ["run", "--dtb", try file("big.dtb", CorpusFDT.sized((2 << 20) - 4096)), "$ELF"],
             ["run", "$HV", "--guest", "$XEN"],
             ["run", "--dtb", "$DTB", "$HV", "--guest", "$XEN", "--module", "$XEN,kind=kernel"],
