@@ -21,7 +21,9 @@ if [ ! -f "$DIR/Image" ] || [ ! -f "$DIR/busybox" ] || [ ! -f "$DIR/xen" ]; then
     if ! dpkg --print-foreign-architectures | grep -qx arm64; then
         $sudo dpkg --add-architecture arm64
     fi
-    $sudo apt-get update -qq
+    # A mirror in mid-sync can fail one index (apt-get then exits 100) while the lists needed
+    # here are fine: go on, and let the download below say what is really missing.
+    $sudo apt-get update -qq || echo "boot-debian: apt-get update reported errors; downloading anyway"
     # The newest Debian arm64 kernel: the image package linux-image-arm64 depends on.
     pkg=$(apt-cache depends linux-image-arm64:arm64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
     (cd "$DIR" && rm -f ./*.deb && apt-get download "$pkg" busybox-static:arm64 xen-hypervisor-4.17-arm64:arm64 2>/dev/null)
