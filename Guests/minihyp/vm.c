@@ -188,54 +188,38 @@ static uint64_t ipa_to_pa(struct vm *vm, uint64_t ipa)
 }
 
 /*
- * An ELF64 image (the System V gABI): copy each PT_LOAD segment to its
- * physical address, which for a guest is an IPA, and zero the rest of its
- * memory size (.bss). Returns the entry point, or 0.
+ * Where the fields of an ELF file sit, per class (the System V gABI): ELF64
+ * for AArch64 guests (EM_AARCH64 = 183), ELF32 for AArch32 ones (EM_ARM = 40).
  */
-static uint64_t load_elf(struct vm *vm, uint64_t mod, uint64_t size, uint64_t *end)
-{
-	uint64_t phoff = le(mod + 32, 8), entry = le(mod + 24, 8);
-	unsigned phnum = le(mod + 56, 2), phentsize = le(mod + 54, 2), i;
+struct elf_layout {
+	unsigned word;                          /* 8 or 4 bytes */
+	unsigned ehsize, phsize, machine;
+	unsigned e_entry, e_phoff, e_phentsize, e_phnum;
+	unsigned p_offset, p_paddr, p_filesz, p_memsz;
+};
 
-	if (size < 64 || le(mod + 18, 2) != 183 /* EM_AARCH64 */ ||
-	    phentsize < 56 || phoff > size || (uint64_t)phnum * phentsize > size - phoff)
-		return 0;
-	for (i = 0; i < phnum; i++) {
-		uint64_t ph = mod + phoff + (uint64_t)i * phentsize;
-		uint64_t off = le(ph + 8, 8), paddr = le(ph + 24, 8);
-		uint64_t filesz = le(ph + 32, 8), memsz = le(ph + 40, 8);
-
-		if (le(ph, 4) != 1 /* PT_LOAD */ || memsz == 0)
-			continue;
-		if (filesz > memsz || off > size || filesz > size - off ||
-		    !in_guest_ram(vm, paddr, memsz)) {
-			printf("minihyp: d%d: ELF segment at 0x%lx does not fit\n", vm->id, paddr);
-			return 0;
-		}
-		copy(ipa_to_pa(vm, paddr), mod + off, filesz);
-		zero(ipa_to_pa(vm, paddr) + filesz, memsz - filesz);
-		if (paddr + memsz > *end)
-			*end = paddr + memsz;
-	}
-	return in_guest_ram(vm, entry, 4) ? entry : 0;
-}
+static const struct elf_layout elf64 = { 8, 64, 56, 183, 24, 32, 54, 56, 8, 24, 32, 40 };
+static const struct elf_layout elf32 = { 4, 52, 32, 40, 24, 28, 42, 44, 4, 12, 16, 20 };
 
 /*
- * An ELF32 image for AArch32 (EM_ARM = 40): the same, with the 32-bit
- * header layout. Bit 0 of the entry point says it starts in T32 state.
+ * An ELF image: copy each PT_LOAD segment to its physical address, which for
+ * a guest is an IPA, and zero the rest of its memory size (.bss). The class
+ * (byte 4: 1 ELF32, 2 ELF64) says the guest's width; in ELF32, bit 0 of the
+ * entry point says it starts in T32 state. Returns the entry point, or 0.
  */
-static uint64_t load_elf32(struct vm *vm, uint64_t mod, uint64_t size, uint64_t *end, int *thumb)
+static uint64_t load_elf(struct vm *vm, uint64_t mod, uint64_t size, uint64_t *end, int *thumb)
 {
-	uint64_t phoff = le(mod + 28, 4), entry = le(mod + 24, 4);
-	unsigned phnum = le(mod + 44, 2), phentsize = le(mod + 42, 2), i;
+	const struct elf_layout *l = le(mod + 4, 1) == 1 ? &elf32 : &elf64;
+	uint64_t phoff = le(mod + l->e_phoff, l->word), entry = le(mod + l->e_entry, l->word);
+	unsigned phnum = le(mod + l->e_phnum, 2), phentsize = le(mod + l->e_phentsize, 2), i;
 
-	if (size < 52 || le(mod + 18, 2) != 40 /* EM_ARM */ ||
-	    phentsize < 32 || phoff > size || (uint64_t)phnum * phentsize > size - phoff)
+	if (size < l->ehsize || le(mod + 18, 2) != l->machine || phentsize < l->phsize ||
+	    phoff > size || (uint64_t)phnum * phentsize > size - phoff)
 		return 0;
 	for (i = 0; i < phnum; i++) {
 		uint64_t ph = mod + phoff + (uint64_t)i * phentsize;
-		uint64_t off = le(ph + 4, 4), paddr = le(ph + 12, 4);
-		uint64_t filesz = le(ph + 16, 4), memsz = le(ph + 20, 4);
+		uint64_t off = le(ph + l->p_offset, l->word), paddr = le(ph + l->p_paddr, l->word);
+		uint64_t filesz = le(ph + l->p_filesz, l->word), memsz = le(ph + l->p_memsz, l->word);
 
 		if (le(ph, 4) != 1 /* PT_LOAD */ || memsz == 0)
 			continue;
@@ -249,8 +233,9 @@ static uint64_t load_elf32(struct vm *vm, uint64_t mod, uint64_t size, uint64_t 
 		if (paddr + memsz > *end)
 			*end = paddr + memsz;
 	}
-	*thumb = entry & 1;
-	entry &= ~1ul;
+	vm->aarch32 = l == &elf32;
+	*thumb = vm->aarch32 && (entry & 1);
+	entry &= ~(uint64_t)*thumb;
 	return in_guest_ram(vm, entry, 2) ? entry : 0;
 }
 
@@ -428,10 +413,8 @@ int vm_create(struct vm *vm, int id, const void *dtb, int domain)
 	 * reuses memory must scrub it before giving it to another guest. */
 	if (le(mod + 0x38, 4) == 0x644d5241)            /* "ARM\x64" */
 		entry = load_image(vm, mod, mod_size, &end);
-	else if (le(mod, 4) == 0x464c457f && le(mod + 4, 1) == 1)   /* ELF32 */
-		entry = load_elf32(vm, mod, mod_size, &end, &thumb), vm->aarch32 = 1;
 	else if (le(mod, 4) == 0x464c457f)              /* "\x7fELF" */
-		entry = load_elf(vm, mod, mod_size, &end);
+		entry = load_elf(vm, mod, mod_size, &end, &thumb);
 	else
 		printf("minihyp: d%d: the kernel is neither ELF nor an arm64 Image\n", id);
 	if (!entry)
