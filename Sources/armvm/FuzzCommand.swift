@@ -21,13 +21,21 @@ struct Fuzz: ParsableCommand {
     @Option(help: "Seed of the run (decimal or 0x hex); the same seed runs the same words from the same states.")
     var seed: String = "0x5EEDA64"
 
+    @Option(help: "Instruction set: a64, a32 (random words in an AArch32 mode at EL0 or EL1 under the AArch64 EL2) or t32 (random halfword pairs).")
+    var isa: String = "a64"
+
     func run() throws {
         guard words >= 0 else { throw HostInputError("--words must not be negative") }
         let text = seed.lowercased()
         guard let s = text.hasPrefix("0x") ? UInt64(text.dropFirst(2), radix: 16) : UInt64(text) else {
             throw HostInputError("--seed: not a number: \(seed)")
         }
-        let summary = FuzzRun(seed: s).run(words: words)
+        let summary: String
+        switch isa {
+        case "a64": summary = FuzzRun(seed: s).run(words: words)
+        case "a32", "t32": summary = FuzzRun(seed: s).runAArch32(words: words, thumb: isa == "t32")
+        default: throw HostInputError("--isa must be a64, a32 or t32, not '\(isa)'")
+        }
         print(summary)
         if summary.contains("FAILED") { Glibc.exit(1) }
     }
@@ -124,6 +132,63 @@ final class FuzzRun {
             classes.append("\(name) \(byClass[ec])")
         }
         lines.append("fuzz: exceptions by class: " + (classes.isEmpty ? "none" : classes.joined(separator: ", ")))
+        lines += failures.map { "fuzz: FAILED: \($0)" }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension FuzzRun {
+    /// The AArch32 run: each word (or T32 halfword pair) from a random AArch32 state, in a random
+    /// mode at EL0 or EL1, with the FP registers and FPEXC.EN random too. Every step must end
+    /// architecturally: retired, or an exception taken to an AArch32 mode or to the AArch64 EL2.
+    func runAArch32(words: Int, thumb: Bool) -> String {
+        let codePage = Self.ramBase + 0x8_0000
+        let modes: [AArch32Mode] = [.usr, .fiq, .irq, .svc, .abt, .und, .sys]
+        var retired = 0, toEL2 = 0, toAArch32Mode = 0
+        var failures: [String] = []
+        let start = timespec.now()
+        for n in 0..<words {
+            let pc = codePage + UInt64(n % 512) * 8
+            let w = next()
+            _ = bus.write(pc, size: 4, value: w & 0xFFFF_FFFF)
+            _ = bus.write(pc + 4, size: 4, value: w >> 32)
+            let mode = modes[Int(next() % UInt64(modes.count))]
+            cpu.bootAArch32(entry: UInt32(truncatingIfNeeded: pc), mode: mode, thumb: thumb)
+            for r in 0..<31 { cpu.x[r] = value() & 0xFFFF_FFFF }
+            cpu.nzcv = UInt32(truncatingIfNeeded: next()) & 0xF000_0000
+            for v in 0..<32 { cpu.setV(UInt8(v), low: next(), high: next()) }
+            let f = next()
+            cpu.sysregs[SysReg.CPACR_EL1] = f & 7 == 0 ? 0 : 0xF << 20
+            cpu.sysregs[SysReg.FPEXC32_EL2] = f & 8 == 0 ? 1 << 30 : 0
+            cpu.sysregs[SysReg.HCR_EL2] = f >> 8 & 3 == 0 ? (f >> 16) & (HCR.TSC | HCR_TID3 | HCR_TVM | HCR.TWI) : 0
+            cpu.sysregs[SysReg.VBAR_EL1] = Self.ramBase
+            cpu.sysregs[SysReg.VBAR_EL2] = Self.ramBase
+            cpu.sysregs[SysReg.ESR_EL2] = 0
+            cpu.waiting = false
+            cpu.attention = false
+            cpu.stopRequest = nil
+            cpu.step()
+            if !cpu.aarch32 {
+                toEL2 += 1
+                byClass[Int((cpu.sysregs[SysReg.ESR_EL2] >> 26) & 63)] += 1
+            } else if cpu.mode32 != mode {
+                toAArch32Mode += 1
+            } else {
+                retired += 1
+            }
+            if cpu.aarch32 && cpu.pc >> 32 != 0 && failures.count < 10 {
+                failures.append("the PC is 0x\(String(cpu.pc, radix: 16)) in AArch32 after 0x\(String(w, radix: 16))")
+            }
+        }
+        let seconds = timespec.now() - start
+        var lines = ["fuzz: \(words) \(thumb ? "T32 halfword pairs" : "A32 words"), seed 0x\(String(seed, radix: 16)); "
+                     + "\(retired) stayed in their mode, \(toAArch32Mode) changed mode (an exception or a mode change), "
+                     + "\(toEL2) went to the AArch64 EL2; \(String(format1: seconds)) s"]
+        var classes: [String] = []
+        for ec in 0..<64 where byClass[ec] > 0 {
+            classes.append("\(ExceptionClass(rawValue: UInt8(ec))?.name ?? "EC 0x\(String(ec, radix: 16))") \(byClass[ec])")
+        }
+        lines.append("fuzz: exits to EL2 by class: " + (classes.isEmpty ? "none" : classes.joined(separator: ", ")))
         lines += failures.map { "fuzz: FAILED: \($0)" }
         return lines.joined(separator: "\n")
     }

@@ -54,13 +54,30 @@ final class ExecutionFuzzTests: XCTestCase {
     /// Ten million words (or ARMVM_FUZZ_WORDS) through `armvm fuzz` in the release build, which
     /// must finish within three minutes and print its summary: words run, exceptions by class.
     func testTenMillionWordsInTheReleaseBinary() throws {
+        let words = Self.env["ARMVM_FUZZ_WORDS"].flatMap { Int($0) } ?? 10_000_000
+        let text = try runReleaseFuzz(["--words", String(words)], words: words)
+        XCTAssertTrue(text.contains("fuzz: \(words) words"), text)
+        XCTAssertTrue(text.contains("exceptions by class:"), text)
+    }
+
+    /// Random A32 words and T32 halfword pairs from random AArch32 states (two million each;
+    /// `armvm fuzz --isa a32|t32 --words N` runs more by hand).
+    func testAArch32WordsInTheReleaseBinary() throws {
+        for (isa, what) in [("a32", "A32 words"), ("t32", "T32 halfword pairs")] {
+            let text = try runReleaseFuzz(["--isa", isa, "--words", "2000000"], words: 2_000_000)
+            XCTAssertTrue(text.contains("fuzz: 2000000 \(what)"), text)
+            XCTAssertTrue(text.contains("exits to EL2 by class:"), text)
+        }
+    }
+
+    /// Runs `armvm fuzz ARGS --seed S` from $ARMVM and returns its output; a hang or a crash fails.
+    func runReleaseFuzz(_ args: [String], words: Int) throws -> String {
         guard let exe = Self.env["ARMVM"], FileManager.default.isExecutableFile(atPath: exe) else {
             throw XCTSkip("ARMVM is not set: `make test` runs this with the release binary")
         }
-        let words = Self.env["ARMVM_FUZZ_WORDS"].flatMap { Int($0) } ?? 10_000_000
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = ["fuzz", "--words", String(words), "--seed", "0x" + String(Self.seed, radix: 16)]
+        p.arguments = ["fuzz"] + args + ["--seed", "0x" + String(Self.seed, radix: 16)]
         let out = Pipe()
         p.standardOutput = out
         try p.run()
@@ -72,15 +89,14 @@ final class ExecutionFuzzTests: XCTestCase {
         while p.isRunning && Date() < limit { usleep(50_000) }
         if p.isRunning {
             p.terminate()
-            XCTFail("armvm fuzz did not finish \(words) words within the time limit: a hang")
-            return
+            XCTFail("armvm fuzz \(args) did not finish within the time limit: a hang")
+            return ""
         }
         done.wait()
         let text = String(decoding: box.data, as: UTF8.self)
         print(text, terminator: "")
         XCTAssertEqual(p.terminationReason, .exit, "armvm fuzz crashed (signal \(p.terminationStatus))")
         XCTAssertEqual(p.terminationStatus, 0, text)
-        XCTAssertTrue(text.contains("fuzz: \(words) words"), text)
-        XCTAssertTrue(text.contains("exceptions by class:"), text)
+        return text
     }
 }
