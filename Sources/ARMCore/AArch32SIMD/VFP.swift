@@ -92,21 +92,7 @@ extension CPU {
         let base = rn == 15 ? alignedPC() : r(rn)
         if p == 1 && wb == 0 {
             // VLDR/VSTR: one register at Rn +/- imm8 * 4.
-            let address = u == 1 ? base &+ imm8 << 2 : base &- imm8 << 2
-            if double {
-                if load {
-                    let lo = try readMemory(UInt64(address), size: 4), hi = try readMemory(UInt64(address &+ 4), size: 4)
-                    setDreg(d, hi << 32 | lo)
-                } else {
-                    let v = dreg(d)
-                    try writeMemory(UInt64(address), size: 4, value: v & 0xFFFF_FFFF)
-                    try writeMemory(UInt64(address &+ 4), size: 4, value: v >> 32)
-                }
-            } else if load {
-                setSreg(d, UInt32(truncatingIfNeeded: try readMemory(UInt64(address), size: 4)))
-            } else {
-                try writeMemory(UInt64(address), size: 4, value: UInt64(sreg(d)))
-            }
+            try vfpTransfer(d, double: double, load: load, at: u == 1 ? base &+ imm8 << 2 : base &- imm8 << 2)
             return
         }
         // VLDM/VSTM: increment after (P=0, U=1) or decrement before (P=1, U=0, W=1).
@@ -116,26 +102,36 @@ extension CPU {
         let bytes = imm8 << 2
         var address = u == 1 ? base : base &- bytes
         for k in 0..<count {
-            if double {
-                if load {
-                    let lo = try readMemory(UInt64(address), size: 4), hi = try readMemory(UInt64(address &+ 4), size: 4)
-                    setDreg(d + k, hi << 32 | lo)
-                } else {
-                    let v = dreg(d + k)
-                    try writeMemory(UInt64(address), size: 4, value: v & 0xFFFF_FFFF)
-                    try writeMemory(UInt64(address &+ 4), size: 4, value: v >> 32)
-                }
-                address = address &+ 8
-            } else {
-                if load {
-                    setSreg(d + k, UInt32(truncatingIfNeeded: try readMemory(UInt64(address), size: 4)))
-                } else {
-                    try writeMemory(UInt64(address), size: 4, value: UInt64(sreg(d + k)))
-                }
-                address = address &+ 4
-            }
+            try vfpTransfer(d + k, double: double, load: load, at: address)
+            address = address &+ (double ? 8 : 4)
         }
         if wb == 1 { setR(rn, u == 1 ? base &+ bytes : base &- bytes) }
+    }
+
+    /// One S or D register to or from memory; a D register as two words, low word first, as
+    /// VLDR and VLDM transfer it (single-copy atomic only per word).
+    func vfpTransfer(_ n: UInt32, double: Bool, load: Bool, at address: UInt32) throws(ArchException) {
+        let a = UInt64(address)
+        switch (double, load) {
+        case (true, true):
+            let lo = try readMemory(a, size: 4), hi = try readMemory(UInt64(address &+ 4), size: 4)
+            setDreg(n, hi << 32 | lo)
+        case (true, false):
+            let v = dreg(n)
+            try writeMemory(a, size: 4, value: v & 0xFFFF_FFFF)
+            try writeMemory(UInt64(address &+ 4), size: 4, value: v >> 32)
+        case (false, true):
+            setSreg(n, UInt32(truncatingIfNeeded: try readMemory(a, size: 4)))
+        case (false, false):
+            try writeMemory(a, size: 4, value: UInt64(sreg(n)))
+        }
+    }
+
+    /// S or D register `n` as an FP operand of the instruction's precision.
+    @inline(__always) func fpOperand(_ n: UInt32, double: Bool) -> UInt64 { double ? dreg(n) : UInt64(sreg(n)) }
+
+    @inline(__always) func setFPOperand(_ n: UInt32, double: Bool, _ v: UInt64) {
+        if double { setDreg(n, v) } else { setSreg(n, UInt32(truncatingIfNeeded: v)) }
     }
 
     /// VMOV between a core register and an S register or a D register's half, and VMRS/VMSR.
@@ -223,8 +219,7 @@ extension CPU {
         let opc1 = ((w >> 23) & 1) << 2 | ((w >> 20) & 3)
         let op6 = (w >> 6) & 1
         var env = FPEnv(fpcr: sysregs[SysReg.FPCR])
-        func get(_ x: UInt32) -> UInt64 { double ? dreg(x) : UInt64(sreg(x)) }
-        func put(_ x: UInt32, _ v: UInt64) { if double { setDreg(x, v) } else { setSreg(x, UInt32(truncatingIfNeeded: v)) } }
+        func get(_ x: UInt32) -> UInt64 { fpOperand(x, double: double) }
         func negate(_ v: UInt64) -> UInt64 { v ^ f.signBit }
         var result: UInt64? = nil
         switch opc1 {
@@ -249,14 +244,14 @@ extension CPU {
         default:
             try vfpOther(w, double: double, f: f, d: d, m: m, env: &env)
         }
-        if let v = result { put(d, v) }
+        if let v = result { setFPOperand(d, double: double, v) }
         sysregs[SysReg.FPSR] |= UInt64(env.flags)
     }
 
     /// opc1 = 1x11: VMOV immediate, and the two-register forms selected by opc2.
     func vfpOther(_ w: UInt32, double: Bool, f: FPFormat, d: UInt32, m: UInt32, env: inout FPEnv) throws(ArchException) {
-        func get(_ x: UInt32) -> UInt64 { double ? dreg(x) : UInt64(sreg(x)) }
-        func put(_ x: UInt32, _ v: UInt64) { if double { setDreg(x, v) } else { setSreg(x, UInt32(truncatingIfNeeded: v)) } }
+        func get(_ x: UInt32) -> UInt64 { fpOperand(x, double: double) }
+        func put(_ x: UInt32, _ v: UInt64) { setFPOperand(x, double: double, v) }
         if (w >> 6) & 1 == 0 {
             // VMOV (immediate): VFPExpandImm of imm4H:imm4L (F1.? "Modified immediate constants
             // in floating-point instructions").

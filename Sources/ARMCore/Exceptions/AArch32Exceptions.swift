@@ -154,12 +154,7 @@ extension CPU {
         // SCTLR.V selects the high vectors at 0xFFFF0000, else VBAR (G1.12.1).
         let base: UInt32 = sctlr & (1 << 13) != 0 ? 0xFFFF_0000 : UInt32(truncatingIfNeeded: sysregs[SysReg.VBAR_EL1]) & ~0x1F
         nextPC = UInt64(base | vector.rawValue)
-        let noProgress = lastExceptionInstret != .max && instret &- lastExceptionInstret <= 1
-        exceptionStreak = noProgress ? exceptionStreak &+ 1 : 1
-        lastExceptionInstret = instret
-        if exceptionStreak > 64 {
-            requestStop(.stuck(reason: "exception loop in AArch32 \(m.name) mode: the vector at 0x\(String(nextPC, radix: 16)) keeps faulting"))
-        }
+        noteExceptionTaken(where: "in AArch32 \(m.name) mode", vector: nextPC)
         if let obs = exceptionObserver {
             var event = ExceptionEvent(kind: kind, fromEL: from, toEL: el, syndrome: syndrome, esr: syndrome?.esr ?? 0,
                                        far: far.map { UInt64($0) }, ipa: nil, elr: UInt64(returnAddress &+ lrOffset),

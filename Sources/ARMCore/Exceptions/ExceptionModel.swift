@@ -106,18 +106,24 @@ extension CPU {
         illegalState = false
         exclusiveValid = false
         nextPC = vec
-        let noProgress = lastExceptionInstret != .max && instret &- lastExceptionInstret <= 1
-        exceptionStreak = noProgress ? exceptionStreak &+ 1 : 1
-        lastExceptionInstret = instret
-        if exceptionStreak > 64 {
-            requestStop(.stuck(reason: "exception loop at EL\(target): the vector at 0x\(String(vec, radix: 16)) keeps faulting"))
-        }
+        noteExceptionTaken(where: "at EL\(target)", vector: vec)
         if let obs = exceptionObserver {
             var event = ExceptionEvent(kind: kind, fromEL: from, toEL: target, syndrome: syndrome,
                                        esr: syndrome?.esr ?? 0, far: far, ipa: ipa, elr: returnAddress,
                                        vector: vec, instret: instret)
             event.fromMode = fromMode
             obs(event)
+        }
+    }
+
+    /// Exceptions taken with no instruction completing in between are a fault loop (a vector
+    /// that itself faults): after 64 the run stops as stuck instead of spinning.
+    func noteExceptionTaken(where place: String, vector: UInt64) {
+        let noProgress = lastExceptionInstret != .max && instret &- lastExceptionInstret <= 1
+        exceptionStreak = noProgress ? exceptionStreak &+ 1 : 1
+        lastExceptionInstret = instret
+        if exceptionStreak > 64 {
+            requestStop(.stuck(reason: "exception loop \(place): the vector at 0x\(String(vector, radix: 16)) keeps faulting"))
         }
     }
 
