@@ -73,6 +73,14 @@ public enum MachineSetup {
         }
         let ram = AddressRange(base: bus.ramBase, size: bus.ramSize)
         var occupied = [AddressRange(base: image.lowest, size: image.highest - image.lowest)]
+        if image.state != .aarch64 {
+            // A 32-bit kernel grows past its file: the zImage decompresses to RAM base +
+            // TEXT_OFFSET and the kernel's BSS follows its image. arm/booting.rst: put the DTB
+            // and initrd "just above the 128MiB boundary from start of RAM", inside lowmem; with
+            // less RAM, in its upper half (QEMU's rule). The range is only kept free, not used.
+            let reach = min(UInt64(128) << 20, bus.ramSize / 2)
+            occupied.append(AddressRange(base: bus.ramBase, size: reach))
+        }
 
         // Read everything first, so that "does not fit" can name the whole need.
         // No input may be larger than RAM: HostFile refuses such a file before reading it.
