@@ -117,6 +117,7 @@ extension CPU {
 
     // MARK: Data processing
 
+    @inline(__always)
     func executeDataProcessing(_ i: A32Inst) throws(ArchException) {
         let (op2, shifterCarry) = operand2(i)
         // Rn = PC is ADR's base, Align(PC, 4) (the same as PC in A32; in T32 only ADR reads it).

@@ -76,10 +76,6 @@ enum BankedRegisters {
 }
 
 extension CPU {
-    /// The current mode's register slots R0..R14 (and a harmless 15th).
-    @inline(__always)
-    var r32: UnsafeMutablePointer<UInt8> { BankedRegisters.row(mode32) }
-
     /// R[n] of the current mode, n < 15.
     @inline(__always)
     func r(_ n: UInt32) -> UInt32 { UInt32(truncatingIfNeeded: x[Int(r32[Int(n & 15)])]) }

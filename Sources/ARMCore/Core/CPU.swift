@@ -70,7 +70,10 @@ public final class CPU {
     public internal(set) var ge32: UInt8 = 0
     /// PSTATE.Q, the sticky saturation flag.
     public internal(set) var qFlag = false
-    public internal(set) var mode32: AArch32Mode = .svc
+    public internal(set) var mode32: AArch32Mode = .svc { didSet { r32 = BankedRegisters.row(mode32) } }
+    /// The X slots of the current mode's R0..R14 (BankedRegisters), kept with `mode32` so that a
+    /// register access reads no global.
+    var r32: UnsafeMutablePointer<UInt8> = BankedRegisters.row(.svc)
     /// Booted in AArch32 with no EL2: EL1 is AArch32 for good.
     var bootedAArch32 = false
     /// Length in bytes of the AArch32 instruction executing (2 or 4): where SVC returns to.

@@ -6,6 +6,9 @@ extension CPU {
     /// Run at most `budget` AArch32 instructions. Returns nil when the CPU left AArch32 state.
     func runAArch32(budget: UInt64) -> StopReason? {
         var left = budget
+        let tlb = decodeCache.hostTLB(cpu: index)
+        tlb.flush()
+        refreshHostTLB(tlb)
         while left != 0 {
             if attention {
                 if let r = handleAttention() { return r }
@@ -19,12 +22,16 @@ extension CPU {
                     instret &+= 1
                     left &-= 1
                     if !aarch32 { return nil }
+                    refreshHostTLB(tlb, changed: true)
                     continue
                 }
+                refreshHostTLB(tlb, changed: fetch32PageVA == 1)
             }
-            step32()
+            step32(tlb)
             left &-= 1
             if !aarch32 { return nil }
+            // The regime, the EL, a TLB or SCTLR changed (each calls flushFetchPage).
+            if fetch32PageVA == 1 { refreshHostTLB(tlb, changed: true) }
         }
         return .budget
     }
@@ -35,7 +42,8 @@ extension CPU {
     /// return (which restores it from the SPSR) has the last word, and is put back when the
     /// instruction faults: the SPSR of a fault holds the faulting instruction's ITSTATE, that
     /// of SVC, HVC and SMC the next one's (AArch32.TakeSVCException's ITAdvance).
-    func step32() {
+    @inline(__always)
+    func step32(_ tlb: HostTLB) {
         let pc = self.pc
         let it = itState
         do throws(ArchException) {
@@ -58,7 +66,7 @@ extension CPU {
             currentCondition32 = cond
             // BKPT is unconditional, even in an IT block.
             if cond == 0xE || inst.op == .bkpt || conditionHolds(cond) {
-                try executeA32(inst)
+                try executeA32(inst, tlb)
             }
         } catch {
             if !error.returnsToNext { itState = it }
@@ -72,6 +80,7 @@ extension CPU {
     /// Abort (PC alignment fault). A T32 instruction is fetched a halfword at a time (F3.1:
     /// the first halfword says whether a second follows), so a 32-bit one that crosses a page
     /// takes the abort of the halfword that faults.
+    @inline(__always)
     func fetchDecode32(_ pc: UInt64) throws(ArchException) -> A32Inst {
         if thumb {
             instructionLength32 = 2
@@ -96,7 +105,8 @@ extension CPU {
     }
 
     /// One executor per family of operations, shared by A32 and T32.
-    func executeA32(_ i: A32Inst) throws(ArchException) {
+    @inline(__always)
+    func executeA32(_ i: A32Inst, _ tlb: HostTLB) throws(ArchException) {
         switch i.op {
         case .and, .eor, .sub, .rsb, .add, .adc, .sbc, .rsc, .tst, .teq, .cmp, .cmn, .orr, .mov, .bic, .mvn, .orn:
             try executeDataProcessing(i)
@@ -116,8 +126,10 @@ extension CPU {
         case .b, .bl, .blxImm, .bx, .blxReg:
             try executeBranch32(i)
         case .ldr, .ldrb, .str, .strb, .ldrh, .strh, .ldrsb, .ldrsh, .ldrd, .strd:
+            if fastLoadStore32(i, tlb) { return }
             try executeLoadStore32(i)
         case .ldm, .stm:
+            if fastBlockTransfer32(i, tlb) { return }
             try executeBlockTransfer(i)
         case .ldrex, .strex, .lda, .stl, .clrex:
             try executeExclusive32(i)

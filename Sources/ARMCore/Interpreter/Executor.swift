@@ -443,7 +443,14 @@ extension CPU {
     /// Execute one instruction.
     @inline(__always)
     public func step() {
-        if aarch32 { step32(); return }
+        if aarch32 {
+            // One instruction outside the AArch32 loop (a debugger's step): a host TLB brought
+            // up to date for it.
+            let tlb = decodeCache.hostTLB(cpu: index)
+            refreshHostTLB(tlb, changed: true)
+            step32(tlb)
+            return
+        }
         let pc = self.pc
         nextPC = pc &+ 4
         do {

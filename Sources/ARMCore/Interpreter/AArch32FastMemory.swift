@@ -1,0 +1,108 @@
+/// The AArch32 loop's load/store fast path: single loads and stores and LDM/STM whose data is in
+/// RAM the CPU's host TLB already maps (`fastRAM`, shared with the A64 loop). Each returns false,
+/// having changed nothing, when the full path (A32LoadStore.swift) must decide: an unprivileged
+/// or exclusive access, a PC destination other than the plain forms below, an access the host
+/// TLB does not hold, or a misaligned one with SCTLR.A set. Faults, MMIO, stage-2 aborts and
+/// traces all stay on the full path, so what a guest sees cannot differ.
+extension CPU {
+    @inline(__always)
+    func fastLoadStore32(_ i: A32Inst, _ h: HostTLB) -> Bool {
+        if i.flags.contains(.unprivileged) || i.rd == 15 { return false }
+        let base = i.rn == 15 ? alignedPC() : r(UInt32(i.rn))
+        let offset: UInt32
+        if i.flags.contains(.immediate) {
+            offset = i.imm
+        } else {
+            let m = readR(i.rm)
+            offset = shiftC(m, i.shift, immediateShiftAmount(i.shift, i.shiftAmount), carry: nzcv & CPSR.C != 0).0
+        }
+        let offsetAddress = i.flags.contains(.add) ? base &+ offset : base &- offset
+        let va = UInt64(i.flags.contains(.preIndex) ? offsetAddress : base)
+        switch i.op {
+        case .ldr:
+            guard let p = fastRAM(va, total: 4, elem: 4, write: false, h) else { return false }
+            let v = UInt32(littleEndian: p.loadUnaligned(as: UInt32.self))
+            if i.flags.contains(.writeBack) { setR(UInt32(i.rn), offsetAddress) }
+            setR(UInt32(i.rd), v)
+        case .ldrb, .ldrsb:
+            guard let p = fastRAM(va, total: 1, elem: 1, write: false, h) else { return false }
+            let b = p.load(as: UInt8.self)
+            if i.flags.contains(.writeBack) { setR(UInt32(i.rn), offsetAddress) }
+            setR(UInt32(i.rd), i.op == .ldrb ? UInt32(b) : UInt32(bitPattern: Int32(Int8(bitPattern: b))))
+        case .ldrh, .ldrsh:
+            guard let p = fastRAM(va, total: 2, elem: 2, write: false, h) else { return false }
+            let v = UInt16(littleEndian: p.loadUnaligned(as: UInt16.self))
+            if i.flags.contains(.writeBack) { setR(UInt32(i.rn), offsetAddress) }
+            setR(UInt32(i.rd), i.op == .ldrh ? UInt32(v) : UInt32(bitPattern: Int32(Int16(bitPattern: v))))
+        case .str:
+            guard let p = fastRAM(va, total: 4, elem: 4, write: true, h) else { return false }
+            p.storeBytes(of: r(UInt32(i.rd)).littleEndian, as: UInt32.self)
+            if i.flags.contains(.writeBack) { setR(UInt32(i.rn), offsetAddress) }
+        case .strb:
+            guard let p = fastRAM(va, total: 1, elem: 1, write: true, h) else { return false }
+            p.storeBytes(of: UInt8(truncatingIfNeeded: r(UInt32(i.rd))), as: UInt8.self)
+            if i.flags.contains(.writeBack) { setR(UInt32(i.rn), offsetAddress) }
+        case .strh:
+            guard let p = fastRAM(va, total: 2, elem: 2, write: true, h) else { return false }
+            p.storeBytes(of: UInt16(truncatingIfNeeded: r(UInt32(i.rd))).littleEndian, as: UInt16.self)
+            if i.flags.contains(.writeBack) { setR(UInt32(i.rn), offsetAddress) }
+        case .ldrd, .strd:
+            // Word alignment is required whatever SCTLR.A says: the full path faults.
+            if va & 3 != 0 { return false }
+            let rt2 = UInt32(i.rs)
+            if i.op == .ldrd {
+                guard let p = fastRAM(va, total: 8, elem: 4, write: false, h) else { return false }
+                let lo = UInt32(littleEndian: p.loadUnaligned(as: UInt32.self))
+                let hi = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+                if i.flags.contains(.writeBack) { setR(UInt32(i.rn), offsetAddress) }
+                setR(UInt32(i.rd), lo)
+                setR(rt2, hi)
+            } else {
+                if rt2 == 15 { return false }
+                guard let p = fastRAM(va, total: 8, elem: 4, write: true, h) else { return false }
+                p.storeBytes(of: r(UInt32(i.rd)).littleEndian, as: UInt32.self)
+                p.storeBytes(of: r(rt2).littleEndian, toByteOffset: 4, as: UInt32.self)
+                if i.flags.contains(.writeBack) { setR(UInt32(i.rn), offsetAddress) }
+            }
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// LDM/STM (PUSH/POP) without ^, all of whose words lie in one RAM page the host TLB maps.
+    /// A loaded PC branches as the full path's does (LoadWritePC, interworking).
+    @inline(__always)
+    func fastBlockTransfer32(_ i: A32Inst, _ h: HostTLB) -> Bool {
+        if i.flags.contains(.userRegisters) { return false }
+        let list = i.imm & 0xFFFF
+        let count = UInt32(list.nonzeroBitCount)
+        let base = r(UInt32(i.rn))
+        let up = i.flags.contains(.add), before = i.flags.contains(.preIndex)
+        var address = up ? base : base &- 4 &* count
+        if before == up { address = address &+ 4 }
+        if address & 3 != 0 { return false }
+        let newBase = up ? base &+ 4 &* count : base &- 4 &* count
+        let write = i.op == .stm
+        guard let p = fastRAM(UInt64(address), total: UInt64(4 &* count), elem: 4, write: write, h) else { return false }
+        var k = 0
+        if write {
+            for n in 0..<16 where list & (1 << n) != 0 {
+                let v: UInt32 = n == 15 ? readR(15) : r(UInt32(n))
+                p.storeBytes(of: v.littleEndian, toByteOffset: k, as: UInt32.self)
+                k &+= 4
+            }
+            if i.flags.contains(.writeBack) { setR(UInt32(i.rn), newBase) }
+            return true
+        }
+        if i.flags.contains(.writeBack) && list & (1 << UInt32(i.rn)) == 0 { setR(UInt32(i.rn), newBase) }
+        for n in 0..<15 where list & (1 << n) != 0 {
+            setR(UInt32(n), UInt32(littleEndian: p.loadUnaligned(fromByteOffset: k, as: UInt32.self)))
+            k &+= 4
+        }
+        if list & 0x8000 != 0 {
+            bxWritePC(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: k, as: UInt32.self)))
+        }
+        return true
+    }
+}
