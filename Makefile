@@ -75,9 +75,12 @@ test-asan: deps guests
 		$(SWIFT) test --disable-swift-testing --sanitize=address --scratch-path $(ASAN_BUILD) --skip ReferenceVectorTests
 
 # Boots Debian's unmodified linux-image-arm64 with Debian's static busybox as /init on the virt
-# board (2 CPUs, EL2) and checks that userspace ran; downloads ~60 MB into .build-linux/ once.
+# board (2 CPUs, EL2), and under Xen 4.17 as dom0; then the armhf LPAE kernel with the armhf
+# busybox in AArch32 SVC mode on both boards. Each checks that userspace ran; downloads ~105 MB
+# into .build-linux/ once.
 linux: build
 	sh scripts/linux/boot-debian.sh $(ARMVM)
+	sh scripts/linux/boot-debian-armhf.sh $(ARMVM)
 
 # Reference vectors per encoding group and per armvm decode-table row (scripts/refvectors/README.md).
 coverage: build

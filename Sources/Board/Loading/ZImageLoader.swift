@@ -1,8 +1,8 @@
 /// Loads a 32-bit Arm Linux zImage (Linux Documentation/arch/arm/booting.rst, and the header of
 /// arch/arm/boot/compressed/head.S): after the 36 bytes of start-up code, the magic 0x016F2818
 /// at 0x24, then the image's start and end addresses at 0x28 and 0x2C (its length). The zImage
-/// is position independent; it is placed 64 KiB into RAM (as QEMU places it), leaving room
-/// below for the decompressed kernel's page tables, and entered at its first byte in A32.
+/// Linux's is position independent (start 0): it is placed 64 KiB into RAM (as QEMU places it),
+/// leaving room below for the decompressed kernel's page tables. Entered at its first byte in A32.
 enum ZImageLoader {
     static let magicOffset = 0x24, startOffset = 0x28, endOffset = 0x2C
     static let loadOffset: UInt64 = 0x10000
@@ -21,7 +21,9 @@ enum ZImageLoader {
         guard end >= start, UInt64(end - start) <= UInt64(b.count) else {
             throw HostInputError("\(path): zImage header says \(end &- start) bytes (start \(hex(UInt64(start))), end \(hex(UInt64(end)))) but the file has \(b.count)")
         }
-        let address = loadAddress ?? target.bus.ramBase + loadOffset
+        // A start of 0 marks a position-independent image (Linux's); any other start is where
+        // the image was linked to run, and is where it goes (as Xen loads one).
+        let address = loadAddress ?? (start != 0 ? UInt64(start) : target.bus.ramBase + loadOffset)
         guard address % 4 == 0 else {
             throw HostInputError("--load-address \(hex(address)): a zImage is entered in A32 state and must be 4-byte aligned")
         }

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Boot Debian's own 32-bit Arm binaries, unmodified: the armhf Cortex-A15/LPAE kernel
+# (linux-image-armmp-lpae, a zImage) with an initramfs holding Debian's armhf static busybox,
+# in AArch32 SVC mode (--el 1) on the virt board and on the arndale board. Each time, check
+# that userspace ran: /init prints a line, the CPU features, the online CPUs and the SHA-256 of
+# busybox computed in the guest, then powers off through PSCI (HVC32).
+#
+# usage: scripts/linux/boot-debian-armhf.sh [ARMVM]     (default .build/release/armvm)
+# Downloads about 45 MB from Debian into .build-linux/armhf/ (kept between runs).
+set -eu
+ARMVM=${1:-.build/release/armvm}
+DIR=.build-linux/armhf
+mkdir -p "$DIR"
+here=$(cd "$(dirname "$0")" && pwd)
+
+if [ ! -f "$DIR/zImage" ] || [ ! -f "$DIR/busybox" ]; then
+    sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    # Only package *lists* for armhf are added; nothing armhf is installed on the host.
+    if ! dpkg --print-foreign-architectures | grep -qx armhf; then
+        $sudo dpkg --add-architecture armhf
+    fi
+    $sudo apt-get update -qq || echo "boot-debian-armhf: apt-get update reported errors; downloading anyway"
+    # The newest LPAE kernel: the image package linux-image-armmp-lpae depends on.
+    pkg=$(apt-cache depends linux-image-armmp-lpae:armhf | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+    (cd "$DIR" && rm -f ./*.deb && apt-get download "$pkg" busybox-static:armhf 2>/dev/null)
+    rm -rf "$DIR/x" && mkdir -p "$DIR/x"
+    for d in "$DIR"/*.deb; do dpkg-deb -x "$d" "$DIR/x"; done
+    cp "$DIR"/x/boot/vmlinuz-* "$DIR/zImage"      # armhf vmlinuz is a zImage
+    cp "$DIR/x/bin/busybox" "$DIR/busybox"
+    rm -rf "$DIR/x" "$DIR"/*.deb
+fi
+python3 "$here/mkinitramfs.py" "$DIR/busybox" "$here/init.sh" "$DIR/initrd.cpio"
+want=$(sha256sum "$DIR/busybox" | cut -d' ' -f1)
+
+# boot BOARD: the kernel to userspace on BOARD, and the checks of its console.
+boot() {
+    out=$DIR/linux-$1.txt
+    "$ARMVM" run --board "$1" --el 1 --memory 512M --stats --initrd "$DIR/initrd.cpio" \
+        --append "console=ttyAMA0 panic=-1 quiet" "$DIR/zImage" >"$out" 2>"$DIR/stderr.txt" || {
+        echo "boot-debian-armhf: $1: armvm exited with status $?"; cat "$out" "$DIR/stderr.txt"; exit 1; }
+    cat "$out" "$DIR/stderr.txt"
+    name="Debian's armhf kernel with a busybox userspace on $1"
+    grep -q "armvm: userspace is up" "$out" || { echo "boot-debian-armhf: $name: userspace did not start"; exit 1; }
+    grep -q "armv7l" "$out" || { echo "boot-debian-armhf: $name: uname does not say armv7l"; exit 1; }
+    grep -q "$want" "$out" || { echo "boot-debian-armhf: $name: the SHA-256 of busybox computed in the guest is wrong"; exit 1; }
+    echo "boot-debian-armhf: $name: PASS"
+}
+
+boot virt
+boot arndale
