@@ -1,0 +1,2 @@
+import TestManifest
+import XCTest
