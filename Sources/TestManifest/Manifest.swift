@@ -50,6 +50,24 @@ public struct ManifestRow: Equatable {
     /// Why the row is not run, if it is not.
     public var skip: String?
 
+    public init(name: String, line: Int, board: String? = nil, image: String, guests: [String] = [],
+                modules: [String] = [], args: [String] = [], status: Int32 = 0, expected: ExpectedOutput = .none,
+                timeout: Double = Manifest.defaultTimeout, maxInstructions: UInt64 = Manifest.defaultMaxInstructions,
+                skip: String? = nil) {
+        self.name = name
+        self.line = line
+        self.board = board
+        self.image = image
+        self.guests = guests
+        self.modules = modules
+        self.args = args
+        self.status = status
+        self.expected = expected
+        self.timeout = timeout
+        self.maxInstructions = maxInstructions
+        self.skip = skip
+    }
+
     /// The arguments after `armvm`: the run as a user would type it.
     public var runArguments: [String] {
         var a = ["run"]
@@ -158,7 +176,9 @@ struct ManifestParser {
         var out: [(Int, String)] = []
         var pending: (Int, String)?
         var number = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var raws = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if raws.last == "" { raws.removeLast() }   // the final newline ends a line, it starts none
+        for raw in raws {
             number += 1
             var line = String(raw)
             if line.hasSuffix("\r") { line.removeLast() }

@@ -49,7 +49,13 @@ struct Run: ParsableCommand {
             }
             return s
         }
-        if let statsFile, statsFile.isEmpty { throw HostInputError(message: "--stats-file needs a file name ('-' for stderr)") }
+        if let statsFile, statsFile != "-" {
+            // Found out now rather than after a long run: the file must be writable.
+            guard !statsFile.isEmpty else { throw HostInputError(message: "--stats-file needs a file name ('-' for stderr)") }
+            do { try writeOutput([], to: statsFile) } catch let e as HostInputError {
+                throw HostInputError(message: "--stats-file \(e.message)")
+            }
+        }
         let console = Console(fd: 1)
         let prepared = try boot.prepare(machine, image: image, console: console)
         let m = Machine(prepared: prepared)

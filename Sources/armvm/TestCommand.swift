@@ -62,6 +62,8 @@ struct TestCommand: ParsableCommand {
         guard total > 0 else {
             throw HostInputError(message: filter.isEmpty ? "test: the manifests have no rows" : "test: no row name contains \(filter.map { "'\($0)'" }.joined(separator: " or "))")
         }
+        // An unwritable report is found out before the rows run, not after.
+        if let junit { try writeOutput([], to: junit) }
         guard let exe = Self.ownExecutable() else { throw HostInputError(message: "test: cannot find armvm's own binary (/proc/self/exe)") }
 
         var start = timespec()
