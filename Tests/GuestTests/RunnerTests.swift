@@ -189,3 +189,43 @@ final class RunnerTests: XCTestCase {
         XCTAssertTrue(noImage.stderr.contains("need the IMAGE argument"), noImage.stderr)
     }
 }
+
+/// Semihosting as QEMU's test binaries use it, with console input on stdin (the manifest rows
+/// cover the rest with stdin at its end).
+final class SemihostingInputTests: XCTestCase {
+    func run(_ args: [String], stdin: String, keepOpen: Bool = false) throws -> (status: Int32, stdout: String, stderr: String) {
+        guard let exe = CLI.binary else { throw XCTSkip("no armvm binary") }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        let input = Pipe(), out = Pipe(), err = Pipe()
+        p.standardInput = input
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        if !keepOpen { try input.fileHandleForWriting.close() }
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        if keepOpen { try input.fileHandleForWriting.close() }
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    func testReadCReadsStdin() throws {
+        for (board, image, el) in [("virt", "semihosting.elf", "2"), ("arndale", "semihosting32.elf", "1")] {
+            let r = try run(["run", "--board", board, "--el", el, "--append", "a b", try CLI.guest(image)], stdin: "typed text\n")
+            XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+            XCTAssertTrue(r.stdout.hasPrefix("cmdline: 0 'a b' 3\n"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("input: 'typed text'\n"), r.stdout)
+            XCTAssertFalse(r.stdout.contains("FAILED"), r.stdout)
+        }
+    }
+
+    /// A guest waiting for input that never comes is still stopped by --timeout.
+    func testTimeoutEndsAWaitForInput() throws {
+        let r = try run(["run", "--board", "virt", "--timeout", "0.5", try CLI.guest("semihosting.elf")], stdin: "", keepOpen: true)
+        XCTAssertEqual(r.status, 7, r.stdout + r.stderr)
+        XCTAssertEqual(r.stderr, "armvm: stopped by --timeout 0.5 s (wall clock)\n")
+    }
+}
