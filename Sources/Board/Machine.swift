@@ -143,6 +143,12 @@ public final class Machine {
         }
     }
 
+    /// Ends the run as if the guest had exited with `code`, after the instruction in flight
+    /// (for host-side conditions met inside a guest's access, such as a console line).
+    public func requestExit(code: Int64) {
+        cpus[running].requestStop(.exit(code: code))
+    }
+
     /// The largest stretch of RAM that nothing armvm loaded occupies (for SYS_HEAPINFO).
     static func largestFreeRAM(_ p: PreparedMachine) -> AddressRange? {
         var taken = [AddressRange(base: p.image.lowest, size: p.image.highest - p.image.lowest),

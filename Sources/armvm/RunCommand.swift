@@ -18,6 +18,14 @@ struct Run: ParsableCommand {
     @Option(parsing: .unconditional, help: "Stop after this many seconds of wall-clock time (exit status 7), e.g. 30 or 2.5.")
     var timeout: String?
 
+    @Option(help: ArgumentHelp(
+        "End the run with status 0 once the console has shown a line containing this text (repeatable: each must appear, in any order).",
+        discussion: "For a hypervisor that idles when its guests are done (Xen dom0less): one --exit-on per guest's last line tells \"every guest finished\" (0) from a hang (5, or 7 with --timeout)."))
+    var exitOn: [String] = []
+
+    @Option(help: "End the run as a guest failure (status 1) as soon as a console line contains this text (repeatable).")
+    var failOn: [String] = []
+
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "How the guest's own exit code becomes armvm's status: plain or distinct.",
         discussion: "plain (the default): the guest's code as it is, any code outside 1-255 as 255. distinct: the guest's code c in 1-59 as 64+c, any other nonzero code as 64, so that statuses 64-123 always come from the guest and armvm's own (2-7, 125, 130, 143) never do."))
@@ -56,11 +64,17 @@ struct Run: ParsableCommand {
                 throw HostInputError(message: "--stats-file \(e.message)")
             }
         }
+        let watch = try ConsoleWatch(exitOn: exitOn, failOn: failOn)
         let console = Console(fd: 1)
         let prepared = try boot.prepare(machine, image: image, console: console)
         let m = Machine(prepared: prepared)
         HostSignals.install()
         try Traces.attach(trace, to: m) { FileHandle.standardError.write($0 + "\n") }
+        if watch.active {
+            console.onLine = { [unowned m] line in
+                if let code = watch.see(line) { m.requestExit(code: code) }
+            }
+        }
         let counts = ExceptionCounts()
         if statsFile != nil { counts.attach(to: m) }
         if let timeout { HostSignals.stop(afterSeconds: timeout) }
@@ -82,7 +96,13 @@ struct Run: ParsableCommand {
             let mips = secs > 0 ? Double(n) / secs / 1e6 : 0
             FileHandle.standardError.write("armvm: \(n) instructions in \(formatted(secs)) s (\(formatted(mips)) MIPS)\n")
         }
-        var (status, reason, detail) = outcome(result, statusMode: statusMode, timeout: timeout, machine: m)
+        var (status, reason, detail) = outcome(result, statusMode: statusMode, timeout: timeout, machine: m, watch: watch)
+        if status == ExitStatus.success, let missing = watch.missing {
+            // The guest stopped on its own, but without the lines the run was to wait for.
+            FileHandle.standardError.write("armvm: the guest stopped before the console showed --exit-on text '\(missing)'\n")
+            status = ExitStatus.forGuest(code: 1, mode: statusMode).status
+            reason = "exit-on-missing"
+        }
         if let err = console.writeError {
             FileHandle.standardError.write("armvm: the guest's console output was lost: writing stdout failed: \(String(cString: strerror(err)))\n")
             if status == ExitStatus.success {
@@ -107,9 +127,13 @@ struct Run: ParsableCommand {
 
     /// The status, a reason name for --stats-file, and the detail of the stderr line (printed here).
     private func outcome(_ result: MachineExit, statusMode: ExitStatusMode, timeout: Double?,
-                         machine m: Machine) -> (Int32, String, String?) {
+                         machine m: Machine, watch: ConsoleWatch) -> (Int32, String, String?) {
         func say(_ s: String) { FileHandle.standardError.write("armvm: \(s)\n") }
         switch result {
+        case .guestExit(let code) where watch.ended != nil:
+            let (s, _) = ExitStatus.forGuest(code: code, mode: statusMode)
+            say(watch.ended!)
+            return (s, code == 0 ? "exit-on" : "fail-on", watch.ended)
         case .guestExit(let code):
             let (s, note) = ExitStatus.forGuest(code: code, mode: statusMode)
             if let note { say(note) }
@@ -142,5 +166,43 @@ struct Run: ParsableCommand {
     private func formatted(_ v: Double) -> String {
         let scaled = (v * 1000).rounded() / 1000
         return String(scaled)
+    }
+}
+
+/// `--exit-on` and `--fail-on`: texts watched for in the console's lines.
+final class ConsoleWatch {
+    private var waiting: [String]
+    private let failOn: [String]
+    let active: Bool
+    /// The line that explains why the console ended the run, once it has.
+    private(set) var ended: String?
+
+    init(exitOn: [String], failOn: [String]) throws {
+        for (flag, texts) in [("--exit-on", exitOn), ("--fail-on", failOn)] where texts.contains("") {
+            throw HostInputError(message: "\(flag) needs a text to look for in the console's lines")
+        }
+        waiting = exitOn
+        self.failOn = failOn
+        active = !exitOn.isEmpty || !failOn.isEmpty
+    }
+
+    /// The first --exit-on text not seen yet, if the run did not end on them.
+    var missing: String? { ended == nil ? waiting.first : nil }
+
+    /// The guest exit code that ends the run at this line, if it does: 1 for a --fail-on text,
+    /// 0 when the last --exit-on text has appeared.
+    func see(_ line: String) -> Int64? {
+        guard ended == nil else { return nil }
+        if let bad = failOn.first(where: { line.contains($0) }) {
+            ended = "the console showed --fail-on text '\(bad)'; stopping"
+            return 1
+        }
+        let before = waiting.count
+        waiting.removeAll { line.contains($0) }
+        if before > 0 && waiting.isEmpty {
+            ended = "the console showed every --exit-on text; stopping"
+            return 0
+        }
+        return nil
     }
 }

@@ -342,6 +342,8 @@ final class BadInputCorpusTests: XCTestCase {
         c("timeout-word", .none, ["run", "--timeout", "soon", "$ELF"], "--timeout 'soon'"),
         c("timeout-suffix", .none, ["run", "--timeout", "10s", "$ELF"], "--timeout '10s'"),
         c("timeout-empty", .none, ["run", "--timeout", "", "$ELF"], "--timeout ''"),
+        c("exit-on-empty", .none, ["run", "--exit-on", "", "$ELF"], "--exit-on needs a text"),
+        c("fail-on-empty", .none, ["run", "--fail-on", "", "$ELF"], "--fail-on needs a text"),
         c("stats-file-empty", .none, ["run", "--stats-file", "", "$ELF"], "--stats-file needs a file name"),
         c("stats-file-directory", .directory, ["run", "--stats-file", "$F", "$ELF"], "--stats-file", "$F"),
         c("stats-file-no-parent", .none, ["run", "--stats-file", "$DIR/absent/stats.json", "$ELF"], "--stats-file", "No such file"),

@@ -166,6 +166,27 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(j["instructions"] as? Int, 1000)
     }
 
+    /// --exit-on ends a run that would otherwise idle once every text has appeared; --fail-on
+    /// ends it as a failure; a guest that stops before the texts appear fails.
+    func testConsoleMarkersEndTheRun() throws {
+        let hv = try CLI.guest("minihyp.elf"), xen = try CLI.guest("hello-xen.elf")
+        let done = try CLI.run(["run", "--board", "virt", hv, "--guest", xen, "--guest", xen,
+                                "--exit-on", "(d2) hello-xen: shutting down", "--exit-on", "(d1) hello-xen: shutting down"])
+        XCTAssertEqual(done.status, 0, done.stderr)
+        XCTAssertEqual(done.stderr, "armvm: the console showed every --exit-on text; stopping\n")
+        XCTAssertFalse(done.stdout.contains("every guest has shut down"), "stopped before minihyp's summary: \(done.stdout)")
+        let crash = try CLI.run(["run", "--board", "virt", hv, "--guest", try CLI.guest("timer.elf"), "--guest", xen, "--fail-on", "crashed"])
+        XCTAssertEqual(crash.status, 1, crash.stderr)
+        XCTAssertTrue(crash.stdout.split(separator: "\n").last?.hasPrefix("minihyp: d1 crashed") == true, "stops at that line: \(crash.stdout)")
+        XCTAssertEqual(crash.stderr, "armvm: the console showed --fail-on text 'crashed'; stopping\n")
+        let distinct = try CLI.run(["run", "--board", "virt", hv, "--guest", try CLI.guest("timer.elf"), "--fail-on", "crashed",
+                                    "--exit-status", "distinct"])
+        XCTAssertEqual(distinct.status, 65)
+        let missing = try CLI.run(["run", "--board", "virt", try CLI.guest("hello.elf"), "--exit-on", "Hello", "--exit-on", "never printed"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertEqual(missing.stderr, "armvm: the guest stopped before the console showed --exit-on text 'never printed'\n")
+    }
+
     func testVersion() throws {
         let r = try CLI.run(["--version"])
         XCTAssertEqual(r.status, 0)
