@@ -49,11 +49,14 @@ public struct ManifestRow: Equatable {
     public var maxInstructions: UInt64
     /// Why the row is not run, if it is not.
     public var skip: String?
+    /// The guest reports its own checks as TAP lines on the console (`tap=yes`): each becomes a
+    /// test case of its own, and any failing one fails the row.
+    public var tap = false
 
     public init(name: String, line: Int, board: String? = nil, image: String, guests: [String] = [],
                 modules: [String] = [], args: [String] = [], status: Int32 = 0, expected: ExpectedOutput = .none,
                 timeout: Double = Manifest.defaultTimeout, maxInstructions: UInt64 = Manifest.defaultMaxInstructions,
-                skip: String? = nil) {
+                skip: String? = nil, tap: Bool = false) {
         self.name = name
         self.line = line
         self.board = board
@@ -66,6 +69,7 @@ public struct ManifestRow: Equatable {
         self.timeout = timeout
         self.maxInstructions = maxInstructions
         self.skip = skip
+        self.tap = tap
     }
 
     /// The arguments after `armvm`: the run as a user would type it.
@@ -112,7 +116,7 @@ public struct Manifest: Equatable {
 
 /// The keys a row may carry; `defaults` lines may set those in `defaultable`.
 enum RowKey: String, CaseIterable {
-    case board, image, guest, module, status, output, lines, expect, timeout, skip
+    case board, image, guest, module, status, output, lines, expect, timeout, skip, tap
     case maxInstructions = "max-instructions"
 
     static let defaultable: [RowKey] = [.board, .timeout, .maxInstructions, .status]
@@ -297,6 +301,9 @@ struct ManifestParser {
             case .timeout: row.timeout = try seconds(value, number)
             case .maxInstructions: row.maxInstructions = try count(value, number)
             case .skip: row.skip = try nonEmpty(value, key, number)
+            case .tap:
+                guard value == "yes" || value == "no" else { throw error(number, "tap=\(value) must be yes or no") }
+                row.tap = value == "yes"
             case .output:
                 let file = try nonEmpty(value, key, number)
                 guard readFile(file) != nil else { throw error(number, "output=\(file): cannot read the file") }

@@ -11,8 +11,13 @@ public struct SuiteReport {
         self.verdicts = verdicts
     }
 
-    public var failures: Int { verdicts.filter { $0.kind == .fail }.count }
-    public var skipped: Int { verdicts.filter { $0.kind == .skip }.count }
+    public var failures: Int { verdicts.filter { $0.kind == .fail }.count + verdicts.reduce(0) { $0 + $1.checks.filter(\.failed).count } }
+    public var skipped: Int { verdicts.filter { $0.kind == .skip }.count + verdicts.reduce(0) { $0 + $1.checks.filter { !$0.counts }.count } }
+    public var failedRows: Int { verdicts.filter { $0.kind == .fail }.count }
+    public var skippedRows: Int { verdicts.filter { $0.kind == .skip }.count }
+    public var checks: [GuestCheck] { verdicts.flatMap(\.checks) }
+    /// JUnit test cases: a row, and each of its guest's checks.
+    public var cases: Int { verdicts.reduce(0) { $0 + 1 + $1.checks.count } }
     public var seconds: Double { verdicts.reduce(0) { $0 + ($1.result?.seconds ?? 0) } }
 }
 
@@ -30,6 +35,7 @@ public func summaryLine(_ v: Verdict, nameWidth: Int = 0) -> String {
         line += "  " + leftPad(fixedSeconds(r.seconds), 7) + " s"
         if let n = r.instructions { line += "  " + leftPad(String(n), 11) + " instr" }
     }
+    if !v.checks.isEmpty { line += "  \(v.checks.filter { $0.ok || !$0.counts }.count)/\(v.checks.count) guest checks" }
     if !v.reason.isEmpty { line += "  " + v.reason }
     if v.kind == .fail && !v.diff.isEmpty {
         line += "\n" + v.diff.split(separator: "\n", omittingEmptySubsequences: false).map { "      | " + $0 }.joined(separator: "\n")
@@ -80,7 +86,7 @@ public func xmlEscape(_ s: String) -> String {
 /// (<system-out>) and armvm's stderr (<system-err>) of failed rows.
 public func junitXML(_ suites: [SuiteReport]) -> String {
     func attr(_ d: Double) -> String { String((d * 1000).rounded() / 1000) }
-    let tests = suites.reduce(0) { $0 + $1.verdicts.count }
+    let tests = suites.reduce(0) { $0 + $1.cases }
     let failures = suites.reduce(0) { $0 + $1.failures }
     let skipped = suites.reduce(0) { $0 + $1.skipped }
     let time = suites.reduce(0) { $0 + $1.seconds }
@@ -88,7 +94,7 @@ public func junitXML(_ suites: [SuiteReport]) -> String {
     x += "<testsuites name=\"armvm test\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\" time=\"\(attr(time))\">\n"
     for s in suites {
         let suite = xmlEscape(s.manifest)
-        x += "  <testsuite name=\"\(suite)\" tests=\"\(s.verdicts.count)\" failures=\"\(s.failures)\" errors=\"0\" skipped=\"\(s.skipped)\" time=\"\(attr(s.seconds))\">\n"
+        x += "  <testsuite name=\"\(suite)\" tests=\"\(s.cases)\" failures=\"\(s.failures)\" errors=\"0\" skipped=\"\(s.skipped)\" time=\"\(attr(s.seconds))\">\n"
         for v in s.verdicts {
             x += "    <testcase name=\"\(xmlEscape(v.row.name))\" classname=\"\(suite)\" file=\"\(suite)\" line=\"\(v.row.line)\" time=\"\(attr(v.result?.seconds ?? 0))\""
             switch v.kind {
@@ -106,6 +112,20 @@ public func junitXML(_ suites: [SuiteReport]) -> String {
                     x += "      <system-err>\(xmlEscape(r.stderr))</system-err>\n"
                 }
                 x += "    </testcase>\n"
+            }
+            // The guest's own checks: one test case each, named after the row.
+            let checkClass = xmlEscape(s.manifest + ":" + v.row.name)
+            for c in v.checks {
+                x += "    <testcase name=\"\(xmlEscape(c.name))\" classname=\"\(checkClass)\" file=\"\(suite)\" line=\"\(v.row.line)\" time=\"0\""
+                if let d = c.directive {
+                    x += ">\n      <skipped message=\"\(xmlEscape(d))\"/>\n    </testcase>\n"
+                } else if c.ok {
+                    x += "/>\n"
+                } else {
+                    let body = (["not ok \(c.number.map(String.init) ?? "") - \(c.name)"] + c.diagnostics.map { "# " + $0 }).joined(separator: "\n")
+                    let message = c.diagnostics.first ?? c.name
+                    x += ">\n      <failure message=\"\(xmlEscape(message))\" type=\"guest check\">\(xmlEscape(body))</failure>\n    </testcase>\n"
+                }
             }
         }
         x += "  </testsuite>\n"
@@ -145,6 +165,13 @@ public func tapReport(_ suites: [SuiteReport]) -> String {
             var name = ""
             for c in v.row.name { if c == "#" || c == "\\" { name.append("\\") }; name.append(c) }
             if suites.count > 1 { name = tapDescription(s.manifest) + ": " + name }
+            if !v.checks.isEmpty {
+                // TAP 14 subtests; a TAP 13 reader skips the indented lines.
+                t += "    # Subtest: \(name)\n    1..\(v.checks.count)\n"
+                for (i, c) in v.checks.enumerated() {
+                    t += "    \(c.ok ? "ok" : "not ok") \(i + 1) - \(tapDescription(c.name))" + (c.directive.map { " # \($0)" } ?? "") + "\n"
+                }
+            }
             switch v.kind {
             case .pass:
                 t += "ok \(n) - \(name)\n"

@@ -34,13 +34,101 @@ public struct Verdict {
     /// A diff excerpt of the console against what was expected, on a failure that has one.
     public var diff: String
     public var result: RunResult?
+    /// The guest's own checks, for a `tap=yes` row.
+    public var checks: [GuestCheck] = []
 
-    public init(row: ManifestRow, kind: Kind, reason: String = "", diff: String = "", result: RunResult? = nil) {
+    public init(row: ManifestRow, kind: Kind, reason: String = "", diff: String = "", result: RunResult? = nil,
+                checks: [GuestCheck] = []) {
         self.row = row
         self.kind = kind
         self.reason = reason
         self.diff = diff
         self.result = result
+        self.checks = checks
+    }
+}
+
+/// One TAP test line a guest printed: `ok 3 - xen_version: 4.17`, perhaps behind a hypervisor's
+/// "(d1) " prefix, which becomes part of the name so that two guests' checks stay apart.
+public struct GuestCheck: Equatable {
+    public var ok: Bool
+    public var number: Int?
+    public var name: String
+    /// "SKIP ..." or "TODO ...": a skipped check, or a known failure that fails nothing.
+    public var directive: String?
+    /// The "# ..." lines the guest printed right after it (TAP diagnostics), without the "#".
+    public var diagnostics: [String] = []
+
+    public init(ok: Bool, number: Int?, name: String, directive: String? = nil, diagnostics: [String] = []) {
+        self.ok = ok
+        self.number = number
+        self.name = name
+        self.directive = directive
+        self.diagnostics = diagnostics
+    }
+
+    public var counts: Bool { directive == nil }
+    public var failed: Bool { !ok && counts }
+}
+
+/// The TAP test lines and plans ("1..N", one per guest) in a console.
+public func parseGuestTAP(_ console: String) -> (checks: [GuestCheck], planned: Int?) {
+    var checks: [GuestCheck] = []
+    var planned: Int?
+    for raw in console.split(separator: "\n") {
+        var line = Substring(raw)
+        var prefix = ""
+        if line.hasPrefix("("), let close = line.firstIndex(of: ")"), line.distance(from: line.startIndex, to: close) < 12,
+           line[line.index(after: close)...].hasPrefix(" ") {
+            prefix = String(line[...close]) + " "
+            line = line[line.index(close, offsetBy: 2)...]
+        }
+        if line.hasPrefix("#"), let last = checks.indices.last, checks[last].name.hasPrefix(prefix) {
+            checks[last].diagnostics.append(String(line.dropFirst()).trimmingSpaces())
+            continue
+        }
+        if line.hasPrefix("1.."), let n = Int(line.dropFirst(3)) {
+            planned = (planned ?? 0) + n
+            continue
+        }
+        let ok: Bool
+        if line.hasPrefix("ok ") || line == "ok" { ok = true; line = line.dropFirst(2) }
+        else if line.hasPrefix("not ok ") || line == "not ok" { ok = false; line = line.dropFirst(6) }
+        else { continue }
+        line = line.drop { $0 == " " }
+        let digits = line.prefix { $0.isNumber }
+        let number = Int(digits)
+        line = line.dropFirst(digits.count).drop { $0 == " " }
+        if line.hasPrefix("- ") { line = line.dropFirst(2) }
+        var directive: String?
+        if let hash = line.directiveStart() {
+            directive = String(line[hash.upperBound...]).trimmingSpaces()
+            line = line[..<hash.lowerBound]
+        }
+        checks.append(GuestCheck(ok: ok, number: number, name: prefix + String(line).trimmingSpaces(), directive: directive))
+    }
+    return (checks, planned)
+}
+
+extension Substring {
+    /// Where " # SKIP" or " # TODO" (any case) starts a TAP directive.
+    fileprivate func directiveStart() -> Range<Index>? {
+        var i = startIndex
+        while let hash = self[i...].firstIndex(of: "#") {
+            let rest = self[index(after: hash)...].drop { $0 == " " }.uppercased()
+            if rest.hasPrefix("SKIP") || rest.hasPrefix("TODO") { return hash..<index(after: hash) }
+            i = index(after: hash)
+        }
+        return nil
+    }
+}
+
+extension String {
+    fileprivate func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first == " " { s = s.dropFirst() }
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
     }
 }
 
@@ -101,8 +189,25 @@ public func judge(_ row: ManifestRow, _ r: RunResult, expectedText: String?) -> 
                 + "\nconsole (last lines):\n" + tail(r.stdout, 10)
         }
     }
-    if reasons.isEmpty { return Verdict(row: row, kind: .pass, result: r) }
-    return Verdict(row: row, kind: .fail, reason: reasons.joined(separator: "; "), diff: diff, result: r)
+    var checks: [GuestCheck] = []
+    if row.tap {
+        let (found, planned) = parseGuestTAP(r.stdout)
+        checks = found
+        let failed = found.filter(\.failed)
+        if found.isEmpty {
+            reasons.append("the guest printed no TAP test lines (tap=yes)")
+        } else if !failed.isEmpty {
+            reasons.append("\(failed.count) of \(found.count) guest checks failed, the first: \(failed[0].name)")
+            if diff.isEmpty {
+                diff = failed.map { (["not ok - " + $0.name] + $0.diagnostics.map { "  # " + $0 }).joined(separator: "\n") }
+                    .joined(separator: "\n")
+            }
+        } else if let planned, planned != found.count {
+            reasons.append("the guest planned \(planned) checks and ran \(found.count)")
+        }
+    }
+    if reasons.isEmpty { return Verdict(row: row, kind: .pass, result: r, checks: checks) }
+    return Verdict(row: row, kind: .fail, reason: reasons.joined(separator: "; "), diff: diff, result: r, checks: checks)
 }
 
 /// The first expected line (index and text) with no console line containing it after the

@@ -85,12 +85,15 @@ struct TestCommand: ParsableCommand {
             reports.append(SuiteReport(manifest: s.path, verdicts: Array(verdicts[k..<k + s.rows.count])))
             k += s.rows.count
         }
-        let failed = reports.reduce(0) { $0 + $1.failures }
-        let skipped = reports.reduce(0) { $0 + $1.skipped }
+        let failed = reports.reduce(0) { $0 + $1.failedRows }
+        let skipped = reports.reduce(0) { $0 + $1.skippedRows }
         if tap {
             print(tapReport(reports), terminator: "")
         } else {
-            print("\(total) rows: \(total - failed - skipped) passed, \(failed) failed, \(skipped) skipped in \(formatSeconds(elapsed(since: start))) s (--jobs \(jobs))")
+            let checks = reports.flatMap(\.checks)
+            let ofChecks = checks.isEmpty ? "" : "; \(checks.count) guest checks: \(checks.filter { $0.ok && $0.counts }.count) ok, "
+                + "\(checks.filter(\.failed).count) failed, \(checks.filter { !$0.counts }.count) TODO or SKIP"
+            print("\(total) rows: \(total - failed - skipped) passed, \(failed) failed, \(skipped) skipped\(ofChecks) in \(formatSeconds(elapsed(since: start))) s (--jobs \(jobs))")
         }
         if let junit { try writeOutput(Array(junitXML(reports).utf8), to: junit) }
         Glibc.exit(failed > 0 ? 1 : 0)

@@ -124,7 +124,7 @@ final class RunnerTests: XCTestCase {
         let b = try CLI.run(["test", bad])
         XCTAssertEqual(b.status, 2)
         XCTAssertEqual(b.stdout, "")
-        XCTAssertEqual(b.stderr, "armvm: \(bad):3: unknown key 'colour' (known: board, image, guest, module, status, output, lines, expect, timeout, skip, max-instructions)\n")
+        XCTAssertEqual(b.stderr, "armvm: \(bad):3: unknown key 'colour' (known: board, image, guest, module, status, output, lines, expect, timeout, skip, tap, max-instructions)\n")
         let none = try CLI.run(["test", ok, "--filter", "nothing-like-it"])
         XCTAssertEqual(none.status, 2)
         XCTAssertTrue(none.stderr.contains("no row name contains 'nothing-like-it'"), none.stderr)
@@ -185,6 +185,17 @@ final class RunnerTests: XCTestCase {
         let missing = try CLI.run(["run", "--board", "virt", try CLI.guest("hello.elf"), "--exit-on", "Hello", "--exit-on", "never printed"])
         XCTAssertEqual(missing.status, 1)
         XCTAssertEqual(missing.stderr, "armvm: the guest stopped before the console showed --exit-on text 'never printed'\n")
+    }
+
+    /// The Xen hypercall conformance suite passes on minihyp, each guest check a JUnit case.
+    func testConformanceSuite() throws {
+        _ = try CLI.guest("xen-abi.elf")
+        let junit = dir.appendingPathComponent("abi.xml").path
+        let r = try CLI.run(["test", "Guests/abi/manifest.txt", "--junit", junit])
+        XCTAssertEqual(r.status, 0, r.stdout)
+        XCTAssertTrue(r.stdout.contains("PASS  minihyp-virt-gicv3"), r.stdout)
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        XCTAssertTrue(xml.contains("<testcase name=\"(d2) AArch32 xen_version minor\" classname=\"Guests/abi/manifest.txt:minihyp-virt-gicv3\""), xml)
     }
 
     func testVersion() throws {

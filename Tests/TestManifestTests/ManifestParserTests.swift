@@ -91,6 +91,7 @@ final class ManifestParserTests: XCTestCase {
         assertError("armvm-manifest 1\n--el image=i\n", line: 2, "row name '--el'")
         assertError("armvm-manifest 1\ndefaults image=i\n", line: 2, "defaults cannot set image=")
         assertError("armvm-manifest 1\nr image=i \\\n", line: 2, "ends in '\\'")
+        assertError("armvm-manifest 1\nr image=i tap=maybe\n", line: 2, "tap=maybe must be yes or no")
     }
 
     func testCountsAsTheCommandLineTakesThem() {

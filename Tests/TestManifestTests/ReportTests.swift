@@ -120,3 +120,62 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(reproduction(row("r"), manifest: "dir/m.txt"), "cd dir && armvm run --board virt g.elf")
     }
 }
+
+/// A guest's own TAP checks (tap=yes): parsing, the verdict, and one JUnit test case each.
+final class GuestTAPTests: XCTestCase {
+    let console = """
+    minihyp: booting
+    (d1) # the Xen hypercall ABI
+    (d1) ok 1 - console_io write
+    (d2) ok 1 - console_io write
+    (d1) not ok 2 - xen_version minor
+    (d1) # got 18, want 17
+    (d2) not ok 2 - evtchn alloc_unbound # TODO minihyp: -EPERM
+    (d2) # got -1, want -3
+    (d1) ok 3 - skipped one # skip no Xen
+    not ok - a line without a number
+    oklahoma is not a check
+    (d1) 1..3
+    (d2) 1..2
+
+    """
+
+    func testParse() {
+        let (checks, planned) = parseGuestTAP(console)
+        XCTAssertEqual(planned, 5)
+        XCTAssertEqual(checks.map(\.name), ["(d1) console_io write", "(d2) console_io write", "(d1) xen_version minor",
+                                            "(d2) evtchn alloc_unbound", "(d1) skipped one", "a line without a number"])
+        XCTAssertEqual(checks.map(\.ok), [true, true, false, false, true, false])
+        XCTAssertEqual(checks.map(\.number), [1, 1, 2, 2, 3, nil])
+        XCTAssertEqual(checks[2].diagnostics, ["got 18, want 17"])
+        XCTAssertEqual(checks[3].directive, "TODO minihyp: -EPERM")
+        XCTAssertEqual(checks[3].diagnostics, ["got -1, want -3"])
+        XCTAssertEqual(checks[4].directive, "skip no Xen")
+        XCTAssertEqual(checks.map(\.failed), [false, false, true, false, false, true])
+    }
+
+    func testVerdictAndReports() {
+        let row = ManifestRow(name: "abi", line: 3, image: "hv.elf", tap: true)
+        let r = RunResult(ending: .exited(0), stdout: console, stderr: "", seconds: 0.1)
+        let v = judge(row, r, expectedText: nil)
+        XCTAssertEqual(v.kind, .fail)
+        XCTAssertEqual(v.reason, "2 of 6 guest checks failed, the first: (d1) xen_version minor")
+        XCTAssertEqual(v.diff, "not ok - (d1) xen_version minor\n  # got 18, want 17\nnot ok - a line without a number")
+        let suite = SuiteReport(manifest: "m.txt", verdicts: [v])
+        XCTAssertEqual(suite.cases, 7)
+        XCTAssertEqual(suite.failures, 3)      // the row and two checks
+        XCTAssertEqual(suite.skipped, 2)       // the TODO and the SKIP check
+        let x = junitXML([suite])
+        XCTAssertTrue(x.contains("<testsuite name=\"m.txt\" tests=\"7\" failures=\"3\" errors=\"0\" skipped=\"2\""), x)
+        XCTAssertTrue(x.contains("<testcase name=\"(d1) xen_version minor\" classname=\"m.txt:abi\" file=\"m.txt\" line=\"3\" time=\"0\">\n      <failure message=\"got 18, want 17\" type=\"guest check\">not ok 2 - (d1) xen_version minor\n# got 18, want 17</failure>"), x)
+        XCTAssertTrue(x.contains("<testcase name=\"(d2) evtchn alloc_unbound\" classname=\"m.txt:abi\" file=\"m.txt\" line=\"3\" time=\"0\">\n      <skipped message=\"TODO minihyp: -EPERM\"/>"), x)
+        let tap = tapReport([suite])
+        XCTAssertTrue(tap.hasPrefix("TAP version 13\n1..1\n    # Subtest: abi\n    1..6\n    ok 1 - (d1) console_io write\n"), tap)
+        XCTAssertTrue(tap.contains("    not ok 4 - (d2) evtchn alloc_unbound # TODO minihyp: -EPERM\n"), tap)
+        // Plans that do not add up, and no checks at all, fail the row.
+        let short = judge(row, RunResult(ending: .exited(0), stdout: "ok 1 - a\n1..2\n", stderr: "", seconds: 0), expectedText: nil)
+        XCTAssertEqual(short.reason, "the guest planned 2 checks and ran 1")
+        let none = judge(row, RunResult(ending: .exited(0), stdout: "hello\n", stderr: "", seconds: 0), expectedText: nil)
+        XCTAssertEqual(none.reason, "the guest printed no TAP test lines (tap=yes)")
+    }
+}
