@@ -44,13 +44,15 @@ test: build guests
 	$(MAKE) fuzz-host FUZZ_SECONDS=10
 	$(MAKE) test-asan
 
-# The project's guest rows and the Xen hypercall conformance suite (Guests/abi/) through the
+# The project's guest rows, the Xen hypercall conformance suite (Guests/abi/) and the first-guest
+# template (Guests/template/) through the
 # runner a CI user has (docs/MANIFEST.md); JOBS=N overrides the default of one row per CPU.
 JUNIT_DIR ?= .build/test-results
 test-guests: build guests
 	mkdir -p $(JUNIT_DIR)
 	$(ARMVM) test Guests/manifest.txt --junit $(JUNIT_DIR)/guests.xml $(if $(JOBS),--jobs $(JOBS))
 	$(ARMVM) test Guests/abi/manifest.txt --junit $(JUNIT_DIR)/abi.xml $(if $(JOBS),--jobs $(JOBS))
+	$(ARMVM) test Guests/template/manifest.txt --junit $(JUNIT_DIR)/template.xml
 
 # libFuzzer over what armvm parses from the host (docs/FUZZING.md): each harness for FUZZ_SECONDS
 # (CI: 10), with AddressSanitizer. The sanitizers go in one -Xswiftc flag: SwiftPM passes
