@@ -49,6 +49,9 @@ public struct ManifestRow: Equatable {
     public var maxInstructions: UInt64
     /// Why the row is not run, if it is not.
     public var skip: String?
+    /// Files the row needs (relative to the manifest): while one is missing, the row is
+    /// skipped, naming it (a download such as `make linux` provides it).
+    public var needs: [String] = []
     /// The guest reports its own checks as TAP lines on the console (`tap=yes`): each becomes a
     /// test case of its own, and any failing one fails the row.
     public var tap = false
@@ -116,11 +119,11 @@ public struct Manifest: Equatable {
 
 /// The keys a row may carry; `defaults` lines may set those in `defaultable`.
 enum RowKey: String, CaseIterable {
-    case board, image, guest, module, status, output, lines, expect, timeout, skip, tap
+    case board, image, guest, module, status, output, lines, expect, timeout, skip, tap, needs
     case maxInstructions = "max-instructions"
 
     static let defaultable: [RowKey] = [.board, .timeout, .maxInstructions, .status]
-    var repeatable: Bool { self == .guest || self == .module || self == .expect }
+    var repeatable: Bool { self == .guest || self == .module || self == .expect || self == .needs }
 }
 
 struct ManifestParser {
@@ -180,7 +183,7 @@ struct ManifestParser {
         var out: [(Int, String)] = []
         var pending: (Int, String)?
         var number = 0
-        var raws = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var raws = text.splitLines()
         if raws.last == "" { raws.removeLast() }   // the final newline ends a line, it starts none
         for raw in raws {
             number += 1
@@ -301,6 +304,7 @@ struct ManifestParser {
             case .timeout: row.timeout = try seconds(value, number)
             case .maxInstructions: row.maxInstructions = try count(value, number)
             case .skip: row.skip = try nonEmpty(value, key, number)
+            case .needs: row.needs.append(try nonEmpty(value, key, number))
             case .tap:
                 guard value == "yes" || value == "no" else { throw error(number, "tap=\(value) must be yes or no") }
                 row.tap = value == "yes"
@@ -314,7 +318,7 @@ struct ManifestParser {
             case .lines:
                 let file = try nonEmpty(value, key, number)
                 guard let text = readFile(file) else { throw error(number, "lines=\(file): cannot read the file") }
-                let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+                let lines = text.splitLines(omittingEmpty: true).map(String.init)
                 guard !lines.isEmpty else { throw error(number, "lines=\(file): the file has no lines") }
                 linesFile = (file, lines)
             }

@@ -38,7 +38,7 @@ public func summaryLine(_ v: Verdict, nameWidth: Int = 0) -> String {
     if !v.checks.isEmpty { line += "  \(v.checks.filter { $0.ok || !$0.counts }.count)/\(v.checks.count) guest checks" }
     if !v.reason.isEmpty { line += "  " + v.reason }
     if v.kind == .fail && !v.diff.isEmpty {
-        line += "\n" + v.diff.split(separator: "\n", omittingEmptySubsequences: false).map { "      | " + $0 }.joined(separator: "\n")
+        line += "\n" + v.diff.splitLines().map { "      | " + $0 }.joined(separator: "\n")
     }
     return line
 }
@@ -200,7 +200,7 @@ func tapDescription(_ s: String) -> String {
     return out
 }
 
-func oneLine(_ s: String) -> String { s.split(separator: "\n").joined(separator: " ") }
+func oneLine(_ s: String) -> String { s.splitLines(omittingEmpty: true).joined(separator: " ") }
 
 /// A YAML double-quoted scalar.
 public func yamlQuote(_ s: String) -> String {
@@ -227,7 +227,7 @@ public func yamlQuote(_ s: String) -> String {
 /// A YAML literal block's lines, indented under its key; control characters (which YAML does
 /// not allow in a block) become U+FFFD.
 func yamlBlock(_ s: String) -> String {
-    var lines = s.split(separator: "\n", omittingEmptySubsequences: false)
+    var lines = s.splitLines()
     if lines.last == "" { lines.removeLast() }
     return lines.map { line in
         var clean = "    "

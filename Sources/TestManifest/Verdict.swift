@@ -75,7 +75,7 @@ public struct GuestCheck: Equatable {
 public func parseGuestTAP(_ console: String) -> (checks: [GuestCheck], planned: Int?) {
     var checks: [GuestCheck] = []
     var planned: Int?
-    for raw in console.split(separator: "\n") {
+    for raw in console.splitLines(omittingEmpty: true) {
         var line = Substring(raw)
         var prefix = ""
         if line.hasPrefix("("), let close = line.firstIndex(of: ")"), line.distance(from: line.startIndex, to: close) < 12,
@@ -164,7 +164,7 @@ public func judge(_ row: ManifestRow, _ r: RunResult, expectedText: String?) -> 
         var why = "exit status \(RunStatus.describe(s)), expected \(RunStatus.describe(row.status))"
         if s == RunStatus.timeout { why = "timed out after timeout=\(formatSeconds(row.timeout)) s (exit status 7)" + (row.status == 0 ? "" : ", expected \(row.status)") }
         // armvm's last stderr line says what ended the run.
-        if s != RunStatus.timeout, let last = r.stderr.split(separator: "\n").last {
+        if s != RunStatus.timeout, let last = r.stderr.splitLines(omittingEmpty: true).last {
             why += ": " + String(last)
         }
         reasons.append(why)
@@ -213,7 +213,7 @@ public func judge(_ row: ManifestRow, _ r: RunResult, expectedText: String?) -> 
 /// The first expected line (index and text) with no console line containing it after the
 /// previous match; nil when every line is found in order.
 public func firstMissingLine(_ lines: [String], in console: String) -> (Int, String)? {
-    let out = console.split(separator: "\n", omittingEmptySubsequences: false)
+    let out = console.splitLines()
     var at = 0
     for (i, want) in lines.enumerated() {
         guard let hit = out[at...].firstIndex(where: { $0.contains(want) }) else { return (i, want) }
@@ -223,7 +223,7 @@ public func firstMissingLine(_ lines: [String], in console: String) -> (Int, Str
 }
 
 func tail(_ text: String, _ n: Int) -> String {
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = text.splitLines()
     let trimmed = lines.last == "" ? lines.dropLast() : lines[...]
     return trimmed.suffix(n).joined(separator: "\n")
 }
@@ -233,15 +233,13 @@ func tail(_ text: String, _ n: Int) -> String {
 /// (more than four million line pairs) get the first difference instead.
 public func unifiedDiff(expected: String, actual: String, expectedName: String = "expected", maxLines: Int = 40) -> String {
     func lines(_ s: String) -> [Substring] {
-        var l = s.split(separator: "\n", omittingEmptySubsequences: false)
+        var l = s.splitLines()
         if l.last == "" { l.removeLast() }
         return l
     }
     let a = lines(expected), b = lines(actual)
     var out = ["--- \(expectedName)", "+++ console"]
-    if !expected.isEmpty && !expected.hasSuffix("\n") || !actual.isEmpty && !actual.hasSuffix("\n") {
-        if a == b { return (out + ["(the same lines; the final newline differs)"]).joined(separator: "\n") }
-    }
+    if a == b { return (out + ["(the same lines; the line endings or the final newline differ)"]).joined(separator: "\n") }
     // Edit script: (tag, line) with tag " ", "-" or "+".
     var script: [(Character, Substring)] = []
     if a.count * b.count <= 4_000_000 {
@@ -292,4 +290,12 @@ public func formatSeconds(_ s: Double) -> String {
     var t = String((s * p).rounded() / p)
     if t.hasSuffix(".0") { t.removeLast(2) }
     return t
+}
+
+extension StringProtocol {
+    /// Lines split at LF and at CRLF, which Swift holds as one Character (so a split at "\n"
+    /// alone would miss it; Xen's console ends its lines with CRLF).
+    func splitLines(omittingEmpty: Bool = false) -> [SubSequence] {
+        split(omittingEmptySubsequences: omittingEmpty, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    }
 }

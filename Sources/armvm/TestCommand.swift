@@ -156,6 +156,8 @@ final class RowPool {
                 let job = jobs[next]
                 if let why = job.row.skip {
                     done[next] = Verdict(row: job.row, kind: .skip, reason: why)
+                } else if let absent = job.row.needs.first(where: { access(TestCommand.resolve($0, in: job.directory), F_OK) != 0 }) {
+                    done[next] = Verdict(row: job.row, kind: .skip, reason: "needs \(absent), which is missing")
                 } else {
                     switch spawn(job, index: next) {
                     case .success(let r): running.append(r)

@@ -50,6 +50,12 @@ final class ManifestParserTests: XCTestCase {
         XCTAssertEqual(c.status, 0)
     }
 
+    func testCRLFManifest() throws {
+        let m = try parse("armvm-manifest 1\r\na image=x.elf \\\r\n  needs=big.bin needs=other\r\n")
+        XCTAssertEqual(m.rows.map(\.name), ["a"])
+        XCTAssertEqual(m.rows[0].needs, ["big.bin", "other"])
+    }
+
     func testBuiltInDefaults() throws {
         let r = try parse("armvm-manifest 1\nr image=i\n").rows[0]
         XCTAssertNil(r.board)

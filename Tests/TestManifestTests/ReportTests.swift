@@ -41,7 +41,8 @@ final class ReportTests: XCTestCase {
                        "--- expected\n+++ console\n@@ expected line 8 @@\n line 8\n line 9\n-line 10\n+line ten\n line 11\n line 12")
         let many = unifiedDiff(expected: a, actual: "", maxLines: 5)
         XCTAssertTrue(many.hasSuffix("... (18 more diff lines)"), many)
-        XCTAssertEqual(unifiedDiff(expected: "a\n", actual: "a"), "--- expected\n+++ console\n(the same lines; the final newline differs)")
+        XCTAssertEqual(unifiedDiff(expected: "a\n", actual: "a"), "--- expected\n+++ console\n(the same lines; the line endings or the final newline differ)")
+        XCTAssertEqual(unifiedDiff(expected: "a\nb\n", actual: "a\r\nb\r\n"), "--- expected\n+++ console\n(the same lines; the line endings or the final newline differ)")
     }
 
     func testSummaryLine() {
@@ -139,6 +140,15 @@ final class GuestTAPTests: XCTestCase {
     (d2) 1..2
 
     """
+
+    /// Xen's console ends lines with CRLF, a single Character in Swift.
+    func testCRLFLines() {
+        let (checks, planned) = parseGuestTAP("(d1) ok 1 - a\r\n(d1) not ok 2 - b\r\n(d1) # got 1, want 2\r\n(d1) 1..2\r\n")
+        XCTAssertEqual(checks.map(\.name), ["(d1) a", "(d1) b"])
+        XCTAssertEqual(checks[1].diagnostics, ["got 1, want 2"])
+        XCTAssertEqual(planned, 2)
+        XCTAssertNil(firstMissingLine(["b", "c"], in: "a\r\nb\r\nc\r\n"))
+    }
 
     func testParse() {
         let (checks, planned) = parseGuestTAP(console)
