@@ -8,7 +8,9 @@
  *   cmdline: 0 'one two' 7
  *   ...
  *   input: 'hi'
- * and exits with the number of failed checks (0: PSCI SYSTEM_OFF).
+ * and exits with the number of failed checks (0: PSCI SYSTEM_OFF). With
+ * "files" in the command line (and armvm's --semihosting-dir) it also
+ * writes, measures, seeks, reads back and removes a host file.
  */
 #include "guest.h"
 
@@ -16,7 +18,11 @@
 #define SYS_CLOSE       0x02
 #define SYS_READ        0x06
 #define SYS_READC       0x07
+#define SYS_WRITE       0x05
 #define SYS_ISTTY       0x09
+#define SYS_SEEK        0x0A
+#define SYS_FLEN        0x0C
+#define SYS_REMOVE      0x0E
 #define SYS_ERRNO       0x13
 #define SYS_GET_CMDLINE 0x15
 #define SYS_HEAPINFO    0x16
@@ -35,6 +41,45 @@ static void check(int ok, const char *what)
 
 static reg_t op(uint32_t n, reg_t param) { return semihost_op(n, param); }
 
+/* Host files, in the directory armvm's --semihosting-dir names. */
+static void files(void)
+{
+	static const char name[] = "semihosting.tmp", text[] = "written by the guest";
+	char back[32] = { 0 };
+	reg_t block[3];
+
+	block[0] = (reg_t)(uintptr_t)name; block[1] = 4; block[2] = sizeof(name) - 1;  /* "w" */
+	reg_t h = op(SYS_OPEN, (reg_t)(uintptr_t)block);
+	check(h != (reg_t)-1, "file: open for writing");
+	block[0] = h; block[1] = (reg_t)(uintptr_t)text; block[2] = sizeof(text) - 1;
+	check(op(SYS_WRITE, (reg_t)(uintptr_t)block) == 0, "file: write");
+	check(op(SYS_CLOSE, (reg_t)(uintptr_t)&h) == 0, "file: close");
+	block[0] = (reg_t)(uintptr_t)name; block[1] = 0; block[2] = sizeof(name) - 1;  /* "r" */
+	h = op(SYS_OPEN, (reg_t)(uintptr_t)block);
+	check(op(SYS_FLEN, (reg_t)(uintptr_t)&h) == sizeof(text) - 1, "file: length");
+	block[0] = h; block[1] = 8;
+	check(op(SYS_SEEK, (reg_t)(uintptr_t)block) == 0, "file: seek");
+	block[0] = h; block[1] = (reg_t)(uintptr_t)back; block[2] = sizeof(back) - 1;
+	reg_t left = op(SYS_READ, (reg_t)(uintptr_t)block);
+	printf("file: read back '%s' (%u bytes short)\n", back, (unsigned)left);
+	op(SYS_CLOSE, (reg_t)(uintptr_t)&h);
+	static const char outside[] = "../escape";
+	block[0] = (reg_t)(uintptr_t)outside; block[1] = 4; block[2] = sizeof(outside) - 1;
+	check(op(SYS_OPEN, (reg_t)(uintptr_t)block) == (reg_t)-1, "file: a path out of the directory is refused");
+	block[0] = (reg_t)(uintptr_t)name; block[1] = sizeof(name) - 1;
+	check(op(SYS_REMOVE, (reg_t)(uintptr_t)block) == 0, "file: remove");
+}
+
+static int contains(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (; *s; s++)
+		if (!strncmp(s, word, n))
+			return 1;
+	return 0;
+}
+
 int main(const void *dtb)
 {
 	char buf[64];
@@ -46,6 +91,7 @@ int main(const void *dtb)
 	block[1] = sizeof(buf);
 	r = (long)op(SYS_GET_CMDLINE, (reg_t)(uintptr_t)block);
 	printf("cmdline: %d '%s' %u\n", (int)r, r == 0 ? buf : "", (unsigned)block[1]);
+	int with_files = r == 0 && contains(buf, "files");
 	block[1] = 3;
 	r = (long)op(SYS_GET_CMDLINE, (reg_t)(uintptr_t)block);
 	check(r == -1 || buf[0] == 0, "cmdline that does not fit is refused");
@@ -96,5 +142,7 @@ int main(const void *dtb)
 	buf[n] = 0;
 	printf("input: '%s'\n", buf);
 	check((long)op(SYS_READC, 0) == -1, "readc at the end of input is -1");
+	if (with_files)
+		files();
 	return failures;
 }

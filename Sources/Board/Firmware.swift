@@ -40,6 +40,9 @@ public final class Firmware: FirmwareHandler {
         public static let read: UInt64 = 0x06
         public static let readC: UInt64 = 0x07
         public static let isTTY: UInt64 = 0x09
+        public static let seek: UInt64 = 0x0A
+        public static let flen: UInt64 = 0x0C
+        public static let remove: UInt64 = 0x0E
         public static let clock: UInt64 = 0x10
         public static let errno: UInt64 = 0x13
         public static let getCmdline: UInt64 = 0x15
@@ -57,6 +60,7 @@ public final class Firmware: FirmwareHandler {
         /// errno values SYS_ERRNO reports (Linux's numbering, as QEMU's semihosting uses).
         public static let EACCES: UInt64 = 13
         public static let EBADF: UInt64 = 9
+        public static let EMFILE: UInt64 = 24
         public static let EFAULT: UInt64 = 14
     }
 
@@ -92,6 +96,12 @@ public final class Firmware: FirmwareHandler {
     public var inputFD: Int32 = 0
     /// The last semihosting error, for SYS_ERRNO.
     var lastError: UInt64 = 0
+    /// `--semihosting-dir`: the one host directory SYS_OPEN and SYS_REMOVE may reach, by file
+    /// name only (no '/', so nothing outside it), as a directory descriptor. Nil: host files
+    /// are refused.
+    public var hostDirectory: Int32?
+    /// Open host files by handle (3 and up; 1 and 2 are the console).
+    var hostFiles: [UInt64: Int32] = [:]
 
     public init(console: Console) { self.console = console }
 
@@ -190,12 +200,18 @@ public final class Firmware: FirmwareHandler {
         case Semihosting.write:
             // {handle, buffer, length}: returns the number of bytes NOT written.
             guard let buf = word(1), let len = word(2) else { result = ~0; break }
-            var written: UInt64 = 0
-            while written < min(len, 1 << 24), let c = try? cpu.readMemory(buf &+ written, size: 1) {
-                console.write(UInt8(c))
-                written += 1
+            var bytes: [UInt8] = []
+            while bytes.count < min(len, 1 << 24), let c = try? cpu.readMemory(buf &+ UInt64(bytes.count), size: 1) {
+                bytes.append(UInt8(c))
             }
-            result = len - written
+            if let h = word(0), let fd = hostFiles[h] {
+                let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                result = len - UInt64(max(n, 0))
+                break
+            }
+            // Any other handle is the console, as before handles existed.
+            console.write(bytes)
+            result = len - UInt64(bytes.count)
         case Semihosting.clock:
             result = cpu.virtualNanos / 10_000_000    // centiseconds of virtual time
         case Semihosting.errno:
@@ -230,19 +246,44 @@ public final class Firmware: FirmwareHandler {
             if text == Array(":tt".utf8) && mode < 12 {
                 result = mode < 4 ? Semihosting.consoleIn : Semihosting.consoleOut
             } else {
-                result = fail(Semihosting.EACCES)
+                result = openHostFile(text, mode: mode)
             }
         case Semihosting.close:
             guard let h = word(0) else { result = fail(Semihosting.EFAULT); break }
+            if let fd = hostFiles.removeValue(forKey: h) { close(fd); result = 0; break }
             result = h == Semihosting.consoleIn || h == Semihosting.consoleOut ? 0 : fail(Semihosting.EBADF)
+        case Semihosting.seek:
+            // {handle, position from the start}: 0, or -1.
+            guard let h = word(0), let pos = word(1) else { result = fail(Semihosting.EFAULT); break }
+            guard let fd = hostFiles[h] else { result = fail(Semihosting.EBADF); break }
+            result = lseek(fd, off_t(truncatingIfNeeded: pos), SEEK_SET) < 0 ? fail(UInt64(errno)) : 0
+        case Semihosting.flen:
+            guard let h = word(0) else { result = fail(Semihosting.EFAULT); break }
+            guard let fd = hostFiles[h] else { result = fail(Semihosting.EBADF); break }
+            var st = stat()
+            result = fstat(fd, &st) == 0 ? UInt64(st.st_size) : fail(UInt64(errno))
+        case Semihosting.remove:
+            // {name, length}: a file name in --semihosting-dir.
+            guard let name = word(0), let len = word(1) else { result = fail(Semihosting.EFAULT); break }
+            var text: [UInt8] = []
+            for i in 0..<min(len, 256) { if let c = try? cpu.readMemory(name &+ i, size: 1) { text.append(UInt8(c)) } }
+            guard let dir = hostDirectory, let file = Self.confinedName(text) else { result = fail(Semihosting.EACCES); break }
+            result = unlinkat(dir, file, 0) == 0 ? 0 : fail(UInt64(errno))
         case Semihosting.isTTY:
             guard let h = word(0) else { result = fail(Semihosting.EFAULT); break }
             result = h == Semihosting.consoleIn || h == Semihosting.consoleOut ? 1 : 0
         case Semihosting.read:
             // {handle, buffer, length}: returns the number of bytes NOT read (all of them at EOF).
             guard let h = word(0), let buf = word(1), let len = word(2) else { result = fail(Semihosting.EFAULT); break }
-            guard h == Semihosting.consoleIn else { result = fail(Semihosting.EBADF); break }
-            let got = readInput(Int(min(len, 1 << 16)), cpu: cpu)
+            let got: [UInt8]
+            if let fd = hostFiles[h] {
+                var b = [UInt8](repeating: 0, count: Int(min(len, 1 << 20)))
+                let n = b.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+                got = n > 0 ? Array(b[..<n]) : []
+            } else {
+                guard h == Semihosting.consoleIn else { result = fail(Semihosting.EBADF); break }
+                got = readInput(Int(min(len, 1 << 16)), cpu: cpu)
+            }
             var done: UInt64 = 0
             for b in got {
                 guard (try? cpu.writeMemory(buf &+ done, size: 1, value: UInt64(b))) != nil else { break }
@@ -275,6 +316,29 @@ public final class Firmware: FirmwareHandler {
         }
         cpu.x[0] = cpu.aarch32 ? result & 0xFFFF_FFFF : result
         return true
+    }
+
+    /// A host file for SYS_OPEN, in --semihosting-dir only; the handle, or -1 (EACCES without
+    /// the option or for a name that is not a plain file name).
+    private func openHostFile(_ name: [UInt8], mode: UInt64) -> UInt64 {
+        guard let dir = hostDirectory, let file = Self.confinedName(name), mode < 12 else { return fail(Semihosting.EACCES) }
+        // fopen's modes, in the semihosting order: r, r+, w, w+, a, a+ (each also with b).
+        let flags: [Int32] = [O_RDONLY, O_RDWR, O_WRONLY | O_CREAT | O_TRUNC, O_RDWR | O_CREAT | O_TRUNC,
+                              O_WRONLY | O_CREAT | O_APPEND, O_RDWR | O_CREAT | O_APPEND]
+        guard hostFiles.count < 64 else { return fail(Semihosting.EMFILE) }
+        let fd = openat(dir, file, flags[Int(mode / 2)] | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return fail(UInt64(errno)) }
+        let handle = (3...).first { hostFiles[$0] == nil }!
+        hostFiles[handle] = fd
+        return handle
+    }
+
+    /// A plain file name (no '/', not "." or "..", no NUL): it can only name an entry of the
+    /// directory itself, and O_NOFOLLOW keeps a symbolic link there from leading out.
+    static func confinedName(_ bytes: [UInt8]) -> String? {
+        guard !bytes.isEmpty, bytes.count <= 255, !bytes.contains(0x2F), !bytes.contains(0) else { return nil }
+        let s = String(decoding: bytes, as: UTF8.self)
+        return s == "." || s == ".." ? nil : s
     }
 
     private func fail(_ errno: UInt64) -> UInt64 {

@@ -26,6 +26,9 @@ struct Run: ParsableCommand {
     @Option(help: "End the run as a guest failure (status 1) as soon as a console line contains this text (repeatable).")
     var failOn: [String] = []
 
+    @Option(help: "Let semihosting SYS_OPEN and SYS_REMOVE reach files in this directory, by plain file name only (otherwise host files are refused).")
+    var semihostingDir: String?
+
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "How the guest's own exit code becomes armvm's status: plain or distinct.",
         discussion: "plain (the default): the guest's code as it is, any code outside 1-255 as 255. distinct: the guest's code c in 1-59 as 64+c, any other nonzero code as 64, so that statuses 64-123 always come from the guest and armvm's own (2-7, 125, 130, 143) never do."))
@@ -68,6 +71,13 @@ struct Run: ParsableCommand {
         let console = Console(fd: 1)
         let prepared = try boot.prepare(machine, image: image, console: console)
         let m = Machine(prepared: prepared)
+        if let dir = semihostingDir {
+            let fd = open(dir.isEmpty ? "" : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else {
+                throw HostInputError(message: "--semihosting-dir \(dir): \(String(cString: strerror(errno)))")
+            }
+            m.firmware.hostDirectory = fd
+        }
         HostSignals.install()
         try Traces.attach(trace, to: m) { FileHandle.standardError.write($0 + "\n") }
         if watch.active {

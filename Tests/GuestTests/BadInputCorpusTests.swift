@@ -342,6 +342,8 @@ final class BadInputCorpusTests: XCTestCase {
         c("timeout-word", .none, ["run", "--timeout", "soon", "$ELF"], "--timeout 'soon'"),
         c("timeout-suffix", .none, ["run", "--timeout", "10s", "$ELF"], "--timeout '10s'"),
         c("timeout-empty", .none, ["run", "--timeout", "", "$ELF"], "--timeout ''"),
+        c("semihosting-dir-missing", .missing, ["run", "--semihosting-dir", "$F", "$ELF"], "--semihosting-dir", "$F", "No such file"),
+        c("semihosting-dir-is-file", .data([1]), ["run", "--semihosting-dir", "$F", "$ELF"], "--semihosting-dir", "Not a directory"),
         c("exit-on-empty", .none, ["run", "--exit-on", "", "$ELF"], "--exit-on needs a text"),
         c("fail-on-empty", .none, ["run", "--fail-on", "", "$ELF"], "--fail-on needs a text"),
         c("stats-file-empty", .none, ["run", "--stats-file", "", "$ELF"], "--stats-file needs a file name"),

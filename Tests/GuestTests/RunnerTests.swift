@@ -258,6 +258,28 @@ final class SemihostingInputTests: XCTestCase {
         }
     }
 
+    /// --semihosting-dir lets SYS_OPEN, SYS_WRITE, SYS_FLEN, SYS_SEEK, SYS_READ and SYS_REMOVE
+    /// reach plain file names in one directory, and nothing outside it.
+    func testHostFilesStayInTheirDirectory() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("armvm-sh-\(getpid())")
+        try? FileManager.default.removeItem(at: dir)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (image, el) in [("semihosting.elf", "2"), ("semihosting32.elf", "1")] {
+            let r = try run(["run", "--board", "virt", "--el", el, "--append", "files", "--semihosting-dir", dir.path,
+                             try CLI.guest(image)], stdin: "")
+            XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+            XCTAssertTrue(r.stdout.contains("file: read back 'by the guest' (19 bytes short)\n"), r.stdout)
+            XCTAssertFalse(r.stdout.contains("FAILED"), r.stdout)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "the guest removed its file")
+        }
+        // Without the option the same guest is refused every file (its status counts the failures).
+        let refused = try run(["run", "--board", "virt", "--append", "files", try CLI.guest("semihosting.elf")], stdin: "")
+        XCTAssertTrue(refused.stdout.contains("file: open for writing: FAILED"), refused.stdout)
+        XCTAssertTrue(refused.stdout.contains("file: a path out of the directory is refused: ok"), refused.stdout)
+        XCTAssertNotEqual(refused.status, 0)
+    }
+
     /// A guest waiting for input that never comes is still stopped by --timeout.
     func testTimeoutEndsAWaitForInput() throws {
         let r = try run(["run", "--board", "virt", "--timeout", "0.5", try CLI.guest("semihosting.elf")], stdin: "", keepOpen: true)
