@@ -66,6 +66,7 @@ struct TestCommand: ParsableCommand {
         if let junit { try writeOutput([], to: junit) }
         guard let exe = Self.ownExecutable() else { throw HostInputError(message: "test: cannot find armvm's own binary (/proc/self/exe)") }
 
+        HostSignals.install()
         var start = timespec()
         clock_gettime(CLOCK_MONOTONIC, &start)
         let width = suites.flatMap { $0.rows }.map { $0.name.count }.max() ?? 0
@@ -96,6 +97,10 @@ struct TestCommand: ParsableCommand {
             print("\(total) rows: \(total - failed - skipped) passed, \(failed) failed, \(skipped) skipped\(ofChecks) in \(formatSeconds(elapsed(since: start))) s (--jobs \(jobs))")
         }
         if let junit { try writeOutput(Array(junitXML(reports).utf8), to: junit) }
+        if let sig = HostSignals.pending {
+            FileHandle.standardError.write("armvm: test stopped by \(HostSignals.name(sig))\n")
+            Glibc.exit(HostSignals.exitStatus(sig))
+        }
         Glibc.exit(failed > 0 ? 1 : 0)
     }
 
@@ -150,8 +155,20 @@ final class RowPool {
         var done = [Verdict?](repeating: nil, count: jobs.count)
         var running: [Running] = []
         var next = 0
+        var interrupted = false
         while next < jobs.count || !running.isEmpty {
             var changed = false
+            if !interrupted, HostSignals.pending != nil {
+                // Cancelled (Ctrl-C, a CI job's SIGTERM): the running rows stop with their output
+                // flushed, the others are reported as not run, and the reports are still written.
+                interrupted = true
+                for r in running { kill(r.pid, SIGTERM) }
+                for k in next..<jobs.count {
+                    done[k] = Verdict(row: jobs[k].row, kind: .skip, reason: "not run: armvm test was interrupted")
+                }
+                next = jobs.count
+                changed = true
+            }
             while running.count < parallel && next < jobs.count {
                 let job = jobs[next]
                 if let why = job.row.skip {

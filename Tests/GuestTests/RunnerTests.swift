@@ -114,6 +114,39 @@ final class RunnerTests: XCTestCase {
         XCTAssertLessThan(t, 1.8, "two 1 s rows with --jobs 2 took \(t) s")
     }
 
+    /// SIGTERM (a cancelled CI job) stops the running rows, reports the rest as not run, still
+    /// writes the JUnit file, and ends with 143.
+    func testSIGTERMStopsTheRunAndStillReports() throws {
+        guard let exe = CLI.binary else { throw XCTSkip("no armvm binary") }
+        let m = try write("long.txt", """
+        armvm-manifest 1
+        defaults board=virt timeout=60 -- --load-address 0x40000000
+        a image=spin.bin
+        b image=spin.bin
+        c image=spin.bin
+
+        """)
+        let junit = dir.appendingPathComponent("j.xml").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = ["test", m, "--jobs", "2", "--junit", junit]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = Pipe()
+        try p.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        let t0 = Date()
+        p.terminate()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 5)
+        XCTAssertEqual(p.terminationStatus, 143, text)
+        XCTAssertEqual(verdicts(text), ["FAIL a", "FAIL b", "SKIP c"], text)
+        XCTAssertTrue(text.contains("exit status 143, expected 0 (success): armvm: stopped by SIGTERM after"), text)
+        XCTAssertTrue(text.contains("not run: armvm test was interrupted"), text)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: junit))
+    }
+
     func testPassingManifestAndBadManifests() throws {
         let hello = try CLI.guest("hello.elf")
         let ok = try write("ok.txt", "armvm-manifest 1\nboots board=virt image=\(hello) expect=Hello\n")
