@@ -20,6 +20,7 @@
 #define CONSOLEIO_write    0
 #define CONSOLEIO_read     1
 #define XENVER_version     0
+#define XENVER_pagesize    7
 #define SCHEDOP_yield      0
 #define SCHEDOP_shutdown   2
 #define SHUTDOWN_poweroff  0
@@ -126,6 +127,8 @@ int main(const void *dtb)
 	r = hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
 	expect("xen_version major", r >> 16, 4, 0);
 	expect("xen_version minor", r & 0xffff, 17, 0);
+	expect("xen_version pagesize", hypercall(__HYPERVISOR_xen_version, XENVER_pagesize, 0, 0), 4096,
+	       "minihyp answers XENVER_version only");
 	expect("xen_version unknown subop", hypercall(__HYPERVISOR_xen_version, 0x7fff, 0, 0), -XEN_ENOSYS, 0);
 
 	/* An unknown hypercall number. */
@@ -149,6 +152,7 @@ int main(const void *dtb)
 	/* Xen drops a notification on an unbound port silently (evtchn_send). */
 	struct evtchn_port send = { alloc.port };
 	expect("evtchn send on an unbound port", evtchn(EVTCHNOP_send, &send), 0, 0);
+	expect("evtchn unmask of our port", evtchn(EVTCHNOP_unmask, &send), 0, 0);
 	struct evtchn_port bad = { 4095 };
 	expect("evtchn send on a port that does not exist", evtchn(EVTCHNOP_send, &bad), -XEN_EINVAL, 0);
 	expect("evtchn unmask of a port that does not exist", evtchn(EVTCHNOP_unmask, &bad), -XEN_EINVAL, 0);
@@ -160,6 +164,8 @@ int main(const void *dtb)
 	/* memory_op (public/memory.h): map shared_info at one of our pages. */
 	struct xen_add_to_physmap xatp = { DOMID_SELF, 0, 0, 0, (uint64_t)(uintptr_t)shared_page >> 12 };
 	expect("memory_op add_to_physmap shared_info", hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (unsigned long)&xatp, 0), 0, 0);
+	expect("memory_op add_to_physmap from a bad pointer", hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, BAD_POINTER, 0),
+	       -XEN_EFAULT, 0);
 	expect("memory_op unknown command", hypercall(__HYPERVISOR_memory_op, 0x7f, 0, 0), -XEN_ENOSYS, 0);
 
 	printf("1..%d\n", checks);
