@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ARMVM := .build/release/armvm
 
-.PHONY: all deps build guests demo test linux bench clean coverage crosscheck fuzz fuzz-host fuzz-replay test-asan
+.PHONY: all deps build guests demo test test-guests linux bench clean coverage crosscheck fuzz fuzz-host fuzz-replay test-asan
 
 all: build guests
 
@@ -31,16 +31,28 @@ demo: build guests
 	$(ARMVM) run --board virt --gic 3 Guests/build/minihyp.elf \
 		--guest Guests/build/vtimer.elf --guest Guests/build/vtimer.elf,bootargs=spin
 
-# Every test: unit tests of each module, then guests through the real CLI (release binary),
+# Every test: the guest rows of Guests/manifest.txt through `armvm test` (a JUnit report in
+# $(JUNIT_DIR)), unit tests of each module, then guests through the real CLI (release binary),
 # then Debian's own Linux and Xen, then the benchmark suite in its quick mode (it checks each
 # benchmark's answer; the timings are not judged here).
 test: build guests
+	$(MAKE) test-guests
 	ARMVM=$(CURDIR)/$(ARMVM) $(SWIFT) test --disable-swift-testing
 	$(MAKE) fuzz-replay
 	$(MAKE) linux
 	$(MAKE) bench QUICK=1
 	$(MAKE) fuzz-host FUZZ_SECONDS=10
 	$(MAKE) test-asan
+
+# The project's guest rows, the Xen hypercall conformance suite (Guests/abi/) and the first-guest
+# template (Guests/template/) through the
+# runner a CI user has (docs/MANIFEST.md); JOBS=N overrides the default of one row per CPU.
+JUNIT_DIR ?= .build/test-results
+test-guests: build guests
+	mkdir -p $(JUNIT_DIR)
+	$(ARMVM) test Guests/manifest.txt --junit $(JUNIT_DIR)/guests.xml $(if $(JOBS),--jobs $(JOBS))
+	$(ARMVM) test Guests/abi/manifest.txt --junit $(JUNIT_DIR)/abi.xml $(if $(JOBS),--jobs $(JOBS))
+	$(ARMVM) test Guests/template/manifest.txt --junit $(JUNIT_DIR)/template.xml
 
 # libFuzzer over what armvm parses from the host (docs/FUZZING.md): each harness for FUZZ_SECONDS
 # (CI: 10), with AddressSanitizer. The sanitizers go in one -Xswiftc flag: SwiftPM passes
@@ -60,8 +72,8 @@ fuzz-replay: build
 	$(SWIFT) build -c release --product armvm-fuzz
 	for h in $(FUZZ_HARNESSES); do .build/release/armvm-fuzz --harness=$$h Fuzz/corpus/$$h || exit 1; done
 
-# AddressSanitizer (docs/FUZZING.md): the unit tests built with ASan, and the guests-through-the-CLI
-# tests (GuestTests) against an ASan release armvm, all in .build-asan. About 10 minutes on 2 cores
+# AddressSanitizer (docs/FUZZING.md): the unit tests built with ASan, and the guest rows and the
+# guests-through-the-CLI tests (GuestTests) against an ASan release armvm, all in .build-asan. About 10 minutes on 2 cores
 # (7 of them building). Skipped: ReferenceVectorTests, the 512,000-vector replay (37 s plain): ASan
 # reports an 8-byte store into a 1-byte stack slot in its @_optimize(speed) loop where the machine
 # code stores 1 byte, apparently an instrumentation artefact; the fuzz tests cover the same code. UBSan: swiftc rejects
@@ -71,6 +83,7 @@ fuzz-replay: build
 ASAN_BUILD := .build-asan
 test-asan: deps guests
 	$(SWIFT) build -c release --product armvm --sanitize=address --scratch-path $(ASAN_BUILD)
+	ASAN_OPTIONS=detect_leaks=0 $(ASAN_BUILD)/release/armvm test Guests/manifest.txt
 	ARMVM=$(CURDIR)/$(ASAN_BUILD)/release/armvm ASAN_OPTIONS=detect_leaks=0 \
 		$(SWIFT) test --disable-swift-testing --sanitize=address --scratch-path $(ASAN_BUILD) --skip ReferenceVectorTests
 

@@ -39,8 +39,11 @@ let package = Package(
         .target(name: "Board",
                 dependencies: ["Bus", "ARMCore", "Stage2MMU", "GIC", "GenericTimer", "CLibFDT"],
                 swiftSettings: hotPathFlags),
+        // The run-manifest format and the runner's reports, without Foundation: shared by the CLI
+        // (`armvm test`) and the Swift tests, so both read manifests with the same code.
+        .target(name: "TestManifest"),
         .executableTarget(name: "armvm",
-                          dependencies: ["Board", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          dependencies: ["Board", "TestManifest", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: hotPathFlags),
         // libFuzzer harnesses for host input (docs/FUZZING.md): a corpus replayer in a plain build,
         // a fuzzer when built with -D FUZZING and --sanitize=fuzzer (`make fuzz-host`).
@@ -51,6 +54,7 @@ let package = Package(
         .testTarget(name: "GenericTimerTests", dependencies: ["GenericTimer", "ARMCore", "Bus"]),
         .testTarget(name: "GICTests", dependencies: ["GIC", "ARMCore", "Bus"]),
         .testTarget(name: "BoardTests", dependencies: ["Board", "Bus", "GIC", "CLibFDT"]),
-        .testTarget(name: "GuestTests", dependencies: []),
+        .testTarget(name: "TestManifestTests", dependencies: ["TestManifest"]),
+        .testTarget(name: "GuestTests", dependencies: ["TestManifest"]),
     ]
 )

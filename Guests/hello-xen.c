@@ -8,7 +8,9 @@
  *      hypervisor emulates it: "arm,pl011" under minihyp, Xen's vpl011
  *      "arm,sbsa-uart" under Xen),
  *   3. asks xen_version for the hypervisor's version and prints it,
- *   4. shuts down with sched_op(SCHEDOP_shutdown, poweroff).
+ *   4. shuts down with sched_op(SCHEDOP_shutdown, poweroff), or with the
+ *      reason its bootargs give as "reason=N" (a hypervisor's exit status
+ *      tests use 3, crash).
  *
  * Between steps it lets other guests run with SCHEDOP_yield. Built twice (Makefile): hello-xen.elf, and
  * hello-xen.bin, the same code as an arm64 Image for Xen.
@@ -97,6 +99,7 @@ int main(const void *dtb)
 {
 	static struct { uint32_t reason; } shutdown = { SHUTDOWN_poweroff };
 	uint64_t base = 0;
+	const char *args;
 	long version;
 	int node;
 
@@ -123,6 +126,9 @@ int main(const void *dtb)
 	printf("hello-xen: running on Xen %ld.%ld\n", version >> 16, version & 0xffff);
 	yield();
 
+	args = fdt_getprop_string(dtb, fdt_path_offset(dtb, "/chosen"), "bootargs");
+	if (args && args[0] == 'r' && !strncmp(args, "reason=", 7) && args[7] >= '0' && args[7] <= '9')
+		shutdown.reason = (uint32_t)(args[7] - '0');
 	printf("hello-xen: shutting down\n");
 	hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (unsigned long)&shutdown, 0);
 	for (;;)                        /* not reached under a hypervisor */

@@ -144,6 +144,7 @@ void psci_system_off(void);            /* returns only if PSCI failed */
 
 void semihost_exit(int code);          /* returns if semihosting is absent */
 void semihost_write0(const char *s);
+reg_t semihost_op(uint32_t op, reg_t param);   /* x0/r0 after the call */
 
 /* ---- string.c ------------------------------------------------------------ */
 

@@ -26,12 +26,16 @@ static const char *const shutdown_reasons[] = {
 	"poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset",
 };
 
-/* The guest is done: it stays off, and the next one runs. */
-static void shutdown(struct vm *vm, struct exc_frame *f, const char *reason)
+/* The guest is done: it stays off, and the next one runs. Any reason but
+ * poweroff (0) is a failure minihyp's exit status reports. */
+static void shutdown(struct vm *vm, struct exc_frame *f, uint32_t reason, const char *name)
 {
 	if (vm->line_len)
 		vm_console_putc(vm, '\n');      /* flush a half line */
-	printf("minihyp: d%d has shut down (%s)\n", vm->id, reason);
+	printf("minihyp: d%d has shut down (%s)\n", vm->id, name);
+	if (reason != SHUTDOWN_poweroff)
+		vm_failed(vm, MINIHYP_EXIT_SHUTDOWN + (reason < 6 ? (int)reason : 6),
+			  "shut down with reason ", name);
 	vm->running = 0;
 	schedule(f);
 }
@@ -80,7 +84,7 @@ static void xen_hypercall(struct vm *vm, struct exc_frame *f)
 				f->x[0] = (uint64_t)-14;
 				return;
 			}
-			shutdown(vm, f, reason < 6 ? shutdown_reasons[reason] : "?");
+			shutdown(vm, f, reason, reason < 6 ? shutdown_reasons[reason] : "unknown");
 			return;
 		}
 		break;
@@ -96,7 +100,7 @@ static void psci_call_from_guest(struct vm *vm, struct exc_frame *f)
 		return;
 	case PSCI_SYSTEM_OFF:
 		/* Switches off this guest, not the machine. */
-		shutdown(vm, f, "PSCI SYSTEM_OFF");
+		shutdown(vm, f, SHUTDOWN_poweroff, "PSCI SYSTEM_OFF");
 		return;
 	default:
 		f->x[0] = PSCI_NOT_SUPPORTED;

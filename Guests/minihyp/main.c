@@ -162,9 +162,27 @@ static void print_summary(void)
 		       irq_counts[PPI_VIRT_TIMER], irq_counts[PPI_MAINTENANCE]);
 }
 
+static int failure_status, failure_vm;
+static const char *failure_what, *failure_detail;
+
+void vm_failed(struct vm *vm, int status, const char *what, const char *detail)
+{
+	if (failure_status)
+		return;         /* the first failure is the one worth reading */
+	failure_status = status;
+	failure_vm = vm->id;
+	failure_what = what;
+	failure_detail = detail;
+}
+
 static void power_off(int code)
 {
 	print_summary();
+	if (code == 0 && failure_status) {
+		printf("minihyp: exit status %d: d%d %s%s\n", failure_status, failure_vm,
+		       failure_what, failure_detail);
+		code = failure_status;
+	}
 	if (code == 0)
 		psci_system_off();      /* SMC from EL2: to the firmware */
 	guest_exit(code ? code : 1);
@@ -245,6 +263,7 @@ void vm_crash(struct vm *vm, struct exc_frame *f, const char *why)
 	printf("minihyp: d%d crashed: %s (ESR 0x%lx, PC 0x%lx, FAR 0x%lx)\n",
 	       vm->id, why, f->esr, f->elr, f->far);
 	vm->running = 0;
+	vm_failed(vm, MINIHYP_EXIT_CRASHED, "crashed: ", why);
 	schedule(f);
 }
 

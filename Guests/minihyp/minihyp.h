@@ -148,6 +148,14 @@ extern int vm_count;
 extern struct vm *current;
 void schedule(struct exc_frame *f);     /* switch to the next ready VM */
 void vm_crash(struct vm *vm, struct exc_frame *f, const char *why);
+
+/*
+ * minihyp's exit status, so that CI can tell a guest's failure from success:
+ * 0 when every guest powered off; otherwise the first failure decides.
+ */
+#define MINIHYP_EXIT_SHUTDOWN   10      /* + SCHEDOP_shutdown reason 1-5; 16 unknown */
+#define MINIHYP_EXIT_CRASHED    20      /* minihyp stopped a guest it could not serve */
+void vm_failed(struct vm *vm, int status, const char *what, const char *detail);
 struct vm *vm_by_id(int id);            /* a running VM, or 0 */
 
 /* vm.c */

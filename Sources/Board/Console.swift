@@ -33,7 +33,20 @@ public final class Console {
 
     public var capturedText: String { String(decoding: captured, as: UTF8.self) }
 
+    /// Called with each complete line the guest prints (without its newline), when set: how
+    /// `--exit-on` and `--fail-on` watch the console.
+    public var onLine: ((String) -> Void)?
+    private var line: [UInt8] = []
+
     public func write(_ byte: UInt8) {
+        if let onLine {
+            if byte == 0x0A {
+                onLine(String(decoding: line, as: UTF8.self))
+                line.removeAll(keepingCapacity: true)
+            } else if line.count < Self.bufferLimit {
+                line.append(byte)
+            }
+        }
         if capturing { captured.append(byte); return }
         pending.append(byte)
         if byte == 0x0A || pending.count >= Self.bufferLimit { flush() }

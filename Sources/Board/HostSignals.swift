@@ -25,15 +25,31 @@ public enum HostSignals {
     /// and its caller can look at `pending`.
     public static func install() {
         _ = received   // initialise the flag before any handler can read it
+        record(SIGINT)
+        record(SIGTERM)
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// `--timeout`: SIGALRM after `seconds` of wall-clock time, recorded like SIGINT, so the run
+    /// ends at its next round with its output flushed (`pending` is then SIGALRM).
+    public static func stop(afterSeconds seconds: Double) {
+        _ = received
+        record(SIGALRM)
+        let whole = seconds.rounded(.down)
+        var t = itimerval()
+        t.it_value.tv_sec = Int(whole)
+        t.it_value.tv_usec = max(Int((seconds - whole) * 1e6), whole == 0 ? 1 : 0)
+        setitimer(__itimer_which_t(ITIMER_REAL.rawValue), &t, nil)
+    }
+
+    private static func record(_ sig: Int32) {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { sig in
             if HostSignals.received.pointee == 0 { HostSignals.received.pointee = sig_atomic_t(sig) }
         }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
-        sigaction(SIGINT, &action, nil)
-        sigaction(SIGTERM, &action, nil)
-        signal(SIGPIPE, SIG_IGN)
+        sigaction(sig, &action, nil)
     }
 
     /// The shell's status for a run ended by `signal`: 128 + its number (130 for SIGINT, 143 for
@@ -44,6 +60,7 @@ public enum HostSignals {
         switch signal {
         case SIGINT: return "SIGINT"
         case SIGTERM: return "SIGTERM"
+        case SIGALRM: return "--timeout"
         default: return "signal \(signal)"
         }
     }

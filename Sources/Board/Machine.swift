@@ -65,6 +65,8 @@ public final class Machine {
             t.onChange = { [unowned self] in self.timerChanged(i) }
         }
         firmware.startEL = prepared.options.startEL
+        firmware.commandLine = prepared.options.bootargs
+        firmware.heapInfo = Machine.largestFreeRAM(prepared).map(Firmware.HeapInfo.init)
         firmware.online = cpus.map { $0.index == 0 }
         if cpus.count > 1 {
             // SEV sets the event register of every CPU and ends their WFE (D1.16.1).
@@ -141,6 +143,28 @@ public final class Machine {
         }
     }
 
+    /// Ends the run as if the guest had exited with `code`, after the instruction in flight
+    /// (for host-side conditions met inside a guest's access, such as a console line).
+    public func requestExit(code: Int64) {
+        cpus[running].requestStop(.exit(code: code))
+    }
+
+    /// The largest stretch of RAM that nothing armvm loaded occupies (for SYS_HEAPINFO).
+    static func largestFreeRAM(_ p: PreparedMachine) -> AddressRange? {
+        var taken = [AddressRange(base: p.image.lowest, size: p.image.highest - p.image.lowest),
+                     AddressRange(base: p.dtbAddress, size: UInt64(p.dtb.count))]
+        taken += (p.initrd.map { [$0] } ?? []) + p.guests.map(\.range) + p.modules.map(\.range)
+        var best: AddressRange?
+        var at = p.bus.ramBase
+        let end = p.bus.ramBase + p.bus.ramSize
+        for r in taken.sorted(by: { $0.base < $1.base }) + [AddressRange(base: end, size: 0)] {
+            let gapEnd = min(max(r.base, at), end)
+            if gapEnd > at, gapEnd - at > best?.size ?? 0 { best = AddressRange(base: at, size: gapEnd - at) }
+            at = max(at, r.end)
+        }
+        return best
+    }
+
     /// Run until the guest stops, or `maxInstructions` have retired.
     ///
     /// Time is virtual (GUIDE.md section 4): one retired instruction is one nanosecond. CPUs run
@@ -206,6 +230,8 @@ public final class Machine {
                     }
                     switch cpu.run(budget: budget) {
                     case .budget:
+                        // A signal that cut a semihosting read short ends the run here.
+                        if let sig = HostSignals.pending { return .hostSignal(sig) }
                         updateInterruptLines(i)
                     case .waitingForInterrupt, .powerOff:
                         break

@@ -15,9 +15,10 @@ struct ArmVM: ParsableCommand {
         a code outside 1-255 is 255, never 0; with `run --exit-status distinct` the guest's \
         code c is 64+c); 2 for bad input; 3 when --max-instructions runs out; 4 when the guest \
         is stuck; 5 when every CPU waits for an interrupt that nothing can raise; 6 when the \
-        guest asks for a reset; 125 for a host error; 130 and 143 when stopped by SIGINT and SIGTERM.
+        guest asks for a reset; 7 when --timeout runs out; 125 for a host error; 130 and 143 when stopped by SIGINT and SIGTERM.
         """,
-        subcommands: [Run.self, DTB.self, Fuzz.self, Decode.self],
+        version: armvmVersion,
+        subcommands: [Run.self, DTB.self, TestCommand.self, Fuzz.self, Decode.self],
         defaultSubcommand: Run.self)
 
     static func main() {

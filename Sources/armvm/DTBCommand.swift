@@ -6,15 +6,31 @@ import Glibc
 
 struct DTB: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write the device tree blob that `run` would give the guest (without image or initrd ranges).")
+        abstract: "Write the device tree blob that `run` would give the guest.",
+        discussion: """
+        Takes every option of `run` that shapes the device tree. With IMAGE, the blob is exactly         the one `run` passes, /chosen initrd range and dom0less nodes included (their addresses         depend on where the image loads); without IMAGE, the board's tree with no loaded files.
+        """)
 
     @OptionGroup var machine: MachineFlags
+    @OptionGroup var boot: BootFlags
 
     @Option(name: .shortAndLong, help: "Output file.")
     var output: String
 
+    @Argument(help: "The image `run` would boot (needed with --initrd, --guest, --module, --dtb or --load-address).")
+    var image: String?
+
     func run() throws {
-        let blob = try MachineSetup.deviceTree(options: try machine.options())
+        let blob: [UInt8]
+        if let image {
+            // Nothing runs: the console is never written.
+            blob = try boot.prepare(machine, image: image, console: Console(fd: 1)).dtb
+        } else {
+            guard boot.isEmpty else {
+                throw HostInputError(message: "dtb: --initrd, --guest, --module, --dtb and --load-address need the IMAGE argument: where those files land depends on the image")
+            }
+            blob = try MachineSetup.deviceTree(options: try machine.options())
+        }
         try writeOutput(blob, to: output)
     }
 }

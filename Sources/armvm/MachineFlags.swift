@@ -1,7 +1,8 @@
 import ArgumentParser
 import Board
+import TestManifest
 
-/// Board options shared by `run` and `dtb`.
+/// Board options shared by `run` and `dtb`; with `BootFlags`, everything that shapes the DTB.
 struct MachineFlags: ParsableArguments {
     @Option(help: "Board to emulate: arndale (Exynos 5250 map) or virt (QEMU virt map).")
     var board: String = "arndale"
@@ -62,29 +63,13 @@ struct MachineFlags: ParsableArguments {
     }
 }
 
-/// Parses counts as a user writes them: 1000000, 1_000_000, 0xF4240, 1e6 or 1M (K, M, G, T are
-/// powers of 1000 here: a count of instructions, not of bytes).
+/// Parses counts as a user writes them: 1000000, 1_000_000, 0xF4240, 1e6 or 1M (the manifest
+/// reader's parser, so that a manifest and the command line agree).
 func parseCount(_ s: String, flag: String) throws -> UInt64 {
-    let bad = HostInputError(message: "malformed \(flag) '\(s)' (a count such as 1000000, 1_000_000, 1e6 or 1M)")
-    let t = String(s.filter { $0 != "_" })
-    guard !t.isEmpty, !s.hasPrefix("_"), !s.hasSuffix("_") else { throw bad }
-    if let v = try? parseAddress(t, flag: flag) { return v }
-    let suffixes: [Character: Int] = ["K": 3, "M": 6, "G": 9, "T": 12, "k": 3]
-    var mantissa = Substring(t), exponent = 0
-    if let last = t.last, let e = suffixes[last] {
-        mantissa = t.dropLast(); exponent = e
-    } else if let e = t.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-        guard let x = Int(t[t.index(after: e)...]), (0...19).contains(x) else { throw bad }
-        mantissa = t[..<e]; exponent = x
+    switch parseInstructionCount(s) {
+    case .success(let v): return v
+    case .failure(let e): throw HostInputError(message: "\(flag): \(e.message)")
     }
-    guard let m = UInt64(mantissa) else { throw bad }
-    var v = m
-    for _ in 0..<exponent {
-        let (p, overflow) = v.multipliedReportingOverflow(by: 10)
-        guard !overflow else { throw HostInputError(message: "\(flag) '\(s)' is too large") }
-        v = p
-    }
-    return v
 }
 
 /// Parses numbers written in decimal or 0x-hexadecimal.
@@ -92,4 +77,37 @@ func parseAddress(_ s: String, flag: String) throws -> UInt64 {
     let v = s.hasPrefix("0x") || s.hasPrefix("0X") ? UInt64(s.dropFirst(2), radix: 16) : UInt64(s)
     guard let v else { throw HostInputError(message: "malformed \(flag) '\(s)'") }
     return v
+}
+
+/// What `run` loads beside its image, shared with `dtb` so that it writes the very DTB `run`
+/// passes: the /chosen initrd range and dom0less nodes depend on where these files land.
+struct BootFlags: ParsableArguments {
+    @Option(help: "Use this device tree blob instead of the generated one.")
+    var dtb: String?
+
+    @Option(help: "Initial ramdisk to load; its range goes to /chosen.")
+    var initrd: String?
+
+    @Option(help: ArgumentHelp(
+        "A guest for a dom0less hypervisor (Xen, Guests/minihyp), repeatable: IMAGE[,memory=SIZE][,cpus=N][,bootargs=...].",
+        discussion: "The image is loaded into RAM and described as /chosen/domUn (Xen's booting.txt); memory defaults to 64M, cpus to 1; bootargs= takes the rest of the value."))
+    var guest: [String] = []
+
+    @Option(help: "A dom0 boot module for Xen, repeatable: IMAGE,kind=kernel|ramdisk[,bootargs=...]. With --guest or --module, --append becomes /chosen/xen,xen-bootargs.")
+    var module: [String] = []
+
+    @Option(parsing: .unconditional, help: "Physical address at which to load a raw binary (decimal or 0x...).")
+    var loadAddress: String?
+
+    var isEmpty: Bool { dtb == nil && initrd == nil && guest.isEmpty && module.isEmpty && loadAddress == nil }
+
+    /// Builds the machine `run` would run, loaded and with its DTB in RAM.
+    func prepare(_ machine: MachineFlags, image: String, console: Console) throws -> PreparedMachine {
+        var options = try machine.options()
+        options.guests = try guest.map(GuestImage.parse)
+        options.modules = try module.map(BootModule.parse)
+        let load = try loadAddress.map { try parseAddress($0, flag: "--load-address") }
+        return try MachineSetup.prepare(options: options, imagePath: image, dtbPath: dtb,
+                                        initrdPath: initrd, loadAddress: load, console: console)
+    }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Board
+import TestManifest
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,34 +10,35 @@ struct Run: ParsableCommand {
         abstract: "Boot an image: an AArch64 ELF, a Linux arm64 Image, or a raw binary with --load-address.")
 
     @OptionGroup var machine: MachineFlags
+    @OptionGroup var boot: BootFlags
 
-    @Option(help: "Use this device tree blob instead of the generated one.")
-    var dtb: String?
+    @Option(parsing: .unconditional, help: "Stop after this many instructions (exit status 3): 2000000000, 2_000_000_000, 2e9 or 2G.")
+    var maxInstructions: String?
 
-    @Option(help: "Initial ramdisk to load; its range goes to /chosen.")
-    var initrd: String?
+    @Option(parsing: .unconditional, help: "Stop after this many seconds of wall-clock time (exit status 7), e.g. 30 or 2.5.")
+    var timeout: String?
 
     @Option(help: ArgumentHelp(
-        "A guest for a dom0less hypervisor (Xen, Guests/minihyp), repeatable: IMAGE[,memory=SIZE][,cpus=N][,bootargs=...].",
-        discussion: "The image is loaded into RAM and described as /chosen/domUn (Xen's booting.txt); memory defaults to 64M, cpus to 1; bootargs= takes the rest of the value."))
-    var guest: [String] = []
+        "End the run with status 0 once the console has shown a line containing this text (repeatable: each must appear, in any order).",
+        discussion: "For a hypervisor that idles when its guests are done (Xen dom0less): one --exit-on per guest's last line tells \"every guest finished\" (0) from a hang (5, or 7 with --timeout)."))
+    var exitOn: [String] = []
 
-    @Option(help: "A dom0 boot module for Xen, repeatable: IMAGE,kind=kernel|ramdisk[,bootargs=...]. With --guest or --module, --append becomes /chosen/xen,xen-bootargs.")
-    var module: [String] = []
+    @Option(help: "End the run as a guest failure (status 1) as soon as a console line contains this text (repeatable).")
+    var failOn: [String] = []
 
-    @Option(parsing: .unconditional, help: "Physical address at which to load a raw binary (decimal or 0x...).")
-    var loadAddress: String?
-
-    @Option(parsing: .unconditional, help: "Stop after this many instructions (exit status 3).")
-    var maxInstructions: String?
+    @Option(help: "Let semihosting SYS_OPEN and SYS_REMOVE reach files in this directory, by plain file name only (otherwise host files are refused).")
+    var semihostingDir: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "How the guest's own exit code becomes armvm's status: plain or distinct.",
-        discussion: "plain (the default): the guest's code as it is, any code outside 1-255 as 255. distinct: the guest's code c in 1-59 as 64+c, any other nonzero code as 64, so that statuses 64-123 always come from the guest and armvm's own (2-6, 125, 130, 143) never do."))
+        discussion: "plain (the default): the guest's code as it is, any code outside 1-255 as 255. distinct: the guest's code c in 1-59 as 64+c, any other nonzero code as 64, so that statuses 64-123 always come from the guest and armvm's own (2-7, 125, 130, 143) never do."))
     var exitStatus: String = "plain"
 
     @Flag(help: "Print the instruction count, host time and MIPS to stderr when the guest stops.")
     var stats = false
+
+    @Option(help: "Write the run's statistics as JSON to this file ('-' for stderr): instructions, wall time, MIPS, exceptions and exits by class, the exit reason and status.")
+    var statsFile: String?
 
     @Option(help: "Trace to stderr: 'exceptions' prints every exception taken and every ERET; 'mmu' every table walk that faults, with the descriptors it read. Repeatable.")
     var trace: [String] = []
@@ -52,16 +54,40 @@ struct Run: ParsableCommand {
             throw HostInputError(message: "unknown --exit-status '\(exitStatus)' (choose plain or distinct)")
         }
         let maxInstructions = try self.maxInstructions.map { try parseCount($0, flag: "--max-instructions") }
-        var options = try machine.options()
-        options.guests = try guest.map(GuestImage.parse)
-        options.modules = try module.map(BootModule.parse)
-        let load = try loadAddress.map { try parseAddress($0, flag: "--load-address") }
+        let timeout = try self.timeout.map { t -> Double in
+            guard let s = parseSeconds(t) else {
+                throw HostInputError(message: "malformed --timeout '\(t)' (a positive number of seconds, such as 30 or 2.5)")
+            }
+            return s
+        }
+        if let statsFile, statsFile != "-" {
+            // Found out now rather than after a long run: the file must be writable.
+            guard !statsFile.isEmpty else { throw HostInputError(message: "--stats-file needs a file name ('-' for stderr)") }
+            do { try writeOutput([], to: statsFile) } catch let e as HostInputError {
+                throw HostInputError(message: "--stats-file \(e.message)")
+            }
+        }
+        let watch = try ConsoleWatch(exitOn: exitOn, failOn: failOn)
         let console = Console(fd: 1)
-        let prepared = try MachineSetup.prepare(options: options, imagePath: image, dtbPath: dtb,
-                                                initrdPath: initrd, loadAddress: load, console: console)
+        let prepared = try boot.prepare(machine, image: image, console: console)
         let m = Machine(prepared: prepared)
+        if let dir = semihostingDir {
+            let fd = open(dir.isEmpty ? "" : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else {
+                throw HostInputError(message: "--semihosting-dir \(dir): \(String(cString: strerror(errno)))")
+            }
+            m.firmware.hostDirectory = fd
+        }
         HostSignals.install()
         try Traces.attach(trace, to: m) { FileHandle.standardError.write($0 + "\n") }
+        if watch.active {
+            console.onLine = { [unowned m] line in
+                if let code = watch.see(line) { m.requestExit(code: code) }
+            }
+        }
+        let counts = ExceptionCounts()
+        if statsFile != nil { counts.attach(to: m) }
+        if let timeout { HostSignals.stop(afterSeconds: timeout) }
         var t0 = timespec(), t1 = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t0)
         let result: MachineExit
@@ -74,45 +100,119 @@ struct Run: ParsableCommand {
         }
         clock_gettime(CLOCK_MONOTONIC, &t1)
         console.flush()
+        let secs = Double(t1.tv_sec - t0.tv_sec) + Double(t1.tv_nsec - t0.tv_nsec) / 1e9
         if stats {
-            let secs = Double(t1.tv_sec - t0.tv_sec) + Double(t1.tv_nsec - t0.tv_nsec) / 1e9
             let n = m.instructionsRetired
             let mips = secs > 0 ? Double(n) / secs / 1e6 : 0
             FileHandle.standardError.write("armvm: \(n) instructions in \(formatted(secs)) s (\(formatted(mips)) MIPS)\n")
         }
-        let status: Int32
-        switch result {
-        case .guestExit(let code):
-            let (s, note) = ExitStatus.forGuest(code: code, mode: statusMode)
-            if let note { FileHandle.standardError.write("armvm: \(note)\n") }
-            status = s
-        case .reset:
-            FileHandle.standardError.write("armvm: the guest requested a system reset; stopping\n")
-            status = ExitStatus.reset
-        case .instructionLimit(let n):
-            FileHandle.standardError.write("armvm: stopped after --max-instructions \(n)\n")
-            status = ExitStatus.instructionLimit
-        case .stuck(let why):
-            FileHandle.standardError.write("armvm: guest stuck: \(why)\n")
-            status = ExitStatus.stuck
-        case .idle:
-            FileHandle.standardError.write("armvm: every CPU waits for an interrupt and none can arrive; stopping\n")
-            status = ExitStatus.idle
-        case .hostSignal(let sig):
-            FileHandle.standardError.write("armvm: stopped by \(HostSignals.name(sig)) after \(m.instructionsRetired) instructions\n")
-            status = HostSignals.exitStatus(sig)
-        case .debugStop:
-            status = ExitStatus.success   // not reached: the gdb server resumes or ends the run
+        var (status, reason, detail) = outcome(result, statusMode: statusMode, timeout: timeout, machine: m, watch: watch)
+        if status == ExitStatus.success, let missing = watch.missing {
+            // The guest stopped on its own, but without the lines the run was to wait for.
+            FileHandle.standardError.write("armvm: the guest stopped before the console showed --exit-on text '\(missing)'\n")
+            status = ExitStatus.forGuest(code: 1, mode: statusMode).status
+            reason = "exit-on-missing"
         }
         if let err = console.writeError {
             FileHandle.standardError.write("armvm: the guest's console output was lost: writing stdout failed: \(String(cString: strerror(err)))\n")
-            Glibc.exit(status == ExitStatus.success ? ExitStatus.hostError : status)
+            if status == ExitStatus.success {
+                status = ExitStatus.hostError
+                reason = "host-error"
+            }
+        }
+        if let statsFile {
+            let json = statsJSON(machine: m, seconds: secs, reason: reason, status: status, detail: detail, counts: counts)
+            if statsFile == "-" {
+                FileHandle.standardError.write(json)
+            } else {
+                // The run is over: a stats file that cannot be written is still bad input.
+                do { try writeOutput(Array(json.utf8), to: statsFile) } catch let e as HostInputError {
+                    FileHandle.standardError.write("armvm: --stats-file \(e.message)\n")
+                    Glibc.exit(status == ExitStatus.success ? ExitStatus.badInput : status)
+                }
+            }
         }
         Glibc.exit(status)
+    }
+
+    /// The status, a reason name for --stats-file, and the detail of the stderr line (printed here).
+    private func outcome(_ result: MachineExit, statusMode: ExitStatusMode, timeout: Double?,
+                         machine m: Machine, watch: ConsoleWatch) -> (Int32, String, String?) {
+        func say(_ s: String) { FileHandle.standardError.write("armvm: \(s)\n") }
+        switch result {
+        case .guestExit(let code) where watch.ended != nil:
+            let (s, _) = ExitStatus.forGuest(code: code, mode: statusMode)
+            say(watch.ended!)
+            return (s, code == 0 ? "exit-on" : "fail-on", watch.ended)
+        case .guestExit(let code):
+            let (s, note) = ExitStatus.forGuest(code: code, mode: statusMode)
+            if let note { say(note) }
+            return (s, "guest-exit", "guest exit code \(code)")
+        case .reset:
+            say("the guest requested a system reset; stopping")
+            return (ExitStatus.reset, "reset", nil)
+        case .instructionLimit(let n):
+            say("stopped after --max-instructions \(n)")
+            return (ExitStatus.instructionLimit, "instruction-limit", "\(n)")
+        case .stuck(let why):
+            say("guest stuck: \(why)")
+            return (ExitStatus.stuck, "stuck", why)
+        case .idle:
+            say("every CPU waits for an interrupt and none can arrive; stopping")
+            return (ExitStatus.idle, "idle", nil)
+        case .hostSignal(let sig) where sig == SIGALRM:
+            // No instruction count here: it depends on the host's speed, and this line must not.
+            let t = formatSeconds(timeout ?? 0)
+            say("stopped by --timeout \(t) s (wall clock)")
+            return (ExitStatus.timeout, "timeout", "\(t) s")
+        case .hostSignal(let sig):
+            say("stopped by \(HostSignals.name(sig)) after \(m.instructionsRetired) instructions")
+            return (HostSignals.exitStatus(sig), "signal", HostSignals.name(sig))
+        case .debugStop:
+            return (ExitStatus.success, "debug-stop", nil)   // not reached: the gdb server resumes or ends the run
+        }
     }
 
     private func formatted(_ v: Double) -> String {
         let scaled = (v * 1000).rounded() / 1000
         return String(scaled)
+    }
+}
+
+/// `--exit-on` and `--fail-on`: texts watched for in the console's lines.
+final class ConsoleWatch {
+    private var waiting: [String]
+    private let failOn: [String]
+    let active: Bool
+    /// The line that explains why the console ended the run, once it has.
+    private(set) var ended: String?
+
+    init(exitOn: [String], failOn: [String]) throws {
+        for (flag, texts) in [("--exit-on", exitOn), ("--fail-on", failOn)] where texts.contains("") {
+            throw HostInputError(message: "\(flag) needs a text to look for in the console's lines")
+        }
+        waiting = exitOn
+        self.failOn = failOn
+        active = !exitOn.isEmpty || !failOn.isEmpty
+    }
+
+    /// The first --exit-on text not seen yet, if the run did not end on them.
+    var missing: String? { ended == nil ? waiting.first : nil }
+
+    /// The guest exit code that ends the run at this line, if it does: 1 for a --fail-on text,
+    /// 0 when the last --exit-on text has appeared.
+    func see(_ line: String) -> Int64? {
+        guard ended == nil else { return nil }
+        if let bad = failOn.first(where: { line.contains($0) }) {
+            ended = "the console showed --fail-on text '\(bad)'; stopping"
+            return 1
+        }
+        let before = waiting.count
+        waiting.removeAll { line.contains($0) }
+        if before > 0 && waiting.isEmpty {
+            ended = "the console showed every --exit-on text; stopping"
+            return 0
+        }
+        return nil
     }
 }

@@ -118,13 +118,27 @@ final class MinihypTests: XCTestCase {
     }
 
     /// A guest's own misbehaviour ends that guest only: the physical timer is not given to guests
-    /// (its registers trap), so timer.elf crashes, and the other guest carries on.
+    /// (its registers trap), so timer.elf crashes, and the other guest carries on; minihyp then
+    /// reports the crash in its exit status, so that the run does not read as a success.
     func testPhysicalTimerTrapsAndOnlyThatGuestDies() throws {
         _ = try CLI.guest("timer.elf")
         let r = try CLI.run(Self.minihyp(["--board", "virt"], ["timer.elf", "vtimer.elf"]))
-        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.status, 20, r.stderr)
         XCTAssertTrue(r.stdout.contains("minihyp: d1 crashed: unexpected exit (ESR 0x62"), r.stdout)
         XCTAssertTrue(r.stdout.contains("(d2) vtimer: 5 ticks"), r.stdout)
+        XCTAssertTrue(r.stdout.hasSuffix("minihyp: exit status 20: d1 crashed: unexpected exit\n"), r.stdout)
+    }
+
+    /// SCHEDOP_shutdown with a reason other than poweroff is 10 + the reason; the first failing
+    /// guest decides, and a later poweroff does not hide it.
+    func testShutdownReasonBecomesTheExitStatus() throws {
+        for (reason, status) in [(1, 11), (3, 13), (5, 15), (9, 16)] {
+            let r = try CLI.run(Self.minihyp(["--board", "virt"], ["hello-xen.elf", "hello-xen.elf,bootargs=reason=\(reason)"]))
+            XCTAssertEqual(r.status, Int32(status), "reason \(reason): \(r.stdout)")
+            XCTAssertTrue(r.stdout.contains("minihyp: exit status \(status): d2 shut down with reason "), r.stdout)
+        }
+        let ok = try CLI.run(Self.minihyp(["--board", "virt"], ["hello-xen.elf", "hello-xen.elf,bootargs=reason=0"]))
+        XCTAssertEqual(ok.status, 0, ok.stdout)
     }
 
     /// A 32-bit guest's exits name its mode and AArch32 syndrome, with Xen's number from r12.

@@ -11,11 +11,11 @@ import Glibc
 ///
 /// Files under /proc and /sys are regular but report size 0: they are read to their end like
 /// any other file, so they hold what they print (and a truly empty one is "empty" to callers).
-enum HostFile {
+public enum HostFile {
     /// The whole file, or a HostInputError naming the file (after `option`, e.g. "--initrd")
     /// and the host's reason. A file longer than `limit` bytes (the guest's RAM, which no
     /// input may exceed) is refused before it is read, so a huge file cannot exhaust the host.
-    static func read(_ path: String, limit: UInt64, option: String? = nil) throws -> [UInt8] {
+    public static func read(_ path: String, limit: UInt64, option: String? = nil) throws -> [UInt8] {
         let name = option.map { "\($0) \(path)" } ?? path
         func fail(_ why: String) -> HostInputError { HostInputError("\(name): \(why)") }
         guard !path.isEmpty else {
