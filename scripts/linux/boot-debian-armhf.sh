@@ -1,7 +1,8 @@
 #!/bin/sh
 # Boot Debian's own 32-bit Arm binaries, unmodified: the armhf Cortex-A15/LPAE kernel
 # (linux-image-armmp-lpae, a zImage) with an initramfs holding Debian's armhf static busybox,
-# in AArch32 SVC mode (--el 1) on the virt board and on the arndale board. Each time, check
+# in AArch32 SVC mode (--el 1) on the virt board and on the arndale board, then Xen 4.17 arm64
+# with two 32-bit hello-xen guests (dom0less). For each boot of the kernel, check
 # that userspace ran: /init prints a line, the CPU features, the online CPUs and the SHA-256 of
 # busybox computed in the guest, then powers off through PSCI (HVC32).
 #
@@ -48,3 +49,23 @@ boot() {
 
 boot virt
 boot arndale
+
+# Xen 4.17 arm64 (downloaded by boot-debian.sh) without dom0, booting Guests/build/hello-xen32.bin
+# twice from --guest: Xen finds a zImage and makes each domain 32-bit (AArch32 EL1 under its
+# AArch64 EL2); they print through console_io, vpl011 and xen_version, and shut down. Xen then
+# idles and armvm stops with status 5.
+if [ -f Guests/build/hello-xen32.bin ] && [ -f .build-linux/xen ]; then
+    out=$DIR/xen-dom0less32.txt
+    status=0
+    "$ARMVM" run --board virt --memory 256M --append "console=dtuart dtuart=serial0 guest_loglvl=all" \
+        --guest Guests/build/hello-xen32.bin,memory=16M --guest Guests/build/hello-xen32.bin,memory=16M \
+        .build-linux/xen >"$out" 2>"$DIR/stderr.txt" || status=$?
+    cat "$out"
+    [ "$status" = 5 ] || { echo "boot-debian-armhf: dom0less: armvm exited with $status, expected 5 (idle)"; exit 1; }
+    for d in d1 d2; do
+        grep -q "($d) hello-xen: hello through the console_io hypercall (AArch32)" "$out" || { echo "boot-debian-armhf: dom0less: $d did not run in AArch32"; exit 1; }
+        grep -q "($d) hello-xen: running on Xen 4.17" "$out" || { echo "boot-debian-armhf: dom0less: no xen_version line from $d"; exit 1; }
+        grep -q "($d) hello-xen: shutting down" "$out" || { echo "boot-debian-armhf: dom0less: $d did not shut down"; exit 1; }
+    done
+    echo "boot-debian-armhf: Xen 4.17 dom0less with two 32-bit hello-xen guests: PASS"
+fi
