@@ -17,18 +17,23 @@ extension CPU {
 
     func addressTranslate(_ request: ATRequest, va: UInt64, write: Bool) throws(ArchException) {
         let s = sysregs
-        let hcr = hasEL2 ? s[SysReg.HCR_EL2] : 0
         let checkEL: UInt8
         let regime: TranslationRegime
         var useStage2 = false
+        let requestedVA = va
+        var va = va
         switch request {
         case .stage1EL10(let asEL0), .stages12EL10(let asEL0):
             if case .stages12EL10 = request { useStage2 = true }
             checkEL = asEL0 ? 0 : 1
-            regime = .el10(tcr: s[SysReg.TCR_EL1], ttbr0: s[SysReg.TTBR0_EL1], ttbr1: s[SysReg.TTBR1_EL1],
-                           mair: s[SysReg.MAIR_EL1], sctlr: effectiveSCTLR1(hcr), vtcr: s[SysReg.VTCR_EL2],
-                           vttbr: s[SysReg.VTTBR_EL2], stage2Enabled: stage2Enabled(hcr),
-                           sctlrEL2: s[SysReg.SCTLR_EL2], physicalAddressBits: Int(CPU.physicalAddressBits))
+            // In the width EL1 uses: an AArch32 EL1's tables, and its 32-bit address (a TTBR1
+            // one in the AArch64 form the walker takes, as translateWithMMU gives it).
+            let ttbr1Base: UInt64
+            (regime, ttbr1Base) = el10Regime()
+            if el1IsAArch32 {
+                va &= 0xFFFF_FFFF
+                if va >= ttbr1Base { va |= 0xFFFF_FFFF_0000_0000 }
+            }
         case .stage1EL2:
             checkEL = 2
             regime = .el2(tcr: s[SysReg.TCR_EL2], ttbr0: s[SysReg.TTBR0_EL2], mair: s[SysReg.MAIR_EL2],
@@ -57,7 +62,7 @@ extension CPU {
             // abort (CM = 1, S1PTW = 1), not reported in PAR_EL1 (D8.11 "Address translation
             // instructions", pseudocode AArch64.AT -> faults "not reported in PAR").
             if error.secondStage && el == 1 && error.s1ptw {
-                throw ArchException(.dataAbort(error, write: write, cacheMaintenance: true), far: va,
+                throw ArchException(.dataAbort(error, write: write, cacheMaintenance: true), far: requestedVA,
                                     ipa: error.ipa, targetEL: 2)
             }
             // PAR_EL1.F = 1: FST, PTW (bit 8, fault on a stage-2 walk of a stage-1 table), S (bit 9,

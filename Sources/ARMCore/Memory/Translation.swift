@@ -13,29 +13,39 @@ extension CPU {
             regime = .el2(tcr: s[SysReg.TCR_EL2], ttbr0: s[SysReg.TTBR0_EL2], mair: s[SysReg.MAIR_EL2],
                           sctlr: s[SysReg.SCTLR_EL2], physicalAddressBits: Int(CPU.physicalAddressBits))
         } else {
-            let hcr = hasEL2 ? s[SysReg.HCR_EL2] : 0
-            var tcr = s[SysReg.TCR_EL1]
-            aarch32TTBR1Base = .max
-            var short: ShortDescriptorConfig? = nil
-            if el1IsAArch32 {
-                let ttbcr = UInt32(truncatingIfNeeded: tcr)
-                tcr = aarch32LongDescriptorTCR(ttbcr)
-                if ttbcr >> 31 == 0 {
-                    short = ShortDescriptorConfig(ttbcr: ttbcr, ttbr0: UInt32(truncatingIfNeeded: s[SysReg.TTBR0_EL1]),
-                                                  ttbr1: UInt32(truncatingIfNeeded: s[SysReg.TTBR1_EL1]),
-                                                  dacr: UInt32(truncatingIfNeeded: s[SysReg.DACR32_EL2]),
-                                                  sctlr: effectiveSCTLR1(hcr),
-                                                  prrr: UInt32(truncatingIfNeeded: s[SysReg.MAIR_EL1]))
-                }
-            }
-            regime = .el10(tcr: tcr, ttbr0: s[SysReg.TTBR0_EL1], ttbr1: s[SysReg.TTBR1_EL1],
-                           mair: s[SysReg.MAIR_EL1], sctlr: effectiveSCTLR1(hcr), vtcr: s[SysReg.VTCR_EL2],
-                           vttbr: s[SysReg.VTTBR_EL2], stage2Enabled: stage2Enabled(hcr),
-                           sctlrEL2: s[SysReg.SCTLR_EL2], physicalAddressBits: Int(CPU.physicalAddressBits),
-                           aarch32: el1IsAArch32, shortDescriptors: short, shortDescriptorASID: UInt16(s[SysReg.CONTEXTIDR_EL1] & 0xFF))
+            (regime, aarch32TTBR1Base) = el10Regime()
         }
         translating = !regime.isFlat
         flushFetchPage()
+    }
+
+    /// The EL1&0 regime as the registers describe it now, in the width EL1 uses (HCR_EL2.RW),
+    /// and where TTBR1's range starts for an AArch32 long-descriptor one (.max: TTBR0 only).
+    /// The running EL1&0 regime, and AT from EL2 (which Xen uses to find an AArch32 guest's IPA).
+    func el10Regime() -> (TranslationRegime, ttbr1Base: UInt64) {
+        let s = sysregs
+        let hcr = hasEL2 ? s[SysReg.HCR_EL2] : 0
+        var tcr = s[SysReg.TCR_EL1]
+        var ttbr1Base = UInt64.max
+        var short: ShortDescriptorConfig? = nil
+        if el1IsAArch32 {
+            let ttbcr = UInt32(truncatingIfNeeded: tcr)
+            (tcr, ttbr1Base) = aarch32LongDescriptorTCR(ttbcr)
+            if ttbcr >> 31 == 0 {
+                short = ShortDescriptorConfig(ttbcr: ttbcr, ttbr0: UInt32(truncatingIfNeeded: s[SysReg.TTBR0_EL1]),
+                                              ttbr1: UInt32(truncatingIfNeeded: s[SysReg.TTBR1_EL1]),
+                                              dacr: UInt32(truncatingIfNeeded: s[SysReg.DACR32_EL2]),
+                                              sctlr: effectiveSCTLR1(hcr),
+                                              prrr: UInt32(truncatingIfNeeded: s[SysReg.MAIR_EL1]))
+            }
+        }
+        let regime = TranslationRegime.el10(tcr: tcr, ttbr0: s[SysReg.TTBR0_EL1], ttbr1: s[SysReg.TTBR1_EL1],
+                                            mair: s[SysReg.MAIR_EL1], sctlr: effectiveSCTLR1(hcr), vtcr: s[SysReg.VTCR_EL2],
+                                            vttbr: s[SysReg.VTTBR_EL2], stage2Enabled: stage2Enabled(hcr),
+                                            sctlrEL2: s[SysReg.SCTLR_EL2], physicalAddressBits: Int(CPU.physicalAddressBits),
+                                            aarch32: el1IsAArch32, shortDescriptors: short,
+                                            shortDescriptorASID: UInt16(s[SysReg.CONTEXTIDR_EL1] & 0xFF))
+        return (regime, ttbr1Base)
     }
 
     /// The AArch64 TCR that walks an AArch32 EL1&0 regime with the long-descriptor format
@@ -45,19 +55,20 @@ extension CPU {
     /// 32 + TxSZ, and a TTBR1 address is given the upper half of ones it has in AArch64.
     /// Which TTBR a VA uses (G5.5.? "Selecting between TTBR0 and TTBR1"): with T1SZ > 0, TTBR1
     /// from 2^32 - 2^(32 - T1SZ); with T1SZ = 0 and T0SZ > 0, TTBR1 above TTBR0's 2^(32 - T0SZ);
-    /// with both 0, TTBR0 for everything. `aarch32TTBR1Base` records the boundary.
-    func aarch32LongDescriptorTCR(_ ttbcr: UInt32) -> UInt64 {
-        guard ttbcr >> 31 != 0 else { return 0 }   // short descriptors: see CP15.swift
+    /// with both 0, TTBR0 for everything. The second result is that boundary (.max: none).
+    func aarch32LongDescriptorTCR(_ ttbcr: UInt32) -> (UInt64, ttbr1Base: UInt64) {
+        guard ttbcr >> 31 != 0 else { return (0, .max) }   // short descriptors: see CP15.swift
         let t0sz = UInt64(ttbcr & 7), t1sz = UInt64((ttbcr >> 16) & 7)
+        var ttbr1Base = UInt64.max
         if t1sz > 0 {
-            aarch32TTBR1Base = (1 << 32) - (1 << (32 - t1sz))
+            ttbr1Base = (1 << 32) - (1 << (32 - t1sz))
         } else if t0sz > 0 {
-            aarch32TTBR1Base = 1 << (32 - t0sz)
+            ttbr1Base = 1 << (32 - t0sz)
         }
         // Kept as they are: EPD0 (7), IRGN0/ORGN0/SH0 (13:8), A1 (22), EPD1 (23), IRGN1/ORGN1/SH1
         // (29:24). TG0 = 4 KiB (0), TG1 = 4 KiB (0b10, whose bit 31 is EAE's), IPS = 40 bits.
         let kept = UInt64(ttbcr) & 0x3FC0_3F80
-        return kept | (32 + t0sz) | (32 + t1sz) << 16 | 0b10 << 30 | 0b010 << 32
+        return (kept | (32 + t0sz) | (32 + t1sz) << 16 | 0b10 << 30 | 0b010 << 32, ttbr1Base)
     }
 
     /// Translate through the MMU (TLB, walk, permissions). A fault becomes the abort the Arm ARM
