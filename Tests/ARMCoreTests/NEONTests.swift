@@ -428,6 +428,89 @@ final class NEONTests: XCTestCase {
         XCTAssertEqual(m.cpu.sysregs[SysReg.MVFR2_EL1] & 0xF, 4, "VRINT, VCVTA, VMAXNM")
     }
 
+    // MARK: Longer programs, expected values from Unicorn (QEMU's "max" CPU)
+
+    /// Runs `words` from D registers `d` and core registers `r` (data: byte i at data + i),
+    /// then checks every D register (`want`, or its initial value) and the listed core registers.
+    func program(_ words: [UInt32], d: [Int: UInt64], r: [UInt32: UInt32], want: [Int: UInt64],
+                 wantR: [UInt32: UInt32], fpscr: UInt32, memory: [Int: UInt8] = [:]) {
+        both(words, setup: { m in
+            for i in 0..<0x200 { _ = m.bus.write(UInt64(Self.data) + UInt64(i), size: 1, value: UInt64(i & 0xFF)) }
+            for (k, v) in d { m.cpu.setDreg(UInt32(k), v) }
+            for (k, v) in r { m.cpu.setR(k, v) }
+        }) { m, isa in
+            XCTAssertEqual(m.cpu.mode32, .svc, isa)
+            for k in 0..<32 { XCTAssertEqual(m.cpu.dreg(UInt32(k)), want[k] ?? d[k] ?? 0, "\(isa): d\(k)") }
+            for (k, v) in wantR { XCTAssertEqual(m.cpu.r(k), v, "\(isa): r\(k)") }
+            XCTAssertEqual(m.cpu.fpscr, fpscr, isa)
+            for (a, v) in memory { XCTAssertEqual(m.bus.read(UInt64(Self.data) + UInt64(a), size: 1), UInt64(v), "\(isa): byte \(a)") }
+        }
+    }
+
+    func testStructureLoadsAndStoresAgainstUnicorn() {
+        var stored: [Int: UInt8] = [:]
+        for (a, v) in [(256, 68), (257, 68), (258, 136), (259, 136), (260, 204), (261, 204), (262, 51), (263, 51),
+                       (264, 119), (265, 119), (266, 187), (267, 187), (268, 34), (269, 34), (270, 102), (271, 102),
+                       (272, 170), (273, 170), (274, 17), (275, 17), (276, 85), (277, 85), (278, 153), (279, 153)] {
+            stored[a] = UInt8(v)
+        }
+        program([
+            0xF4A1_0D6D,   // vld2.16 {d0[], d2[]}, [r1]!
+            0xF4A2_4243,   // vld3.8 {d4[2], d5[2], d6[2]}, [r2], r3
+            0xF4A4_8F5F,   // vld4.16 {d8[], d9[], d10[], d11[]}, [r4:64]
+            0xF405_C44F,   // vst3.16 {d12, d13, d14}, [r5]
+            0xF466_068F,   // vld1.32 {d16-d18}, [r6]
+        ], d: [12: 0x1111_2222_3333_4444, 13: 0x5555_6666_7777_8888, 14: 0x9999_AAAA_BBBB_CCCC],
+           r: [1: Self.data + 0x10, 2: Self.data + 0x20, 3: 0x40, 4: Self.data + 0x30, 5: Self.data + 0x100, 6: Self.data + 0x50],
+           want: [0: 0x1110_1110_1110_1110, 2: 0x1312_1312_1312_1312, 4: 0x20_0000, 5: 0x21_0000, 6: 0x22_0000,
+                  8: 0x3130_3130_3130_3130, 9: 0x3332_3332_3332_3332, 10: 0x3534_3534_3534_3534,
+                  11: 0x3736_3736_3736_3736, 16: 0x5756_5554_5352_5150, 17: 0x5F5E_5D5C_5B5A_5958,
+                  18: 0x6766_6564_6362_6160],
+           wantR: [1: Self.data + 0x14, 2: Self.data + 0x60, 4: Self.data + 0x30], fpscr: 0, memory: stored)
+    }
+
+    func testMixedDataProcessingAgainstUnicorn() {
+        let d: [Int: UInt64] = [
+            0: 0x0123_4567_89AB_CDEF, 1: 0xFEDC_BA98_7654_3210, 2: 0x3F80_0000_BF80_0000, 3: 5,
+            4: 0x4000_0000_4040_0000, 5: 0x3F00_0000_3E80_0000, 6: 0x8081_8283_8485_8687, 7: 0x00FF_7F80_017F_FE01,
+            8: 0x0000_0001_0000_0002, 9: 0x8000_FFFF_7FFF_0001, 10: 6, 11: 0x807F_01FE_0402_FF00,
+            12: 0xFFFF_FFFF_FFFF_FFFF, 13: 0x1234_5678_DEAD_BEEF, 14: 7, 15: 8, 16: 0x0001_0002_FFF0_FFFF,
+            17: 0x7FFF_FFFF_8000_0000, 18: 0x0000_1234_0000_5678, 19: 0x0001_8000_00FF_0F00,
+            20: 0xAAAA_BBBB_CCCC_DDDD, 21: 0x807F_0180_FF00_017F, 22: 0x7FC0_0000_0000_0001,
+            23: 0xBF80_0000_8000_0000, 24: 0xFFC0_0000_3F80_0000, 25: 0x0000_0001_4000_0000, 26: 1,
+            27: 0x3F80_0000_7F80_0000, 28: 0x4000_0000_0000_0001, 29: 1, 30: 2, 31: 3,
+        ]
+        program([
+            0xF3F2_4025,   // vswp d20, d21
+            0xF3F6_6168,   // vuzp.16 q11, q12
+            0xF34B_AFAC,   // vpmax.f32 d26, d27, d28
+            0xF34A_EFFC,   // vmaxnm.f32 q15, q13, q14
+            0xF301_0E02,   // vcge.f32 d0, d1, d2
+            0xF224_3F15,   // vrsqrts.f32 d3, d4, d5
+            0xF3B0_42C6,   // vpaddl.u8 q2, q3
+            0xF3B4_8609,   // vpadal.s16 d8, d9
+            0xF38B_A61B,   // vqshlu.s8 d10, d11, #3
+            0xF3A8_C51D,   // vsli.32 d12, d13, #8
+            0xF29D_E870,   // vrshrn.i32 d14, q8, #3
+            0xF39E_F872,   // vqrshrun.s32 d15, q9, #2
+            0xF3F0_0421,   // vcls.s8 d16, d17
+            0xF3F4_24A3,   // vclz.i16 d18, d19
+            0xF3F1_4325,   // vabs.s8 d20, d21
+            0xF3F9_67A7,   // vneg.f32 d22, d23
+            0xF3F5_8029,   // vcgt.s16 d24, d25, #0
+            0xF3C0_A701,   // vabdl.u8 q13, d0, d1
+            0xF2C4_C606,   // vsubhn.i16 d28, q2, q3
+        ], d: d, r: [:],
+           want: [0: 0x0000_0000_FFFF_FFFF, 3: 0x3F80_0000_3F90_0000, 4: 0x0101_0105_0109_010D, 5: 0x00FF_00FF_0080_00FF,
+                  8: 0xFFFF_8000_0000_8002, 10: 0x00FF_0800_2010_0000, 12: 0x3456_78FF_ADBE_EFFF,
+                  14: 0x0000_0000_2000_2000, 15: 0x6000_FFFF_048D_159E, 16: 0x0007_0707_0007_0707,
+                  18: 0x000F_0000_0008_0004, 20: 0x5656_4545_3434_2323, 21: 0xAAAA_BBBB_CCCC_DDDD,
+                  22: 0x8001_0000_8000_0000, 23: 0x0001_0000_0000_0000, 24: 0x0000_FFFF_0000_FFFF,
+                  25: 0x0000_4000_FFC0_3F80, 26: 0x0089_00AB_00CD_00EF, 27: 0x00FE_00DC_00BA_0098,
+                  28: 0x0081_FF02_807E_7C7A, 30: 0x4000_0000_7F80_0000, 31: 0x3F80_0000_7F80_0000],
+           wantR: [:], fpscr: 0x0800_0080)
+    }
+
     /// Random words of every Advanced SIMD space, with random register contents, must never
     /// crash the host: each either executes or raises UNDEFINED / a data abort.
     func testRandomEncodingsNeverTrap() {
