@@ -76,10 +76,10 @@ extension CPU {
     @inline(__always) static func neonN(_ w: UInt32) -> UInt32 { (w >> 3) & 0x10 | (w >> 16) & 0xF }
     @inline(__always) static func neonM(_ w: UInt32) -> UInt32 { (w >> 1) & 0x10 | w & 0xF }
 
-    /// A Q operand names an even D register; an odd one is UNDEFINED.
-    @inline(__always) static func neonCheckQ(_ q: Bool, _ regs: UInt32...) throws(ArchException) {
-        guard q else { return }
-        for r in regs where r & 1 != 0 { throw ArchException.undefined }
+    /// A Q operand names an even D register; an odd one is UNDEFINED. `regs` is the OR of the
+    /// register numbers that are Q operands when `q` is set.
+    @inline(__always) static func neonCheckQ(_ q: Bool, _ regs: UInt32) throws(ArchException) {
+        if q && regs & 1 != 0 { throw ArchException.undefined }
     }
 
     /// Apply `op` lane by lane to Vn (x) and Vm (y) with Vd as the accumulator.

@@ -75,7 +75,7 @@ extension CPU {
         let q = (w >> 6) & 1 != 0
         let d = Self.neonD(w), n = Self.neonN(w), m = Self.neonM(w)
         guard (w >> 20) & 1 == 0 else { throw ArchException.undefined }
-        try Self.neonCheckQ(q, d, n, m)
+        try Self.neonCheckQ(q, d | n | m)
         var pairwise = false
         let k: NEONFloatBinary
         switch (opc, o1, u) {

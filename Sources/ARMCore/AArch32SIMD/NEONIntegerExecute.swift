@@ -17,7 +17,7 @@ extension CPU {
             try neonSHAThree(w)
             return
         }
-        try Self.neonCheckQ(q, d, n, m)
+        try Self.neonCheckQ(q, d | n | m)
         func op(_ signed: SIMDOp, _ unsigned: SIMDOp, all: Bool = false) throws(ArchException) -> SIMDOp {
             if s == 3 && !all { throw ArchException.undefined }
             return u ? unsigned : signed
@@ -72,7 +72,8 @@ extension CPU {
         case (0b1010, _), (0b1011, 1):
             // VPMAX, VPMIN, VPADD (U = 0): D registers only.
             if q { throw ArchException.undefined }
-            let base: SIMDOp = opc == 0b1011 ? try op(.add, .add) : o1 == 0 ? try op(.smax, .umax) : try op(.smin, .umin)
+            if s == 3 { throw ArchException.undefined }
+            let base: SIMDOp = opc == 0b1011 ? .add : o1 == 0 ? (u ? .umax : .smax) : (u ? .umin : .smin)
             let vn = dreg(n), vm = dreg(m)
             var r = VReg128.zero, qc = false
             for e in 0..<(8 >> s) {
@@ -136,7 +137,7 @@ extension CPU {
         switch opc {
         case 0b0100, 0b0110:
             // VADDHN/VRADDHN, VSUBHN/VRSUBHN: Qn, Qm to Dd.
-            try Self.neonCheckQ(true, n, m)
+            try Self.neonCheckQ(true, n | m)
             let k: SIMDOp = opc == 0b0100 ? (u ? .raddhn : .addhn) : (u ? .rsubhn : .subhn)
             let vn = neonRead(n, q: true), vm = neonRead(m, q: true)
             var r = VReg128.zero
@@ -145,7 +146,7 @@ extension CPU {
             return
         case 0b0001, 0b0011:
             // VADDW, VSUBW: Qn and Dm to Qd.
-            try Self.neonCheckQ(true, d, n)
+            try Self.neonCheckQ(true, d | n)
             let vn = neonRead(n, q: true), vm = dreg(m)
             var r = VReg128.zero
             for e in 0..<count {
@@ -234,7 +235,7 @@ extension CPU {
         }
         // The rest: U is Q.
         let q = u
-        try Self.neonCheckQ(q, d, n)
+        try Self.neonCheckQ(q, d | n)
         let k: SIMDOp
         switch opc {
         case 0b0000: k = .mla
@@ -278,7 +279,7 @@ extension CPU {
         let q = b6
         switch opc {
         case 0b0000, 0b0001, 0b0010, 0b0011, 0b0100, 0b0101, 0b0110, 0b0111:
-            try Self.neonCheckQ(q, d, m)
+            try Self.neonCheckQ(q, d | m)
             let k: SIMDOp, sh: Int
             switch opc {
             case 0b0000: k = u ? .ushr : .sshr; sh = right
@@ -320,7 +321,7 @@ extension CPU {
         case 0b1110, 0b1111:
             // VCVT between F32 and fixed point: imm6 = 1xxxxx, fbits = 64 - imm6.
             guard !l, imm6 >= 32 else { throw ArchException.undefined }
-            try Self.neonCheckQ(q, d, m)
+            try Self.neonCheckQ(q, d | m)
             let fbits = UInt64(64 - imm6)
             let kind: FPUnary = opc == 0b1110 ? .fromInt : .toInt
             let code: UInt64 = opc == 0b1110 ? UInt64(FPRounding.tieEven.rawValue) : UInt64(FPRounding.zero.rawValue)

@@ -12,7 +12,7 @@ extension CPU {
             // VREV64, VREV32, VREV16: reverse the lanes inside each 64-, 32- or 16-bit container.
             let op = Int(b >> 1)
             guard op + s < 3 else { throw ArchException.undefined }
-            try Self.neonCheckQ(q, d, m)
+            try Self.neonCheckQ(q, d | m)
             let k = ((8 >> op) >> s) - 1
             let vm = neonRead(m, q: q)
             var r = VReg128.zero
@@ -21,7 +21,7 @@ extension CPU {
         case (0, 0b0100), (0, 0b0101), (0, 0b1100), (0, 0b1101):
             // VPADDL, VPADAL: adjacent pairs added into lanes twice as wide (bit 7 unsigned).
             guard s != 3 else { throw ArchException.undefined }
-            try Self.neonCheckQ(q, d, m)
+            try Self.neonCheckQ(q, d | m)
             let accumulate = b >> 3 == 0b11
             let vm = neonRead(m, q: q), vd = neonRead(d, q: q)
             var r = VReg128.zero
@@ -39,7 +39,7 @@ extension CPU {
             try executeCryptographic(Inst(.cryptographic, op: k.rawValue, rd: UInt8(d >> 1), rn: UInt8(m >> 1)))
         case (0, 0b1000), (0, 0b1001), (0, 0b1010), (0, 0b1011), (0, 0b1110), (0, 0b1111):
             // VCLS, VCLZ, VCNT, VMVN, VQABS, VQNEG.
-            try Self.neonCheckQ(q, d, m)
+            try Self.neonCheckQ(q, d | m)
             switch b >> 1 {
             case 0b1010, 0b1011:
                 guard s == 0 else { throw ArchException.undefined }
@@ -68,7 +68,7 @@ extension CPU {
                 return
             }
             guard op != 0b101 else { throw ArchException.undefined }
-            try Self.neonCheckQ(q, d, m)
+            try Self.neonCheckQ(q, d | m)
             if f {
                 guard s == 2 else { throw ArchException.undefined }
                 let k: FPUnary = [.cmgtz, .cmgez, .cmeqz, .cmlez, .cmltz, .abs, .abs, .neg][Int(op)]
@@ -116,14 +116,14 @@ extension CPU {
         case (2, _) where b & 0b10000 != 0:
             // VRINTN, X, A, Z, M, P (op = bits 9:7: 000, 001, 010, 011, 101, 111).
             guard s == 2 else { throw ArchException.undefined }
-            try Self.neonCheckQ(q, d, m)
+            try Self.neonCheckQ(q, d | m)
             let op = (b >> 1) & 7
             let modes: [FPRounding?] = [.tieEven, .tieEven, .tieAway, .zero, nil, .negInf, nil, .posInf]
             guard let mode = modes[Int(op)] else { throw ArchException.undefined }
             neonFloatUnary(d, m, q: q, .rint, imm: UInt64(mode.rawValue) | (op == 1 ? 8 : 0))
         case (3, _):
             guard s == 2 else { throw ArchException.undefined }
-            try Self.neonCheckQ(q, d, m)
+            try Self.neonCheckQ(q, d | m)
             let unsigned: UInt64 = u ? 1 << 16 : 0
             switch b >> 3 {
             case 0b00, 0b01:
@@ -152,7 +152,7 @@ extension CPU {
 
     /// VSWP, VTRN, VUZP, VZIP: both Vd and Vm are written.
     func neonTransposeZip(_ w: UInt32, op: UInt32, d: UInt32, m: UInt32, s: Int, q: Bool) throws(ArchException) {
-        try Self.neonCheckQ(q, d, m)
+        try Self.neonCheckQ(q, d | m)
         guard s != 3, !(op == 0 && s != 0), !(op >= 2 && !q && s == 2) else { throw ArchException.undefined }
         let vd = neonRead(d, q: q), vm = neonRead(m, q: q)
         let count = (q ? 16 : 8) >> s
@@ -190,7 +190,7 @@ extension CPU {
     func neonExtract(_ w: UInt32) throws(ArchException) {
         let q = (w >> 6) & 1 != 0, imm4 = Int((w >> 8) & 0xF)
         let d = Self.neonD(w), n = Self.neonN(w), m = Self.neonM(w)
-        try Self.neonCheckQ(q, d, n, m)
+        try Self.neonCheckQ(q, d | n | m)
         guard q || imm4 < 8 else { throw ArchException.undefined }
         let vn = neonRead(n, q: q), vm = neonRead(m, q: q), count = q ? 16 : 8
         var r = VReg128.zero
