@@ -400,6 +400,22 @@ final class NEONTests: XCTestCase {
         }
     }
 
+    /// ASEDIS and D32DIS (CPACR bits 31:30) are RAZ/WI: Advanced SIMD cannot be disabled
+    /// apart from floating point, so a guest reads back that its write did not take.
+    func testCPACRASEDISIsRAZWI() {
+        both([
+            0xEE01_0F50,   // mcr p15, 0, r0, c1, c0, 2  (CPACR)
+            0xEE11_1F50,   // mrc p15, 0, r1, c1, c0, 2
+            0xF201_0802,   // vadd.i8 d0, d1, d2
+        ], setup: { m in
+            m.cpu.setR(0, 0xC0F0_0000)
+            m.cpu.setDreg(1, 1); m.cpu.setDreg(2, 2)
+        }) { m, isa in
+            XCTAssertEqual(m.cpu.r(1), 0x00F0_0000, isa)
+            XCTAssertEqual(m.cpu.dreg(0), 3, "\(isa): still enabled")
+        }
+    }
+
     func testT32AdvancedSIMDIsConditionalInAnITBlock() {
         let m = CoreTestMachine(el: 2)
         m.cpu.bootAArch32(entry: Self.base, mode: .svc, thumb: true)

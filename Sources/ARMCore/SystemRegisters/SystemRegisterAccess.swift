@@ -210,6 +210,9 @@ extension CPU {
             sysregs[SysReg.OSLSR_EL1] = (sysregs[SysReg.OSLSR_EL1] & ~2) | (value & 1) << 1
         // ARMv8.0 FPCR: AHP, DN, FZ, RMode (bits 26..22); no trapped FP exceptions, so the
         // enable bits are RAZ/WI. FPSR: QC and the cumulative flags IDC, IXC, UFC, OFC, DZC, IOC.
+        // CPACR bits 31:30 are AArch32's ASEDIS and D32DIS: disabling Advanced SIMD, or D16-D31,
+        // is not supported, so they are RAZ/WI (RES0 in the AArch64 view).
+        case .CPACR_EL1: sysregs[r] = value & ~0xC000_0000
         case .FPCR: sysregs[r] = value & 0x07C0_0000
         case .FPSR: sysregs[r] = value & 0x0800_009F
         case .DBGCLAIMSET_EL1: sysregs[SysReg.DBGCLAIMCLR_EL1] |= value & 0xFF
