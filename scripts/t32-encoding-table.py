@@ -8,7 +8,7 @@ import subprocess, tempfile, os, re, sys
 
 AS = "arm-linux-gnueabihf-as"
 OBJDUMP = "arm-linux-gnueabihf-objdump"
-HEADER = ".syntax unified\n.arch armv8-a\n.arch_extension sec\n.arch_extension virt\n.arch_extension idiv\n"
+HEADER = ".syntax unified\n.arch armv8-a\n.arch_extension sec\n.arch_extension virt\n.arch_extension idiv\n.fpu crypto-neon-fp-armv8\n"
 
 def lines():
     out = []
@@ -79,6 +79,26 @@ def lines():
             "mrc p15, 0, r0, c1, c0, 0", "mcr p15, 0, r1, c12, c0, 0", "mrc p15, 1, r2, c2, c3, 4",
             "mcrr p15, 0, r0, r1, c2", "mrrc p15, 1, r2, r3, c14", "mrc p14, 0, r0, c0, c1, 0",
             "srsdb sp!, #19", "srsia sp, #18", "rfeia r0", "rfedb r1!", "setend le"]
+    # Advanced SIMD: one or two of each group (T32 111U 1111 / 1111 1001 is A32 1111 001U / 1111 0100).
+    out += ["vadd.i8 d0, d1, d2", "vqadd.u16 q1, q2, q3", "vshl.s32 d4, d5, d6", "vbsl q8, q9, q10",
+            "vpadd.i16 d3, d4, d5", "vqrdmulh.s16 q0, q1, q2", "vmul.p8 d1, d2, d3", "vfma.f32 q4, q5, q6",
+            "vrecps.f32 d7, d8, d9", "vmaxnm.f32 q1, q2, q3", "vacgt.f32 d1, d2, d3", "sha1c.32 q0, q1, q2",
+            "sha256su1.32 q3, q4, q5", "vaddl.s8 q0, d1, d2", "vaddw.u16 q1, q2, d6", "vraddhn.i32 d0, q1, q2",
+            "vmull.p64 q0, d1, d2", "vqdmlsl.s16 q3, d4, d5", "vmla.i32 q0, q1, d2[1]", "vmull.u16 q2, d3, d4[3]",
+            "vmul.f32 d0, d1, d2[0]", "vshr.u32 q0, q1, #5", "vsri.8 d0, d1, #3", "vqshlu.s64 q2, q3, #63",
+            "vqrshrn.s32 d0, q1, #7", "vshll.u8 q1, d2, #3", "vcvt.f32.s32 q0, q1, #16", "vmov.i32 q0, #0xab00",
+            "vbic.i16 d1, #0x2a", "vmvn.i32 d2, #0x12ffff", "vmov.f32 q3, #1.5", "vrev64.8 d0, d1",
+            "vpadal.u16 q1, q2", "aese.8 q0, q1", "aesimc.8 q2, q3", "vcnt.8 d0, d1", "vqneg.s32 q0, q1",
+            "vcle.f32 q0, q1, #0", "sha1h.32 q0, q1", "vzip.16 d0, d1", "vtrn.32 q0, q1", "vqmovun.s32 d0, q1",
+            "vshll.i16 q0, d1, #16", "sha256su0.32 q0, q1", "vrinta.f32 q0, q1", "vcvt.f16.f32 d0, q1",
+            "vcvtm.s32.f32 d0, d1", "vrsqrte.u32 q0, q1", "vcvt.u32.f32 d2, d3", "vext.8 q0, q1, q2, #3",
+            "vtbx.8 d0, {d1, d2, d3}, d4", "vdup.16 q0, d1[2]",
+            "vld1.8 {d0, d1}, [r1]!", "vst1.32 {d0-d3}, [r2:128], r3", "vld2.16 {d0, d2}, [r1]",
+            "vst3.8 {d0, d1, d2}, [r4]!", "vld4.32 {d0, d2, d4, d6}, [r5:256]", "vld1.16 {d3[2]}, [r1:16]!",
+            "vst2.32 {d0[1], d2[1]}, [r3], r4", "vld4.8 {d0[5], d1[5], d2[5], d3[5]}, [r0:32]",
+            "vld1.32 {d0[], d1[]}, [r2:32]!", "vld3.16 {d0[], d2[], d4[]}, [r6]", "vld4.32 {d0[], d1[], d2[], d3[]}, [r7:128]",
+            "vmov.8 d0[3], r1", "vmov.s16 r2, d3[1]", "vmov.u8 r4, d5[7]", "vmov.32 d6[1], r7", "vdup.8 q0, r3",
+            "vdup.32 d4, r5"]
     return out
 
 def assemble(line, thumb):

@@ -3,8 +3,8 @@
 /// Where the Arm ARM gives several encodings one space, the earlier row wins (the cond=1111
 /// space first, then the exact patterns before the general ones), as the manual's priorities
 /// say. Unallocated encodings decode to `.undefined`; nothing here traps.
-/// VFP and Advanced SIMD (coprocessors 10 and 11, and the cond=1111 SIMD space) decode to
-/// `.undefined` until their decoders land.
+/// VFP (coprocessors 10 and 11) decodes to `.vfp` and Advanced SIMD (the cond=1111 SIMD space)
+/// to `.neon`, both carrying encoding bits their executors decode.
 public enum A32Decoder {
     @inline(__always) static func bit(_ w: UInt32, _ n: UInt32) -> Bool { (w >> n) & 1 != 0 }
     @inline(__always) static func field(_ w: UInt32, _ hi: UInt32, _ lo: UInt32) -> UInt32 {
@@ -444,6 +444,13 @@ public enum A32Decoder {
 
     static func unconditional(_ w: UInt32) -> A32Inst {
         let op1 = field(w, 27, 20)
+        // Advanced SIMD data processing (1111 001x) and element/structure load/store
+        // (1111 0100 xxx0): decoded at execute by AArch32SIMD/NEON*.swift.
+        if op1 >> 5 == 0b001 || op1 & 0b1111_0001 == 0b0100_0000 {
+            var i = A32Inst(.neon)
+            i.imm = w
+            return i
+        }
         if op1 == 0b0001_0000 {
             if bit(w, 16) {
                 guard field(w, 7, 4) == 0 else { return A32Inst(.undefined) }

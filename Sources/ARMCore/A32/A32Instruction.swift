@@ -33,6 +33,10 @@
     /// A floating-point (VFP) instruction: `imm` holds bits 27:0 of its encoding, which
     /// AArch32SIMD/VFP.swift decodes (the same bits in A32 and T32).
     case vfp
+    /// An Advanced SIMD instruction: `imm` holds its whole encoding in the A32 form (1111 001U
+    /// data processing, 1111 0100 loads and stores; T32 encodings are rewritten to it), which
+    /// AArch32SIMD/NEONDecoder.swift decodes.
+    case neon
     // Hints and barriers.
     case nop, yield, wfe, wfi, sev, sevl, dmb, dsb, isb
     // T32-only operations (T32Decoder; F3 "T32 Base Instruction Set Encoding"):

@@ -274,32 +274,7 @@ extension CPU {
         let w = s + 1, wm = simdLaneMask(w)
         var r = VReg128.zero, qc = false
         for e in 0..<count {
-            let x = n.lane(base + e, s), y = m.lane(base + e, s), acc = d.lane(e, w)
-            let a = Int128(simdSigned(x, s)), b = Int128(simdSigned(y, s)), ux = Int128(x)
-            let v: UInt64
-            switch op {
-            case .saddl: v = UInt64(truncatingIfNeeded: a &+ b)
-            case .uaddl: v = x &+ y
-            case .ssubl: v = UInt64(truncatingIfNeeded: a &- b)
-            case .usubl: v = x &- y
-            case .sabdl: v = UInt64(truncatingIfNeeded: a > b ? a &- b : b &- a)
-            case .uabdl: v = x > y ? x &- y : y &- x
-            case .sabal: v = acc &+ UInt64(truncatingIfNeeded: a > b ? a &- b : b &- a)
-            case .uabal: v = acc &+ (x > y ? x &- y : y &- x)
-            case .smull: v = UInt64(truncatingIfNeeded: a &* b)
-            case .umull: v = x &* y
-            case .smlal: v = acc &+ UInt64(truncatingIfNeeded: a &* b)
-            case .umlal: v = acc &+ x &* y
-            case .smlsl: v = acc &- UInt64(truncatingIfNeeded: a &* b)
-            case .umlsl: v = acc &- x &* y
-            case .sqdmull: v = simdSatS(2 &* a &* b, w, &qc)
-            case .sqdmlal, .sqdmlsl:
-                // The doubled product saturates first, then the accumulation (both set QC).
-                let p = Int128(simdSigned(simdSatS(2 &* a &* b, w, &qc), w)), c = Int128(simdSigned(acc, w))
-                v = simdSatS(op == .sqdmlal ? c &+ p : c &- p, w, &qc)
-            case .sshll: v = UInt64(truncatingIfNeeded: a << sh)
-            default: v = UInt64(truncatingIfNeeded: ux << sh)   // ushll, shll
-            }
+            let v = simdLongLane(op, n.lane(base + e, s), m.lane(base + e, s), d.lane(e, w), s, sh, &qc)
             r.setLane(e, w, v & wm)
         }
         simdWrite(i.rd, r)
@@ -346,33 +321,12 @@ extension CPU {
     @inline(__always)
     func simdNarrow(_ i: Inst, _ op: SIMDOp) {
         let s = Int(i.a), count = Int(i.b), base = Int(i.ra) * count, sh = Int(i.imm & 0xFF)
-        let w = s + 1, esize = 8 << s
+        let w = s + 1
         let n = simdRead(i.rn), m = simdRead(i.rm)
         var r = VReg128(lo: i.ra != 0 ? vLow(i.rd) : 0, hi: 0)
         var qc = false
         for e in 0..<count {
-            let x = n.lane(e, w)
-            let a = Int128(simdSigned(x, w)), ux = Int128(x)
-            let v: UInt64
-            switch op {
-            case .addhn: v = (x &+ m.lane(e, w)) >> UInt64(esize)
-            case .raddhn: v = UInt64(truncatingIfNeeded: (ux &+ Int128(m.lane(e, w)) &+ (Int128(1) << (esize - 1))) >> esize)
-            case .subhn: v = (x &- m.lane(e, w)) >> UInt64(esize)
-            case .rsubhn: v = UInt64(truncatingIfNeeded: (ux &- Int128(m.lane(e, w)) &+ (Int128(1) << (esize - 1))) >> esize)
-            case .xtn: v = x
-            case .sqxtn: v = simdSatS(a, s, &qc)
-            case .uqxtn: v = simdSatU(ux, s, &qc)
-            case .sqxtun: v = simdSatU(a, s, &qc)
-            case .shrn: v = x >> UInt64(sh)
-            case .rshrn: v = UInt64(truncatingIfNeeded: simdRoundShiftRight(ux, sh))
-            case .sqshrn: v = simdSatS(a >> sh, s, &qc)
-            case .uqshrn: v = simdSatU(ux >> sh, s, &qc)
-            case .sqrshrn: v = simdSatS(simdRoundShiftRight(a, sh), s, &qc)
-            case .uqrshrn: v = simdSatU(simdRoundShiftRight(ux, sh), s, &qc)
-            case .sqshrun: v = simdSatU(a >> sh, s, &qc)
-            default: v = simdSatU(simdRoundShiftRight(a, sh), s, &qc)   // sqrshrun
-            }
-            r.setLane(base + e, s, v)
+            r.setLane(base + e, s, simdNarrowLane(op, n.lane(e, w), m.lane(e, w), s, sh, &qc))
         }
         simdWrite(i.rd, r)
         if qc { simdSetQC() }
@@ -503,4 +457,66 @@ func simdEqualBytes(_ a: UInt64, _ b: UInt64) -> UInt64 {
     // A byte of x is nonzero iff its top bit or (its low 7 bits + 0x7F) carries into bit 7.
     let nonzero = (((x & ~h) &+ ~h) | x) & h
     return (nonzero >> 7 ^ 0x0101_0101_0101_0101) &* 0xFF
+}
+
+/// One lane of a widening operation (SADDL ... SQDMLSL, SSHLL/USHLL/SHLL): x, y are esize lanes
+/// of the sources, acc the 2 * esize lane of Vd, `sh` the shift of SSHLL/USHLL. Shared with the
+/// AArch32 VADDL ... VQDMLSL, VSHLL.
+@inline(__always)
+func simdLongLane(_ op: SIMDOp, _ x: UInt64, _ y: UInt64, _ acc: UInt64, _ s: Int, _ sh: Int, _ qc: inout Bool) -> UInt64 {
+    let w = s + 1
+    let a = Int128(simdSigned(x, s)), b = Int128(simdSigned(y, s)), ux = Int128(x)
+    let v: UInt64
+    switch op {
+    case .saddl: v = UInt64(truncatingIfNeeded: a &+ b)
+    case .uaddl: v = x &+ y
+    case .ssubl: v = UInt64(truncatingIfNeeded: a &- b)
+    case .usubl: v = x &- y
+    case .sabdl: v = UInt64(truncatingIfNeeded: a > b ? a &- b : b &- a)
+    case .uabdl: v = x > y ? x &- y : y &- x
+    case .sabal: v = acc &+ UInt64(truncatingIfNeeded: a > b ? a &- b : b &- a)
+    case .uabal: v = acc &+ (x > y ? x &- y : y &- x)
+    case .smull: v = UInt64(truncatingIfNeeded: a &* b)
+    case .umull: v = x &* y
+    case .smlal: v = acc &+ UInt64(truncatingIfNeeded: a &* b)
+    case .umlal: v = acc &+ x &* y
+    case .smlsl: v = acc &- UInt64(truncatingIfNeeded: a &* b)
+    case .umlsl: v = acc &- x &* y
+    case .sqdmull: v = simdSatS(2 &* a &* b, w, &qc)
+    case .sqdmlal, .sqdmlsl:
+        // The doubled product saturates first, then the accumulation (both set QC).
+        let p = Int128(simdSigned(simdSatS(2 &* a &* b, w, &qc), w)), c = Int128(simdSigned(acc, w))
+        v = simdSatS(op == .sqdmlal ? c &+ p : c &- p, w, &qc)
+    case .sshll: v = UInt64(truncatingIfNeeded: a << sh)
+    default: v = UInt64(truncatingIfNeeded: ux << sh)   // ushll (SHLL decodes as USHLL)
+    }
+    return v
+}
+
+/// One lane of a narrowing operation: x (and y for the high-half adds) are 2 * esize lanes, the
+/// result an esize lane. Shared with the AArch32 VADDHN ... VQRSHRUN, VMOVN, VQMOVN.
+@inline(__always)
+func simdNarrowLane(_ op: SIMDOp, _ x: UInt64, _ y: UInt64, _ s: Int, _ sh: Int, _ qc: inout Bool) -> UInt64 {
+    let w = s + 1, esize = 8 << s
+    let a = Int128(simdSigned(x, w)), ux = Int128(x)
+    let v: UInt64
+    switch op {
+    case .addhn: v = (x &+ y) >> UInt64(esize)
+    case .raddhn: v = UInt64(truncatingIfNeeded: (ux &+ Int128(y) &+ (Int128(1) << (esize - 1))) >> esize)
+    case .subhn: v = (x &- y) >> UInt64(esize)
+    case .rsubhn: v = UInt64(truncatingIfNeeded: (ux &- Int128(y) &+ (Int128(1) << (esize - 1))) >> esize)
+    case .xtn: v = x
+    case .sqxtn: v = simdSatS(a, s, &qc)
+    case .uqxtn: v = simdSatU(ux, s, &qc)
+    case .sqxtun: v = simdSatU(a, s, &qc)
+    case .shrn: v = x >> UInt64(sh)
+    case .rshrn: v = UInt64(truncatingIfNeeded: simdRoundShiftRight(ux, sh))
+    case .sqshrn: v = simdSatS(a >> sh, s, &qc)
+    case .uqshrn: v = simdSatU(ux >> sh, s, &qc)
+    case .sqrshrn: v = simdSatS(simdRoundShiftRight(a, sh), s, &qc)
+    case .uqrshrn: v = simdSatU(simdRoundShiftRight(ux, sh), s, &qc)
+    case .sqshrun: v = simdSatU(a >> sh, s, &qc)
+    default: v = simdSatU(simdRoundShiftRight(a, sh), s, &qc)   // sqrshrun
+    }
+    return v
 }

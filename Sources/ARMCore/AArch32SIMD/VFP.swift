@@ -13,8 +13,9 @@
 ///
 /// Decoding is done here, at execute, from the word the A32 or T32 decoder passed in `imm`
 /// (bits 27:0 are the same in both instruction sets). Not yet: the half-precision conversions
-/// (VCVTB/VCVTT), the fixed-point VCVT forms, the ARMv8 additions (VSEL, VMAXNM, VRINT, VCVTA),
-/// and Advanced SIMD.
+/// (VCVTB/VCVTT), the fixed-point VCVT forms, the ARMv8 additions (VSEL, VMAXNM, VRINT, VCVTA).
+/// Advanced SIMD is NEON*.swift; the core-register transfers it relies on (VMOV to and from
+/// 8- and 16-bit scalars, VDUP from a core register) are here, in the VFP space.
 extension CPU {
     // MARK: Registers
 
@@ -181,12 +182,42 @@ extension CPU {
             if toCore { setR(rt, sreg(n)) } else { setSreg(n, r(rt)) }
             return
         }
-        // VMOV between a core register and a 32-bit scalar D[x] (opc1:opc2 = 0x0: word lanes).
-        guard (w >> 5) & 3 == 0, (w >> 22) & 1 == 0 else { throw ArchException.undefined }
+        try vfpScalarMove(w, toCore: toCore, rt: rt)
+    }
+
+    /// VMOV between a core register and a scalar Dn[x] of 8, 16 or 32 bits (opc1:opc2 give the
+    /// size and index; the sub-word forms are Advanced SIMD, U sign- or zero-extends), and VDUP
+    /// from a core register (bit 23 = 1, bit 20 = 0; B:E the size, Q bit 21). F6 "VMOV (general-
+    /// purpose register to scalar)", "VMOV (scalar to general-purpose register)", "VDUP (general-
+    /// purpose register)".
+    func vfpScalarMove(_ w: UInt32, toCore: Bool, rt: UInt32) throws(ArchException) {
         let dn = ((w >> 7) & 1) << 4 | ((w >> 16) & 0xF)
-        let lane = (w >> 21) & 1
-        let s = dn << 1 | lane
-        if toCore { setR(rt, sreg(s)) } else { setSreg(s, r(rt)) }
+        let u = (w >> 23) & 1
+        if !toCore && u == 1 {
+            // VDUP: Dd = D:Vd in bits 7, 19:16 as for VMOV to a scalar.
+            let be = ((w >> 22) & 1) << 1 | ((w >> 5) & 1), q = (w >> 21) & 1 != 0
+            guard be != 3, (w >> 6) & 1 == 0, !(q && dn & 1 != 0) else { throw ArchException.undefined }
+            let s = 2 - Int(be)
+            let v = simdReplicate(UInt64(r(rt)), s)
+            setDreg(dn, v)
+            if q { setDreg(dn + 1, v) }
+            return
+        }
+        let opc = ((w >> 21) & 3) << 2 | ((w >> 5) & 3)    // opc1:opc2
+        let s: Int, index: Int
+        if opc & 0b1000 != 0 { s = 0; index = Int(opc & 7) }
+        else if opc & 1 != 0 { s = 1; index = Int(opc >> 1 & 3) }
+        else if opc & 2 == 0 { s = 2; index = Int(opc >> 2 & 1) }
+        else { throw ArchException.undefined }
+        var v = VReg128(lo: dreg(dn), hi: 0)
+        if toCore {
+            guard !(u == 1 && s == 2) else { throw ArchException.undefined }
+            let x = v.lane(index, s)
+            setR(rt, UInt32(truncatingIfNeeded: u == 1 ? x : UInt64(bitPattern: simdSigned(x, s))))
+        } else {
+            v.setLane(index, s, UInt64(r(rt)))
+            setDreg(dn, v.lo)
+        }
     }
 
     /// VMOV between two core registers and a D register or two S registers.

@@ -135,6 +135,8 @@ extension CPU {
             try executeExclusive32(i)
         case .vfp:
             try executeVFP(i)
+        case .neon:
+            try executeNEON(i)
         case .it, .cbz, .cbnz, .tbb:
             try executeT32Only(i)
         default:

@@ -15,7 +15,7 @@
 /// not ("ARMv8-A removes UNPREDICTABLE for R13"), so SP is accepted. Should-be-one and
 /// should-be-zero bits are not checked. VFP (CP10/CP11) goes through the A32 coprocessor
 /// decoder to `.vfp`, whose encoding bits 27:0 are those of A32; Advanced SIMD (111x 1111 and
-/// the element loads and stores) decodes to `.undefined`. Nothing here traps on any input.
+/// the element loads and stores) decodes to `.neon` with the encoding rewritten to A32's form. Nothing here traps on any input.
 public enum T32Decoder {
     @inline(__always) static func bit(_ v: UInt32, _ n: UInt32) -> Bool { (v >> n) & 1 != 0 }
     @inline(__always) static func field(_ v: UInt32, _ hi: UInt32, _ lo: UInt32) -> UInt32 {
@@ -410,8 +410,14 @@ public enum T32Decoder {
             if op2 & 0b100_0000 != 0 {
                 i = coprocessor(a, b)
             } else if op2 & 0b110_0000 == 0 {
-                // 000xxx0 stores, 00xxxx1 loads; 001xxx0 is Advanced SIMD element or structure load/store.
-                i = (op2 & 0b001_0001 == 0b001_0000) ? A32Inst(.undefined) : loadStoreSingle(a, b)
+                // 000xxx0 stores, 00xxxx1 loads; 001xxx0 is Advanced SIMD element or structure
+                // load/store, 1111 1001 xxx0 being A32's 1111 0100 xxx0.
+                if op2 & 0b001_0001 == 0b001_0000 {
+                    i = A32Inst(.neon)
+                    i.imm = 0xF400_0000 | (a & 0xFF) << 16 | b
+                } else {
+                    i = loadStoreSingle(a, b)
+                }
             } else if op2 & 0b111_0000 == 0b010_0000 {
                 i = dataProcessingRegister(a, b)
             } else if op2 & 0b111_1000 == 0b011_0000 {
@@ -1082,9 +1088,15 @@ public enum T32Decoder {
 
     /// 111T 11xx: with T = 0 the coprocessor moves have the A32 layout in hw1[11:0]:hw2, so the
     /// A32 decoder reads them as a cond = 1110 word. T = 1 (MCR2 and friends, unallocated in
-    /// ARMv8) and 111x 1111 (Advanced SIMD data processing) are UNDEFINED, as are CP10/CP11.
+    /// ARMv8) is UNDEFINED. 111U 1111 is Advanced SIMD data processing: A32's 1111 001U with
+    /// the same low 24 bits.
     static func coprocessor(_ a: UInt32, _ b: UInt32) -> A32Inst {
-        if bit(a, 12) || field(a, 9, 8) == 0b11 { return A32Inst(.undefined) }
+        if field(a, 9, 8) == 0b11 {
+            var i = A32Inst(.neon)
+            i.imm = 0xF200_0000 | (a >> 12 & 1) << 24 | (a & 0xFF) << 16 | b
+            return i
+        }
+        if bit(a, 12) { return A32Inst(.undefined) }
         return A32Decoder.coprocessorAndSVC(0xE000_0000 | (a & 0x0FFF) << 16 | b)
     }
 }
