@@ -154,6 +154,9 @@ public enum A32Decoder {
             if op == 0b01 { var i = A32Inst(.bx); i.rm = rm(w); return i }
         case 0b011:
             if op == 0b01 { var i = A32Inst(.blxReg); i.rm = rm(w); return i }
+        case 0b100:
+            // CRC32{C}{B,H,W} (ARMv8): sz in bits 22:21, C in bit 9.
+            return crc32(castagnoli: bit(w, 9), sizeLog2: op, rd: rd(w), rn: rn(w), rm: rm(w))
         case 0b101:
             var i = A32Inst([A32Op.qadd, .qsub, .qdadd, .qdsub][Int(op)])
             i.rd = rd(w); i.rn = rn(w); i.rm = rm(w)
@@ -167,6 +170,17 @@ public enum A32Decoder {
         default: break
         }
         return A32Inst(.undefined)
+    }
+
+    /// CRC32 and CRC32C of a byte, halfword or word (ARM DDI 0487, F5.1 "CRC32", "CRC32C"):
+    /// Rd = CRC(Rn, the low 2^sz bytes of Rm). sz = 3 and PC operands are CONSTRAINED
+    /// UNPREDICTABLE: UNDEFINED here. Shared by the T32 decoder.
+    static func crc32(castagnoli: Bool, sizeLog2: UInt32, rd: UInt8, rn: UInt8, rm: UInt8) -> A32Inst {
+        if sizeLog2 == 3 || rd == 15 || rn == 15 || rm == 15 { return A32Inst(.undefined) }
+        var i = A32Inst(castagnoli ? .crc32c : .crc32)
+        i.rd = rd; i.rn = rn; i.rm = rm
+        i.size = UInt8(1 << sizeLog2)
+        return i
     }
 
     static func halfwordMultiply(_ w: UInt32) -> A32Inst {

@@ -324,6 +324,9 @@ extension CPU {
                 result |= (ge32 >> UInt8(b)) & 1 != 0 ? n & mask : m & mask
             }
             setR(UInt32(i.rd), result)
+        case .crc32, .crc32c:
+            // The same CRC unit as A64's CRC32 (Pseudocode/CRC32.swift).
+            setR(UInt32(i.rd), crc32Update(r(UInt32(i.rn)), UInt64(r(UInt32(i.rm))), size: Int(i.size), castagnoli: i.op == .crc32c))
         case .sbfx, .ubfx:
             // The source is Rn (both decoders put it there, as for BFI).
             let lsb = UInt32(i.shiftAmount), width = i.imm + 1

@@ -18,6 +18,7 @@
     case sxtb, sxth, uxtb, uxth, sxtb16, uxtb16
     case ssat, usat, ssat16, usat16, pkh, sel
     case sbfx, ubfx, bfi, bfc
+    case crc32, crc32c      // size: 1, 2 or 4 bytes of Rm
     // Branches.
     case b, bl, blxImm, bx, blxReg
     // Loads and stores.

@@ -3,6 +3,9 @@
 /// shift amount", "one register and a modified immediate"). Each row maps to the A64 lane
 /// operation of the same name (VQADD is SQADD/UQADD, VSHR is SSHR/USHR, ...).
 extension CPU {
+    /// FEAT_RDM (ARMv8.1): off on the ARMv8.0 CPU modelled; the AArch32 code is kept for a later CPU.
+    static let implementsRDM = false
+
     // MARK: Three registers of the same length
 
     func neonThreeSame(_ w: UInt32) throws(ArchException) {
@@ -65,8 +68,9 @@ extension CPU {
             if u && s != 0 { throw ArchException.undefined }
             k = try op(.mul, .pmul)
         case (0b1011, 1) where u, (0b1100, 1) where u:
-            // VQRDMLAH (1011), VQRDMLSH (1100): FEAT_RDM, 16- and 32-bit lanes.
-            guard s == 1 || s == 2 else { throw ArchException.undefined }
+            // VQRDMLAH (1011), VQRDMLSH (1100): FEAT_RDM, 16- and 32-bit lanes, an ARMv8.1
+            // feature this ARMv8.0 CPU lacks (ID_ISAR5.RDM = 0, as A64's SQRDMLAH).
+            guard CPU.implementsRDM, s == 1 || s == 2 else { throw ArchException.undefined }
             neonRoundingDoublingMultiplyAccumulate(d, neonRead(n, q: q), neonRead(m, q: q), q: q, s: s, subtract: opc == 0b1100)
             return
         case (0b1010, _), (0b1011, 1):
@@ -250,7 +254,8 @@ extension CPU {
             neonFloatLanewise(d, neonRead(n, q: q), VReg128(lo: rep, hi: rep), q: q, kind)
             return
         case 0b1110, 0b1111:
-            // VQRDMLAH, VQRDMLSH by scalar (FEAT_RDM).
+            // VQRDMLAH, VQRDMLSH by scalar (FEAT_RDM, not implemented: see above).
+            guard CPU.implementsRDM else { throw ArchException.undefined }
             neonRoundingDoublingMultiplyAccumulate(d, neonRead(n, q: q), VReg128(lo: rep, hi: rep), q: q, s: s,
                                                    subtract: opc == 0b1111)
             return

@@ -121,7 +121,7 @@ extension CPU {
             try executeMultiply(i)
         case .qadd, .qsub, .qdadd, .qdsub, .parallel, .usad8, .clz, .rev, .rev16, .revsh, .rbit,
              .sxtb, .sxth, .uxtb, .uxth, .sxtb16, .uxtb16, .ssat, .usat, .ssat16, .usat16, .pkh, .sel,
-             .sbfx, .ubfx, .bfi, .bfc:
+             .sbfx, .ubfx, .bfi, .bfc, .crc32, .crc32c:
             try executeMisc(i)
         case .b, .bl, .blxImm, .bx, .blxReg:
             try executeBranch32(i)

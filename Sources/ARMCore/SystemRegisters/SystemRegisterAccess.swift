@@ -18,18 +18,19 @@ extension CPU {
         s[SysReg.ID_AA64MMFR0_EL1] = 0x4 | 0x2 << 4 | 0x1 << 20
         // The AArch32 identification registers, as a Cortex-A57 reports them where armvm has the
         // feature, and 0 where it has not yet: no EL3 (ID_PFR1.Security), no AArch32 EL2
-        // (Virtualization), no AArch32 CRC32 (ID_ISAR5), no VFP half-precision conversions
+        // (Virtualization), no VFP half-precision conversions
         // (MVFR1.FPHP) and none of the ARMv8 VFP additions (MVFR2.FPMisc). MVFR0: VFPv4 single
         // and double, 32 D registers, divide and square root, all rounding modes, no short
         // vectors. MVFR1: Advanced SIMD integer, single precision, loads/stores, fused multiply-
         // add and F16<->F32 conversions, with default NaN and flush-to-zero; MVFR2.SIMDMisc = 4:
         // VRINT, VCVTA/N/P/M, VMAXNM/VMINNM. ID_ISAR5: SEVL, AES with VMULL.P64 (2), SHA1,
-        // SHA2, VQRDMLAH/VQRDMLSH (RDM). ID_MMFR0.VMSA = 5: the long-descriptor format;
+        // SHA2, CRC32; RDM = 0, as in ID_AA64ISAR0 (an ARMv8.0 core: VQRDMLAH/VQRDMLSH are
+        // UNDEFINED). ID_MMFR0.VMSA = 5: the long-descriptor format;
         // ID_ISAR0.Divide = 2.
         s[SysReg.MVFR0_EL1] = 0x1011_0222
         s[SysReg.MVFR1_EL1] = 0x1011_1111
         s[SysReg.MVFR2_EL1] = 0x0000_0004
-        s[SysReg.ID_ISAR5_EL1] = 0x0100_1121
+        s[SysReg.ID_ISAR5_EL1] = 0x0001_1121
         s[SysReg.ID_PFR0_EL1] = 0x0000_0131
         s[SysReg.ID_PFR1_EL1] = 0x0001_0001
         s[SysReg.ID_DFR0_EL1] = 0x0301_0066

@@ -998,6 +998,11 @@ public enum T32Decoder {
             i.rd = rd; i.rn = rn; i.rm = rm
             return i
         }
+        if op1 & 0b1110 == 0b1100 && op2 & 0b1100 == 0b1000 {
+            // CRC32{C}{B,H,W} (F5.1.?, ARMv8): C is hw1 bit 4, sz hw2 bits 5:4; sz = 11 is
+            // CONSTRAINED UNPREDICTABLE, taken as UNDEFINED.
+            return A32Decoder.crc32(castagnoli: op1 & 1 != 0, sizeLog2: op2 & 3, rd: rd, rn: rn, rm: rm)
+        }
         return A32Inst(.undefined)
     }
 
