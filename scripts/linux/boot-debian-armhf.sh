@@ -1,8 +1,9 @@
 #!/bin/sh
 # Boot Debian's own 32-bit Arm binaries, unmodified: the armhf Cortex-A15/LPAE kernel
 # (linux-image-armmp-lpae, a zImage) with an initramfs holding Debian's armhf static busybox,
-# in AArch32 SVC mode (--el 1) on the virt board and on the arndale board, then Xen 4.17 arm64
-# with two 32-bit hello-xen guests (dom0less). For each boot of the kernel, check
+# in AArch32 SVC mode (--el 1) on the virt board and on the arndale board, and as the 32-bit
+# dom0 of Xen 4.17 arm64; then Xen with two 32-bit hello-xen guests (dom0less). For each boot
+# of the kernel, check
 # that userspace ran: /init prints a line, the CPU features, the online CPUs and the SHA-256 of
 # busybox computed in the guest, then powers off through PSCI (HVC32).
 #
@@ -49,6 +50,23 @@ boot() {
 
 boot virt
 boot arndale
+
+# Xen 4.17 arm64 (downloaded by boot-debian.sh) with the same armhf kernel and initramfs as its
+# dom0: Xen finds a zImage and builds a 32-bit dom0 (AArch32 EL1 under its AArch64 EL2, LPAE
+# stage 1 over Xen's stage 2, the GIC and timer through Xen); dom0 halts and Xen powers off.
+if [ -f .build-linux/xen ]; then
+    out=$DIR/xen.txt
+    "$ARMVM" run --board virt --memory 1G --stats --append "console=dtuart dtuart=serial0 dom0_mem=256M" \
+        --module "$DIR/zImage,kind=kernel,bootargs=console=hvc0 panic=-1 quiet" \
+        --module "$DIR/initrd.cpio,kind=ramdisk" .build-linux/xen >"$out" 2>"$DIR/stderr.txt" || {
+        echo "boot-debian-armhf: Xen: armvm exited with status $?"; cat "$out" "$DIR/stderr.txt"; exit 1; }
+    cat "$out" "$DIR/stderr.txt"
+    name="Xen 4.17 with Debian's armhf kernel as a 32-bit dom0"
+    grep -q "armvm: userspace is up" "$out" || { echo "boot-debian-armhf: $name: userspace did not start"; exit 1; }
+    grep -q "armv7l" "$out" || { echo "boot-debian-armhf: $name: uname does not say armv7l"; exit 1; }
+    grep -q "$want" "$out" || { echo "boot-debian-armhf: $name: the SHA-256 of busybox computed in the guest is wrong"; exit 1; }
+    echo "boot-debian-armhf: $name: PASS"
+fi
 
 # Xen 4.17 arm64 (downloaded by boot-debian.sh) without dom0, booting Guests/build/hello-xen32.bin
 # twice from --guest: Xen finds a zImage and makes each domain 32-bit (AArch32 EL1 under its
