@@ -1082,8 +1082,16 @@ public enum T32Decoder {
 
     /// 111T 11xx: with T = 0 the coprocessor moves have the A32 layout in hw1[11:0]:hw2, so the
     /// A32 decoder reads them as a cond = 1110 word. T = 1 (MCR2 and friends, unallocated in
-    /// ARMv8) and 111x 1111 (Advanced SIMD data processing) are UNDEFINED, as are CP10/CP11.
+    /// ARMv8) and 111x 1111 (Advanced SIMD data processing) are UNDEFINED, except the
+    /// unconditional ARMv8 floating-point instructions (1111 1110, CP10/CP11).
     static func coprocessor(_ a: UInt32, _ b: UInt32) -> A32Inst {
+        if field(a, 12, 8) == 0b11110 && field(b, 11, 9) == 0b101 && !bit(b, 4) {
+            // 1111 1110 with CP10/CP11: the unconditional ARMv8 FP instructions (VSEL ...), as A32's.
+            var i = A32Inst(.vfp)
+            i.imm = (a & 0x0FFF) << 16 | b | 1 << 28
+            i.flags = .notInITBlock
+            return i
+        }
         if bit(a, 12) || field(a, 9, 8) == 0b11 { return A32Inst(.undefined) }
         return A32Decoder.coprocessorAndSVC(0xE000_0000 | (a & 0x0FFF) << 16 | b)
     }
