@@ -27,6 +27,7 @@ RREGS = [getattr(A, f"UC_ARM_REG_R{i}") for i in range(15)]
 DREGS = [getattr(A, f"UC_ARM_REG_D{i}") for i in range(32)]
 CPSR_T = 1 << 5
 FPEXC_EN = 0x4000_0000
+CPACR_CP10_CP11 = 0x00F0_0000     # cp10 and cp11: full access
 
 
 class GeneratorBug(Exception):
@@ -82,6 +83,7 @@ class Reference32:
             uc.reg_write(r, state.r[i])
         uc.mem_write(WINDOW_BASE, state.window)
         if self.fp:
+            uc.reg_write(A.UC_ARM_REG_C1_C0_2, CPACR_CP10_CP11)
             uc.reg_write(A.UC_ARM_REG_FPEXC, FPEXC_EN)
             for i, r in enumerate(DREGS):
                 uc.reg_write(r, state.d[i])
