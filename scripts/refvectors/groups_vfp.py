@@ -277,21 +277,21 @@ def ldm_stm(r):
 
 # id, name, Arm ARM class, generator, vectors.
 GROUPS = [
-    (201, "vfp.arith", "VADD, VSUB, VMUL, VNMUL, VDIV", three(ARITH), 30000),
+    (201, "vfp.arith", "VADD, VSUB, VMUL, VNMUL, VDIV", three(ARITH), 34000),
     (202, "vfp.mac", "VMLA, VMLS, VNMLA, VNMLS", three(MAC), 16000),
     (203, "vfp.fma", "VFMA, VFMS, VFNMA, VFNMS", three(FMA), 16000),
     (204, "vfp.unary", "VMOV (register), VABS, VNEG, VSQRT", unary, 12000),
     (205, "vfp.movimm", "VMOV (immediate)", mov_imm, 4000),
     (206, "vfp.compare", "VCMP, VCMPE (register and #0.0)", compare, 12000),
-    (207, "vfp.cvt.fp", "VCVT (single <-> double), VCVTB, VCVTT (half <-> single, double)", cvt_fp, 16000),
+    (207, "vfp.cvt.fp", "VCVT (single <-> double), VCVTB, VCVTT (half <-> single, double)", cvt_fp, 18000),
     (208, "vfp.cvt.int", "VCVT, VCVTR (FP <-> 32-bit integer)", cvt_int, 16000),
     (209, "vfp.cvt.fixed", "VCVT (FP <-> fixed-point, 16 and 32 bits)", cvt_fixed, 12000),
     (210, "vfp.sysreg", "VMRS, VMSR (FPSCR), VMRS APSR_nzcv", sysreg, 6000),
     (211, "vfp.move.core", "VMOV core <-> S, two cores <-> two S or D, core <-> 32-bit scalar", core_moves, 10000),
-    (212, "vfp.ls", "VLDR, VSTR (immediate, literal)", ldr_str, 10000),
+    (212, "vfp.ls", "VLDR, VSTR (immediate, literal)", ldr_str, 12000),
     (213, "vfp.ls.multiple", "VLDM, VSTM, VPUSH, VPOP", ldm_stm, 10000),
     (214, "vfp.v8.vsel", "VSEL (EQ, VS, GE, GT)", vsel, 6000),
     (215, "vfp.v8.maxminnm", "VMAXNM, VMINNM", maxminnm, 8000),
-    (216, "vfp.v8.vrint", "VRINTA, VRINTN, VRINTP, VRINTM, VRINTR, VRINTZ, VRINTX", vrint, 12000),
-    (217, "vfp.v8.vcvt", "VCVTA, VCVTN, VCVTP, VCVTM", vcvt_directed, 8000),
+    (216, "vfp.v8.vrint", "VRINTA, VRINTN, VRINTP, VRINTM, VRINTR, VRINTZ, VRINTX", vrint, 14000),
+    (217, "vfp.v8.vcvt", "VCVTA, VCVTN, VCVTP, VCVTM", vcvt_directed, 10000),
 ]
