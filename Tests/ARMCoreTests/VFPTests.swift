@@ -47,21 +47,25 @@ final class VFPTests: XCTestCase {
 
     /// VCVT between floating-point and fixed-point (F6 "VCVT (between floating-point and
     /// fixed-point, floating-point)"): in place; to fixed rounds toward zero and extends the
-    /// 16-bit result; from fixed uses FPRounding_TIEEVEN whatever FPSCR.RMode says.
+    /// result to the register (`Extend(result, 32 or 64, unsigned)`); from fixed uses
+    /// FPRounding_TIEEVEN whatever FPSCR.RMode says.
     /// Found by vfp.cvt.fixed (UNDEFINED before).
     func testFixedPointConversions() {
         let m = machine([
             0xEEBE_2A44,   // vcvt.s16.f32 s4, s4, #8
             0xEEFA_2AC0,   // vcvt.f32.s32 s5, s5, #32
             0xEEBB_3BC8,   // vcvt.f64.u32 d3, d3, #16
+            0xEEBE_4BEF,   // vcvt.s32.f64 d4, d4, #1
         ], fpscr: Self.rmodeZero)
         m.cpu.setSreg(4, Float(-1.5).bitPattern)
         m.cpu.setSreg(5, 0x8000_0001)                   // -(2^31 - 1) / 2^32: not exact in a single
         m.cpu.setDreg(3, 0xFFFF_FFFF_0003_8000)         // only the low 32 bits are the operand
-        m.steps(3)
+        m.cpu.setDreg(4, Double(-2.75).bitPattern)
+        m.steps(4)
         XCTAssertEqual(m.cpu.sreg(4), 0xFFFF_FE80, "-384, sign-extended from 16 bits")
         XCTAssertEqual(m.cpu.sreg(5), Float(-0.5).bitPattern, "to nearest even, not toward zero")
         XCTAssertEqual(m.cpu.dreg(3), Double(3.5).bitPattern)
+        XCTAssertEqual(m.cpu.dreg(4), 0xFFFF_FFFF_FFFF_FFFB, "-5.5 toward zero in 32 bits, sign-extended to the D register")
         XCTAssertEqual(m.cpu.fpscr, Self.rmodeZero | Self.ixc)
     }
 

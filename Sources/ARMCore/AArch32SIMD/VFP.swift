@@ -347,7 +347,9 @@ extension CPU {
         let fbits = max(size - imm5, 0)
         if toFixed {
             var v = env.toFixed(fpOperand(d, double: double), f, fbits: fbits, unsigned: unsigned, width: size, .zero)
-            if !unsigned && size == 16 && v & 0x8000 != 0 { v |= ~0xFFFF }
+            // Extend(result, 32 or 64, unsigned): a signed result is sign-extended from `size` bits.
+            let top = UInt64(1) << UInt64(size - 1)
+            if !unsigned && v & top != 0 { v |= ~(top &- 1) }
             setFPOperand(d, double: double, double ? v : v & 0xFFFF_FFFF)
         } else {
             let x = fpOperand(d, double: double)
