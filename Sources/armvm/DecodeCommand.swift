@@ -22,10 +22,9 @@ struct Decode: ParsableCommand {
         guard ["a64", "a32", "t32"].contains(isa) else { throw HostInputError("decode: --isa must be a64, a32 or t32") }
         let tables = A64Decoder.tables
         if listRows && isa != "a64" {
-            var raw: UInt8 = 1
-            while let op = A32Op(rawValue: raw) {
+            for raw in UInt8(1)...UInt8.max {
+                guard let op = A32Op(rawValue: raw) else { break }
                 print("a32: \(op)")
-                raw += 1
             }
             return
         }
