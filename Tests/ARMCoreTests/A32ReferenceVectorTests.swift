@@ -218,8 +218,10 @@ final class A32ReplayMachine {
     func run(_ v: A32ReferenceVectorFile.Vector, fp: Bool = false) -> [ReplayMachine.Difference] {
         var s = A32ReferenceInitialState(seed: v.seed, layout: ReplayMachine.layout, window: window, fp: fp,
                                          profile: v.profile)
+        var itState: UInt8 = 0
         for o in v.initial {
             if o.reg == 15 { s.pc = o.value } else if o.reg < 15 { s.r[Int(o.reg)] = o.value }
+            if o.reg == 16 { itState = UInt8(truncatingIfNeeded: o.value) }   // ITSTATE: inside an IT block
         }
         expected.copyMemory(from: window, byteCount: windowSize)
         for m in v.memory where Int(m.offset) < windowSize {
@@ -236,6 +238,7 @@ final class A32ReplayMachine {
         cpu.nzcv = s.nzcv
         cpu.qFlag = s.q
         cpu.ge32 = s.ge
+        cpu.itState = itState
         if fp {
             // FP enabled as in the generator: CPACR cp10/cp11 full access, FPEXC.EN.
             cpu.sysregs[SysReg.CPACR_EL1] = 3 << 20
@@ -280,6 +283,9 @@ final class A32ReplayMachine {
         let wantPC = v.pc ?? (s.pc &+ v.length)
         if cpu.pc != UInt64(wantPC) {
             diffs.append(diff("PC", String(format: "PC expected 0x%08x actual 0x%llx (initial 0x%08x)", wantPC, cpu.pc, s.pc)))
+        }
+        if cpu.itState != 0 {
+            diffs.append(diff("IT", String(format: "ITSTATE expected 0 actual 0x%02x (initial 0x%02x)", cpu.itState, itState)))
         }
         let wantT = v.psr.map { $0 & A32ReferenceVectorFile.psrT != 0 } ?? v.thumb
         if cpu.thumb != wantT {

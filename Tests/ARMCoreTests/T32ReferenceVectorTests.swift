@@ -18,6 +18,7 @@ final class T32ReferenceVectorTests: XCTestCase {
         ("testLoadsAndStores", ["t32.ls."]),
         ("testBranches", ["t32.branch."]),
         ("testStatusAndHints", ["t32.status"]),
+        ("testLastInstructionOfAnITBlock", ["t32.it."]),
     ]
 
     func test16BitInstructions() throws { try replay(Self.classes[0].prefixes) }
@@ -26,6 +27,7 @@ final class T32ReferenceVectorTests: XCTestCase {
     func testLoadsAndStores() throws { try replay(Self.classes[3].prefixes) }
     func testBranches() throws { try replay(Self.classes[4].prefixes) }
     func testStatusAndHints() throws { try replay(Self.classes[5].prefixes) }
+    func testLastInstructionOfAnITBlock() throws { try replay(Self.classes[6].prefixes) }
 
     func testFileAndKnownDifferences() throws {
         try AArch32VectorReplay.checkFile(try Self.file.get(), known: try A32ReferenceVectorTests.known.get(), kind: .t32,

@@ -96,7 +96,8 @@ def report_a32(header, vectors, md, mnemonics, empty):
             s = refstate32.State32(v.seed, with_window=False, thumb=thumb, fp=vfp, profile=v.mode >> 4)
             for reg, value in v.init:
                 s.set_reg(reg, value)
-            cnt["pass"] += condition_holds(t32_cond(v.word) if thumb else v.word >> 28, s.nzcv)
+            c = (s.it >> 4 if s.it else t32_cond(v.word)) if thumb else v.word >> 28
+            cnt["pass"] += condition_holds(c, s.nzcv)
             cnt["regs"] += bool(v.regs)
             cnt["nzcv"] += v.nzcv != s.nzcv
             q = (v.psr >> 4) & 1 if v.psr is not None else s.q

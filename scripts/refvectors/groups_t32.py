@@ -6,9 +6,9 @@ UNPREDICTABLE combination, thrown away and counted). An instruction is stored as
 vecformat.t32_halfwords describes: a 16-bit one in bits 15:0, a 32-bit one as hw1 << 16 | hw2.
 Register fields of the 32-bit encodings draw R0-R12 and R14 (the pseudocode makes SP and PC
 UNPREDICTABLE in nearly all of them) and SP or PC only in the forms that define them. No
-instruction runs in an IT block (IT itself is left out: its effect, ITSTATE, is outside a
-vector's state), so the 16-bit data-processing forms set the flags and the conditional forms are
-the B<c> encodings.
+instruction runs in an IT block except in group t32.it.last, which starts with ITSTATE set so
+that the instruction is the last of an IT block (IT itself is left out: its effect, ITSTATE, is
+outside a vector's state; Unicorn cannot step through an IT block: see reference32).
 
 Group ids start at 151.
 """
@@ -497,6 +497,29 @@ def ls_unaligned(r):
         return i
 
 
+# --- IT blocks ---------------------------------------------------------------------------
+
+def in_it_block(r):
+    """An instruction that is the last of an IT block: the vector starts with ITSTATE =
+    cond:'1000' (an override), so the instruction runs under cond (EQ..AL), the 16-bit
+    data-processing forms do not set the flags, and the block ends after it. Drawn from the
+    data-processing, multiply and load/store groups; left out are the encodings the pseudocode
+    makes UNPREDICTABLE in an IT block (CBZ, CBNZ, B<c>, IT, CPS, and MOVS Rd, Rm as LSLS #0)
+    and every write of the PC (Unicorn does not stop after a branch that ends an IT block)."""
+    inner = r.choice([t16_shift_add_sub_mov_cmp, t16_data_processing, t16_special, t16_ls_imm, t16_ls_reg,
+                      t16_adr_addsp, t16_misc, dp_modified_imm, dp_shifted_reg, dp_register, dp_plain_imm,
+                      multiply, lambda q: ls_single(q, "imm8"), lambda q: ls_single(q, "reg")])
+    i = inner(r)
+    if i == CU or i.branch is not None or (i.word >> 16 and (i.word >> 12) & 15 == 15 and i.word >> 20 & 1):
+        return CU               # no writes of the PC: see README.md, "IT blocks"
+    if i.word >> 16 == 0 and i.word & 0xFFC0 == 0:
+        return CU               # MOVS Rd, Rm (LSLS #0): UNPREDICTABLE in an IT block
+    if i.word >> 16 == 0 and i.word & 0xFF0F == 0xBF00 and i.word != 0xBF00:
+        return CU               # keep to NOP among the 16-bit hints (YIELD ends Unicorn's run)
+    i.it = r.randrange(15) << 4 | 0b1000
+    return i
+
+
 # --- Status, hints, barriers --------------------------------------------------------------
 
 APSR_MASKS = [0b1000, 0b0100, 0b1100]
@@ -569,4 +592,6 @@ GROUPS = [
     (178, "t32.ls.unaligned", "LDR, STR, LDRH, STRH, LDRSH at addresses that are not a multiple of their size",
      ls_unaligned, 3000),
     (179, "t32.status.hint", "MRS, MSR (APSR), hints, barriers, CLREX, PLD, PLDW, PLI", status_hints, 6000),
+    (180, "t32.it.last", "The last instruction of an IT block (ITSTATE = cond:1000): data processing, "
+     "multiplies, loads/stores, branches", in_it_block, 8000),
 ]

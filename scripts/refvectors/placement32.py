@@ -46,12 +46,12 @@ def index_for(o, t, n, carry, r):
     return (o << n | o >> (32 - n)) & MASK32
 
 
-def code_address_ok(pc, thumb=False):
-    """A word-aligned (T32: halfword-aligned) PC inside RAM whose instruction (4 bytes) lies
-    outside the window, and so does the word the generator's CLREX runs from."""
-    start = pc & ~3
-    return (pc % (2 if thumb else 4) == 0 and RAM_BASE <= start and pc + 4 <= RAM_BASE + RAM_SIZE
-            and (pc + 4 <= WINDOW_BASE or start >= WINDOW_BASE + WINDOW_SIZE))
+def code_address_ok(pc, thumb=False, extra=0):
+    """A word-aligned (T32: halfword-aligned) PC inside RAM whose instruction (4 bytes, and
+    `extra` more) lies outside the window, and so does the word the generator's CLREX runs from."""
+    start, end = pc & ~3, pc + 4 + extra
+    return (pc % (2 if thumb else 4) == 0 and RAM_BASE <= start and end <= RAM_BASE + RAM_SIZE
+            and (end <= WINDOW_BASE or start >= WINDOW_BASE + WINDOW_SIZE))
 
 
 def pc_base(pc, thumb, align):

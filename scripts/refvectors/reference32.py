@@ -27,6 +27,7 @@ RREGS = [getattr(A, f"UC_ARM_REG_R{i}") for i in range(15)]
 DREGS = [getattr(A, f"UC_ARM_REG_D{i}") for i in range(32)]
 CPSR_T = 1 << 5
 FPEXC_EN = 0x4000_0000
+T32_UDF = 0xDE00
 CPACR_CP10_CP11 = 0x00F0_0000     # cp10 and cp11: full access
 
 
@@ -54,10 +55,12 @@ class Reference32:
         if not (WINDOW_BASE <= address and address + size <= WINDOW_BASE + WINDOW_SIZE):
             self.stray.append((address, size))
 
-    def _step(self, pc, word, thumb=False):
+    def _step(self, pc, word, thumb=False, udf_after=False):
         uc = self.uc
         if thumb:
-            uc.mem_write(pc, b"".join(struct.pack("<H", h) for h in vecformat.t32_halfwords(word)))
+            code = b"".join(struct.pack("<H", h) for h in vecformat.t32_halfwords(word))
+            # UDF after an instruction in an IT block: see generate_group32.
+            uc.mem_write(pc, code + (struct.pack("<H", T32_UDF) if udf_after else b""))
         else:
             uc.mem_write(pc, struct.pack("<I", word))
         uc.ctl_remove_cache(pc & ~3, (pc & ~3) + 8)
@@ -91,7 +94,7 @@ class Reference32:
             if uc.reg_read(A.UC_ARM_REG_FPSCR) != state.fpscr:
                 raise GeneratorBug(f"Unicorn keeps FPSCR 0x{uc.reg_read(A.UC_ARM_REG_FPSCR):x}, not 0x{state.fpscr:x}")
         self.stray = []
-        err = self._step(state.pc, word, state.thumb)
+        err = self._step(state.pc, word, state.thumb, udf_after=state.it != 0)
         cpsr = uc.reg_read(A.UC_ARM_REG_CPSR)
         final = {
             "r": [uc.reg_read(r) & MASK32 for r in RREGS],
@@ -180,9 +183,14 @@ def generate_group32(ref, disasm, gid, gen, count, r, stats, kind=vecformat.KIND
         if placed is None:
             stats["redrawn: placement"] += 1
             continue
+        if getattr(inst, "it", None) is not None:
+            placed = placed + [(refstate32.REG_ITSTATE, inst.it)]
         init = list(dict(init + placed).items())
         for reg, value in init:
             state.set_reg(reg, value)
+        if state.it and not placement32.code_address_ok(state.pc, thumb=True, extra=2):
+            stats["redrawn: placement"] += 1      # the UDF after the instruction must fit too
+            continue
         skip = getattr(inst, "skip", None)
         reason = skip(state) if skip else None
         if reason:
@@ -191,6 +199,13 @@ def generate_group32(ref, disasm, gid, gen, count, r, stats, kind=vecformat.KIND
             continue
         err, final = ref.run(word, state)
         step = length(word, thumb)
+        if (err == unicorn.UC_ERR_INSN_INVALID and state.it and final["pc"] == (state.pc + step) & MASK32
+                and final["cpsr"] & 0x0600_FC00 == 0):
+            # QEMU runs a condition-failed instruction of an IT block together with the next one,
+            # so a single step goes one instruction too far; the UDF placed after it stops it
+            # there, with the failed instruction's state.
+            stats["kept: condition failed in an IT block (stopped by the UDF after it)"] += 1
+            err = None
         if err is not None:
             if err == unicorn.UC_ERR_FETCH_UNMAPPED and final["pc"] != (state.pc + step) & MASK32:
                 stats["kept: branch target outside RAM"] += 1
@@ -199,6 +214,10 @@ def generate_group32(ref, disasm, gid, gen, count, r, stats, kind=vecformat.KIND
                 # QEMU ends a YIELD (passed or failed) with its internal EXCP_YIELD, after the PC
                 # has moved on; Unicorn reports that as an invalid instruction.
                 stats["kept: YIELD (Unicorn reports UC_ERR_INSN_INVALID after it)"] += 1
+            elif err in (unicorn.UC_ERR_EXCEPTION, unicorn.UC_ERR_INSN_INVALID) and state.it:
+                # Rare: Unicorn stops after the instruction with ITSTATE still set.
+                stats["skipped: IT block: Unicorn stopped with ITSTATE still set"] += 1
+                continue
             elif err in (unicorn.UC_ERR_EXCEPTION, unicorn.UC_ERR_INSN_INVALID):
                 stats["skipped: Unicorn UNDEFINED"] += 1
                 continue

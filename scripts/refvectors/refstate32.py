@@ -32,6 +32,7 @@ CPSR_BASE = 0x1D3
 # Register ids in the A32 vector file: 0-14 are R0-R14 of the current mode, 15 is the PC
 # (initial overrides only; the final PC has its own field).
 REG_PC = 15
+REG_ITSTATE = 16     # initial overrides only: ITSTATE (T32 vectors that start in an IT block)
 CPSR_T = 1 << 5
 
 # Values a register draws with probability 1/8 (value32, sel 8 and 9).
@@ -89,6 +90,7 @@ class State32:
     def __init__(self, seed, with_window=True, thumb=False, fp=False, profile=0):
         rng = SplitMix64(seed)
         self.thumb = thumb
+        self.it = 0
         self.r = [value32(rng) for _ in range(15)]
         p = rng.next()
         self.nzcv = (p >> 60) << 28
@@ -120,7 +122,8 @@ class State32:
 
     @property
     def cpsr(self):
-        return self.nzcv | self.q << 27 | self.ge << 16 | CPSR_BASE | (CPSR_T if self.thumb else 0)
+        return (self.nzcv | self.q << 27 | self.ge << 16 | CPSR_BASE | (CPSR_T if self.thumb else 0)
+                | (self.it & 3) << 25 | (self.it >> 2) << 10)
 
     def reg(self, n):
         if n < 15:
@@ -135,6 +138,8 @@ class State32:
             self.r[n] = v
         elif n == REG_PC:
             self.pc = v
+        elif n == REG_ITSTATE:
+            self.it = v & 0xFF
         else:
             raise ValueError(n)
 
