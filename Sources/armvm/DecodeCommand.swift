@@ -5,6 +5,8 @@ import Board
 /// `armvm decode` (hidden): reads instruction words (hex, one a line) from standard input and
 /// prints, for each, the word and the decode-table row armvm executes it with ("table: row"),
 /// or UNDEFINED. Used by scripts/refvectors/crosscheck.py and scripts/refvectors/coverage.py.
+/// With `--isa a32` or `t32` the row is the AArch32 operation the decoder produces ("a32: ldr");
+/// a T32 word is a 16-bit instruction in bits 15:0, or hw1 << 16 | hw2.
 struct Decode: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Name the decode-table row of each instruction word read from standard input.",
@@ -13,8 +15,19 @@ struct Decode: ParsableCommand {
     @Flag(help: "Print every row of every decode table instead (\"table: row\").")
     var listRows = false
 
+    @Option(help: "Instruction set: a64, a32 or t32.")
+    var isa: String = "a64"
+
     func run() throws {
+        guard ["a64", "a32", "t32"].contains(isa) else { throw HostInputError("decode: --isa must be a64, a32 or t32") }
         let tables = A64Decoder.tables
+        if listRows && isa != "a64" {
+            for raw in UInt8(1)...UInt8.max {
+                guard let op = A32Op(rawValue: raw) else { break }
+                print("a32: \(op)")
+            }
+            return
+        }
         if listRows {
             for t in tables { for row in t.rows { print("\(t.group): \(row.name)") } }
             return
@@ -26,10 +39,24 @@ struct Decode: ParsableCommand {
             guard let w = UInt32(text.trimmingCharactersInWhitespace(), radix: 16) else {
                 throw HostInputError("decode: not a hex word: \(line)")
             }
-            out += String(w, radix: 16).leftPadded(8) + " " + Self.rowName(w, tables) + "\n"
+            let row = isa == "a64" ? Self.rowName(w, tables) : Self.aarch32RowName(w, thumb: isa == "t32")
+            out += String(w, radix: 16).leftPadded(8) + " " + row + "\n"
             if out.utf8.count > 60_000 { print(out, terminator: ""); out = "" }
         }
         print(out, terminator: "")
+    }
+
+    /// The AArch32 operation of a word, or UNDEFINED.
+    static func aarch32RowName(_ w: UInt32, thumb: Bool) -> String {
+        let i: A32Inst
+        if !thumb {
+            i = A32Decoder.decode(w)
+        } else if w >> 16 == 0 {
+            i = T32Decoder.decode16(UInt16(truncatingIfNeeded: w))
+        } else {
+            i = T32Decoder.decode32(UInt16(truncatingIfNeeded: w >> 16), UInt16(truncatingIfNeeded: w))
+        }
+        return i.op == .undefined ? "UNDEFINED" : "a32: \(i.op)"
     }
 
     /// The first row that matches and does not decode to UNDEFINED (rows sort out their own

@@ -40,33 +40,9 @@ final class A32ReferenceVectorTests: XCTestCase {
     /// there are at least 60,000 vectors, and every documented A32 difference names a vector
     /// that exists.
     func testFileAndKnownDifferences() throws {
-        let file = try Self.file.get(), known = try Self.known.get()
-        XCTAssertEqual(file.layout, ReplayMachine.layout)
-        XCTAssertTrue(file.reference.hasPrefix("unicorn "), file.reference)
-        XCTAssertEqual(file.cpuModel, "cortex-a15")
-        var counts: [UInt8: Int] = [:]
-        for v in file.vectors { counts[v.group, default: 0] += 1 }
-        for (id, name) in file.groupNames {
-            let owners = Self.classes.filter { c in c.prefixes.contains { name.hasPrefix($0) } }
-            XCTAssertEqual(owners.count, 1, "group \(name) is replayed by no test or by two")
-            XCTAssertGreaterThanOrEqual(counts[id] ?? 0, 2000, "group \(name)")
-        }
-        XCTAssertGreaterThanOrEqual(file.vectors.count, 60_000)
-        let byName = Dictionary(uniqueKeysWithValues: file.groupNames.map { ($0.value, $0.key) })
-        let present = Set(file.vectors.map { KnownDifferences.Key(group: $0.group, word: $0.word, seed: $0.seed) })
-        var listed = 0
-        for entry in known.entries where entry.group.hasPrefix("a32.") {
-            listed += 1
-            guard let id = byName[entry.group] else {
-                XCTFail("KNOWN_DIFFERENCES.md: no A32 group \(entry.group)")
-                continue
-            }
-            XCTAssertTrue(present.contains(.init(group: id, word: entry.word, seed: entry.seed)),
-                          String(format: "KNOWN_DIFFERENCES.md: no vector %@ 0x%08x seed 0x%016llx in a32-integer.bin",
-                                 entry.group, entry.word, entry.seed))
-        }
-        print("A32 reference vectors: \(file.vectors.count) from \(file.reference) (\(file.cpuModel)), generated with "
-              + "\(file.generatorArguments); \(listed) documented differences")
+        try AArch32VectorReplay.checkFile(try Self.file.get(), known: try Self.known.get(), kind: .a32,
+                                          cpuModel: "cortex-a15", classes: Self.classes, minimum: 60_000,
+                                          perGroup: 2000, prefix: "a32.", fileName: "a32-integer.bin")
     }
 
     /// The seed-to-state derivation matches scripts/refvectors/refstate32.py (the values
@@ -93,10 +69,51 @@ final class A32ReferenceVectorTests: XCTestCase {
         XCTAssertEqual(total, 0x3451_6ECF_8002, "every case of refstate32.value32")
     }
 
-    // MARK: - Replay
-
     func replay(_ prefixes: [String], file path: StaticString = #filePath, line: UInt = #line) throws {
-        let file = try Self.file.get(), known = try Self.known.get()
+        try AArch32VectorReplay.replay(try Self.file.get(), known: try Self.known.get(), prefixes: prefixes,
+                                       file: path, line: line)
+    }
+}
+
+/// What the A32, T32 and VFP replays share: the file checks and the replay loop.
+enum AArch32VectorReplay {
+    /// The file is of `kind`, from `cpuModel`, every group is replayed by exactly one of
+    /// `classes` and has at least `perGroup` vectors, there are at least `minimum` vectors, and
+    /// every documented difference of a group starting with `prefix` names a vector that exists.
+    static func checkFile(_ file: A32ReferenceVectorFile, known: KnownDifferences, kind: A32ReferenceVectorFile.Kind,
+                          cpuModel: String, classes: [(method: String, prefixes: [String])], minimum: Int,
+                          perGroup: Int, prefix: String, fileName: String) throws {
+        XCTAssertEqual(file.kind, kind)
+        XCTAssertEqual(file.layout, ReplayMachine.layout)
+        XCTAssertTrue(file.reference.hasPrefix("unicorn "), file.reference)
+        XCTAssertEqual(file.cpuModel, cpuModel)
+        var counts: [UInt8: Int] = [:]
+        for v in file.vectors { counts[v.group, default: 0] += 1 }
+        for (id, name) in file.groupNames {
+            let owners = classes.filter { c in c.prefixes.contains { name.hasPrefix($0) } }
+            XCTAssertEqual(owners.count, 1, "group \(name) is replayed by no test or by two")
+            XCTAssertGreaterThanOrEqual(counts[id] ?? 0, perGroup, "group \(name)")
+        }
+        XCTAssertGreaterThanOrEqual(file.vectors.count, minimum)
+        let byName = Dictionary(uniqueKeysWithValues: file.groupNames.map { ($0.value, $0.key) })
+        let present = Set(file.vectors.map { KnownDifferences.Key(group: $0.group, word: $0.word, seed: $0.seed) })
+        var listed = 0
+        for entry in known.entries where entry.group.hasPrefix(prefix) {
+            listed += 1
+            guard let id = byName[entry.group] else {
+                XCTFail("KNOWN_DIFFERENCES.md: no group \(entry.group) in \(fileName)")
+                continue
+            }
+            XCTAssertTrue(present.contains(.init(group: id, word: entry.word, seed: entry.seed)),
+                          String(format: "KNOWN_DIFFERENCES.md: no vector %@ 0x%08x seed 0x%016llx in %@",
+                                 entry.group, entry.word, entry.seed, fileName))
+        }
+        print("\(fileName): \(file.vectors.count) vectors from \(file.reference) (\(file.cpuModel)), generated with "
+              + "\(file.generatorArguments); \(listed) documented differences")
+    }
+
+    static func replay(_ file: A32ReferenceVectorFile, known: KnownDifferences, prefixes: [String],
+                       file path: StaticString, line: UInt) throws {
         let env = ProcessInfo.processInfo.environment
         let only = env["ARMVM_REFVEC_GROUPS"].map { $0.split(separator: ",").map(String.init) }
         let details = env["ARMVM_REFVEC_DETAILS"].flatMap { Int($0) } ?? 5
@@ -114,6 +131,7 @@ final class A32ReferenceVectorTests: XCTestCase {
         })
 
         let machine = A32ReplayMachine()
+        let fp = file.kind == .vfp
         var results: [UInt8: ReferenceVectorTests.GroupResult] = [:]
         for id in groups.keys { results[id] = .init() }
         let start = Date()
@@ -123,7 +141,7 @@ final class A32ReferenceVectorTests: XCTestCase {
                 continue
             }
             machine.describe = results[v.group]!.failed < details
-            let diffs = machine.run(v)
+            let diffs = machine.run(v, fp: fp)
             if diffs.isEmpty {
                 results[v.group]!.passed += 1
                 continue
@@ -131,8 +149,10 @@ final class A32ReferenceVectorTests: XCTestCase {
             results[v.group]!.failed += 1
             for d in Set(diffs.map(\.field)) { results[v.group]!.fields[d, default: 0] += 1 }
             if results[v.group]!.failed <= details {
-                print(String(format: "MISMATCH %@ word 0x%08x (cond %X, bits 27:20 %02x, 7:4 %X) seed 0x%016llx: ",
-                             groups[v.group]!, v.word, v.word >> 28, (v.word >> 20) & 0xFF, (v.word >> 4) & 0xF, v.seed)
+                let encoding = v.thumb
+                    ? (v.word >> 16 == 0 ? String(format: "T32 %04x", v.word) : String(format: "T32 %04x %04x", v.word >> 16, v.word & 0xFFFF))
+                    : String(format: "cond %X, bits 27:20 %02x, 7:4 %X", v.word >> 28, (v.word >> 20) & 0xFF, (v.word >> 4) & 0xF)
+                print(String(format: "MISMATCH %@ word 0x%08x (%@) seed 0x%016llx: ", groups[v.group]!, v.word, encoding, v.seed)
                       + diffs.map(\.text).joined(separator: "; "))
                 print(String(format: "  python3 scripts/refvectors/dump.py --word 0x%08x --seed 0x%016llx", v.word, v.seed))
             }
@@ -154,14 +174,15 @@ final class A32ReferenceVectorTests: XCTestCase {
         print(String(format: "reference vectors %@: %d passed, %d failed, %d known differences, replayed in %.2f s",
                      prefixes.joined(separator: ","), totals.passed, totals.failed, totals.skipped, elapsed))
         if !failedGroups.isEmpty {
-            XCTFail("A32 reference vectors failed: " + failedGroups.joined(separator: ", ")
+            XCTFail("AArch32 reference vectors failed: " + failedGroups.joined(separator: ", ")
                     + " (python3 scripts/refvectors/dump.py --word W --seed S shows a vector)", file: path, line: line)
         }
     }
 }
 
 /// One CPU in AArch32 SVC mode at EL1 (no EL2) on the vectors' RAM, booted afresh for every
-/// vector.
+/// vector, in A32 or T32 state as the vector says; VFP vectors also get D0-D31 and FPSCR and
+/// have them compared.
 final class A32ReplayMachine {
     let bus: PhysicalAddressSpace
     let cache: DecodeCache
@@ -194,17 +215,20 @@ final class A32ReplayMachine {
 
     /// Execute one vector; returns each field that differs.
     @_optimize(speed)
-    func run(_ v: A32ReferenceVectorFile.Vector) -> [ReplayMachine.Difference] {
-        var s = A32ReferenceInitialState(seed: v.seed, layout: ReplayMachine.layout, window: window)
+    func run(_ v: A32ReferenceVectorFile.Vector, fp: Bool = false) -> [ReplayMachine.Difference] {
+        var s = A32ReferenceInitialState(seed: v.seed, layout: ReplayMachine.layout, window: window, fp: fp,
+                                         profile: v.profile)
+        var itState: UInt8 = 0
         for o in v.initial {
             if o.reg == 15 { s.pc = o.value } else if o.reg < 15 { s.r[Int(o.reg)] = o.value }
+            if o.reg == 16 { itState = UInt8(truncatingIfNeeded: o.value) }   // ITSTATE: inside an IT block
         }
         expected.copyMemory(from: window, byteCount: windowSize)
         for m in v.memory where Int(m.offset) < windowSize {
             expected.storeBytes(of: m.value, toByteOffset: Int(m.offset), as: UInt8.self)
         }
 
-        cpu.bootAArch32(entry: s.pc, mode: .svc)
+        cpu.bootAArch32(entry: s.pc, mode: .svc, thumb: v.thumb)
         cpu.exclusiveValid = false
         cpu.eventRegister = false
         cpu.waiting = false
@@ -214,9 +238,28 @@ final class A32ReplayMachine {
         cpu.nzcv = s.nzcv
         cpu.qFlag = s.q
         cpu.ge32 = s.ge
-        _ = bus.write(UInt64(s.pc), size: 4, value: UInt64(v.word))
+        cpu.itState = itState
+        if fp {
+            // FP enabled as in the generator: CPACR cp10/cp11 full access, FPEXC.EN.
+            cpu.sysregs[SysReg.CPACR_EL1] = 3 << 20
+            cpu.sysregs[SysReg.FPEXC32_EL2] = 0x4000_0000
+            for n in 0..<32 { cpu.setDreg(UInt32(n), s.d[n]) }
+            cpu.setFPSCR(s.fpscr)
+        }
+        if v.thumb {
+            // A 32-bit T32 instruction is two halfwords, the first at the lower address.
+            if v.word >> 16 != 0 {
+                _ = bus.write(UInt64(s.pc), size: 2, value: UInt64(v.word >> 16))
+                _ = bus.write(UInt64(s.pc) + 2, size: 2, value: UInt64(v.word & 0xFFFF))
+            } else {
+                _ = bus.write(UInt64(s.pc), size: 2, value: UInt64(v.word))
+            }
+        } else {
+            _ = bus.write(UInt64(s.pc), size: 4, value: UInt64(v.word))
+        }
         cpu.step()
-        _ = bus.write(UInt64(s.pc), size: 4, value: 0)
+        _ = bus.write(UInt64(s.pc), size: 2, value: 0)
+        _ = bus.write(UInt64(s.pc) + 2, size: 2, value: 0)
 
         var diffs: [ReplayMachine.Difference] = []
         if !cpu.aarch32 || cpu.mode32 != .svc {
@@ -237,11 +280,14 @@ final class A32ReplayMachine {
             diffs.append(diff("X", String(format: "R%d holds 0x%llx: upper half not zero", n,
                                           cpu.x[Int(BankedRegisters.row(.svc)[n])])))
         }
-        let wantPC = v.pc ?? (s.pc &+ 4)
+        let wantPC = v.pc ?? (s.pc &+ v.length)
         if cpu.pc != UInt64(wantPC) {
             diffs.append(diff("PC", String(format: "PC expected 0x%08x actual 0x%llx (initial 0x%08x)", wantPC, cpu.pc, s.pc)))
         }
-        let wantT = v.psr.map { $0 & A32ReferenceVectorFile.psrT != 0 } ?? false
+        if cpu.itState != 0 {
+            diffs.append(diff("IT", String(format: "ITSTATE expected 0 actual 0x%02x (initial 0x%02x)", cpu.itState, itState)))
+        }
+        let wantT = v.psr.map { $0 & A32ReferenceVectorFile.psrT != 0 } ?? v.thumb
         if cpu.thumb != wantT {
             diffs.append(diff("T", "T expected \(wantT ? 1 : 0) actual \(cpu.thumb ? 1 : 0)"))
         }
@@ -256,6 +302,21 @@ final class A32ReplayMachine {
         let wantGE = v.psr.map { $0 & 0xF } ?? s.ge
         if cpu.ge32 != wantGE {
             diffs.append(diff("GE", String(format: "GE expected %x actual %x (initial %x)", wantGE, cpu.ge32, s.ge)))
+        }
+        if fp {
+            var wantD = s.d
+            for r in v.dregs where r.reg < 32 { wantD[Int(r.reg)] = r.value }
+            for n in 0..<32 where cpu.dreg(UInt32(n)) != wantD[n] {
+                diffs.append(diff("D", String(format: "D%d expected 0x%016llx actual 0x%016llx (initial 0x%016llx)",
+                                              n, wantD[n], cpu.dreg(UInt32(n)), s.d[n])))
+            }
+            if cpu.fpscr != v.fpscr {
+                diffs.append(diff("FPSCR", String(format: "FPSCR expected 0x%08x actual 0x%08x (initial 0x%08x)",
+                                                  v.fpscr, cpu.fpscr, s.fpscr)))
+            }
+            if cpu.sysregs[SysReg.FPEXC32_EL2] != 0x4000_0000 {
+                diffs.append(diff("FPEXC", String(format: "FPEXC changed to 0x%llx", cpu.sysregs[SysReg.FPEXC32_EL2])))
+            }
         }
         if memcmp(expected, window, windowSize) != 0 {
             if !describe {

@@ -41,15 +41,21 @@ def vtext(x):
     return f"0x{x >> 64:016x}_{x & (2**64 - 1):016x}"
 
 
-def dump_a32(name, v, md):
-    """One A32 vector: the instruction, the initial state and what changed."""
-    s = refstate32.State32(v.seed)
+def dump_a32(name, v, md, kind=vecformat.KIND_A32):
+    """One A32, T32 or VFP vector: the instruction, the initial state and what changed."""
+    thumb = kind == vecformat.KIND_T32 or bool(v.mode & vecformat.MODE_T32)
+    fp = kind == vecformat.KIND_VFP
+    s = refstate32.State32(v.seed, thumb=thumb, fp=fp, profile=v.mode >> 4)
     for r, x in v.init:
         s.set_reg(r, x)
     text = ""
     if md is not None:
-        d = list(md.disasm(struct.pack("<I", v.word), s.pc))
-        text = f"{d[0].mnemonic} {d[0].op_str}" if d else "(capstone: unallocated)"
+        if thumb:
+            code = b"".join(struct.pack("<H", h) for h in vecformat.t32_halfwords(v.word))
+            d = list(md[True].disasm(code, s.pc))
+        else:
+            d = list(md[False].disasm(struct.pack("<I", v.word), s.pc))
+        text = ("T32: " if thumb else "") + (f"{d[0].mnemonic} {d[0].op_str}" if d else "(capstone: unallocated)")
     rname = {13: "SP", 14: "LR", 15: "PC"}
     print(f"{name} word 0x{v.word:08x} seed 0x{v.seed:016x}  {text}")
     print(f"  initial: PC 0x{s.pc:08x} CPSR 0x{s.cpsr:08x} (NZCV {s.nzcv >> 28:04b} Q {s.q} GE {s.ge:04b}, SVC) "
@@ -57,18 +63,23 @@ def dump_a32(name, v, md):
     print("  registers: " + " ".join(f"R{i}=0x{x:08x}" for i, x in enumerate(s.r)))
     q = (v.psr >> 4) & 1 if v.psr is not None else s.q
     ge = v.psr & 0xF if v.psr is not None else s.ge
-    t = (v.psr >> 5) & 1 if v.psr is not None else 0
-    pc = v.pc if v.pc is not None else s.pc + 4
+    t = (v.psr >> 5) & 1 if v.psr is not None else int(thumb)
+    pc = v.pc if v.pc is not None else s.pc + (2 if thumb and v.word >> 16 == 0 else 4)
     print(f"  final: PC 0x{pc:08x} T {t} NZCV {v.nzcv >> 28:04b} Q {q} GE {ge:04b}; "
           + (", ".join(f"R{r} 0x{s.r[r]:08x} -> 0x{x:08x}" for r, x in v.regs) or "no register changed"))
     if v.mem:
         print("  memory: " + ", ".join(f"window+0x{o:03x} {s.window[o]:02x}->{b:02x}" for o, b in v.mem))
+    if fp:
+        print(f"  FPSCR 0x{s.fpscr:08x} -> 0x{v.fpscr:08x} (profile {v.mode >> 4}); D registers: "
+              + " ".join(f"D{n}=0x{x:016x}" for n, x in enumerate(s.d)))
+        for n, x in v.d:
+            print(f"  D{n} 0x{s.d[n]:016x} -> 0x{x:016x}")
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", nargs="*",
-                    default=[vecformat.FILES["integer"], vecformat.FILES["fpsimd"], vecformat.FILES["a32"]])
+                    default=[vecformat.FILES[k] for k in ("integer", "fpsimd", "a32", "t32", "vfp")])
     ap.add_argument("--group")
     ap.add_argument("--word", type=lambda s: int(s, 0))
     ap.add_argument("--seed", type=lambda s: int(s, 0))
@@ -78,7 +89,8 @@ def main():
     try:
         import capstone
         md = capstone.Cs(capstone.CS_ARCH_ARM64, capstone.CS_MODE_ARM)
-        md32 = capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_ARM)
+        md32 = {False: capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_ARM | capstone.CS_MODE_V8),
+                True: capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_THUMB | capstone.CS_MODE_V8)}
     except ImportError:
         md = md32 = None
     shown = 0
@@ -98,8 +110,8 @@ def main():
             if shown == args.limit:
                 return
             shown += 1
-            if header.kind == vecformat.KIND_A32:
-                dump_a32(names[v.group], v, md32)
+            if header.kind in vecformat.A32_KINDS:
+                dump_a32(names[v.group], v, md32, header.kind)
                 continue
             s = refstate.State(v.seed, profile=v.profile)
             for r, x in v.init:

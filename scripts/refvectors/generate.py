@@ -2,14 +2,15 @@
 """Generate reference vectors for the A64 and A32 instructions with Unicorn as the reference.
 
     python3 -m pip install unicorn==2.1.4 capstone==5.0.7
-    python3 scripts/refvectors/generate.py --set integer|fpsimd|a32 [--per-group N] [--seed S]
+    python3 scripts/refvectors/generate.py --set integer|fpsimd|a32|t32|vfp [--per-group N] [--seed S]
                                            [--groups a,b] [--out FILE] [--jobs J]
 
 For every encoding group of the set (groups.py, groups_fpsimd.py): draw a random valid encoding
 and a random initial state (refstate.State from a 64-bit seed, plus overrides that aim loads
 and stores at the data window), execute that one instruction in Unicorn at EL1 (Cortex-A57
 model), and record what changed. See README.md for the file format. The A32 set (groups_a32.py)
-runs in Unicorn's ARM CPU instead (Cortex-A15 model, SVC mode): reference32.py.
+runs in Unicorn's ARM CPU instead (Cortex-A15 model, SVC mode): reference32.py; so do the T32 set
+(groups_t32.py, T32 state) and the VFP set (groups_vfp.py, the "max" model).
 """
 
 import argparse
@@ -24,6 +25,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import groups as G            # noqa: E402
 import groups_a32 as GA       # noqa: E402
 import groups_fpsimd as GF    # noqa: E402
+import groups_t32 as GT       # noqa: E402
+import groups_vfp as GV       # noqa: E402
 import placement              # noqa: E402
 import refstate               # noqa: E402
 import vecformat              # noqa: E402
@@ -189,7 +192,8 @@ def generate_group(ref, disasm, gid, gen, count, r, stats):
     return out
 
 
-SETS = {"integer": G.GROUPS, "fpsimd": GF.GROUPS, "a32": GA.GROUPS}
+SETS = {"integer": G.GROUPS, "fpsimd": GF.GROUPS, "a32": GA.GROUPS, "t32": GT.GROUPS, "vfp": GV.GROUPS}
+KINDS32 = {"a32": vecformat.KIND_A32, "t32": vecformat.KIND_T32, "vfp": vecformat.KIND_VFP}
 
 
 def _worker(job):
@@ -199,10 +203,18 @@ def _worker(job):
     # Each group draws from its own stream, so that changing one group leaves the others.
     r = random.Random(f"{seed}/{name}")
     stats = collections.Counter()
-    if set_name == "a32":
+    if set_name in KINDS32:
         import reference32
-        disasm = capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_ARM) if capstone else None
-        vs = reference32.generate_group32(reference32.Reference32(), disasm, gid, gen, count, r, stats)
+        disasm = None
+        if capstone:
+            disasm = {False: capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_ARM),
+                      True: capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_THUMB)}
+            if set_name == "vfp":
+                for d in disasm.values():
+                    d.mode |= capstone.CS_MODE_V8
+        kind = KINDS32[set_name]
+        ref = reference32.Reference32(fp=kind == vecformat.KIND_VFP)
+        vs = reference32.generate_group32(ref, disasm, gid, gen, count, r, stats, kind)
     else:
         ref = Reference()
         disasm = capstone.Cs(capstone.CS_ARCH_ARM64, capstone.CS_MODE_ARM) if capstone else None
@@ -259,13 +271,13 @@ def main():
     argstr = (f"--set {args.set} --seed {args.seed}"
               + (f" --per-group {args.per_group}" if args.per_group is not None else "")
               + (f" --groups {args.groups}" if wanted else ""))
-    a32 = args.set == "a32"
+    a32 = args.set in KINDS32
     if a32:
         import reference32
     header = vecformat.Header(
         (refstate.RAM_BASE, refstate.RAM_SIZE, WINDOW_BASE, WINDOW_SIZE),
-        f"unicorn {unicorn.__version__}", reference32.CPU_MODEL if a32 else CPU_MODEL, argstr,
-        [(g[0], g[1]) for g in groups], vecformat.KIND_A32 if a32 else vecformat.KIND_A64)
+        f"unicorn {unicorn.__version__}", reference32.CPU_MODELS[args.set] if a32 else CPU_MODEL, argstr,
+        [(g[0], g[1]) for g in groups], KINDS32[args.set] if a32 else vecformat.KIND_A64)
     os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
     vecformat.write(out_path, header, encoded, encoded=encoded)
     print(f"{len(encoded)} vectors, {os.path.getsize(out_path)} bytes: {os.path.relpath(out_path)}")

@@ -33,6 +33,7 @@ class Mem32:
         self.mode = mode
         self.align = size if align is None else align
         self.misalign = False   # set by the unaligned group: the address must NOT be aligned
+        self.pc_align = True    # T32, Rn = PC: the base is Align(PC, 4) (TBB/TBH: PC itself)
 
 
 class Branch32:

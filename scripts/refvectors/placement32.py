@@ -46,10 +46,20 @@ def index_for(o, t, n, carry, r):
     return (o << n | o >> (32 - n)) & MASK32
 
 
-def code_address_ok(pc):
-    """A word-aligned PC inside RAM and outside the window's page (where instructions may sit)."""
-    return (pc % 4 == 0 and RAM_BASE <= pc <= RAM_BASE + RAM_SIZE - 4
-            and not (WINDOW_BASE <= pc < WINDOW_BASE + WINDOW_SIZE))
+def code_address_ok(pc, thumb=False, extra=0):
+    """A word-aligned (T32: halfword-aligned) PC inside RAM whose instruction (4 bytes, and
+    `extra` more) lies outside the window, and so does the word the generator's CLREX runs from."""
+    start, end = pc & ~3, pc + 4 + extra
+    return (pc % (2 if thumb else 4) == 0 and RAM_BASE <= start and end <= RAM_BASE + RAM_SIZE
+            and (end <= WINDOW_BASE or start >= WINDOW_BASE + WINDOW_SIZE))
+
+
+def pc_base(pc, thumb, align):
+    """What the instruction at `pc` reads as the PC: A32 pc + 8; T32 pc + 4, word-aligned for
+    the literal forms and ADR (Align(PC, 4))."""
+    if not thumb:
+        return pc + 8
+    return ((pc + 4) & ~3) if align else pc + 4
 
 
 def pick_target(r, m):
@@ -63,18 +73,22 @@ def pick_target(r, m):
         return WINDOW_BASE + off
 
 
-def place_pc_literal(r, m, delta):
-    """PC such that PC + 8 + delta is an aligned target in the window, or None."""
+def place_pc_literal(r, m, delta, thumb=False):
+    """PC such that its PC value (pc_base) + delta is an aligned target in the window, or None."""
     for _ in range(50):
         target = pick_target(r, m)
-        pc = (target - 8 - delta) & MASK32
-        if code_address_ok(pc):
+        if thumb:
+            pc = (target - 4 - delta + r.choice([0, 2] if m.pc_align else [0])) & MASK32
+        else:
+            pc = (target - 8 - delta) & MASK32
+        if code_address_ok(pc, thumb) and pc_base(pc, thumb, m.pc_align) + delta == target:
             return pc
     return None
 
 
 def place_memory(r, inst, state):
     m = inst.mem
+    thumb = getattr(inst, "thumb", False)
     if m.kind == "exclusive":
         return [(m.n, pick_target(r, m))]
     if m.kind == "multiple":
@@ -86,7 +100,7 @@ def place_memory(r, inst, state):
         return [(m.n, rn & MASK32)]
     if m.kind == "imm":
         if m.n == 15:
-            pc = place_pc_literal(r, m, m.imm)
+            pc = place_pc_literal(r, m, m.imm, thumb)
             return None if pc is None else [(REG_PC, pc)]
         target = pick_target(r, m)
         return [(m.n, target if m.post else (target - m.imm) & MASK32)]
@@ -109,7 +123,7 @@ def place_memory(r, inst, state):
             rm = index_for(o, m.shift_t, m.shift_n, state.carry, r)
             if rm is None:
                 continue
-            pc = place_pc_literal(r, m, sign * o)
+            pc = place_pc_literal(r, m, sign * o, thumb)
             if pc is not None:
                 assert shift_c(rm, m.shift_t, m.shift_n, state.carry) == o
                 return [(m.m, rm), (REG_PC, pc)]
@@ -136,8 +150,38 @@ def place_memory(r, inst, state):
     return [(m.n, (target - sign * shift_c(state.r[m.m], m.shift_t, m.shift_n, state.carry)) & MASK32)]
 
 
+def place_branch_t32(r, b, state):
+    """T32 branches: B, BL, CBZ/CBNZ to PC + 4 + offset, BLX (immediate) to Align(PC, 4) + 4 +
+    offset; BX/BLX Rm; ADD PC, Rm (PC + 4 + Rm) and MOV PC, Rm."""
+    if b.kind == "imm":
+        for _ in range(50):
+            target = RAM_BASE + r.randrange(RAM_SIZE // 4) * (4 if b.thumb is False else 2)
+            pc = (target - 4 - b.offset + (r.choice([0, 2]) if b.thumb is False else 0)) & MASK32
+            base = pc_base(pc, True, b.thumb is False)
+            if code_address_ok(pc, True) and RAM_BASE <= (base + b.offset) & MASK32 < RAM_BASE + RAM_SIZE:
+                return [(REG_PC, pc)]
+        return []
+    target = RAM_BASE + r.randrange(RAM_SIZE // 4) * 4
+    if b.kind == "reg":
+        if b.m == 15:
+            return []
+        if b.thumb:
+            target += r.choice([0, 2]) + 1
+        return [(b.m, target)]
+    target += r.choice([0, 2])
+    if b.kind == "addpc":
+        if b.m == 15:
+            return []
+        return [(b.m, (target - state.pc - 4) & MASK32)]
+    if b.m == 15:                       # movpc
+        return []
+    return [(b.m, target | r.getrandbits(1))]
+
+
 def place_branch(r, inst, state):
     b = inst.branch
+    if getattr(inst, "thumb", False):
+        return place_branch_t32(r, b, state)
     if b.kind == "imm":
         # Keep the target in RAM when the offset allows it (the PC moves); a larger offset keeps
         # the seed's PC and its target lies outside RAM.
@@ -157,7 +201,13 @@ def place_branch(r, inst, state):
 
 def place(r, inst, state):
     """Overrides [(reg, value)] for `inst`, or None when this draw cannot be placed (the caller
-    draws again)."""
+    draws again). An instruction's own `init` (VMSR's value) comes first."""
+    out = place_any(r, inst, state)
+    own = getattr(inst, "init", None)
+    return out if out is None or not own else list(own) + out
+
+
+def place_any(r, inst, state):
     if inst.bias:
         out = []
         for n in dict.fromkeys(inst.bias):

@@ -11,10 +11,17 @@ state, A, I and F masked. From the seed, in this order:
 2. One draw p: NZCV = p<63:60>, Q = p<59>, GE = p<58:55>.
 3. PC: as refstate.State (one draw, a word in RAM outside the window's page).
 4. The window: 512 draws, each stored as 8 little-endian bytes.
+
+The VFP vectors (`fp=True`) add, after the window: V0..V15 (D0..D31, D(2n) the low half of
+V(n)) by refstate.vreg_value with the vector's profile, then FPSCR from three draws: c gives
+AHP, DN, FZ and RMode as refstate.State's FPCR (0 when c & 1), s the cumulative flags and QC
+as its FPSR (0 when s & 3), and n the FPSCR's NZCV (n<63:60>).
+
+T32 and VFP-in-T32 vectors start in T32 state (`thumb`): the same derivation, with CPSR.T set.
 """
 
-from refstate import (CODE_WORDS, RAM_BASE, RAM_SIZE, WINDOW_BASE, WINDOW_FIRST_WORD,  # noqa: F401
-                      WINDOW_SIZE, SplitMix64)
+from refstate import (FPSR_MASK, CODE_WORDS, RAM_BASE, RAM_SIZE, WINDOW_BASE, WINDOW_FIRST_WORD,  # noqa: F401
+                      WINDOW_SIZE, SplitMix64, vreg_value)
 
 MASK32 = 0xFFFF_FFFF
 
@@ -25,6 +32,8 @@ CPSR_BASE = 0x1D3
 # Register ids in the A32 vector file: 0-14 are R0-R14 of the current mode, 15 is the PC
 # (initial overrides only; the final PC has its own field).
 REG_PC = 15
+REG_ITSTATE = 16     # initial overrides only: ITSTATE (T32 vectors that start in an IT block)
+CPSR_T = 1 << 5
 
 # Values a register draws with probability 1/8 (value32, sel 8 and 9).
 SPECIAL32 = [
@@ -78,8 +87,10 @@ def value32(rng):
 class State32:
     """R0..R14, NZCV (bits 31..28), Q, GE (4 bits), PC and the window's bytes."""
 
-    def __init__(self, seed, with_window=True):
+    def __init__(self, seed, with_window=True, thumb=False, fp=False, profile=0):
         rng = SplitMix64(seed)
+        self.thumb = thumb
+        self.it = 0
         self.r = [value32(rng) for _ in range(15)]
         p = rng.next()
         self.nzcv = (p >> 60) << 28
@@ -93,6 +104,17 @@ class State32:
         for k in range(WINDOW_SIZE // 8 if with_window else 0):
             window[8 * k:8 * k + 8] = rng.next().to_bytes(8, "little")
         self.window = bytes(window)
+        self.d = [0] * 32
+        self.fpscr = 0
+        if fp:
+            for _ in range(0 if with_window else WINDOW_SIZE // 8):
+                rng.next()
+            for n in range(16):
+                v = vreg_value(rng, profile)
+                self.d[2 * n], self.d[2 * n + 1] = v & (2**64 - 1), v >> 64
+            c, s, n = rng.next(), rng.next(), rng.next()
+            self.fpscr = ((0 if c & 1 else ((c >> 1) & 0x1F) << 22) | (0 if s & 3 else (s >> 2) & FPSR_MASK)
+                          | (n >> 60) << 28)
 
     @property
     def carry(self):
@@ -100,7 +122,8 @@ class State32:
 
     @property
     def cpsr(self):
-        return self.nzcv | self.q << 27 | self.ge << 16 | CPSR_BASE
+        return (self.nzcv | self.q << 27 | self.ge << 16 | CPSR_BASE | (CPSR_T if self.thumb else 0)
+                | (self.it & 3) << 25 | (self.it >> 2) << 10)
 
     def reg(self, n):
         if n < 15:
@@ -115,6 +138,8 @@ class State32:
             self.r[n] = v
         elif n == REG_PC:
             self.pc = v
+        elif n == REG_ITSTATE:
+            self.it = v & 0xFF
         else:
             raise ValueError(n)
 
@@ -131,3 +156,11 @@ if __name__ == "__main__":
         t = State32(seed, with_window=False)
         total += sum(t.r) + t.nzcv + t.q + t.ge + t.pc
     print("seeds 0..1999: sum", hex(total & (2**64 - 1)))
+    # The VFP state (A32VFPReferenceVectorTests pins these).
+    f = State32(0x0123_4567_89AB_CDEF, fp=True, profile=2)
+    print("VFP profile 2: D0", hex(f.d[0]), "D31", hex(f.d[31]), "FPSCR", hex(f.fpscr))
+    total = 0
+    for seed in range(300):
+        t = State32(seed, with_window=False, fp=True, profile=seed % 4)
+        total += sum(t.d) + t.fpscr
+    print("VFP seeds 0..299: sum", hex(total & (2**64 - 1)))

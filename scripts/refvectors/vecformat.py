@@ -8,6 +8,10 @@ Version 2 adds the FP/SIMD state (V0-V31, FPCR, FPSR, derived from the seed like
 registers; the final V registers and FPSR that differ) and packs the rest more tightly than
 version 1: a flags byte says which optional parts follow, the final PC is stored only when it
 is not the next instruction's, and changed memory is stored as runs of bytes.
+
+Version 3 also holds T32 vectors (record kind 2: the A32 record, the instruction in T32's
+form, see t32_halfwords) and VFP vectors (record kind 3: the A32 record plus a mode byte, the
+final FPSCR and the D registers that changed); see encode_vector32.
 """
 
 import os
@@ -18,13 +22,17 @@ VECTOR_DIR = os.path.join(HERE, "..", "..", "Tests", "ARMCoreTests", "Vectors")
 # The committed files: one per instruction set, each regenerable on its own.
 FILES = {"integer": os.path.join(VECTOR_DIR, "a64-integer.bin"),
          "fpsimd": os.path.join(VECTOR_DIR, "a64-fpsimd.bin"),
-         "a32": os.path.join(VECTOR_DIR, "a32-integer.bin")}
+         "a32": os.path.join(VECTOR_DIR, "a32-integer.bin"),
+         "t32": os.path.join(VECTOR_DIR, "t32-integer.bin"),
+         "vfp": os.path.join(VECTOR_DIR, "a32-vfp.bin")}
 DEFAULT_PATH = FILES["integer"]
 
 MAGIC = b"A64RVEC\0"
 FORMAT_VERSION = 2          # A64 records
 A32_FORMAT_VERSION = 3      # A32 records
 KIND_A64, KIND_A32 = 0, 1   # the header's second field: reserved (0) in version 2
+KIND_T32, KIND_VFP = 2, 3   # version 3 as well: T32, and VFP (A32 or T32)
+A32_KINDS = (KIND_A32, KIND_T32, KIND_VFP)
 
 # Flags byte of a vector: bits 3..0 are the final NZCV.
 F_PC = 0x10       # the final PC follows (otherwise it is the initial PC + 4)
@@ -33,7 +41,9 @@ F_MEM = 0x40      # runs of changed window bytes follow
 F_V = 0x80        # changed V registers follow
 V_HIGH_ZERO = 0x80   # in a V register's id byte: bits 127..64 are zero, only the low 64 follow
 # Flags byte of an A32 vector (version 3): bits 3..0 the final NZCV, F_PC and F_MEM as above, and
-F_PSR = 0x20      # the final PSR byte follows (otherwise Q and GE are unchanged and T is 0)
+F_PSR = 0x20      # the final PSR byte follows (otherwise Q, GE and T are unchanged)
+F_D = 0x80        # VFP records: changed D registers follow
+MODE_T32 = 0x01   # VFP records, mode byte: bit 0 T32 state; bits 7:4 the D registers' profile
 PSR_Q, PSR_T = 0x10, 0x20   # in the PSR byte: bits 3..0 GE, 0x10 Q, 0x20 T
 
 
@@ -54,11 +64,20 @@ class Vector:
         self.fpsr = fpsr        # final FPSR, or None: unchanged
 
 
-class Vector32:
-    """An A32 vector (format version 3)."""
-    __slots__ = ("group", "word", "seed", "init", "regs", "pc", "nzcv", "psr", "mem")
+def t32_halfwords(word):
+    """A T32 instruction as stored: a 16-bit one in bits 15:0 (bits 31:16 zero), a 32-bit one
+    as hw1 << 16 | hw2. A 32-bit instruction's hw1 is at least 0xE800, so the two never meet."""
+    return [word >> 16, word & 0xFFFF] if word >> 16 else [word]
 
-    def __init__(self, group, word, seed, init, regs, pc, nzcv, psr, mem):
+
+class Vector32:
+    """An A32, T32 or VFP vector (format version 3)."""
+    __slots__ = ("group", "word", "seed", "init", "regs", "pc", "nzcv", "psr", "mem", "mode", "fpscr", "d")
+
+    def __init__(self, group, word, seed, init, regs, pc, nzcv, psr, mem, mode=0, fpscr=0, d=()):
+        self.mode = mode        # VFP: MODE_T32 | profile << 4
+        self.fpscr = fpscr      # VFP: the final FPSCR
+        self.d = list(d)        # VFP: [(n, value)] final D registers that differ
         self.group = group      # group id
         self.word = word        # the A32 instruction
         self.seed = seed        # 64-bit seed of the initial state (refstate32.State32)
@@ -66,7 +85,7 @@ class Vector32:
         self.regs = regs        # [(reg id, value)]: final R0-R14 that differ
         self.pc = pc            # final PC, or None: the initial PC + 4
         self.nzcv = nzcv        # final NZCV in bits 31..28
-        self.psr = psr          # final GE | Q << 4 | T << 5, or None: Q, GE unchanged, T = 0
+        self.psr = psr          # final GE | Q << 4 | T << 5, or None: Q, GE, T unchanged
         self.mem = mem          # [(window offset, byte)]: window bytes that differ after the step
 
 
@@ -144,9 +163,14 @@ def _mem_runs(mem):
     return out
 
 
-def encode_vector32(v):
+def encode_vector32(v, kind=KIND_A32):
+    """Kinds 1 and 2: group, word, seed, overrides, registers, flags, [PC], [PSR], [memory].
+    Kind 3 adds the mode byte after the seed, and after the memory the final FPSCR (u32) and,
+    with F_D, the changed D registers: count, then (n, u64)."""
     out = bytearray()
     out += struct.pack("<BIQ", v.group, v.word, v.seed)
+    if kind == KIND_VFP:
+        out += struct.pack("<B", v.mode)
     out += struct.pack("<B", len(v.init))
     for r, x in v.init:
         out += struct.pack("<BI", r, x)
@@ -157,6 +181,7 @@ def encode_vector32(v):
     flags |= F_PC if v.pc is not None else 0
     flags |= F_PSR if v.psr is not None else 0
     flags |= F_MEM if v.mem else 0
+    flags |= F_D if v.d else 0
     out += struct.pack("<B", flags)
     if v.pc is not None:
         out += struct.pack("<I", v.pc)
@@ -164,6 +189,14 @@ def encode_vector32(v):
         out += struct.pack("<B", v.psr)
     if v.mem:
         out += _mem_runs(v.mem)
+    if kind == KIND_VFP:
+        out += struct.pack("<I", v.fpscr)
+        if v.d:
+            out += struct.pack("<B", len(v.d))
+            for n, x in v.d:
+                out += struct.pack("<BQ", n, x)
+    else:
+        assert not v.d
     return bytes(out)
 
 
@@ -172,16 +205,20 @@ def write(path, header, vectors, encoded=None):
     (encode_vector32 for an A32 file)."""
     out = bytearray()
     out += MAGIC
-    version = A32_FORMAT_VERSION if header.kind == KIND_A32 else FORMAT_VERSION
+    version = A32_FORMAT_VERSION if header.kind in A32_KINDS else FORMAT_VERSION
     out += struct.pack("<HHI", version, header.kind, len(vectors))
     out += struct.pack("<QQQQ", *header.layout)
     out += _string(header.unicorn) + _string(header.cpu) + _string(header.args)
     out += struct.pack("<B", len(header.groups))
     for gid, name in header.groups:
         out += struct.pack("<B", gid) + _string(name)
-    encode = encode_vector32 if header.kind == KIND_A32 else encode_vector
     for k, v in enumerate(vectors):
-        out += encoded[k] if encoded is not None else encode(v)
+        if encoded is not None:
+            out += encoded[k]
+        elif header.kind in A32_KINDS:
+            out += encode_vector32(v, header.kind)
+        else:
+            out += encode_vector(v)
     with open(path, "wb") as f:
         f.write(out)
 
@@ -208,9 +245,9 @@ def read(path):
         raise ValueError(f"{path}: not a reference-vector file")
     pos = 8
     version, kind, count = take("<HHI")
-    if (version, kind) not in ((FORMAT_VERSION, KIND_A64), (A32_FORMAT_VERSION, KIND_A32)):
+    if (version, kind) not in [(FORMAT_VERSION, KIND_A64)] + [(A32_FORMAT_VERSION, k) for k in A32_KINDS]:
         raise ValueError(f"{path}: format version {version} (record kind {kind}), this reader knows "
-                         f"{FORMAT_VERSION} (A64) and {A32_FORMAT_VERSION} (A32)")
+                         f"{FORMAT_VERSION} (A64) and {A32_FORMAT_VERSION} (A32, T32, VFP)")
     layout = take("<QQQQ")
     unicorn, cpu, args = string(), string(), string()
     (ngroups,) = take("<B")
@@ -230,8 +267,9 @@ def read(path):
             pos += ln
         return mem
 
-    for _ in range(count if kind == KIND_A32 else 0):
+    for _ in range(count if kind in A32_KINDS else 0):
         group, word, seed = take("<BIQ")
+        mode = take("<B")[0] if kind == KIND_VFP else 0
         (n,) = take("<B")
         init = [take("<BI") for _ in range(n)]
         (n,) = take("<B")
@@ -240,7 +278,13 @@ def read(path):
         pc = take("<I")[0] if flags & F_PC else None
         psr = take("<B")[0] if flags & F_PSR else None
         mem = mem_runs() if flags & F_MEM else []
-        vectors.append(Vector32(group, word, seed, init, regs, pc, (flags & 0xF) << 28, psr, mem))
+        fpscr, d = 0, []
+        if kind == KIND_VFP:
+            (fpscr,) = take("<I")
+            if flags & F_D:
+                (n,) = take("<B")
+                d = [take("<BQ") for _ in range(n)]
+        vectors.append(Vector32(group, word, seed, init, regs, pc, (flags & 0xF) << 28, psr, mem, mode, fpscr, d))
     for _ in range(count if kind == KIND_A64 else 0):
         group, word, seed, profile = take("<BIQB")
         (n,) = take("<B")

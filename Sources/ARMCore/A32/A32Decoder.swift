@@ -507,6 +507,12 @@ public enum A32Decoder {
             if bit(w, 21) { i.flags.insert(.writeBack) }
             return i
         }
+        if op1 >> 4 == 0b1110 && field(w, 11, 9) == 0b101 && !bit(w, 4) {
+            // VSEL, VMAXNM, VRINTA, VCVTA and friends: bit 28 marks the unconditional space.
+            var i = A32Inst(.vfp)
+            i.imm = w & 0x0FFF_FFFF | 1 << 28
+            return i
+        }
         if op1 >> 5 == 0b101 {
             // BLX (immediate): imm24:H:'0', and the target is in T32 state.
             var i = A32Inst(.blxImm)

@@ -11,11 +11,14 @@
 /// its own. FPSCR is FPSR (cumulative flags, and NZCV in bits 31:28) plus FPCR (AHP, DN, FZ,
 /// RMode); FPEXC is FPEXC32_EL2.
 ///
+/// Also the half-precision conversions (VCVTB/VCVTT), the fixed-point VCVT forms, VRINTR/Z/X
+/// and the unconditional ARMv8 additions (VSEL, VMAXNM/VMINNM, VRINTA/N/P/M, VCVTA/N/P/M).
+///
 /// Decoding is done here, at execute, from the word the A32 or T32 decoder passed in `imm`
-/// (bits 27:0 are the same in both instruction sets). Not yet: the half-precision conversions
-/// (VCVTB/VCVTT), the fixed-point VCVT forms, the ARMv8 additions (VSEL, VMAXNM, VRINT, VCVTA).
-/// Advanced SIMD is NEON*.swift; the core-register transfers it relies on (VMOV to and from
-/// 8- and 16-bit scalars, VDUP from a core register) are here, in the VFP space.
+/// (bits 27:0 are the same in both instruction sets; bit 28 set marks the unconditional
+/// ARMv8 space, cond = 1111 in A32 and hw1 = 1111 1110 in T32). Advanced SIMD is NEON*.swift;
+/// the core-register transfers it relies on (VMOV to and from 8- and 16-bit scalars, VDUP
+/// from a core register) are here, in the VFP space.
 extension CPU {
     // MARK: Registers
 
@@ -63,7 +66,10 @@ extension CPU {
     func executeVFP(_ i: A32Inst) throws(ArchException) {
         let w = i.imm
         let bits27to24 = (w >> 24) & 0xF
-        if bits27to24 == 0xE && w & (1 << 4) == 0 {
+        if w & (1 << 28) != 0 {
+            try checkVFPEnabled()
+            try vfpARMv8(w)
+        } else if bits27to24 == 0xE && w & (1 << 4) == 0 {
             try checkVFPEnabled()
             try vfpDataProcessing(w)
         } else if bits27to24 == 0xE {
@@ -305,12 +311,21 @@ extension CPU {
             put(d, op7 == 0 ? get(m) : get(m) & ~f.signBit)
         case 0b0001:   // VNEG (op7 0), VSQRT (op7 1)
             put(d, op7 == 0 ? get(m) ^ f.signBit : env.sqrt(get(m), f))
+        case 0b0010, 0b0011:
+            try vfpHalfConvert(w, double: double, env: &env)
+        case 0b0110:   // VRINTR (op7 0: FPSCR's rounding), VRINTZ (op7 1: toward zero)
+            put(d, env.roundInt(get(m), f, op7 == 1 ? .zero : rounding, exact: false))
+        case 0b1010, 0b1011, 0b1110, 0b1111:
+            vfpFixedConvert(w, double: double, f: f, d: d, env: &env)
         case 0b0100, 0b0101:   // VCMP, VCMPE (op7), with zero when opc2 = 0101
             let other: UInt64 = opc2 == 0b0101 ? 0 : get(m)
             let flags = env.compare(get(d), other, f, signalNaNs: op7 == 1)
             sysregs[SysReg.FPSR] = (sysregs[SysReg.FPSR] & 0x0FFF_FFFF) | UInt64(flags) << 28
-        case 0b0111:   // VCVT between double and single (op7 = 1)
-            guard op7 == 1 else { throw ArchException.undefined }
+        case 0b0111:   // VRINTX (op7 = 0), VCVT between double and single (op7 = 1)
+            if op7 == 0 {
+                put(d, env.roundInt(get(m), f, rounding, exact: true))
+                return
+            }
             // The destination is the other precision: Sd = Vd:D for a double source, D:Vd for single.
             if double {
                 let dd = vfpReg(w, field: 12, extra: 22, double: false)
@@ -330,5 +345,92 @@ extension CPU {
         default:
             throw ArchException.undefined
         }
+    }
+
+    /// VCVTB, VCVTT (F6 "VCVTB", "VCVTT"): between the bottom (T = 0) or top half of Sm or Sd and a
+    /// single or double, through FPConvert with FPSCR (AHP, DN, FZ, RMode). opc2 bit 0 (op) = 1
+    /// converts to half precision.
+    func vfpHalfConvert(_ w: UInt32, double: Bool, env: inout FPEnv) throws(ArchException) {
+        let toHalf = (w >> 16) & 1 != 0
+        let lowbit = (w >> 7) & 1 != 0 ? UInt32(16) : 0
+        if toHalf {
+            let d = vfpReg(w, field: 12, extra: 22, double: false)
+            let m = vfpReg(w, field: 0, extra: 5, double: double)
+            let h = env.convert(fpOperand(m, double: double), from: double ? .double : .single, to: .half, env.rmode)
+            let keep = sreg(d) & ~(0xFFFF << lowbit)
+            setSreg(d, keep | UInt32(truncatingIfNeeded: h & 0xFFFF) << lowbit)
+        } else {
+            let d = vfpReg(w, field: 12, extra: 22, double: double)
+            let m = vfpReg(w, field: 0, extra: 5, double: false)
+            let h = UInt64((sreg(m) >> lowbit) & 0xFFFF)
+            setFPOperand(d, double: double, env.convert(h, from: .half, to: double ? .double : .single, env.rmode))
+        }
+    }
+
+    /// VCVT between floating-point and fixed-point (F6 "VCVT (between floating-point and
+    /// fixed-point)"): in place on Sd or Dd; size 16 (sx = 0) or 32, frac_bits = size - imm4:i.
+    /// To fixed rounds toward zero and extends the result (signed or unsigned) to the register;
+    /// from fixed reads the low `size` bits and rounds to nearest even (FPRounding_TIEEVEN).
+    func vfpFixedConvert(_ w: UInt32, double: Bool, f: FPFormat, d: UInt32, env: inout FPEnv) {
+        let toFixed = (w >> 18) & 1 != 0, unsigned = (w >> 16) & 1 != 0
+        let size = (w >> 7) & 1 != 0 ? 32 : 16
+        let imm5 = Int((w & 0xF) << 1 | (w >> 5) & 1)
+        // frac_bits < 0 (size 16, imm5 > 16) is UNPREDICTABLE: taken as frac_bits = 0.
+        let fbits = max(size - imm5, 0)
+        if toFixed {
+            var v = env.toFixed(fpOperand(d, double: double), f, fbits: fbits, unsigned: unsigned, width: size, .zero)
+            // Extend(result, 32 or 64, unsigned): a signed result is sign-extended from `size` bits.
+            let top = UInt64(1) << UInt64(size - 1)
+            if !unsigned && v & top != 0 { v |= ~(top &- 1) }
+            setFPOperand(d, double: double, double ? v : v & 0xFFFF_FFFF)
+        } else {
+            let x = fpOperand(d, double: double)
+            setFPOperand(d, double: double, env.fromFixed(x, width: size, unsigned: unsigned, fbits: fbits, f, .tieEven))
+        }
+    }
+
+    /// The unconditional ARMv8 floating-point instructions (F6 "VSEL", "VMAXNM", "VMINNM",
+    /// "VRINTA" ... "VCVTA" ...): bit 23 = 0 VSEL; bits 23, 21:20 = 1, 00 VMAXNM/VMINNM; 1, 11
+    /// with bits 19:18 = 10 VRINT{A,N,P,M}, 11 VCVT{A,N,P,M}, the rounding mode in bits 17:16.
+    func vfpARMv8(_ w: UInt32) throws(ArchException) {
+        guard (w >> 24) & 0xF == 0xE, (w >> 9) & 7 == 0b101, w & (1 << 4) == 0 else { throw ArchException.undefined }
+        let double = (w >> 8) & 1 != 0
+        let f: FPFormat = double ? .double : .single
+        let d = vfpReg(w, field: 12, extra: 22, double: double)
+        let n = vfpReg(w, field: 16, extra: 7, double: double)
+        let m = vfpReg(w, field: 0, extra: 5, double: double)
+        var env = FPEnv(fpcr: sysregs[SysReg.FPCR])
+        let opc = ((w >> 23) & 1) << 2 | ((w >> 20) & 3)
+        // FPDecodeRM: 00 TIEAWAY, 01 TIEEVEN, 10 POSINF, 11 NEGINF.
+        let directed: [FPRounding] = [.tieAway, .tieEven, .posInf, .negInf]
+        if opc < 4 {
+            // VSEL: cc in bits 21:20 (EQ, VS, GE, GT), tested on the APSR's flags.
+            let nf = nzcv >> 31 & 1, zf = nzcv >> 30 & 1, vf = nzcv >> 28 & 1
+            let take: Bool
+            switch (w >> 20) & 3 {
+            case 0: take = zf == 1
+            case 1: take = vf == 1
+            case 2: take = nf == vf
+            default: take = zf == 0 && nf == vf
+            }
+            setFPOperand(d, double: double, fpOperand(take ? n : m, double: double))
+            return
+        }
+        switch opc {
+        case 0b100:
+            let r = env.maxMinNum(fpOperand(n, double: double), fpOperand(m, double: double), f, max: (w >> 6) & 1 == 0)
+            setFPOperand(d, double: double, r)
+        case 0b111 where (w >> 6) & 1 == 1 && (w >> 18) & 3 == 0b10 && (w >> 7) & 1 == 0:
+            let r = env.roundInt(fpOperand(m, double: double), f, directed[Int((w >> 16) & 3)], exact: false)
+            setFPOperand(d, double: double, r)
+        case 0b111 where (w >> 6) & 1 == 1 && (w >> 18) & 3 == 0b11:
+            let sd = vfpReg(w, field: 12, extra: 22, double: false)
+            let v = env.toFixed(fpOperand(m, double: double), f, fbits: 0, unsigned: (w >> 7) & 1 == 0, width: 32,
+                                directed[Int((w >> 16) & 3)])
+            setSreg(sd, UInt32(truncatingIfNeeded: v))
+        default:
+            throw ArchException.undefined
+        }
+        sysregs[SysReg.FPSR] |= UInt64(env.flags)
     }
 }

@@ -1094,11 +1094,18 @@ public enum T32Decoder {
     /// 111T 11xx: with T = 0 the coprocessor moves have the A32 layout in hw1[11:0]:hw2, so the
     /// A32 decoder reads them as a cond = 1110 word. T = 1 (MCR2 and friends, unallocated in
     /// ARMv8) is UNDEFINED. 111U 1111 is Advanced SIMD data processing: A32's 1111 001U with
-    /// the same low 24 bits.
+    /// the same low 24 bits. 1111 1110 with CP10/CP11 holds the unconditional ARMv8
+    /// floating-point instructions (VSEL, VMAXNM, VRINT{A,N,P,M}, VCVT{A,N,P,M}), as A32's.
     static func coprocessor(_ a: UInt32, _ b: UInt32) -> A32Inst {
         if field(a, 9, 8) == 0b11 {
             var i = A32Inst(.neon)
             i.imm = 0xF200_0000 | (a >> 12 & 1) << 24 | (a & 0xFF) << 16 | b
+            return i
+        }
+        if field(a, 12, 8) == 0b11110 && field(b, 11, 9) == 0b101 && !bit(b, 4) {
+            var i = A32Inst(.vfp)
+            i.imm = (a & 0x0FFF) << 16 | b | 1 << 28
+            i.flags = .notInITBlock
             return i
         }
         if bit(a, 12) { return A32Inst(.undefined) }
