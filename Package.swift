@@ -2,7 +2,8 @@
 // armvm: an ARM virtualization emulator. See docs/ARCHITECTURE.md for the shape of the house.
 import PackageDescription
 
-// Release builds drop exclusivity checks on the interpreter's hot path (GUIDE.md section 3).
+// Release builds drop exclusivity checks on the interpreter's hot path (docs/PERFORMANCE.md,
+// "Hot-path rules").
 let hotPathFlags: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]

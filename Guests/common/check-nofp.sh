@@ -2,9 +2,10 @@
 # check-nofp.sh OBJDUMP FILE... - fail if any instruction in FILE uses an
 # FP/SIMD register (v0-v31, q, d, s, h, b forms, or FPCR/FPSR).
 #
-# armvm does not implement floating point yet, and the guests are built with
-# -mgeneral-regs-only; this check catches the day something slips through
-# (hand-written assembly, a new compiler, a library routine).
+# The guests run with FP/SIMD off (minihyp saves no V registers, and nothing
+# sets CPACR_EL1.FPEN) and are built with -mgeneral-regs-only; this check
+# catches the day something slips through (hand-written assembly, a new
+# compiler, a library routine).
 #
 # objdump -d --no-show-raw-insn prints "  addr:<TAB>mnemonic<TAB>operands";
 # only the operands are searched, after removing "<symbol>" and "// comment",

@@ -1,6 +1,8 @@
-// Boards are tables (GUIDE.md 2.7): one value per board lists every address, size and interrupt
-// number. MachineSetup wires the bus from it and DeviceTreeBuilder describes the same value to
-// the guest, so the two cannot disagree. Each board's table lives in Boards/, with its map.
+// Boards are tables: one value per board lists every address, size and interrupt number.
+// MachineSetup wires the bus from it and DeviceTreeBuilder describes the same value to the guest,
+// so the two cannot disagree. Each board's table lives in Boards/, with its map;
+// docs/ARCHITECTURE.md ("How to add an instruction, a system register, a device") lists the
+// steps for a new device.
 
 /// A range of physical addresses.
 public struct AddressRange: Sendable, Equatable {

@@ -167,12 +167,13 @@ public final class Machine {
 
     /// Run until the guest stops, or `maxInstructions` have retired.
     ///
-    /// Time is virtual (GUIDE.md section 4): one retired instruction is one nanosecond. CPUs run
-    /// round-robin, in index order, each up to the end of a round: `quantum` nanoseconds, cut
-    /// short at the next timer deadline so that timer interrupts arrive on time. A CPU that waits
-    /// (WFI/WFE) or is off idles to the end of the round, so every CPU's clock agrees at each
-    /// round boundary. When every CPU that is on waits, the round jumps straight to the next
-    /// deadline (WFI fast-forward); with no deadline nothing can wake them and the run ends idle.
+    /// Time is virtual (docs/ARCHITECTURE.md, "Time and determinism"): one retired instruction is
+    /// one nanosecond. CPUs run round-robin, in index order, each up to the end of a round:
+    /// `quantum` nanoseconds, cut short at the next timer deadline so that timer interrupts arrive
+    /// on time. A CPU that waits (WFI/WFE) or is off idles to the end of the round, so every CPU's
+    /// clock agrees at each round boundary. When every CPU that is on waits, the round jumps
+    /// straight to the next deadline (WFI fast-forward); with no deadline nothing can wake them and
+    /// the run ends idle.
     public func run(maxInstructions: UInt64? = nil) -> MachineExit {
         defer { prepared.console.flush() }
         var now = cpus.map { $0.virtualNanos }.max() ?? 0

@@ -7,7 +7,8 @@ public enum BoardKind: String, CaseIterable, Sendable {
 }
 
 /// Which UART model sits in the board's console slot. PL011 is the default on both boards:
-/// Debian's arm64 kernel and Xen drive PL011 but not the Exynos UART (FACTS.md, Arndale).
+/// Debian's arm64 kernel and Xen drive PL011 but not the Exynos UART (Xen builds its Exynos
+/// 4210 UART driver for 32-bit Arm only: HAS_EXYNOS4210 in xen/drivers/char/Kconfig).
 public enum UARTModel: String, CaseIterable, Sendable {
     case pl011
     case exynos

@@ -1,5 +1,6 @@
 // Bus owns the physical address space: RAM and MMIO dispatch. It knows no CPU and no board.
-// Typed addresses keep the three address kinds apart at module boundaries (GUIDE.md 2.10).
+// Typed addresses keep the three address kinds apart at module boundaries, where mixing up a
+// VA, an IPA and a PA would otherwise type-check.
 
 @frozen public struct PhysicalAddress: Hashable, Comparable, CustomStringConvertible {
     public var value: UInt64

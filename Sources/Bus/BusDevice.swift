@@ -1,6 +1,6 @@
-/// A memory-mapped device. It knows offsets inside its own window, never absolute addresses
-/// (GUIDE.md 2.6). Returning nil / false signals a bus error (an access size or offset the
-/// device does not support); the CPU turns it into a synchronous external abort.
+/// A memory-mapped device. It knows offsets inside its own window, never absolute addresses, so the
+/// board table alone decides where it sits. Returning nil / false signals a bus error (an access
+/// size or offset the device does not support); the CPU turns it into a synchronous external abort.
 public protocol BusDevice: AnyObject {
     /// Short name used in traces and error messages.
     var name: String { get }

@@ -5,8 +5,8 @@
 import ARMCore
 
 /// The system counter (ARM DDI 0487, D11.1). Virtual time advances one nanosecond per retired
-/// instruction (GUIDE.md section 4), so the count is `nanos * frequency / 1e9`, exact in
-/// 128-bit arithmetic.
+/// instruction (docs/ARCHITECTURE.md, "Time and determinism"), so the count is `nanos * frequency /
+/// 1e9`, exact in 128-bit arithmetic.
 public struct SystemCounter {
     public let frequency: UInt64
     public init(frequency: UInt64) { self.frequency = frequency }

@@ -67,7 +67,7 @@
     case el2 = 1
 }
 
-/// A register field as shift and width, declared once per register (GUIDE.md 2.5).
+/// A register field as shift and width, declared once per register so no mask is retyped.
 @usableFromInline struct RegisterField {
     @usableFromInline let lsb: UInt64
     @usableFromInline let width: UInt64

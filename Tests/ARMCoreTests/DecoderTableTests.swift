@@ -1,7 +1,7 @@
 import XCTest
 @testable import ARMCore
 
-/// The decode tables read like the manual; these tests keep them honest (GUIDE.md 2.2).
+/// The decode tables read like the manual; these tests keep them honest.
 final class DecoderTableTests: XCTestCase {
     func testNoTwoRowsOfATableOverlap() {
         for (_, rows) in A64Decoder.tables { assertRowsDoNotOverlap(rows) }

@@ -32,7 +32,6 @@ final class GuestManifestTests: XCTestCase {
         }
     }
 
-    /// Same inputs, same output, same instruction count (GUIDE.md section 4).
     /// Same inputs, same output and same instruction count: one CPU, a timer-driven guest that
     /// idles in WFI, and two CPUs exchanging SGIs through a GICv3.
     func testRunsAreDeterministic() throws {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""armvm's benchmark suite, run side by side with QEMU (issue 6).
+"""armvm's benchmark suite, run side by side with QEMU.
 
 Every benchmark is one bare-metal guest from Guests/ that runs unchanged under
 `armvm run --board virt` and `qemu-system-aarch64 -M virt -cpu cortex-a57`.
@@ -7,7 +7,8 @@ For each one the two emulators run alternately (A B A B ...); the table gives
 the median wall time of each, the ratio armvm/QEMU, armvm's guest instructions
 per second (from `armvm --stats`) and the peak RSS of each (the child's own
 rusage from os.wait4). Every run's console output is checked, so a fast wrong
-answer fails the suite. The goals of the issue are printed as met / not met.
+answer fails the suite. The speed goals (docs/PERFORMANCE.md) are printed as
+met / not met.
 
     make bench              # full sizes, 5 runs each, table also to docs/PERFORMANCE.md
     make bench QUICK=1      # small sizes, 1 run each, well under a minute
@@ -332,7 +333,8 @@ def main():
                      "%.0f" % r["mips"] if r["mips"] else "n/a",
                      fmt_rss(r["a_rss"]), fmt_rss(r["q_rss"])])
 
-    # The goals of issue 6; a goal whose benchmark did not run (or has no QEMU) is n/a.
+    # The speed goals (docs/PERFORMANCE.md); a goal whose benchmark did not run (or has no
+    # QEMU) is n/a.
     def goal(key, desc, value, test, shown):
         r = results.get(key)
         v = value(r) if r else None
@@ -372,7 +374,7 @@ def main():
         "",
         markdown_table(header, rows),
         "",
-        markdown_table(["goal (issue 6)", "measured", ""], goals),
+        markdown_table(["goal", "measured", ""], goals),
         "",
     ] + ["%s  " % n for n in notes])
     print()

@@ -1,6 +1,7 @@
 /// One row of a decode table: the Arm ARM's name for an encoding, its bit pattern written as
 /// the manual draws it (bit 31 first; '0'/'1' fixed, any other character an operand bit), and
-/// the function that folds its operands into an `Inst` (GUIDE.md 2.2).
+/// the function that folds its operands into an `Inst`. Rows written as the manual draws them
+/// can be checked against it by eye; `DecoderTableTests` checks them against each other.
 public struct Encoding {
     public let name: String
     public let mask: UInt32

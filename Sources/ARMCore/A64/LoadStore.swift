@@ -10,9 +10,10 @@ import Stage2MMU
 ///   pair (offset).
 /// - LoadStoreExclusive.swift: load/store exclusive (LDXR, STXR, LDXP, STXP and their
 ///   acquire/release forms) and load-acquire/store-release (LDAR, STLR).
-/// SIMD&FP forms (V = 1) are matched by no row and decode to `.undefined` until the FP issue;
-/// so do the later extensions that share this space (LSE atomics, LOR, RCpc, pointer
-/// authentication, MTE).
+/// - LoadStoreSIMD.swift: the SIMD&FP forms (V = 1) of these classes and LD1-LD4/ST1-ST4;
+///   its rows are part of `loadsAndStores`.
+/// The later extensions that share this space (LSE atomics, LOR, RCpc, pointer
+/// authentication, MTE) are matched by no row and decode to `.undefined`, as on ARMv8.0.
 ///
 /// Inst use:
 /// - `op`: LoadStoreOp.

@@ -21,7 +21,9 @@ enum SysOp: UInt64 {
     case icIALLUIS, icIALLU, icIVAU
     case dcIVAC, dcISW, dcCSW, dcCISW, dcZVA, dcCVAC, dcCVAU, dcCIVAC
     case atS1E1R, atS1E1W, atS1E0R, atS1E0W, atS1E2R, atS1E2W, atS12E1R, atS12E1W, atS12E0R, atS12E0W
-    /// Any TLBI: no TLB is modelled until the EL2 issue, so invalidation is complete already.
+    /// TLBI (C5.5): `tlbInvalidate` (Translation.swift) drops the named entries from this CPU's
+    /// Stage2MMU TLB, or all of them for a form it does not know, and empties the host TLB.
+    /// The Inner Shareable forms are not broadcast to the other CPUs' TLBs.
     case tlbi, tlbiEL2
 
     static func lookup(op1: UInt32, crn: UInt32, crm: UInt32, op2: UInt32) -> SysOp? {

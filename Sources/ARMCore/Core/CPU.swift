@@ -34,7 +34,7 @@ public protocol SystemRegisterProvider: AnyObject {
 }
 
 /// One AArch64 processing element: architectural state and the interpreter that steps it.
-/// A `final class` whose hot state lives in unsafe buffers (GUIDE.md section 3).
+/// A `final class` whose hot state lives in unsafe buffers (docs/PERFORMANCE.md, "Hot-path rules").
 public final class CPU {
     /// General-purpose register slots (see `Reg`): X0..X30, the zero slot, current SP, a discard slot.
     public let x: UnsafeMutablePointer<UInt64>
@@ -223,8 +223,8 @@ public final class CPU {
         attention = true
     }
 
-    /// Virtual time in nanoseconds: one retired instruction is one nanosecond (GUIDE.md 4),
-    /// plus time skipped while idle.
+    /// Virtual time in nanoseconds: one retired instruction is one nanosecond, plus time skipped
+    /// while idle (docs/ARCHITECTURE.md, "Time and determinism").
     @inlinable public var virtualNanos: UInt64 { instret &+ idleNanos }
 }
 

@@ -59,8 +59,8 @@ import Stage2MMU
     }
 }
 
-/// ESR_ELx contents: EC, IL and ISS, built by the named constructors below and nowhere else
-/// (GUIDE.md 2.5).
+/// ESR_ELx contents: EC, IL and ISS (ARM DDI 0487, D17.2.37 "ESR_EL1"), built by the named
+/// constructors below and nowhere else, so each field layout is written once.
 @frozen public struct Syndrome: Equatable {
     public var ec: ExceptionClass
     public var il: Bool

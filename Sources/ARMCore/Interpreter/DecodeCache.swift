@@ -1,9 +1,9 @@
 import Bus
 
-/// Predecoded instructions per 4 KiB page of RAM (GUIDE.md section 3), shared by all CPUs of a
-/// machine (A64 decoding depends on nothing but the word). A slot is decoded on first execution;
-/// any write to a page that holds decoded slots (store, loader, DC ZVA) resets the slots it
-/// covers, so self-modifying code runs its new instructions.
+/// Predecoded instructions per 4 KiB page of RAM (docs/PERFORMANCE.md, "Hot-path rules"), shared by
+/// all CPUs of a machine (A64 decoding depends on nothing but the word). A slot is decoded on first
+/// execution; any write to a page that holds decoded slots (store, loader, DC ZVA) resets the slots
+/// it covers, so self-modifying code runs its new instructions.
 public final class DecodeCache {
     unowned(unsafe) let bus: PhysicalAddressSpace
     /// One slot per RAM page: nil, or 1024 instructions where group `.notDecoded` marks empty
@@ -98,11 +98,11 @@ struct HostTLBEntry {
     var pad: Int
 }
 
-/// A CPU's host TLB (GUIDE.md section 3): 256 direct-mapped entries in front of the
-/// architectural TLB for the load/store fast path of `CPU.run` when translation is on. It only
-/// copies what Stage2MMU's TLB holds (filled from a hit there, never by a walk of its own) and
-/// is emptied, by a new epoch, whenever that could go stale: at every `run`, and after any
-/// instruction that changes the regime, the EL or a TLB (all of which call `flushFetchPage`).
+/// A CPU's host TLB (docs/PERFORMANCE.md, "Hot-path rules"): 256 direct-mapped entries in front of
+/// the architectural TLB for the load/store fast path of `CPU.run` when translation is on. It only
+/// copies what Stage2MMU's TLB holds (filled from a hit there, never by a walk of its own) and is
+/// emptied, by a new epoch, whenever that could go stale: at every `run`, and after any instruction
+/// that changes the regime, the EL or a TLB (all of which call `flushFetchPage`).
 ///
 /// It also carries what the fast path needs to reach RAM without going through the bus (no
 /// retain of the bus per access): RAM's host mapping, and the CPU's regime and SCTLR.A as of

@@ -46,9 +46,10 @@
     case notDecoded
 }
 
-/// A decoded instruction: 16 bytes, no references, decoded once and executed many times
-/// (GUIDE.md 2.3). Register fields are slots already resolved by `Reg`. The meaning of `op`,
-/// `a`, `b` and `imm` belongs to the group: each group's file documents its own use.
+/// A decoded instruction: 16 bytes, no references (so the decode cache holds them without reference
+/// counting), decoded once and executed many times. Register fields are slots already resolved by
+/// `Reg`. The meaning of `op`, `a`, `b` and `imm` belongs to the group: each group's file documents
+/// its own use.
 @frozen public struct Inst: Equatable {
     public var group: InstGroup
     public var op: UInt8

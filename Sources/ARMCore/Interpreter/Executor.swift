@@ -18,16 +18,16 @@ import Bus
 // `step()` and reloads the locals. `attention` can only be raised by the slow path, so it is
 // tested there and not per instruction.
 //
-// The budget is checked at block level too (GUIDE.md section 3): not before each instruction
-// but when a branch moves `ip` inside the page. A run of slots without such a branch ends at
-// the page's empty 1025th slot, so it holds at most `reach` instructions, and with more than
-// `reach` left the fast loop cannot overrun. Nearer the end, `run` empties the slot where the
-// budget runs out (saving its group byte and putting it back as soon as the fast loop
-// returns; the fast loop never writes the decode cache, and no other CPU runs meanwhile), and
-// every in-page branch leaves the fast loop so that the next entry empties the right slot.
-// The loop's head is then the dispatch alone, which the compiler copies to the end of the
-// handlers: each has its own indirect jump, predicted on its own (threaded dispatch; the
-// compiler settings that allow it are in Package.swift).
+// The budget is checked at block level too (docs/PERFORMANCE.md, "Hot-path rules"): not before each
+// instruction but when a branch moves `ip` inside the page. A run of slots without such a branch
+// ends at the page's empty 1025th slot, so it holds at most `reach` instructions, and with more
+// than `reach` left the fast loop cannot overrun. Nearer the end, `run` empties the slot where the
+// budget runs out (saving its group byte and putting it back as soon as the fast loop returns; the
+// fast loop never writes the decode cache, and no other CPU runs meanwhile), and every in-page
+// branch leaves the fast loop so that the next entry empties the right slot. The loop's head is
+// then the dispatch alone, which the compiler copies to the end of the handlers: each has its own
+// indirect jump, predicted on its own (threaded dispatch; the compiler settings that allow it are
+// in Package.swift).
 
 /// The PC of the decoded slot `ip` of `page`, whose VA is `pageVA`.
 @_transparent

@@ -1,7 +1,7 @@
-/// Fast forms (GUIDE.md section 3, issue 6): the decode cache rewrites the group byte of the
-/// hottest encodings to a group of their own (see `InstGroup`), chosen once per decoded slot,
-/// so that `CPU.run` reaches a handler of two to five host operations with one switch: no
-/// second switch on the op, no test of sf, of the shift type or of a load's sign.
+/// Fast forms (docs/PERFORMANCE.md, "Hot-path rules"): the decode cache rewrites the group byte of
+/// the hottest encodings to a group of their own (see `InstGroup`), chosen once per decoded slot,
+/// so that `CPU.run` reaches a handler of two to five host operations with one switch: no second
+/// switch on the op, no test of sf, of the shift type or of a load's sign.
 ///
 /// A fast form keeps every field its group's decoder wrote: the full path (`execute`) runs it
 /// as `genericGroup`, so traces, faults and single-stepping see exactly the generic

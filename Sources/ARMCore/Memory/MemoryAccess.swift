@@ -1,10 +1,10 @@
 import Bus
 import Stage2MMU
 
-/// Virtual memory access for the executors. Every guest load, store and fetch comes through
-/// here: translation (stage 1 and 2 arrive with the EL2 issue; with the MMU off a VA is the PA),
-/// alignment checks, then RAM through a host pointer or MMIO through the bus. A failed access
-/// throws the architectural abort; nothing here can fail on the host.
+/// Virtual memory access for the executors. Every guest load, store and fetch comes through here:
+/// translation (`Translation.swift`: stage 1 and 2 through `Stage2MMU`; with both stages off a VA
+/// is the PA), alignment checks, then RAM through a host pointer or MMIO through the bus. A failed
+/// access throws the architectural abort; nothing here can fail on the host.
 extension CPU {
     /// Physical address size: 44 bits, as ID_AA64MMFR0_EL1.PARange says.
     public static let physicalAddressBits: UInt64 = 44

@@ -1,5 +1,6 @@
 // Insignal Arndale (Samsung Exynos 5250), as Linux's arch/arm/boot/dts/exynos5250.dtsi and
-// exynos5250-arndale.dts describe it (FACTS.md), with AArch64 CPUs in place of the Cortex-A15s.
+// exynos5250-arndale.dts describe it (addresses and interrupt numbers as written there), with
+// AArch64 CPUs in place of the Cortex-A15s.
 //
 //   0x0202_0000 +---------------------------+
 //               | SYSRAM (0x30000)          |  on-chip SRAM

@@ -1,7 +1,7 @@
 // QEMU's `virt` machine (hw/arm/virt.c, its base_memmap and a15irqmap tables), GICv2 with
-// virtualization extensions (FACTS.md), or with `--gic 3` a GICv3 at QEMU's GICv3 addresses
-// (GICD at 0x0800_0000, redistributors from 0x080A_0000). Flash, virtio-mmio and PCIe are not
-// provided.
+// virtualization extensions (GICH and GICV at virt.c's VIRT_GIC_HYP and VIRT_GIC_VCPU), or with
+// `--gic 3` a GICv3 at QEMU's GICv3 addresses (GICD at 0x0800_0000, redistributors from
+// 0x080A_0000). Flash, virtio-mmio and PCIe are not provided.
 //
 //   0x0800_0000 +---------------------------+
 //               | GICD (0x1_0000)           |  distributor (registers in the first 4 KiB)

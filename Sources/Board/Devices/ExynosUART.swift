@@ -2,7 +2,8 @@ import Bus
 
 /// Samsung Exynos 4210-style UART (the UART block of the Exynos 4210/5250 user manuals, and
 /// Linux's drivers/tty/serial/samsung_tty.c), reduced to a console: transmission is instantaneous
-/// and nothing is ever received. Register offsets as FACTS.md lists them.
+/// and nothing is ever received. Register offsets from the user manual's UART register map, as
+/// Linux's include/linux/serial_s3c.h also defines them.
 public final class ExynosUART: BusDevice {
     public let name: String
     /// The UART's registers end at 0x3C; each UART on the Exynos 5250 owns 0x100 bytes.

@@ -1,8 +1,9 @@
 import Bus
 
-/// ARM PrimeCell real-time clock (PL031, ARM DDI 0224), as QEMU's virt board offers it.
-/// Time is virtual (GUIDE.md section 4): the counter holds whatever was last loaded and does not
-/// follow the host clock, so two runs read the same date. The match interrupt never fires.
+/// ARM PrimeCell real-time clock (PL031, ARM DDI 0224), as QEMU's virt board offers it. Time is
+/// virtual (docs/ARCHITECTURE.md, "Time and determinism"): the counter holds whatever was last
+/// loaded and does not follow the host clock, so two runs read the same date. The match interrupt
+/// never fires.
 public final class PL031: BusDevice {
     public let name: String
     public static let windowSize: UInt64 = 0x1000
