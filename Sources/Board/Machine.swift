@@ -56,6 +56,7 @@ public final class Machine {
         self.timers = timers
         timerLevels = [UInt8](repeating: 0, count: cpus.count)
         firmware.cpus = cpus
+        _ = ShareabilityDomain(cpus: cpus)
         // Each CPU's interrupt inputs come from the GIC; its timers drive the GIC's PPIs.
         for cpu in cpus {
             if let v3 = prepared.gic as? GICv3 { v3.connect(cpu) } else { prepared.gic.connect(cpu: cpu.index, to: cpu) }

@@ -53,8 +53,8 @@
 }
 
 /// A TLB invalidation operation (C5.5 "A64 system instructions for TLB maintenance").
-/// The Inner Shareable forms invalidate the same entries, in the executing CPU's TLB only:
-/// armvm does not yet broadcast them to the other CPUs' TLBs, as the architecture asks.
+/// The Inner Shareable forms invalidate the same entries; the CPU applies them to every TLB of
+/// its shareability domain (ARMCore's ShareabilityDomain).
 @frozen public enum TLBIOperation: UInt8, CaseIterable {
     /// EL1&0, current VMID, all ASIDs, all VAs.
     case vmalle1

@@ -67,6 +67,36 @@ final class TranslationTests: XCTestCase {
         XCTAssertEqual(m.cpu.x[0], 2, "after TLBI VMALLE1 the new one is walked")
     }
 
+    /// TLBI VMALLE1IS on one CPU drops the other CPU's entries too (D8.13.4); the local form
+    /// does not, unless HCR_EL2.FB upgrades it (as Xen sets for its guests).
+    func testInnerShareableTLBIReachesTheOtherCPU() {
+        let m = machineWithTables()
+        let other = CPU(index: 1, bus: m.bus, decodeCache: m.cache, hasEL2: true, config: CPUConfig())
+        other.boot(entry: base + 0x100, el: 1)
+        for r: SysReg in [.MAIR_EL1, .TTBR0_EL1, .TCR_EL1, .SCTLR_EL1] { other.writeSysReg(r, m.cpu.sysregs[r]) }
+        _ = ShareabilityDomain(cpus: [m.cpu, other])
+        _ = m.bus.write(0x4008_0000, size: 8, value: 1)
+        _ = m.bus.write(0x4008_1000, size: 8, value: 2)
+        // CPU 1 loads through VA 0x8000_0000 again and again; CPU 0 runs the TLBIs.
+        m.program([0xF940_0020, 0xF940_0020, 0xF940_0020, 0xF940_0020], at: base + 0x100)
+        m.program([0xD508_871F, 0xD508_831F, 0xD508_871F])  // tlbi vmalle1; tlbi vmalle1is; tlbi vmalle1
+        other.x[1] = 0x8000_0000
+        other.step()
+        XCTAssertEqual(other.x[0], 1)
+        _ = m.bus.write(l3, size: 8, value: 0x4008_1000 | Self.pageAttrs)
+        m.steps(1)
+        other.step()
+        XCTAssertEqual(other.x[0], 1, "a local TLBI on CPU 0 leaves CPU 1's entry")
+        m.steps(1)
+        other.step()
+        XCTAssertEqual(other.x[0], 2, "TLBI VMALLE1IS on CPU 0 reaches CPU 1")
+        _ = m.bus.write(l3, size: 8, value: 0x4008_0000 | Self.pageAttrs)
+        m.cpu.writeSysReg(.HCR_EL2, HCR.RW | HCR.FB)
+        m.steps(1)
+        other.step()
+        XCTAssertEqual(other.x[0], 1, "with HCR_EL2.FB the local form is broadcast")
+    }
+
     /// Stage 2 on, stage 1 off: IPA 0x4000_0000.. is a 1 GiB block; IPA 0x0900_0000 (where a
     /// hypervisor emulates a UART) is unmapped.
     func machineWithStage2() -> CoreTestMachine {

@@ -134,6 +134,8 @@ public final class CPU {
 
     /// This CPU's TLB and table walker, and the translation regime of the current EL.
     public let mmu: MMU
+    /// The CPUs that this CPU's Inner Shareable TLB maintenance reaches (nil: this CPU alone).
+    public internal(set) var shareabilityDomain: ShareabilityDomain?
     public internal(set) var regime: TranslationRegime
     /// The current regime translates (stage 1 or stage 2 on); when false a VA is the PA.
     var translating = false

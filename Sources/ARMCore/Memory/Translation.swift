@@ -100,11 +100,23 @@ extension CPU {
     /// the architecture allows (a TLB may lose entries at any time).
     func tlbInvalidate(word: UInt32, operand: UInt64) {
         let vmid = UInt16(truncatingIfNeeded: sysregs[SysReg.VTTBR_EL2] >> 48) & 0xFF
-        if let t = TLBIInstruction(op1: bits(word, 18, 16), crm: bits(word, 11, 8), op2: bits(word, 7, 5)) {
-            mmu.tlb.invalidate(t.operation, operand: operand, vmid: vmid)
-        } else {
-            mmu.tlb.invalidateAll()
+        let t = TLBIInstruction(op1: bits(word, 18, 16), crm: bits(word, 11, 8), op2: bits(word, 7, 5))
+        for cpu in tlbMaintenanceTargets(innerShareable: t?.innerShareable ?? true) {
+            if let t {
+                cpu.mmu.tlb.invalidate(t.operation, operand: operand, vmid: vmid)
+            } else {
+                cpu.mmu.tlb.invalidateAll()
+            }
+            cpu.flushFetchPage()
         }
-        flushFetchPage()
+    }
+
+    /// The CPUs a TLB maintenance operation reaches: this one, and with an Inner Shareable form
+    /// (or HCR_EL2.FB from EL1, D13.2.46) every CPU of the shareability domain (D8.13.4
+    /// "TLB maintenance instructions"). The others' host TLBs start empty at their next `run`.
+    func tlbMaintenanceTargets(innerShareable: Bool) -> [CPU] {
+        let broadcast = innerShareable || (el == 1 && hasEL2 && sysregs[SysReg.HCR_EL2] & HCR.FB != 0)
+        guard broadcast, let domain = shareabilityDomain else { return [self] }
+        return domain.cpus
     }
 }

@@ -128,8 +128,11 @@ extension CPU {
             // entry is always allowed (a TLB may lose entries at any time); HCR_EL2.TTLB traps them.
             if el == 0 { throw ArchException.undefined }
             if el == 1 && hasEL2 && sysregs[SysReg.HCR_EL2] & HCR.TTLB != 0 { throw trap }
-            mmu.tlb.invalidateAll()
-            flushFetchPage()
+            // CRm = 3: the Inner Shareable forms, which reach every CPU.
+            for cpu in tlbMaintenanceTargets(innerShareable: crm == 3) {
+                cpu.mmu.tlb.invalidateAll()
+                cpu.flushFetchPage()
+            }
             return
         }
         guard let reg = CP15.byKey[i.imm] else {

@@ -342,6 +342,8 @@ public enum HCR {
     public static let TRVM: UInt64 = 1 << 30
     public static let RW: UInt64 = 1 << 31
     public static let DC: UInt64 = 1 << 12
+    /// Force broadcast: EL1's TLB and instruction-cache maintenance acts as its Inner Shareable form.
+    public static let FB: UInt64 = 1 << 9
 }
 
 /// SCTLR_ELx bits used by the core (ARM DDI 0487, D13.2.118).
