@@ -34,22 +34,24 @@ fi
 python3 "$here/mkinitramfs.py" "$DIR/busybox" "$here/init.sh" "$DIR/initrd.cpio"
 want=$(sha256sum "$DIR/busybox" | cut -d' ' -f1)
 
-# boot BOARD: the kernel to userspace on BOARD, and the checks of its console.
+# boot BOARD CPUS: the kernel to userspace on BOARD with CPUS CPUs (the second started through
+# PSCI CPU_ON from AArch32), and the checks of its console.
 boot() {
     out=$DIR/linux-$1.txt
-    "$ARMVM" run --board "$1" --el 1 --memory 512M --stats --initrd "$DIR/initrd.cpio" \
+    "$ARMVM" run --board "$1" --smp "$2" --el 1 --memory 512M --stats --initrd "$DIR/initrd.cpio" \
         --append "console=ttyAMA0 panic=-1 quiet" "$DIR/zImage" >"$out" 2>"$DIR/stderr.txt" || {
         echo "boot-debian-armhf: $1: armvm exited with status $?"; cat "$out" "$DIR/stderr.txt"; exit 1; }
     cat "$out" "$DIR/stderr.txt"
     name="Debian's armhf kernel with a busybox userspace on $1"
     grep -q "armvm: userspace is up" "$out" || { echo "boot-debian-armhf: $name: userspace did not start"; exit 1; }
     grep -q "armv7l" "$out" || { echo "boot-debian-armhf: $name: uname does not say armv7l"; exit 1; }
+    grep -q "CPUs online: $3" "$out" || { echo "boot-debian-armhf: $name: expected CPUs online: $3"; exit 1; }
     grep -q "$want" "$out" || { echo "boot-debian-armhf: $name: the SHA-256 of busybox computed in the guest is wrong"; exit 1; }
     echo "boot-debian-armhf: $name: PASS"
 }
 
-boot virt
-boot arndale
+boot virt 2 0-1
+boot arndale 1 0
 
 # Xen 4.17 arm64 (downloaded by boot-debian.sh) with the same armhf kernel and initramfs as its
 # dom0: Xen finds a zImage and builds a 32-bit dom0 (AArch32 EL1 under its AArch64 EL2, LPAE
