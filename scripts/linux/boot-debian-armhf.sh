@@ -34,8 +34,8 @@ fi
 python3 "$here/mkinitramfs.py" "$DIR/busybox" "$here/init.sh" "$DIR/initrd.cpio"
 want=$(sha256sum "$DIR/busybox" | cut -d' ' -f1)
 
-# boot BOARD CPUS: the kernel to userspace on BOARD with CPUS CPUs (the second started through
-# PSCI CPU_ON from AArch32), and the checks of its console.
+# boot BOARD CPUS ONLINE: the kernel to userspace on BOARD with CPUS CPUs (the second started through
+# PSCI CPU_ON from AArch32), and the checks of its console (ONLINE: what /sys says is online).
 boot() {
     out=$DIR/linux-$1.txt
     "$ARMVM" run --board "$1" --smp "$2" --el 1 --memory 512M --stats --initrd "$DIR/initrd.cpio" \
