@@ -34,20 +34,32 @@ fi
 python3 "$here/mkinitramfs.py" "$DIR/busybox" "$here/init.sh" "$DIR/initrd.cpio"
 want=$(sha256sum "$DIR/busybox" | cut -d' ' -f1)
 
-# boot BOARD CPUS ONLINE: the kernel to userspace on BOARD with CPUS CPUs (the second started through
-# PSCI CPU_ON from AArch32), and the checks of its console (ONLINE: what /sys says is online).
+# run NAME ARGS...: armvm with ARGS, its console in $out; any failure stops the script.
+run() {
+    what=$1; shift
+    "$ARMVM" run --stats "$@" >"$out" 2>"$DIR/stderr.txt" || {
+        echo "boot-debian-armhf: $what: armvm exited with status $?"; cat "$out" "$DIR/stderr.txt"; exit 1; }
+    cat "$out" "$DIR/stderr.txt"
+}
+
+# check NAME ONLINE: the console in $out shows the armhf userspace ran, with the CPUs ONLINE
+# (what /sys says) and the right SHA-256 of busybox, computed in the guest.
+check() {
+    grep -q "armvm: userspace is up" "$out" || { echo "boot-debian-armhf: $1: userspace did not start"; exit 1; }
+    grep -q "armv7l" "$out" || { echo "boot-debian-armhf: $1: uname does not say armv7l"; exit 1; }
+    grep -q "CPUs online: $2" "$out" || { echo "boot-debian-armhf: $1: expected CPUs online: $2"; exit 1; }
+    grep -q "$want" "$out" || { echo "boot-debian-armhf: $1: the SHA-256 of busybox computed in the guest is wrong"; exit 1; }
+    echo "boot-debian-armhf: $1: PASS"
+}
+
+# boot BOARD CPUS ONLINE: the kernel to userspace on BOARD with CPUS CPUs (the second started
+# through PSCI CPU_ON from AArch32).
 boot() {
     out=$DIR/linux-$1.txt
-    "$ARMVM" run --board "$1" --smp "$2" --el 1 --memory 512M --stats --initrd "$DIR/initrd.cpio" \
-        --append "console=ttyAMA0 panic=-1 quiet" "$DIR/zImage" >"$out" 2>"$DIR/stderr.txt" || {
-        echo "boot-debian-armhf: $1: armvm exited with status $?"; cat "$out" "$DIR/stderr.txt"; exit 1; }
-    cat "$out" "$DIR/stderr.txt"
     name="Debian's armhf kernel with a busybox userspace on $1"
-    grep -q "armvm: userspace is up" "$out" || { echo "boot-debian-armhf: $name: userspace did not start"; exit 1; }
-    grep -q "armv7l" "$out" || { echo "boot-debian-armhf: $name: uname does not say armv7l"; exit 1; }
-    grep -q "CPUs online: $3" "$out" || { echo "boot-debian-armhf: $name: expected CPUs online: $3"; exit 1; }
-    grep -q "$want" "$out" || { echo "boot-debian-armhf: $name: the SHA-256 of busybox computed in the guest is wrong"; exit 1; }
-    echo "boot-debian-armhf: $name: PASS"
+    run "$name" --board "$1" --smp "$2" --el 1 --memory 512M --initrd "$DIR/initrd.cpio" \
+        --append "console=ttyAMA0 panic=-1 quiet" "$DIR/zImage"
+    check "$name" "$3"
 }
 
 boot virt 2 0-1
@@ -58,16 +70,11 @@ boot arndale 1 0
 # stage 1 over Xen's stage 2, the GIC and timer through Xen); dom0 halts and Xen powers off.
 if [ -f .build-linux/xen ]; then
     out=$DIR/xen.txt
-    "$ARMVM" run --board virt --memory 1G --stats --append "console=dtuart dtuart=serial0 dom0_mem=256M" \
-        --module "$DIR/zImage,kind=kernel,bootargs=console=hvc0 panic=-1 quiet" \
-        --module "$DIR/initrd.cpio,kind=ramdisk" .build-linux/xen >"$out" 2>"$DIR/stderr.txt" || {
-        echo "boot-debian-armhf: Xen: armvm exited with status $?"; cat "$out" "$DIR/stderr.txt"; exit 1; }
-    cat "$out" "$DIR/stderr.txt"
     name="Xen 4.17 with Debian's armhf kernel as a 32-bit dom0"
-    grep -q "armvm: userspace is up" "$out" || { echo "boot-debian-armhf: $name: userspace did not start"; exit 1; }
-    grep -q "armv7l" "$out" || { echo "boot-debian-armhf: $name: uname does not say armv7l"; exit 1; }
-    grep -q "$want" "$out" || { echo "boot-debian-armhf: $name: the SHA-256 of busybox computed in the guest is wrong"; exit 1; }
-    echo "boot-debian-armhf: $name: PASS"
+    run "$name" --board virt --memory 1G --append "console=dtuart dtuart=serial0 dom0_mem=256M" \
+        --module "$DIR/zImage,kind=kernel,bootargs=console=hvc0 panic=-1 quiet" \
+        --module "$DIR/initrd.cpio,kind=ramdisk" .build-linux/xen
+    check "$name" 0
 fi
 
 # Xen 4.17 arm64 (downloaded by boot-debian.sh) without dom0, booting Guests/build/hello-xen32.bin

@@ -8,7 +8,11 @@ extension CPU {
     /// reports (the AArch64 view, D17.2.40 ISS.SRT).
     @inline(__always) func slot32(_ n: UInt8) -> UInt8 { r32[Int(n & 15)] }
 
-    func executeLoadStore32(_ i: A32Inst) throws(ArchException) {
+    /// The address a single load or store accesses, and the base register's value after it if it
+    /// writes back: Rn (Align(PC, 4) for a literal) plus or minus an immediate or a shifted Rm,
+    /// before (pre-indexed) or after (post-indexed) the access.
+    @inline(__always)
+    func loadStoreAddress32(_ i: A32Inst) -> (address: UInt32, offsetAddress: UInt32) {
         let base = i.rn == 15 ? alignedPC() : r(UInt32(i.rn))
         let offset: UInt32
         if i.flags.contains(.immediate) {
@@ -18,7 +22,11 @@ extension CPU {
             offset = shiftC(m, i.shift, immediateShiftAmount(i.shift, i.shiftAmount), carry: nzcv & CPSR.C != 0).0
         }
         let offsetAddress = i.flags.contains(.add) ? base &+ offset : base &- offset
-        let address = i.flags.contains(.preIndex) ? offsetAddress : base
+        return (i.flags.contains(.preIndex) ? offsetAddress : base, offsetAddress)
+    }
+
+    func executeLoadStore32(_ i: A32Inst) throws(ArchException) {
+        let (address, offsetAddress) = loadStoreAddress32(i)
         let va = UInt64(address)
         let acc: AccessKind = i.flags.contains(.unprivileged) ? .unprivileged : []
         let writeBack = i.flags.contains(.writeBack)

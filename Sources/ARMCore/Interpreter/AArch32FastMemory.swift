@@ -8,16 +8,8 @@ extension CPU {
     @inline(__always)
     func fastLoadStore32(_ i: A32Inst, _ h: HostTLB) -> Bool {
         if i.flags.contains(.unprivileged) || i.rd == 15 { return false }
-        let base = i.rn == 15 ? alignedPC() : r(UInt32(i.rn))
-        let offset: UInt32
-        if i.flags.contains(.immediate) {
-            offset = i.imm
-        } else {
-            let m = readR(i.rm)
-            offset = shiftC(m, i.shift, immediateShiftAmount(i.shift, i.shiftAmount), carry: nzcv & CPSR.C != 0).0
-        }
-        let offsetAddress = i.flags.contains(.add) ? base &+ offset : base &- offset
-        let va = UInt64(i.flags.contains(.preIndex) ? offsetAddress : base)
+        let (address, offsetAddress) = loadStoreAddress32(i)
+        let va = UInt64(address)
         switch i.op {
         case .ldr:
             guard let p = fastRAM(va, total: 4, elem: 4, write: false, h) else { return false }
