@@ -202,8 +202,10 @@ func tapDescription(_ s: String) -> String {
 
 func oneLine(_ s: String) -> String { s.splitLines(omittingEmpty: true).joined(separator: " ") }
 
-/// A YAML double-quoted scalar.
-public func yamlQuote(_ s: String) -> String {
+/// `s` in double quotes with `"`, `\`, newline, tab and carriage return escaped as C writes
+/// them, and every other scalar for which `control` gives an escape replaced by it: the shared
+/// shape of YAML's and JSON's quoted strings.
+func doubleQuoted(_ s: String, control: (UInt32) -> String?) -> String {
     var q = "\""
     for u in s.unicodeScalars {
         switch u {
@@ -213,15 +215,19 @@ public func yamlQuote(_ s: String) -> String {
         case "\t": q += "\\t"
         case "\r": q += "\\r"
         default:
-            if u.value < 0x20 || u.value == 0x7F {
-                let h = String(u.value, radix: 16)
-                q += "\\x" + (h.count == 1 ? "0" + h : h)
-            } else {
-                q.unicodeScalars.append(u)
-            }
+            if let e = control(u.value) { q += e } else { q.unicodeScalars.append(u) }
         }
     }
     return q + "\""
+}
+
+/// A YAML double-quoted scalar: the other C0 controls and DEL as \xHH.
+public func yamlQuote(_ s: String) -> String {
+    doubleQuoted(s) { v in
+        guard v < 0x20 || v == 0x7F else { return nil }
+        let h = String(v, radix: 16)
+        return "\\x" + (h.count == 1 ? "0" + h : h)
+    }
 }
 
 /// A YAML literal block's lines, indented under its key; control characters (which YAML does
@@ -242,22 +248,9 @@ func yamlBlock(_ s: String) -> String {
 
 /// A JSON string literal (RFC 8259): quotes, backslashes and control characters escaped.
 public func jsonString(_ s: String) -> String {
-    var q = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": q += "\\\""
-        case "\\": q += "\\\\"
-        case "\n": q += "\\n"
-        case "\t": q += "\\t"
-        case "\r": q += "\\r"
-        default:
-            if u.value < 0x20 {
-                let h = String(u.value, radix: 16)
-                q += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-            } else {
-                q.unicodeScalars.append(u)
-            }
-        }
+    doubleQuoted(s) { v in
+        guard v < 0x20 else { return nil }
+        let h = String(v, radix: 16)
+        return "\\u" + String(repeating: "0", count: 4 - h.count) + h
     }
-    return q + "\""
 }
