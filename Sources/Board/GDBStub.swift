@@ -1,7 +1,8 @@
 import ARMCore
 
 /// The request half of gdb's remote protocol: a packet's data in, what to answer out. It reads
-/// and writes CPU 0's registers (the core and FP/SIMD sets of gdb's AArch64 target description)
+/// and writes CPU 0's registers (the core and FP/SIMD sets of gdb's AArch64 target description,
+/// or of its arm one for a guest that started in AArch32: GDBRegisters.swift)
 /// and memory (through the CPU's current translation), and sets breakpoints; resuming is left
 /// to the caller, which must watch the socket meanwhile (`GDBServer`).
 ///
@@ -32,10 +33,16 @@ public final class GDBStub {
     /// gdb's breakpoints are kept in a set; a bound keeps a flood of Z packets from growing it.
     static let maxBreakpoints = 4096
 
+    /// gdb's view of the registers: AArch64, or arm when the guest started in AArch32 (as QEMU
+    /// shows `qemu-system-arm -cpu cortex-a15`). gdb cannot change architecture in a session,
+    /// so a hypervisor's 32-bit guests are seen through the AArch64 view (R[n] in X[n]).
+    public let layout: GDBRegisterLayout
+
     public init(machine: Machine, maxPacketSize: Int = GDBFramer.defaultMaxPacketSize) {
         self.machine = machine
+        layout = machine.cpus[0].startedInAArch32 ? .arm : .aarch64
         // At least a `g` reply must fit.
-        self.maxPacketSize = max(maxPacketSize, Self.allRegistersHexSize)
+        self.maxPacketSize = max(maxPacketSize, layout.allRegistersHexSize)
     }
 
     private var cpu: CPU { machine.cpus[0] }
@@ -144,7 +151,7 @@ public final class GDBStub {
         guard let (annex, range) = Self.cut(args, at: ":"), annex.elementsEqual("target.xml".utf8),
               let (offText, lenText) = Self.cut(range, at: ","),
               let off = GDBHex.number(offText), let len = GDBHex.number(lenText), len > 0 else { return Self.qXferError }
-        let xml = Self.targetXML
+        let xml = layout.targetXML
         guard off <= UInt64(xml.count) else { return Self.error }
         var at = Int(off)
         var out: [UInt8] = [UInt8(ascii: "m")]
@@ -167,88 +174,100 @@ public final class GDBStub {
         b == UInt8(ascii: "#") || b == UInt8(ascii: "$") || b == UInt8(ascii: "}") || b == UInt8(ascii: "*")
     }
 
-    // MARK: Registers: x0-x30, sp, pc, cpsr (32 bits), v0-v31 (128 bits), fpsr, fpcr (32 bits)
-
-    static let registerCount = 68
-
-    /// Register `n`'s size in bytes, in gdb's numbering (targetXML's order).
-    static func width(_ n: Int) -> Int {
-        switch n {
-        case 0...32: return 8
-        case 34...65: return 16
-        default: return 4
-        }
-    }
-
-    static let allRegistersHexSize = (0..<registerCount).reduce(0) { $0 + 2 * width($1) }
+    // MARK: Registers, in the layout's numbering (GDBRegisters.swift)
 
     private func appendRegister(_ n: Int, to out: inout [UInt8]) {
-        switch n {
-        case 0...30: GDBHex.appendLittleEndian(cpu.x[n], bytes: 8, to: &out)
-        case 31: GDBHex.appendLittleEndian(cpu.x[Int(Reg.sp)], bytes: 8, to: &out)
-        case 32: GDBHex.appendLittleEndian(cpu.pc, bytes: 8, to: &out)
-        case 33: GDBHex.appendLittleEndian(cpu.pstateBits, bytes: 4, to: &out)
-        case 34...65:
-            GDBHex.appendLittleEndian(cpu.vLow(UInt8(n - 34)), bytes: 8, to: &out)
-            GDBHex.appendLittleEndian(cpu.vHigh(UInt8(n - 34)), bytes: 8, to: &out)
-        case 66: GDBHex.appendLittleEndian(cpu.fpsr, bytes: 4, to: &out)
-        case 67: GDBHex.appendLittleEndian(cpu.fpcr, bytes: 4, to: &out)
-        default: break
+        switch layout {
+        case .aarch64:
+            switch n {
+            case 0...30: GDBHex.appendLittleEndian(cpu.x[n], bytes: 8, to: &out)
+            case 31: GDBHex.appendLittleEndian(cpu.x[Int(Reg.sp)], bytes: 8, to: &out)
+            case 32: GDBHex.appendLittleEndian(cpu.pc, bytes: 8, to: &out)
+            case 33: GDBHex.appendLittleEndian(cpu.pstateBits, bytes: 4, to: &out)
+            case 34...65:
+                GDBHex.appendLittleEndian(cpu.vLow(UInt8(n - 34)), bytes: 8, to: &out)
+                GDBHex.appendLittleEndian(cpu.vHigh(UInt8(n - 34)), bytes: 8, to: &out)
+            case 66: GDBHex.appendLittleEndian(cpu.fpsr, bytes: 4, to: &out)
+            case 67: GDBHex.appendLittleEndian(cpu.fpcr, bytes: 4, to: &out)
+            default: break
+            }
+        case .arm:
+            switch n {
+            case 0...14: GDBHex.appendLittleEndian(UInt64(cpu.debuggerR(n)), bytes: 4, to: &out)
+            case 15: GDBHex.appendLittleEndian(cpu.pc, bytes: 4, to: &out)
+            case 16: GDBHex.appendLittleEndian(UInt64(cpu.cpsr), bytes: 4, to: &out)
+            case 17...48: GDBHex.appendLittleEndian(cpu.debuggerD(n - 17), bytes: 8, to: &out)
+            case 49: GDBHex.appendLittleEndian(UInt64(cpu.debuggerFPSCR), bytes: 4, to: &out)
+            default: break
+            }
         }
     }
 
-    /// Sets register `n` from exactly `width(n)` bytes, least significant first.
+    /// Sets register `n` from exactly `layout.width(n)` bytes, least significant first. Of the
+    /// status registers only the flags change (NZCV): mode and state belong to the guest.
     private func setRegister(_ n: Int, _ bytes: ArraySlice<UInt8>) {
         func value(_ from: Int, _ count: Int) -> UInt64 {
             var v: UInt64 = 0
             for (i, b) in bytes.dropFirst(from).prefix(count).enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
             return v
         }
-        switch n {
-        case 0...30: cpu.x[n] = value(0, 8)
-        case 31: cpu.x[Int(Reg.sp)] = value(0, 8)
-        case 32: cpu.pc = value(0, 8)
-        case 33: cpu.nzcv = UInt32(truncatingIfNeeded: value(0, 4)) & 0xF000_0000
-        case 34...65: cpu.setV(UInt8(n - 34), low: value(0, 8), high: value(8, 8))
-        case 66: cpu.writeSysReg(.FPSR, value(0, 4))
-        case 67: cpu.writeSysReg(.FPCR, value(0, 4))
-        default: break
+        switch layout {
+        case .aarch64:
+            switch n {
+            case 0...30: cpu.x[n] = value(0, 8)
+            case 31: cpu.x[Int(Reg.sp)] = value(0, 8)
+            case 32: cpu.pc = value(0, 8)
+            case 33: cpu.nzcv = UInt32(truncatingIfNeeded: value(0, 4)) & 0xF000_0000
+            case 34...65: cpu.setV(UInt8(n - 34), low: value(0, 8), high: value(8, 8))
+            case 66: cpu.writeSysReg(.FPSR, value(0, 4))
+            case 67: cpu.writeSysReg(.FPCR, value(0, 4))
+            default: break
+            }
+        case .arm:
+            switch n {
+            case 0...14: cpu.debuggerSetR(n, UInt32(truncatingIfNeeded: value(0, 4)))
+            case 15: cpu.pc = value(0, 4)
+            case 16: cpu.nzcv = UInt32(truncatingIfNeeded: value(0, 4)) & 0xF000_0000
+            case 17...48: cpu.debuggerSetD(n - 17, value(0, 8))
+            case 49: cpu.debuggerFPSCR = UInt32(truncatingIfNeeded: value(0, 4))
+            default: break
+            }
         }
     }
 
     /// A register number gdb sent, if it names one of ours.
-    private static func registerNumber(_ s: ArraySlice<UInt8>) -> Int? {
-        guard let n = GDBHex.number(s), n < UInt64(registerCount) else { return nil }
+    private func registerNumber(_ s: ArraySlice<UInt8>) -> Int? {
+        guard let n = GDBHex.number(s), n < UInt64(layout.registerCount) else { return nil }
         return Int(n)
     }
 
     private func readRegister(_ args: ArraySlice<UInt8>) -> [UInt8] {
-        guard let n = Self.registerNumber(args) else { return Self.error }
+        guard let n = registerNumber(args) else { return Self.error }
         var out: [UInt8] = []
         appendRegister(n, to: &out)
         return out
     }
 
     private func writeRegister(_ args: ArraySlice<UInt8>) -> [UInt8] {
-        guard let (number, value) = Self.cut(args, at: "="), let n = Self.registerNumber(number),
-              let bytes = GDBHex.bytes(value), bytes.count == Self.width(n) else { return Self.error }
+        guard let (number, value) = Self.cut(args, at: "="), let n = registerNumber(number),
+              let bytes = GDBHex.bytes(value), bytes.count == layout.width(n) else { return Self.error }
         setRegister(n, bytes[...])
         return Self.ok
     }
 
     private func allRegisters() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(Self.allRegistersHexSize)
-        for n in 0..<Self.registerCount { appendRegister(n, to: &out) }
+        out.reserveCapacity(layout.allRegistersHexSize)
+        for n in 0..<layout.registerCount { appendRegister(n, to: &out) }
         return out
     }
 
     /// G: every register, in `g`'s layout; anything but exactly that is refused whole.
     private func writeAllRegisters(_ args: ArraySlice<UInt8>) -> [UInt8] {
-        guard args.count == Self.allRegistersHexSize, let bytes = GDBHex.bytes(args) else { return Self.error }
+        guard args.count == layout.allRegistersHexSize, let bytes = GDBHex.bytes(args) else { return Self.error }
         var at = 0
-        for n in 0..<Self.registerCount {
-            let w = Self.width(n)
+        for n in 0..<layout.registerCount {
+            let w = layout.width(n)
             setRegister(n, bytes[at..<at + w])
             at += w
         }
@@ -316,19 +335,4 @@ public final class GDBStub {
         }
         return Self.ok
     }
-
-    /// gdb's AArch64 core and FP/SIMD feature sets, in the register order above.
-    static let targetXML: [UInt8] = {
-        var x = "<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\"><target><architecture>aarch64</architecture>"
-        x += "<feature name=\"org.gnu.gdb.aarch64.core\">"
-        for i in 0...30 { x += "<reg name=\"x\(i)\" bitsize=\"64\" type=\"int\"/>" }
-        x += "<reg name=\"sp\" bitsize=\"64\" type=\"data_ptr\"/><reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\"/>"
-        x += "<reg name=\"cpsr\" bitsize=\"32\" type=\"int\"/></feature><feature name=\"org.gnu.gdb.aarch64.fpu\">"
-        x += "<vector id=\"v2d\" type=\"uint64\" count=\"2\"/><vector id=\"v4s\" type=\"uint32\" count=\"4\"/>"
-        x += "<vector id=\"v16b\" type=\"uint8\" count=\"16\"/><union id=\"vq\"><field name=\"d\" type=\"v2d\"/>"
-        x += "<field name=\"s\" type=\"v4s\"/><field name=\"b\" type=\"v16b\"/></union>"
-        for i in 0...31 { x += "<reg name=\"v\(i)\" bitsize=\"128\" type=\"vq\"/>" }
-        x += "<reg name=\"fpsr\" bitsize=\"32\" type=\"int\"/><reg name=\"fpcr\" bitsize=\"32\" type=\"int\"/></feature></target>"
-        return Array(x.utf8)
-    }()
 }

@@ -233,3 +233,53 @@ private struct SplitMix64 {
         return z ^ (z >> 31)
     }
 }
+
+/// A guest that starts in AArch32 (a zImage at EL1) is shown to gdb as an arm target: r0-r15,
+/// cpsr, d0-d31 and fpscr, 32-bit addresses, as QEMU shows `-cpu cortex-a15`.
+final class GDBAArch32Tests: XCTestCase {
+    var files: TempFiles!
+    var machine: Machine!
+    var stub: GDBStub!
+
+    override func setUpWithError() throws {
+        files = try TempFiles()
+        var o = MachineOptions()
+        o.board = .virt
+        o.memorySize = 64 << 20
+        o.startEL = 1
+        // A zImage (booting.rst): mov r0, r0; b .; padding; magic at 0x24, start 0 (position
+        // independent), end = its length.
+        var words: [UInt32] = [0xE1A0_0000, 0xEAFF_FFFE] + Array(repeating: 0, count: 7)
+        words += [0x016F_2818, 0, 0x30]
+        let image = try files.write("zImage", words.flatMap { w in (0..<4).map { UInt8(truncatingIfNeeded: w >> (8 * $0)) } })
+        let prepared = try MachineSetup.prepare(options: o, imagePath: image, dtbPath: nil, initrdPath: nil,
+                                                loadAddress: nil, console: Console(capture: true))
+        machine = Machine(prepared: prepared)
+        stub = GDBStub(machine: machine)
+    }
+
+    func ask(_ packet: String) -> String {
+        guard case .reply(let r) = stub.respond(to: Array(packet.utf8)) else { return "<not a reply>" }
+        return String(decoding: r, as: UTF8.self)
+    }
+
+    func testArmLayout() {
+        XCTAssertEqual(stub.layout, .arm)
+        let xml = ask("qXfer:features:read:target.xml:0,3fff")
+        XCTAssertTrue(xml.contains("<architecture>arm</architecture>"), xml)
+        XCTAssertTrue(xml.contains("org.gnu.gdb.arm.core") && xml.contains("org.gnu.gdb.arm.vfp"), xml)
+        XCTAssertEqual(ask("p1"), "ffffffff", "r1 = ~0 (the arm boot protocol)")
+        XCTAssertEqual(ask("pf"), "00000140", "pc: the zImage at RAM base + 64 KiB")
+        XCTAssertEqual(ask("p10"), "d3010000", "cpsr: SVC mode, A, I and F masked")
+        XCTAssertEqual(ask("P5=78563412"), "OK")
+        XCTAssertEqual(machine.cpus[0].debuggerR(5), 0x1234_5678)
+        XCTAssertEqual(ask("P12=0807060504030201"), "OK", "d1")
+        XCTAssertEqual(machine.cpus[0].vHigh(0), 0x0102_0304_0506_0708, "d1 is the high half of V0")
+        let all = ask("g")
+        XCTAssertEqual(all.count, 2 * (16 * 4 + 4 + 32 * 8 + 4))
+        XCTAssertEqual(ask("G" + all), "OK")
+        XCTAssertEqual(ask("g"), all)
+        XCTAssertEqual(ask("p32"), "E01", "there are 50 registers")
+        XCTAssertEqual(ask("m40010004,4"), "feffffea", "memory at a 32-bit address")
+    }
+}
