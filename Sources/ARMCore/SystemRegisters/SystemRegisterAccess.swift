@@ -3,6 +3,8 @@
 extension CPU {
     func resetSystemRegisters(_ c: CPUConfig) {
         let s = sysregs
+        for (r, v) in SysReg.resetValues { s[r] = v }
+        // The values that depend on the configuration.
         s[SysReg.MIDR_EL1] = c.midr
         s[SysReg.MPIDR_EL1] = c.mpidr
         s[SysReg.VPIDR_EL2] = c.midr
@@ -10,50 +12,8 @@ extension CPU {
         // ID_AA64PFR0_EL1: EL0 and EL1 AArch64 and AArch32 (2), EL2 AArch64 when present, no
         // EL3; FP and AdvSIMD implemented (0, no half-precision arithmetic); GIC system registers absent.
         s[SysReg.ID_AA64PFR0_EL1] = 0x2 | 0x2 << 4 | (hasEL2 ? 0x1 << 8 : 0)
-        // ID_AA64DFR0_EL1: Armv8 debug, 6 breakpoints, 4 watchpoints, 2 context-aware; no PMU.
-        s[SysReg.ID_AA64DFR0_EL1] = 0x1030_5006
-        // ID_AA64ISAR0_EL1: AES with PMULL (2), SHA1 (1), SHA256 (1), CRC32 (1); nothing later.
-        s[SysReg.ID_AA64ISAR0_EL1] = 0x2 << 4 | 0x1 << 8 | 0x1 << 12 | 0x1 << 16
-        // ID_AA64MMFR0_EL1: 44-bit PA, 16-bit ASIDs, 4K and 64K granules, 16K granule supported.
-        s[SysReg.ID_AA64MMFR0_EL1] = 0x4 | 0x2 << 4 | 0x1 << 20
-        // The AArch32 identification registers, as a Cortex-A57 reports them where armvm has the
-        // feature, and 0 where it has not yet: no EL3 (ID_PFR1.Security), no AArch32 EL2
-        // (Virtualization), no VFP half-precision conversions
-        // (MVFR1.FPHP) and none of the ARMv8 VFP additions (MVFR2.FPMisc). MVFR0: VFPv4 single
-        // and double, 32 D registers, divide and square root, all rounding modes, no short
-        // vectors. MVFR1: Advanced SIMD integer, single precision, loads/stores, fused multiply-
-        // add and F16<->F32 conversions, with default NaN and flush-to-zero; MVFR2.SIMDMisc = 4:
-        // VRINT, VCVTA/N/P/M, VMAXNM/VMINNM. ID_ISAR5: SEVL, AES with VMULL.P64 (2), SHA1,
-        // SHA2, CRC32; RDM = 0, as in ID_AA64ISAR0 (an ARMv8.0 core: VQRDMLAH/VQRDMLSH are
-        // UNDEFINED). ID_MMFR0.VMSA = 5: the long-descriptor format;
-        // ID_ISAR0.Divide = 2.
-        s[SysReg.MVFR0_EL1] = 0x1011_0222
-        s[SysReg.MVFR1_EL1] = 0x1011_1111
-        s[SysReg.MVFR2_EL1] = 0x0000_0004
-        s[SysReg.ID_ISAR5_EL1] = 0x0001_1121
-        s[SysReg.ID_PFR0_EL1] = 0x0000_0131
-        s[SysReg.ID_PFR1_EL1] = 0x0001_0001
-        s[SysReg.ID_DFR0_EL1] = 0x0301_0066
-        s[SysReg.ID_MMFR0_EL1] = 0x1010_1105
-        s[SysReg.ID_MMFR1_EL1] = 0x4000_0000
-        s[SysReg.ID_MMFR2_EL1] = 0x0126_0000
-        s[SysReg.ID_MMFR3_EL1] = 0x0210_2211
-        s[SysReg.ID_ISAR0_EL1] = 0x0210_1110
-        s[SysReg.ID_ISAR1_EL1] = 0x1311_2111
-        s[SysReg.ID_ISAR2_EL1] = 0x2123_2042
-        s[SysReg.ID_ISAR3_EL1] = 0x0111_2131
-        s[SysReg.ID_ISAR4_EL1] = 0x0001_1142
-        s[SysReg.CTR_EL0] = 0x8444_C004            // Cortex-A57: 64-byte lines, PIPT I-cache
-        s[SysReg.CLIDR_EL1] = 0x0A20_0023          // L1 I+D, L2 unified
         s[SysReg.DCZID_EL0] = c.dczidBS
         s[SysReg.CNTFRQ_EL0] = c.counterFrequency
-        s[SysReg.SCTLR_EL1] = 0x30D0_0800          // RES1 bits of SCTLR_EL1 (D13.2.118)
-        s[SysReg.SCTLR_EL2] = 0x30C5_0830          // RES1 bits of SCTLR_EL2
-        s[SysReg.HCR_EL2] = HCR.RW                 // EL1 starts AArch64; RW = 0 makes it AArch32
-        s[SysReg.CNTHCTL_EL2] = 0x3                // EL1PCTEN, EL1PCEN as booting.rst asks of firmware
-        s[SysReg.OSLSR_EL1] = 0xA                  // OS lock implemented and locked at reset
-        s[SysReg.DBGAUTHSTATUS_EL1] = 0xAA         // non-secure debug implemented and enabled (unused)
-        s[SysReg.MDCR_EL2] = 6                     // HPMN = number of counters (none) per A57's reset
     }
 
     /// The checks of MRS/MSR at the current EL (ARM DDI 0487, D13.1 and each register's
