@@ -23,7 +23,7 @@ extension CPU {
         if info.access.minEL == 2 && !hasEL2 { throw ArchException.undefined }
         if el < info.access.minEL { throw ArchException.undefined }
         // Without a GICv3 CPU interface the ICC_*/ICH_* encodings are unallocated.
-        if r.isInterruptControllerRegister && interruptControllerRegisters == nil { throw ArchException.undefined }
+        if info.provider == .interruptController && interruptControllerRegisters == nil { throw ArchException.undefined }
         switch info.access {
         case .el0RO:
             // CNTFRQ_EL0 is writable at the highest implemented EL only (D13.8.1).
@@ -37,7 +37,7 @@ extension CPU {
         if r == .SP_EL0 && spsel == 0 { throw ArchException.undefined }
         // FPCR and FPSR are part of the FP state: CPACR_EL1.FPEN and CPTR_EL2.TFP trap them.
         if r == .FPCR || r == .FPSR { try checkFPEnabled() }
-        if el == 0 { try checkEL0Traps(r, isRead: isRead, rt: rt, encoding: encoding) }
+        if el == 0 { try checkEL0Traps(info, isRead: isRead, rt: rt, encoding: encoding) }
         if el < 2 && hasEL2 { try checkHCRTraps(info, isRead: isRead, rt: rt, encoding: encoding) }
     }
 
@@ -47,28 +47,21 @@ extension CPU {
                       targetEL: target)
     }
 
-    private func checkEL0Traps(_ r: SysReg, isRead: Bool, rt: UInt8, encoding: UInt32) throws(ArchException) {
+    private func checkEL0Traps(_ info: SysRegInfo, isRead: Bool, rt: UInt8, encoding: UInt32) throws(ArchException) {
         let sctlr = sysregs[SysReg.SCTLR_EL1]
-        let target = defaultTargetEL()
-        switch r {
-        case .CTR_EL0 where sctlr & SCTLR.UCT == 0,
-             .DAIF where sctlr & SCTLR.UMA == 0:
-            throw trap(to: target, isRead: isRead, rt: rt, encoding: encoding)
-        case .CNTFRQ_EL0, .CNTPCT_EL0, .CNTVCT_EL0, .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0,
-             .CNTV_TVAL_EL0, .CNTV_CTL_EL0, .CNTV_CVAL_EL0:
-            // CNTKCTL_EL1 (D13.8.19): EL0PCTEN bit 0, EL0VCTEN bit 1, EL0VTEN bit 8, EL0PTEN bit 9.
-            let k = sysregs[SysReg.CNTKCTL_EL1]
-            let ok: Bool
-            switch r {
-            case .CNTFRQ_EL0: ok = k & 3 != 0
-            case .CNTPCT_EL0: ok = k & 1 != 0
-            case .CNTVCT_EL0: ok = k & 2 != 0
-            case .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0: ok = k & (1 << 9) != 0
-            default: ok = k & (1 << 8) != 0
-            }
-            if !ok { throw trap(to: target, isRead: isRead, rt: rt, encoding: encoding) }
-        default: break
+        // CNTKCTL_EL1 (D13.8.19): EL0PCTEN bit 0, EL0VCTEN bit 1, EL0VTEN bit 8, EL0PTEN bit 9.
+        let k = sysregs[SysReg.CNTKCTL_EL1]
+        let trapped: Bool
+        switch info.trap {
+        case .timerFrequency: trapped = k & 3 == 0
+        case .physicalCounter: trapped = k & 1 == 0
+        case .virtualCounter: trapped = k & 2 == 0
+        case .physicalTimer: trapped = k & (1 << 9) == 0
+        case .virtualTimer: trapped = k & (1 << 8) == 0
+        default:
+            trapped = (info.reg == .CTR_EL0 && sctlr & SCTLR.UCT == 0) || (info.reg == .DAIF && sctlr & SCTLR.UMA == 0)
         }
+        if trapped { throw trap(to: defaultTargetEL(), isRead: isRead, rt: rt, encoding: encoding) }
     }
 
     private func checkHCRTraps(_ info: SysRegInfo, isRead: Bool, rt: UInt8, encoding: UInt32) throws(ArchException) {
@@ -88,20 +81,23 @@ extension CPU {
             trapped = mdcr & (bit | MDCR.TDE) != 0
         case .cpacr: trapped = el == 1 && sysregs[SysReg.CPTR_EL2] & CPTR.TCPAC != 0
         case .gicSGI: trapped = hcr & (HCR.IMO | HCR.FMO) != 0
-        case .timer:
-            // CNTHCTL_EL2 (D13.8.15): EL1PCTEN bit 0 gates CNTPCT; EL1PCEN bit 1 the physical timer.
-            let h = sysregs[SysReg.CNTHCTL_EL2]
-            switch info.reg {
-            case .CNTPCT_EL0: trapped = h & 1 == 0
-            case .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0: trapped = h & 2 == 0
-            default: trapped = false
-            }
+        // CNTHCTL_EL2 (D13.8.15): EL1PCTEN bit 0 gates CNTPCT; EL1PCEN bit 1 the physical timer.
+        case .physicalCounter: trapped = sysregs[SysReg.CNTHCTL_EL2] & 1 == 0
+        case .physicalTimer: trapped = sysregs[SysReg.CNTHCTL_EL2] & 2 == 0
+        case .timerFrequency, .virtualCounter, .virtualTimer: trapped = false
         }
         if trapped { throw trap(to: 2, isRead: isRead, rt: rt, encoding: encoding) }
     }
 
     /// MRS: the value EL`el` reads.
     public func readSysReg(_ r: SysReg) -> UInt64 {
+        switch r.provider {
+        case .core: break
+        case .timer:
+            if let t = timerRegisters { return t.read(r, cpu: self) }
+            return r == .CNTFRQ_EL0 ? sysregs[r] : 0
+        case .interruptController: return interruptControllerRegisters?.read(r, cpu: self) ?? 0
+        }
         switch r {
         case .NZCV: return UInt64(nzcv)
         case .DAIF: return UInt64(daif)
@@ -129,18 +125,21 @@ extension CPU {
             return sysregs[r] | (prohibited ? 1 << 4 : 0)
         case .OSLAR_EL1: return 0
         case .ISR_EL1: return interruptStatus()
-        case .CNTFRQ_EL0, .CNTPCT_EL0, .CNTVCT_EL0, .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0,
-             .CNTV_TVAL_EL0, .CNTV_CTL_EL0, .CNTV_CVAL_EL0, .CNTHP_TVAL_EL2, .CNTHP_CTL_EL2, .CNTHP_CVAL_EL2:
-            if let t = timerRegisters { return t.read(r, cpu: self) }
-            return r == .CNTFRQ_EL0 ? sysregs[r] : 0
-        case _ where r.isInterruptControllerRegister:
-            return interruptControllerRegisters?.read(r, cpu: self) ?? 0
         default: return sysregs[r]
         }
     }
 
     /// MSR: write as EL`el`, keeping read-only and reserved bits.
     public func writeSysReg(_ r: SysReg, _ value: UInt64) {
+        switch r.provider {
+        case .core: break
+        case .timer:
+            if let t = timerRegisters { t.write(r, value: value, cpu: self) } else { sysregs[r] = value }
+            return
+        case .interruptController:
+            interruptControllerRegisters?.write(r, value: value, cpu: self)
+            return
+        }
         switch r {
         case .NZCV: nzcv = UInt32(truncatingIfNeeded: value) & 0xF000_0000
         case .DAIF:
@@ -178,11 +177,6 @@ extension CPU {
         case .FPSR: sysregs[r] = value & 0x0800_009F
         case .DBGCLAIMSET_EL1: sysregs[SysReg.DBGCLAIMCLR_EL1] |= value & 0xFF
         case .DBGCLAIMCLR_EL1: sysregs[SysReg.DBGCLAIMCLR_EL1] &= ~(value & 0xFF)
-        case .CNTFRQ_EL0, .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0, .CNTV_TVAL_EL0, .CNTV_CTL_EL0,
-             .CNTV_CVAL_EL0, .CNTHP_TVAL_EL2, .CNTHP_CTL_EL2, .CNTHP_CVAL_EL2:
-            if let t = timerRegisters { t.write(r, value: value, cpu: self) } else { sysregs[r] = value }
-        case _ where r.isInterruptControllerRegister:
-            interruptControllerRegisters?.write(r, value: value, cpu: self)
         default: sysregs[r] = value
         }
     }

@@ -36,19 +36,23 @@ public enum SysReg: Int, CaseIterable {
     // abt, und, irq and fiq modes, DACR, IFSR and FPEXC, kept here for EL2 to save and restore.
     case SPSR_irq, SPSR_abt, SPSR_und, SPSR_fiq, DACR32_EL2, IFSR32_EL2, FPEXC32_EL2
     // GICv3 CPU interface (ARM IHI 0069, chapter 12): provided by `CPU.interruptControllerRegisters`,
-    // UNDEFINED when none is connected. Keep ICC_PMR_EL1 first and ICH_LR3_EL2 last (see
-    // `isInterruptControllerRegister`).
+    // UNDEFINED when none is connected.
     case ICC_PMR_EL1, ICC_IAR0_EL1, ICC_EOIR0_EL1, ICC_HPPIR0_EL1, ICC_BPR0_EL1, ICC_AP0R0_EL1, ICC_AP1R0_EL1
     case ICC_DIR_EL1, ICC_RPR_EL1, ICC_SGI1R_EL1, ICC_ASGI1R_EL1, ICC_SGI0R_EL1
     case ICC_IAR1_EL1, ICC_EOIR1_EL1, ICC_HPPIR1_EL1, ICC_BPR1_EL1, ICC_CTLR_EL1, ICC_SRE_EL1
     case ICC_IGRPEN0_EL1, ICC_IGRPEN1_EL1, ICC_SRE_EL2
     case ICH_AP0R0_EL2, ICH_AP1R0_EL2, ICH_HCR_EL2, ICH_VTR_EL2, ICH_MISR_EL2, ICH_EISR_EL2, ICH_ELRSR_EL2
     case ICH_VMCR_EL2, ICH_LR0_EL2, ICH_LR1_EL2, ICH_LR2_EL2, ICH_LR3_EL2
+}
 
-    /// A GICv3 CPU-interface register (ICC_*, ICH_*), read and written through the interrupt controller.
-    @inlinable public var isInterruptControllerRegister: Bool {
-        rawValue >= SysReg.ICC_PMR_EL1.rawValue && rawValue <= SysReg.ICH_LR3_EL2.rawValue
-    }
+/// Who provides a register's value.
+public enum SysRegProvider: UInt8 {
+    /// The core: storage in `CPU.sysregs`, or behaviour in `readSysReg`/`writeSysReg`.
+    case core
+    /// `CPU.timerRegisters` (the GenericTimer module); storage when none is connected.
+    case timer
+    /// `CPU.interruptControllerRegisters` (a GICv3 CPU interface); UNDEFINED when none is connected.
+    case interruptController
 }
 
 /// Who may access a register, before any trap control is consulted.
@@ -85,8 +89,10 @@ public enum SysRegTrapGroup: UInt8 {
     case cpacr
     /// HCR_EL2.TACR: ACTLR_EL1.
     case tacr
-    /// Generic timer registers: checked by CNTKCTL_EL1 / CNTHCTL_EL2.
-    case timer
+    /// The generic timer, gated at EL0 by CNTKCTL_EL1 (D13.8.19) and at EL1 by CNTHCTL_EL2
+    /// (D13.8.15): CNTFRQ (EL0PCTEN or EL0VCTEN), CNTPCT (EL0PCTEN; EL1PCTEN), CNTVCT
+    /// (EL0VCTEN), the physical timer (EL0PTEN; EL1PCEN), the virtual timer (EL0VTEN).
+    case timerFrequency, physicalCounter, virtualCounter, physicalTimer, virtualTimer
     /// GICv3 SGI generation (ICC_SGI0R/SGI1R/ASGI1R_EL1): trapped to EL2 by HCR_EL2.IMO or FMO
     /// (IHI 0069, 12.2 "ICC_SGI1R_EL1 ... Accessibility").
     case gicSGI
@@ -147,6 +153,7 @@ public struct SysRegInfo {
     public let op0: UInt8, op1: UInt8, crn: UInt8, crm: UInt8, op2: UInt8
     public let access: SysRegAccess
     public let trap: SysRegTrapGroup
+    public let provider: SysRegProvider
     /// Its AArch32 encodings, if AArch32 sees it: several when AArch32 splits it (FAR_EL1 is
     /// DFAR and IFAR).
     public let aarch32: [AArch32View]
@@ -163,12 +170,14 @@ extension SysReg {
     }
 
     public var info: SysRegInfo { SysReg.table[rawValue] }
+    /// Who provides the register, from a flat array: read on every MRS/MSR.
+    public var provider: SysRegProvider { SysReg.providers[rawValue] }
 
     private static func r(_ reg: SysReg, _ op0: UInt8, _ op1: UInt8, _ crn: UInt8, _ crm: UInt8, _ op2: UInt8,
-                          _ access: SysRegAccess, _ trap: SysRegTrapGroup = .none, a32: [AArch32View] = [],
-                          reset: UInt64? = nil) -> SysRegInfo {
-        SysRegInfo(reg: reg, op0: op0, op1: op1, crn: crn, crm: crm, op2: op2, access: access, trap: trap, aarch32: a32,
-                   reset: reset)
+                          _ access: SysRegAccess, _ trap: SysRegTrapGroup = .none, provider: SysRegProvider = .core,
+                          a32: [AArch32View] = [], reset: UInt64? = nil) -> SysRegInfo {
+        SysRegInfo(reg: reg, op0: op0, op1: op1, crn: crn, crm: crm, op2: op2, access: access, trap: trap,
+                   provider: provider, aarch32: a32, reset: reset)
     }
 
     private static func cp15(_ name: String, _ opc1: UInt8, _ crn: UInt8, _ crm: UInt8, _ opc2: UInt8,
@@ -187,8 +196,9 @@ extension SysReg {
     }
 
     /// The table, in the enum's order: name, AArch64 encoding (op0, op1, CRn, CRm, op2), access,
-    /// trap group, then the AArch32 encodings (MCR/MRC: opc1, CRn, CRm, opc2; MCRR/MRRC: opc1,
-    /// CRm) and the reset value. An AArch32 view without a part is the low half.
+    /// trap group, the provider when it is not the core, then the AArch32 encodings (MCR/MRC:
+    /// opc1, CRn, CRm, opc2; MCRR/MRRC: opc1, CRm) and the reset value. An AArch32 view without
+    /// a part is the low half.
     public static let table: [SysRegInfo] = [
         r(.NZCV, 3, 3, 4, 2, 0, .el0RW),
         r(.DAIF, 3, 3, 4, 2, 1, .el0RW),
@@ -306,21 +316,30 @@ extension SysReg {
         r(.DBGAUTHSTATUS_EL1, 2, 0, 7, 14, 6, .el1RO, .debug, reset: 0xAA),
 
         // CNTFRQ_EL0 comes from CPUConfig.
-        r(.CNTFRQ_EL0, 3, 3, 14, 0, 0, .el0RO, .timer, a32: [cp15("CNTFRQ", 0, 14, 0, 0, pl0: .read)]),
-        r(.CNTPCT_EL0, 3, 3, 14, 0, 1, .el0RO, .timer, a32: [cp15x64("CNTPCT", 0, 14, pl0: .read)]),
-        r(.CNTVCT_EL0, 3, 3, 14, 0, 2, .el0RO, .timer, a32: [cp15x64("CNTVCT", 1, 14, pl0: .read)]),
-        r(.CNTP_TVAL_EL0, 3, 3, 14, 2, 0, .el0RW, .timer, a32: [cp15("CNTP_TVAL", 0, 14, 2, 0, pl0: .readWrite)]),
-        r(.CNTP_CTL_EL0, 3, 3, 14, 2, 1, .el0RW, .timer, a32: [cp15("CNTP_CTL", 0, 14, 2, 1, pl0: .readWrite)]),
-        r(.CNTP_CVAL_EL0, 3, 3, 14, 2, 2, .el0RW, .timer, a32: [cp15x64("CNTP_CVAL", 2, 14, pl0: .readWrite)]),
-        r(.CNTV_TVAL_EL0, 3, 3, 14, 3, 0, .el0RW, .timer, a32: [cp15("CNTV_TVAL", 0, 14, 3, 0, pl0: .readWrite)]),
-        r(.CNTV_CTL_EL0, 3, 3, 14, 3, 1, .el0RW, .timer, a32: [cp15("CNTV_CTL", 0, 14, 3, 1, pl0: .readWrite)]),
-        r(.CNTV_CVAL_EL0, 3, 3, 14, 3, 2, .el0RW, .timer, a32: [cp15x64("CNTV_CVAL", 3, 14, pl0: .readWrite)]),
+        r(.CNTFRQ_EL0, 3, 3, 14, 0, 0, .el0RO, .timerFrequency, provider: .timer,
+          a32: [cp15("CNTFRQ", 0, 14, 0, 0, pl0: .read)]),
+        r(.CNTPCT_EL0, 3, 3, 14, 0, 1, .el0RO, .physicalCounter, provider: .timer,
+          a32: [cp15x64("CNTPCT", 0, 14, pl0: .read)]),
+        r(.CNTVCT_EL0, 3, 3, 14, 0, 2, .el0RO, .virtualCounter, provider: .timer,
+          a32: [cp15x64("CNTVCT", 1, 14, pl0: .read)]),
+        r(.CNTP_TVAL_EL0, 3, 3, 14, 2, 0, .el0RW, .physicalTimer, provider: .timer,
+          a32: [cp15("CNTP_TVAL", 0, 14, 2, 0, pl0: .readWrite)]),
+        r(.CNTP_CTL_EL0, 3, 3, 14, 2, 1, .el0RW, .physicalTimer, provider: .timer,
+          a32: [cp15("CNTP_CTL", 0, 14, 2, 1, pl0: .readWrite)]),
+        r(.CNTP_CVAL_EL0, 3, 3, 14, 2, 2, .el0RW, .physicalTimer, provider: .timer,
+          a32: [cp15x64("CNTP_CVAL", 2, 14, pl0: .readWrite)]),
+        r(.CNTV_TVAL_EL0, 3, 3, 14, 3, 0, .el0RW, .virtualTimer, provider: .timer,
+          a32: [cp15("CNTV_TVAL", 0, 14, 3, 0, pl0: .readWrite)]),
+        r(.CNTV_CTL_EL0, 3, 3, 14, 3, 1, .el0RW, .virtualTimer, provider: .timer,
+          a32: [cp15("CNTV_CTL", 0, 14, 3, 1, pl0: .readWrite)]),
+        r(.CNTV_CVAL_EL0, 3, 3, 14, 3, 2, .el0RW, .virtualTimer, provider: .timer,
+          a32: [cp15x64("CNTV_CVAL", 3, 14, pl0: .readWrite)]),
         // EL1PCTEN, EL1PCEN set, as Linux's booting.rst asks of firmware.
         r(.CNTHCTL_EL2, 3, 4, 14, 1, 0, .el2RW, reset: 0x3),
         r(.CNTVOFF_EL2, 3, 4, 14, 0, 3, .el2RW),
-        r(.CNTHP_TVAL_EL2, 3, 4, 14, 2, 0, .el2RW),
-        r(.CNTHP_CTL_EL2, 3, 4, 14, 2, 1, .el2RW),
-        r(.CNTHP_CVAL_EL2, 3, 4, 14, 2, 2, .el2RW),
+        r(.CNTHP_TVAL_EL2, 3, 4, 14, 2, 0, .el2RW, provider: .timer),
+        r(.CNTHP_CTL_EL2, 3, 4, 14, 2, 1, .el2RW, provider: .timer),
+        r(.CNTHP_CVAL_EL2, 3, 4, 14, 2, 2, .el2RW, provider: .timer),
 
         r(.VPIDR_EL2, 3, 4, 0, 0, 0, .el2RW),
         r(.VMPIDR_EL2, 3, 4, 0, 0, 5, .el2RW),
@@ -355,40 +374,42 @@ extension SysReg {
         r(.IFSR32_EL2, 3, 4, 5, 0, 1, .el2RW, a32: [cp15("IFSR", 0, 5, 0, 1, ownedByEL1: true)]),
         r(.FPEXC32_EL2, 3, 4, 5, 3, 0, .el2RW),
 
-        r(.ICC_PMR_EL1, 3, 0, 4, 6, 0, .el1RW),
-        r(.ICC_IAR0_EL1, 3, 0, 12, 8, 0, .el1RO),
-        r(.ICC_EOIR0_EL1, 3, 0, 12, 8, 1, .el1WO),
-        r(.ICC_HPPIR0_EL1, 3, 0, 12, 8, 2, .el1RO),
-        r(.ICC_BPR0_EL1, 3, 0, 12, 8, 3, .el1RW),
-        r(.ICC_AP0R0_EL1, 3, 0, 12, 8, 4, .el1RW),
-        r(.ICC_AP1R0_EL1, 3, 0, 12, 9, 0, .el1RW),
-        r(.ICC_DIR_EL1, 3, 0, 12, 11, 1, .el1WO),
-        r(.ICC_RPR_EL1, 3, 0, 12, 11, 3, .el1RO),
-        r(.ICC_SGI1R_EL1, 3, 0, 12, 11, 5, .el1WO, .gicSGI),
-        r(.ICC_ASGI1R_EL1, 3, 0, 12, 11, 6, .el1WO, .gicSGI),
-        r(.ICC_SGI0R_EL1, 3, 0, 12, 11, 7, .el1WO, .gicSGI),
-        r(.ICC_IAR1_EL1, 3, 0, 12, 12, 0, .el1RO),
-        r(.ICC_EOIR1_EL1, 3, 0, 12, 12, 1, .el1WO),
-        r(.ICC_HPPIR1_EL1, 3, 0, 12, 12, 2, .el1RO),
-        r(.ICC_BPR1_EL1, 3, 0, 12, 12, 3, .el1RW),
-        r(.ICC_CTLR_EL1, 3, 0, 12, 12, 4, .el1RW),
-        r(.ICC_SRE_EL1, 3, 0, 12, 12, 5, .el1RW),
-        r(.ICC_IGRPEN0_EL1, 3, 0, 12, 12, 6, .el1RW),
-        r(.ICC_IGRPEN1_EL1, 3, 0, 12, 12, 7, .el1RW),
-        r(.ICC_SRE_EL2, 3, 4, 12, 9, 5, .el2RW),
-        r(.ICH_AP0R0_EL2, 3, 4, 12, 8, 0, .el2RW),
-        r(.ICH_AP1R0_EL2, 3, 4, 12, 9, 0, .el2RW),
-        r(.ICH_HCR_EL2, 3, 4, 12, 11, 0, .el2RW),
-        r(.ICH_VTR_EL2, 3, 4, 12, 11, 1, .el2RO),
-        r(.ICH_MISR_EL2, 3, 4, 12, 11, 2, .el2RO),
-        r(.ICH_EISR_EL2, 3, 4, 12, 11, 3, .el2RO),
-        r(.ICH_ELRSR_EL2, 3, 4, 12, 11, 5, .el2RO),
-        r(.ICH_VMCR_EL2, 3, 4, 12, 11, 7, .el2RW),
-        r(.ICH_LR0_EL2, 3, 4, 12, 12, 0, .el2RW),
-        r(.ICH_LR1_EL2, 3, 4, 12, 12, 1, .el2RW),
-        r(.ICH_LR2_EL2, 3, 4, 12, 12, 2, .el2RW),
-        r(.ICH_LR3_EL2, 3, 4, 12, 12, 3, .el2RW),
+        r(.ICC_PMR_EL1, 3, 0, 4, 6, 0, .el1RW, provider: .interruptController),
+        r(.ICC_IAR0_EL1, 3, 0, 12, 8, 0, .el1RO, provider: .interruptController),
+        r(.ICC_EOIR0_EL1, 3, 0, 12, 8, 1, .el1WO, provider: .interruptController),
+        r(.ICC_HPPIR0_EL1, 3, 0, 12, 8, 2, .el1RO, provider: .interruptController),
+        r(.ICC_BPR0_EL1, 3, 0, 12, 8, 3, .el1RW, provider: .interruptController),
+        r(.ICC_AP0R0_EL1, 3, 0, 12, 8, 4, .el1RW, provider: .interruptController),
+        r(.ICC_AP1R0_EL1, 3, 0, 12, 9, 0, .el1RW, provider: .interruptController),
+        r(.ICC_DIR_EL1, 3, 0, 12, 11, 1, .el1WO, provider: .interruptController),
+        r(.ICC_RPR_EL1, 3, 0, 12, 11, 3, .el1RO, provider: .interruptController),
+        r(.ICC_SGI1R_EL1, 3, 0, 12, 11, 5, .el1WO, .gicSGI, provider: .interruptController),
+        r(.ICC_ASGI1R_EL1, 3, 0, 12, 11, 6, .el1WO, .gicSGI, provider: .interruptController),
+        r(.ICC_SGI0R_EL1, 3, 0, 12, 11, 7, .el1WO, .gicSGI, provider: .interruptController),
+        r(.ICC_IAR1_EL1, 3, 0, 12, 12, 0, .el1RO, provider: .interruptController),
+        r(.ICC_EOIR1_EL1, 3, 0, 12, 12, 1, .el1WO, provider: .interruptController),
+        r(.ICC_HPPIR1_EL1, 3, 0, 12, 12, 2, .el1RO, provider: .interruptController),
+        r(.ICC_BPR1_EL1, 3, 0, 12, 12, 3, .el1RW, provider: .interruptController),
+        r(.ICC_CTLR_EL1, 3, 0, 12, 12, 4, .el1RW, provider: .interruptController),
+        r(.ICC_SRE_EL1, 3, 0, 12, 12, 5, .el1RW, provider: .interruptController),
+        r(.ICC_IGRPEN0_EL1, 3, 0, 12, 12, 6, .el1RW, provider: .interruptController),
+        r(.ICC_IGRPEN1_EL1, 3, 0, 12, 12, 7, .el1RW, provider: .interruptController),
+        r(.ICC_SRE_EL2, 3, 4, 12, 9, 5, .el2RW, provider: .interruptController),
+        r(.ICH_AP0R0_EL2, 3, 4, 12, 8, 0, .el2RW, provider: .interruptController),
+        r(.ICH_AP1R0_EL2, 3, 4, 12, 9, 0, .el2RW, provider: .interruptController),
+        r(.ICH_HCR_EL2, 3, 4, 12, 11, 0, .el2RW, provider: .interruptController),
+        r(.ICH_VTR_EL2, 3, 4, 12, 11, 1, .el2RO, provider: .interruptController),
+        r(.ICH_MISR_EL2, 3, 4, 12, 11, 2, .el2RO, provider: .interruptController),
+        r(.ICH_EISR_EL2, 3, 4, 12, 11, 3, .el2RO, provider: .interruptController),
+        r(.ICH_ELRSR_EL2, 3, 4, 12, 11, 5, .el2RO, provider: .interruptController),
+        r(.ICH_VMCR_EL2, 3, 4, 12, 11, 7, .el2RW, provider: .interruptController),
+        r(.ICH_LR0_EL2, 3, 4, 12, 12, 0, .el2RW, provider: .interruptController),
+        r(.ICH_LR1_EL2, 3, 4, 12, 12, 1, .el2RW, provider: .interruptController),
+        r(.ICH_LR2_EL2, 3, 4, 12, 12, 2, .el2RW, provider: .interruptController),
+        r(.ICH_LR3_EL2, 3, 4, 12, 12, 3, .el2RW, provider: .interruptController),
     ]
+
+    static let providers: [SysRegProvider] = table.map(\.provider)
 
     /// The constant reset values, gathered once rather than at every CPU's reset.
     static let resetValues: [(SysReg, UInt64)] = table.compactMap { row in row.reset.map { (row.reg, $0) } }
