@@ -1,5 +1,6 @@
 /// Every system register armvm implements, by its Arm ARM name. `SysReg.table` (below) gives
-/// each one's encoding and access rules, in the same order as these cases.
+/// each one's AArch64 and AArch32 encodings, access rules, provider and reset value, in the same
+/// order as these cases.
 public enum SysReg: Int, CaseIterable {
     // Special-purpose (ARM DDI 0487, C5.2)
     case NZCV, DAIF, CurrentEL, SPSel, SP_EL0, SP_EL1, ELR_EL1, SPSR_EL1, ELR_EL2, SPSR_EL2, FPCR, FPSR
@@ -24,7 +25,7 @@ public enum SysReg: Int, CaseIterable {
     case DBGWVR0_EL1, DBGWVR1_EL1, DBGWVR2_EL1, DBGWVR3_EL1
     case DBGWCR0_EL1, DBGWCR1_EL1, DBGWCR2_EL1, DBGWCR3_EL1
     case DBGCLAIMSET_EL1, DBGCLAIMCLR_EL1, DBGAUTHSTATUS_EL1
-    // Generic timer (the GenericTimer module provides their behaviour)
+    // Generic timer: the rows marked `.timer` are the GenericTimer module's; the controls are storage
     case CNTFRQ_EL0, CNTPCT_EL0, CNTVCT_EL0
     case CNTP_TVAL_EL0, CNTP_CTL_EL0, CNTP_CVAL_EL0, CNTV_TVAL_EL0, CNTV_CTL_EL0, CNTV_CVAL_EL0
     case CNTHCTL_EL2, CNTVOFF_EL2, CNTHP_TVAL_EL2, CNTHP_CTL_EL2, CNTHP_CVAL_EL2
