@@ -171,4 +171,20 @@ final class SystemInstructionTests: XCTestCase {
             seen[info.key] = info.name
         }
     }
+
+    func testAArch32ViewsHaveDistinctEncodingsAndNames() {
+        var seen: [String: String] = [:]
+        for info in SysReg.table {
+            for v in info.aarch32 {
+                let k = "\(v.is64 ? "64" : "32"):\(v.coproc):\(v.opc1):\(v.crn):\(v.crm):\(v.opc2)"
+                XCTAssertNil(seen[k], "\(v.name) shares its encoding with \(seen[k] ?? "")")
+                seen[k] = v.name
+            }
+        }
+        // MRC p15, 0, <Rt>, c6, c0, 2 is IFAR, the high half of FAR_EL1; p14 c1 c0 4 is DBGOSLAR.
+        XCTAssertEqual(CPU.coprocessorRegisterName(coproc: 15, opc1: 0, crn: 6, crm: 0, opc2: 2), "IFAR")
+        XCTAssertEqual(SysReg.FAR_EL1.info.aarch32.map(\.part), [.low, .high])
+        XCTAssertEqual(CPU.coprocessorRegisterName(coproc: 14, opc1: 0, crn: 1, crm: 0, opc2: 4), "DBGOSLAR")
+        XCTAssertEqual(CPU.coprocessorRegisterName(coproc: 15, opc1: 0, crn: 7, crm: 5, opc2: 4), "CP15ISB")
+    }
 }

@@ -1,108 +1,67 @@
-/// The CP15 (and the few CP14) registers of AArch32, each a view of the AArch64 register that
-/// holds it (ARM DDI 0487, G8 "AArch32 System Register Descriptions", and the mapping tables
-/// of D1.20.2): SCTLR is SCTLR_EL1[31:0], IFAR is FAR_EL1[63:32], DACR is DACR32_EL2. Reads
-/// and writes go through the same `readSysReg`/`writeSysReg` as MRS/MSR, and the access checks
-/// of the AArch64 register apply, so HCR_EL2's trap controls cover AArch32 accesses; a trap is
-/// reported with the AArch32 syndrome (EC 0x03/0x04).
+/// MCR/MRC/MCRR/MRRC dispatch. Most CP15 and CP14 registers are views of AArch64 registers,
+/// listed in their `SysReg.table` rows (`SysRegInfo.aarch32`): reads and writes go through the
+/// same `readSysReg`/`writeSysReg` as MRS/MSR, and the access checks of the AArch64 register
+/// apply, so HCR_EL2's trap controls cover AArch32 accesses; a trap is reported with the
+/// AArch32 syndrome (EC 0x03/0x04). This file adds the encodings that are operations rather
+/// than registers (cache maintenance, barriers, address translation) and the AArch32-only
+/// registers with a fixed value. TLB maintenance (CRn = 8) is decoded in `coprocessorMove32`.
 struct CP15Register {
-    enum View: UInt8 { case whole, low, high }
-    enum Special: UInt8 { case none, cacheMaintenance, barrier, addressTranslation, razWI }
-    let name: String
-    let coproc: UInt8, opc1: UInt8, crn: UInt8, crm: UInt8, opc2: UInt8
+    enum Special: Equatable { case none, cacheMaintenance, barrier, addressTranslation, fixed(UInt32) }
+    let view: AArch32View
+    /// The AArch64 register it views; nil for the operations.
     let reg: SysReg?
-    let view: View
     let special: Special
-    /// PL0 may read (R) or read and write (W): the few registers EL0 reaches in AArch32.
-    let el0: UInt8
-
-    /// Key of a 32-bit MCR/MRC: coproc, opc1, CRn, CRm, opc2 as the decoder packs them.
-    var key: UInt32 { UInt32(coproc) << 16 | UInt32(opc1) << 12 | UInt32(crn) << 8 | UInt32(crm) << 4 | UInt32(opc2) }
+    var name: String { view.name }
 }
 
 enum CP15 {
-    private static func r(_ name: String, _ crn: UInt8, _ opc1: UInt8, _ crm: UInt8, _ opc2: UInt8, _ reg: SysReg?,
-                          _ view: CP15Register.View = .low, _ special: CP15Register.Special = .none,
-                          el0: UInt8 = 0, coproc: UInt8 = 15) -> CP15Register {
-        CP15Register(name: name, coproc: coproc, opc1: opc1, crn: crn, crm: crm, opc2: opc2, reg: reg, view: view,
-                     special: special, el0: el0)
+    private static func op(_ name: String, _ crn: UInt8, _ crm: UInt8, _ opc2: UInt8, _ special: CP15Register.Special,
+                           pl0: AArch32View.PL0 = .none) -> CP15Register {
+        CP15Register(view: .cp15(name, 0, crn, crm, opc2, pl0: pl0), reg: nil, special: special)
     }
 
-    /// MCR/MRC registers: name, CRn, opc1, CRm, opc2, the AArch64 register and view.
-    static let registers: [CP15Register] = [
-        r("MIDR", 0, 0, 0, 0, .MIDR_EL1),
-        r("CTR", 0, 0, 0, 1, .CTR_EL0),
-        r("TCMTR", 0, 0, 0, 2, nil, .low, .razWI),
-        r("TLBTR", 0, 0, 0, 3, nil, .low, .razWI),
-        r("MPIDR", 0, 0, 0, 5, .MPIDR_EL1),
-        r("REVIDR", 0, 0, 0, 6, .REVIDR_EL1),
-        r("ID_PFR0", 0, 0, 1, 0, .ID_PFR0_EL1), r("ID_PFR1", 0, 0, 1, 1, .ID_PFR1_EL1),
-        r("ID_DFR0", 0, 0, 1, 2, .ID_DFR0_EL1), r("ID_AFR0", 0, 0, 1, 3, .ID_AFR0_EL1),
-        r("ID_MMFR0", 0, 0, 1, 4, .ID_MMFR0_EL1), r("ID_MMFR1", 0, 0, 1, 5, .ID_MMFR1_EL1),
-        r("ID_MMFR2", 0, 0, 1, 6, .ID_MMFR2_EL1), r("ID_MMFR3", 0, 0, 1, 7, .ID_MMFR3_EL1),
-        r("ID_ISAR0", 0, 0, 2, 0, .ID_ISAR0_EL1), r("ID_ISAR1", 0, 0, 2, 1, .ID_ISAR1_EL1),
-        r("ID_ISAR2", 0, 0, 2, 2, .ID_ISAR2_EL1), r("ID_ISAR3", 0, 0, 2, 3, .ID_ISAR3_EL1),
-        r("ID_ISAR4", 0, 0, 2, 4, .ID_ISAR4_EL1), r("ID_ISAR5", 0, 0, 2, 5, .ID_ISAR5_EL1),
-        r("CCSIDR", 0, 1, 0, 0, .CCSIDR_EL1), r("CLIDR", 0, 1, 0, 1, .CLIDR_EL1), r("AIDR", 0, 1, 0, 7, .AIDR_EL1),
-        r("CSSELR", 0, 2, 0, 0, .CSSELR_EL1),
-        r("SCTLR", 1, 0, 0, 0, .SCTLR_EL1), r("ACTLR", 1, 0, 0, 1, .ACTLR_EL1), r("CPACR", 1, 0, 0, 2, .CPACR_EL1),
-        r("TTBR0", 2, 0, 0, 0, .TTBR0_EL1), r("TTBR1", 2, 0, 0, 1, .TTBR1_EL1), r("TTBCR", 2, 0, 0, 2, .TCR_EL1),
-        r("DACR", 3, 0, 0, 0, .DACR32_EL2),
-        r("DFSR", 5, 0, 0, 0, .ESR_EL1), r("IFSR", 5, 0, 0, 1, .IFSR32_EL2),
-        r("ADFSR", 5, 0, 1, 0, .AFSR0_EL1), r("AIFSR", 5, 0, 1, 1, .AFSR1_EL1),
-        r("DFAR", 6, 0, 0, 0, .FAR_EL1), r("IFAR", 6, 0, 0, 2, .FAR_EL1, .high),
-        r("PAR", 7, 0, 4, 0, .PAR_EL1),
+    /// The encodings that are not views of an AArch64 register: opc1 = 0, CRn, CRm, opc2.
+    static let operations: [CP15Register] = [
+        // AArch32-only identification with nothing to report (G8.2): no TCMs, a unified TLB,
+        // and the FCSE is not implemented.
+        op("TCMTR", 0, 0, 2, .fixed(0)), op("TLBTR", 0, 0, 3, .fixed(0)), op("FCSEIDR", 13, 0, 0, .fixed(0)),
         // Cache maintenance: armvm models no caches, so these only pass their traps.
-        r("ICIALLUIS", 7, 0, 1, 0, nil, .low, .cacheMaintenance), r("BPIALLIS", 7, 0, 1, 6, nil, .low, .cacheMaintenance),
-        r("ICIALLU", 7, 0, 5, 0, nil, .low, .cacheMaintenance), r("ICIMVAU", 7, 0, 5, 1, nil, .low, .cacheMaintenance),
-        r("BPIALL", 7, 0, 5, 6, nil, .low, .cacheMaintenance), r("BPIMVA", 7, 0, 5, 7, nil, .low, .cacheMaintenance),
-        r("DCIMVAC", 7, 0, 6, 1, nil, .low, .cacheMaintenance), r("DCISW", 7, 0, 6, 2, nil, .low, .cacheMaintenance),
-        r("DCCMVAC", 7, 0, 10, 1, nil, .low, .cacheMaintenance), r("DCCSW", 7, 0, 10, 2, nil, .low, .cacheMaintenance),
-        r("DCCMVAU", 7, 0, 11, 1, nil, .low, .cacheMaintenance), r("DCCIMVAC", 7, 0, 14, 1, nil, .low, .cacheMaintenance),
-        r("DCCISW", 7, 0, 14, 2, nil, .low, .cacheMaintenance),
-        r("CP15ISB", 7, 0, 5, 4, nil, .low, .barrier, el0: 2), r("CP15DSB", 7, 0, 10, 4, nil, .low, .barrier, el0: 2),
-        r("CP15DMB", 7, 0, 10, 5, nil, .low, .barrier, el0: 2),
-        r("ATS1CPR", 7, 0, 8, 0, nil, .low, .addressTranslation), r("ATS1CPW", 7, 0, 8, 1, nil, .low, .addressTranslation),
-        r("ATS1CUR", 7, 0, 8, 2, nil, .low, .addressTranslation), r("ATS1CUW", 7, 0, 8, 3, nil, .low, .addressTranslation),
-        r("ATS12NSOPR", 7, 0, 8, 4, nil, .low, .addressTranslation), r("ATS12NSOPW", 7, 0, 8, 5, nil, .low, .addressTranslation),
-        r("ATS12NSOUR", 7, 0, 8, 6, nil, .low, .addressTranslation), r("ATS12NSOUW", 7, 0, 8, 7, nil, .low, .addressTranslation),
-        r("PRRR", 10, 0, 2, 0, .MAIR_EL1), r("NMRR", 10, 0, 2, 1, .MAIR_EL1, .high),
-        r("AMAIR0", 10, 0, 3, 0, .AMAIR_EL1), r("AMAIR1", 10, 0, 3, 1, .AMAIR_EL1, .high),
-        r("VBAR", 12, 0, 0, 0, .VBAR_EL1), r("ISR", 12, 0, 1, 0, .ISR_EL1),
-        r("FCSEIDR", 13, 0, 0, 0, nil, .low, .razWI),
-        r("CONTEXTIDR", 13, 0, 0, 1, .CONTEXTIDR_EL1),
-        r("TPIDRURW", 13, 0, 0, 2, .TPIDR_EL0, el0: 2), r("TPIDRURO", 13, 0, 0, 3, .TPIDRRO_EL0, el0: 1),
-        r("TPIDRPRW", 13, 0, 0, 4, .TPIDR_EL1),
-        r("CNTFRQ", 14, 0, 0, 0, .CNTFRQ_EL0, el0: 1), r("CNTKCTL", 14, 0, 1, 0, .CNTKCTL_EL1),
-        r("CNTP_TVAL", 14, 0, 2, 0, .CNTP_TVAL_EL0, el0: 2), r("CNTP_CTL", 14, 0, 2, 1, .CNTP_CTL_EL0, el0: 2),
-        r("CNTV_TVAL", 14, 0, 3, 0, .CNTV_TVAL_EL0, el0: 2), r("CNTV_CTL", 14, 0, 3, 1, .CNTV_CTL_EL0, el0: 2),
-        // CP14 debug registers an OS reads at boot: DBGDIDR says "ARMv8 debug, no breakpoints
-        // beyond the minimum"; the OS lock registers are the AArch64 ones.
-        r("DBGDIDR", 0, 0, 0, 0, nil, .low, .razWI, el0: 1, coproc: 14),
-        r("DBGDSCRint", 0, 0, 1, 0, .MDCCSR_EL0, el0: 1, coproc: 14),
-        r("DBGDSCRext", 0, 0, 2, 2, .MDSCR_EL1, coproc: 14),
-        r("DBGOSLAR", 1, 0, 0, 4, .OSLAR_EL1, coproc: 14), r("DBGOSLSR", 1, 0, 1, 4, .OSLSR_EL1, coproc: 14),
-        r("DBGOSDLR", 1, 0, 3, 4, .OSDLR_EL1, coproc: 14),
+        op("ICIALLUIS", 7, 1, 0, .cacheMaintenance), op("BPIALLIS", 7, 1, 6, .cacheMaintenance),
+        op("ICIALLU", 7, 5, 0, .cacheMaintenance), op("ICIMVAU", 7, 5, 1, .cacheMaintenance),
+        op("BPIALL", 7, 5, 6, .cacheMaintenance), op("BPIMVA", 7, 5, 7, .cacheMaintenance),
+        op("DCIMVAC", 7, 6, 1, .cacheMaintenance), op("DCISW", 7, 6, 2, .cacheMaintenance),
+        op("DCCMVAC", 7, 10, 1, .cacheMaintenance), op("DCCSW", 7, 10, 2, .cacheMaintenance),
+        op("DCCMVAU", 7, 11, 1, .cacheMaintenance), op("DCCIMVAC", 7, 14, 1, .cacheMaintenance),
+        op("DCCISW", 7, 14, 2, .cacheMaintenance),
+        op("CP15ISB", 7, 5, 4, .barrier, pl0: .readWrite), op("CP15DSB", 7, 10, 4, .barrier, pl0: .readWrite),
+        op("CP15DMB", 7, 10, 5, .barrier, pl0: .readWrite),
+        op("ATS1CPR", 7, 8, 0, .addressTranslation), op("ATS1CPW", 7, 8, 1, .addressTranslation),
+        op("ATS1CUR", 7, 8, 2, .addressTranslation), op("ATS1CUW", 7, 8, 3, .addressTranslation),
+        op("ATS12NSOPR", 7, 8, 4, .addressTranslation), op("ATS12NSOPW", 7, 8, 5, .addressTranslation),
+        op("ATS12NSOUR", 7, 8, 6, .addressTranslation), op("ATS12NSOUW", 7, 8, 7, .addressTranslation),
+        // CP14: DBGDIDR says "ARMv8 debug, no breakpoints beyond the minimum".
+        CP15Register(view: .cp14("DBGDIDR", 0, 0, 0, 0, pl0: .read), reg: nil, special: .fixed(0x3515_D000)),
     ]
 
-    /// MCRR/MRRC registers: name, opc1, CRm (CRn is unused), the AArch64 register.
-    static let registers64: [CP15Register] = [
-        r("TTBR0", 0, 0, 2, 0, .TTBR0_EL1, .whole), r("TTBR1", 0, 1, 2, 0, .TTBR1_EL1, .whole),
-        r("PAR", 0, 0, 7, 0, .PAR_EL1, .whole),
-        r("CNTPCT", 0, 0, 14, 0, .CNTPCT_EL0, .whole, el0: 1), r("CNTVCT", 0, 1, 14, 0, .CNTVCT_EL0, .whole, el0: 1),
-        r("CNTP_CVAL", 0, 2, 14, 0, .CNTP_CVAL_EL0, .whole, el0: 2), r("CNTV_CVAL", 0, 3, 14, 0, .CNTV_CVAL_EL0, .whole, el0: 2),
-    ]
+    /// MCR/MRC encodings, by `AArch32View.key`: the register table's views, then the operations.
+    static let byKey: [UInt32: CP15Register] = dictionary(is64: false)
+    /// MCRR/MRRC encodings, by `AArch32View.key`.
+    static let byKey64: [UInt32: CP15Register] = dictionary(is64: true)
 
-    static let byKey: [UInt32: CP15Register] = {
+    private static func dictionary(is64: Bool) -> [UInt32: CP15Register] {
         var d: [UInt32: CP15Register] = [:]
-        for r in registers { d[r.key] = r }
+        for row in SysReg.table {
+            for v in row.aarch32 where v.is64 == is64 {
+                precondition(d[v.key] == nil, "\(v.name) shares its AArch32 encoding")
+                d[v.key] = CP15Register(view: v, reg: row.reg, special: .none)
+            }
+        }
+        for o in operations where o.view.is64 == is64 {
+            precondition(d[o.view.key] == nil, "\(o.name) shares its AArch32 encoding")
+            d[o.view.key] = o
+        }
         return d
-    }()
-
-    static let byKey64: [UInt32: CP15Register] = {
-        var d: [UInt32: CP15Register] = [:]
-        for r in registers64 { d[UInt32(r.coproc) << 8 | UInt32(r.opc1) << 4 | UInt32(r.crm)] = r }
-        return d
-    }()
+    }
 }
 
 extension CPU {
@@ -145,8 +104,8 @@ extension CPU {
         try checkCP15Access(reg, isRead: isRead, trap: trap)
         if i.rd == 15 && !isRead { throw ArchException.undefined }
         switch reg.special {
-        case .razWI:
-            if isRead { writeTransfer(i.rd, reg.name == "DBGDIDR" ? 0x3515_D000 : 0) }
+        case .fixed(let value):
+            if isRead { writeTransfer(i.rd, value) }
             return
         case .barrier:
             if isRead { throw ArchException.undefined }
@@ -171,12 +130,12 @@ extension CPU {
         guard let sys = reg.reg else { throw ArchException.undefined }
         if isRead {
             let v = readSysReg(sys)
-            writeTransfer(i.rd, UInt32(truncatingIfNeeded: reg.view == .high ? v >> 32 : v))
+            writeTransfer(i.rd, UInt32(truncatingIfNeeded: reg.view.part == .high ? v >> 32 : v))
         } else {
             let value = UInt64(r(UInt32(i.rd)))
             let old = sysregs[sys]
             let merged: UInt64
-            switch reg.view {
+            switch reg.view.part {
             case .high: merged = (old & 0xFFFF_FFFF) | value << 32
             case .low: merged = (old & ~0xFFFF_FFFF) | value
             case .whole: merged = value
@@ -213,12 +172,11 @@ extension CPU {
     /// The AArch64 register's own checks (EL, HCR_EL2 trap groups, CNTKCTL/CNTHCTL), with a
     /// trap reported in the AArch32 form; PL0 reaches only the registers marked for it.
     private func checkCP15Access(_ reg: CP15Register, isRead: Bool, trap: ArchException) throws(ArchException) {
-        if el == 0 && (reg.el0 == 0 || (!isRead && reg.el0 == 1)) { throw ArchException.undefined }
+        if el == 0 && (reg.view.pl0 == .none || (!isRead && reg.view.pl0 == .read)) { throw ArchException.undefined }
         guard let sys = reg.reg else { return }
-        if el == 0 && (sys == .TPIDR_EL0 || sys == .TPIDRRO_EL0) { return }
-        if sys == .DACR32_EL2 || sys == .IFSR32_EL2 {
-            // EL1 registers of AArch32 kept in EL2's AArch64 registers: AArch64 would not let
-            // EL1 reach them, AArch32 EL1 owns them. HCR_EL2.TVM/TRVM trap them (D13.2.48).
+        if reg.view.ownedByEL1 {
+            // AArch64 would not let EL1 reach the EL2 register that holds it; AArch32 EL1 owns
+            // it, and HCR_EL2.TVM/TRVM trap it (D13.2.48).
             if el == 1 && hasEL2 && sysregs[SysReg.HCR_EL2] & (isRead ? HCR.TRVM : HCR.TVM) != 0 { throw trap }
             return
         }

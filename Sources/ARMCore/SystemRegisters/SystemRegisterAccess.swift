@@ -3,6 +3,8 @@
 extension CPU {
     func resetSystemRegisters(_ c: CPUConfig) {
         let s = sysregs
+        for (r, v) in SysReg.resetValues { s[r] = v }
+        // The values that depend on the configuration.
         s[SysReg.MIDR_EL1] = c.midr
         s[SysReg.MPIDR_EL1] = c.mpidr
         s[SysReg.VPIDR_EL2] = c.midr
@@ -10,50 +12,8 @@ extension CPU {
         // ID_AA64PFR0_EL1: EL0 and EL1 AArch64 and AArch32 (2), EL2 AArch64 when present, no
         // EL3; FP and AdvSIMD implemented (0, no half-precision arithmetic); GIC system registers absent.
         s[SysReg.ID_AA64PFR0_EL1] = 0x2 | 0x2 << 4 | (hasEL2 ? 0x1 << 8 : 0)
-        // ID_AA64DFR0_EL1: Armv8 debug, 6 breakpoints, 4 watchpoints, 2 context-aware; no PMU.
-        s[SysReg.ID_AA64DFR0_EL1] = 0x1030_5006
-        // ID_AA64ISAR0_EL1: AES with PMULL (2), SHA1 (1), SHA256 (1), CRC32 (1); nothing later.
-        s[SysReg.ID_AA64ISAR0_EL1] = 0x2 << 4 | 0x1 << 8 | 0x1 << 12 | 0x1 << 16
-        // ID_AA64MMFR0_EL1: 44-bit PA, 16-bit ASIDs, 4K and 64K granules, 16K granule supported.
-        s[SysReg.ID_AA64MMFR0_EL1] = 0x4 | 0x2 << 4 | 0x1 << 20
-        // The AArch32 identification registers, as a Cortex-A57 reports them where armvm has the
-        // feature, and 0 where it has not yet: no EL3 (ID_PFR1.Security), no AArch32 EL2
-        // (Virtualization), no VFP half-precision conversions
-        // (MVFR1.FPHP) and none of the ARMv8 VFP additions (MVFR2.FPMisc). MVFR0: VFPv4 single
-        // and double, 32 D registers, divide and square root, all rounding modes, no short
-        // vectors. MVFR1: Advanced SIMD integer, single precision, loads/stores, fused multiply-
-        // add and F16<->F32 conversions, with default NaN and flush-to-zero; MVFR2.SIMDMisc = 4:
-        // VRINT, VCVTA/N/P/M, VMAXNM/VMINNM. ID_ISAR5: SEVL, AES with VMULL.P64 (2), SHA1,
-        // SHA2, CRC32; RDM = 0, as in ID_AA64ISAR0 (an ARMv8.0 core: VQRDMLAH/VQRDMLSH are
-        // UNDEFINED). ID_MMFR0.VMSA = 5: the long-descriptor format;
-        // ID_ISAR0.Divide = 2.
-        s[SysReg.MVFR0_EL1] = 0x1011_0222
-        s[SysReg.MVFR1_EL1] = 0x1011_1111
-        s[SysReg.MVFR2_EL1] = 0x0000_0004
-        s[SysReg.ID_ISAR5_EL1] = 0x0001_1121
-        s[SysReg.ID_PFR0_EL1] = 0x0000_0131
-        s[SysReg.ID_PFR1_EL1] = 0x0001_0001
-        s[SysReg.ID_DFR0_EL1] = 0x0301_0066
-        s[SysReg.ID_MMFR0_EL1] = 0x1010_1105
-        s[SysReg.ID_MMFR1_EL1] = 0x4000_0000
-        s[SysReg.ID_MMFR2_EL1] = 0x0126_0000
-        s[SysReg.ID_MMFR3_EL1] = 0x0210_2211
-        s[SysReg.ID_ISAR0_EL1] = 0x0210_1110
-        s[SysReg.ID_ISAR1_EL1] = 0x1311_2111
-        s[SysReg.ID_ISAR2_EL1] = 0x2123_2042
-        s[SysReg.ID_ISAR3_EL1] = 0x0111_2131
-        s[SysReg.ID_ISAR4_EL1] = 0x0001_1142
-        s[SysReg.CTR_EL0] = 0x8444_C004            // Cortex-A57: 64-byte lines, PIPT I-cache
-        s[SysReg.CLIDR_EL1] = 0x0A20_0023          // L1 I+D, L2 unified
         s[SysReg.DCZID_EL0] = c.dczidBS
         s[SysReg.CNTFRQ_EL0] = c.counterFrequency
-        s[SysReg.SCTLR_EL1] = 0x30D0_0800          // RES1 bits of SCTLR_EL1 (D13.2.118)
-        s[SysReg.SCTLR_EL2] = 0x30C5_0830          // RES1 bits of SCTLR_EL2
-        s[SysReg.HCR_EL2] = HCR.RW                 // EL1 starts AArch64; RW = 0 makes it AArch32
-        s[SysReg.CNTHCTL_EL2] = 0x3                // EL1PCTEN, EL1PCEN as booting.rst asks of firmware
-        s[SysReg.OSLSR_EL1] = 0xA                  // OS lock implemented and locked at reset
-        s[SysReg.DBGAUTHSTATUS_EL1] = 0xAA         // non-secure debug implemented and enabled (unused)
-        s[SysReg.MDCR_EL2] = 6                     // HPMN = number of counters (none) per A57's reset
     }
 
     /// The checks of MRS/MSR at the current EL (ARM DDI 0487, D13.1 and each register's
@@ -63,7 +23,7 @@ extension CPU {
         if info.access.minEL == 2 && !hasEL2 { throw ArchException.undefined }
         if el < info.access.minEL { throw ArchException.undefined }
         // Without a GICv3 CPU interface the ICC_*/ICH_* encodings are unallocated.
-        if r.isInterruptControllerRegister && interruptControllerRegisters == nil { throw ArchException.undefined }
+        if info.provider == .interruptController && interruptControllerRegisters == nil { throw ArchException.undefined }
         switch info.access {
         case .el0RO:
             // CNTFRQ_EL0 is writable at the highest implemented EL only (D13.8.1).
@@ -77,7 +37,7 @@ extension CPU {
         if r == .SP_EL0 && spsel == 0 { throw ArchException.undefined }
         // FPCR and FPSR are part of the FP state: CPACR_EL1.FPEN and CPTR_EL2.TFP trap them.
         if r == .FPCR || r == .FPSR { try checkFPEnabled() }
-        if el == 0 { try checkEL0Traps(r, isRead: isRead, rt: rt, encoding: encoding) }
+        if el == 0 { try checkEL0Traps(info, isRead: isRead, rt: rt, encoding: encoding) }
         if el < 2 && hasEL2 { try checkHCRTraps(info, isRead: isRead, rt: rt, encoding: encoding) }
     }
 
@@ -87,28 +47,21 @@ extension CPU {
                       targetEL: target)
     }
 
-    private func checkEL0Traps(_ r: SysReg, isRead: Bool, rt: UInt8, encoding: UInt32) throws(ArchException) {
+    private func checkEL0Traps(_ info: SysRegInfo, isRead: Bool, rt: UInt8, encoding: UInt32) throws(ArchException) {
         let sctlr = sysregs[SysReg.SCTLR_EL1]
-        let target = defaultTargetEL()
-        switch r {
-        case .CTR_EL0 where sctlr & SCTLR.UCT == 0,
-             .DAIF where sctlr & SCTLR.UMA == 0:
-            throw trap(to: target, isRead: isRead, rt: rt, encoding: encoding)
-        case .CNTFRQ_EL0, .CNTPCT_EL0, .CNTVCT_EL0, .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0,
-             .CNTV_TVAL_EL0, .CNTV_CTL_EL0, .CNTV_CVAL_EL0:
-            // CNTKCTL_EL1 (D13.8.19): EL0PCTEN bit 0, EL0VCTEN bit 1, EL0VTEN bit 8, EL0PTEN bit 9.
-            let k = sysregs[SysReg.CNTKCTL_EL1]
-            let ok: Bool
-            switch r {
-            case .CNTFRQ_EL0: ok = k & 3 != 0
-            case .CNTPCT_EL0: ok = k & 1 != 0
-            case .CNTVCT_EL0: ok = k & 2 != 0
-            case .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0: ok = k & (1 << 9) != 0
-            default: ok = k & (1 << 8) != 0
-            }
-            if !ok { throw trap(to: target, isRead: isRead, rt: rt, encoding: encoding) }
-        default: break
+        // CNTKCTL_EL1 (D13.8.19): EL0PCTEN bit 0, EL0VCTEN bit 1, EL0VTEN bit 8, EL0PTEN bit 9.
+        let k = sysregs[SysReg.CNTKCTL_EL1]
+        let trapped: Bool
+        switch info.trap {
+        case .timerFrequency: trapped = k & 3 == 0
+        case .physicalCounter: trapped = k & 1 == 0
+        case .virtualCounter: trapped = k & 2 == 0
+        case .physicalTimer: trapped = k & (1 << 9) == 0
+        case .virtualTimer: trapped = k & (1 << 8) == 0
+        default:
+            trapped = (info.reg == .CTR_EL0 && sctlr & SCTLR.UCT == 0) || (info.reg == .DAIF && sctlr & SCTLR.UMA == 0)
         }
+        if trapped { throw trap(to: defaultTargetEL(), isRead: isRead, rt: rt, encoding: encoding) }
     }
 
     private func checkHCRTraps(_ info: SysRegInfo, isRead: Bool, rt: UInt8, encoding: UInt32) throws(ArchException) {
@@ -128,20 +81,23 @@ extension CPU {
             trapped = mdcr & (bit | MDCR.TDE) != 0
         case .cpacr: trapped = el == 1 && sysregs[SysReg.CPTR_EL2] & CPTR.TCPAC != 0
         case .gicSGI: trapped = hcr & (HCR.IMO | HCR.FMO) != 0
-        case .timer:
-            // CNTHCTL_EL2 (D13.8.15): EL1PCTEN bit 0 gates CNTPCT; EL1PCEN bit 1 the physical timer.
-            let h = sysregs[SysReg.CNTHCTL_EL2]
-            switch info.reg {
-            case .CNTPCT_EL0: trapped = h & 1 == 0
-            case .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0: trapped = h & 2 == 0
-            default: trapped = false
-            }
+        // CNTHCTL_EL2 (D13.8.15): EL1PCTEN bit 0 gates CNTPCT; EL1PCEN bit 1 the physical timer.
+        case .physicalCounter: trapped = sysregs[SysReg.CNTHCTL_EL2] & 1 == 0
+        case .physicalTimer: trapped = sysregs[SysReg.CNTHCTL_EL2] & 2 == 0
+        case .timerFrequency, .virtualCounter, .virtualTimer: trapped = false
         }
         if trapped { throw trap(to: 2, isRead: isRead, rt: rt, encoding: encoding) }
     }
 
     /// MRS: the value EL`el` reads.
     public func readSysReg(_ r: SysReg) -> UInt64 {
+        switch r.provider {
+        case .core: break
+        case .timer:
+            if let t = timerRegisters { return t.read(r, cpu: self) }
+            return r == .CNTFRQ_EL0 ? sysregs[r] : 0
+        case .interruptController: return interruptControllerRegisters?.read(r, cpu: self) ?? 0
+        }
         switch r {
         case .NZCV: return UInt64(nzcv)
         case .DAIF: return UInt64(daif)
@@ -169,18 +125,21 @@ extension CPU {
             return sysregs[r] | (prohibited ? 1 << 4 : 0)
         case .OSLAR_EL1: return 0
         case .ISR_EL1: return interruptStatus()
-        case .CNTFRQ_EL0, .CNTPCT_EL0, .CNTVCT_EL0, .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0,
-             .CNTV_TVAL_EL0, .CNTV_CTL_EL0, .CNTV_CVAL_EL0, .CNTHP_TVAL_EL2, .CNTHP_CTL_EL2, .CNTHP_CVAL_EL2:
-            if let t = timerRegisters { return t.read(r, cpu: self) }
-            return r == .CNTFRQ_EL0 ? sysregs[r] : 0
-        case _ where r.isInterruptControllerRegister:
-            return interruptControllerRegisters?.read(r, cpu: self) ?? 0
         default: return sysregs[r]
         }
     }
 
     /// MSR: write as EL`el`, keeping read-only and reserved bits.
     public func writeSysReg(_ r: SysReg, _ value: UInt64) {
+        switch r.provider {
+        case .core: break
+        case .timer:
+            if let t = timerRegisters { t.write(r, value: value, cpu: self) } else { sysregs[r] = value }
+            return
+        case .interruptController:
+            interruptControllerRegisters?.write(r, value: value, cpu: self)
+            return
+        }
         switch r {
         case .NZCV: nzcv = UInt32(truncatingIfNeeded: value) & 0xF000_0000
         case .DAIF:
@@ -218,11 +177,6 @@ extension CPU {
         case .FPSR: sysregs[r] = value & 0x0800_009F
         case .DBGCLAIMSET_EL1: sysregs[SysReg.DBGCLAIMCLR_EL1] |= value & 0xFF
         case .DBGCLAIMCLR_EL1: sysregs[SysReg.DBGCLAIMCLR_EL1] &= ~(value & 0xFF)
-        case .CNTFRQ_EL0, .CNTP_TVAL_EL0, .CNTP_CTL_EL0, .CNTP_CVAL_EL0, .CNTV_TVAL_EL0, .CNTV_CTL_EL0,
-             .CNTV_CVAL_EL0, .CNTHP_TVAL_EL2, .CNTHP_CTL_EL2, .CNTHP_CVAL_EL2:
-            if let t = timerRegisters { t.write(r, value: value, cpu: self) } else { sysregs[r] = value }
-        case _ where r.isInterruptControllerRegister:
-            interruptControllerRegisters?.write(r, value: value, cpu: self)
         default: sysregs[r] = value
         }
     }
