@@ -1,7 +1,8 @@
 /*
  * xen-abi.c - a conformance check of the Xen hypercalls minihyp implements,
  * against Xen's public headers (xen/include/public/: xen.h, errno.h,
- * version.h, sched.h, event_channel.h, memory.h). Each check is one TAP
+ * version.h, sched.h, event_channel.h, memory.h), and Xen 4.17's code where
+ * the headers leave the behaviour open (do_poll, evtchn_close, evtchn_status). Each check is one TAP
  * line on the console ("ok 3 - xen_version: ..."); `armvm test` turns each
  * into a JUnit test case (abi/manifest.txt, tap=yes). Built for AArch64
  * (xen-abi.elf: HVC #0xEA1, number in x16) and AArch32 (xen-abi32.elf:
@@ -22,10 +23,17 @@
 #define XENVER_version     0
 #define XENVER_pagesize    7
 #define SCHEDOP_yield      0
+#define SCHEDOP_block      1
 #define SCHEDOP_shutdown   2
+#define SCHEDOP_poll       3
 #define SHUTDOWN_poweroff  0
 #define EVTCHNOP_bind_interdomain 0
+#define EVTCHNOP_close     3
 #define EVTCHNOP_send      4
+#define EVTCHNOP_status    5
+#define EVTCHNSTAT_closed      0
+#define EVTCHNSTAT_unbound     1
+#define EVTCHNSTAT_interdomain 2
 #define EVTCHNOP_alloc_unbound 6
 #define EVTCHNOP_unmask    9
 #define XENMEM_add_to_physmap 7
@@ -100,6 +108,13 @@ struct evtchn_alloc_unbound { uint16_t dom, remote_dom; uint32_t port; };
 struct evtchn_bind_interdomain { uint16_t remote_dom; uint32_t remote_port, local_port; };
 struct evtchn_port { uint32_t port; };
 struct xen_add_to_physmap { uint16_t domid, size; uint32_t space; uint64_t idx, gpfn; };
+struct evtchn_status {
+	uint16_t dom;
+	uint32_t port, status, vcpu;
+	union { struct { uint16_t dom; } unbound; struct { uint16_t dom; uint32_t port; } interdomain; } u;
+};
+/* A guest handle is 64 bits on Arm from either width (public/arch-arm.h). */
+struct sched_poll { uint64_t ports; uint32_t nr_ports; uint64_t timeout; };
 
 static long evtchn(unsigned cmd, void *arg)
 {
@@ -107,6 +122,72 @@ static long evtchn(unsigned cmd, void *arg)
 }
 
 static char shared_page[4096] __attribute__((aligned(4096)));
+
+/* EVTCHNOP_status of `port` of `dom`: the call's error, else the status. */
+static long port_status(uint16_t dom, uint32_t port, struct evtchn_status *st)
+{
+	long r;
+
+	*st = (struct evtchn_status){ .dom = dom, .port = port, .status = 0x55 };
+	r = evtchn(EVTCHNOP_status, st);
+	return r ? r : (long)st->status;
+}
+
+static long evtchn_port_op(unsigned cmd, uint32_t port)
+{
+	struct evtchn_port p = { port };
+
+	return evtchn(cmd, &p);
+}
+
+/* SCHEDOP_poll on `n` ports until `timeout` (ns of system time; 0: none). */
+static long poll(const uint32_t *ports, unsigned n, uint64_t timeout)
+{
+	struct sched_poll p = { (uintptr_t)ports, n, timeout };
+
+	return hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (unsigned long)&p, 0);
+}
+
+/* Are IRQs masked (PSTATE.I)? SCHEDOP_block enables event delivery. */
+static int irqs_masked(void)
+{
+	unsigned long v;
+#ifdef __aarch64__
+	__asm__ volatile("mrs %0, daif" : "=r"(v));
+#else
+	__asm__ volatile("mrs %0, cpsr" : "=r"(v));
+#endif
+	return (v >> 7) & 1;
+}
+
+/* A lower bound of Xen's system time (ns since Xen booted): the guest's
+ * virtual count started later. Multiplications only (no 64-bit division
+ * on AArch32): the tick's length is rounded down, a bound still. */
+static uint64_t system_time_at_most(void)
+{
+	uint64_t cnt;
+	uint32_t freq;
+#ifdef __aarch64__
+	uint64_t f;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(f));
+	freq = (uint32_t)f;
+	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(cnt));
+#else
+	__asm__ volatile("isb\n\tmrrc p15, 1, %Q0, %R0, c14" : "=r"(cnt));
+	__asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(freq));
+#endif
+	return cnt * (1000000000u / freq);
+}
+
+static void mask_irqs(void)
+{
+#ifdef __aarch64__
+	__asm__ volatile("msr daifset, #2" : : : "memory");
+#else
+	__asm__ volatile("cpsid i" : : : "memory");
+#endif
+}
 
 int main(const void *dtb)
 {
@@ -167,6 +248,78 @@ int main(const void *dtb)
 	expect("memory_op add_to_physmap from a bad pointer", hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, BAD_POINTER, 0),
 	       -XEN_EFAULT, 0);
 	expect("memory_op unknown command", hypercall(__HYPERVISOR_memory_op, 0x7f, 0, 0), -XEN_ENOSYS, 0);
+
+	/* Channels to ourselves for status, poll, close and block. Every port is
+	 * masked first (evtchn_mask in shared_info): a pending port then raises
+	 * no upcall, so no interrupt is in flight in the GIC this guest leaves
+	 * off, and neither a poll nor a block can wait for one that never comes. */
+	volatile uint64_t *pending = (volatile uint64_t *)(shared_page + 48);
+	volatile uint64_t *mask = (volatile uint64_t *)(shared_page + 560);
+	volatile uint8_t *upcall_pending = (volatile uint8_t *)shared_page;  /* vcpu_info[0] */
+	struct evtchn_status st;
+	mask[0] = ~0ull;
+	struct evtchn_alloc_unbound a = { DOMID_SELF, DOMID_SELF, 0 };
+	evtchn(EVTCHNOP_alloc_unbound, &a);
+	expect("evtchn status of an unbound port", port_status(DOMID_SELF, a.port, &st), EVTCHNSTAT_unbound, 0);
+	/* Xen records the domain DOMID_SELF stood for. */
+	uint16_t me = st.u.unbound.dom;
+	expect("evtchn status: unbound, to a domain id (not DOMID_SELF)", me != 0 && me < DOMID_SELF, 1, 0);
+	struct evtchn_bind_interdomain b = { DOMID_SELF, a.port, 0 };
+	expect("evtchn bind_interdomain to our own port", evtchn(EVTCHNOP_bind_interdomain, &b), 0, 0);
+	expect("evtchn bind_interdomain marks the new port pending", (pending[0] >> b.local_port) & 1, 1, 0);
+	expect("evtchn status of the bound port", port_status(DOMID_SELF, b.local_port, &st), EVTCHNSTAT_interdomain, 0);
+	expect("evtchn status: its peer is our domain and port",
+	       st.u.interdomain.dom == me && st.u.interdomain.port == a.port, 1, 0);
+	expect("evtchn status: notifies vCPU 0", st.vcpu, 0, 0);
+	port_status(DOMID_SELF, a.port, &st);
+	expect("evtchn status of the offered port: now interdomain",
+	       st.status == EVTCHNSTAT_interdomain && st.u.interdomain.port == b.local_port, 1, 0);
+	expect("evtchn status by our domain id", port_status(me, a.port, &st), EVTCHNSTAT_interdomain, 0);
+	expect("evtchn status of port 0 (reserved): closed", port_status(DOMID_SELF, 0, &st), EVTCHNSTAT_closed, 0);
+	expect("evtchn status of a free port: closed", port_status(DOMID_SELF, 15, &st), EVTCHNSTAT_closed, 0);
+	expect("evtchn status of a port that does not exist", port_status(DOMID_SELF, 4095, &st), -XEN_EINVAL, 0);
+	expect("evtchn status, no such domain", port_status(0x7000, 1, &st), -XEN_ESRCH, 0);
+	expect("evtchn status from a bad pointer", evtchn(EVTCHNOP_status, (void *)BAD_POINTER), -XEN_EFAULT, 0);
+
+	/* sched_op poll (public/sched.h): each returns at once, a port being
+	 * pending or the timeout (absolute system time, ns) long past. */
+	uint32_t ports[2] = { b.local_port, 4095 };
+	expect("sched_op poll on a pending port", poll(ports, 1, 0), 0, 0);
+	expect("sched_op poll leaves the port pending", (pending[0] >> b.local_port) & 1, 1, 0);
+	expect("sched_op poll stops at a pending port", poll(ports, 2, 0), 0, 0);
+	ports[0] = a.port;      /* not pending */
+	expect("sched_op poll on a port that does not exist", poll(ports, 2, 0), -XEN_EINVAL, 0);
+	expect("sched_op poll with a timeout in the past", poll(ports, 1, 1), 0, 0);
+	expect("sched_op poll on no ports, timeout in the past", poll(ports, 0, 1), 0, 0);
+	/* Sleeps (10 ms at most: less by the time before this guest's virtual
+	 * count started), then the timeout ends the poll. */
+	expect("sched_op poll until a timeout ahead (10 ms at most)", poll(ports, 1, system_time_at_most() + 10000000), 0, 0);
+	expect("sched_op poll on 129 ports", poll(ports, 129, 0), -XEN_EINVAL, 0);
+	expect("sched_op poll from a bad pointer", hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, BAD_POINTER, 0), -XEN_EFAULT, 0);
+	expect("sched_op poll on ports at a bad pointer", poll((const uint32_t *)BAD_POINTER, 1, 0), -XEN_EFAULT, 0);
+	expect("evtchn send to our own port", evtchn_port_op(EVTCHNOP_send, b.local_port), 0, 0);
+	expect("sched_op poll on the port just sent to", poll(ports, 1, 0), 0, 0);
+
+	/* event_channel_op close: the peer's end is unbound again. */
+	expect("evtchn close of a bound port", evtchn_port_op(EVTCHNOP_close, b.local_port), 0, 0);
+	expect("evtchn close clears the port's pending bit", (pending[0] >> b.local_port) & 1, 0, 0);
+	expect("evtchn status of a closed port", port_status(DOMID_SELF, b.local_port, &st), EVTCHNSTAT_closed, 0);
+	expect("evtchn status of its peer: unbound", port_status(DOMID_SELF, a.port, &st), EVTCHNSTAT_unbound, 0);
+	expect("evtchn status: the peer is offered to our domain", st.u.unbound.dom, me, 0);
+	expect("evtchn close of a closed port", evtchn_port_op(EVTCHNOP_close, b.local_port), -XEN_EINVAL, 0);
+	expect("evtchn close of port 0", evtchn_port_op(EVTCHNOP_close, 0), -XEN_EINVAL, 0);
+	expect("evtchn close of a port that does not exist", evtchn_port_op(EVTCHNOP_close, 4095), -XEN_EINVAL, 0);
+	expect("evtchn close from a bad pointer", evtchn(EVTCHNOP_close, (void *)BAD_POINTER), -XEN_EFAULT, 0);
+	expect("evtchn close of an unbound port", evtchn_port_op(EVTCHNOP_close, a.port), 0, 0);
+
+	/* sched_op block: returns at once with an upcall pending, as a guest
+	 * sets evtchn_upcall_pending itself to have events looked at; and
+	 * enables event delivery (Xen clears the guest's PSTATE.I). */
+	*upcall_pending = 1;
+	expect("sched_op block with an event pending", hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0), 0, 0);
+	expect("sched_op block enables event delivery (IRQs unmasked)", irqs_masked(), 0, 0);
+	mask_irqs();
+	*upcall_pending = 0;
 
 	printf("1..%d\n", checks);
 	hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (unsigned long)&reason, 0);

@@ -28,12 +28,17 @@
 #define CONSOLEIO_write    0
 #define XENVER_version     0
 #define SCHEDOP_yield      0
+#define SCHEDOP_block      1
 #define SCHEDOP_shutdown   2
+#define SCHEDOP_poll       3
 #define SHUTDOWN_poweroff  0
 
 #define DOMID_SELF         0x7ff0u
 
 /* Error numbers are negated Linux errno values (public/errno.h). */
+#define XEN_EPERM     1
+#define XEN_ESRCH     3
+#define XEN_EFAULT   14
 #define XEN_EINVAL   22
 #define XEN_ENOSPC   28
 #define XEN_ENOSYS   38
@@ -51,7 +56,9 @@ struct xen_add_to_physmap {
 
 /* HYPERVISOR_event_channel_op(cmd, &arg) (public/event_channel.h). */
 #define EVTCHNOP_bind_interdomain 0
+#define EVTCHNOP_close            3
 #define EVTCHNOP_send             4
+#define EVTCHNOP_status           5
 #define EVTCHNOP_alloc_unbound    6
 #define EVTCHNOP_unmask           9
 typedef uint32_t evtchn_port_t;
@@ -66,6 +73,34 @@ struct evtchn_bind_interdomain {
 };
 struct evtchn_send   { evtchn_port_t port; };
 struct evtchn_unmask { evtchn_port_t port; };
+struct evtchn_close  { evtchn_port_t port; };
+#define EVTCHNSTAT_closed       0       /* free, or reserved (port 0) */
+#define EVTCHNSTAT_unbound      1
+#define EVTCHNSTAT_interdomain  2
+#define EVTCHNSTAT_pirq         3
+#define EVTCHNSTAT_virq         4
+#define EVTCHNSTAT_ipi          5
+struct evtchn_status {
+	uint16_t dom;                   /* in: DOMID_SELF or a domain id */
+	evtchn_port_t port;             /* in */
+	uint32_t status;                /* out: EVTCHNSTAT_* */
+	uint32_t vcpu;                  /* out: the vCPU notified */
+	union {                         /* out, by status */
+		struct { uint16_t dom; } unbound;
+		struct { uint16_t dom; evtchn_port_t port; } interdomain;
+		uint32_t pirq, virq;
+	} u;
+};
+
+/* HYPERVISOR_sched_op(SCHEDOP_poll, &poll) (public/sched.h). A guest
+ * handle is 64 bits on Arm from either width (arch-arm.h), so the layout
+ * is the same for AArch32 and AArch64 guests: 24 bytes. */
+#define SCHED_POLL_MAX_PORTS    128     /* Xen's do_poll: more is -EINVAL */
+struct sched_poll {
+	uint64_t ports;                 /* XEN_GUEST_HANDLE(evtchn_port_t) */
+	uint32_t nr_ports;
+	uint64_t timeout;               /* absolute system time (ns); 0: none */
+};
 
 /*
  * The shared_info page (public/xen.h), 2-level event channels: bit p of

@@ -12,8 +12,15 @@
  *   bind_interdomain  a new port of mine, joined to the remote's unbound port
  *   send              ring the other end
  *   unmask            clear my port's mask bit; deliver what waited
- * Ports count from 1 (0 is never valid), lowest free first: a domain's
- * first port is 1. Not here: close, status, virq, ipi; several vCPUs.
+ *   close             free my port; an interdomain peer's end is unbound
+ *                     again, offered to me (Xen's evtchn_close)
+ *   status            the state of a port of mine or of any domain's
+ *                     (Xen's XSM default: another domain's is -EPERM)
+ * Ports count from 1 (port 0 is reserved: it exists, closed, and cannot
+ * be used), lowest free first: a domain's first port is 1. Xen's
+ * port_is_valid says whether a port exists: here, below EVTCHN_PORTS.
+ * HYPERVISOR_sched_op's SCHEDOP_block and SCHEDOP_poll wait for events:
+ * event_pending and sched_poll below. Not here: virq, ipi, several vCPUs.
  */
 #include "minihyp.h"
 
@@ -45,13 +52,144 @@ static void set_pending(struct vm *vm, uint32_t port)
 	if (s->evtchn_pending[word] & bit)
 		return;
 	s->evtchn_pending[word] |= bit;
+	/* Xen's evtchn_check_pollers: a poll on this port ends, masked or not */
+	if (vm->blocked == BLOCKED_EVENT && (vm->poll_ports >> port & 1))
+		vm->blocked = BLOCKED_NOT;
 	if ((s->evtchn_mask[word] & bit) || (v->evtchn_pending_sel & (1ul << word)))
 		return;
 	v->evtchn_pending_sel |= 1ul << word;
 	if (v->evtchn_upcall_pending)
 		return;
 	v->evtchn_upcall_pending = 1;
+	/* An upcall ends SCHEDOP_block and SCHEDOP_poll (Xen's vcpu_kick),
+	 * even if the guest has yet to enable PPI 31 in its GIC. */
+	if (vm->blocked == BLOCKED_EVENT)
+		vm->blocked = BLOCKED_NOT;
 	vgic_inject(vm, GUEST_EVTCHN_PPI);
+}
+
+/* A port of this domain's that exists (Xen's port_is_valid), free or not. */
+static int port_valid(uint64_t port)
+{
+	return port < EVTCHN_PORTS;
+}
+
+static int port_pending(struct vm *vm, uint32_t port)
+{
+	return vm->shinfo->evtchn_pending[port / 64] >> (port % 64) & 1;
+}
+
+/*
+ * Would SCHEDOP_block return at once? Xen's local_events_need_delivery,
+ * once block has enabled delivery: a virtual interrupt waits, or the
+ * guest's evtchn_upcall_pending is set (by us, or by the guest itself).
+ */
+int event_pending(struct vm *vm)
+{
+	return vgic_has_pending(vm) ||
+	       *(volatile uint8_t *)&vm->shinfo->vcpu_info[0].evtchn_upcall_pending;
+}
+
+/*
+ * SCHEDOP_poll(&struct sched_poll), in the order of Xen's do_poll: more
+ * than 128 ports is -EINVAL; a pending upcall returns at once; then port
+ * by port, an unreadable one is -EFAULT, one that does not exist -EINVAL,
+ * a pending one returns 0 (the ports after it are not looked at).
+ * Otherwise the vCPU sleeps until one of its ports becomes pending, an
+ * upcall or interrupt arrives, or the timeout passes, and returns 0. The
+ * timeout is Xen's system time in ns: here, CNTPCT's count in ns.
+ * Returns 1 for "sleep", after recording what ends the sleep. `spsr` is
+ * the guest's PSTATE at the call.
+ */
+long sched_poll(struct vm *vm, uint64_t arg, uint64_t spsr)
+{
+	struct sched_poll p;
+	uint32_t i, port, ports = 0;
+	if (guest_read(vm, arg, &p, sizeof(p)) < 0)
+		return -XEN_EFAULT;
+	if (p.nr_ports > SCHED_POLL_MAX_PORTS)
+		return -XEN_EINVAL;
+	/* Xen checks with event delivery as the guest has it (PSTATE.I). */
+	if (!(spsr & SPSR_I) && event_pending(vm))
+		return 0;
+	for (i = 0; i < p.nr_ports; i++) {
+		if (guest_read(vm, p.ports + 4 * (uint64_t)i, &port, 4) < 0)
+			return -XEN_EFAULT;
+		if (!port_valid(port))
+			return -XEN_EINVAL;
+		if (port_pending(vm, port))
+			return 0;
+		ports |= 1u << port;
+	}
+	vm->poll_ports = ports;
+	vm->poll_deadline = 0;
+	if (p.timeout) {
+		unsigned __int128 t = (unsigned __int128)p.timeout * read_sysreg(CNTFRQ_EL0) / 1000000000u;
+
+		vm->poll_deadline = t ? (uint64_t)t : 1;
+	}
+	vm->blocked = BLOCKED_EVENT;
+	return 1;
+}
+
+/* When (in CNTPCT ticks) a sleeping poll times out; 0 if it never does. */
+int poll_deadline(struct vm *vm, uint64_t *when)
+{
+	if (!vm->running || vm->blocked != BLOCKED_EVENT || !vm->poll_deadline)
+		return 0;
+	*when = vm->poll_deadline;
+	return 1;
+}
+
+void poll_check(struct vm *vm)
+{
+	uint64_t when;
+	if (poll_deadline(vm, &when) && read_sysreg(CNTPCT_EL0) >= when)
+		vm->blocked = BLOCKED_NOT;
+}
+
+/* EVTCHNOP_status: fill in `st` for port st->port of domain st->dom. */
+static long port_status(struct vm *vm, struct evtchn_status *st)
+{
+	struct vm *d = domain(vm, st->dom);
+	struct evtchn *e;
+	if (!d)
+		return -XEN_ESRCH;
+	if (!port_valid(st->port))
+		return -XEN_EINVAL;
+	if (d != vm)
+		return -XEN_EPERM;      /* Xen's XSM_TARGET: myself only */
+	e = &d->ports[st->port];
+	st->status = e->state == ECS_UNBOUND ? EVTCHNSTAT_unbound :
+		     e->state == ECS_INTERDOMAIN ? EVTCHNSTAT_interdomain : EVTCHNSTAT_closed;
+	if (e->state == ECS_UNBOUND)
+		st->u.unbound.dom = (uint16_t)e->remote_dom;
+	if (e->state == ECS_INTERDOMAIN) {
+		st->u.interdomain.dom = (uint16_t)e->remote_dom;
+		st->u.interdomain.port = e->remote_port;
+	}
+	st->vcpu = 0;           /* one vCPU: events go to vCPU 0 */
+	return 0;
+}
+
+/* EVTCHNOP_close: Xen's evtchn_close for the states minihyp has. */
+static long port_close(struct vm *vm, uint32_t port)
+{
+	struct evtchn *e;
+	struct vm *remote;
+	if (!port_valid(port) || port == 0)
+		return -XEN_EINVAL;     /* port 0 is reserved: Xen says -EINVAL too */
+	e = &vm->ports[port];
+	if (e->state == ECS_FREE)
+		return -XEN_EINVAL;
+	/* The peer's end is offered back to us, as a new alloc_unbound's
+	 * would be: it may bind again. (A peer that shut down keeps none.) */
+	if (e->state == ECS_INTERDOMAIN && (remote = domain(vm, (unsigned)e->remote_dom)) != 0)
+		remote->ports[e->remote_port] = (struct evtchn){ ECS_UNBOUND, vm->id, 0 };
+	/* Xen clears the pending bit, so that a rebound port starts clean. */
+	vm->shinfo->evtchn_pending[port / 64] &= ~(1ul << (port % 64));
+	*e = (struct evtchn){ ECS_FREE, 0, 0 };
+	return 0;
 }
 
 long evtchn_op(struct vm *vm, uint64_t cmd, uint64_t arg)
@@ -61,11 +199,14 @@ long evtchn_op(struct vm *vm, uint64_t cmd, uint64_t arg)
 		[EVTCHNOP_send] = sizeof(struct evtchn_send),
 		[EVTCHNOP_alloc_unbound] = sizeof(struct evtchn_alloc_unbound),
 		[EVTCHNOP_unmask] = sizeof(struct evtchn_unmask),
+		[EVTCHNOP_close] = sizeof(struct evtchn_close),
+		[EVTCHNOP_status] = sizeof(struct evtchn_status),
 	};
 	union {
 		struct evtchn_alloc_unbound alloc;
 		struct evtchn_bind_interdomain bind;
-		struct evtchn_send send;        /* also the layout of unmask */
+		struct evtchn_send send;        /* also the layout of unmask, close */
+		struct evtchn_status status;
 	} u;
 	struct evtchn *e;
 	struct vm *remote;
@@ -73,8 +214,14 @@ long evtchn_op(struct vm *vm, uint64_t cmd, uint64_t arg)
 	if (cmd >= sizeof(arg_size) || !arg_size[cmd])
 		return -XEN_ENOSYS;
 	if (guest_read(vm, arg, &u, arg_size[cmd]) < 0)
-		return -14;                     /* -EFAULT */
+		return -XEN_EFAULT;
 	switch (cmd) {
+	case EVTCHNOP_close:
+		return port_close(vm, u.send.port);
+	case EVTCHNOP_status:
+		if ((port = port_status(vm, &u.status)) < 0)
+			return port;
+		return guest_write(vm, arg, &u, sizeof(u.status));
 	case EVTCHNOP_alloc_unbound:
 		if (domain(vm, u.alloc.dom) != vm)
 			return -1;              /* -EPERM: only for myself */
@@ -136,7 +283,7 @@ long memory_op(struct vm *vm, uint64_t cmd, uint64_t arg)
 	if (cmd != XENMEM_add_to_physmap)
 		return -XEN_ENOSYS;
 	if (guest_read(vm, arg, &x, sizeof(x)) < 0)
-		return -14;
+		return -XEN_EFAULT;
 	if (x.space != XENMAPSPACE_shared_info || x.idx != 0 || x.gpfn >> 20 ||
 	    domain(vm, x.domid) != vm)
 		return -XEN_EINVAL;

@@ -7,9 +7,12 @@
  *
  *   18 console_io   CONSOLEIO_write(count, buffer): print guest text
  *   17 xen_version  XENVER_version: major << 16 | minor
- *   29 sched_op     SCHEDOP_yield; SCHEDOP_shutdown(&reason)
- *   32 event_channel_op   alloc_unbound, bind_interdomain, send, unmask
- *                         (evtchn.c)
+ *   29 sched_op     SCHEDOP_yield; SCHEDOP_block (enable events, sleep
+ *                   until one is pending); SCHEDOP_shutdown(&reason);
+ *                   SCHEDOP_poll(&sched_poll): sleep until a port is
+ *                   pending or the timeout (evtchn.c)
+ *   32 event_channel_op   alloc_unbound, bind_interdomain, send, unmask,
+ *                         close, status (evtchn.c)
  *   12 memory_op    XENMEM_add_to_physmap of the shared_info page (evtchn.c)
  *
  * Anything else returns -ENOSYS, as Xen does for a call it does not know.
@@ -54,7 +57,7 @@ static void xen_hypercall(struct vm *vm, struct exc_frame *f)
 		/* x1 = count, x2 = the guest's buffer (a guest address). */
 		for (i = 0; i < f->x[1]; i++) {
 			if (guest_read(vm, f->x[2] + i, &c, 1) < 0) {
-				f->x[0] = (uint64_t)-14;        /* -EFAULT */
+				f->x[0] = (uint64_t)-XEN_EFAULT;
 				return;
 			}
 			vm_console_putc(vm, c);
@@ -78,10 +81,32 @@ static void xen_hypercall(struct vm *vm, struct exc_frame *f)
 			schedule(f);
 			return;
 		}
+		if (cmd == SCHEDOP_block) {
+			/* Xen's vcpu_block_enable_events: event delivery on
+			 * (on Arm, PSTATE.I cleared), then sleep unless an
+			 * event already waits. An upcall or interrupt wakes. */
+			f->spsr &= ~(uint64_t)SPSR_I;
+			f->x[0] = 0;
+			if (!event_pending(vm)) {
+				vm->poll_ports = 0;
+				vm->poll_deadline = 0;
+				vm->blocked = BLOCKED_EVENT;
+				schedule(f);
+			}
+			return;
+		}
+		if (cmd == SCHEDOP_poll) {
+			long r = sched_poll(vm, f->x[1], f->spsr);
+
+			f->x[0] = r < 0 ? (uint64_t)r : 0;
+			if (r > 0)
+				schedule(f);    /* sleeps until a port or timeout */
+			return;
+		}
 		if (cmd == SCHEDOP_shutdown) {
 			/* x1 points at struct sched_shutdown { uint32_t reason; } */
 			if (guest_read(vm, f->x[1], &reason, 4) < 0) {
-				f->x[0] = (uint64_t)-14;
+				f->x[0] = (uint64_t)-XEN_EFAULT;
 				return;
 			}
 			shutdown(vm, f, reason, reason < 6 ? shutdown_reasons[reason] : "unknown");

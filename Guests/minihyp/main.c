@@ -49,7 +49,7 @@ static void handle_wfx(struct vm *vm, struct exc_frame *f)
 	f->elr += trapped_insn_len(f->esr);
 	if (vgic_has_pending(vm))
 		return;
-	vm->blocked = 1;
+	vm->blocked = BLOCKED_WFI;
 	schedule(f);
 }
 
@@ -202,7 +202,7 @@ static void idle(void)
 	int i, armed = current->running && (read_sysreg(CNTV_CTL_EL0) & 3) == 1;
 
 	for (i = 0; i < vm_count; i++)
-		armed |= vtimer_deadline(&vms[i], &when);
+		armed |= vtimer_deadline(&vms[i], &when) | poll_deadline(&vms[i], &when);
 	if (!armed) {
 		printf("minihyp: every guest waits for an interrupt that nothing will send\n");
 		power_off(1);
@@ -231,6 +231,7 @@ void schedule(struct exc_frame *f)
 		 * after the current one (which comes last). */
 		for (i = alive = 0; i < vm_count; i++) {
 			vtimer_check(&vms[i]);
+			poll_check(&vms[i]);
 			alive |= vms[i].running;
 		}
 		if (!alive)

@@ -60,6 +60,9 @@ struct fdtw;
 #define EC_SYS64        0x18
 #define EC_IABT_LOWER   0x20
 #define EC_COUNT        64
+
+/* SPSR_EL2.I: the guest masks IRQs (bit 7 for AArch64 and AArch32 alike). */
+#define SPSR_I          (1u << 7)
 #define EXIT_IRQ        EC_COUNT        /* exit_counts[] slot for IRQs */
 
 /* The EL1 system registers a VM owns; swapped when VMs switch. */
@@ -94,10 +97,17 @@ struct vgic {
 enum { ECS_FREE, ECS_UNBOUND, ECS_INTERDOMAIN };
 struct evtchn { int state, remote_dom; uint32_t remote_port; };
 
+/* vm->blocked: WFI waits for a virtual interrupt; SCHEDOP_block and
+ * SCHEDOP_poll also for an event-channel upcall (poll: or one of its ports
+ * becoming pending, or its timeout). vgic.c's injection ends either wait. */
+enum { BLOCKED_NOT, BLOCKED_WFI, BLOCKED_EVENT };
+
 struct vm {
 	int id;                 /* domain id: 1, 2, ... as Xen numbers domUs */
 	int running;            /* cleared when the guest shuts down */
-	int blocked;            /* in WFI, waiting for a virtual interrupt */
+	int blocked;            /* BLOCKED_*: why it does not run */
+	uint32_t poll_ports;    /* SCHEDOP_poll: a bit per port it waits on */
+	uint64_t poll_deadline; /* SCHEDOP_poll's timeout in CNTPCT ticks; 0: none */
 	uint64_t ram_ipa;       /* guest RAM as the guest sees it ... */
 	uint64_t ram_size;
 	uint64_t ram_pa;        /* ... and where it really is in host RAM */
@@ -194,6 +204,10 @@ void slice_start(void);                 /* arm CNTHP for the next slice */
 /* evtchn.c: HYPERVISOR_event_channel_op and the shared_info page */
 long evtchn_op(struct vm *vm, uint64_t cmd, uint64_t arg);
 long memory_op(struct vm *vm, uint64_t cmd, uint64_t arg);
+int event_pending(struct vm *vm);       /* would SCHEDOP_block return at once? */
+long sched_poll(struct vm *vm, uint64_t arg, uint64_t spsr);    /* <0 error, 0, 1 sleep */
+int poll_deadline(struct vm *vm, uint64_t *when);       /* CNTPCT; 0 if none */
+void poll_check(struct vm *vm);         /* end a poll whose timeout passed */
 
 /* hypercall.c: HVC #0xEA1 (Xen), HVC #0 / trapped SMC (PSCI) */
 void handle_hvc(struct vm *vm, struct exc_frame *f);

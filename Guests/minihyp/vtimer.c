@@ -99,14 +99,18 @@ void vtimer_check(struct vm *vm)
 }
 
 /* CNTHP fires at the end of the running guest's slice, or sooner when a
- * stopped guest's virtual timer is due (then that guest gets to run). */
+ * stopped guest's virtual timer (or poll timeout) is due (then that guest
+ * gets to run). */
 void slice_start(void)
 {
 	uint64_t t, when = read_sysreg(CNTPCT_EL0) + read_sysreg(CNTFRQ_EL0) / 1000;  /* 1 ms */
 	int i;
-	for (i = 0; i < vm_count; i++)
+	for (i = 0; i < vm_count; i++) {
 		if (vtimer_deadline(&vms[i], &t) && t < when)
 			when = t;
+		if (poll_deadline(&vms[i], &t) && t < when)
+			when = t;       /* a SCHEDOP_poll timeout, likewise */
+	}
 	write_sysreg(CNTHP_CVAL_EL2, when);
 	write_sysreg(CNTHP_CTL_EL2, CTL_ENABLE);
 	isb();
