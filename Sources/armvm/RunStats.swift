@@ -1,5 +1,6 @@
 import ARMCore
 import Board
+import Glibc
 import TestManifest
 
 /// Counts exceptions by class for `--stats-file`, chained before any observer already on a CPU
@@ -38,7 +39,7 @@ final class ExceptionCounts {
 }
 
 /// `--stats-file`: the run as one JSON object. Keys are sorted within each map, so that two
-/// runs of the same guest differ only in the wall-clock fields.
+/// runs of the same guest differ only in the host fields (wall clock, MIPS, peak RSS).
 func statsJSON(machine: Machine, seconds: Double, reason: String, status: Int32, detail: String?,
                counts: ExceptionCounts) -> String {
     let n = machine.instructionsRetired
@@ -55,6 +56,7 @@ func statsJSON(machine: Machine, seconds: Double, reason: String, status: Int32,
     j += "  \"instructions\": \(n),\n"
     j += "  \"wall_seconds\": \(number(seconds)),\n"
     j += "  \"mips\": \(number(mips)),\n"
+    if let rss = peakResidentKiB() { j += "  \"peak_rss_kib\": \(rss),\n" }
     j += "  \"cpus\": [" + machine.cpus.map { "{\"instructions\": \($0.instret), \"virtual_ns\": \($0.virtualNanos), \"idle_ns\": \($0.idleNanos)}" }
         .joined(separator: ", ") + "],\n"
     let total = counts.byClass.values.reduce(0, +)
@@ -63,4 +65,20 @@ func statsJSON(machine: Machine, seconds: Double, reason: String, status: Int32,
     j += "  \"exits\": {\"total\": \(counts.exitsByClass.values.reduce(0, +)), \"by_class\": \(map(counts.exitsByClass))}\n"
     j += "}\n"
     return j
+}
+
+/// This process's peak resident set in KiB: VmHWM of /proc/self/status, the high-water mark of
+/// armvm's own address space. (getrusage's ru_maxrss is no use here: when a parent starts armvm
+/// with posix_spawn, which shares the parent's memory until exec, Linux counts the parent's
+/// high-water mark into the child's.) Nil where /proc is not mounted.
+func peakResidentKiB() -> UInt64? {
+    guard let f = fopen("/proc/self/status", "r") else { return nil }
+    defer { fclose(f) }
+    var line = [CChar](repeating: 0, count: 256)
+    while fgets(&line, Int32(line.count), f) != nil {
+        let text = String(cString: line)
+        guard text.hasPrefix("VmHWM:") else { continue }
+        return UInt64(text.dropFirst(6).filter(\.isNumber))
+    }
+    return nil
 }

@@ -188,6 +188,7 @@ final class RunnerTests: XCTestCase {
         XCTAssertGreaterThan(json["instructions"] as? Int ?? 0, 1_000_000)
         XCTAssertNotNil(json["wall_seconds"] as? Double)
         XCTAssertNotNil(json["mips"] as? Double)
+        XCTAssertGreaterThan(json["peak_rss_kib"] as? Int ?? 0, 0, "armvm's own peak RSS")
         let exit = try XCTUnwrap(json["exit"] as? [String: Any])
         XCTAssertEqual(exit["reason"] as? String, "guest-exit")
         XCTAssertEqual(exit["status"] as? Int, 0)
