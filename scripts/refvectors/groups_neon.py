@@ -307,8 +307,8 @@ def ls_multiple(r):
             continue
         if t in (0b0111, 0b0110, 0b0100, 0b0101) and align & 2:
             continue
-        if t in (0b1000, 0b1001) and align == 3:
-            continue
+        if t in (0b1000, 0b1001, 0b1010) and align == 3:
+            continue                                 # VLD1 (two registers), VLD2 (spaced): UNDEFINED
         break
     last = (nregs - 1) * inc if t != 0b0011 else 3
     d = r.randrange(32 - last)
