@@ -3,10 +3,14 @@ import Foundation
 /// The AArch32 reference vectors (format version 3; made by scripts/refvectors/generate.py
 /// --set a32|t32|vfp with Unicorn's ARM CPU as the reference; the format is in
 /// scripts/refvectors/README.md): record kind 1 A32 (a32-integer.bin), 2 T32
-/// (t32-integer.bin), 3 VFP in A32 or T32 state (a32-vfp.bin).
+/// (t32-integer.bin), 3 VFP in A32 or T32 state (a32-vfp.bin), 4 Advanced SIMD, as 3 (a32-neon.bin).
 struct A32ReferenceVectorFile {
     static let formatVersion: UInt16 = 3
-    enum Kind: UInt16 { case a32 = 1, t32 = 2, vfp = 3 }
+    enum Kind: UInt16 {
+        case a32 = 1, t32 = 2, vfp = 3, neon = 4
+        /// VFP and Advanced SIMD records carry the mode byte, FPSCR and the D registers.
+        var hasFP: Bool { self == .vfp || self == .neon }
+    }
 
     // Flags byte of a vector (bits 3..0: the final NZCV).
     static let flagPC: UInt8 = 0x10, flagPSR: UInt8 = 0x20, flagMemory: UInt8 = 0x40, flagD: UInt8 = 0x80
@@ -67,7 +71,7 @@ struct A32ReferenceVectorFile {
             let version = try r.u16(), rawKind = try r.u16()
             guard version == Self.formatVersion, let kind = Kind(rawValue: rawKind) else {
                 throw FormatError(description: "\(url.path): format version \(version), record kind \(rawKind); this reader "
-                                  + "knows version \(Self.formatVersion) with A32, T32 or VFP records (kinds 1-3)")
+                                  + "knows version \(Self.formatVersion) with A32, T32, VFP or Advanced SIMD records (kinds 1-4)")
             }
             let count = try r.u32()
             let layout = ReferenceVectorFile.Layout(ramBase: try r.u64(), ramSize: try r.u64(),
@@ -82,7 +86,7 @@ struct A32ReferenceVectorFile {
             vectors.reserveCapacity(Int(count))
             for _ in 0..<count {
                 let group = try r.u8(), word = try r.u32(), seed = try r.u64()
-                let mode: UInt8 = kind == .vfp ? try r.u8() : 0
+                let mode: UInt8 = kind.hasFP ? try r.u8() : 0
                 var initial: [(reg: UInt8, value: UInt32)] = []
                 for _ in 0..<(try r.u8()) { initial.append((try r.u8(), try r.u32())) }
                 var registers: [(reg: UInt8, value: UInt32)] = []
@@ -99,7 +103,7 @@ struct A32ReferenceVectorFile {
                 }
                 var fpscr: UInt32 = 0
                 var dregs: [(reg: UInt8, value: UInt64)] = []
-                if kind == .vfp {
+                if kind.hasFP {
                     fpscr = try r.u32()
                     if flags & Self.flagD != 0 {
                         for _ in 0..<(try r.u8()) { dregs.append((try r.u8(), try r.u64())) }

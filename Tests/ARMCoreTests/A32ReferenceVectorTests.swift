@@ -131,7 +131,7 @@ enum AArch32VectorReplay {
         })
 
         let machine = A32ReplayMachine()
-        let fp = file.kind == .vfp
+        let fp = file.kind.hasFP
         var results: [UInt8: ReferenceVectorTests.GroupResult] = [:]
         for id in groups.keys { results[id] = .init() }
         let start = Date()

@@ -374,6 +374,8 @@ final class NEONTests: XCTestCase {
             (0xF301_0D12 | 1 << 21, "vmul.f32 with op 1"),
             (0xF321_0B12, "vqrdmlah.s32: ARMv8.1 RDM, not on this ARMv8.0 CPU"),
             (0xF3A2_0E42, "vqrdmlah.s32 by scalar"),
+            (0xF390_0D00, "vqdmull with U = 1 (Unicorn runs it)"),
+            (0xF3B9_0280, "sha1h with Q = 0 (Unicorn runs it)"),
         ]
         for (w, what) in words {
             for thumb in [false, true] {

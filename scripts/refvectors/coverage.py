@@ -77,7 +77,7 @@ def report_a32(header, vectors, md, mnemonics, empty):
     """The AArch32 table: per group, vectors, distinct words, vectors whose condition passes,
     and those that change a register, NZCV, Q, GE, the window, branch, or end in the other
     instruction set; VFP files add D registers and FPSCR."""
-    vfp = header.kind == vecformat.KIND_VFP
+    vfp = header.kind in vecformat.FP_KINDS
     names = dict(header.groups)
     by_group = collections.defaultdict(list)
     for v in vectors:
@@ -133,7 +133,7 @@ def armvm_rows(armvm, words, isa="a64"):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", nargs="*",
-                    default=[vecformat.FILES[k] for k in ("integer", "fpsimd", "a32", "t32", "vfp")])
+                    default=[vecformat.FILES[k] for k in ("integer", "fpsimd", "a32", "t32", "vfp", "neon")])
     ap.add_argument("--mnemonics", action="store_true", help="list the instructions of each group")
     ap.add_argument("--rows", action="store_true", help="count vectors per armvm decode-table row")
     ap.add_argument("--armvm", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",

@@ -44,7 +44,7 @@ def vtext(x):
 def dump_a32(name, v, md, kind=vecformat.KIND_A32):
     """One A32, T32 or VFP vector: the instruction, the initial state and what changed."""
     thumb = kind == vecformat.KIND_T32 or bool(v.mode & vecformat.MODE_T32)
-    fp = kind == vecformat.KIND_VFP
+    fp = kind in vecformat.FP_KINDS
     s = refstate32.State32(v.seed, thumb=thumb, fp=fp, profile=v.mode >> 4)
     for r, x in v.init:
         s.set_reg(r, x)
@@ -79,7 +79,7 @@ def dump_a32(name, v, md, kind=vecformat.KIND_A32):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", nargs="*",
-                    default=[vecformat.FILES[k] for k in ("integer", "fpsimd", "a32", "t32", "vfp")])
+                    default=[vecformat.FILES[k] for k in ("integer", "fpsimd", "a32", "t32", "vfp", "neon")])
     ap.add_argument("--group")
     ap.add_argument("--word", type=lambda s: int(s, 0))
     ap.add_argument("--seed", type=lambda s: int(s, 0))

@@ -2,7 +2,7 @@
 """Generate reference vectors for the A64 and A32 instructions with Unicorn as the reference.
 
     python3 -m pip install unicorn==2.1.4 capstone==5.0.7
-    python3 scripts/refvectors/generate.py --set integer|fpsimd|a32|t32|vfp [--per-group N] [--seed S]
+    python3 scripts/refvectors/generate.py --set integer|fpsimd|a32|t32|vfp|neon [--per-group N] [--seed S]
                                            [--groups a,b] [--out FILE] [--jobs J]
 
 For every encoding group of the set (groups.py, groups_fpsimd.py): draw a random valid encoding
@@ -10,7 +10,8 @@ and a random initial state (refstate.State from a 64-bit seed, plus overrides th
 and stores at the data window), execute that one instruction in Unicorn at EL1 (Cortex-A57
 model), and record what changed. See README.md for the file format. The A32 set (groups_a32.py)
 runs in Unicorn's ARM CPU instead (Cortex-A15 model, SVC mode): reference32.py; so do the T32 set
-(groups_t32.py, T32 state) and the VFP set (groups_vfp.py, the "max" model).
+(groups_t32.py, T32 state), the VFP set (groups_vfp.py, the "max" model) and the Advanced SIMD
+set (groups_neon.py, the same).
 """
 
 import argparse
@@ -27,6 +28,7 @@ import groups_a32 as GA       # noqa: E402
 import groups_fpsimd as GF    # noqa: E402
 import groups_t32 as GT       # noqa: E402
 import groups_vfp as GV       # noqa: E402
+import groups_neon as GN      # noqa: E402
 import placement              # noqa: E402
 import refstate               # noqa: E402
 import vecformat              # noqa: E402
@@ -192,8 +194,8 @@ def generate_group(ref, disasm, gid, gen, count, r, stats):
     return out
 
 
-SETS = {"integer": G.GROUPS, "fpsimd": GF.GROUPS, "a32": GA.GROUPS, "t32": GT.GROUPS, "vfp": GV.GROUPS}
-KINDS32 = {"a32": vecformat.KIND_A32, "t32": vecformat.KIND_T32, "vfp": vecformat.KIND_VFP}
+SETS = {"integer": G.GROUPS, "fpsimd": GF.GROUPS, "a32": GA.GROUPS, "t32": GT.GROUPS, "vfp": GV.GROUPS, "neon": GN.GROUPS}
+KINDS32 = {"a32": vecformat.KIND_A32, "t32": vecformat.KIND_T32, "vfp": vecformat.KIND_VFP, "neon": vecformat.KIND_NEON}
 
 
 def _worker(job):
@@ -209,11 +211,11 @@ def _worker(job):
         if capstone:
             disasm = {False: capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_ARM),
                       True: capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_THUMB)}
-            if set_name == "vfp":
+            if set_name in ("vfp", "neon"):
                 for d in disasm.values():
                     d.mode |= capstone.CS_MODE_V8
         kind = KINDS32[set_name]
-        ref = reference32.Reference32(fp=kind == vecformat.KIND_VFP)
+        ref = reference32.Reference32(fp=kind in vecformat.FP_KINDS)
         vs = reference32.generate_group32(ref, disasm, gid, gen, count, r, stats, kind)
     else:
         ref = Reference()

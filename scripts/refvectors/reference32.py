@@ -1,4 +1,4 @@
-"""The AArch32 half of generate.py (`--set a32`, `t32`, `vfp`): Unicorn's ARM CPU (Cortex-A15
+"""The AArch32 half of generate.py (`--set a32`, `t32`, `vfp`, `neon`): Unicorn's ARM CPU (Cortex-A15
 model for A32 and T32, the "max" model, an A15 with ARMv8's AArch32 additions, for VFP; SVC
 mode) as the reference, one instruction per vector.
 
@@ -20,7 +20,7 @@ import vecformat
 from refstate32 import MASK32, WINDOW_BASE, WINDOW_SIZE
 
 CPU_MODEL = "cortex-a15"
-CPU_MODELS = {"a32": "cortex-a15", "t32": "cortex-a15", "vfp": "max"}
+CPU_MODELS = {"a32": "cortex-a15", "t32": "cortex-a15", "vfp": "max", "neon": "max"}
 CLREX = 0xF57FF01F
 YIELD = 0x0320_F001      # without the cond field
 RREGS = [getattr(A, f"UC_ARM_REG_R{i}") for i in range(15)]
@@ -156,7 +156,7 @@ def generate_group32(ref, disasm, gid, gen, count, r, stats, kind=vecformat.KIND
     disassemblers (or is None)."""
     out = []
     attempts = 0
-    fp = kind == vecformat.KIND_VFP
+    fp = kind in vecformat.FP_KINDS
     while len(out) < count:
         attempts += 1
         if attempts > 100 * count + 1000:

@@ -24,7 +24,8 @@ FILES = {"integer": os.path.join(VECTOR_DIR, "a64-integer.bin"),
          "fpsimd": os.path.join(VECTOR_DIR, "a64-fpsimd.bin"),
          "a32": os.path.join(VECTOR_DIR, "a32-integer.bin"),
          "t32": os.path.join(VECTOR_DIR, "t32-integer.bin"),
-         "vfp": os.path.join(VECTOR_DIR, "a32-vfp.bin")}
+         "vfp": os.path.join(VECTOR_DIR, "a32-vfp.bin"),
+         "neon": os.path.join(VECTOR_DIR, "a32-neon.bin")}
 DEFAULT_PATH = FILES["integer"]
 
 MAGIC = b"A64RVEC\0"
@@ -32,7 +33,9 @@ FORMAT_VERSION = 2          # A64 records
 A32_FORMAT_VERSION = 3      # A32 records
 KIND_A64, KIND_A32 = 0, 1   # the header's second field: reserved (0) in version 2
 KIND_T32, KIND_VFP = 2, 3   # version 3 as well: T32, and VFP (A32 or T32)
-A32_KINDS = (KIND_A32, KIND_T32, KIND_VFP)
+KIND_NEON = 4               # Advanced SIMD: the VFP record
+FP_KINDS = (KIND_VFP, KIND_NEON)
+A32_KINDS = (KIND_A32, KIND_T32, KIND_VFP, KIND_NEON)
 
 # Flags byte of a vector: bits 3..0 are the final NZCV.
 F_PC = 0x10       # the final PC follows (otherwise it is the initial PC + 4)
@@ -165,11 +168,11 @@ def _mem_runs(mem):
 
 def encode_vector32(v, kind=KIND_A32):
     """Kinds 1 and 2: group, word, seed, overrides, registers, flags, [PC], [PSR], [memory].
-    Kind 3 adds the mode byte after the seed, and after the memory the final FPSCR (u32) and,
+    Kinds 3 and 4 add the mode byte after the seed, and after the memory the final FPSCR (u32) and,
     with F_D, the changed D registers: count, then (n, u64)."""
     out = bytearray()
     out += struct.pack("<BIQ", v.group, v.word, v.seed)
-    if kind == KIND_VFP:
+    if kind in FP_KINDS:
         out += struct.pack("<B", v.mode)
     out += struct.pack("<B", len(v.init))
     for r, x in v.init:
@@ -189,7 +192,7 @@ def encode_vector32(v, kind=KIND_A32):
         out += struct.pack("<B", v.psr)
     if v.mem:
         out += _mem_runs(v.mem)
-    if kind == KIND_VFP:
+    if kind in FP_KINDS:
         out += struct.pack("<I", v.fpscr)
         if v.d:
             out += struct.pack("<B", len(v.d))
@@ -269,7 +272,7 @@ def read(path):
 
     for _ in range(count if kind in A32_KINDS else 0):
         group, word, seed = take("<BIQ")
-        mode = take("<B")[0] if kind == KIND_VFP else 0
+        mode = take("<B")[0] if kind in FP_KINDS else 0
         (n,) = take("<B")
         init = [take("<BI") for _ in range(n)]
         (n,) = take("<B")
@@ -279,7 +282,7 @@ def read(path):
         psr = take("<B")[0] if flags & F_PSR else None
         mem = mem_runs() if flags & F_MEM else []
         fpscr, d = 0, []
-        if kind == KIND_VFP:
+        if kind in FP_KINDS:
             (fpscr,) = take("<I")
             if flags & F_D:
                 (n,) = take("<B")
