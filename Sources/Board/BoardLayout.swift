@@ -94,7 +94,6 @@ public struct BoardLayout: Sendable {
     /// Root-node `model` and `compatible` (Devicetree Specification v0.4, 3.2).
     public let model: String
     public let compatible: [String]
-    public let cpuCompatible: [String]
     public let ramBase: UInt64
     /// CNTFRQ_EL0: the system counter's frequency in Hz.
     public let counterFrequency: UInt64

@@ -84,7 +84,7 @@ extension DeviceTreeBuilder {
             for n in 0..<c.options.cpuCount {
                 try w.node(DeviceTreeContext.unitName("cpu", UInt64(n))) {
                     try w.property("device_type", string: "cpu")
-                    try w.property("compatible", strings: c.layout.cpuCompatible)
+                    try w.property("compatible", strings: (c.options.cpuModel ?? .cortexA57).compatible)
                     try w.property("reg", u32: UInt32(n))
                     try w.property("enable-method", string: "psci")
                 }

@@ -159,9 +159,11 @@ public final class Firmware: FirmwareHandler {
         guard let t = cpuByAffinity(mpidr) else { return PSCI.invalidParameters }
         if t.index < online.count && online[t.index] { return PSCI.alreadyOn }
         if caller.aarch32 {
-            // An AArch32 caller starts its CPUs in AArch32: SVC mode (A32, or T32 when bit 0 of
-            // the entry point is set), r0 = context.
-            t.bootAArch32(entry: UInt32(truncatingIfNeeded: entry) & ~1, mode: .svc, thumb: entry & 1 != 0,
+            // An AArch32 caller starts its CPUs in AArch32 (A32, or T32 when bit 0 of the entry
+            // point is set), r0 = context: in Hyp mode on a CPU whose EL2 is AArch32 and was
+            // booted at EL2, as the boot CPU was (Linux checks that all CPUs agree), else SVC.
+            let mode: AArch32Mode = t.aarch32Only && startEL == 2 ? .hyp : .svc
+            t.bootAArch32(entry: UInt32(truncatingIfNeeded: entry) & ~1, mode: mode, thumb: entry & 1 != 0,
                           r0: UInt32(truncatingIfNeeded: context))
         } else {
             if entry & 3 != 0 { return -9 }   // INVALID_ADDRESS

@@ -40,7 +40,9 @@ public final class Machine {
         var timers: [GenericTimer] = []
         for i in 0..<max(1, prepared.options.cpuCount) {
             var config = CPUConfig()
-            config.midr = prepared.options.cpuModel.midr
+            let model = prepared.options.cpuModel ?? .cortexA57
+            config.midr = model.midr
+            if !model.hasAArch64 { config.identification = .cortexA15 }
             // Aff0 = CPU number, as the DT's /cpus reg says (DeviceTreeNodes.cpusNode).
             config.mpidr = 0x8000_0000 | UInt64(i)
             config.counterFrequency = prepared.layout.counterFrequency
@@ -88,7 +90,10 @@ public final class Machine {
         case .aarch64:
             cpus[0].boot(entry: image.entry, el: prepared.options.startEL, x0: prepared.dtbAddress)
         case .a32, .t32:
-            cpus[0].bootAArch32(entry: UInt32(truncatingIfNeeded: image.entry), mode: .svc, thumb: image.state == .t32,
+            // A CPU whose EL2 is Hyp mode enters a 32-bit image in Hyp mode at the default EL2, as
+            // a hypervisor-aware boot loader does (Linux then installs its Hyp stub).
+            let mode: AArch32Mode = prepared.options.startEL == 2 ? .hyp : .svc
+            cpus[0].bootAArch32(entry: UInt32(truncatingIfNeeded: image.entry), mode: mode, thumb: image.state == .t32,
                                 r0: 0, r1: ~0, r2: UInt32(truncatingIfNeeded: prepared.dtbAddress))
         }
     }

@@ -18,25 +18,46 @@ public enum UARTModel: String, CaseIterable, Sendable {
 public enum CPUModel: String, CaseIterable, Sendable {
     /// ARMv8.0-A: AArch64 at EL0-EL2, AArch32 at EL0 and EL1 (A32, VFPv4), GICv2 or GICv3.
     case cortexA57 = "cortex-a57"
+    /// ARMv7-A with LPAE, the virtualization and generic-timer extensions: AArch32 only, EL2 is
+    /// Hyp mode (the Arndale's own core).
+    case cortexA15 = "cortex-a15"
 
-    /// MIDR_EL1 (and the VPIDR_EL2 reset value): Arm, Cortex-A57 r1p0.
+    /// MIDR_EL1 (and the VPIDR_EL2 reset value): Arm, Cortex-A57 r1p0; Cortex-A15 r2p4.
     public var midr: UInt64 {
         switch self {
         case .cortexA57: return 0x411F_D070
+        case .cortexA15: return 0x412F_C0F4
+        }
+    }
+
+    /// The model has AArch64 state: it can run an arm64 Image or ELF64.
+    public var hasAArch64: Bool { self != .cortexA15 }
+
+    /// The /cpus compatible strings (bindings/arm/cpus.yaml).
+    public var compatible: [String] {
+        switch self {
+        case .cortexA57: return ["arm,cortex-a57", "arm,armv8"]
+        case .cortexA15: return ["arm,cortex-a15"]
         }
     }
 
     public var summary: String {
         switch self {
         case .cortexA57: return "ARMv8.0-A: AArch64 EL0-EL2, AArch32 EL0/EL1"
+        case .cortexA15: return "ARMv7-A with LPAE and virtualization: AArch32 only, Hyp mode; the default for 32-bit images"
         }
     }
+
+    /// The model a machine gets when `--cpu` is not given: the Cortex-A15 for a 32-bit image
+    /// (it starts in Hyp mode, as the Arndale's boot loader hands over), else the Cortex-A57.
+    public static func `default`(forAArch32Image aarch32: Bool) -> CPUModel { aarch32 ? .cortexA15 : .cortexA57 }
 }
 
 /// Everything the user chose about the machine, before anything is built from it.
 public struct MachineOptions: Sendable {
     public var board: BoardKind = .arndale
-    public var cpuModel: CPUModel = .cortexA57
+    /// `--cpu`; nil picks the model from the image (`CPUModel.default`).
+    public var cpuModel: CPUModel?
     /// Guest RAM in bytes; a multiple of 4 KiB, at least 1 MiB (checked by MachineSetup).
     public var memorySize: UInt64 = 512 << 20
     /// The exception level the boot CPU starts at: 2 (the guest owns EL2) or 1.

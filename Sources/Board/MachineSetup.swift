@@ -67,10 +67,7 @@ public enum MachineSetup {
         }
         let (uart, gic) = try wireDevices(bus: bus, layout: layout, options: options, console: console)
         let image = try ImageLoader.load(path: imagePath, bus: bus, layout: layout, loadAddress: loadAddress)
-        if image.state != .aarch64 && options.startEL == 2 {
-            // AArch32 EL2 (Hyp mode) is not modelled yet: a 32-bit image needs the EL1 start.
-            throw HostInputError("\(imagePath) is a 32-bit Arm image, which armvm starts in AArch32 SVC mode at EL1 until Hyp mode exists: add --el 1")
-        }
+        let options = try resolveCPU(options, image: image, imagePath: imagePath)
         let ram = AddressRange(base: bus.ramBase, size: bus.ramSize)
         var occupied = [AddressRange(base: image.lowest, size: image.highest - image.lowest)]
         if image.state != .aarch64 {
@@ -168,6 +165,23 @@ public enum MachineSetup {
         return PreparedMachine(bus: bus, layout: layout, options: options, console: console, image: image,
                                dtbAddress: dtbAddress, dtb: dtb, uart: uart, gic: gic, initrd: initrd,
                                guests: guests, modules: modules)
+    }
+
+    /// The CPU model for this image: `--cpu`, or the image's default (`CPUModel.default`). A
+    /// model without AArch64 cannot run an arm64 image; an AArch32 image at EL2 needs a model
+    /// whose EL2 is AArch32 (Hyp mode), since it would enter an AArch64 EL2 in the wrong state.
+    static func resolveCPU(_ options: MachineOptions, image: LoadedImage, imagePath: String) throws -> MachineOptions {
+        var resolved = options
+        let is32 = image.state != .aarch64
+        let model = options.cpuModel ?? CPUModel.default(forAArch32Image: is32)
+        if !is32 && !model.hasAArch64 {
+            throw HostInputError("\(imagePath) is an arm64 image, but --cpu \(model.rawValue) has no AArch64 state; use --cpu cortex-a57")
+        }
+        if is32 && model.hasAArch64 && options.startEL == 2 {
+            throw HostInputError("\(imagePath) is a 32-bit Arm image and --cpu \(model.rawValue) has an AArch64 EL2: add --el 1 to start it in SVC mode, or use --cpu cortex-a15 for Hyp mode")
+        }
+        resolved.cpuModel = model
+        return resolved
     }
 
     /// An --initrd, --guest or --module file: any non-empty file (the kernel or hypervisor

@@ -7,9 +7,9 @@ struct MachineFlags: ParsableArguments {
     @Option(help: "Board to emulate: arndale (Exynos 5250 map) or virt (QEMU virt map).")
     var board: String = "arndale"
 
-    @Option(help: ArgumentHelp("CPU model: \(CPUModel.allCases.map(\.rawValue).joined(separator: ", ")).",
+    @Option(help: ArgumentHelp("CPU model: \(CPUModel.allCases.map(\.rawValue).joined(separator: ", ")) (default: cortex-a15 for a 32-bit image, else cortex-a57).",
                                discussion: CPUModel.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "; ")))
-    var cpu: String = CPUModel.cortexA57.rawValue
+    var cpu: String?
 
     @Option(parsing: .unconditional, help: "Guest RAM size, e.g. 512M, 1G, 64MiB. Host pages are committed only when touched.")
     var memory: String = "512M"
@@ -35,10 +35,12 @@ struct MachineFlags: ParsableArguments {
             throw HostInputError(message: "unknown board '\(board)' (choose \(BoardKind.allCases.map(\.rawValue).joined(separator: " or ")))")
         }
         o.board = b
-        guard let model = CPUModel(rawValue: cpu) else {
-            throw HostInputError(message: "unknown CPU model '\(cpu)' (choose \(CPUModel.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: ", ")))")
+        if let cpu {
+            guard let model = CPUModel(rawValue: cpu) else {
+                throw HostInputError(message: "unknown CPU model '\(cpu)' (choose \(CPUModel.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: ", ")))")
+            }
+            o.cpuModel = model
         }
-        o.cpuModel = model
         do {
             o.memorySize = try MachineOptions.parseSize(memory)
         } catch let e as HostInputError {

@@ -150,8 +150,13 @@ extension CPU {
         let isTest = i.op == .tst || i.op == .teq || i.op == .cmp || i.op == .cmn
         if !isTest && i.rd == 15 {
             if i.flags.contains(.setFlags) {
-                // SUBS PC, LR and friends: an exception return (F5.1.? "SUBS PC, LR (A32)").
-                try exceptionReturn32(to: result, spsr: try currentSPSR32())
+                // SUBS PC, LR and friends: an exception return (F5.1.? "SUBS PC, LR (A32)"). In
+                // Hyp mode T32's SUBS PC, LR, #0 is the ERET encoding; anything else UNDEFINED.
+                if mode32 == .hyp && thumb && i.op == .sub && i.rn == 14 && i.imm == 0 && i.flags.contains(.immediate) {
+                    try hypExceptionReturn()
+                } else {
+                    try exceptionReturn32(to: result, spsr: try currentSPSR32())
+                }
             } else {
                 aluWritePC(result)
             }

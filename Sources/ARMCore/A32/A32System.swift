@@ -47,10 +47,10 @@ extension CPU {
         case .udf, .undefined:
             throw ArchException.undefined
         case .eret:
-            // ERET outside Hyp mode (there is none here: EL2 is AArch64) returns with LR and
-            // the SPSR, as MOVS PC, LR does; in User and System mode it is UNDEFINED
-            // (F5.1.? "ERET"). T32 decodes its ERET as SUBS PC, LR, #0, the same thing.
-            try exceptionReturn32(to: r(14), spsr: try currentSPSR32())
+            // ERET in Hyp mode returns with ELR_hyp and SPSR_hyp; elsewhere with LR and the SPSR,
+            // as MOVS PC, LR does; in User and System mode it is UNDEFINED (F5.1.? "ERET"). T32
+            // decodes its ERET as SUBS PC, LR, #0 (A32Execute).
+            if mode32 == .hyp { try hypExceptionReturn() } else { try exceptionReturn32(to: r(14), spsr: try currentSPSR32()) }
         case .mrs:
             if i.rd == 15 { throw ArchException.undefined }
             if i.flags.contains(.spsr) {
@@ -167,6 +167,15 @@ extension CPU {
             if read { setR(UInt32(i.rd), UInt32(truncatingIfNeeded: sysregs[r])) } else { sysregs[r] = UInt64(r32Value(i.rm)) }
             return
         }
+        if sysm == 0x1E {
+            // ELR_hyp (ELR_EL2): reachable from Hyp mode itself, where Linux's and Xen's Hyp code
+            // set their return address with it; UNDEFINED from PL1.
+            guard el == 2 else { throw ArchException.undefined }
+            if read { setR(UInt32(i.rd), UInt32(truncatingIfNeeded: sysregs[SysReg.ELR_EL2])) } else {
+                sysregs[SysReg.ELR_EL2] = UInt64(r32Value(i.rm))
+            }
+            return
+        }
         let (mode, n): (AArch32Mode, UInt32)
         switch sysm {
         case 0x00...0x06: (mode, n) = (.usr, 8 + sysm)
@@ -175,7 +184,6 @@ extension CPU {
         case 0x12, 0x13: (mode, n) = (.svc, sysm == 0x12 ? 14 : 13)
         case 0x14, 0x15: (mode, n) = (.abt, sysm == 0x14 ? 14 : 13)
         case 0x16, 0x17: (mode, n) = (.und, sysm == 0x16 ? 14 : 13)
-        case 0x1E: (mode, n) = (.hyp, 14)   // ELR_hyp: not modelled apart from LR_usr here
         case 0x1F: (mode, n) = (.hyp, 13)
         default: throw ArchException.undefined
         }

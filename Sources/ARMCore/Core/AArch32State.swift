@@ -129,8 +129,11 @@ extension CPU {
 
     /// EL1 runs in AArch32 state: HCR_EL2.RW = 0 with EL2, or a CPU booted in AArch32 without it.
     var el1IsAArch32: Bool {
-        hasEL2 ? sysregs[SysReg.HCR_EL2] & HCR.RW == 0 : bootedAArch32
+        aarch32Only || (hasEL2 ? sysregs[SysReg.HCR_EL2] & HCR.RW == 0 : bootedAArch32)
     }
+
+    /// EL2 is implemented and is Hyp mode (an AArch32-only core).
+    var el2IsAArch32: Bool { aarch32Only && hasEL2 }
 
     /// Put the CPU in AArch32 state at `entry` in `mode`, MMU off, A/I/F masked (reset, or a
     /// boot loader handing over as Linux's arm/booting.rst asks: SVC mode, IRQ and FIQ masked).
@@ -143,6 +146,8 @@ extension CPU {
         // SCTLR as AArch32 resets it (G8.2.? SCTLR): the RES1 bits, nTWE and nTWI; AFE and TRE
         // clear (the AArch64 RES1 bits 29:28 would turn them on).
         sysregs[SysReg.SCTLR_EL1] = 0x00C5_0078
+        // HSCTLR as Hyp mode resets it: its RES1 bits, MMU and caches off (G8.2.? HSCTLR).
+        if el2IsAArch32 { sysregs[SysReg.SCTLR_EL2] = HypMode.hsctlrReset }
         aarch32 = true
         nzcv = 0
         daif = 0x3C0

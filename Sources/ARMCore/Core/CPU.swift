@@ -91,6 +91,9 @@ public final class CPU {
     /// EL2 is implemented (the guest started at EL2). When false, HVC reaches firmware as on a
     /// QEMU virt machine without virtualization, and EL2 registers are UNDEFINED.
     public let hasEL2: Bool
+    /// The core has no AArch64 state (Cortex-A15): EL1 is AArch32 and EL2 is Hyp mode, so
+    /// exceptions to EL2 enter Hyp mode through HVBAR (HypMode.swift).
+    public let aarch32Only: Bool
     public let index: Int
 
     /// Instructions retired since reset, the base of virtual time.
@@ -152,6 +155,7 @@ public final class CPU {
         self.index = index
         self.bus = bus
         self.hasEL2 = hasEL2
+        aarch32Only = config.identification == .cortexA15
         x = .allocate(capacity: Reg.slotCount)
         x.initialize(repeating: 0, count: Reg.slotCount)
         v = .allocate(byteCount: 32 * 16, alignment: 16)
@@ -230,8 +234,17 @@ public final class CPU {
     @inlinable public var virtualNanos: UInt64 { instret &+ idleNanos }
 }
 
+/// Which core a CPU is: its identification registers and the execution states it has.
+public enum CoreIdentity: Sendable {
+    /// ARMv8.0-A, AArch64 at every EL and AArch32 at EL0/EL1.
+    case cortexA57
+    /// ARMv7-A with LPAE and the virtualization extensions: AArch32 at every EL, EL2 is Hyp mode.
+    case cortexA15
+}
+
 /// Board-supplied identity and sizes of a core.
 public struct CPUConfig {
+    public var identification: CoreIdentity = .cortexA57
     public var midr: UInt64 = 0x411F_D070        // Cortex-A57 r1p0
     public var mpidr: UInt64 = 0x8000_0000       // bit 31 RES1, Aff0 = CPU index
     public var counterFrequency: UInt64 = 62_500_000

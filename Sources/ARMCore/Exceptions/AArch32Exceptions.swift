@@ -49,8 +49,11 @@ extension CPU {
     /// SUBS PC, LR; LDM with ^ and PC; RFE (AArch32.ExceptionReturn): CPSR from the SPSR, then
     /// a branch aligned for the state returned to. An illegal SPSR mode sets PSTATE.IL and
     /// leaves the mode alone (G1.13.2).
-    func exceptionReturn32(to address: UInt32, spsr: UInt32) throws(ArchException) {
+    func exceptionReturn32(to address: UInt32, spsr: UInt32, fromHyp: Bool = false) throws(ArchException) {
         if mode32 == .usr || mode32 == .sys { throw ArchException.undefined }
+        // In Hyp mode only ERET returns (with ELR_hyp): SUBS PC, LR, LDM with ^ and RFE are
+        // UNDEFINED there (G1.13.? "Exception return to an AArch32 EL").
+        if (mode32 == .hyp) != fromHyp { throw ArchException.undefined }
         let from = el, fromMode = mode32
         if spsr & CPSR.nRW != 0, let m = legalMode32(spsr) {
             setCPSR(spsr, mode: m)

@@ -52,6 +52,10 @@ extension CPU {
                 takeException32(adjusted, preferredReturn: UInt32(truncatingIfNeeded: ret))
                 return
             }
+            if el2IsAArch32 {
+                takeHypException(e, syndrome: syn, preferredReturn: UInt32(truncatingIfNeeded: ret))
+                return
+            }
         }
         if target == 2 {
             sysregs[SysReg.ESR_EL2] = syn.esr
@@ -71,6 +75,14 @@ extension CPU {
     func enterException(target: UInt8, vector: VectorKind, returnAddress: UInt64, kind: ExceptionEvent.Kind,
                         syndrome: Syndrome?, far: UInt64?, ipa: UInt64?) {
         let from = el
+        if target == 2 && el2IsAArch32 {
+            // Hyp mode's own IRQ and FIQ entries; an asynchronous abort is a Data Abort, through
+            // the Hyp Trap entry when it comes from PL0/PL1 (G1.12.?).
+            let v: HypMode.Vector = vector == .irq ? .irq : vector == .fiq ? .fiq : from < 2 ? .hypTrap : .dataAbort
+            enterHypMode(v, returnAddress: UInt32(truncatingIfNeeded: returnAddress), kind: kind, syndrome: syndrome,
+                         far: far, ipa: ipa)
+            return
+        }
         if target <= 1 && el1IsAArch32 {
             // An interrupt (or SError) taken to an AArch32 EL1 (G1.12: the preferred return is
             // the next instruction, and LR_irq/LR_fiq get it plus 4).

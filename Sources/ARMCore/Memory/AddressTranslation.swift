@@ -16,7 +16,6 @@ extension CPU {
     }
 
     func addressTranslate(_ request: ATRequest, va: UInt64, write: Bool) throws(ArchException) {
-        let s = sysregs
         let checkEL: UInt8
         let regime: TranslationRegime
         var useStage2 = false
@@ -36,8 +35,7 @@ extension CPU {
             }
         case .stage1EL2:
             checkEL = 2
-            regime = .el2(tcr: s[SysReg.TCR_EL2], ttbr0: s[SysReg.TTBR0_EL2], mair: s[SysReg.MAIR_EL2],
-                          sctlr: s[SysReg.SCTLR_EL2], physicalAddressBits: Int(CPU.physicalAddressBits))
+            regime = el2Regime()
         }
         let access: AccessKind = write ? [.write] : []
         do throws(FaultRecord) {

@@ -8,15 +8,40 @@ extension CPU {
     /// (ARM DDI 0487, D8.1: EL2 uses the EL2 regime; EL0 and EL1 the EL1&0 regime, with stage 2
     /// when HCR_EL2.VM is set).
     public func updateTranslationRegime() {
-        let s = sysregs
         if el == 2 {
-            regime = .el2(tcr: s[SysReg.TCR_EL2], ttbr0: s[SysReg.TTBR0_EL2], mair: s[SysReg.MAIR_EL2],
-                          sctlr: s[SysReg.SCTLR_EL2], physicalAddressBits: Int(CPU.physicalAddressBits))
+            regime = el2Regime()
         } else {
             (regime, aarch32TTBR1Base) = el10Regime()
         }
         translating = !regime.isFlat
         flushFetchPage()
+    }
+
+    /// The EL2 regime: AArch64's, or Hyp mode's (HTTBR, HTCR, HMAIR0/1, HSCTLR: the views of the
+    /// same registers), whose long-descriptor format the AArch64 walker serves once HTCR is
+    /// expressed as a TCR_EL2 (`hypTCR`).
+    func el2Regime() -> TranslationRegime {
+        let s = sysregs
+        let tcr = el2IsAArch32 ? CPU.hypTCR(UInt32(truncatingIfNeeded: s[SysReg.TCR_EL2])) : s[SysReg.TCR_EL2]
+        return .el2(tcr: tcr, ttbr0: s[SysReg.TTBR0_EL2], mair: s[SysReg.MAIR_EL2], sctlr: s[SysReg.SCTLR_EL2],
+                    physicalAddressBits: Int(CPU.physicalAddressBits))
+    }
+
+    /// HTCR as a TCR_EL2 (G8.2.? HTCR): a 32 - T0SZ bit input (T0SZ is 3 bits here), the
+    /// 4 KiB granule, a 40-bit output; IRGN0, ORGN0 and SH0 sit where TCR_EL2 has them.
+    static func hypTCR(_ htcr: UInt32) -> UInt64 {
+        (32 + UInt64(htcr & 7)) | UInt64(htcr & 0x3F00) | 2 << 16
+    }
+
+    /// VTCR as the stage-2 walker reads it. With an AArch32 EL2 (G8.2.? VTCR) T0SZ is a 4-bit
+    /// signed field with its sign copied in bit 4 (S), for an IPA of 32 - T0SZ bits, up to 40:
+    /// as a VTCR_EL2 T0SZ that is 32 + T0SZ. SL0 and the cacheability fields are in place; the
+    /// granule is 4 KiB and the output 40 bits.
+    func stage2VTCR() -> UInt64 {
+        let vtcr = sysregs[SysReg.VTCR_EL2]
+        guard el2IsAArch32 else { return vtcr }
+        let t0sz = Int64(Int8(truncatingIfNeeded: UInt8(vtcr & 0x1F) << 3) >> 3)   // sign-extend 5 bits
+        return UInt64(32 + t0sz) | (vtcr & 0x3FC0) | 2 << 16
     }
 
     /// The EL1&0 regime as the registers describe it now, in the width EL1 uses (HCR_EL2.RW),
@@ -40,7 +65,7 @@ extension CPU {
             }
         }
         let regime = TranslationRegime.el10(tcr: tcr, ttbr0: s[SysReg.TTBR0_EL1], ttbr1: s[SysReg.TTBR1_EL1],
-                                            mair: s[SysReg.MAIR_EL1], sctlr: effectiveSCTLR1(hcr), vtcr: s[SysReg.VTCR_EL2],
+                                            mair: s[SysReg.MAIR_EL1], sctlr: effectiveSCTLR1(hcr), vtcr: stage2VTCR(),
                                             vttbr: s[SysReg.VTTBR_EL2], stage2Enabled: stage2Enabled(hcr),
                                             sctlrEL2: s[SysReg.SCTLR_EL2], physicalAddressBits: Int(CPU.physicalAddressBits),
                                             aarch32: el1IsAArch32, shortDescriptors: short,

@@ -16,8 +16,8 @@ struct CP15Register {
 
 enum CP15 {
     private static func op(_ name: String, _ crn: UInt8, _ crm: UInt8, _ opc2: UInt8, _ special: CP15Register.Special,
-                           pl0: AArch32View.PL0 = .none) -> CP15Register {
-        CP15Register(view: .cp15(name, 0, crn, crm, opc2, pl0: pl0), reg: nil, special: special)
+                           pl0: AArch32View.PL0 = .none, opc1: UInt8 = 0) -> CP15Register {
+        CP15Register(view: .cp15(name, opc1, crn, crm, opc2, pl0: pl0), reg: nil, special: special)
     }
 
     /// The encodings that are not views of an AArch64 register: opc1 = 0, CRn, CRm, opc2.
@@ -39,8 +39,11 @@ enum CP15 {
         op("ATS1CUR", 7, 8, 2, .addressTranslation), op("ATS1CUW", 7, 8, 3, .addressTranslation),
         op("ATS12NSOPR", 7, 8, 4, .addressTranslation), op("ATS12NSOPW", 7, 8, 5, .addressTranslation),
         op("ATS12NSOUR", 7, 8, 6, .addressTranslation), op("ATS12NSOUW", 7, 8, 7, .addressTranslation),
+        op("ATS1HR", 7, 8, 0, .addressTranslation, opc1: 4), op("ATS1HW", 7, 8, 1, .addressTranslation, opc1: 4),
         // CP14: DBGDIDR says "ARMv8 debug, no breakpoints beyond the minimum".
         CP15Register(view: .cp14("DBGDIDR", 0, 0, 0, 0, pl0: .read), reg: nil, special: .fixed(0x3515_D000)),
+        // DBGVCR: vector catch is not implemented (RAZ/WI), as an OS finds when it clears it.
+        CP15Register(view: .cp14("DBGVCR", 0, 0, 7, 0), reg: nil, special: .fixed(0)),
     ]
 
     /// MCR/MRC encodings, by `AArch32View.key`: the register table's views, then the operations.
@@ -82,10 +85,12 @@ extension CPU {
         if coproc == 15 && el < 2 && hasEL2 && crn != 14 && sysregs[SysReg.HSTR_EL2] & (1 << UInt64(crn)) != 0 {
             throw trap
         }
-        if coproc == 15 && crn == 8 && opc1 == 0 && !isRead {
+        if coproc == 15 && crn == 8 && (opc1 == 0 || opc1 == 4) && !isRead {
             // TLBIALL, TLBIMVA, TLBIASID, TLBIMVAA and their IS, I and D forms: dropping every
             // entry is always allowed (a TLB may lose entries at any time); HCR_EL2.TTLB traps them.
-            if el == 0 { throw ArchException.undefined }
+            // opc1 = 4: the Hyp forms (TLBIALLH, TLBIMVAH, TLBIALLNSNH, TLBIMVALH and their IS
+            // forms), Hyp mode only.
+            if el == 0 || (opc1 == 4 && el < 2) { throw ArchException.undefined }
             if el == 1 && hasEL2 && sysregs[SysReg.HCR_EL2] & HCR.TTLB != 0 { throw trap }
             // CRm = 3: the Inner Shareable forms, which reach every CPU.
             for cpu in tlbMaintenanceTargets(innerShareable: crm == 3) {
@@ -189,13 +194,37 @@ extension CPU {
         }
     }
 
-    /// ATS1C*/ATS12NSO*: with translation off the address is its own PA (PAR in the 32-bit
-    /// short format: PA[31:12], F = 0).
+    /// ATS1C*, ATS12NSO* and ATS1H*: the AT operations of AArch32 (G4.? "Address translation
+    /// instructions"), on the AArch64 walker and PAR. ATS12NSO* and ATS1H* exist in Hyp mode
+    /// only. PAR takes the long-descriptor format (the AArch64 PAR_EL1 layout, with bit 11 =
+    /// LPAE set) when stage 1 uses it, for ATS1H*, and for ATS12NSO* with stage 2 on; otherwise
+    /// the 32-bit short-descriptor format.
     private func addressTranslate32(va: UInt32, name: String) throws(ArchException) {
-        if translating {
-            sysregs[SysReg.PAR_EL1] = 1   // F = 1: not translated by this model yet
-            return
+        let write = name.hasSuffix("W")
+        let request: ATRequest
+        var long = longDescriptorFormat
+        switch name.dropLast() {
+        case "ATS1CP", "ATS1CU":
+            request = .stage1EL10(asEL0: name.hasPrefix("ATS1CU"))
+        case "ATS12NSOP", "ATS12NSOU":
+            guard el == 2 else { throw ArchException.undefined }
+            request = .stages12EL10(asEL0: name.hasPrefix("ATS12NSOU"))
+            if stage2Enabled(sysregs[SysReg.HCR_EL2]) { long = true }
+        default:
+            guard el == 2 else { throw ArchException.undefined }
+            request = .stage1EL2
+            long = true
         }
-        sysregs[SysReg.PAR_EL1] = UInt64(va & ~0xFFF)
+        try addressTranslate(request, va: UInt64(va), write: write)
+        if long { return }
+        let par = sysregs[SysReg.PAR_EL1]
+        if par & 1 != 0 {
+            // F = 1 with FS[6:1] as DFSR would give it: ExT, FS[4], FS[3:0].
+            let dfsr = faultStatus32(Syndrome(.dabtCur, iss: UInt32((par >> 1) & 0x3F)), isData: true)
+            sysregs[SysReg.PAR_EL1] = 1 | UInt64((dfsr >> 12) & 1) << 6 | UInt64((dfsr >> 10) & 1) << 5 | UInt64(dfsr & 0xF) << 1
+        } else {
+            // PA[31:12], NS (bit 9), SH (bit 7).
+            sysregs[SysReg.PAR_EL1] = par & 0xFFFF_F000 | 1 << 9 | (par >> 8 & 1) << 7
+        }
     }
 }

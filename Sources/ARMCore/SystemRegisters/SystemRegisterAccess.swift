@@ -14,6 +14,12 @@ extension CPU {
         s[SysReg.ID_AA64PFR0_EL1] = 0x2 | 0x2 << 4 | (hasEL2 ? 0x1 << 8 : 0)
         s[SysReg.DCZID_EL0] = c.dczidBS
         s[SysReg.CNTFRQ_EL0] = c.counterFrequency
+        if aarch32Only {
+            for (r, v) in HypMode.cortexA15Identification { s[r] = v }
+            s[SysReg.ID_AA64PFR0_EL1] = 0
+            s[SysReg.SCTLR_EL2] = HypMode.hsctlrReset
+            s[SysReg.HCR_EL2] = 0
+        }
     }
 
     /// The checks of MRS/MSR at the current EL (ARM DDI 0487, D13.1 and each register's

@@ -28,7 +28,6 @@ extension BoardLayout {
         // Only the board's own compatible: "samsung,exynos5250" would make SoC-specific code
         // (e.g. cpufreq-dt-platdev's allowlist) expect clocks and regulators armvm does not model.
         compatible: ["insignal,arndale"],
-        cpuCompatible: ["arm,cortex-a57", "arm,armv8"],
         ramBase: 0x4000_0000,
         // The Exynos 5250 clocks its system counter from the 24 MHz crystal.
         counterFrequency: 24_000_000,

@@ -25,7 +25,6 @@ extension BoardLayout {
         // What QEMU's create_fdt() writes for the root node.
         model: "linux,dummy-virt",
         compatible: ["linux,dummy-virt"],
-        cpuCompatible: ["arm,cortex-a57", "arm,armv8"],
         ramBase: 0x4000_0000,
         // QEMU's default CNTFRQ for its emulated CPUs (62.5 MHz, a 16 ns tick).
         counterFrequency: 62_500_000,
