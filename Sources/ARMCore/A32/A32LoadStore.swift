@@ -4,9 +4,10 @@ import Stage2MMU
 /// LDRSB, LDRSH, LDRD and their stores, with immediate and register offsets, pre- and post-
 /// indexing and the unprivileged forms; LDM/STM; the exclusive and acquire/release forms).
 extension CPU {
-    /// The X slot that holds R[n] in the current mode: the register number a data abort's ISS
-    /// reports (the AArch64 view, D17.2.40 ISS.SRT).
-    @inline(__always) func slot32(_ n: UInt8) -> UInt8 { r32[Int(n & 15)] }
+    /// The register number a trap's or data abort's ISS reports for R[n]: to an AArch64 EL2 the
+    /// X slot that holds it in the current mode (the AArch64 view, D17.2.40 ISS.SRT); to Hyp mode
+    /// R[n] itself (HSR.SRT and HSR.Rt are 4-bit AArch32 register numbers, G8.2.? HSR).
+    @inline(__always) func slot32(_ n: UInt8) -> UInt8 { aarch32Only ? n & 15 : r32[Int(n & 15)] }
 
     /// The address a single load or store accesses, and the base register's value after it if it
     /// writes back: Rn (Align(PC, 4) for a literal) plus or minus an immediate or a shifted Rm,

@@ -10,6 +10,8 @@ extension CPU {
     public func updateTranslationRegime() {
         if el == 2 {
             regime = el2Regime()
+            // One TTBR: no address of Hyp mode is a TTBR1 one, whatever EL1's split says.
+            aarch32TTBR1Base = .max
         } else {
             (regime, aarch32TTBR1Base) = el10Regime()
         }

@@ -42,6 +42,11 @@ enum CP15 {
         op("ATS1HR", 7, 8, 0, .addressTranslation, opc1: 4), op("ATS1HW", 7, 8, 1, .addressTranslation, opc1: 4),
         // CP14: DBGDIDR says "ARMv8 debug, no breakpoints beyond the minimum".
         CP15Register(view: .cp14("DBGDIDR", 0, 0, 0, 0, pl0: .read), reg: nil, special: .fixed(0x3515_D000)),
+        // The trivial Jazelle implementation (G1.? "The Jazelle extension"): JIDR, JOSCR and
+        // JMCR read as zero and ignore writes; Xen switches JOSCR and JMCR with each vCPU.
+        CP15Register(view: .cp14("JIDR", 7, 0, 0, 0, pl0: .read), reg: nil, special: .fixed(0)),
+        CP15Register(view: .cp14("JOSCR", 7, 1, 0, 0), reg: nil, special: .fixed(0)),
+        CP15Register(view: .cp14("JMCR", 7, 2, 0, 0), reg: nil, special: .fixed(0)),
         // DBGVCR: vector catch is not implemented (RAZ/WI), as an OS finds when it clears it.
         CP15Register(view: .cp14("DBGVCR", 0, 0, 7, 0), reg: nil, special: .fixed(0)),
     ]
@@ -97,6 +102,14 @@ extension CPU {
                 cpu.mmu.tlb.invalidateAll()
                 cpu.flushFetchPage()
             }
+            return
+        }
+        if coproc == 15 && opc1 == 0 && crn == 0 && (1...7).contains(crm) && CP15.byKey[i.imm] == nil {
+            // The rest of the ID space (ID_MMFR4, ID_ISAR6, ID_PFR2, ...) reads as zero, as in
+            // AArch64 (G7.3.? "Reserved and unallocated ID registers"); HCR.TID3 traps it.
+            guard isRead, el >= 1 else { throw ArchException.undefined }
+            if el == 1 && hasEL2 && sysregs[SysReg.HCR_EL2] & HCR.TID3 != 0 { throw trap }
+            writeTransfer(i.rd, 0)
             return
         }
         guard let reg = CP15.byKey[i.imm] else {

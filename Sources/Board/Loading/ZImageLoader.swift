@@ -16,19 +16,21 @@ enum ZImageLoader {
             throw HostInputError("\(path) is a big-endian zImage; armvm runs little-endian kernels")
         }
         let start = b.le32(startOffset), end = b.le32(endOffset)
-        // The header's length is what the kernel copies when it relocates itself; a file shorter
-        // than that is truncated, a longer one carries appended data (a DTB, say) that is kept.
-        guard end >= start, UInt64(end - start) <= UInt64(b.count) else {
-            throw HostInputError("\(path): zImage header says \(end &- start) bytes (start \(hex(UInt64(start))), end \(hex(UInt64(end)))) but the file has \(b.count)")
+        // The header's length is what the image occupies once running: Linux's ends with its
+        // data (a longer file carries appended data, a DTB say, that is kept), Xen's with its BSS,
+        // beyond the file, which RAM's zeros stand for. Both are kept free of the DTB and initrd.
+        guard end >= start else {
+            throw HostInputError("\(path): zImage header ends (\(hex(UInt64(end)))) before it starts (\(hex(UInt64(start))))")
         }
+        let footprint = max(UInt64(b.count), UInt64(end - start))
         // A start of 0 marks a position-independent image (Linux's); any other start is where
         // the image was linked to run, and is where it goes (as Xen loads one).
         let address = loadAddress ?? (start != 0 ? UInt64(start) : target.bus.ramBase + loadOffset)
         guard address % 4 == 0 else {
             throw HostInputError("--load-address \(hex(address)): a zImage is entered in A32 state and must be 4-byte aligned")
         }
-        try target.requireRAM("zImage", at: address, size: UInt64(b.count))
+        try target.requireRAM("zImage", at: address, size: footprint)
         target.copy(b[...], to: address)
-        return LoadedImage(kind: .zImage, entry: address, lowest: address, highest: address + UInt64(b.count), state: .a32)
+        return LoadedImage(kind: .zImage, entry: address, lowest: address, highest: address + footprint, state: .a32)
     }
 }
