@@ -133,7 +133,7 @@ def armvm_rows(armvm, words, isa="a64"):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", nargs="*",
-                    default=[vecformat.FILES[k] for k in ("integer", "fpsimd", "a32", "t32", "vfp", "neon")])
+                    default=[vecformat.FILES[k] for k in ("integer", "fpsimd", "a32", "t32", "vfp", "neon", "crc")])
     ap.add_argument("--mnemonics", action="store_true", help="list the instructions of each group")
     ap.add_argument("--rows", action="store_true", help="count vectors per armvm decode-table row")
     ap.add_argument("--armvm", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
