@@ -132,37 +132,33 @@ struct shared_info {
 
 /* ---- For guests ---------------------------------------------------------- */
 
+/* The registers of the hypercall ABI, by width: x0.. and x16, or r0.. and r12. */
 #ifdef __aarch64__
-static inline long xen_hvc(unsigned long nr, unsigned long a0,
-                                 unsigned long a1, unsigned long a2)
-{
-	register unsigned long x0 __asm__("x0") = a0;
-	register unsigned long x1 __asm__("x1") = a1;
-	register unsigned long x2 __asm__("x2") = a2;
-	register unsigned long x16 __asm__("x16") = nr;
-
-	__asm__ volatile("hvc #0xea1"
-	    : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x16)
-	    :
-	    : "x3", "x4", "memory");
-	return (long)x0;
-}
+#define XEN_ARG(n)      "x" #n
+#define XEN_NR          "x16"
+#define XEN_HVC         "hvc #0xea1"
+#define XEN_CLOBBERS    "x3", "x4"
 #else
+#define XEN_ARG(n)      "r" #n
+#define XEN_NR          "r12"
+#define XEN_HVC         ".arch_extension virt\n\thvc #0xea1"
+#define XEN_CLOBBERS    "r3"
+#endif
+
 static inline long xen_hvc(unsigned long nr, unsigned long a0,
                                  unsigned long a1, unsigned long a2)
 {
-	register unsigned long r0 __asm__("r0") = a0;
-	register unsigned long r1 __asm__("r1") = a1;
-	register unsigned long r2 __asm__("r2") = a2;
-	register unsigned long r12 __asm__("r12") = nr;
+	register unsigned long r0 __asm__(XEN_ARG(0)) = a0;
+	register unsigned long r1 __asm__(XEN_ARG(1)) = a1;
+	register unsigned long r2 __asm__(XEN_ARG(2)) = a2;
+	register unsigned long rnr __asm__(XEN_NR) = nr;
 
-	__asm__ volatile(".arch_extension virt\n\thvc #0xea1"
-	    : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r12)
+	__asm__ volatile(XEN_HVC
+	    : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(rnr)
 	    :
-	    : "r3", "memory");
+	    : XEN_CLOBBERS, "memory");
 	return (long)r0;
 }
-#endif
 
 static inline long xen_evtchn_op(unsigned cmd, void *arg)
 {
