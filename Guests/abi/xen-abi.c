@@ -10,84 +10,20 @@
  * carries a TODO directive naming the difference. minihyp passes on lines of
  * up to 120 characters, so each check's line stays shorter.
  */
-#include "guest.h"
+#include "xen.h"
 
-/* Hypercall numbers (public/xen.h) and sub-operations. */
-#define __HYPERVISOR_memory_op        12
-#define __HYPERVISOR_xen_version      17
-#define __HYPERVISOR_console_io       18
-#define __HYPERVISOR_sched_op         29
-#define __HYPERVISOR_event_channel_op 32
-#define CONSOLEIO_write    0
+/* What common/xen.h leaves out: console_io's read, xen_version's pagesize. */
 #define CONSOLEIO_read     1
-#define XENVER_version     0
 #define XENVER_pagesize    7
-#define SCHEDOP_yield      0
-#define SCHEDOP_block      1
-#define SCHEDOP_shutdown   2
-#define SCHEDOP_poll       3
-#define SHUTDOWN_poweroff  0
-#define EVTCHNOP_bind_interdomain 0
-#define EVTCHNOP_close     3
-#define EVTCHNOP_send      4
-#define EVTCHNOP_status    5
-#define EVTCHNSTAT_closed      0
-#define EVTCHNSTAT_unbound     1
-#define EVTCHNSTAT_interdomain 2
-#define EVTCHNOP_alloc_unbound 6
-#define EVTCHNOP_unmask    9
-#define XENMEM_add_to_physmap 7
-#define DOMID_SELF         0x7ff0u
-
-/* public/errno.h: negated, as hypercalls return them. */
-#define XEN_EPERM   1
-#define XEN_ESRCH   3
-#define XEN_EFAULT 14
-#define XEN_EINVAL 22
-#define XEN_ENOSYS 38
 
 /* An address no guest RAM backs (the guest's RAM starts at 0x40000000). */
 #define BAD_POINTER 0x10000000ul
 
 #ifdef __aarch64__
 #define ARCH "AArch64"
-static long hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2)
-{
-	register unsigned long x0 __asm__("x0") = a0;
-	register unsigned long x1 __asm__("x1") = a1;
-	register unsigned long x2 __asm__("x2") = a2;
-	register unsigned long x16 __asm__("x16") = nr;
-
-	/* Xen may clobber x1..x4 and x16 (arch-arm.h). */
-	__asm__ volatile("hvc #0xea1" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x16) : : "x3", "x4", "memory");
-	return (long)x0;
-}
 #else
 #define ARCH "AArch32"
-static long hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2)
-{
-	register unsigned long r0 __asm__("r0") = a0;
-	register unsigned long r1 __asm__("r1") = a1;
-	register unsigned long r2 __asm__("r2") = a2;
-	register unsigned long r12 __asm__("r12") = nr;
-
-	__asm__ volatile(".arch_extension virt\n\thvc #0xea1" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r12) : : "r3", "memory");
-	return (long)r0;
-}
 #endif
-
-/* printf through console_io, a line at a time. */
-static void xen_console_putc(char c)
-{
-	static char line[200];
-	static unsigned len;
-
-	line[len++] = c;
-	if (c == '\n' || len == sizeof(line)) {
-		hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, len, (unsigned long)line);
-		len = 0;
-	}
-}
 
 static int checks;
 
@@ -104,21 +40,12 @@ static void expect(const char *what, long got, long want, const char *todo)
 		printf("# got %ld, want %ld\n", got, want);
 }
 
-struct evtchn_alloc_unbound { uint16_t dom, remote_dom; uint32_t port; };
-struct evtchn_bind_interdomain { uint16_t remote_dom; uint32_t remote_port, local_port; };
+/* EVTCHNOP_send and EVTCHNOP_unmask take the same argument (common/xen.h's evtchn_send, evtchn_unmask). */
 struct evtchn_port { uint32_t port; };
-struct xen_add_to_physmap { uint16_t domid, size; uint32_t space; uint64_t idx, gpfn; };
-struct evtchn_status {
-	uint16_t dom;
-	uint32_t port, status, vcpu;
-	union { struct { uint16_t dom; } unbound; struct { uint16_t dom; uint32_t port; } interdomain; } u;
-};
-/* A guest handle is 64 bits on Arm from either width (public/arch-arm.h). */
-struct sched_poll { uint64_t ports; uint32_t nr_ports; uint64_t timeout; };
 
 static long evtchn(unsigned cmd, void *arg)
 {
-	return hypercall(__HYPERVISOR_event_channel_op, cmd, (unsigned long)arg, 0);
+	return xen_hvc(__HYPERVISOR_event_channel_op, cmd, (unsigned long)arg, 0);
 }
 
 static char shared_page[4096] __attribute__((aligned(4096)));
@@ -145,7 +72,7 @@ static long poll(const uint32_t *ports, unsigned n, uint64_t timeout)
 {
 	struct sched_poll p = { (uintptr_t)ports, n, timeout };
 
-	return hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (unsigned long)&p, 0);
+	return xen_hvc(__HYPERVISOR_sched_op, SCHEDOP_poll, (unsigned long)&p, 0);
 }
 
 /* Are IRQs masked (PSTATE.I)? SCHEDOP_block enables event delivery. */
@@ -200,25 +127,25 @@ int main(const void *dtb)
 	printf("# the Xen hypercall ABI, " ARCH "\n");
 
 	/* console_io (public/xen.h: CONSOLEIO_write(count, buffer)). */
-	expect("console_io write of 0 bytes", hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, 0, (unsigned long)text), 0, 0);
-	expect("console_io write from a bad pointer", hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, 3, BAD_POINTER), -XEN_EFAULT, 0);
-	expect("console_io unknown subop", hypercall(__HYPERVISOR_console_io, 0x7f, 0, 0), -XEN_ENOSYS, 0);
+	expect("console_io write of 0 bytes", xen_hvc(__HYPERVISOR_console_io, CONSOLEIO_write, 0, (unsigned long)text), 0, 0);
+	expect("console_io write from a bad pointer", xen_hvc(__HYPERVISOR_console_io, CONSOLEIO_write, 3, BAD_POINTER), -XEN_EFAULT, 0);
+	expect("console_io unknown subop", xen_hvc(__HYPERVISOR_console_io, 0x7f, 0, 0), -XEN_ENOSYS, 0);
 
 	/* xen_version (public/version.h): XENVER_version is major << 16 | minor. */
-	r = hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
+	r = xen_hvc(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
 	expect("xen_version major", r >> 16, 4, 0);
 	expect("xen_version minor", r & 0xffff, 17, 0);
-	expect("xen_version pagesize", hypercall(__HYPERVISOR_xen_version, XENVER_pagesize, 0, 0), 4096,
+	expect("xen_version pagesize", xen_hvc(__HYPERVISOR_xen_version, XENVER_pagesize, 0, 0), 4096,
 	       "minihyp answers XENVER_version only");
-	expect("xen_version unknown subop", hypercall(__HYPERVISOR_xen_version, 0x7fff, 0, 0), -XEN_ENOSYS, 0);
+	expect("xen_version unknown subop", xen_hvc(__HYPERVISOR_xen_version, 0x7fff, 0, 0), -XEN_ENOSYS, 0);
 
 	/* An unknown hypercall number. */
-	expect("unknown hypercall 63", hypercall(63, 0, 0, 0), -XEN_ENOSYS, 0);
+	expect("unknown hypercall 63", xen_hvc(63, 0, 0, 0), -XEN_ENOSYS, 0);
 
 	/* sched_op (public/sched.h). */
-	expect("sched_op yield", hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0), 0, 0);
-	expect("sched_op unknown subop", hypercall(__HYPERVISOR_sched_op, 0x7f, 0, 0), -XEN_ENOSYS, 0);
-	expect("sched_op shutdown from a bad pointer", hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, BAD_POINTER, 0), -XEN_EFAULT, 0);
+	expect("sched_op yield", xen_hvc(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0), 0, 0);
+	expect("sched_op unknown subop", xen_hvc(__HYPERVISOR_sched_op, 0x7f, 0, 0), -XEN_ENOSYS, 0);
+	expect("sched_op shutdown from a bad pointer", xen_hvc(__HYPERVISOR_sched_op, SCHEDOP_shutdown, BAD_POINTER, 0), -XEN_EFAULT, 0);
 
 	/* event_channel_op (public/event_channel.h). */
 	/* Offered to ourselves: dom0less has no dom0, and Xen's XSM (SILO) looks
@@ -244,10 +171,10 @@ int main(const void *dtb)
 
 	/* memory_op (public/memory.h): map shared_info at one of our pages. */
 	struct xen_add_to_physmap xatp = { DOMID_SELF, 0, 0, 0, (uint64_t)(uintptr_t)shared_page >> 12 };
-	expect("memory_op add_to_physmap shared_info", hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (unsigned long)&xatp, 0), 0, 0);
-	expect("memory_op add_to_physmap from a bad pointer", hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, BAD_POINTER, 0),
+	expect("memory_op add_to_physmap shared_info", xen_hvc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (unsigned long)&xatp, 0), 0, 0);
+	expect("memory_op add_to_physmap from a bad pointer", xen_hvc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, BAD_POINTER, 0),
 	       -XEN_EFAULT, 0);
-	expect("memory_op unknown command", hypercall(__HYPERVISOR_memory_op, 0x7f, 0, 0), -XEN_ENOSYS, 0);
+	expect("memory_op unknown command", xen_hvc(__HYPERVISOR_memory_op, 0x7f, 0, 0), -XEN_ENOSYS, 0);
 
 	/* Channels to ourselves for status, poll, close and block. Every port is
 	 * masked first (evtchn_mask in shared_info): a pending port then raises
@@ -295,7 +222,7 @@ int main(const void *dtb)
 	 * count started), then the timeout ends the poll. */
 	expect("sched_op poll until a timeout ahead (10 ms at most)", poll(ports, 1, system_time_at_most() + 10000000), 0, 0);
 	expect("sched_op poll on 129 ports", poll(ports, 129, 0), -XEN_EINVAL, 0);
-	expect("sched_op poll from a bad pointer", hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, BAD_POINTER, 0), -XEN_EFAULT, 0);
+	expect("sched_op poll from a bad pointer", xen_hvc(__HYPERVISOR_sched_op, SCHEDOP_poll, BAD_POINTER, 0), -XEN_EFAULT, 0);
 	expect("sched_op poll on ports at a bad pointer", poll((const uint32_t *)BAD_POINTER, 1, 0), -XEN_EFAULT, 0);
 	expect("evtchn send to our own port", evtchn_port_op(EVTCHNOP_send, b.local_port), 0, 0);
 	expect("sched_op poll on the port just sent to", poll(ports, 1, 0), 0, 0);
@@ -316,12 +243,12 @@ int main(const void *dtb)
 	 * sets evtchn_upcall_pending itself to have events looked at; and
 	 * enables event delivery (Xen clears the guest's PSTATE.I). */
 	*upcall_pending = 1;
-	expect("sched_op block with an event pending", hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0), 0, 0);
+	expect("sched_op block with an event pending", xen_hvc(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0), 0, 0);
 	expect("sched_op block enables event delivery (IRQs unmasked)", irqs_masked(), 0, 0);
 	mask_irqs();
 	*upcall_pending = 0;
 
 	printf("1..%d\n", checks);
-	hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (unsigned long)&reason, 0);
+	xen_hvc(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (unsigned long)&reason, 0);
 	return 0;
 }

@@ -6,7 +6,8 @@
  * vcpu_info, an empty arch_vcpu_info).
  *
  * The hypercall ABI (arch-arm.h): HVC #0xEA1, number in x16, arguments in
- * x0..x4, result in x0. Xen may clobber x1..x4 and x16.
+ * x0..x4, result in x0. Xen may clobber x1..x4 and x16. An AArch32 guest
+ * (xen-abi32) puts the number in r12, the arguments in r0..r4.
  *
  * Also here, for guests: xen_hvc() and friends, a console_io sink for
  * printf, the shared_info mapping and the upcall handler's event scan
@@ -131,19 +132,32 @@ struct shared_info {
 
 /* ---- For guests ---------------------------------------------------------- */
 
+/* The registers of the hypercall ABI, by width: x0.. and x16, or r0.. and r12. */
+#ifdef __aarch64__
+#define XEN_ARG(n)      "x" #n
+#define XEN_NR          "x16"
+#define XEN_HVC         "hvc #0xea1"
+#define XEN_CLOBBERS    "x3", "x4"
+#else
+#define XEN_ARG(n)      "r" #n
+#define XEN_NR          "r12"
+#define XEN_HVC         ".arch_extension virt\n\thvc #0xea1"
+#define XEN_CLOBBERS    "r3"
+#endif
+
 static inline long xen_hvc(unsigned long nr, unsigned long a0,
                                  unsigned long a1, unsigned long a2)
 {
-	register unsigned long x0 __asm__("x0") = a0;
-	register unsigned long x1 __asm__("x1") = a1;
-	register unsigned long x2 __asm__("x2") = a2;
-	register unsigned long x16 __asm__("x16") = nr;
+	register unsigned long r0 __asm__(XEN_ARG(0)) = a0;
+	register unsigned long r1 __asm__(XEN_ARG(1)) = a1;
+	register unsigned long r2 __asm__(XEN_ARG(2)) = a2;
+	register unsigned long rnr __asm__(XEN_NR) = nr;
 
-	__asm__ volatile("hvc #0xea1"
-	    : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x16)
+	__asm__ volatile(XEN_HVC
+	    : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(rnr)
 	    :
-	    : "x3", "x4", "memory");
-	return (long)x0;
+	    : XEN_CLOBBERS, "memory");
+	return (long)r0;
 }
 
 static inline long xen_evtchn_op(unsigned cmd, void *arg)
@@ -151,6 +165,7 @@ static inline long xen_evtchn_op(unsigned cmd, void *arg)
 	return xen_hvc(__HYPERVISOR_event_channel_op, cmd, (unsigned long)arg, 0);
 }
 
+#ifdef __aarch64__
 /*
  * Atomics with LDXR/STXR (no LSE in ARMv8.0). An exception between the
  * two (the hypervisor preempting us, or setting a bit for us) clears the
@@ -180,8 +195,13 @@ static inline void xen_clear_bit(volatile uint64_t *p, unsigned bit)
 	                 : "=&r"(old), "=&r"(fail) : "r"(p), "r"(1ul << bit) : "memory");
 }
 
+#endif /* __aarch64__ */
+
 /* printf through console_io, a line at a time; the hypervisor prefixes
- * each line with "(dN) ". */
+ * each line with "(dN) ". A line longer than the buffer goes out in pieces:
+ * minihyp and Xen gather a guest's text into lines themselves, so that does
+ * not cut it; minihyp cuts a line at 119 characters, and the longest a guest
+ * prints (xen-abi's TAP lines, up to 102) stays shorter. */
 static inline void xen_console_putc(char c)
 {
 	static char line[128];
@@ -237,6 +257,7 @@ static inline unsigned xen_upcall_intid(const void *dtb)
 	return p && len >= 12 && fdt_be32(p) == 1 ? 16 + fdt_be32(p + 4) : 31;
 }
 
+#ifdef __aarch64__
 /*
  * The upcall handler's scan, 2-level style (as Linux's
  * xen_evtchn_do_upcall): clear evtchn_upcall_pending, take the selector
@@ -267,6 +288,7 @@ static inline uint64_t xen_evtchn_scan(struct shared_info *s)
 	}
 	return fired;
 }
+#endif /* __aarch64__ */
 
 /* A number from the bootargs, "name=N", or `dflt`. */
 static inline unsigned long xen_bootarg(const void *dtb, const char *name, unsigned long dflt)

@@ -1,42 +1,75 @@
 import Foundation
 
 /// The reference vectors of Tests/ARMCoreTests/Vectors/ (made by scripts/refvectors/generate.py
-/// with Unicorn as the reference; the format is in scripts/refvectors/README.md).
+/// with Unicorn as the reference; the format is in scripts/refvectors/README.md), A64 and
+/// AArch32 alike: one header, then records whose layout the header's version and record kind
+/// give. Format version 2 holds A64 records (kind 0); version 3 AArch32 records: kind 1 A32
+/// (a32-integer.bin), 2 T32 (t32-integer.bin), 3 VFP in A32 or T32 state (a32-vfp.bin), 4
+/// Advanced SIMD, as 3 (a32-neon.bin), 5 A32 or T32 integer (a32-crc.bin).
 struct ReferenceVectorFile {
     static let magic: [UInt8] = Array("A64RVEC\0".utf8)
-    static let formatVersion: UInt16 = 2
 
-    // Flags byte of a vector (bits 3..0: the final NZCV).
+    enum Kind: UInt16 {
+        case a64 = 0, a32 = 1, t32 = 2, vfp = 3, neon = 4, a32t32 = 5
+
+        /// The format version that holds this kind of record.
+        var formatVersion: UInt16 { self == .a64 ? 2 : 3 }
+        var isAArch32: Bool { self != .a64 }
+        /// VFP and Advanced SIMD records carry FPSCR and the D registers.
+        var hasFP: Bool { self == .vfp || self == .neon }
+        /// AArch32 records with the mode byte (bit 0 T32 state, bits 7:4 the D registers' profile).
+        var hasMode: Bool { hasFP || self == .a32t32 }
+    }
+
+    // Flags byte of a vector (bits 3..0: the final NZCV). 0x20 is FPSR in A64 records and the PSR
+    // byte in AArch32 ones; 0x80 the V registers, or the D registers.
     static let flagPC: UInt8 = 0x10, flagFPSR: UInt8 = 0x20, flagMemory: UInt8 = 0x40, flagV: UInt8 = 0x80
+    static let flagPSR = flagFPSR, flagD = flagV
     static let vHighZero: UInt8 = 0x80
+    // The AArch32 PSR byte: bits 3..0 GE, then Q and T; the mode byte's T32 bit.
+    static let psrQ: UInt8 = 0x10, psrT: UInt8 = 0x20, modeT32: UInt8 = 0x01
 
     struct Layout: Equatable {
         var ramBase: UInt64, ramSize: UInt64, windowBase: UInt64, windowSize: UInt64
     }
 
+    /// One vector. Register values are 64 bits in A64 records, 32 bits (zero-extended here) in
+    /// AArch32 ones.
     struct Vector {
         var group: UInt8
+        /// A32, A64: the word. T32: a 16-bit instruction in bits 15:0, a 32-bit one as hw1 << 16 | hw2.
         var word: UInt32
         var seed: UInt64
-        /// The FP lane profile the V registers were derived with (ReferenceInitialState).
+        /// The FP lane profile the V (or D) registers were derived with (ReferenceInitialState).
         var profile: UInt8
-        /// Initial-state overrides applied after the seed's state: register id (0-30 X, 31 SP,
-        /// 32 PC) and value.
+        /// AArch32: runs in T32 state (every T32 record; the others with the mode bit).
+        var thumb = false
+        /// Initial-state overrides applied after the seed's state: register id (A64: 0-30 X, 31
+        /// SP, 32 PC; AArch32: 0-14 R0-R14 of SVC mode, 15 PC, 16 ITSTATE) and value.
         var initial: [(reg: UInt8, value: UInt64)]
-        /// Final registers that differ from the initial state (0-30 X, 31 SP).
+        /// Final registers that differ from the initial state (X0-X30 and SP, or R0-R14).
         var registers: [(reg: UInt8, value: UInt64)]
-        /// The final PC, or nil: the initial PC + 4.
+        /// The final PC, or nil: the initial PC + the instruction's length.
         var pc: UInt64?
         /// NZCV in bits 31..28.
         var nzcv: UInt32
-        /// The final FPSR, or nil: unchanged.
-        var fpsr: UInt32?
+        /// A64: the final FPSR, or nil: unchanged.
+        var fpsr: UInt32? = nil
+        /// AArch32: the final GE | Q << 4 | T << 5, or nil: Q, GE and T unchanged.
+        var psr: UInt8? = nil
         /// Window bytes that differ after the step: offset in the window and value.
         var memory: [(offset: UInt16, value: UInt8)]
-        /// Final V registers that differ from the initial state: number, low and high 64 bits.
-        var v: [(reg: UInt8, low: UInt64, high: UInt64)]
+        /// A64: final V registers that differ from the initial state: number, low and high 64 bits.
+        var v: [(reg: UInt8, low: UInt64, high: UInt64)] = []
+        /// VFP, Advanced SIMD: the final FPSCR, and the D registers that differ.
+        var fpscr: UInt32 = 0
+        var dregs: [(reg: UInt8, value: UInt64)] = []
+
+        /// The instruction's length in bytes.
+        var length: UInt32 { thumb && word >> 16 == 0 ? 2 : 4 }
     }
 
+    var kind: Kind
     var layout: Layout
     var reference: String
     var cpuModel: String
@@ -50,20 +83,19 @@ struct ReferenceVectorFile {
 
     @_optimize(speed)
     init(contentsOf url: URL) throws {
-        let data = try Data(contentsOf: url)
-        let bytes = [UInt8](data)
-        var parsed: (Layout, String, String, String, [UInt8: String], [Vector])?
+        let bytes = [UInt8](try Data(contentsOf: url))
+        var parsed: (Kind, Layout, String, String, String, [UInt8: String], [Vector])?
         try bytes.withUnsafeBytes { (buf: UnsafeRawBufferPointer) throws in
             var r = ByteReader(buf: buf)
             guard buf.count >= 8, Array(buf[0..<8]) == Self.magic else {
                 throw FormatError(description: "\(url.path): not a reference-vector file")
             }
             r.pos = 8
-            let version = try r.u16()
-            guard version == Self.formatVersion else {
-                throw FormatError(description: "\(url.path): format version \(version), this reader knows \(Self.formatVersion)")
+            let version = try r.u16(), rawKind = try r.u16()
+            guard let kind = Kind(rawValue: rawKind), kind.formatVersion == version else {
+                throw FormatError(description: "\(url.path): format version \(version), record kind \(rawKind); this reader "
+                                  + "knows version 2 with A64 records (kind 0) and version 3 with AArch32 records (kinds 1-5)")
             }
-            _ = try r.u16()
             let count = try r.u32()
             let layout = Layout(ramBase: try r.u64(), ramSize: try r.u64(), windowBase: try r.u64(), windowSize: try r.u64())
             let reference = try r.string(), cpuModel = try r.string(), arguments = try r.string()
@@ -75,45 +107,78 @@ struct ReferenceVectorFile {
             var vectors: [Vector] = []
             vectors.reserveCapacity(Int(count))
             for _ in 0..<count {
-                let group = try r.u8(), word = try r.u32(), seed = try r.u64(), profile = try r.u8()
-                var initial: [(reg: UInt8, value: UInt64)] = []
-                for _ in 0..<(try r.u8()) { initial.append((try r.u8(), try r.u64())) }
-                var registers: [(reg: UInt8, value: UInt64)] = []
-                for _ in 0..<(try r.u8()) { registers.append((try r.u8(), try r.u64())) }
-                let flags = try r.u8()
-                let pc: UInt64? = flags & Self.flagPC != 0 ? try r.u64() : nil
-                let fpsr: UInt32? = flags & Self.flagFPSR != 0 ? try r.u32() : nil
-                var memory: [(offset: UInt16, value: UInt8)] = []
-                if flags & Self.flagMemory != 0 {
-                    for _ in 0..<(try r.u8()) {
-                        let offset = try r.u16(), length = try r.u8()
-                        for k in 0..<UInt16(length) { memory.append((offset &+ k, try r.u8())) }
-                    }
-                }
-                var v: [(reg: UInt8, low: UInt64, high: UInt64)] = []
-                if flags & Self.flagV != 0 {
-                    for _ in 0..<(try r.u8()) {
-                        let id = try r.u8()
-                        let low = try r.u64()
-                        let high = id & Self.vHighZero != 0 ? 0 : try r.u64()
-                        v.append((id & 31, low, high))
-                    }
-                }
-                vectors.append(Vector(group: group, word: word, seed: seed, profile: profile, initial: initial,
-                                      registers: registers, pc: pc, nzcv: UInt32(flags & 0xF) << 28, fpsr: fpsr,
-                                      memory: memory, v: v))
+                vectors.append(kind.isAArch32 ? try Self.readAArch32(&r, kind) : try Self.readA64(&r))
             }
             guard r.pos == buf.count else {
                 throw FormatError(description: "\(url.path): \(buf.count - r.pos) trailing bytes")
             }
-            parsed = (layout, reference, cpuModel, arguments, names, vectors)
+            parsed = (kind, layout, reference, cpuModel, arguments, names, vectors)
         }
         guard let p = parsed else { throw FormatError(description: "\(url.path): unreadable") }
-        (layout, reference, cpuModel, generatorArguments, groupNames, vectors) = p
+        (kind, layout, reference, cpuModel, generatorArguments, groupNames, vectors) = p
+    }
+
+    /// Register id and value pairs: a count, then (u8, u64) in A64 records or (u8, u32) in AArch32 ones.
+    @_optimize(speed)
+    static func registers(_ r: inout ByteReader, wide: Bool) throws -> [(reg: UInt8, value: UInt64)] {
+        var out: [(reg: UInt8, value: UInt64)] = []
+        for _ in 0..<(try r.u8()) { out.append((try r.u8(), wide ? try r.u64() : UInt64(try r.u32()))) }
+        return out
+    }
+
+    /// Changed window bytes: a run count, then (offset, length, bytes).
+    @_optimize(speed)
+    static func memoryRuns(_ r: inout ByteReader) throws -> [(offset: UInt16, value: UInt8)] {
+        var memory: [(offset: UInt16, value: UInt8)] = []
+        for _ in 0..<(try r.u8()) {
+            let offset = try r.u16(), length = try r.u8()
+            for k in 0..<UInt16(length) { memory.append((offset &+ k, try r.u8())) }
+        }
+        return memory
+    }
+
+    @_optimize(speed)
+    static func readA64(_ r: inout ByteReader) throws -> Vector {
+        let group = try r.u8(), word = try r.u32(), seed = try r.u64(), profile = try r.u8()
+        let initial = try registers(&r, wide: true), final = try registers(&r, wide: true)
+        let flags = try r.u8()
+        var v = Vector(group: group, word: word, seed: seed, profile: profile, initial: initial, registers: final,
+                       pc: flags & flagPC != 0 ? try r.u64() : nil, nzcv: UInt32(flags & 0xF) << 28,
+                       fpsr: flags & flagFPSR != 0 ? try r.u32() : nil,
+                       memory: flags & flagMemory != 0 ? try memoryRuns(&r) : [])
+        if flags & flagV != 0 {
+            for _ in 0..<(try r.u8()) {
+                let id = try r.u8()
+                let low = try r.u64()
+                let high = id & vHighZero != 0 ? 0 : try r.u64()
+                v.v.append((id & 31, low, high))
+            }
+        }
+        return v
+    }
+
+    @_optimize(speed)
+    static func readAArch32(_ r: inout ByteReader, _ kind: Kind) throws -> Vector {
+        let group = try r.u8(), word = try r.u32(), seed = try r.u64()
+        let mode: UInt8 = kind.hasMode ? try r.u8() : 0
+        let initial = try registers(&r, wide: false), final = try registers(&r, wide: false)
+        let flags = try r.u8()
+        var v = Vector(group: group, word: word, seed: seed, profile: mode >> 4,
+                       thumb: kind == .t32 || mode & modeT32 != 0, initial: initial, registers: final,
+                       pc: flags & flagPC != 0 ? UInt64(try r.u32()) : nil, nzcv: UInt32(flags & 0xF) << 28,
+                       psr: flags & flagPSR != 0 ? try r.u8() : nil,
+                       memory: flags & flagMemory != 0 ? try memoryRuns(&r) : [])
+        if kind.hasFP {
+            v.fpscr = try r.u32()
+            if flags & flagD != 0 {
+                for _ in 0..<(try r.u8()) { v.dregs.append((try r.u8(), try r.u64())) }
+            }
+        }
+        return v
     }
 }
 
-/// Little-endian reads from a byte buffer (also A32ReferenceVectorFile's).
+/// Little-endian reads from a byte buffer.
 struct ByteReader {
     let buf: UnsafeRawBufferPointer
     var pos = 0

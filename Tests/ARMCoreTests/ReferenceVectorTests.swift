@@ -5,74 +5,46 @@ import Bus
 
 /// Replays the reference vectors of Vectors/a64-integer.bin and Vectors/a64-fpsimd.bin: one
 /// instruction, executed by Unicorn 2.1.4 (QEMU's CPU code, Cortex-A57 model) at EL1 from a
-/// random state, and the state it left (scripts/refvectors/README.md). Each test method replays
-/// one encoding class and prints a line per group; a failure lists, for the first few vectors
-/// of each group, every field that differs (general registers, SP, PC, NZCV, V registers,
-/// FPSR, FPCR, window bytes), and fails once at the end with the per-group counts.
-///
-/// Environment: ARMVM_REFVEC_GROUPS=ls.pair,fp. limits the replay to groups whose name starts
-/// with one of the prefixes; ARMVM_REFVEC_DETAILS=N prints N failing vectors per group
-/// (default 5).
+/// random state, and the state it left (scripts/refvectors/README.md). Each vector runs on
+/// ReplayMachine, which compares the general registers, SP, PC, NZCV, V registers, FPSR, FPCR
+/// and the window. The loop, its output and its environment variables are VectorSuite's.
 final class ReferenceVectorTests: XCTestCase {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Vectors")
-    static let fileNames = ["a64-integer.bin", "a64-fpsimd.bin"]
-    static let files = Result { try fileNames.map { try ReferenceVectorFile(contentsOf: directory.appendingPathComponent($0)) } }
-    static let known = Result { try KnownDifferences(contentsOf: directory.appendingPathComponent("KNOWN_DIFFERENCES.md")) }
+    static let suite = VectorSuite(
+        files: ["a64-integer.bin", "a64-fpsimd.bin"], kind: .a64, cpuModel: "cortex-a57",
+        classes: [("testDataProcessingImmediate", ["dpimm."]), ("testDataProcessingRegister", ["dpreg."]),
+                  ("testBranches", ["branch."]), ("testLoadsAndStores", ["ls."]), ("testSystem", ["system"]),
+                  ("testFloatingPoint", ["fp."]), ("testAdvancedSIMD", ["asimd."]),
+                  ("testSIMDLoadsAndStores", ["simdls."]), ("testCRC32AndCryptography", ["crc32", "crypto."])],
+        minimum: 500_000, perGroup: 2000, machine: { ReplayMachine() })
 
-    /// Which test method replays a group: by the start of its name.
-    static let classes: [(method: String, prefixes: [String])] = [
-        ("testDataProcessingImmediate", ["dpimm."]), ("testDataProcessingRegister", ["dpreg."]),
-        ("testBranches", ["branch."]), ("testLoadsAndStores", ["ls."]), ("testSystem", ["system"]),
-        ("testFloatingPoint", ["fp."]), ("testAdvancedSIMD", ["asimd."]),
-        ("testSIMDLoadsAndStores", ["simdls."]), ("testCRC32AndCryptography", ["crc32", "crypto."]),
-    ]
+    /// Every suite of vector files, for the checks that span them.
+    static var allSuites: [VectorSuite] {
+        [suite, A32ReferenceVectorTests.suite, T32ReferenceVectorTests.suite, VFPReferenceVectorTests.suite,
+         NEONReferenceVectorTests.suite, CRC32ReferenceVectorTests.suite]
+    }
 
-    func testDataProcessingImmediate() throws { try replay(prefixes: ["dpimm."]) }
-    func testDataProcessingRegister() throws { try replay(prefixes: ["dpreg."]) }
-    func testBranches() throws { try replay(prefixes: ["branch."]) }
-    func testLoadsAndStores() throws { try replay(prefixes: ["ls."]) }
-    func testSystem() throws { try replay(prefixes: ["system"]) }
-    func testFloatingPoint() throws { try replay(prefixes: ["fp."]) }
-    func testAdvancedSIMD() throws { try replay(prefixes: ["asimd."]) }
-    func testSIMDLoadsAndStores() throws { try replay(prefixes: ["simdls."]) }
-    func testCRC32AndCryptography() throws { try replay(prefixes: ["crc32", "crypto."]) }
+    func testDataProcessingImmediate() throws { try Self.suite.replay() }
+    func testDataProcessingRegister() throws { try Self.suite.replay() }
+    func testBranches() throws { try Self.suite.replay() }
+    func testLoadsAndStores() throws { try Self.suite.replay() }
+    func testSystem() throws { try Self.suite.replay() }
+    func testFloatingPoint() throws { try Self.suite.replay() }
+    func testAdvancedSIMD() throws { try Self.suite.replay() }
+    func testSIMDLoadsAndStores() throws { try Self.suite.replay() }
+    func testCRC32AndCryptography() throws { try Self.suite.replay() }
 
-    /// The files are the ones this reader expects, every group is replayed by one of the methods
-    /// above, group ids are unique across the files, there are at least 500,000 vectors, and
-    /// every documented difference names a vector that exists.
-    func testFileAndKnownDifferences() throws {
-        let files = try Self.files.get(), known = try Self.known.get()
-        var byName: [String: UInt8] = [:]
-        var present = Set<KnownDifferences.Key>()
-        var total = 0
-        for file in files {
-            XCTAssertEqual(file.layout, ReplayMachine.layout)
-            XCTAssertTrue(file.reference.hasPrefix("unicorn "), file.reference)
-            for (id, name) in file.groupNames {
-                let owners = Self.classes.filter { c in c.prefixes.contains { name.hasPrefix($0) } }
-                XCTAssertEqual(owners.count, 1, "group \(name) is replayed by no test or by two")
-                XCTAssertNil(byName[name], "group \(name) is in two files")
-                byName[name] = id
-            }
-            for v in file.vectors { present.insert(.init(group: v.group, word: v.word, seed: v.seed)) }
-            total += file.vectors.count
-            print("reference vectors: \(file.vectors.count) from \(file.reference) (\(file.cpuModel)), generated with "
-                  + "\(file.generatorArguments)")
+    func testFileAndKnownDifferences() throws { try Self.suite.checkFiles() }
+
+    /// Every row of KNOWN_DIFFERENCES.md belongs to exactly one suite (by its group's name), so
+    /// that exactly one file check looks for its vector; and no class prefix is in two suites.
+    func testEveryKnownDifferenceBelongsToOneSuite() throws {
+        for entry in try VectorSuite.known.get().entries {
+            XCTAssertEqual(Self.allSuites.filter { $0.owns(group: entry.group) }.count, 1,
+                           "KNOWN_DIFFERENCES.md: group \(entry.group) belongs to no suite or to two")
         }
-        XCTAssertEqual(Set(byName.values).count, byName.count, "a group id is used twice")
-        XCTAssertGreaterThanOrEqual(total, 500_000)
-        // The AArch32 rows belong to the A32, T32 and VFP files (their own replays).
-        let aarch32 = ["a32.", "t16.", "t32.", "vfp."]
-        for entry in known.entries where !aarch32.contains(where: { entry.group.hasPrefix($0) }) {
-            guard let id = byName[entry.group] else {
-                XCTFail("KNOWN_DIFFERENCES.md: no group \(entry.group)")
-                continue
-            }
-            XCTAssertTrue(present.contains(.init(group: id, word: entry.word, seed: entry.seed)),
-                          String(format: "KNOWN_DIFFERENCES.md: no vector %@ 0x%08x seed 0x%016llx in the files",
-                                 entry.group, entry.word, entry.seed))
+        for p in Self.allSuites.flatMap({ $0.classes.flatMap(\.prefixes) }) {
+            XCTAssertEqual(Self.allSuites.filter { $0.owns(group: p) }.count, 1, "prefix \(p) is in two suites")
         }
-        print("reference vectors: \(total) in all; \(known.entries.count) documented differences")
     }
 
     /// The seed-to-state derivation matches scripts/refvectors/refstate.py (values printed by
@@ -135,142 +107,27 @@ final class ReferenceVectorTests: XCTestCase {
         XCTAssertEqual(k.entries.first?.seed, 0xFF)
     }
 
-    // MARK: - Replay
-
-    struct GroupResult {
-        var passed = 0, failed = 0, skipped = 0
-        /// How many failing vectors differ in each kind of field ("V", "FPSR", "X", "mem" ...).
-        var fields: [String: Int] = [:]
-    }
-
-    func replay(prefixes: [String], file path: StaticString = #filePath, line: UInt = #line) throws {
-        let files = try Self.files.get(), known = try Self.known.get()
-        let env = ProcessInfo.processInfo.environment
-        let only = env["ARMVM_REFVEC_GROUPS"].map { $0.split(separator: ",").map(String.init) }
-        let details = env["ARMVM_REFVEC_DETAILS"].flatMap { Int($0) } ?? 5
-
-        var groups: [UInt8: String] = [:]
-        for file in files {
-            XCTAssertEqual(file.layout, ReplayMachine.layout, "the vectors were made for another memory layout")
-            for (id, name) in file.groupNames where prefixes.contains(where: { name.hasPrefix($0) })
-                && (only.map { o in o.contains { name.hasPrefix($0) } } ?? true) {
-                groups[id] = name
-            }
-        }
-        guard !groups.isEmpty else { return }
-        var knownIDs = Set<KnownDifferences.Key>()
-        for (id, name) in groups {
-            for e in known.entries where e.group == name { knownIDs.insert(.init(group: id, word: e.word, seed: e.seed)) }
-        }
-        let machine = ReplayMachine()
-        var results: [UInt8: GroupResult] = [:]
-        for id in groups.keys { results[id] = GroupResult() }
-        let start = Date()
-        for file in files {
-            for v in file.vectors where groups[v.group] != nil {
-                if knownIDs.contains(.init(group: v.group, word: v.word, seed: v.seed)) {
-                    results[v.group]!.skipped += 1
-                    continue
-                }
-                // Describe the differences in words only for the vectors that will be printed.
-                machine.describe = results[v.group]!.failed < details
-                let diffs = machine.run(v)
-                if diffs.isEmpty {
-                    results[v.group]!.passed += 1
-                    continue
-                }
-                results[v.group]!.failed += 1
-                for d in Set(diffs.map(\.field)) { results[v.group]!.fields[d, default: 0] += 1 }
-                if results[v.group]!.failed <= details {
-                    print(String(format: "MISMATCH %@ word 0x%08x seed 0x%016llx: ", groups[v.group]!, v.word, v.seed)
-                          + diffs.map(\.text).joined(separator: "; "))
-                    print(String(format: "  python3 scripts/refvectors/dump.py --word 0x%08x --seed 0x%016llx", v.word, v.seed))
-                }
-            }
-        }
-        let elapsed = Date().timeIntervalSince(start)
-
-        var failedGroups: [String] = []
-        var totals = GroupResult()
-        for (id, name) in groups.sorted(by: { $0.key < $1.key }) {
-            let r = results[id]!
-            totals.passed += r.passed; totals.failed += r.failed; totals.skipped += r.skipped
-            var text = "reference vectors \(name): \(r.passed) passed, \(r.failed) failed, \(r.skipped) known differences"
-            if r.failed > 0 {
-                text += " (fields: " + r.fields.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
-                failedGroups.append("\(name) \(r.failed)/\(r.passed + r.failed)")
-            }
-            print(text)
-        }
-        print(String(format: "reference vectors %@: %d passed, %d failed, %d known differences, replayed in %.2f s",
-                     prefixes.joined(separator: ","), totals.passed, totals.failed, totals.skipped, elapsed))
-        if !failedGroups.isEmpty {
-            XCTFail("reference vectors failed: " + failedGroups.joined(separator: ", ")
-                    + " (python3 scripts/refvectors/dump.py --word W --seed S shows a vector)", file: path, line: line)
-        }
-    }
 }
 
 /// One CPU at EL1 on the vectors' RAM, reset between vectors.
-final class ReplayMachine {
-    static let layout = ReferenceVectorFile.Layout(ramBase: 0x4000_0000, ramSize: 0x40_0000,
-                                                   windowBase: 0x4010_0000, windowSize: 0x1000)
-    let bus: PhysicalAddressSpace
-    let cache: DecodeCache
-    let cpu: CPU
-    let window: UnsafeMutableRawPointer
-    let expected: UnsafeMutableRawPointer
-    let windowSize: Int
-    /// Whether run() writes out each difference (slow) or only names its field.
-    var describe = true
-
-    init() {
-        let l = Self.layout
-        bus = PhysicalAddressSpace(ramBase: l.ramBase, ramSize: l.ramSize)!
-        cache = DecodeCache(bus: bus)
-        cpu = CPU(index: 0, bus: bus, decodeCache: cache, hasEL2: false, config: CPUConfig())
-        windowSize = Int(l.windowSize)
-        window = bus.ramPointer(l.windowBase, size: windowSize)!
-        expected = .allocate(byteCount: windowSize, alignment: 16)
-    }
-
-    deinit { expected.deallocate() }
-
+final class ReplayMachine: VectorMachine, VectorReplayMachine {
     static func regName(_ r: Int) -> String { r == 31 ? "SP" : "X\(r)" }
-
-    struct Difference {
-        /// The kind of field, for the per-group summary: X, SP, PC, NZCV, V, FPSR, FPCR, mem, XZR.
-        var field: String
-        var text: String
-    }
-
-    /// A difference: its text is built only when `describe` is set.
-    func diff(_ field: String, _ text: @autoclosure () -> String) -> Difference {
-        Difference(field: field, text: describe ? text() : "")
-    }
 
     static func hex128(_ high: UInt64, _ low: UInt64) -> String { String(format: "0x%016llx_%016llx", high, low) }
 
     /// Execute one vector; returns each field that differs.
     @_optimize(speed)
-    func run(_ v: ReferenceVectorFile.Vector) -> [Difference] {
+    func run(_ v: ReferenceVectorFile.Vector, kind: ReferenceVectorFile.Kind) -> [ReplayDifference] {
         // The window is never executed, so it is written straight into RAM; the instruction goes
         // through the bus, which drops the decoded copy of the previous one.
         var s = ReferenceInitialState(seed: v.seed, profile: v.profile, layout: Self.layout, window: window)
         for o in v.initial {
             if o.reg == 32 { s.pc = o.value } else if o.reg < 32 { s.regs[Int(o.reg)] = o.value }
         }
-        expected.copyMemory(from: window, byteCount: windowSize)
-        for m in v.memory where Int(m.offset) < windowSize {
-            expected.storeBytes(of: m.value, toByteOffset: Int(m.offset), as: UInt8.self)
-        }
+        expectWindow(v)
 
         cpu.boot(entry: s.pc, el: 1)
-        cpu.exclusiveValid = false
-        cpu.eventRegister = false
-        cpu.waiting = false
-        cpu.attention = false
-        cpu.stopRequest = nil
+        quiesce()
         cpu.sysregs[SysReg.ESR_EL1] = 0
         // Unicorn runs its EL1 with FP and Advanced SIMD enabled: CPACR_EL1.FPEN = 0b11.
         cpu.sysregs[SysReg.CPACR_EL1] = 3 << 20
@@ -286,7 +143,7 @@ final class ReplayMachine {
 
         var want = s.regs
         for r in v.registers where r.reg < 32 { want[Int(r.reg)] = r.value }
-        var diffs: [Difference] = []
+        var diffs: [ReplayDifference] = []
         for r in 0..<32 {
             let got = r == 31 ? cpu.x[Int(Reg.sp)] : cpu.x[r]
             if got != want[r] {
@@ -325,52 +182,7 @@ final class ReplayMachine {
         if cpu.fpcr != s.fpcr {
             diffs.append(diff("FPCR", String(format: "FPCR expected 0x%08llx (unchanged) actual 0x%08llx", s.fpcr, cpu.fpcr)))
         }
-        if memcmp(expected, window, windowSize) != 0 && !describe {
-            diffs.append(diff("mem", ""))
-        } else if memcmp(expected, window, windowSize) != 0 {
-            var shown = 0, count = 0
-            var text: [String] = []
-            for k in 0..<windowSize {
-                let e = expected.load(fromByteOffset: k, as: UInt8.self), a = window.load(fromByteOffset: k, as: UInt8.self)
-                if e == a { continue }
-                count += 1
-                if shown < 16 {
-                    text.append(String(format: "mem[window+0x%03x] expected %02x actual %02x", k, e, a))
-                    shown += 1
-                }
-            }
-            if count > shown { text.append("\(count - shown) more window bytes differ") }
-            diffs.append(diff("mem", text.joined(separator: "; ")))
-        }
+        if let d = windowDifference() { diffs.append(d) }
         return diffs
-    }
-}
-
-/// The vectors that Tests/ARMCoreTests/Vectors/KNOWN_DIFFERENCES.md lists as cases where
-/// Unicorn departs from the Arm ARM: its table rows `| group | 0xWORD | 0xSEED | ... |`.
-struct KnownDifferences {
-    struct Key: Hashable {
-        var group: UInt8, word: UInt32, seed: UInt64
-    }
-
-    struct Entry {
-        var group: String, word: UInt32, seed: UInt64
-    }
-
-    var entries: [Entry] = []
-
-    init(contentsOf url: URL) throws {
-        self.init(text: try String(contentsOf: url, encoding: .utf8))
-    }
-
-    init(text: String) {
-        for line in text.split(separator: "\n") where line.hasPrefix("|") {
-            let cols = line.split(separator: "|", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "`", with: "") }
-            guard cols.count >= 4, cols[2].hasPrefix("0x"), cols[3].hasPrefix("0x"),
-                  let word = UInt32(cols[2].dropFirst(2), radix: 16), let seed = UInt64(cols[3].dropFirst(2), radix: 16)
-            else { continue }
-            entries.append(Entry(group: cols[1], word: word, seed: seed))
-        }
     }
 }

@@ -8,29 +8,20 @@ import XCTest
 /// with D0-D31 and FPSCR (scripts/refvectors/README.md, "VFP"). The A32 replay's machine,
 /// which then also compares D0-D31, FPSCR and FPEXC.
 final class VFPReferenceVectorTests: XCTestCase {
-    static let file = Result {
-        try A32ReferenceVectorFile(contentsOf: A32ReferenceVectorTests.directory.appendingPathComponent("a32-vfp.bin"))
-    }
+    static let suite = VectorSuite(
+        files: ["a32-vfp.bin"], kind: .vfp, cpuModel: "max",
+        classes: [("testArithmetic", ["vfp.arith", "vfp.mac", "vfp.fma", "vfp.unary", "vfp.movimm", "vfp.compare"]),
+                  ("testConversions", ["vfp.cvt."]), ("testMovesAndSystemRegisters", ["vfp.sysreg", "vfp.move."]),
+                  ("testLoadsAndStores", ["vfp.ls"]), ("testARMv8Additions", ["vfp.v8."])],
+        minimum: 150_000, perGroup: 3000, machine: { A32ReplayMachine() })
 
-    static let classes: [(method: String, prefixes: [String])] = [
-        ("testArithmetic", ["vfp.arith", "vfp.mac", "vfp.fma", "vfp.unary", "vfp.movimm", "vfp.compare"]),
-        ("testConversions", ["vfp.cvt."]),
-        ("testMovesAndSystemRegisters", ["vfp.sysreg", "vfp.move."]),
-        ("testLoadsAndStores", ["vfp.ls"]),
-        ("testARMv8Additions", ["vfp.v8."]),
-    ]
+    func testArithmetic() throws { try Self.suite.replay() }
+    func testConversions() throws { try Self.suite.replay() }
+    func testMovesAndSystemRegisters() throws { try Self.suite.replay() }
+    func testLoadsAndStores() throws { try Self.suite.replay() }
+    func testARMv8Additions() throws { try Self.suite.replay() }
 
-    func testArithmetic() throws { try replay(Self.classes[0].prefixes) }
-    func testConversions() throws { try replay(Self.classes[1].prefixes) }
-    func testMovesAndSystemRegisters() throws { try replay(Self.classes[2].prefixes) }
-    func testLoadsAndStores() throws { try replay(Self.classes[3].prefixes) }
-    func testARMv8Additions() throws { try replay(Self.classes[4].prefixes) }
-
-    func testFileAndKnownDifferences() throws {
-        try AArch32VectorReplay.checkFile(try Self.file.get(), known: try A32ReferenceVectorTests.known.get(), kind: .vfp,
-                                          cpuModel: "max", classes: Self.classes, minimum: 150_000,
-                                          perGroup: 3000, prefix: "vfp.", fileName: "a32-vfp.bin")
-    }
+    func testFileAndKnownDifferences() throws { try Self.suite.checkFiles() }
 
     /// The FP state derivation matches scripts/refvectors/refstate32.py (the values
     /// `python3 scripts/refvectors/refstate32.py` prints).
@@ -49,10 +40,5 @@ final class VFPReferenceVectorTests: XCTestCase {
             total &+= t.d.reduce(0, &+) &+ UInt64(t.fpscr)
         }
         XCTAssertEqual(total, 0x135A_5972_6001_E68)
-    }
-
-    func replay(_ prefixes: [String], file path: StaticString = #filePath, line: UInt = #line) throws {
-        try AArch32VectorReplay.replay(try Self.file.get(), known: try A32ReferenceVectorTests.known.get(),
-                                       prefixes: prefixes, file: path, line: line)
     }
 }

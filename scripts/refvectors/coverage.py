@@ -6,7 +6,7 @@ only).
 
     python3 scripts/refvectors/coverage.py [--mnemonics] [--rows [--armvm PATH]] [FILE...]
 
-Default files: the five committed sets (A64 integer, A64 FP/SIMD, A32, T32, VFP). An AArch32 file
+Default files: every committed set (vecformat.FILES). An AArch32 file
 gets its own columns (condition passed, R registers, NZCV, Q, GE, window, branch, T; for VFP also
 D registers and FPSCR), and with --rows its vectors are counted per AArch32 operation of armvm's
 A32 and T32 decoders (`armvm decode --isa a32|t32`). Needs no Unicorn;
@@ -133,7 +133,7 @@ def armvm_rows(armvm, words, isa="a64"):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", nargs="*",
-                    default=[vecformat.FILES[k] for k in ("integer", "fpsimd", "a32", "t32", "vfp", "neon")])
+                    default=list(vecformat.FILES.values()))
     ap.add_argument("--mnemonics", action="store_true", help="list the instructions of each group")
     ap.add_argument("--rows", action="store_true", help="count vectors per armvm decode-table row")
     ap.add_argument("--armvm", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",

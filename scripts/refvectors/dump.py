@@ -6,7 +6,7 @@ reports: it prints the `dump.py --word W --seed S` line to run.
     python3 scripts/refvectors/dump.py [--group NAME] [--word 0xW] [--seed 0xS] [--limit N]
                                        [--all-v] [FILE...]
 
-Default files: the three committed sets (A64 integer, A64 FP/SIMD, A32).
+Default files: every committed set (vecformat.FILES).
 """
 
 import argparse
@@ -79,7 +79,7 @@ def dump_a32(name, v, md, kind=vecformat.KIND_A32):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", nargs="*",
-                    default=[vecformat.FILES[k] for k in ("integer", "fpsimd", "a32", "t32", "vfp", "neon")])
+                    default=list(vecformat.FILES.values()))
     ap.add_argument("--group")
     ap.add_argument("--word", type=lambda s: int(s, 0))
     ap.add_argument("--seed", type=lambda s: int(s, 0))

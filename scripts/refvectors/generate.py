@@ -2,7 +2,7 @@
 """Generate reference vectors for the A64 and A32 instructions with Unicorn as the reference.
 
     python3 -m pip install unicorn==2.1.4 capstone==5.0.7
-    python3 scripts/refvectors/generate.py --set integer|fpsimd|a32|t32|vfp|neon [--per-group N] [--seed S]
+    python3 scripts/refvectors/generate.py --set integer|fpsimd|a32|t32|vfp|neon|crc [--per-group N] [--seed S]
                                            [--groups a,b] [--out FILE] [--jobs J]
 
 For every encoding group of the set (groups.py, groups_fpsimd.py): draw a random valid encoding
@@ -11,7 +11,8 @@ and stores at the data window), execute that one instruction in Unicorn at EL1 (
 model), and record what changed. See README.md for the file format. The A32 set (groups_a32.py)
 runs in Unicorn's ARM CPU instead (Cortex-A15 model, SVC mode): reference32.py; so do the T32 set
 (groups_t32.py, T32 state), the VFP set (groups_vfp.py, the "max" model) and the Advanced SIMD
-set (groups_neon.py, the same).
+set (groups_neon.py, the same) and the AArch32 CRC32 set (groups_crc.py, the "max" model: the A15
+has no CRC32).
 """
 
 import argparse
@@ -29,6 +30,7 @@ import groups_fpsimd as GF    # noqa: E402
 import groups_t32 as GT       # noqa: E402
 import groups_vfp as GV       # noqa: E402
 import groups_neon as GN      # noqa: E402
+import groups_crc as GC       # noqa: E402
 import placement              # noqa: E402
 import refstate               # noqa: E402
 import vecformat              # noqa: E402
@@ -194,8 +196,10 @@ def generate_group(ref, disasm, gid, gen, count, r, stats):
     return out
 
 
-SETS = {"integer": G.GROUPS, "fpsimd": GF.GROUPS, "a32": GA.GROUPS, "t32": GT.GROUPS, "vfp": GV.GROUPS, "neon": GN.GROUPS}
-KINDS32 = {"a32": vecformat.KIND_A32, "t32": vecformat.KIND_T32, "vfp": vecformat.KIND_VFP, "neon": vecformat.KIND_NEON}
+SETS = {"integer": G.GROUPS, "fpsimd": GF.GROUPS, "a32": GA.GROUPS, "t32": GT.GROUPS, "vfp": GV.GROUPS, "neon": GN.GROUPS,
+        "crc": GC.GROUPS}
+KINDS32 = {"a32": vecformat.KIND_A32, "t32": vecformat.KIND_T32, "vfp": vecformat.KIND_VFP, "neon": vecformat.KIND_NEON,
+           "crc": vecformat.KIND_A32T32}
 
 
 def _worker(job):
@@ -211,11 +215,11 @@ def _worker(job):
         if capstone:
             disasm = {False: capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_ARM),
                       True: capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_THUMB)}
-            if set_name in ("vfp", "neon"):
+            if reference32.CPU_MODELS[set_name] == "max":
                 for d in disasm.values():
                     d.mode |= capstone.CS_MODE_V8
         kind = KINDS32[set_name]
-        ref = reference32.Reference32(fp=kind in vecformat.FP_KINDS)
+        ref = reference32.Reference32(fp=kind in vecformat.FP_KINDS, model=reference32.CPU_MODELS[set_name])
         vs = reference32.generate_group32(ref, disasm, gid, gen, count, r, stats, kind)
     else:
         ref = Reference()

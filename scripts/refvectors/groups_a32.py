@@ -358,23 +358,27 @@ def ls_unpriv(r):
     return ls_extra(r, bits(r, 1), unpriv=True)
 
 
-def ls_unaligned(r):
-    """LDR, STR, LDRH, STRH, LDRSH (immediate and register offsets, all three indexing modes)
-    at an address that is not a multiple of the access size; Rn is not PC, and a load's Rt is
-    not PC (LoadWritePC needs an aligned address). See KNOWN_DIFFERENCES.md."""
+def misaligned(r, draw, writes_pc):
+    """An access from `draw(r)` aimed at an address that is not a multiple of its size (the
+    unaligned groups of A32 and T32): drawn again until it is one halfword or word, its base is
+    not the PC and `writes_pc(inst)` is false (LoadWritePC needs an aligned address)."""
     while True:
-        if r.random() < 0.5:
-            i = ls_word_byte(r, bits(r, 1))
-        else:
-            i = ls_extra(r, bits(r, 1))
+        i = draw(r)
         if i == CU:
             return CU
         m = i.mem
-        load = i.word >> 20 & 1
-        if m.size == 1 or m.count != 1 or m.n == 15 or ((i.word >> 12) & 15 == 15 and load):
+        if m.size == 1 or m.count != 1 or m.n == 15 or writes_pc(i):
             continue
         m.misalign = True
         return i
+
+
+def ls_unaligned(r):
+    """LDR, STR, LDRH, STRH, LDRSH (immediate and register offsets, all three indexing modes)
+    at an address that is not a multiple of the access size; Rn is not PC, and a load's Rt is
+    not PC. See KNOWN_DIFFERENCES.md."""
+    return misaligned(r, lambda q: ls_word_byte(q, bits(q, 1)) if q.random() < 0.5 else ls_extra(q, bits(q, 1)),
+                      lambda i: (i.word >> 12) & 15 == 15 and i.word >> 20 & 1)
 
 
 def ls_multiple(r):

@@ -13,7 +13,7 @@ outside a vector's state; Unicorn cannot step through an IT block: see reference
 Group ids start at 151.
 """
 
-from groups_a32 import CU, EXTREMES, Branch32, Inst32, Mem32, bits, sext  # noqa: F401
+from groups_a32 import CU, EXTREMES, Branch32, Inst32, Mem32, bits, misaligned, sext  # noqa: F401
 
 
 class InstT32(Inst32):
@@ -486,15 +486,8 @@ def ls_multiple(r):
 def ls_unaligned(r):
     """LDR, STR, LDRH, STRH, LDRSH (32-bit, immediate and register offsets, and the 16-bit
     immediate forms) at an address that is not a multiple of the size."""
-    while True:
-        i = ls_single(r, r.choice(["imm12", "imm8", "reg"])) if r.random() < 0.7 else t16_ls_imm(r)
-        if i == CU:
-            return CU
-        m = i.mem
-        if m.size == 1 or m.n == 15 or (i.word >> 12) & 15 == 15 and i.word >> 16:
-            continue
-        m.misalign = True
-        return i
+    return misaligned(r, lambda q: ls_single(q, q.choice(["imm12", "imm8", "reg"])) if q.random() < 0.7 else t16_ls_imm(q),
+                      lambda i: (i.word >> 12) & 15 == 15 and i.word >> 16)
 
 
 # --- IT blocks ---------------------------------------------------------------------------

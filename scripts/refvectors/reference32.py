@@ -20,7 +20,8 @@ import vecformat
 from refstate32 import MASK32, WINDOW_BASE, WINDOW_SIZE
 
 CPU_MODEL = "cortex-a15"
-CPU_MODELS = {"a32": "cortex-a15", "t32": "cortex-a15", "vfp": "max", "neon": "max"}
+CPU_MODELS = {"a32": "cortex-a15", "t32": "cortex-a15", "vfp": "max", "neon": "max", "crc": "max"}
+UC_MODELS = {"cortex-a15": A.UC_CPU_ARM_CORTEX_A15, "max": A.UC_CPU_ARM_MAX}
 CLREX = 0xF57FF01F
 YIELD = 0x0320_F001      # without the cond field
 RREGS = [getattr(A, f"UC_ARM_REG_R{i}") for i in range(15)]
@@ -36,12 +37,12 @@ class GeneratorBug(Exception):
 
 
 class Reference32:
-    """One Unicorn instance, reused: RAM at RAM_BASE, SVC mode, Cortex-A15 (or "max" with the
-    FP state, `fp`)."""
+    """One Unicorn instance, reused: RAM at RAM_BASE, SVC mode, Cortex-A15 or "max" (`model`;
+    default: "max" with the FP state, `fp`, the A15 without)."""
 
-    def __init__(self, fp=False):
+    def __init__(self, fp=False, model=None):
         uc = unicorn.Uc(unicorn.UC_ARCH_ARM, unicorn.UC_MODE_ARM)
-        uc.ctl_set_cpu_model(A.UC_CPU_ARM_MAX if fp else A.UC_CPU_ARM_CORTEX_A15)
+        uc.ctl_set_cpu_model(UC_MODELS[model or ("max" if fp else "cortex-a15")])
         self.fp = fp
         uc.mem_map(refstate32.RAM_BASE, refstate32.RAM_SIZE)
         self.uc = uc
@@ -168,8 +169,12 @@ def generate_group32(ref, disasm, gid, gen, count, r, stats, kind=vecformat.KIND
         word = inst.word
         thumb = kind == vecformat.KIND_T32 or getattr(inst, "thumb", False)
         if disasm is not None and not disassembles(disasm[thumb], word, thumb):
-            stats["skipped: capstone says unallocated"] += 1
-            continue
+            al = getattr(inst, "capstone_al", False) and word & 0x0FFF_FFFF | 0xE000_0000
+            if not al or not disassembles(disasm[thumb], al, thumb):
+                stats["skipped: capstone says unallocated"] += 1
+                continue
+            # LLVM calls CRC32 "not predicable" and refuses any cond but AL; checked with AL.
+            stats["kept: capstone refuses cond != AL (checked with AL)"] += 1
         seed = r.getrandbits(64)
         profile = getattr(inst, "profile", 0)
         state = refstate32.State32(seed, thumb=thumb, fp=fp, profile=profile)

@@ -1,7 +1,7 @@
 """The initial machine state of an A32 reference vector, derived from a 64-bit seed.
 
 The A32 counterpart of refstate.py (same splitmix64, memory layout and data window), and the
-specification that Tests/ARMCoreTests/A32ReferenceVectorFile.swift implements a second time:
+specification that Tests/ARMCoreTests/A32ReferenceInitialState.swift implements a second time:
 change one, change the other, and bump A32_FORMAT_VERSION in vecformat.py.
 
 The CPU runs in AArch32 SVC mode (Unicorn's ARM CPU resets into it: CPSR 0x400001D3), A32

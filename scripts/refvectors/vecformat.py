@@ -10,8 +10,10 @@ version 1: a flags byte says which optional parts follow, the final PC is stored
 is not the next instruction's, and changed memory is stored as runs of bytes.
 
 Version 3 also holds T32 vectors (record kind 2: the A32 record, the instruction in T32's
-form, see t32_halfwords) and VFP vectors (record kind 3: the A32 record plus a mode byte, the
-final FPSCR and the D registers that changed); see encode_vector32.
+form, see t32_halfwords), VFP vectors (record kind 3: the A32 record plus a mode byte, the
+final FPSCR and the D registers that changed), Advanced SIMD vectors (kind 4, as 3) and integer
+vectors in either instruction set (kind 5: the A32 record plus the mode byte, no FP state; the
+CRC32 set); see encode_vector32.
 """
 
 import os
@@ -25,7 +27,8 @@ FILES = {"integer": os.path.join(VECTOR_DIR, "a64-integer.bin"),
          "a32": os.path.join(VECTOR_DIR, "a32-integer.bin"),
          "t32": os.path.join(VECTOR_DIR, "t32-integer.bin"),
          "vfp": os.path.join(VECTOR_DIR, "a32-vfp.bin"),
-         "neon": os.path.join(VECTOR_DIR, "a32-neon.bin")}
+         "neon": os.path.join(VECTOR_DIR, "a32-neon.bin"),
+         "crc": os.path.join(VECTOR_DIR, "a32-crc.bin")}
 DEFAULT_PATH = FILES["integer"]
 
 MAGIC = b"A64RVEC\0"
@@ -34,8 +37,10 @@ A32_FORMAT_VERSION = 3      # A32 records
 KIND_A64, KIND_A32 = 0, 1   # the header's second field: reserved (0) in version 2
 KIND_T32, KIND_VFP = 2, 3   # version 3 as well: T32, and VFP (A32 or T32)
 KIND_NEON = 4               # Advanced SIMD: the VFP record
+KIND_A32T32 = 5             # A32 or T32 (the mode byte says which): the A32 record plus the mode byte
 FP_KINDS = (KIND_VFP, KIND_NEON)
-A32_KINDS = (KIND_A32, KIND_T32, KIND_VFP, KIND_NEON)
+MODE_KINDS = (KIND_VFP, KIND_NEON, KIND_A32T32)     # records with the mode byte
+A32_KINDS = (KIND_A32, KIND_T32, KIND_VFP, KIND_NEON, KIND_A32T32)
 
 # Flags byte of a vector: bits 3..0 are the final NZCV.
 F_PC = 0x10       # the final PC follows (otherwise it is the initial PC + 4)
@@ -169,10 +174,10 @@ def _mem_runs(mem):
 def encode_vector32(v, kind=KIND_A32):
     """Kinds 1 and 2: group, word, seed, overrides, registers, flags, [PC], [PSR], [memory].
     Kinds 3 and 4 add the mode byte after the seed, and after the memory the final FPSCR (u32) and,
-    with F_D, the changed D registers: count, then (n, u64)."""
+    with F_D, the changed D registers: count, then (n, u64). Kind 5 adds the mode byte only."""
     out = bytearray()
     out += struct.pack("<BIQ", v.group, v.word, v.seed)
-    if kind in FP_KINDS:
+    if kind in MODE_KINDS:
         out += struct.pack("<B", v.mode)
     out += struct.pack("<B", len(v.init))
     for r, x in v.init:
@@ -250,7 +255,7 @@ def read(path):
     version, kind, count = take("<HHI")
     if (version, kind) not in [(FORMAT_VERSION, KIND_A64)] + [(A32_FORMAT_VERSION, k) for k in A32_KINDS]:
         raise ValueError(f"{path}: format version {version} (record kind {kind}), this reader knows "
-                         f"{FORMAT_VERSION} (A64) and {A32_FORMAT_VERSION} (A32, T32, VFP)")
+                         f"{FORMAT_VERSION} (A64) and {A32_FORMAT_VERSION} (A32, T32, VFP, Advanced SIMD, A32/T32)")
     layout = take("<QQQQ")
     unicorn, cpu, args = string(), string(), string()
     (ngroups,) = take("<B")
@@ -272,7 +277,7 @@ def read(path):
 
     for _ in range(count if kind in A32_KINDS else 0):
         group, word, seed = take("<BIQ")
-        mode = take("<B")[0] if kind in FP_KINDS else 0
+        mode = take("<B")[0] if kind in MODE_KINDS else 0
         (n,) = take("<B")
         init = [take("<BI") for _ in range(n)]
         (n,) = take("<B")
