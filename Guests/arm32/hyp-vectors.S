@@ -10,6 +10,10 @@
  * 0x1C FIQ. Entry to Hyp mode saves the preferred return address in ELR_hyp and CPSR in
  * SPSR_hyp; Hyp mode has no banked LR (it uses LR_usr), so the stub saves r0-r12 and LR.
  *
+ * In Hyp mode, ELR_hyp is read and written with the banked MRS/MSR forms, but SPSR_hyp
+ * with the plain SPSR forms: MRS/MSR SPSR_hyp are UNPREDICTABLE outside Monitor mode
+ * (F5.1.119 "MRS (Banked register)", SPSRaccessValid()), and QEMU makes them UNDEFINED.
+ *
  * Frame given to hyp_exception(frame, offset):
  *     { ELR_hyp, SPSR_hyp, r0..r12, lr }         (16 words, 8-byte aligned)
  * The C code may change any of them; ERET then returns through ELR_hyp/SPSR_hyp.
@@ -31,14 +35,14 @@
 	.macro HYP_ENTRY off
 	push	{r0-r12, lr}
 	mrs	r0, ELR_hyp
-	mrs	r1, SPSR_hyp
+	mrs	r1, spsr		@ SPSR_hyp (the banked form is for Monitor mode only)
 	push	{r0, r1}
 	mov	r0, sp
 	mov	r1, #\off
 	bl	hyp_exception
 	pop	{r0, r1}
 	msr	ELR_hyp, r0
-	msr	SPSR_hyp, r1
+	msr	spsr_cxsf, r1
 	pop	{r0-r12, lr}
 	eret
 	.endm
@@ -121,7 +125,7 @@ pl1_entry_t32:
 
 /*
  * t32_wfi: a 16-bit WFI (encoding 0xbf30), which HCR.TWI traps with HSR.IL = 0; Hyp mode
- * steps ELR_hyp by 2. t32_mrc: a 32-bit T32 MRC of ID_PFR0 (TID3 traps it, IL = 1).
+ * steps ELR_hyp by 2. t32_mrc: a 32-bit T32 MRC of ACTLR (TAC traps it, IL = 1).
  * Each returns in r0 the address of its trapping instruction (for the check of ELR_hyp),
  * in r1 what the MRC left in r2.
  */
@@ -146,7 +150,7 @@ t32_mrc:
 	mov	r2, #0
 	adr	r0, 1f
 	.align	2
-1:	mrc	p15, 0, r2, c0, c1, 0	@ ID_PFR0, 32-bit T32 encoding
+1:	mrc	p15, 0, r2, c1, c0, 1	@ ACTLR, 32-bit T32 encoding
 	mov	r1, r2
 	pop	{r4, pc}
 	.size	t32_mrc, . - t32_mrc
