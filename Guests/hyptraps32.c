@@ -709,14 +709,19 @@ static void check_gich(void)
 	report(virt.irq == 2 && virt.ret == s && virt.mode == 0x12 && virt.iar == VIRQ_ID, 0,
 	       "GICH: the virtual IRQ is taken in IRQ mode, GICV_IAR = %u", VIRQ_ID);
 	report(LR_STATE(virt.lr_acked) == 2, 0, "GICH: after GICV_IAR, LR0 is active");
-	report(LR_STATE(virt.lr_eoied) == 0 && (virt.elrsr_eoied & 1) && (virt.eisr_eoied & 1) &&
+	/* IHI 0048B 5.3.6-5.3.8: an invalid LR with EOI = 1 and HW = 0 is an EOI maintenance
+	 * request (its GICH_EISR0 bit set, so GICH_MISR.EOI); it is not free (GICH_ELRSR0
+	 * bit clear: free means invalid and HW = 1 or EOI = 0) until the hypervisor
+	 * rewrites it. */
+	report(LR_STATE(virt.lr_eoied) == 0 && !(virt.elrsr_eoied & 1) && (virt.eisr_eoied & 1) &&
 	       (virt.misr_eoied & 1), 0,
-	       "GICH: after GICV_EOIR, LR0 is invalid, ELRSR0 and EISR0 bit 0 set, GICH_MISR.EOI");
+	       "GICH: after GICV_EOIR, LR0 is invalid, GICH_EISR0 bit 0 and GICH_MISR.EOI set, "
+	       "GICH_ELRSR0 bit 0 still clear");
 	report(virt.iar2 == 1023, 0, "GICH: then GICV_IAR reads 1023 (spurious)");
 	HYPCALL(HVC_GICH_OFF, 0);
 	HYPCALL(HVC_GICH_SNAP, 0);
-	report(gich_snap.misr == 0 && (gich_snap.elrsr0 & 1), 0,
-	       "GICH: LR0 cleared: GICH_MISR 0, ELRSR0 bit 0 set");
+	report(gich_snap.misr == 0 && !(gich_snap.eisr0 & 1) && (gich_snap.elrsr0 & 1), 0,
+	       "GICH: LR0 rewritten as 0: GICH_MISR 0, EISR0 bit 0 clear, ELRSR0 bit 0 set");
 	set_hcr(HCR_VM);
 }
 
