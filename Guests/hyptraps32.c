@@ -13,13 +13,14 @@
  * line per check ("ok N - ..." / "not ok N - ..."), then asks Hyp mode to print the
  * summary and power off (PSCI SYSTEM_OFF; semihosting SYS_EXIT(1) first if any failed).
  *
- * Expected values come from ARM DDI 0487G.b, part G (AArch32): HSR (G8.2.68) and the ISS
- * encodings of each exception class (shared with ESR_ELx, D13.2.37); HCR (G8.2.57),
- * HSTR, HCPTR, HDCR; the Hyp vector table (G1.12.1); preferred return addresses
- * (G1.12.4: a trapped instruction returns to itself, HVC and SVC to the next, an
- * interrupt or asynchronous abort to the next instruction not executed). Where the
- * Cortex-A15 (ARMv7, DDI 0406C.c) and ARMv8 AArch32 differ (HSR.ISS.coproc for HCPTR
- * traps), the comment says so.
+ * Expected values come from ARM DDI 0487G.b, part G (AArch32 system registers: HSR and
+ * the ISS encoding of each exception class, shared with ESR_ELx; HCR, HSTR, HCPTR, HDCR;
+ * "Exception vectors and the exception base address" for the Hyp vector table; the
+ * preferred return addresses: a trapped instruction returns to itself, HVC and SVC to
+ * the next, an interrupt or asynchronous abort to the next instruction not executed).
+ * The Cortex-A15 is ARMv7 (ARM DDI 0406C.c, "Use of the HSR"); where ARMv7 and ARMv8
+ * AArch32 differ (HSR.IL where the ISS is not valid, HSR.ISS.coproc for HCPTR traps),
+ * the comment says so and the check accepts what both allow.
  *
  * QEMU (qemu-system-arm -M virt,virtualization=on -cpu cortex-a15) does not model a few
  * of these; with its device tree (it has QEMU's fw-cfg node) those checks print
@@ -54,7 +55,7 @@
 #define write_vpidr(v)  MCR(4, c0, c0, 0, v)
 #define write_vmpidr(v) MCR(4, c0, c0, 5, v)
 
-/* HCR (G8.2.57). */
+/* HCR, Hyp Configuration Register. */
 #define HCR_VM    (1u << 0)
 #define HCR_FMO   (1u << 3)
 #define HCR_IMO   (1u << 4)
@@ -88,7 +89,7 @@
 /* VTCR: T0SZ = 0 (32-bit IPA), SL0 = 1 (start at level 1), inner/outer write-back
  * write-allocate walks, inner shareable; bit 31 RES1. */
 #define VTCR_VALUE (1u << 31 | 3u << 12 | 1u << 10 | 1u << 8 | 1u << 6)
-/* Stage-2 descriptors (G5.5, LPAE): block 0b01 (levels 1, 2), table/page 0b11; MemAttr
+/* Stage-2 descriptors (the VMSAv8-32 long-descriptor format): block 0b01 (levels 1, 2), table/page 0b11; MemAttr
  * [5:2] (0b0001 Device-nGnRE, 0b1111 Normal write-back), S2AP [7:6] (0b11 read/write,
  * 0b01 read-only), SH [9:8], AF [10]. */
 #define S2_DEVICE (1u << 2 | 3u << 6 | 1u << 10)
@@ -100,7 +101,7 @@
 #define EMULATED(rt) (0xe1e10000u | (rt))   /* what Hyp mode puts in a trapped read's Rt */
 #define UNMAPPED_L1  0x90000040u     /* stage 2 has no entry for 2-4 GiB */
 
-/* HSR (G8.2.68): EC [31:26], IL [25], ISS [24:0]; for the trapped-instruction classes
+/* HSR, Hyp Syndrome Register: EC [31:26], IL [25], ISS [24:0]; for the trapped-instruction classes
  * taken from AArch32, ISS.CV [24] and ISS.COND [23:20]: "When an A32 instruction is
  * trapped, CV is set to 1 ... When a T32 instruction is trapped, it is IMPLEMENTATION
  * DEFINED whether CV is set to 1 or set to 0" (and COND is then 0xe outside an IT block). */
@@ -130,7 +131,8 @@
 #define HYPCALL(imm, arg) ({ register uint32_t r0_ __asm__("r0") = (arg);          \
 	__asm__ volatile("hvc #" XSTR(imm) : "+r"(r0_) : : "memory"); r0_; })
 
-/* GICv2 virtualization (ARM IHI 0048B, 5.3 GICH, 5.4 GICV = the GICC layout). */
+/* GICv2 virtualization (ARM IHI 0048B, chapter 5: GICH, the virtual interface control
+ * registers; GICV, the virtual CPU interface, laid out as GICC). */
 #define GICH_HCR    0x000
 #define GICH_VTR    0x004
 #define GICH_MISR   0x010
@@ -246,8 +248,8 @@ void hyp_exception(struct hyp_frame *f, unsigned off)
 	uint32_t hsr = read_hsr(), ec = HSR_EC(hsr), iss = hsr & 0x1ffffff;
 	/* The trapped instruction's size, to step over it: HSR.IL, except where the ISS is
 	 * not valid (a data abort with ISV = 0, a prefetch abort), where ARMv7 makes IL
-	 * UNK/SBZP (DDI 0406C.c, B3.13.6) and ARMv8 RES1; there A32 is 4 and T32 is 2 or 4
-	 * by its first halfword (F1.2: 0b11101, 0b11110, 0b11111 start a 32-bit one). */
+	 * UNK/SBZP (DDI 0406C.c, "Use of the HSR") and ARMv8 RES1; there A32 is 4 and T32
+	 * is 2 or 4 by its first halfword (0b11101, 0b11110, 0b11111 start a 32-bit one). */
 	uint32_t step = (hsr & HSR_IL) ? 4 : 2;
 	if (ec == 0x24 && !(iss & (1u << 24))) {
 		uint16_t hw = *(volatile uint16_t *)(uintptr_t)f->elr;
@@ -450,8 +452,9 @@ static void check_traps(void)
 	       EC(0x01) | HSR_IL | A32COND | 0, 0, 0);
 
 	/* WFE: HCR.TWE traps a WFE that would wait, i.e. with the event register clear
-	 * (G8.2.57: "if the instruction would otherwise have caused the PE to enter a
-	 * low-power state"). An exception return sets the event register (G1.19.1), so the
+	 * (HCR.TWE: "if the instruction would otherwise have caused the PE to enter a
+	 * low-power state"). An exception return sets the event register ("The Event
+	 * Register", in "Wait For Event and Send Event"), so the
 	 * first WFE only clears it and the second one traps. */
 	before = trap.count;
 	RUN("sev\n\twfe\n\twfe", 0, 0);
@@ -461,15 +464,11 @@ static void check_traps(void)
 	       "QEMU 7.2 never traps WFE (it treats WFE as YIELD, target/arm/op_helper.c)" : 0,
 	       "TWE: the second of two WFEs traps, EC 0x01 TI 1, the first one (event register set) does not");
 
-	/* SMC: EC 0x13, ELR_hyp at the SMC. The ISS (CV, COND, CCKNOWNPASS [19], RES0
-	 * [18:0]) is checked on its own: QEMU leaves CV/COND 0. */
-	before = trap.count;
-	RUN(".arch_extension sec\n\tsmc #0", 0, 0);
-	report(trapped(before, EC(0x13) | HSR_IL, ~0x1ffffffu, 0), 0,
-	       "TSC: SMC traps, EC 0x13 IL 1, ELR_hyp at the SMC");
-	report(trap.hsr == (EC(0x13) | HSR_IL | A32COND), "QEMU 7.2 reports HSR.ISS = 0 for a trapped SMC",
-	       "TSC: HSR=0x%08x: CV 1 COND 0xe CCKNOWNPASS 0 (an A32 SMC)",
-	       EC(0x13) | HSR_IL | A32COND);
+	/* SMC: EC 0x13, ELR_hyp at the SMC. ISS = 0: ARMv7 makes it UNK/SBZP; in ARMv8 it is
+	 * CV [24], COND [23:20], CCKNOWNPASS [19], where CV and COND are valid only if
+	 * CCKNOWNPASS is 1 (else RES0), and CCKNOWNPASS is 0 for an unconditional SMC. */
+	EXPECT("TSC: SMC traps, EC 0x13 ISS 0 (unconditional), ELR_hyp at the SMC",
+	       ".arch_extension sec\n\tsmc #0", EC(0x13) | HSR_IL, 0, 0);
 
 	/* HVC from PL1: EC 0x12 with imm16, through the Hyp Trap vector; ELR_hyp after it. */
 	EXPECT("HVC #0x4321 from SVC mode: EC 0x12 imm16, vector 0x14, ELR_hyp after the HVC",
@@ -491,7 +490,7 @@ static void check_traps(void)
 
 	/* TID3: the ID_* group 3 registers, and MVFR0/MVFR1 through VMRS (EC 0x08: the MRC
 	 * ISS with Opc1 0b111, CRn = the VMRS reg field, CRm 0, Opc2 0). */
-	/* (ARMv7's TID3 set, DDI 0406C.c B4.1.65: ID_PFR0-1, ID_DFR0, ID_AFR0, ID_MMFR0-3,
+	/* (ARMv7's TID3 set, DDI 0406C.c, HCR: ID_PFR0-1, ID_DFR0, ID_AFR0, ID_MMFR0-3,
 	 * ID_ISAR0-5, MVFR0-1.) */
 	EXPECT("TID3: MRC ID_PFR0 (c0, c1, 0) into r5 traps, EC 0x03 read",
 	       "mrc p15, 0, r5, c0, c1, 0",
@@ -547,7 +546,7 @@ static void check_traps(void)
 	       EC(0x05) | HSR_IL | A32COND | ISS_MCR(0, 0, 0, 4, 5, 1), 0, 0);
 
 	/* HCPTR.TCP10: CP10 (FP) traps, EC 0x07. ISS: CV, COND, TA [5] = 0, coproc [3:0]:
-	 * 0xa on ARMv7 (DDI 0406C.c B3.13.6), RES0 in ARMv8 (G8.2.68); the Cortex-A15 is
+	 * 0xa on ARMv7 (DDI 0406C.c, "Use of the HSR"), RES0 in ARMv8; the Cortex-A15 is
 	 * ARMv7. CPACR gives PL1 full access, so it is HCPTR that traps, not an UNDEF. */
 	HYPCALL(HVC_SET_HCPTR, HCPTR_TRAP_FP);
 	EXPECT("HCPTR.TCP10: VMRS r5, FPEXC traps, EC 0x07 coproc 0xa",
@@ -591,7 +590,8 @@ static void check_stage2(void)
 
 	before = trap.count;
 	RUN("ldm r6, {r3, r4}", hole + 0x40, 0);
-	/* ISV = 0: IL is UNK/SBZP in ARMv7 (DDI 0406C.c B3.13.6), RES1 in ARMv8: not checked. */
+	/* ISV = 0: IL is UNK/SBZP in ARMv7 (DDI 0406C.c, "Use of the HSR"), RES1 in ARMv8:
+	 * not checked. */
 	report(trapped(before, EC(0x24) | 0x07, ~HSR_IL, 0) && trap.hdfar == hole + 0x40, 0,
 	       "stage-2 data abort: LDM: HSR=0x%08x (ISV 0: no instruction syndrome; IL not checked)",
 	       EC(0x24) | HSR_IL | 0x07);
@@ -716,7 +716,7 @@ static void check_gich(void)
 	report(virt.irq == 2 && virt.ret == s && virt.mode == 0x12 && virt.iar == VIRQ_ID, 0,
 	       "GICH: the virtual IRQ is taken in IRQ mode, GICV_IAR = %u", VIRQ_ID);
 	report(LR_STATE(virt.lr_acked) == 2, 0, "GICH: after GICV_IAR, LR0 is active");
-	/* IHI 0048B 5.3.6-5.3.8: an invalid LR with EOI = 1 and HW = 0 is an EOI maintenance
+	/* IHI 0048B, GICH_EISR0/GICH_ELRSR0/GICH_MISR: an invalid LR with EOI = 1 and HW = 0 is an EOI maintenance
 	 * request (its GICH_EISR0 bit set, so GICH_MISR.EOI); it is not free (GICH_ELRSR0
 	 * bit clear: free means invalid and HW = 1 or EOI = 0) until the hypervisor
 	 * rewrites it. */

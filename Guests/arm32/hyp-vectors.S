@@ -2,7 +2,7 @@
  * arm32/hyp-vectors.S - the two vector tables of hyptraps32.c: Hyp mode's (HVBAR) and
  * PL1's (VBAR), plus the T32 pieces it runs in SVC mode.
  *
- * Hyp vector table (ARM DDI 0487G.b, G1.12.1 "Exception vectors and the exception base
+ * Hyp vector table (ARM DDI 0487G.b, "Exception vectors and the exception base
  * address", table "The Hyp mode vector table"): 0x00 not used, 0x04 Undefined Instruction
  * from Hyp mode, 0x08 Hypervisor Call (or Supervisor Call) from Hyp mode, 0x0C Prefetch
  * Abort from Hyp mode, 0x10 Data Abort from Hyp mode, 0x14 Hyp Trap (every exception
@@ -12,15 +12,15 @@
  *
  * In Hyp mode, ELR_hyp is read and written with the banked MRS/MSR forms, but SPSR_hyp
  * with the plain SPSR forms: MRS/MSR SPSR_hyp are UNPREDICTABLE outside Monitor mode
- * (F5.1.119 "MRS (Banked register)", SPSRaccessValid()), and QEMU makes them UNDEFINED.
+ * ("MRS (Banked register)", SPSRaccessValid()), and QEMU makes them UNDEFINED.
  *
  * Frame given to hyp_exception(frame, offset):
  *     { ELR_hyp, SPSR_hyp, r0..r12, lr }         (16 words, 8-byte aligned)
  * The C code may change any of them; ERET then returns through ELR_hyp/SPSR_hyp.
  *
- * PL1 vector table (G1.12.1, "The vector tables" for PL1 modes): each entry is taken in
+ * PL1 vector table (the same section, for the PL1 modes): each entry is taken in
  * its own mode (Undefined, Supervisor, Abort, IRQ, FIQ) with LR = preferred return address
- * + an offset (G1.12.4, table "Link register value saved on exception entry"): 4 for
+ * + an offset ("Link values saved on exception entry"): 4 for
  * Undefined (A32; 2 in T32) and IRQ/FIQ and Prefetch Abort, 8 for Data Abort (also an
  * asynchronous one, the virtual abort). Frame given to pl1_exception(frame, offset):
  *     { SPSR, pad, r0..r12, return address }     (16 words)
