@@ -233,6 +233,7 @@ static void report(int ok, const char *qemu_skip, const char *fmt, ...)
 
 static void finish(void)
 {
+	printf("1..%d\n", checks);
 	printf("hyptraps32: %d checks, %d passed, %d skipped, %d failed\n", checks,
 	       checks - skips - failures, skips, failures);
 	/* We own Hyp mode: PSCI is the firmware's, through SMC (DEN 0022), whatever the DT
@@ -389,7 +390,8 @@ void pl1_exception(struct pl1_frame *f, unsigned off)
 		return;
 	case 0x10:
 		/* The virtual abort: asynchronous, so the return address is the next
-		 * instruction not executed. HCR.VA should have cleared itself. */
+		 * instruction not executed. Taking it clears HCR.VA (DDI 0406C.c, "Virtual
+		 * Abort exception"; KVM's arm32 world switch relied on that). */
 		virt.abt++;
 		virt.dfsr = MRC(0, c5, c0, 0);
 		virt.hcr = HYPCALL(HVC_GET_HCR, 0);
@@ -512,7 +514,7 @@ static void check_traps(void)
 	 * c0/c1/c4/c8, CRn 11); here the Cortex-A15's L2CTLR (c9, c0, 2, Opc1 1). */
 	EXPECT("TIDCP: MRC L2CTLR (c9, c0, 2, Opc1 1) traps", "mrc p15, 1, r5, c9, c0, 2",
 	       EC(0x03) | HSR_IL | A32COND | ISS_MCR(1, 9, 0, 2, 5, 1), 0,
-	       "QEMU 7.2 does not implement HCR.TIDCP (the register reads without a trap)");
+	       "QEMU 7.2 does not implement HCR.TIDCP (QEMU added it in September 2023)");
 	/* TAC: ACTLR. */
 	EXPECT("TAC: MRC ACTLR (c1, c0, 1) traps", "mrc p15, 0, r5, c1, c0, 1",
 	       EC(0x03) | HSR_IL | A32COND | ISS_MCR(0, 1, 0, 1, 5, 1), 0, 0);
