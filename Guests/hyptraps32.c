@@ -231,6 +231,7 @@ static void report(int ok, const char *qemu_skip, const char *fmt, ...)
 	diag.pending = 0;
 }
 
+static void finish(void) __attribute__((noreturn));
 static void finish(void)
 {
 	printf("1..%d\n", checks);
@@ -247,6 +248,7 @@ static void finish(void)
 void hyp_exception(struct hyp_frame *f, unsigned off)
 {
 	uint32_t hsr = read_hsr(), ec = HSR_EC(hsr), iss = hsr & 0x1ffffff;
+	unsigned rt;
 	/* The trapped instruction's size, to step over it: HSR.IL, except where the ISS is
 	 * not valid (a data abort with ISV = 0, a prefetch abort), where ARMv7 makes IL
 	 * UNK/SBZP (DDI 0406C.c, "Use of the HSR") and ARMv8 RES1; there A32 is 4 and T32
@@ -256,7 +258,6 @@ void hyp_exception(struct hyp_frame *f, unsigned off)
 		uint16_t hw = *(volatile uint16_t *)(uintptr_t)f->elr;
 		step = !(f->spsr & (1u << 5)) || (hw >> 11) >= 0x1d ? 4 : 2;
 	}
-	unsigned rt;
 
 	/* SVC in Hyp mode (EC 0x11, vector 0x08): semihosting is absent (guest_exit). */
 	if (off == 0x08 && ec == 0x11) {
@@ -298,7 +299,7 @@ void hyp_exception(struct hyp_frame *f, unsigned off)
 			return;
 		case HVC_DONE:
 			finish();
-		case HVC_FAIL:
+		case HVC_FAIL:          /* an unexpected PL1 exception, reported already */
 			failures++;
 			finish();
 		}
@@ -782,10 +783,17 @@ static void find_gic(const void *dtb)
 	}
 }
 
-static void build_stage2(void)
+static int build_stage2(void)
 {
 	uint32_t img2m = (uintptr_t)hole_page & ~0x1fffffu, a;
 	unsigned i;
+
+	/* One level-3 table covers both pages: they must share a 2 MiB block of RAM. */
+	if (((uintptr_t)ro_page & ~0x1fffffu) != img2m || img2m < 0x40000000u || img2m >= 0x80000000u) {
+		printf("hyptraps32: hole_page 0x%08x and ro_page 0x%08x are not in one 2 MiB block "
+		       "of 1-2 GiB\n", (unsigned)(uintptr_t)hole_page, (unsigned)(uintptr_t)ro_page);
+		return -1;
+	}
 
 	s2_l1[0] = 0x00000000u | S2_DEVICE | 1;             /* devices: 1 GiB block */
 	s2_l1[1] = (uintptr_t)s2_l2 | 3;                    /* RAM: a table */
@@ -807,6 +815,7 @@ static void build_stage2(void)
 	__asm__ volatile("mcrr p15, 6, %Q0, %R0, c2" : : "r"(1ull << 48 | (uintptr_t)s2_l1));
 	__asm__ volatile("dsb\n\tmcr p15, 4, %0, c8, c7, 4\n\tdsb\n\tisb"  /* TLBIALLNSNH */
 	                 : : "r"(0) : "memory");
+	return 0;
 }
 
 int main(const void *dtb)
@@ -837,7 +846,10 @@ int main(const void *dtb)
 		       EC(0x12) | HSR_IL | 0x1234);
 	}
 
-	build_stage2();
+	if (build_stage2() < 0) {
+		failures++;
+		finish();
+	}
 	write_vpidr(VPIDR_VALUE);
 	write_vmpidr(VMPIDR_VALUE);
 
