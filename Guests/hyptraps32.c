@@ -101,10 +101,11 @@
 #define EMULATED(rt) (0xe1e10000u | (rt))   /* what Hyp mode puts in a trapped read's Rt */
 #define UNMAPPED_L1  0x90000040u     /* stage 2 has no entry for 2-4 GiB */
 
-/* HSR, Hyp Syndrome Register: EC [31:26], IL [25], ISS [24:0]; for the trapped-instruction classes
- * taken from AArch32, ISS.CV [24] and ISS.COND [23:20]: "When an A32 instruction is
- * trapped, CV is set to 1 ... When a T32 instruction is trapped, it is IMPLEMENTATION
- * DEFINED whether CV is set to 1 or set to 0" (and COND is then 0xe outside an IT block). */
+/* HSR, Hyp Syndrome Register: EC [31:26], IL [25], ISS [24:0]. For the trapped-instruction
+ * classes (WFx, MCR/MRC, MCRR/MRRC, CP10), ISS.CV [24] and ISS.COND [23:20]: "When an A32
+ * instruction is trapped, CV is set to 1 ... When a T32 instruction is trapped, it is
+ * IMPLEMENTATION DEFINED whether CV is set to 1 or set to 0" (COND is then 0xe outside an
+ * IT block). SMC differs: see its check. */
 #define HSR_EC(h)   ((h) >> 26)
 #define HSR_IL      (1u << 25)
 #define HSR_CV_COND (0x1fu << 20)
