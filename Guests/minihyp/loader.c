@@ -64,7 +64,7 @@ static uint64_t load_elf(struct vm *vm, uint64_t mod, uint64_t size, uint64_t *e
 			continue;
 		if (filesz > memsz || off > size || filesz > size - off ||
 		    !in_guest_ram(vm, paddr, memsz)) {
-			printf("minihyp: d%d: ELF segment at 0x%lx does not fit\n", vm->id, paddr);
+			printf("minihyp: d%d: ELF segment at 0x%lx does not fit\n", vm->id, (unsigned long)paddr);
 			return 0;
 		}
 		copy(ipa_to_pa(vm, paddr), mod + off, filesz);

@@ -247,7 +247,7 @@ void schedule(struct exc_frame *f)
 	}
 	if (next != current) {
 		/* copy(), not `=`: GCC would call the byte-wise memcpy */
-		copy((uint64_t)&current->regs, (uint64_t)f, sizeof(*f));
+		copy((unsigned long)&current->regs, (unsigned long)f, sizeof(*f));
 		vm_save_sysregs(current);
 		vgic_save(current);
 		vtimer_save(current);
@@ -255,7 +255,7 @@ void schedule(struct exc_frame *f)
 		vm_load_sysregs(next);  /* EL1 registers and VTTBR_EL2 */
 		vgic_load(next);
 		vtimer_load(next);
-		copy((uint64_t)f, (uint64_t)&next->regs, sizeof(*f));
+		copy((unsigned long)f, (unsigned long)&next->regs, sizeof(*f));
 	}
 	slice_start();
 }
