@@ -75,7 +75,7 @@ static void handle_dabt(struct vm *vm, struct exc_frame *f)
 	/* HPFAR holds the IPA's page (arch.h); FAR (HDFAR) the page offset.
 	 * Nothing ran since the exception, so the register is still ours. */
 	a.addr = fault_ipa_page() | (f->far & 0xfff);
-	if (!(iss & ISS_ISV) || (iss & ISS_S1PTW) || ISS_SRT(iss) > DABT_REG_MAX) {
+	if (!(iss & ISS_ISV) || (iss & ISS_S1PTW) || !guest_reg_valid(f, ISS_SRT(iss))) {
 		/* e.g. LDP or a load with writeback: no syndrome to emulate */
 		vm_crash(vm, f, "data abort that minihyp cannot emulate");
 		return;
@@ -86,27 +86,27 @@ static void handle_dabt(struct vm *vm, struct exc_frame *f)
 	a.sign_extend = !!(iss & ISS_SSE);
 	a.reg64 = !!(iss & ISS_SF);
 	mask = a.width == 8 ? ~0ull : (1ull << (8 * a.width)) - 1;
-	a.value = a.write && a.reg != DABT_REG_ZR ? f->x[a.reg] & mask : 0;
+	a.value = a.write ? guest_reg_read(f, a.reg) & mask : 0;
 
 	if (vpl011_access(vm, &a) < 0 && vgic_mmio_access(vm, &a) < 0) {
 		vm_crash(vm, f, "access to an address with no RAM or device");
 		return;
 	}
-	if (!a.write && a.reg != DABT_REG_ZR) {
+	if (!a.write) {
 		uint64_t v = a.value & mask;
 
 		if (a.sign_extend && a.width < 8 && (v >> (8 * a.width - 1)) & 1)
 			v |= ~mask;
 		if (!a.reg64)
 			v &= 0xffffffffu;   /* a Wn destination zeroes bits 63:32 */
-		f->x[a.reg] = v;
+		guest_reg_write(f, a.reg, v);
 	}
 	/* ELR is the load/store that faulted; we did its work, so skip it.
 	 * (4 bytes for A64 and A32, 2 for a 16-bit T32 one: ESR.IL says.)
-	 * At AArch64 EL2, SRT from an AArch32 guest is already the AArch64
-	 * view of the register: f->x[] holds its r0..r14 where the Arm ARM
-	 * maps them. At AArch32 Hyp, SRT is r0..r14 and the frame holds
-	 * r0..r12 (DABT_REG_MAX: r13/r14 are banked by the guest's mode). */
+	 * The register: arch.h's guest_reg_read/write. At AArch64 EL2, SRT
+	 * from an AArch32 guest is already the AArch64 view of the register
+	 * (f->x[] holds its r0..r14 where the Arm ARM maps them); at AArch32
+	 * Hyp, SRT is r0..r14 of the guest's mode, r13/r14 banked per mode. */
 	f->elr += trapped_insn_len(f->esr);
 }
 

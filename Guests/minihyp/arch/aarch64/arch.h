@@ -21,8 +21,20 @@
  * guest, r12 (X12) from an AArch32 one (xen/include/public/arch-arm.h). */
 #define HYPERCALL_NR_REG(vm)    ((vm)->aarch32 ? 12 : 16)
 /* A data abort's ISS.SRT names x0-x30, or 31 for XZR (reads 0, writes lost). */
-#define DABT_REG_ZR     31
-#define DABT_REG_MAX    31
+static inline int guest_reg_valid(const struct exc_frame *f, unsigned n)
+{
+	(void)f;
+	return n <= 31;
+}
+static inline uint64_t guest_reg_read(const struct exc_frame *f, unsigned n)
+{
+	return n == 31 ? 0 : f->x[n];
+}
+static inline void guest_reg_write(struct exc_frame *f, unsigned n, uint64_t v)
+{
+	if (n != 31)
+		f->x[n] = v;
+}
 
 /* The EL1 system registers a VM owns; swapped when VMs switch (hyp.c). */
 struct el1_sysregs {

@@ -34,10 +34,17 @@ struct exc_frame {
 
 /* Xen's AArch32 hypercall ABI: the number in r12, arguments r0-r4. */
 #define HYPERCALL_NR_REG(vm)    12
-/* HSR.ISS.SRT names r0-r14 of the guest's mode; the frame has r0-r12
- * (r13 and r14 are banked per mode). There is no zero register. */
-#define DABT_REG_ZR     99
-#define DABT_REG_MAX    12
+/* HSR.ISS.SRT names r0-r14 of the guest's mode (SPSR_hyp.M): r0-r12 are
+ * in the frame, SP and LR are banked per mode (hyp.c). A guest in FIQ
+ * mode has its own r8-r12 too: minihyp does not emulate those accesses. */
+#define PSR_MODE(spsr)  ((spsr) & 0x1f)
+#define PSR_MODE_FIQ    0x11
+static inline int guest_reg_valid(const struct exc_frame *f, unsigned n)
+{
+	return n <= 14 && !(PSR_MODE(f->spsr) == PSR_MODE_FIQ && n >= 8);
+}
+uint32_t guest_reg_read(const struct exc_frame *f, unsigned n);
+void guest_reg_write(struct exc_frame *f, unsigned n, uint32_t v);
 
 /* The PL1 state a VM owns (CP15 registers and the banked registers of
  * its modes); swapped when VMs switch (hyp.c). */

@@ -160,3 +160,51 @@ int guest_va_to_ipa(uint64_t va, uint64_t *ipa)
 	*ipa = par | (va & 0xfff);
 	return 0;
 }
+
+/*
+ * A data abort's SRT register, as the guest's mode sees it: r0-r12 from
+ * the frame; SP and LR of its mode through the banked MRS/MSR. In User and
+ * System mode they are SP_usr and LR_usr, and LR_usr is in the frame (it
+ * is Hyp mode's LR, which the exit path restores).
+ */
+#define BANKED_SP_LR(X) \
+	X(0x12, SP_irq, LR_irq) X(0x13, SP_svc, LR_svc) X(0x17, SP_abt, LR_abt) \
+	X(0x1b, SP_und, LR_und) X(0x11, SP_fiq, LR_fiq)
+#define READ_CASE(mode, sp, lr) case mode: \
+	if (n == 13) __asm__ volatile("mrs %0, " #sp : "=r"(v)); \
+	else __asm__ volatile("mrs %0, " #lr : "=r"(v)); \
+	return v;
+#define WRITE_CASE(mode, sp, lr) case mode: \
+	if (n == 13) __asm__ volatile("msr " #sp ", %0" : : "r"(v)); \
+	else __asm__ volatile("msr " #lr ", %0" : : "r"(v)); \
+	return;
+
+uint32_t guest_reg_read(const struct exc_frame *f, unsigned n)
+{
+	uint32_t v;
+
+	if (n < 13)
+		return f->x[n];
+	switch (PSR_MODE(f->spsr)) {
+	BANKED_SP_LR(READ_CASE)
+	}
+	if (n == 14)
+		return f->x[14];
+	__asm__ volatile("mrs %0, SP_usr" : "=r"(v));
+	return v;
+}
+
+void guest_reg_write(struct exc_frame *f, unsigned n, uint32_t v)
+{
+	if (n < 13) {
+		f->x[n] = v;
+		return;
+	}
+	switch (PSR_MODE(f->spsr)) {
+	BANKED_SP_LR(WRITE_CASE)
+	}
+	if (n == 14)
+		f->x[14] = v;
+	else
+		__asm__ volatile("msr SP_usr, %0" : : "r"(v));
+}
