@@ -8,6 +8,9 @@
 # "multiboot,kernel" module child with its reg and bootargs), and loads
 # each guest file, unparsed, at its module address with -device loader.
 # Run from Guests/; QEMU and dtc come from the environment (QEMU, DTC).
+# -icount shift=0 makes QEMU's clocks count 1 ns per instruction, as
+# armvm's do, so that timer output is deterministic and the same as
+# armvm's (QEMU_EXTRA adds options).
 set -e
 QEMU=${QEMU:-qemu-system-arm}
 DTC=${DTC:-dtc}
@@ -17,7 +20,7 @@ M="virt,virtualization=on,highmem=off"
 mkdir -p $T
 trap 'rm -rf $T' EXIT
 
-QARGS="-M $M -cpu cortex-a15 -m 512M -nographic -semihosting"
+QARGS="-M $M -cpu cortex-a15 -m 512M -nographic -semihosting -icount shift=0 $QEMU_EXTRA"
 $QEMU $QARGS -machine dumpdtb=$T/virt.dtb > /dev/null 2>&1
 $DTC -q -I dtb -O dts -o $T/virt.dts $T/virt.dtb
 
