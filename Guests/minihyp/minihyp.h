@@ -1,15 +1,16 @@
 /*
  * minihyp.h - the data structures of minihyp, a teaching hypervisor.
  *
- * Read this file first, then main.c (boot, exits, scheduler), vm.c
- * (building a guest), the exit handlers hypercall.c and vpl011.c, then
- * vgic.c, vtimer.c and evtchn.c (interrupts, time, event channels).
- * README.md beside this file gives the tour.
+ * Read this file first, then main.c (boot, exits, scheduler), loader.c,
+ * mem.c and stage2.c (building a guest), the exit handlers hypercall.c
+ * and vpl011.c, then vgic.c, vtimer.c and evtchn.c (interrupts, time,
+ * event channels). The CPU's side is in arch/aarch64 (EL2) and arch/arm32
+ * (ARMv7 Hyp mode). README.md beside this file gives the tour.
  *
  * One physical CPU runs every guest ("VM", "domain" in Xen's words) in
  * turn. A VM has one virtual CPU whose state lives here while it does not
- * run: its general-purpose registers as the exception frame that
- * common/vectors.S saves, its EL1 system registers, its virtual timer and
+ * run: its general-purpose registers as the exception frame the arch
+ * layer's vectors save, its EL1 system registers, its virtual timer and
  * its half of the GIC's virtual CPU interface (the list registers).
  */
 #ifndef MINIHYP_H
