@@ -1,20 +1,22 @@
 /*
  * main.c - minihyp boots, then every guest exit comes through here.
  *
- * Boot: common/start.S enters main() at EL2 with the host DTB. minihyp
- * finds each guest described under /chosen with Xen's dom0less binding
- * (compatible "xen,domain", Xen's docs/misc/arm/device-tree/booting.txt),
- * builds it (vm.c), turns stage 2 and the traps on (hyp_init) and enters
- * the first guest at EL1.
+ * Boot: the arch layer's entry (common/start.S at EL2, arch/arm32/entry.S
+ * in Hyp mode) calls main() with the host DTB. minihyp finds each guest
+ * described under /chosen with Xen's dom0less binding (compatible
+ * "xen,domain", Xen's docs/misc/arm/device-tree/booting.txt), builds it
+ * (loader.c), turns stage 2 and the traps on (hyp_init) and enters the
+ * first guest at EL1 (PL1).
  *
  * From then on minihyp runs only when a guest exits: the guest executes
- * something HCR_EL2 traps (HVC, WFI, SMC, a load or store to an address
- * with no stage-2 mapping), the CPU takes a synchronous exception to EL2,
- * common/vectors.S saves the guest's registers into a struct exc_frame and
- * calls our exception hook. The hook looks the exception class (ESR_EL2.EC)
- * up in a table of handlers, as Bao does, and returns; vectors.S then
- * restores the (possibly changed, possibly another VM's) frame and ERETs.
- * The other way out of a guest is a physical IRQ (HCR_EL2.IMO): take_irq().
+ * something HCR traps (HVC, WFI, SMC, a load or store to an address with
+ * no stage-2 mapping), the CPU takes a synchronous exception to EL2, the
+ * arch layer's vectors save the guest's registers into a struct exc_frame
+ * and call guest_exit_taken(). That looks the exception class (ESR_EL2.EC,
+ * or HSR.EC: the same values) up in a table of handlers, as Bao does, and
+ * returns; the vectors then restore the (possibly changed, possibly
+ * another VM's) frame and ERET. The other way out of a guest is a
+ * physical IRQ (HCR.IMO): take_irq().
  */
 #include "minihyp.h"
 
