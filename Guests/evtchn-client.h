@@ -35,14 +35,14 @@ static int irq_hook(struct exc_frame *f, int kind)
 static void wait_for(unsigned port)
 {
 	for (;;) {
-		__asm__ volatile("msr daifset, #2" ::: "memory");
-		if (fired & (1ul << port))
+		irq_disable();
+		if (fired & (1ull << port))
 			break;
 		__asm__ volatile("wfi");
-		__asm__ volatile("msr daifclr, #2" ::: "memory");
+		irq_enable();
 	}
-	fired &= ~(1ul << port);
-	__asm__ volatile("msr daifclr, #2" ::: "memory");
+	fired &= ~(1ull << port);
+	irq_enable();
 }
 
 #endif

@@ -52,7 +52,7 @@ int main(const void *dtb)
 	gic_cpu_init(0);
 	gic_enable(0, upcall);
 	exception_hook = irq_hook;
-	__asm__ volatile("msr daifclr, #2" ::: "memory");
+	irq_enable();
 
 	rc = xen_evtchn_op(EVTCHNOP_alloc_unbound, &a);
 	if (rc) {
@@ -75,7 +75,7 @@ int main(const void *dtb)
 	printf("ping: %lu round trips\n", rounds);
 	if (timed)
 		printf("ping: %lu ns of virtual time each\n",
-		       (t1 - t0) * 1000000000ul / read_sysreg(CNTFRQ_EL0) / rounds);
+		       (unsigned long)((t1 - t0) * 1000000000ul / read_sysreg(CNTFRQ_EL0) / rounds));
 	xen_shutdown();
 	return 0;
 }

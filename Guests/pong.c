@@ -46,7 +46,7 @@ int main(const void *dtb)
 	gic_cpu_init(0);
 	gic_enable(0, upcall);
 	exception_hook = irq_hook;
-	__asm__ volatile("msr daifclr, #2" ::: "memory");
+	irq_enable();
 
 	ring.port = b.local_port;
 	xen_evtchn_op(EVTCHNOP_send, &ring);            /* "I am here" */

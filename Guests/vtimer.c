@@ -83,7 +83,7 @@ int main(const void *dtb)
 	intid = vtimer_ppi(dtb);
 	printf("vtimer: GICv%d, CNTV on INTID %u, %s\n", v, intid,
 	       spin ? "spinning" : "waiting in WFI");
-	printf("vtimer: the virtual counter started at %lu ms\n", start / period);
+	printf("vtimer: the virtual counter started at %lu ms\n", (unsigned long)(start / period));
 
 	gic_cpu_init(0);
 	gic_enable(0, intid);
@@ -93,23 +93,23 @@ int main(const void *dtb)
 	write_sysreg(CNTV_CTL_EL0, CTL_ENABLE);
 	isb();
 	if (spin) {
-		__asm__ volatile("msr daifclr, #2" ::: "memory");
+		irq_enable();
 		while (ticks < TICKS)
 			;
 	} else {
 		/* Look with IRQs masked, sleep, then let the IRQ in: WFI wakes
 		 * on a pending interrupt even while masked, so none is missed. */
 		for (;;) {
-			__asm__ volatile("msr daifset, #2" ::: "memory");
+			irq_disable();
 			if (ticks >= TICKS)
 				break;
 			__asm__ volatile("wfi");
-			__asm__ volatile("msr daifclr, #2" ::: "memory");
+			irq_enable();
 		}
-		__asm__ volatile("msr daifclr, #2" ::: "memory");
+		irq_enable();
 	}
 	elapsed = read_sysreg(CNTVCT_EL0) - start;
-	printf("vtimer: %u ticks, %lu ms apart, %s\n", ticks, elapsed / ticks / period,
+	printf("vtimer: %u ticks, %lu ms apart, %s\n", ticks, (unsigned long)(elapsed / ticks / period),
 	       worst_late <= freq / 5000 ? "each within 200 us of its deadline" :
 	       "some late by more than 200 us");
 	xen_shutdown();

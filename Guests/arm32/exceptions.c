@@ -1,6 +1,7 @@
 /*
- * arm32/exceptions.c - what the 32-bit vector table calls: these guests
- * take no exceptions, so any one is reported and ends the run with status 1.
+ * arm32/exceptions.c - what the 32-bit vector table calls: an IRQ goes to
+ * the guest's exception_hook if it set one (as on AArch64); any other
+ * exception is reported and ends the run with status 1.
  */
 #include "guest.h"
 
@@ -26,4 +27,15 @@ void guest_exception32(unsigned vector, uint32_t lr, uint32_t spsr)
 	printf("unexpected exception: %s, LR=0x%lx SPSR=0x%lx\n", names[vector & 7],
 	       (unsigned long)lr, (unsigned long)spsr);
 	guest_exit(1);
+}
+
+int (*exception_hook)(struct exc_frame *f, int kind);
+
+void guest_irq32(uint32_t lr, uint32_t spsr);
+
+void guest_irq32(uint32_t lr, uint32_t spsr)
+{
+	if (exception_hook && exception_hook(0, EXC_IRQ))
+		return;
+	guest_exception32(6, lr, spsr);
 }

@@ -24,6 +24,17 @@ _start:
 	stmlo	r0!, {r2, r3}
 	blo	1b
 
+	@ In SVC mode (a hypervisor's guest), IRQ mode gets a stack of its
+	@ own for the IRQ vector below: the top 1 KiB of ours.
+	mrs	r0, cpsr
+	and	r0, r0, #0x1f
+	cmp	r0, #0x13
+	bne	3f
+	cps	#0x12				@ IRQ mode
+	ldr	sp, =__stack_top
+	cps	#0x13				@ back to SVC
+	sub	sp, sp, #1024
+3:
 	@ Vectors at VBAR (SCTLR.V = 0 after reset).
 	ldr	r0, =vectors32
 	mcr	p15, 0, r0, c12, c0, 0	@ VBAR
@@ -51,7 +62,7 @@ vectors32:
 	b	3f			@ prefetch abort
 	b	4f			@ data abort
 	b	.
-	b	6f			@ IRQ
+	b	irq32			@ IRQ
 	b	7f			@ FIQ
 1:	mov	r0, #1
 	b	9f
@@ -68,6 +79,17 @@ vectors32:
 	mrs	r2, spsr
 	ldr	sp, =__stack_top	@ a fresh stack in whatever mode we are in now
 	bl	guest_exception32	@ (vector, lr, spsr); never returns
+
+/* An IRQ: the caller-saved registers on SP_irq, guest_irq32() (which
+ * offers it to exception_hook, or reports it), and back to where it came
+ * in: LR_irq is that address + 4, and SUBS PC restores CPSR from SPSR_irq. */
+irq32:
+	push	{r0-r3, r12, lr}		@ 24 bytes: SP_irq stays 8-aligned
+	mov	r0, lr
+	mrs	r1, spsr
+	bl	guest_irq32			@ (lr, spsr)
+	pop	{r0-r3, r12, lr}
+	subs	pc, lr, #4
 	.ltorg
 
 	.section .note.GNU-stack, "", %progbits

@@ -32,7 +32,9 @@ static uintptr_t gicd, gicc, gicr, gich, gicv;
 #define GICR_ISENABLER0  (GICR_SGI + 0x100)
 #define GICR_IPRIORITYR  (GICR_SGI + 0x400)
 
-/* ICC_* by their generic names, so any assembler accepts them. */
+/* ICC_* by their generic names, so any assembler accepts them. The 32-bit
+ * build drives GICv2 only: no system-register interface there. */
+#ifdef __aarch64__
 #define ICC_PMR_EL1      "S3_0_C4_C6_0"
 #define ICC_IAR1_EL1     "S3_0_C12_C12_0"
 #define ICC_EOIR1_EL1    "S3_0_C12_C12_1"
@@ -43,17 +45,29 @@ static uintptr_t gicd, gicc, gicr, gich, gicv;
 
 #define MRS(r) ({ uint64_t __v; __asm__ volatile("mrs %0, " r : "=r"(__v)); __v; })
 #define MSR(r, v) __asm__ volatile("msr " r ", %0" : : "r"((uint64_t)(v)) : "memory")
+#define HAVE_GICV3 1
+#else
+#define HAVE_GICV3 0
+#define MRS(r) 0
+#define MSR(r, v) ((void)(v))
+#endif
 
 int gic_init(const void *dtb)
 {
 	uint64_t base, size;
 	int node = dtb ? fdt_path_offset(dtb, "/interrupt-controller") : -1;
 
+	/* QEMU's virt names it intc@8000000: then look for a GIC by kind. */
+	if (dtb && node < 0)
+		node = fdt_node_offset_by_compatible(dtb, -1, "arm,cortex-a15-gic");
+	if (dtb && node < 0)
+		node = fdt_node_offset_by_compatible(dtb, -1, "arm,gic-v3");
+
 	if (node < 0 || fdt_get_reg(dtb, node, 0, &base, &size) != 0)
 		return 0;
 	gicd = base;
 	if (fdt_node_is_compatible(dtb, node, "arm,gic-v3")) {
-		if (fdt_get_reg(dtb, node, 1, &base, &size) != 0)
+		if (!HAVE_GICV3 || fdt_get_reg(dtb, node, 1, &base, &size) != 0)
 			return 0;
 		gicr = base;
 		version = 3;

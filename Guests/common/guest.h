@@ -51,8 +51,47 @@ static inline unsigned current_el(void)
 {
 	return (unsigned)(read_sysreg(CurrentEL) >> 2) & 3;
 }
+/* IRQs on and off at the current EL (PSTATE.I). */
+#define irq_enable()  __asm__ volatile("msr daifclr, #2" ::: "memory")
+#define irq_disable() __asm__ volatile("msr daifset, #2" ::: "memory")
 #else
 #define isb() __asm__ volatile("isb" : : : "memory")
+#define irq_enable()  __asm__ volatile("cpsie i" ::: "memory")
+#define irq_disable() __asm__ volatile("cpsid i" ::: "memory")
+
+/*
+ * The generic timer's registers by their AArch64 names, so that a guest
+ * reads the same from either build: read_sysreg(CNTVCT_EL0) becomes the
+ * AArch32 encoding (DDI 0487, G8.4: MRRC/MCRR for the 64-bit ones).
+ */
+#define read_sysreg(r) sysreg_read_##r()
+#define write_sysreg(r, v) sysreg_write_##r(v)
+static inline uint64_t sysreg_read_CNTFRQ_EL0(void)
+{
+	uint32_t v;
+	__asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(v));
+	return v;
+}
+static inline uint64_t sysreg_read_CNTVCT_EL0(void)
+{
+	uint64_t v;
+	__asm__ volatile("isb\n mrrc p15, 1, %Q0, %R0, c14" : "=r"(v) : : "memory");
+	return v;
+}
+static inline uint64_t sysreg_read_CNTV_CVAL_EL0(void)
+{
+	uint64_t v;
+	__asm__ volatile("mrrc p15, 3, %Q0, %R0, c14" : "=r"(v));
+	return v;
+}
+static inline void sysreg_write_CNTV_CVAL_EL0(uint64_t v)
+{
+	__asm__ volatile("mcrr p15, 3, %Q0, %R0, c14" : : "r"(v) : "memory");
+}
+static inline void sysreg_write_CNTV_CTL_EL0(uint64_t v)
+{
+	__asm__ volatile("mcr p15, 0, %0, c14, c3, 1" : : "r"((uint32_t)v) : "memory");
+}
 
 /* AArch32: the exception level follows from CPSR.M (usr EL0, hyp EL2, others EL1). */
 static inline unsigned current_el(void)
@@ -114,6 +153,14 @@ extern int (*exception_hook)(struct exc_frame *f, int kind);
 
 /* The two vector tables of vectors.S (each 2 KiB aligned). */
 extern char vectors_el1[], vectors_el2[];
+#endif
+
+#ifndef __aarch64__
+/* AArch32: arm32/start.S's IRQ vector offers each IRQ to exception_hook
+ * (f = NULL, kind = EXC_IRQ) before reporting it as unexpected. */
+struct exc_frame;
+enum { EXC_SYNC = 0, EXC_IRQ = 1, EXC_FIQ = 2, EXC_SERROR = 3 };
+extern int (*exception_hook)(struct exc_frame *f, int kind);
 #endif
 
 /* ---- Console (console.c, printf.c) -------------------------------------- */

@@ -142,7 +142,7 @@ struct shared_info {
 #define XEN_ARG(n)      "r" #n
 #define XEN_NR          "r12"
 #define XEN_HVC         ".arch_extension virt\n\thvc #0xea1"
-#define XEN_CLOBBERS    "r3"
+#define XEN_CLOBBERS    "r3", "r4"
 #endif
 
 static inline long xen_hvc(unsigned long nr, unsigned long a0,
@@ -165,12 +165,13 @@ static inline long xen_evtchn_op(unsigned cmd, void *arg)
 	return xen_hvc(__HYPERVISOR_event_channel_op, cmd, (unsigned long)arg, 0);
 }
 
-#ifdef __aarch64__
 /*
- * Atomics with LDXR/STXR (no LSE in ARMv8.0). An exception between the
- * two (the hypervisor preempting us, or setting a bit for us) clears the
- * exclusive monitor, so the STXR fails and the loop retries.
+ * Atomics with LDXR/STXR (no LSE in ARMv8.0), LDREXD/STREXD on AArch32. An
+ * exception between the two (the hypervisor preempting us, or setting a
+ * bit for us) clears the exclusive monitor, so the store fails and the
+ * loop retries.
  */
+#ifdef __aarch64__
 static inline uint64_t xen_xchg(volatile uint64_t *p, uint64_t v)
 {
 	uint64_t old;
@@ -194,8 +195,37 @@ static inline void xen_clear_bit(volatile uint64_t *p, unsigned bit)
 	                 "   cbnz %w1, 1b"
 	                 : "=&r"(old), "=&r"(fail) : "r"(p), "r"(1ul << bit) : "memory");
 }
+#else
+static inline uint64_t xen_xchg(volatile uint64_t *p, uint64_t v)
+{
+	uint64_t old;
+	uint32_t fail;
 
-#endif /* __aarch64__ */
+	__asm__ volatile("1: ldrexd %0, %H0, [%2]\n"
+	                 "   strexd %1, %3, %H3, [%2]\n"
+	                 "   teq %1, #0\n"
+	                 "   bne 1b\n"
+	                 "   dmb ish"
+	                 : "=&r"(old), "=&r"(fail) : "r"(p), "r"(v) : "memory", "cc");
+	return old;
+}
+
+static inline void xen_clear_bit(volatile uint64_t *p, unsigned bit)
+{
+	/* The bit's 32-bit half is enough: LDREX/STREX on that word. */
+	volatile uint32_t *w = (volatile uint32_t *)p + bit / 32;
+	uint32_t old, fail;
+
+	__asm__ volatile("1: ldrex %0, [%2]\n"
+	                 "   bic %0, %0, %3\n"
+	                 "   strex %1, %0, [%2]\n"
+	                 "   teq %1, #0\n"
+	                 "   bne 1b\n"
+	                 "   dmb ish"
+	                 : "=&r"(old), "=&r"(fail) : "r"(w), "r"(1u << (bit % 32)) : "memory", "cc");
+}
+#endif
+
 
 /* printf through console_io, a line at a time; the hypervisor prefixes
  * each line with "(dN) ". A line longer than the buffer goes out in pieces:
@@ -257,7 +287,18 @@ static inline unsigned xen_upcall_intid(const void *dtb)
 	return p && len >= 12 && fdt_be32(p) == 1 ? 16 + fdt_be32(p + 4) : 31;
 }
 
+/* The lowest set bit of a non-zero word; on AArch32 in two halves, as
+ * GCC would otherwise call libgcc's __ctzdi2. */
+static inline unsigned xen_ctz64(uint64_t v)
+{
 #ifdef __aarch64__
+	return (unsigned)__builtin_ctzll(v);
+#else
+	return (uint32_t)v ? (unsigned)__builtin_ctz((uint32_t)v) :
+	       32 + (unsigned)__builtin_ctz((uint32_t)(v >> 32));
+#endif
+}
+
 /*
  * The upcall handler's scan, 2-level style (as Linux's
  * xen_evtchn_do_upcall): clear evtchn_upcall_pending, take the selector
@@ -272,23 +313,22 @@ static inline uint64_t xen_evtchn_scan(struct shared_info *s)
 	*(volatile uint8_t *)&v->evtchn_upcall_pending = 0;
 	sel = xen_xchg(&v->evtchn_pending_sel, 0);
 	while (sel) {
-		unsigned w = __builtin_ctzl(sel);
+		unsigned w = xen_ctz64(sel);
 		uint64_t pend;
 
 		sel &= sel - 1;
 		pend = s->evtchn_pending[w] & ~s->evtchn_mask[w];
 		while (pend) {
-			unsigned b = __builtin_ctzl(pend);
+			unsigned b = xen_ctz64(pend);
 
 			pend &= pend - 1;
 			xen_clear_bit(&s->evtchn_pending[w], b);
 			if (w == 0)
-				fired |= 1ul << b;
+				fired |= 1ull << b;
 		}
 	}
 	return fired;
 }
-#endif /* __aarch64__ */
 
 /* A number from the bootargs, "name=N", or `dflt`. */
 static inline unsigned long xen_bootarg(const void *dtb, const char *name, unsigned long dflt)

@@ -101,7 +101,7 @@ int event_pending(struct vm *vm)
  * Returns 1 for "sleep", after recording what ends the sleep. `spsr` is
  * the guest's PSTATE at the call.
  */
-long sched_poll(struct vm *vm, uint64_t arg, uint64_t spsr)
+long sched_poll(struct vm *vm, unsigned long arg, unsigned long spsr)
 {
 	struct sched_poll p;
 	uint32_t i, port, ports = 0;
@@ -124,9 +124,12 @@ long sched_poll(struct vm *vm, uint64_t arg, uint64_t spsr)
 	vm->poll_ports = ports;
 	vm->poll_deadline = 0;
 	if (p.timeout) {
-		unsigned __int128 t = (unsigned __int128)p.timeout * read_sysreg(CNTFRQ_EL0) / 1000000000u;
+		/* timeout * CNTFRQ / 1e9 with no 128-bit product (a 32-bit CPU
+		 * has none): seconds and the rest apart, each fits 64 bits. */
+		uint64_t t = p.timeout / 1000000000u * cntfrq() +
+		             p.timeout % 1000000000u * cntfrq() / 1000000000u;
 
-		vm->poll_deadline = t ? (uint64_t)t : 1;
+		vm->poll_deadline = t ? t : 1;
 	}
 	vm->blocked = BLOCKED_EVENT;
 	return 1;
@@ -144,7 +147,7 @@ int poll_deadline(struct vm *vm, uint64_t *when)
 void poll_check(struct vm *vm)
 {
 	uint64_t when;
-	if (poll_deadline(vm, &when) && read_sysreg(CNTPCT_EL0) >= when)
+	if (poll_deadline(vm, &when) && cntpct() >= when)
 		vm->blocked = BLOCKED_NOT;
 }
 
@@ -287,5 +290,5 @@ long memory_op(struct vm *vm, uint64_t cmd, uint64_t arg)
 	if (x.space != XENMAPSPACE_shared_info || x.idx != 0 || x.gpfn >> 20 ||
 	    domain(vm, x.domid) != vm)
 		return -XEN_EINVAL;
-	return vm_map_page(vm, x.gpfn << 12, (uint64_t)vm->shinfo, 0) < 0 ? -XEN_EINVAL : 0;
+	return vm_map_page(vm, x.gpfn << 12, (unsigned long)vm->shinfo, 0) < 0 ? -XEN_EINVAL : 0;
 }

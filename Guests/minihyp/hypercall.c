@@ -2,7 +2,8 @@
  * hypercall.c - the calls a guest makes on purpose.
  *
  * HVC #0xEA1 is Xen's hypercall on Arm (xen/include/public/arch-arm.h):
- * the call number in x16, arguments in x0..x4, the result in x0. minihyp
+ * the call number in x16 (r12 from AArch32), arguments in x0..x4 (r0..r4),
+ * the result in x0 (r0). HVC32 and HVC64 come here alike. minihyp
  * answers the subset a simple guest needs, the same for every guest:
  *
  *   18 console_io   CONSOLEIO_write(count, buffer): print guest text
@@ -23,7 +24,7 @@
 #include "minihyp.h"
 
 #define XEN_HYPERCALL_TAG   0xea1       /* numbers and structures: xen.h */
-#define PSCI_NOT_SUPPORTED  ((uint64_t)-1)
+#define PSCI_NOT_SUPPORTED  ((unsigned long)-1)
 
 static const char *const shutdown_reasons[] = {
 	"poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset",
@@ -45,19 +46,19 @@ static void shutdown(struct vm *vm, struct exc_frame *f, uint32_t reason, const 
 
 static void xen_hypercall(struct vm *vm, struct exc_frame *f)
 {
-	uint64_t cmd = f->x[0], i;
+	unsigned long cmd = f->x[0], i;
 	uint32_t reason;
 	char c;
 
 	/* The hypercall number: x16 from AArch64, r12 (X12) from AArch32. */
-	switch (vm->aarch32 ? f->x[12] : f->x[16]) {
+	switch (f->x[HYPERCALL_NR_REG(vm)]) {
 	case __HYPERVISOR_console_io:
 		if (cmd != CONSOLEIO_write)
 			break;
 		/* x1 = count, x2 = the guest's buffer (a guest address). */
 		for (i = 0; i < f->x[1]; i++) {
 			if (guest_read(vm, f->x[2] + i, &c, 1) < 0) {
-				f->x[0] = (uint64_t)-XEN_EFAULT;
+				f->x[0] = (unsigned long)-XEN_EFAULT;
 				return;
 			}
 			vm_console_putc(vm, c);
@@ -65,10 +66,10 @@ static void xen_hypercall(struct vm *vm, struct exc_frame *f)
 		f->x[0] = 0;
 		return;
 	case __HYPERVISOR_event_channel_op:
-		f->x[0] = (uint64_t)evtchn_op(vm, cmd, f->x[1]);
+		f->x[0] = (unsigned long)evtchn_op(vm, cmd, f->x[1]);
 		return;
 	case __HYPERVISOR_memory_op:
-		f->x[0] = (uint64_t)memory_op(vm, cmd, f->x[1]);
+		f->x[0] = (unsigned long)memory_op(vm, cmd, f->x[1]);
 		return;
 	case __HYPERVISOR_xen_version:
 		if (cmd != XENVER_version)
@@ -85,7 +86,7 @@ static void xen_hypercall(struct vm *vm, struct exc_frame *f)
 			/* Xen's vcpu_block_enable_events: event delivery on
 			 * (on Arm, PSTATE.I cleared), then sleep unless an
 			 * event already waits. An upcall or interrupt wakes. */
-			f->spsr &= ~(uint64_t)SPSR_I;
+			f->spsr &= ~(unsigned long)SPSR_I;
 			f->x[0] = 0;
 			if (!event_pending(vm)) {
 				vm->poll_ports = 0;
@@ -98,7 +99,7 @@ static void xen_hypercall(struct vm *vm, struct exc_frame *f)
 		if (cmd == SCHEDOP_poll) {
 			long r = sched_poll(vm, f->x[1], f->spsr);
 
-			f->x[0] = r < 0 ? (uint64_t)r : 0;
+			f->x[0] = r < 0 ? (unsigned long)r : 0;
 			if (r > 0)
 				schedule(f);    /* sleeps until a port or timeout */
 			return;
@@ -106,7 +107,7 @@ static void xen_hypercall(struct vm *vm, struct exc_frame *f)
 		if (cmd == SCHEDOP_shutdown) {
 			/* x1 points at struct sched_shutdown { uint32_t reason; } */
 			if (guest_read(vm, f->x[1], &reason, 4) < 0) {
-				f->x[0] = (uint64_t)-XEN_EFAULT;
+				f->x[0] = (unsigned long)-XEN_EFAULT;
 				return;
 			}
 			shutdown(vm, f, reason, reason < 6 ? shutdown_reasons[reason] : "unknown");
@@ -114,7 +115,7 @@ static void xen_hypercall(struct vm *vm, struct exc_frame *f)
 		}
 		break;
 	}
-	f->x[0] = (uint64_t)-XEN_ENOSYS;
+	f->x[0] = (unsigned long)-XEN_ENOSYS;
 }
 
 static void psci_call_from_guest(struct vm *vm, struct exc_frame *f)

@@ -1,20 +1,22 @@
 /*
  * main.c - minihyp boots, then every guest exit comes through here.
  *
- * Boot: common/start.S enters main() at EL2 with the host DTB. minihyp
- * finds each guest described under /chosen with Xen's dom0less binding
- * (compatible "xen,domain", Xen's docs/misc/arm/device-tree/booting.txt),
- * builds it (vm.c), turns stage 2 and the traps on (hyp_init) and enters
- * the first guest at EL1.
+ * Boot: the arch layer's entry (common/start.S at EL2, arch/arm32/entry.S
+ * in Hyp mode) calls main() with the host DTB. minihyp finds each guest
+ * described under /chosen with Xen's dom0less binding (compatible
+ * "xen,domain", Xen's docs/misc/arm/device-tree/booting.txt), builds it
+ * (loader.c), turns stage 2 and the traps on (hyp_init) and enters the
+ * first guest at EL1 (PL1).
  *
  * From then on minihyp runs only when a guest exits: the guest executes
- * something HCR_EL2 traps (HVC, WFI, SMC, a load or store to an address
- * with no stage-2 mapping), the CPU takes a synchronous exception to EL2,
- * common/vectors.S saves the guest's registers into a struct exc_frame and
- * calls our exception hook. The hook looks the exception class (ESR_EL2.EC)
- * up in a table of handlers, as Bao does, and returns; vectors.S then
- * restores the (possibly changed, possibly another VM's) frame and ERETs.
- * The other way out of a guest is a physical IRQ (HCR_EL2.IMO): take_irq().
+ * something HCR traps (HVC, WFI, SMC, a load or store to an address with
+ * no stage-2 mapping), the CPU takes a synchronous exception to EL2, the
+ * arch layer's vectors save the guest's registers into a struct exc_frame
+ * and call guest_exit_taken(). That looks the exception class (ESR_EL2.EC,
+ * or HSR.EC: the same values) up in a table of handlers, as Bao does, and
+ * returns; the vectors then restore the (possibly changed, possibly
+ * another VM's) frame and ERET. The other way out of a guest is a
+ * physical IRQ (HCR.IMO): take_irq().
  */
 #include "minihyp.h"
 
@@ -24,7 +26,7 @@ struct vm *current;             /* the VM whose registers are live */
 
 /* How many exits of each class, and physical interrupts by INTID (PPIs):
  * printed when the last guest stops. */
-static uint64_t exit_counts[EC_COUNT + 1], irq_counts[32];
+static unsigned long exit_counts[EC_COUNT + 1], irq_counts[32];
 
 static const char *const ec_names[EC_COUNT] = {
 	[EC_UNKNOWN] = "UNKNOWN", [EC_WFX] = "WFx", [EC_SVC64] = "SVC64",
@@ -72,10 +74,10 @@ static void handle_dabt(struct vm *vm, struct exc_frame *f)
 	struct mmio_access a;
 	uint64_t mask;
 
-	/* HPFAR_EL2 holds IPA[47:12] in bits [43:4]; FAR_EL2 the page offset.
+	/* HPFAR holds the IPA's page (arch.h); FAR (HDFAR) the page offset.
 	 * Nothing ran since the exception, so the register is still ours. */
-	a.addr = (read_sysreg(HPFAR_EL2) >> 4 << 12) | (f->far & 0xfff);
-	if (!(iss & ISS_ISV) || (iss & ISS_S1PTW)) {
+	a.addr = fault_ipa_page() | (f->far & 0xfff);
+	if (!(iss & ISS_ISV) || (iss & ISS_S1PTW) || !guest_reg_valid(f, ISS_SRT(iss))) {
 		/* e.g. LDP or a load with writeback: no syndrome to emulate */
 		vm_crash(vm, f, "data abort that minihyp cannot emulate");
 		return;
@@ -85,26 +87,28 @@ static void handle_dabt(struct vm *vm, struct exc_frame *f)
 	a.reg = ISS_SRT(iss);
 	a.sign_extend = !!(iss & ISS_SSE);
 	a.reg64 = !!(iss & ISS_SF);
-	mask = a.width == 8 ? ~0ul : (1ul << (8 * a.width)) - 1;
-	a.value = a.write && a.reg != 31 ? f->x[a.reg] & mask : 0;
+	mask = a.width == 8 ? ~0ull : (1ull << (8 * a.width)) - 1;
+	a.value = a.write ? guest_reg_read(f, a.reg) & mask : 0;
 
 	if (vpl011_access(vm, &a) < 0 && vgic_mmio_access(vm, &a) < 0) {
 		vm_crash(vm, f, "access to an address with no RAM or device");
 		return;
 	}
-	if (!a.write && a.reg != 31) {
+	if (!a.write) {
 		uint64_t v = a.value & mask;
 
 		if (a.sign_extend && a.width < 8 && (v >> (8 * a.width - 1)) & 1)
 			v |= ~mask;
 		if (!a.reg64)
 			v &= 0xffffffffu;   /* a Wn destination zeroes bits 63:32 */
-		f->x[a.reg] = v;
+		guest_reg_write(f, a.reg, v);
 	}
 	/* ELR is the load/store that faulted; we did its work, so skip it.
 	 * (4 bytes for A64 and A32, 2 for a 16-bit T32 one: ESR.IL says.)
-	 * From AArch32, SRT is already the AArch64 view of the register:
-	 * f->x[] holds the guest's r0..r14 where the Arm ARM maps them. */
+	 * The register: arch.h's guest_reg_read/write. At AArch64 EL2, SRT
+	 * from an AArch32 guest is already the AArch64 view of the register
+	 * (f->x[] holds its r0..r14 where the Arm ARM maps them); at AArch32
+	 * Hyp, SRT is r0..r14 of the guest's mode, r13/r14 banked per mode. */
 	f->elr += trapped_insn_len(f->esr);
 }
 
@@ -199,7 +203,7 @@ struct vm *vm_by_id(int id)
 static void idle(void)
 {
 	uint64_t when;
-	int i, armed = current->running && (read_sysreg(CNTV_CTL_EL0) & 3) == 1;
+	int i, armed = current->running && (cntv_ctl_read() & 3) == 1;
 
 	for (i = 0; i < vm_count; i++)
 		armed |= vtimer_deadline(&vms[i], &when) | poll_deadline(&vms[i], &when);
@@ -245,7 +249,7 @@ void schedule(struct exc_frame *f)
 	}
 	if (next != current) {
 		/* copy(), not `=`: GCC would call the byte-wise memcpy */
-		copy((uint64_t)&current->regs, (uint64_t)f, sizeof(*f));
+		copy((unsigned long)&current->regs, (unsigned long)f, sizeof(*f));
 		vm_save_sysregs(current);
 		vgic_save(current);
 		vtimer_save(current);
@@ -253,7 +257,7 @@ void schedule(struct exc_frame *f)
 		vm_load_sysregs(next);  /* EL1 registers and VTTBR_EL2 */
 		vgic_load(next);
 		vtimer_load(next);
-		copy((uint64_t)f, (uint64_t)&next->regs, sizeof(*f));
+		copy((unsigned long)f, (unsigned long)&next->regs, sizeof(*f));
 	}
 	slice_start();
 }
@@ -262,42 +266,35 @@ void schedule(struct exc_frame *f)
 void vm_crash(struct vm *vm, struct exc_frame *f, const char *why)
 {
 	printf("minihyp: d%d crashed: %s (ESR 0x%lx, PC 0x%lx, FAR 0x%lx)\n",
-	       vm->id, why, f->esr, f->elr, f->far);
+	       vm->id, why, (unsigned long)f->esr, (unsigned long)f->elr, (unsigned long)f->far);
 	vm->running = 0;
 	vm_failed(vm, MINIHYP_EXIT_CRASHED, "crashed: ", why);
 	schedule(f);
 }
 
 /*
- * Every exception taken to EL2 arrives here (common/vectors.S). Ours are
- * the synchronous ones from a guest; anything else is a bug in minihyp,
- * left to the library's default handler, which reports it and stops.
+ * Every exit from a guest arrives here from the arch layer's vectors
+ * (common/vectors.S through arch/aarch64/hyp.c, or arch/arm32/entry.S):
+ * a synchronous exception, whose class (ESR_EL2.EC or HSR.EC) picks the
+ * handler, or a physical IRQ. Anything else taken to EL2 is a bug in
+ * minihyp, which the arch layer reports.
  */
-static int on_exception(struct exc_frame *f, int kind)
+void guest_exit_taken(struct exc_frame *f, int irq)
 {
 	uint32_t ec = ESR_EC(f->esr);
 	exit_handler h;
 
-	/* From a guest: the lower-EL vectors, AArch64 (0x400) or AArch32
-	 * (0x600). Both save the same frame: an AArch32 guest's r0-r14 are in
-	 * x0-x30 as the Arm ARM maps them, so the handlers serve both widths. */
-	if ((kind & ~3) == EXC_LOWER_A32)
-		kind = EXC_LOWER_A64 | (kind & 3);
-
 	/* A physical IRQ while a guest ran: ELR is where the guest was
 	 * interrupted, and where it resumes. No adjustment. */
-	if (kind == (EXC_LOWER_A64 | EXC_IRQ)) {
+	if (irq) {
 		exit_counts[EXIT_IRQ]++;
 		if (take_irq(current))
 			schedule(f);
-		return 1;
+		return;
 	}
-	if (kind != (EXC_LOWER_A64 | EXC_SYNC))
-		return 0;
 	exit_counts[ec]++;
 	h = exit_handlers[ec] ? exit_handlers[ec] : handle_unexpected;
 	h(current, f);
-	return 1;
 }
 
 /* ---- Boot ---------------------------------------------------------------- */
@@ -316,7 +313,7 @@ int main(const void *dtb)
 		return 1;
 	}
 	model = fdt_getprop_string(dtb, fdt_path_offset(dtb, "/"), "model");
-	printf("minihyp: a teaching hypervisor, at EL2 on %s\n", model ? model : "?");
+	printf("minihyp: a teaching hypervisor, %s on %s\n", ARCH_EL2_NAME, model ? model : "?");
 
 	if (!(gic = vgic_init(dtb))) {
 		printf("minihyp: no GIC with virtualization support in the device tree\n");
@@ -345,7 +342,7 @@ int main(const void *dtb)
 		return domains ? 1 : 0;
 	}
 
-	exception_hook = on_exception;
+	arch_init();
 	hyp_init();
 	current = &vms[0];
 	vm_load_sysregs(current);

@@ -1,21 +1,22 @@
 /*
  * minihyp.h - the data structures of minihyp, a teaching hypervisor.
  *
- * Read this file first, then main.c (boot, exits, scheduler), vm.c
- * (building a guest), the exit handlers hypercall.c and vpl011.c, then
- * vgic.c, vtimer.c and evtchn.c (interrupts, time, event channels).
- * README.md beside this file gives the tour.
+ * Read this file first, then main.c (boot, exits, scheduler), loader.c,
+ * mem.c and stage2.c (building a guest), the exit handlers hypercall.c
+ * and vpl011.c, then vgic.c, vtimer.c and evtchn.c (interrupts, time,
+ * event channels). The CPU's side is in arch/aarch64 (EL2) and arch/arm32
+ * (ARMv7 Hyp mode). README.md beside this file gives the tour.
  *
  * One physical CPU runs every guest ("VM", "domain" in Xen's words) in
  * turn. A VM has one virtual CPU whose state lives here while it does not
- * run: its general-purpose registers as the exception frame that
- * common/vectors.S saves, its EL1 system registers, its virtual timer and
+ * run: its general-purpose registers as the exception frame the arch
+ * layer's vectors save, its EL1 system registers, its virtual timer and
  * its half of the GIC's virtual CPU interface (the list registers).
  */
 #ifndef MINIHYP_H
 #define MINIHYP_H
 
-#include "guest.h"
+#include "arch.h"         /* arch/aarch64 or arch/arm32: the CPU's side */
 #include "gic.h"
 #include "xen.h"
 
@@ -53,7 +54,21 @@ struct fdtw;
 #define XEN_MAJOR 4
 #define XEN_MINOR 17
 
-/* Exception classes, ESR_EL2.EC (ARM DDI 0487, D17.2.37). */
+/*
+ * Exception classes: ESR_EL2.EC (ARM DDI 0487, D17.2.37) and the AArch32
+ * HSR.EC (G8.3.x) are the same field, bits [31:26], with the same values;
+ * IL (bit 25) and the ISS (bits [24:0]) are laid out alike for the classes
+ * minihyp handles. So the exit table below serves both architectures.
+ */
+#ifndef ESR_EC                  /* guest.h has these for AArch64 */
+#define ESR_EC(esr)      (((esr) >> 26) & 0x3f)
+#define ESR_ISS(esr)     ((esr) & 0x1ffffff)
+#define EC_UNKNOWN       0x00
+#define EC_SVC64         0x15
+#define EC_HVC64         0x16
+#define EC_SMC64         0x17
+#define EC_DABT_LOWER    0x24
+#endif
 #define EC_WFX          0x01
 #define EC_HVC32        0x12
 #define EC_SMC32        0x13
@@ -64,16 +79,6 @@ struct fdtw;
 /* SPSR_EL2.I: the guest masks IRQs (bit 7 for AArch64 and AArch32 alike). */
 #define SPSR_I          (1u << 7)
 #define EXIT_IRQ        EC_COUNT        /* exit_counts[] slot for IRQs */
-
-/* The EL1 system registers a VM owns; swapped when VMs switch. */
-struct el1_sysregs {
-	uint64_t sctlr, actlr, cpacr, ttbr0, ttbr1, tcr, mair, amair;
-	uint64_t vbar, esr, far, afsr0, afsr1, par, contextidr;
-	uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1;
-	uint64_t elr, spsr, cntkctl, csselr;
-	/* AArch32 EL1 state with no AArch64 EL1 register of its own. */
-	uint64_t dacr32, ifsr32, spsr_abt, spsr_und, spsr_irq, spsr_fiq;
-};
 
 /* The VM's virtual timer: CNTV_CTL_EL0, CNTV_CVAL_EL0 while it does not
  * run, its CNTVOFF_EL2 (0 until it first runs), and whether minihyp set
@@ -108,13 +113,14 @@ struct vm {
 	int blocked;            /* BLOCKED_*: why it does not run */
 	uint32_t poll_ports;    /* SCHEDOP_poll: a bit per port it waits on */
 	uint64_t poll_deadline; /* SCHEDOP_poll's timeout in CNTPCT ticks; 0: none */
-	uint64_t ram_ipa;       /* guest RAM as the guest sees it ... */
-	uint64_t ram_size;
-	uint64_t ram_pa;        /* ... and where it really is in host RAM */
+	unsigned long ram_ipa;  /* guest RAM as the guest sees it ... */
+	unsigned long ram_size;
+	unsigned long ram_pa;   /* ... and where it really is in host RAM */
 	uint64_t vttbr;         /* VMID << 48 | stage-2 level-1 table */
 	int aarch32;            /* EL1 runs AArch32: HCR_EL2.RW = 0 for this VM */
 
-	/* The vCPU while it is not running (x0..x30, ELR = PC, SPSR = PSTATE). */
+	/* The vCPU while it is not running: the exception frame (ELR = PC,
+	 * SPSR = PSTATE) and the EL1 registers (arch.h). */
 	struct exc_frame regs;
 	struct el1_sysregs sys;
 	struct vtimer timer;
@@ -137,7 +143,7 @@ struct mmio_access {
 	uint64_t addr;          /* IPA accessed */
 	unsigned width;         /* 1, 2, 4 or 8 bytes (ISS.SAS) */
 	int write;              /* ISS.WnR */
-	unsigned reg;           /* ISS.SRT: the Xn/Wn register; 31 is XZR */
+	unsigned reg;           /* ISS.SRT: the Xn/Wn (Rn) register; 31 is XZR */
 	int sign_extend;        /* ISS.SSE: a sign-extending load (LDRSB...) */
 	int reg64;              /* ISS.SF: the register is 64-bit (Xn) */
 	uint64_t value;         /* a store's data, or what a load returns */
@@ -168,20 +174,40 @@ void vm_crash(struct vm *vm, struct exc_frame *f, const char *why);
 void vm_failed(struct vm *vm, int status, const char *what, const char *detail);
 struct vm *vm_by_id(int id);            /* a running VM, or 0 */
 
-/* vm.c */
+/* main.c: an exit from the running guest (the arch layer's vectors call
+ * this): a synchronous exception, its syndrome in f->esr, or a physical IRQ. */
+void guest_exit_taken(struct exc_frame *f, int irq);
+
+/* mem.c: host memory, and guest memory seen from minihyp */
 void mem_init(const void *dtb);
-uint64_t mem_alloc_page(void);          /* a zeroed 4 KiB page, or 0 */
-void copy(uint64_t dst, uint64_t src, uint64_t len);    /* by words if aligned */
-int vm_create(struct vm *vm, int id, const void *dtb, int domain_node);
-void vm_save_sysregs(struct vm *vm);
-void vm_load_sysregs(struct vm *vm);
-int vm_map_page(struct vm *vm, uint64_t ipa, uint64_t pa, int device);
-int guest_copy(struct vm *vm, uint64_t va, void *buf, uint64_t len, int to_guest);
+unsigned long mem_alloc(unsigned long size, unsigned long align);      /* or 0 */
+unsigned long mem_alloc_page(void);     /* a zeroed 4 KiB page, or 0 */
+void copy(unsigned long dst, unsigned long src, unsigned long len);     /* by words if aligned */
+void zero(unsigned long dst, unsigned long len);
+int in_guest_ram(struct vm *vm, uint64_t ipa, uint64_t len);
+unsigned long ipa_to_pa(struct vm *vm, uint64_t ipa);
+int guest_copy(struct vm *vm, uint64_t va, void *buf, unsigned long len, int to_guest);
 #define guest_read(vm, va, dst, len)  guest_copy(vm, va, dst, len, 0)
 #define guest_write(vm, va, src, len) guest_copy(vm, va, src, len, 1)
-void hyp_init(void);
 
-/* vgic.c: the GIC, physical side for minihyp, virtual side for guests */
+/* stage2.c: the guest's IPA space */
+int stage2_create(struct vm *vm);       /* a root table, all of RAM mapped */
+int vm_map_page(struct vm *vm, uint64_t ipa, unsigned long pa, int device);
+
+/* loader.c: a VM from its "xen,domain" node: kernel, device tree, registers */
+int vm_create(struct vm *vm, int id, const void *dtb, int domain_node);
+
+/* arch/.../hyp.c: the CPU's hypervisor controls */
+void arch_init(void);                   /* vectors for the exits */
+void hyp_init(void);                    /* HCR, VTCR, timer access */
+void vm_init_sysregs(struct vm *vm);    /* reset values of its EL1 registers */
+void vm_save_sysregs(struct vm *vm);
+void vm_load_sysregs(struct vm *vm);    /* and VTTBR (stage 2, VMID) */
+void stage2_flush_ipa(uint64_t ipa);    /* TLB maintenance after a remap */
+int guest_va_to_ipa(uint64_t va, uint64_t *ipa);        /* stage 1; -14 on a fault */
+
+/* vgic.c (+ vgic-v2.c, vgic-v3.c): the GIC, physical side for minihyp,
+ * virtual side for guests */
 int vgic_init(const void *host_dtb);    /* 2 or 3 (GIC version), 0 if none */
 int vgic_vm_init(struct vm *vm);        /* stage-2 map of GICV (GICv2) */
 uint32_t vgic_dt_nodes(struct fdtw *w);  /* guest GIC + timer nodes; PPI flags */
@@ -205,7 +231,7 @@ void slice_start(void);                 /* arm CNTHP for the next slice */
 long evtchn_op(struct vm *vm, uint64_t cmd, uint64_t arg);
 long memory_op(struct vm *vm, uint64_t cmd, uint64_t arg);
 int event_pending(struct vm *vm);       /* would SCHEDOP_block return at once? */
-long sched_poll(struct vm *vm, uint64_t arg, uint64_t spsr);    /* <0 error, 0, 1 sleep */
+long sched_poll(struct vm *vm, unsigned long arg, unsigned long spsr);    /* <0 error, 0, 1 sleep */
 int poll_deadline(struct vm *vm, uint64_t *when);       /* CNTPCT; 0 if none */
 void poll_check(struct vm *vm);         /* end a poll whose timeout passed */
 
@@ -236,7 +262,7 @@ void fdtw_prop_cells(struct fdtw *w, const char *name, const uint32_t *c, int n)
 #define PROP_STRS(w, name, lit) fdtw_prop(w, name, lit, sizeof(lit))
 int fdtw_finish(struct fdtw *w);        /* total size, or -1 */
 
-/* entry.S: load a frame into the registers and ERET into the guest. */
+/* arch/.../entry.S: load a frame into the registers and ERET into the guest. */
 void guest_enter(struct exc_frame *f) __attribute__((noreturn));
 
 #endif

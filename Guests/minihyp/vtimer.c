@@ -15,19 +15,19 @@
  */
 #include "minihyp.h"
 
-#define CTL_ENABLE   1ul
-#define CTL_IMASK    2ul
-#define CTL_ISTATUS  4ul                /* read-only: the condition holds */
+#define CTL_ENABLE   1ull
+#define CTL_IMASK    2ull
+#define CTL_ISTATUS  4ull                /* read-only: the condition holds */
 
 static struct vm *loaded;               /* whose timer is in the registers */
 
 void vtimer_load(struct vm *vm)
 {
 	if (!vm->timer.off)             /* the first run: CNTVCT starts at 0 */
-		vm->timer.off = read_sysreg(CNTPCT_EL0);
-	write_sysreg(CNTVOFF_EL2, vm->timer.off);
-	write_sysreg(CNTV_CVAL_EL0, vm->timer.cval);
-	write_sysreg(CNTV_CTL_EL0, vm->timer.ctl);
+		vm->timer.off = cntpct();
+	cntvoff_write(vm->timer.off);
+	cntv_cval_write(vm->timer.cval);
+	cntv_ctl_write(vm->timer.ctl);
 	isb();
 	loaded = vm;
 }
@@ -36,9 +36,9 @@ void vtimer_save(struct vm *vm)
 {
 	if (vm != loaded)
 		return;
-	vm->timer.ctl = read_sysreg(CNTV_CTL_EL0) & (CTL_ENABLE | CTL_IMASK);
-	vm->timer.cval = read_sysreg(CNTV_CVAL_EL0);
-	write_sysreg(CNTV_CTL_EL0, 0);  /* its PPI 27 must not hit the next guest */
+	vm->timer.ctl = cntv_ctl_read() & (CTL_ENABLE | CTL_IMASK);
+	vm->timer.cval = cntv_cval_read();
+	cntv_ctl_write(0);  /* its PPI 27 must not hit the next guest */
 	isb();
 	loaded = 0;
 }
@@ -48,7 +48,7 @@ static void set_ctl(struct vm *vm, uint64_t ctl)
 {
 	vm->timer.ctl = ctl;
 	if (vm == loaded) {
-		write_sysreg(CNTV_CTL_EL0, ctl);
+		cntv_ctl_write(ctl);
 		isb();
 	}
 }
@@ -65,7 +65,7 @@ static void fire(struct vm *vm, uint64_t ctl)
 /* PPI 27 came while `vm` ran. It is a level: it may have dropped since. */
 void vtimer_fired(struct vm *vm)
 {
-	uint64_t ctl = read_sysreg(CNTV_CTL_EL0) & 7;
+	uint64_t ctl = cntv_ctl_read() & 7;
 	if (vm == loaded && ctl == (CTL_ENABLE | CTL_ISTATUS))
 		fire(vm, CTL_ENABLE);
 }
@@ -74,7 +74,7 @@ void vtimer_fired(struct vm *vm)
  * CNTV_CTL itself meanwhile (then its own value stands). */
 void vtimer_eoi(struct vm *vm)
 {
-	uint64_t ctl = vm == loaded ? read_sysreg(CNTV_CTL_EL0) & 3 : vm->timer.ctl;
+	uint64_t ctl = vm == loaded ? cntv_ctl_read() & 3 : vm->timer.ctl;
 	if (vm->timer.masked && ctl == vm->timer.masked_ctl)
 		set_ctl(vm, ctl & ~CTL_IMASK);
 	vm->timer.masked = 0;
@@ -94,7 +94,7 @@ int vtimer_deadline(struct vm *vm, uint64_t *when)
 void vtimer_check(struct vm *vm)
 {
 	uint64_t when;
-	if (vtimer_deadline(vm, &when) && read_sysreg(CNTPCT_EL0) >= when)
+	if (vtimer_deadline(vm, &when) && cntpct() >= when)
 		fire(vm, vm->timer.ctl);
 }
 
@@ -103,7 +103,7 @@ void vtimer_check(struct vm *vm)
  * gets to run). */
 void slice_start(void)
 {
-	uint64_t t, when = read_sysreg(CNTPCT_EL0) + read_sysreg(CNTFRQ_EL0) / 1000;  /* 1 ms */
+	uint64_t t, when = cntpct() + cntfrq() / 1000;  /* 1 ms */
 	int i;
 	for (i = 0; i < vm_count; i++) {
 		if (vtimer_deadline(&vms[i], &t) && t < when)
@@ -111,7 +111,7 @@ void slice_start(void)
 		if (poll_deadline(&vms[i], &t) && t < when)
 			when = t;       /* a SCHEDOP_poll timeout, likewise */
 	}
-	write_sysreg(CNTHP_CVAL_EL2, when);
-	write_sysreg(CNTHP_CTL_EL2, CTL_ENABLE);
+	cnthp_cval_write(when);
+	cnthp_ctl_write(CTL_ENABLE);
 	isb();
 }
