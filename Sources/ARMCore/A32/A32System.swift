@@ -13,13 +13,17 @@ extension CPU {
 
     func executeSystem32(_ i: A32Inst) throws(ArchException) {
         switch i.op {
-        case .nop, .yield, .sevl, .dmb, .dsb:
+        case .nop, .yield, .dmb, .dsb:
             return
         case .isb:
             // The context is synchronized at every instruction here; only the fetch page must go.
             flushFetchPage()
         case .sev:
-            sendEvent?(self)
+            // SEV sets every CPU's event register, this one's included (the board's sendEvent
+            // does that when there are several).
+            if let send = sendEvent { send(self) } else { eventRegister = true }
+        case .sevl:
+            eventRegister = true
         case .wfi, .wfe:
             try waitForInterrupt32(isWFE: i.op == .wfe)
         case .svc:
@@ -87,6 +91,9 @@ extension CPU {
     /// WFI and WFE, with HCR_EL2.TWI/TWE trapping them from EL0/EL1 (as in A64), and SCTLR.nTWI/
     /// nTWE trapping EL0's to EL1.
     func waitForInterrupt32(isWFE: Bool) throws(ArchException) {
+        // A WFE that finds the event register set completes at once, consuming it: it would not
+        // enter a low-power state, so nothing traps it (G1.? "Traps of WFE").
+        if isWFE && eventRegister { eventRegister = false; return }
         if el == 0 && sysregs[SysReg.SCTLR_EL1] & (isWFE ? SCTLR.nTWE : SCTLR.nTWI) == 0 {
             throw ArchException(.wfx(isWFE: isWFE))
         }
@@ -94,7 +101,6 @@ extension CPU {
             throw ArchException(Syndrome(.wfx, iss: 1 << 24 | UInt32(currentCondition32) << 20 | (isWFE ? 1 : 0),
                                          il: instructionLength32 == 4), targetEL: 2)
         }
-        if isWFE && eventRegister { eventRegister = false; return }
         waiting = true
         waitingForEvent = isWFE
         attention = true

@@ -110,8 +110,11 @@ extension CPU {
             waitingForEvent = false
             attention = true
         case .wfe:
+            // With the event register set WFE completes at once and so is not trapped (D1.16.2,
+            // HCR_EL2.TWE: "if it would cause the PE to enter a low-power state").
+            if eventRegister { eventRegister = false; break }
             try checkWFxTrap(isWFE: true)
-            if eventRegister { eventRegister = false } else { waiting = true; waitingForEvent = true; attention = true }
+            waiting = true; waitingForEvent = true; attention = true
         case .sev:
             if let send = sendEvent { send(self) } else { eventRegister = true }
         case .sevl:

@@ -32,7 +32,7 @@ extension CPU {
     // MARK: Entry
 
     func executeNEON(_ i: A32Inst) throws(ArchException) {
-        try checkVFPEnabled()
+        try checkVFPEnabled(advancedSIMD: true)
         let w = i.imm
         if w >> 25 == 0b111_1001 {
             try neonDataProcessing(w)

@@ -54,8 +54,18 @@ extension CPU {
     /// CheckVFPEnabled: CPACR (cp10/cp11, the AArch64 FPEN), CPTR_EL2.TFP, and in an AArch32
     /// EL1 FPEXC.EN, without which the instructions are UNDEFINED (G1.? "Enabling Advanced SIMD
     /// and floating-point support").
-    func checkVFPEnabled(allowWithoutEN: Bool = false) throws(ArchException) {
-        try checkFPEnabled()
+    func checkVFPEnabled(allowWithoutEN: Bool = false, advancedSIMD: Bool = false) throws(ArchException) {
+        do {
+            try checkFPEnabled()
+        } catch {
+            // A trap to EL2 from AArch32 says what was trapped (ISS for EC 0x07, G8.2.? HSR): TA
+            // for an Advanced SIMD instruction, else COPROC = 10.
+            guard error.targetEL == 2 else { throw error }
+            var e = error
+            e.syndrome = Syndrome(.fpAccess, iss: 1 << 24 | UInt32(currentCondition32) << 20 | (advancedSIMD ? 1 << 5 : 0xA),
+                                  il: instructionLength32 == 4)
+            throw e
+        }
         if el1IsAArch32 && !allowWithoutEN && sysregs[SysReg.FPEXC32_EL2] & (1 << 30) == 0 {
             throw ArchException.undefined
         }
@@ -151,6 +161,16 @@ extension CPU {
             let privileged = reg != 0b0001
             try checkVFPEnabled(allowWithoutEN: privileged && el >= 1)
             if privileged && el == 0 { throw ArchException.undefined }
+            // HCR.TID0 traps VMRS of FPSID, HCR.TID3 of MVFR0-2, from PL1 (EC 0x08, the MRC form
+            // with Opc1 = 7 and CRn = the register).
+            if toCore && el == 1 && hasEL2 {
+                let hcr = sysregs[SysReg.HCR_EL2]
+                if (reg == 0 && hcr & HCR.TID0 != 0) || ((5...7).contains(reg) && hcr & HCR.TID3 != 0) {
+                    throw ArchException(.coprocessorMove(.cp10ID, cond: UInt32(currentCondition32), opc1: 7, opc2: 0, crn: reg,
+                                                         crm: 0, rt: UInt32(slot32(UInt8(rt))), isRead: true,
+                                                         il: instructionLength32 == 4), targetEL: 2)
+                }
+            }
             if toCore {
                 let v: UInt32
                 switch reg {

@@ -72,7 +72,10 @@ extension CPU {
         var syndrome: Syndrome? = nil
         if p.isVirtualSError {
             let s = Syndrome(.serror)
-            sysregs[SysReg.ESR_EL1] = s.esr
+            // An AArch32 EL1 takes it as an asynchronous Data Abort: DFSR (ESR_EL1[31:0]) says
+            // "asynchronous external abort", FS 0b10110 in the short format, STATUS 0b010001
+            // with LPAE (G8.2.? DFSR).
+            sysregs[SysReg.ESR_EL1] = el1IsAArch32 ? (longDescriptorFormat ? 0x211 : 0x406) : s.esr
             sysregs[SysReg.HCR_EL2] &= ~HCR.VSE
             syndrome = s
         }
