@@ -1,21 +1,23 @@
 #!/bin/sh
 # Boot Debian's own 32-bit Arm binaries, unmodified: the armhf Cortex-A15/LPAE kernel
 # (linux-image-armmp-lpae, a zImage) with an initramfs holding Debian's armhf static busybox,
-# in AArch32 SVC mode (--el 1) on the virt board and on the arndale board, and as the 32-bit
-# dom0 of Xen 4.17 arm64; then Xen with two 32-bit hello-xen guests (dom0less). For each boot
-# of the kernel, check
+# - on armvm's Cortex-A15 in Hyp mode (the default for a 32-bit image), on the virt board with
+#   two CPUs and on the arndale board: Linux installs its Hyp stub and says so;
+# - as the dom0 of Xen 4.17 armhf (xen-hypervisor-4.17-armhf, ARMv7 Hyp mode), on both boards;
+# - as the 32-bit dom0 of Xen 4.17 arm64 (AArch32 EL1 under an AArch64 EL2);
+# then each Xen with two 32-bit hello-xen guests (dom0less). For each boot of the kernel, check
 # that userspace ran: /init prints a line, the CPU features, the online CPUs and the SHA-256 of
-# busybox computed in the guest, then powers off through PSCI (HVC32).
+# busybox computed in the guest, then powers off through PSCI.
 #
 # usage: scripts/linux/boot-debian-armhf.sh [ARMVM]     (default .build/release/armvm)
-# Downloads about 45 MB from Debian into .build-linux/armhf/ (kept between runs).
+# Downloads about 46 MB from Debian into .build-linux/armhf/ (kept between runs).
 set -eu
 ARMVM=${1:-.build/release/armvm}
 DIR=.build-linux/armhf
 mkdir -p "$DIR"
 here=$(cd "$(dirname "$0")" && pwd)
 
-if [ ! -f "$DIR/zImage" ] || [ ! -f "$DIR/busybox" ]; then
+if [ ! -f "$DIR/zImage" ] || [ ! -f "$DIR/busybox" ] || [ ! -f "$DIR/xen" ]; then
     sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
     # Only package *lists* for armhf are added; nothing armhf is installed on the host.
     if ! dpkg --print-foreign-architectures | grep -qx armhf; then
@@ -24,11 +26,12 @@ if [ ! -f "$DIR/zImage" ] || [ ! -f "$DIR/busybox" ]; then
     $sudo apt-get update -qq || echo "boot-debian-armhf: apt-get update reported errors; downloading anyway"
     # The newest LPAE kernel: the image package linux-image-armmp-lpae depends on.
     pkg=$(apt-cache depends linux-image-armmp-lpae:armhf | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-    (cd "$DIR" && rm -f ./*.deb && apt-get download "$pkg" busybox-static:armhf 2>/dev/null)
+    (cd "$DIR" && rm -f ./*.deb && apt-get download "$pkg" busybox-static:armhf xen-hypervisor-4.17-armhf:armhf 2>/dev/null)
     rm -rf "$DIR/x" && mkdir -p "$DIR/x"
     for d in "$DIR"/*.deb; do dpkg-deb -x "$d" "$DIR/x"; done
     cp "$DIR"/x/boot/vmlinuz-* "$DIR/zImage"      # armhf vmlinuz is a zImage
     cp "$DIR/x/bin/busybox" "$DIR/busybox"
+    cp "$DIR/x/boot/xen-4.17-armhf" "$DIR/xen"    # Xen's arm32 zImage
     rm -rf "$DIR/x" "$DIR"/*.deb
 fi
 python3 "$here/mkinitramfs.py" "$DIR/busybox" "$here/init.sh" "$DIR/initrd.cpio"
@@ -53,17 +56,48 @@ check() {
 }
 
 # boot BOARD CPUS ONLINE: the kernel to userspace on BOARD with CPUS CPUs (the second started
-# through PSCI CPU_ON from AArch32).
+# through PSCI CPU_ON from AArch32, in Hyp mode as the first), entered in Hyp mode.
 boot() {
     out=$DIR/linux-$1.txt
-    name="Debian's armhf kernel with a busybox userspace on $1"
-    run "$name" --board "$1" --smp "$2" --el 1 --memory 512M --initrd "$DIR/initrd.cpio" \
-        --append "console=ttyAMA0 panic=-1 quiet" "$DIR/zImage"
+    name="Debian's armhf kernel in Hyp mode with a busybox userspace on $1"
+    run "$name" --board "$1" --smp "$2" --memory 512M --initrd "$DIR/initrd.cpio" \
+        --append "console=ttyAMA0 panic=-1" "$DIR/zImage"
+    grep -q "CPU: All CPU(s) started in HYP mode." "$out" || { echo "boot-debian-armhf: $name: not started in HYP mode"; exit 1; }
+    grep -q "CPU: Virtualization extensions available." "$out" || { echo "boot-debian-armhf: $name: no virtualization extensions"; exit 1; }
     check "$name" "$3"
 }
 
 boot virt 2 0-1
 boot arndale 1 0
+
+# Xen 4.17 armhf: ARMv7 Hyp mode on the Cortex-A15, with the same kernel and initramfs as its
+# dom0 (HTTBR/HTCR stage 1, VTTBR/VTCR stage 2, GICH list registers, CNTHP), on both boards.
+for board in arndale virt; do
+    out=$DIR/xen32-$board.txt
+    name="Xen 4.17 armhf with Debian's armhf kernel as dom0 on $board"
+    run "$name" --board $board --memory 1G --append "console=dtuart dtuart=serial0 dom0_mem=256M" \
+        --module "$DIR/zImage,kind=kernel,bootargs=console=hvc0 panic=-1 quiet" \
+        --module "$DIR/initrd.cpio,kind=ramdisk" "$DIR/xen"
+    grep -q "(XEN) Xen version 4.17" "$out" || { echo "boot-debian-armhf: $name: no Xen banner"; exit 1; }
+    check "$name" 0
+done
+
+# Xen 4.17 armhf without dom0: two 32-bit hello-xen guests (dom0less); Xen then idles and armvm
+# stops with status 5.
+if [ -f Guests/build/hello-xen32.bin ]; then
+    out=$DIR/xen32-dom0less.txt
+    status=0
+    "$ARMVM" run --board arndale --memory 256M --append "console=dtuart dtuart=serial0 guest_loglvl=all" \
+        --guest Guests/build/hello-xen32.bin,memory=16M --guest Guests/build/hello-xen32.bin,memory=16M \
+        "$DIR/xen" >"$out" 2>"$DIR/stderr.txt" || status=$?
+    cat "$out"
+    [ "$status" = 5 ] || { echo "boot-debian-armhf: Xen armhf dom0less: armvm exited with $status, expected 5 (idle)"; exit 1; }
+    for d in d1 d2; do
+        grep -q "($d) hello-xen: running on Xen 4.17" "$out" || { echo "boot-debian-armhf: Xen armhf dom0less: no xen_version line from $d"; exit 1; }
+        grep -q "($d) hello-xen: shutting down" "$out" || { echo "boot-debian-armhf: Xen armhf dom0less: $d did not shut down"; exit 1; }
+    done
+    echo "boot-debian-armhf: Xen 4.17 armhf dom0less with two 32-bit hello-xen guests: PASS"
+fi
 
 # Xen 4.17 arm64 (downloaded by boot-debian.sh) with the same armhf kernel and initramfs as its
 # dom0: Xen finds a zImage and builds a 32-bit dom0 (AArch32 EL1 under its AArch64 EL2, LPAE
