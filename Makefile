@@ -23,6 +23,7 @@ guests: deps
 demo: build guests
 	$(ARMVM) run --board arndale Guests/build/hello.elf
 	$(ARMVM) run --board virt Guests/build/hello.elf
+	$(ARMVM) run --board arndale Guests/build/hello32.elf
 	$(ARMVM) run --board arndale --el 1 Guests/build/hello32.elf
 	$(ARMVM) run --board arndale Guests/build/minihyp.elf \
 		--guest Guests/build/hello-xen.elf --guest Guests/build/hello-xen32.elf
@@ -30,6 +31,10 @@ demo: build guests
 		--guest Guests/build/ping.elf --guest Guests/build/pong.elf
 	$(ARMVM) run --board virt --gic 3 Guests/build/minihyp.elf \
 		--guest Guests/build/vtimer.elf --guest Guests/build/vtimer.elf,bootargs=spin
+	$(ARMVM) run --board arndale --cpu cortex-a15 Guests/build/minihyp32.elf \
+		--guest Guests/build/hello-xen32.elf --guest Guests/build/hello-xen-thumb32.elf
+	$(ARMVM) run --board arndale --cpu cortex-a15 Guests/build/minihyp32.elf \
+		--guest Guests/build/ping32.elf --guest Guests/build/pong32.elf
 
 # Every test: the guest rows of Guests/manifest.txt through `armvm test` (a JUnit report in
 # $(JUNIT_DIR)), unit tests of each module, then guests through the real CLI (release binary),

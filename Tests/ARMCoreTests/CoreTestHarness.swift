@@ -9,10 +9,10 @@ final class CoreTestMachine {
     let cache: DecodeCache
     let cpu: CPU
 
-    init(el: UInt8 = 1, hasEL2: Bool = true) {
+    init(el: UInt8 = 1, hasEL2: Bool = true, config: CPUConfig = CPUConfig()) {
         bus = PhysicalAddressSpace(ramBase: Self.ramBase, ramSize: 1 << 20)!
         cache = DecodeCache(bus: bus)
-        cpu = CPU(index: 0, bus: bus, decodeCache: cache, hasEL2: hasEL2, config: CPUConfig())
+        cpu = CPU(index: 0, bus: bus, decodeCache: cache, hasEL2: hasEL2, config: config)
         cpu.boot(entry: Self.ramBase, el: el)
     }
 

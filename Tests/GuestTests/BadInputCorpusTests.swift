@@ -211,10 +211,14 @@ final class BadInputCorpusTests: XCTestCase {
         c("image-load-address-above-ram", .data(arm64Image()), ["run", "--load-address", "0x80000000", "$F"], "does not fit in RAM"),
         c("image-load-address-top", .data(arm64Image()), ["run", "--load-address", "0xffffffffffe00000", "$F"], "beyond the 16 TiB"),
         // Formats armvm recognises but does not boot.
-        c("zimage", .data(zImage()), ["run", "$F"], "$F", "32-bit Arm image", "--el 1"),
+        // A 32-bit image on a CPU whose EL2 is AArch64 needs --el 1; an arm64 one needs AArch64.
+        c("zimage", .data(zImage()), ["run", "--cpu", "cortex-a57", "$F"], "$F", "32-bit Arm image", "--el 1", "cortex-a15"),
+        c("elf-arm64-on-cortex-a15", .data(CorpusELF.base), ["run", "--cpu", "cortex-a15", "$F"], "$F", "arm64 image",
+          "no AArch64 state"),
         c("zimage-big-endian", .data(zImage(byteSwapped: true)), ["run", "--el", "1", "$F"], "big-endian zImage"),
         c("zimage-header-only", .data(Array(zImage().prefix(0x28))), ["run", "--el", "1", "$F"], "truncated zImage header"),
-        c("zimage-with-load-address", .data(zImage()), ["run", "--load-address", "0x40008000", "$F"], "32-bit Arm image", "--el 1"),
+        c("zimage-with-load-address", .data(zImage()), ["run", "--cpu", "cortex-a57", "--load-address", "0x40008000", "$F"],
+          "32-bit Arm image", "--el 1"),
         c("zimage-unaligned-load-address", .data(zImage()), ["run", "--el", "1", "--load-address", "0x40008002", "$F"], "4-byte aligned"),
         c("zimage-outside-ram", .data(zImage()), ["run", "--el", "1", "--load-address", "0x80000000", "$F"], "zImage", "does not fit"),
         c("gzip-image", .data(gzipHeader + [UInt8](repeating: 0x55, count: 100)), ["run", "$F"], "gzip-compressed"),
