@@ -31,8 +31,15 @@ public final class ExceptionTrace {
         } else {
             line += "\(e.kind)".uppercased()
         }
-        line += " ESR=0x\(hexDigits(e.esr)) ELR=0x\(hexDigits(e.elr))"
-        if let far = e.far { line += " FAR=0x\(hexDigits(far))" }
+        // Hyp mode's names for the same registers: HSR is ESR_EL2, ELR_hyp is ELR_EL2, HDFAR and
+        // HIFAR are FAR_EL2's halves.
+        let hyp = e.toMode == .hyp
+        line += (hyp ? " HSR=0x" : " ESR=0x") + hexDigits(e.esr & (hyp ? 0xFFFF_FFFF : .max))
+            + (hyp ? " ELR_hyp=0x" : " ELR=0x") + hexDigits(e.elr)
+        if let far = e.far {
+            let instruction = e.syndrome.map { $0.ec == .iabtLow || $0.ec == .iabtCur } ?? false
+            line += (hyp ? (instruction ? " HIFAR=0x" : " HDFAR=0x") : " FAR=0x") + hexDigits(far)
+        }
         if let ipa = e.ipa { line += " HPFAR IPA=0x\(hexDigits(ipa))" }
         write(line)
     }
@@ -57,16 +64,18 @@ public final class ExceptionTrace {
             return text
         case .svc32:
             return "SVC32 #0x\(hexDigits(UInt64(iss & 0xFFFF)))"
-        case .cp15RT, .cp14RT:
+        case .cp15RT, .cp14RT, .cp10ID:
             let opc2 = iss >> 17 & 7, opc1 = iss >> 14 & 7, crn = iss >> 10 & 15, rt = iss >> 5 & 31
             let crm = iss >> 1 & 15, read = iss & 1 == 1
-            let cp = s.ec == .cp15RT ? 15 : 14
+            let cp = s.ec == .cp15RT ? 15 : s.ec == .cp14RT ? 14 : 10
             let name = CPU.coprocessorRegisterName(coproc: UInt32(cp), opc1: opc1, crn: crn, crm: crm, opc2: opc2)
                 .map { " (\($0))" } ?? ""
-            return "\(s.ec.name) \(read ? "MRC" : "MCR") p\(cp), \(opc1), x\(rt), c\(crn), c\(crm), \(opc2)\(name)"
+            let r = registerPrefix(cpu)
+            return "\(s.ec.name) \(read ? "MRC" : "MCR") p\(cp), \(opc1), \(r)\(rt), c\(crn), c\(crm), \(opc2)\(name)"
         case .cp15RRT, .cp14RRT:
             let opc1 = iss >> 16 & 15, rt2 = iss >> 10 & 31, rt = iss >> 5 & 31, crm = iss >> 1 & 15
-            return "\(s.ec.name) \(iss & 1 == 1 ? "MRRC" : "MCRR") p\(s.ec == .cp15RRT ? 15 : 14), \(opc1), x\(rt), x\(rt2), c\(crm)"
+            let r = registerPrefix(cpu)
+            return "\(s.ec.name) \(iss & 1 == 1 ? "MRRC" : "MCRR") p\(s.ec == .cp15RRT ? 15 : 14), \(opc1), \(r)\(rt), \(r)\(rt2), c\(crm)"
         case .wfx:
             return (iss & 1 == 0 ? "WFI" : "WFE") + " trapped"
         case .sys64:
@@ -84,6 +93,10 @@ public final class ExceptionTrace {
             return s.ec.name
         }
     }
+
+    /// How a syndrome's Rt reads: an AArch64 EL2 sees the X register that holds the AArch32
+    /// register, Hyp mode the AArch32 register itself.
+    static func registerPrefix(_ cpu: CPU) -> String { cpu.aarch32Only ? "r" : "x" }
 
     /// DFSC/IFSC names (ARM DDI 0487, D17.2.40).
     static func faultName(_ fsc: UInt32) -> String {
