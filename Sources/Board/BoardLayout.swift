@@ -91,7 +91,8 @@ public struct Peripheral: Sendable {
 public struct BoardLayout: Sendable {
     public let kind: BoardKind
     public let name: String
-    /// Root-node `model` and `compatible` (Devicetree Specification v0.4, 3.2).
+    /// Root-node `model` and `compatible` (Devicetree Specification v0.4, 3.2). A model ending in
+    /// ", AArch64" names the Cortex-A57 configuration; `model(for:)` gives the CPU's own.
     public let model: String
     public let compatible: [String]
     public let ramBase: UInt64
@@ -114,6 +115,13 @@ public struct BoardLayout: Sendable {
         case .arndale: return .arndale
         case .virt: return .virt
         }
+    }
+
+    /// The root `model` for a CPU: the arndale's names the core's state, since its guests print
+    /// it; virt keeps QEMU's string whatever the CPU.
+    public func model(for cpu: CPUModel) -> String {
+        guard cpu == .cortexA15, model.hasSuffix(", AArch64") else { return model }
+        return String(model.dropLast(", AArch64".count)) + ", Cortex-A15 (ARMv7-A)"
     }
 }
 

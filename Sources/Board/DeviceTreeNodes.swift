@@ -46,7 +46,7 @@ extension DeviceTreeBuilder {
     static func rootProperties(_ w: FDTWriter, _ c: DeviceTreeContext) throws {
         try w.property("#address-cells", u32: 2)
         try w.property("#size-cells", u32: 2)
-        try w.property("model", string: c.layout.model)
+        try w.property("model", string: c.layout.model(for: c.options.cpuModel ?? .cortexA57))
         try w.property("compatible", strings: c.layout.compatible)
         try w.property("interrupt-parent", u32: DeviceTreeContext.gicPhandle)
     }
