@@ -226,3 +226,13 @@ final class HypModeTests: XCTestCase {
         XCTAssertEqual(m.cpu.sysregs[SysReg.PAR_EL1] & 1, 0)
     }
 }
+
+extension HypModeTests {
+    func testARMv8AArch32AdditionsAreUndefinedOnTheCortexA15() {
+        // crc32w r0, r1, r2 (cond AL), at PL1: the Undefined Instruction exception.
+        let m = machine([0xE142_0042], mode: .svc)
+        m.cpu.sysregs[SysReg.VBAR_EL1] = UInt64(base + 0x2000)
+        m.steps(1)
+        XCTAssertEqual(m.cpu.mode32, .und)
+    }
+}

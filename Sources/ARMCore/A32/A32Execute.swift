@@ -330,6 +330,7 @@ extension CPU {
             }
             setR(UInt32(i.rd), result)
         case .crc32, .crc32c:
+            try requireARMv8AArch32()
             // The same CRC unit as A64's CRC32 (Pseudocode/CRC32.swift).
             setR(UInt32(i.rd), crc32Update(r(UInt32(i.rn)), UInt64(r(UInt32(i.rm))), size: Int(i.size), castagnoli: i.op == .crc32c))
         case .sbfx, .ubfx:

@@ -129,6 +129,8 @@ extension CPU {
     func executeExclusive32(_ i: A32Inst) throws(ArchException) {
         let va = UInt64(r(UInt32(i.rn)) &+ i.imm)
         let size = Int(i.size)
+        // LDA/STL and LDAEX/STLEX (the .spsr flag marks acquire/release) are ARMv8's.
+        if i.op == .lda || i.op == .stl || i.flags.contains(.spsr) { try requireARMv8AArch32() }
         let ordered: AccessKind = i.op == .lda || i.op == .stl || i.flags.contains(.exclusive) ? .ordered : []
         switch i.op {
         case .ldrex, .lda:

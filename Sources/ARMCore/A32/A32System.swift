@@ -23,6 +23,7 @@ extension CPU {
             // does that when there are several).
             if let send = sendEvent { send(self) } else { eventRegister = true }
         case .sevl:
+            try requireARMv8AArch32()
             eventRegister = true
         case .wfi, .wfe:
             try waitForInterrupt32(isWFE: i.op == .wfe)

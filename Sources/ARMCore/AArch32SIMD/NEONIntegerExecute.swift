@@ -99,6 +99,7 @@ extension CPU {
     /// SHA1C/SHA1P/SHA1M/SHA1SU0, SHA256H/SHA256H2/SHA256SU1 (1111 0010 0 D op Vn Vd 1100 N Q M 0):
     /// Q registers, the A64 rounds on V(d/2), V(n/2), V(m/2).
     func neonSHAThree(_ w: UInt32) throws(ArchException) {
+        try requireARMv8AArch32()
         let d = Self.neonD(w), n = Self.neonN(w), m = Self.neonM(w)
         let q = (w >> 6) & 1 != 0, op = (w >> 20) & 3, u = (w >> 24) & 1
         guard q, (d | n | m) & 1 == 0 else { throw ArchException.undefined }
@@ -165,7 +166,11 @@ extension CPU {
             try Self.neonCheckQ(true, d)
             guard !u else { throw ArchException.undefined }
             let vn = dreg(n), vm = dreg(m)
-            if s == 2 { neonWrite(d, q: true, simdPolyMultiply(vn, vm)); return }
+            if s == 2 {
+                try requireARMv8AArch32()
+                neonWrite(d, q: true, simdPolyMultiply(vn, vm))
+                return
+            }
             guard s == 0 else { throw ArchException.undefined }
             var r = VReg128.zero
             let a = VReg128(lo: vn, hi: 0), b = VReg128(lo: vm, hi: 0)

@@ -34,6 +34,7 @@ extension CPU {
             neonWrite(d, q: q, r)
         case (0, 0b0110), (0, 0b0111):
             // AESE/AESD (0110), AESMC/AESIMC (0111); bit 6 chooses the inverse. Q registers.
+            try requireARMv8AArch32()
             guard s == 0, (d | m) & 1 == 0 else { throw ArchException.undefined }
             let k: CryptoOp = b >> 1 == 0b0110 ? (q ? .aesd : .aese) : (q ? .aesimc : .aesmc)
             try executeCryptographic(Inst(.cryptographic, op: k.rawValue, rd: UInt8(d >> 1), rn: UInt8(m >> 1)))
@@ -63,6 +64,7 @@ extension CPU {
             // Compare with zero, VABS, VNEG; bit 10 = F (F32 only); SHA1H is F = 0, op 101, Q = 1.
             let f = b & 0b10000 != 0, op = (b >> 1) & 7
             if !f && op == 0b101 {
+                try requireARMv8AArch32()
                 guard q, s == 2, (d | m) & 1 == 0 else { throw ArchException.undefined }
                 try executeCryptographic(Inst(.cryptographic, op: CryptoOp.sha1h.rawValue, rd: UInt8(d >> 1), rn: UInt8(m >> 1)))
                 return
@@ -93,6 +95,7 @@ extension CPU {
             neonLong(d, dreg(m), 0, s: s, sh: 8 << s, .ushll)
         case (2, 0b0111):
             // SHA1SU1 (bit 6 = 0), SHA256SU0 (1): Q registers.
+            try requireARMv8AArch32()
             guard s == 2, (d | m) & 1 == 0 else { throw ArchException.undefined }
             let k: CryptoOp = q ? .sha256su0 : .sha1su1
             try executeCryptographic(Inst(.cryptographic, op: k.rawValue, rd: UInt8(d >> 1), rn: UInt8(m >> 1)))
@@ -115,6 +118,7 @@ extension CPU {
             fpFinish(env)
         case (2, _) where b & 0b10000 != 0:
             // VRINTN, X, A, Z, M, P (op = bits 9:7: 000, 001, 010, 011, 101, 111).
+            try requireARMv8AArch32()
             guard s == 2 else { throw ArchException.undefined }
             try Self.neonCheckQ(q, d | m)
             let op = (b >> 1) & 7
@@ -128,6 +132,7 @@ extension CPU {
             switch b >> 3 {
             case 0b00, 0b01:
                 // VCVTA, VCVTN, VCVTP, VCVTM (RM = bits 9:8) to S32/U32 (bit 7).
+                try requireARMv8AArch32()
                 let modes: [FPRounding] = [.tieAway, .tieEven, .posInf, .negInf]
                 neonFloatUnary(d, m, q: q, .toInt, imm: UInt64(modes[Int((b >> 2) & 3)].rawValue) | unsigned)
             case 0b10:

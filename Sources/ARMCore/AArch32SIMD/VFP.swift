@@ -413,6 +413,7 @@ extension CPU {
     /// "VRINTA" ... "VCVTA" ...): bit 23 = 0 VSEL; bits 23, 21:20 = 1, 00 VMAXNM/VMINNM; 1, 11
     /// with bits 19:18 = 10 VRINT{A,N,P,M}, 11 VCVT{A,N,P,M}, the rounding mode in bits 17:16.
     func vfpARMv8(_ w: UInt32) throws(ArchException) {
+        try requireARMv8AArch32()
         guard (w >> 24) & 0xF == 0xE, (w >> 9) & 7 == 0b101, w & (1 << 4) == 0 else { throw ArchException.undefined }
         let double = (w >> 8) & 1 != 0
         let f: FPFormat = double ? .double : .single

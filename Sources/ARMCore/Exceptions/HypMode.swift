@@ -39,6 +39,14 @@ enum HypMode {
 }
 
 extension CPU {
+    /// The instructions ARMv8 added to AArch32 (CRC32, AES/SHA/VMULL.P64, VSEL, VMAXNM, VRINT,
+    /// VCVT{A,N,P,M}, LDA/STL and their exclusives, SEVL) are UNDEFINED on an ARMv7 core, as its
+    /// ID registers say (ID_ISAR5 = 0, MVFR2 = 0).
+    @inline(__always)
+    func requireARMv8AArch32() throws(ArchException) {
+        if aarch32Only { throw ArchException.undefined }
+    }
+
     /// The Hyp vector a synchronous exception to EL2 uses: the Hyp Trap entry when it comes from
     /// PL0 or PL1, else the entry of its kind (AArch32.TakeUndefInstrException,
     /// AArch32.CallHypervisor, AArch32.TakePrefetchAbortException, AArch32.TakeDataAbortException).
