@@ -180,6 +180,11 @@ public enum MachineSetup {
         if is32 && model.hasAArch64 && options.startEL == 2 {
             throw HostInputError("\(imagePath) is a 32-bit Arm image and --cpu \(model.rawValue) has an AArch64 EL2: add --el 1 to start it in SVC mode, or use --cpu cortex-a15 for Hyp mode")
         }
+        if !model.hasAArch64 && options.gicVersion == 3 {
+            // The GICv3 CPU interface is reached through system registers, which armvm gives
+            // AArch64 only; an ARMv7 core talks to a GIC-400 through memory.
+            throw HostInputError("--gic 3 needs an AArch64 CPU: --cpu \(model.rawValue) uses the GIC-400 (--gic 2)")
+        }
         resolved.cpuModel = model
         return resolved
     }

@@ -215,6 +215,7 @@ final class BadInputCorpusTests: XCTestCase {
         c("zimage", .data(zImage()), ["run", "--cpu", "cortex-a57", "$F"], "$F", "32-bit Arm image", "--el 1", "cortex-a15"),
         c("elf-arm64-on-cortex-a15", .data(CorpusELF.base), ["run", "--cpu", "cortex-a15", "$F"], "$F", "arm64 image",
           "no AArch64 state"),
+        c("zimage-gicv3", .data(zImage()), ["run", "--board", "virt", "--gic", "3", "$F"], "--gic 3", "cortex-a15"),
         c("zimage-big-endian", .data(zImage(byteSwapped: true)), ["run", "--el", "1", "$F"], "big-endian zImage"),
         c("zimage-header-only", .data(Array(zImage().prefix(0x28))), ["run", "--el", "1", "$F"], "truncated zImage header"),
         c("zimage-with-load-address", .data(zImage()), ["run", "--cpu", "cortex-a57", "--load-address", "0x40008000", "$F"],
