@@ -1109,6 +1109,6 @@ public enum T32Decoder {
             return i
         }
         if bit(a, 12) { return A32Inst(.undefined) }
-        return A32Decoder.coprocessorAndSVC(0xE000_0000 | (a & 0x0FFF) << 16 | b)
+        return A32Decoder.coprocessorAndSVC.decode(0xE000_0000 | (a & 0x0FFF) << 16 | b)
     }
 }

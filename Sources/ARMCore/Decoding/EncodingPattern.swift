@@ -1,0 +1,68 @@
+/// A decode-table row's bit pattern, written as the Arm ARM draws the encoding (most significant
+/// bit first, spaces and '_' ignored): '0' and '1' are fixed bits, '-' a bit the decoder does
+/// not look at (the manual's should-be-zero and should-be-one bits, "(0)" and "(1)"), and any
+/// letter an operand bit. The bits of one letter, read most significant first, are that
+/// operand: "iiii ... iiii" at 19:16 and 3:0 is imm4:imm4. T32's 32-bit encodings are written
+/// hw1 then hw2, the word being hw1:hw2.
+public struct EncodingPattern {
+    public let set: InstructionSet
+    public let mask: UInt32
+    public let value: UInt32
+    /// Each letter's bits, indexed by its ASCII code minus 'A' (the ASCII range 'A'...'z').
+    let letterBits: [UInt32]
+    /// The letters that occur, in order of first appearance.
+    public let letters: [Character]
+
+    static let firstLetter = Character("A").asciiValue ?? 65
+    static let letterCount = Int((Character("z").asciiValue ?? 122) - firstLetter) + 1
+
+    /// Tables are built from literals in the source, so a malformed pattern is a programming
+    /// error found by the first decode of any word, never by guest data.
+    public init(_ set: InstructionSet, _ pattern: String, name: String) {
+        let p = Array(pattern.filter { $0 != "_" && $0 != " " })
+        precondition(p.count == set.encodingBits, "encoding \(name): pattern must have \(set.encodingBits) bits")
+        var m: UInt32 = 0, v: UInt32 = 0
+        var bits = [UInt32](repeating: 0, count: Self.letterCount)
+        var letters: [Character] = []
+        for (k, c) in p.enumerated() {
+            let b: UInt32 = 1 << UInt32(set.encodingBits - 1 - k)
+            switch c {
+            case "0": m |= b
+            case "1": m |= b; v |= b
+            case "-": break
+            default:
+                guard let a = c.asciiValue, c.isLetter, a >= Self.firstLetter,
+                      Int(a - Self.firstLetter) < Self.letterCount else {
+                    preconditionFailure("encoding \(name): '\(c)' is not a pattern letter")
+                }
+                bits[Int(a - Self.firstLetter)] |= b
+                if !letters.contains(c) { letters.append(c) }
+            }
+        }
+        self.set = set; mask = m; value = v; letterBits = bits; self.letters = letters
+    }
+
+    @inlinable public func matches(_ w: UInt32) -> Bool { w & mask == value }
+
+    /// Some encoding matches both patterns.
+    public func overlaps(_ other: EncodingPattern) -> Bool {
+        set == other.set && (value ^ other.value) & mask & other.mask == 0
+    }
+
+    /// The bits a letter stands on (0 if the pattern does not use it).
+    public func bits(of letter: Character) -> UInt32 {
+        guard let a = letter.asciiValue, a >= Self.firstLetter, Int(a - Self.firstLetter) < Self.letterCount else { return 0 }
+        return letterBits[Int(a - Self.firstLetter)]
+    }
+
+    /// The operand a letter stands for in `w`: its bits gathered, most significant first.
+    public func operand(_ letter: Character, of w: UInt32) -> UInt32 {
+        var m = bits(of: letter), r: UInt32 = 0
+        while m != 0 {
+            let top = UInt32(31 - m.leadingZeroBitCount)
+            r = r << 1 | (w >> top & 1)
+            m &= ~(1 << top)
+        }
+        return r
+    }
+}
