@@ -88,12 +88,12 @@ extension CPU {
             if pc & 1 != 0 { throw ArchException(.pcAlignment, far: pc) }
             let hw1 = UInt16(truncatingIfNeeded: try fetchBits32(pc, size: 2))
             if !T32Decoder.isWide(hw1) {
-                return decodeMemo.decode(1 << 33 | 1 << 32 | UInt64(hw1)) { T32Decoder.decode16(UInt16(truncatingIfNeeded: $0)) }
+                return decodeMemo.decode(.t32Narrow, UInt32(hw1)) { T32Decoder.decode16(UInt16(truncatingIfNeeded: $0)) }
             }
             instructionLength32 = 4
             nextPC = (pc &+ 4) & 0xFFFF_FFFF
             let hw2 = UInt16(truncatingIfNeeded: try fetchBits32((pc &+ 2) & 0xFFFF_FFFF, size: 2))
-            return decodeMemo.decode(1 << 32 | UInt64(hw1) << 16 | UInt64(hw2)) {
+            return decodeMemo.decode(.t32Wide, UInt32(hw1) << 16 | UInt32(hw2)) {
                 T32Decoder.decode32(UInt16(truncatingIfNeeded: $0 >> 16), UInt16(truncatingIfNeeded: $0))
             }
         }
@@ -101,7 +101,7 @@ extension CPU {
         nextPC = (pc &+ 4) & 0xFFFF_FFFF
         if pc & 3 != 0 { throw ArchException(.pcAlignment, far: pc) }
         let w = try fetchBits32(pc, size: 4)
-        return decodeMemo.decode(w) { A32Decoder.decode(UInt32(truncatingIfNeeded: $0)) }
+        return decodeMemo.decode(.a32, UInt32(truncatingIfNeeded: w)) { A32Decoder.decode($0) }
     }
 
     /// One executor per family of operations, shared by A32 and T32.
