@@ -60,7 +60,7 @@ public struct A32Table {
 ///     i imm (all its pieces, in order)  w a second immediate (widthminus1, msb, sat_imm)
 ///     r rotate  y stype (shift type)  o opc / op (selects among a row's operations)
 ///     q opc2    p coproc  k mask (MSR)  x register_list  z size  e mode  f A:I:F
-///     and single bits under their own names: S P U W L B R M N H E C J K
+///     and single bits under their own names: S P U W L B R M N H E C I J K
 ///
 /// A letter the row does not use reads as 0.
 public struct A32Fields {
@@ -70,7 +70,7 @@ public struct A32Fields {
     public init(_ word: UInt32, _ pattern: EncodingPattern) { self.word = word; self.pattern = pattern }
 
     /// Every letter a pattern may use (DecoderTableTests checks each row against it).
-    public static let letters: Set<Character> = Set("cdnmsatuhliwryoqpkxzefSPUWLBRMNHECJK")
+    public static let letters: Set<Character> = Set("cdnmsatuhliwryoqpkxzefSPUWLBRMNHECIJK")
 
     @inline(__always) func value(_ letter: Character) -> UInt32 { pattern.operand(letter, of: word) }
     @inline(__always) func flag(_ letter: Character) -> Bool { value(letter) != 0 }
@@ -112,6 +112,7 @@ public struct A32Fields {
     public var H: Bool { flag("H") }
     public var E: Bool { flag("E") }
     public var C: Bool { flag("C") }
+    public var I: Bool { flag("I") }
     public var J: Bool { flag("J") }
     public var K: Bool { flag("K") }
 

@@ -30,10 +30,6 @@ public enum T32Decoder {
     }
 
     // Operation tables indexed by encoding fields.
-    static let immediate8Ops: [A32Op] = [.mov, .cmp, .add, .sub]
-    static let loadStoreRegister16Ops: [A32Op] = [.str, .strh, .strb, .ldrsb, .ldr, .ldrh, .ldrb, .ldrsh]
-    static let extend16Ops: [A32Op] = [.sxth, .sxtb, .uxth, .uxtb]
-    static let reverse16Ops: [A32Op] = [.rev, .rev16, .undefined, .revsh]
     static let extend32Ops: [A32Op] = [.sxth, .uxth, .sxtb16, .uxtb16, .sxtb, .uxtb, .undefined, .undefined]
     static let saturatingOps: [A32Op] = [.qadd, .qdadd, .qsub, .qdsub]
     static let reverse32Ops: [A32Op] = [.rev, .rev16, .rbit, .revsh]
@@ -48,337 +44,269 @@ public enum T32Decoder {
     // MARK: 16-bit encodings (F3.2 "16-bit T32 instruction encoding")
 
     public static func decode16(_ hw: UInt16) -> A32Inst {
-        let h = UInt32(hw)
-        var i: A32Inst
-        switch h >> 11 {
-        case 0b00000, 0b00001, 0b00010: i = shiftImmediate16(h)
-        case 0b00011: i = addSubtract16(h)
-        case 0b00100, 0b00101, 0b00110, 0b00111: i = immediate8(h)
-        case 0b01000: i = bit(h, 10) ? specialDataAndBranch(h) : dataProcessing16(h)
-        case 0b01001:
-            // LDR (literal) T1: [Align(PC, 4) + imm8:'00'].
-            i = A32Inst(.ldr)
-            i.rd = low(h, 8); i.rn = 15
-            i.imm = (h & 0xFF) << 2
-            i.flags = [.immediate, .preIndex, .add]
-        case 0b01010, 0b01011: i = loadStoreRegister16(h)
-        case 0b01100, 0b01101, 0b01110, 0b01111, 0b10000, 0b10001: i = loadStoreImmediate16(h)
-        case 0b10010, 0b10011:
-            // LDR/STR (SP plus immediate) T2.
-            i = A32Inst(bit(h, 11) ? .ldr : .str)
-            i.rd = low(h, 8); i.rn = 13
-            i.imm = (h & 0xFF) << 2
-            i.flags = [.immediate, .preIndex, .add]
-        case 0b10100, 0b10101:
-            // ADR T1 (ADD Rd, Align(PC, 4), #imm8:'00') and ADD (SP plus immediate) T1.
-            i = A32Inst(.add)
-            i.rd = low(h, 8); i.rn = bit(h, 11) ? 13 : 15
-            i.imm = (h & 0xFF) << 2
-            i.flags = .immediate
-        case 0b10110, 0b10111: i = miscellaneous16(h)
-        case 0b11000, 0b11001: i = loadStoreMultiple16(h)
-        case 0b11010, 0b11011: i = conditionalBranch16(h)
-        case 0b11100:
-            // B T2: SignExtend(imm11:'0').
-            i = A32Inst(.b)
-            i.imm = signExtend((h & 0x7FF) << 1, 12)
-            i.flags = .lastInITBlock
-        default:
-            i = A32Inst(.undefined)
-        }
+        var i = narrow.decode(UInt32(hw))
         i.length = 2
         return i
     }
 
-    /// LSL, LSR, ASR (immediate) T1. LSL #0 is MOVS Rd, Rm (MOV (register) T2), UNPREDICTABLE
-    /// inside an IT block.
-    static func shiftImmediate16(_ h: UInt32) -> A32Inst {
-        var i = A32Inst(.mov)
-        i.rd = low(h, 0); i.rm = low(h, 3)
-        i.shift = A32Shift(rawValue: UInt8(field(h, 12, 11))) ?? .lsl
-        i.shiftAmount = UInt8(field(h, 10, 6))
-        i.flags = .setFlagsOutsideIT
-        if i.shift == .lsl && i.shiftAmount == 0 { i.flags.insert(.notInITBlock) }
+    static func row16(_ name: String, _ pattern: String, _ decode: @escaping (A32Fields) -> A32Inst) -> A32Encoding {
+        A32Encoding(.t32Narrow, name, pattern, decode)
+    }
+
+    /// An operation with flags, and Rd, Rn, Rm as the row's letters say.
+    static func narrowInst(_ op: A32Op, _ f: A32Fields, _ flags: A32Flags) -> A32Inst {
+        var i = A32Inst(op)
+        i.rd = f.rd; i.rn = f.rn; i.rm = f.rm
+        i.flags = flags
         return i
     }
 
-    /// ADD, SUB (register) T1 and ADD, SUB (immediate) T1 (imm3).
-    static func addSubtract16(_ h: UInt32) -> A32Inst {
-        var i = A32Inst(bit(h, 9) ? .sub : .add)
-        i.rd = low(h, 0); i.rn = low(h, 3)
-        if bit(h, 10) {
-            i.imm = field(h, 8, 6)
-            i.flags = [.immediate, .setFlagsOutsideIT]
-        } else {
-            i.rm = low(h, 6)
-            i.flags = .setFlagsOutsideIT
-        }
-        return i
-    }
-
-    /// MOV, CMP, ADD, SUB (immediate) with imm8 (T1, T1, T2, T2). CMP always sets the flags.
-    static func immediate8(_ h: UInt32) -> A32Inst {
-        var i = A32Inst(immediate8Ops[Int(field(h, 12, 11))])
-        let rdn = low(h, 8)
-        i.rd = rdn; i.rn = rdn
-        i.imm = h & 0xFF
-        i.flags = [.immediate, i.op == .cmp ? .setFlags : .setFlagsOutsideIT]
-        if i.op == .mov { i.rn = 0 }
-        return i
-    }
-
-    /// Data-processing (register), 010000 op Rm Rdn: the two-register ALU operations, the
-    /// shifts by register (MOV with a register-shifted operand) and MULS.
-    static func dataProcessing16(_ h: UInt32) -> A32Inst {
-        let rdn = low(h, 0), rm = low(h, 3)
-        var i: A32Inst
-        switch field(h, 9, 6) {
-        case 0b0000: i = A32Inst(.and)
-        case 0b0001: i = A32Inst(.eor)
-        case 0b0010, 0b0011, 0b0100, 0b0111:
-            // LSL, LSR, ASR, ROR (register): Rdn shifted by the bottom byte of Rm.
-            i = A32Inst(.mov)
-            switch field(h, 9, 6) {
-            case 0b0010: i.shift = .lsl
-            case 0b0011: i.shift = .lsr
-            case 0b0100: i.shift = .asr
-            default: i.shift = .ror
-            }
-            i.rd = rdn; i.rm = rdn; i.rs = rm
-            i.flags = [.registerShift, .setFlagsOutsideIT]
-            return i
-        case 0b0101: i = A32Inst(.adc)
-        case 0b0110: i = A32Inst(.sbc)
-        case 0b1000: i = A32Inst(.tst)
-        case 0b1001:
-            // RSB (immediate) T1: RSBS Rd, Rn, #0 (NEG).
-            i = A32Inst(.rsb)
-            i.rd = rdn; i.rn = rm
-            i.flags = [.immediate, .setFlagsOutsideIT]
-            return i
-        case 0b1010: i = A32Inst(.cmp)
-        case 0b1011: i = A32Inst(.cmn)
-        case 0b1100: i = A32Inst(.orr)
-        case 0b1101:
-            // MUL T1: MULS Rdm, Rn, Rdm.
-            i = A32Inst(.mul)
-            i.rd = rdn; i.rn = rm; i.rm = rdn
-            i.flags = .setFlagsOutsideIT
-            return i
-        case 0b1110: i = A32Inst(.bic)
-        default:
-            i = A32Inst(.mvn)
-            i.rd = rdn; i.rm = rm
-            i.flags = .setFlagsOutsideIT
-            return i
-        }
-        i.rd = rdn; i.rn = rdn; i.rm = rm
-        let isTest = i.op == .tst || i.op == .cmp || i.op == .cmn
-        i.flags = isTest ? .setFlags : .setFlagsOutsideIT
-        return i
-    }
-
-    /// Special data instructions and branch and exchange, 010001: ADD, CMP, MOV with high
-    /// registers (no flags, except CMP), BX, BLX (register).
-    static func specialDataAndBranch(_ h: UInt32) -> A32Inst {
-        let rdn = UInt8(field(h, 7, 7) << 3 | field(h, 2, 0))
-        let rm = UInt8(field(h, 6, 3))
-        switch field(h, 9, 8) {
-        case 0b00:
-            // ADD (register) T2, ADD (SP plus register): d = n = DN:Rdn. Both 15 is UNPREDICTABLE.
-            // With Rdn = PC the operands are swapped (addition commutes, no flags), so that Rn
-            // is never the PC here: the executor reads Rn = PC as Align(PC, 4), which only ADR wants.
-            if rdn == 15 && rm == 15 { return A32Inst(.undefined) }
-            var i = A32Inst(.add)
-            i.rd = rdn
-            if rdn == 15 { i.rn = rm; i.rm = 15 } else { i.rn = rdn; i.rm = rm }
-            if rdn == 15 { i.flags = .lastInITBlock }
-            return i
-        case 0b01:
-            // CMP (register) T2: both low, or either the PC, is UNPREDICTABLE.
-            if (rdn < 8 && rm < 8) || rdn == 15 || rm == 15 { return A32Inst(.undefined) }
-            var i = A32Inst(.cmp)
-            i.rn = rdn; i.rm = rm
-            i.flags = .setFlags
-            return i
-        case 0b10:
-            // MOV (register) T1: no flags; MOV PC, Rm branches (ALUWritePC).
-            var i = A32Inst(.mov)
-            i.rd = rdn; i.rm = rm
-            if rdn == 15 { i.flags = .lastInITBlock }
-            return i
-        default:
-            // BX T1, BLX (register) T1. BLX PC is UNPREDICTABLE.
-            let link = bit(h, 7)
-            if link && rm == 15 { return A32Inst(.undefined) }
-            var i = A32Inst(link ? .blxReg : .bx)
-            i.rm = rm
-            i.flags = .lastInITBlock
-            return i
-        }
-    }
-
-    /// Load/store (register offset), 0101 opB Rm Rn Rt.
-    static func loadStoreRegister16(_ h: UInt32) -> A32Inst {
-        var i = A32Inst(loadStoreRegister16Ops[Int(field(h, 11, 9))])
-        i.rd = low(h, 0); i.rn = low(h, 3); i.rm = low(h, 6)
+    /// A load or store of Rt at [Rn, #imm * scale] (or [Rn, Rm] when the row has no imm).
+    static func narrowLoadStore(_ op: A32Op, _ f: A32Fields, scale: UInt32, base: UInt8? = nil) -> A32Inst {
+        var i = A32Inst(op)
+        i.rd = f.rt; i.rn = base ?? f.rn; i.rm = f.rm
+        i.imm = f.imm * scale
         i.flags = [.preIndex, .add]
+        if f.immBits != 0 { i.flags.insert(.immediate) }
         return i
     }
 
-    /// LDR/STR (immediate) T1 (word, imm5:'00'), LDRB/STRB T1 (imm5), LDRH/STRH T1 (imm5:'0').
-    static func loadStoreImmediate16(_ h: UInt32) -> A32Inst {
-        let load = bit(h, 11)
-        let imm5 = field(h, 10, 6)
-        var i: A32Inst
-        switch field(h, 15, 12) {
-        case 0b0110: i = A32Inst(load ? .ldr : .str); i.imm = imm5 << 2
-        case 0b0111: i = A32Inst(load ? .ldrb : .strb); i.imm = imm5
-        default: i = A32Inst(load ? .ldrh : .strh); i.imm = imm5 << 1
-        }
-        i.rd = low(h, 0); i.rn = low(h, 3)
-        i.flags = [.immediate, .preIndex, .add]
+    /// Data-processing (register), 010000 op Rm Rdn: the two-register ALU operations. The
+    /// shifts by register (MOV with a register-shifted operand), RSB #0 and MULS have rows of
+    /// their own in `narrow`.
+    static var narrowDataProcessingRows: [A32Encoding] {
+        let ops: [(String, String, A32Op)] = [("AND (register)", "0000", .and), ("EOR (register)", "0001", .eor),
+            ("ADC (register)", "0101", .adc), ("SBC (register)", "0110", .sbc), ("TST (register)", "1000", .tst),
+            ("CMP (register) T1", "1010", .cmp), ("CMN (register)", "1011", .cmn), ("ORR (register)", "1100", .orr),
+            ("BIC (register)", "1110", .bic)]
+        let shifts: [(String, String, A32Shift)] = [("LSL (register)", "0010", .lsl), ("LSR (register)", "0011", .lsr),
+                                                    ("ASR (register)", "0100", .asr), ("ROR (register)", "0111", .ror)]
+        return ops.map { name, op4, op in
+            row16(name, "0100 00\(op4) mmmddd") { f in
+                let isTest = op == .tst || op == .cmp || op == .cmn
+                var i = narrowInst(op, f, isTest ? .setFlags : .setFlagsOutsideIT)
+                i.rn = f.rd
+                return i
+            }
+        } + shifts.map { name, op4, shift in
+            // Rdn shifted by the bottom byte of Rm.
+            row16(name, "0100 00\(op4) mmmddd") { f in
+                var i = A32Inst(.mov)
+                i.shift = shift
+                i.rd = f.rd; i.rm = f.rd; i.rs = f.rm
+                i.flags = [.registerShift, .setFlagsOutsideIT]
+                return i
+            }
+        } + [
+            // RSB (immediate) T1: RSBS Rd, Rn, #0 (NEG).
+            row16("RSB (immediate) T1", "0100 0010 01nn nddd") { f in narrowInst(.rsb, f, [.immediate, .setFlagsOutsideIT]) },
+            // MUL T1: MULS Rdm, Rn, Rdm.
+            row16("MUL T1", "0100 0011 01nn nddd") { f in
+                var i = narrowInst(.mul, f, .setFlagsOutsideIT)
+                i.rm = f.rd
+                return i
+            },
+            row16("MVN (register) T1", "0100 0011 11mm mddd") { f in narrowInst(.mvn, f, .setFlagsOutsideIT) },
+        ]
+    }
+
+    /// The 16-bit encodings (F3.2), one table: no two classes share a first halfword except
+    /// where `priorities` says.
+    public static let narrow = A32Table(
+        "16-bit T32 instructions",
+        [
+            // Shift (immediate), add, subtract, move, and compare.
+            row16("MOV (register) T2", "0000 0000 00mm mddd") { f in narrowInst(.mov, f, [.setFlagsOutsideIT, .notInITBlock]) },
+            row16("LSL (immediate)", "0000 0iii iimm mddd") { f in shiftImmediate(.lsl, f) },
+            row16("LSR (immediate)", "0000 1iii iimm mddd") { f in shiftImmediate(.lsr, f) },
+            row16("ASR (immediate)", "0001 0iii iimm mddd") { f in shiftImmediate(.asr, f) },
+            row16("ADD (register) T1", "0001 100m mmnn nddd") { f in narrowInst(.add, f, .setFlagsOutsideIT) },
+            row16("SUB (register) T1", "0001 101m mmnn nddd") { f in narrowInst(.sub, f, .setFlagsOutsideIT) },
+            row16("ADD (immediate) T1", "0001 110i iinn nddd") { f in
+                var i = narrowInst(.add, f, [.immediate, .setFlagsOutsideIT]); i.imm = f.imm; return i
+            },
+            row16("SUB (immediate) T1", "0001 111i iinn nddd") { f in
+                var i = narrowInst(.sub, f, [.immediate, .setFlagsOutsideIT]); i.imm = f.imm; return i
+            },
+            row16("MOV (immediate) T1", "0010 0ddd iiii iiii") { f in
+                var i = narrowInst(.mov, f, [.immediate, .setFlagsOutsideIT]); i.imm = f.imm; return i
+            },
+            // CMP always sets the flags; ADD and SUB T2 use Rdn as both.
+            row16("CMP (immediate) T1", "0010 1ddd iiii iiii") { f in
+                var i = narrowInst(.cmp, f, [.immediate, .setFlags]); i.rn = f.rd; i.imm = f.imm; return i
+            },
+            row16("ADD (immediate) T2", "0011 0ddd iiii iiii") { f in
+                var i = narrowInst(.add, f, [.immediate, .setFlagsOutsideIT]); i.rn = f.rd; i.imm = f.imm; return i
+            },
+            row16("SUB (immediate) T2", "0011 1ddd iiii iiii") { f in
+                var i = narrowInst(.sub, f, [.immediate, .setFlagsOutsideIT]); i.rn = f.rd; i.imm = f.imm; return i
+            },
+        ] + narrowDataProcessingRows + [
+            // Special data instructions and branch and exchange: Rdn is DN:Rdn (bit 7, bits 2:0).
+            // ADD (register) T2: both PC is UNPREDICTABLE. With Rdn = PC the operands are swapped
+            // (addition commutes, no flags), so that Rn is never the PC here: the executor reads
+            // Rn = PC as Align(PC, 4), which only ADR wants.
+            row16("ADD (register) T2", "0100 0100 dmmm mddd") { f in
+                let rdn = f.rd, rm = f.rm
+                if rdn == 15 && rm == 15 { return A32Inst(.undefined) }
+                var i = A32Inst(.add)
+                i.rd = rdn
+                if rdn == 15 { i.rn = rm; i.rm = 15; i.flags = .lastInITBlock } else { i.rn = rdn; i.rm = rm }
+                return i
+            },
+            // CMP (register) T2: both low, or either the PC, is UNPREDICTABLE.
+            row16("CMP (register) T2", "0100 0101 nmmm mnnn") { f in
+                if (f.rn < 8 && f.rm < 8) || f.rn == 15 || f.rm == 15 { return A32Inst(.undefined) }
+                var i = A32Inst(.cmp)
+                i.rn = f.rn; i.rm = f.rm
+                i.flags = .setFlags
+                return i
+            },
+            // MOV (register) T1: no flags; MOV PC, Rm branches (ALUWritePC).
+            row16("MOV (register) T1", "0100 0110 dmmm mddd") { f in
+                var i = A32Inst(.mov)
+                i.rd = f.rd; i.rm = f.rm
+                if f.rd == 15 { i.flags = .lastInITBlock }
+                return i
+            },
+            row16("BX", "0100 0111 0mmm m---") { f in var i = A32Inst(.bx); i.rm = f.rm; i.flags = .lastInITBlock; return i },
+            // BLX PC is UNPREDICTABLE.
+            row16("BLX (register)", "0100 0111 1mmm m---") { f in
+                if f.rm == 15 { return A32Inst(.undefined) }
+                var i = A32Inst(.blxReg); i.rm = f.rm; i.flags = .lastInITBlock; return i
+            },
+            // LDR (literal) T1: [Align(PC, 4) + imm8:'00'].
+            row16("LDR (literal) T1", "0100 1ttt iiii iiii") { f in narrowLoadStore(.ldr, f, scale: 4, base: 15) },
+            // Load/store (register offset).
+            row16("STR (register) T1", "0101 000m mmnn nttt") { f in narrowLoadStore(.str, f, scale: 1) },
+            row16("STRH (register) T1", "0101 001m mmnn nttt") { f in narrowLoadStore(.strh, f, scale: 1) },
+            row16("STRB (register) T1", "0101 010m mmnn nttt") { f in narrowLoadStore(.strb, f, scale: 1) },
+            row16("LDRSB (register) T1", "0101 011m mmnn nttt") { f in narrowLoadStore(.ldrsb, f, scale: 1) },
+            row16("LDR (register) T1", "0101 100m mmnn nttt") { f in narrowLoadStore(.ldr, f, scale: 1) },
+            row16("LDRH (register) T1", "0101 101m mmnn nttt") { f in narrowLoadStore(.ldrh, f, scale: 1) },
+            row16("LDRB (register) T1", "0101 110m mmnn nttt") { f in narrowLoadStore(.ldrb, f, scale: 1) },
+            row16("LDRSH (register) T1", "0101 111m mmnn nttt") { f in narrowLoadStore(.ldrsh, f, scale: 1) },
+            // Load/store (immediate): word imm5:'00', byte imm5, halfword imm5:'0'.
+            row16("STR (immediate) T1", "0110 0iii iinn nttt") { f in narrowLoadStore(.str, f, scale: 4) },
+            row16("LDR (immediate) T1", "0110 1iii iinn nttt") { f in narrowLoadStore(.ldr, f, scale: 4) },
+            row16("STRB (immediate) T1", "0111 0iii iinn nttt") { f in narrowLoadStore(.strb, f, scale: 1) },
+            row16("LDRB (immediate) T1", "0111 1iii iinn nttt") { f in narrowLoadStore(.ldrb, f, scale: 1) },
+            row16("STRH (immediate) T1", "1000 0iii iinn nttt") { f in narrowLoadStore(.strh, f, scale: 2) },
+            row16("LDRH (immediate) T1", "1000 1iii iinn nttt") { f in narrowLoadStore(.ldrh, f, scale: 2) },
+            row16("STR (immediate) T2", "1001 0ttt iiii iiii") { f in narrowLoadStore(.str, f, scale: 4, base: 13) },
+            row16("LDR (immediate) T2", "1001 1ttt iiii iiii") { f in narrowLoadStore(.ldr, f, scale: 4, base: 13) },
+            // ADR T1 (ADD Rd, Align(PC, 4), #imm8:'00') and ADD (SP plus immediate) T1.
+            row16("ADR T1", "1010 0ddd iiii iiii") { f in
+                var i = A32Inst(.add); i.rd = f.rd; i.rn = 15; i.imm = f.imm << 2; i.flags = .immediate; return i
+            },
+            row16("ADD (SP plus immediate) T1", "1010 1ddd iiii iiii") { f in
+                var i = A32Inst(.add); i.rd = f.rd; i.rn = 13; i.imm = f.imm << 2; i.flags = .immediate; return i
+            },
+        ] + narrowMiscellaneousRows + [
+            // STM (STMIA Rn!) T1 and LDM (LDMIA Rn{!}) T1: the load writes back unless Rn is loaded.
+            row16("STM T1", "1100 0nnn xxxx xxxx") { f in narrowMultiple(.stm, f) },
+            row16("LDM T1", "1100 1nnn xxxx xxxx") { f in narrowMultiple(.ldm, f) },
+            // UDF is not conditional: UNPREDICTABLE in an IT block.
+            row16("UDF T1", "1101 1110 iiii iiii") { f in var i = A32Inst(.udf); i.imm = f.imm; i.flags = .notInITBlock; return i },
+            row16("SVC T1", "1101 1111 iiii iiii") { f in var i = A32Inst(.svc); i.imm = f.imm; return i },
+            // B T1 (conditional): SignExtend(imm8:'0').
+            row16("B T1", "1101 cccc iiii iiii") { f in
+                var i = A32Inst(.b); i.cond = f.cond; i.imm = f.signedImm(scale: 1); i.flags = .notInITBlock; return i
+            },
+            // B T2: SignExtend(imm11:'0').
+            row16("B T2", "1110 0iii iiii iiii") { f in
+                var i = A32Inst(.b); i.imm = f.signedImm(scale: 1); i.flags = .lastInITBlock; return i
+            },
+        ],
+        priorities: [
+            A32Priority("MOV (register) T2", over: "LSL (immediate)", "F3.2.x: LSL #0 is MOVS Rd, Rm (MOV (register) T2)"),
+            A32Priority("UDF T1", over: "B T1", "F3.2.x: B T1 with cond = 1110 is UDF"),
+            A32Priority("SVC T1", over: "B T1", "F3.2.x: B T1 with cond = 1111 is SVC"),
+            A32Priority("Hints", over: "IT", "F3.2.x: IT with mask = 0000 is the hint space"),
+        ])
+
+    /// LSL, LSR, ASR (immediate) T1: MOV with a shifted register.
+    static func shiftImmediate(_ shift: A32Shift, _ f: A32Fields) -> A32Inst {
+        var i = narrowInst(.mov, f, .setFlagsOutsideIT)
+        i.shift = shift
+        i.shiftAmount = UInt8(f.imm)
         return i
     }
 
-    /// STM (STMIA Rn!) T1 and LDM (LDMIA Rn{!}) T1: the load writes back unless Rn is loaded.
-    static func loadStoreMultiple16(_ h: UInt32) -> A32Inst {
-        let list = h & 0xFF
+    static func narrowMultiple(_ op: A32Op, _ f: A32Fields) -> A32Inst {
+        let list = f.registers
         if list == 0 { return A32Inst(.undefined) }
-        let rn = low(h, 8)
-        var i = A32Inst(bit(h, 11) ? .ldm : .stm)
-        i.rn = rn
+        var i = A32Inst(op)
+        i.rn = f.rn
         i.imm = list
         i.flags = .add
-        if i.op == .stm || list & (1 << UInt32(rn)) == 0 { i.flags.insert(.writeBack) }
+        if op == .stm || list & (1 << UInt32(f.rn)) == 0 { i.flags.insert(.writeBack) }
         return i
-    }
-
-    /// B T1 (conditional, SignExtend(imm8:'0')), UDF T1 (cond 1110) and SVC T1 (cond 1111).
-    static func conditionalBranch16(_ h: UInt32) -> A32Inst {
-        let cond = UInt8(field(h, 11, 8))
-        switch cond {
-        case 0xE:
-            // UDF is not conditional: UNPREDICTABLE in an IT block.
-            var i = A32Inst(.udf)
-            i.imm = h & 0xFF
-            i.flags = .notInITBlock
-            return i
-        case 0xF:
-            var i = A32Inst(.svc)
-            i.imm = h & 0xFF
-            return i
-        default:
-            var i = A32Inst(.b)
-            i.cond = cond
-            i.imm = signExtend((h & 0xFF) << 1, 9)
-            i.flags = .notInITBlock
-            return i
-        }
     }
 
     /// Miscellaneous 16-bit instructions, 1011 xxxx (F3.2.x "Miscellaneous 16-bit instructions").
-    static func miscellaneous16(_ h: UInt32) -> A32Inst {
-        switch field(h, 11, 8) {
-        case 0b0000:
+    static var narrowMiscellaneousRows: [A32Encoding] {
+        let extends: [(String, String, A32Op)] = [("SXTH T1", "00", .sxth), ("SXTB T1", "01", .sxtb),
+                                                  ("UXTH T1", "10", .uxth), ("UXTB T1", "11", .uxtb)]
+        let reverses: [(String, String, A32Op)] = [("REV T1", "00", .rev), ("REV16 T1", "01", .rev16), ("REVSH T1", "11", .revsh)]
+        return [
             // ADD/SUB (SP plus/minus immediate): SP = SP +/- imm7:'00'.
-            var i = A32Inst(bit(h, 7) ? .sub : .add)
-            i.rd = 13; i.rn = 13
-            i.imm = (h & 0x7F) << 2
-            i.flags = .immediate
-            return i
-        case 0b0001, 0b0011, 0b1001, 0b1011:
+            row16("ADD (SP plus immediate) T2", "1011 0000 0iii iiii") { f in
+                var i = A32Inst(.add); i.rd = 13; i.rn = 13; i.imm = f.imm << 2; i.flags = .immediate; return i
+            },
+            row16("SUB (SP minus immediate) T1", "1011 0000 1iii iiii") { f in
+                var i = A32Inst(.sub); i.rd = 13; i.rn = 13; i.imm = f.imm << 2; i.flags = .immediate; return i
+            },
             // CBZ, CBNZ: i:imm5:'0' forward from PC.
-            var i = A32Inst(bit(h, 11) ? .cbnz : .cbz)
-            i.rn = low(h, 0)
-            i.imm = field(h, 9, 9) << 6 | field(h, 7, 3) << 1
-            i.flags = .notInITBlock
-            return i
-        case 0b0010:
-            // SXTH, SXTB, UXTH, UXTB T1: no rotation, no addend (Rn = 15).
-            var i = A32Inst(extend16Ops[Int(field(h, 7, 6))])
-            i.rd = low(h, 0); i.rm = low(h, 3); i.rn = 15
-            return i
-        case 0b0100, 0b0101:
+            row16("CBZ", "1011 00i1 iiii innn") { f in
+                var i = A32Inst(.cbz); i.rn = f.rn; i.imm = f.imm << 1; i.flags = .notInITBlock; return i
+            },
+            row16("CBNZ", "1011 10i1 iiii innn") { f in
+                var i = A32Inst(.cbnz); i.rn = f.rn; i.imm = f.imm << 1; i.flags = .notInITBlock; return i
+            },
+        ] + extends.map { name, op2, op in
+            // No rotation, no addend (Rn = 15).
+            row16(name, "1011 0010 \(op2)mm mddd") { f in var i = narrowInst(op, f, []); i.rn = 15; return i }
+        } + [
             // PUSH T1: STMDB SP!, registers (M adds LR).
-            let list = (h & 0xFF) | field(h, 8, 8) << 14
-            if list == 0 { return A32Inst(.undefined) }
-            var i = A32Inst(.stm)
-            i.rn = 13; i.imm = list
-            i.flags = [.preIndex, .writeBack]
-            return i
-        case 0b1100, 0b1101:
+            row16("PUSH T1", "1011 010M xxxx xxxx") { f in
+                let list = f.registers | (f.M ? 1 << 14 : 0)
+                if list == 0 { return A32Inst(.undefined) }
+                var i = A32Inst(.stm); i.rn = 13; i.imm = list; i.flags = [.preIndex, .writeBack]; return i
+            },
             // POP T1: LDMIA SP!, registers (P adds PC, which makes it a branch).
-            let list = (h & 0xFF) | field(h, 8, 8) << 15
-            if list == 0 { return A32Inst(.undefined) }
-            var i = A32Inst(.ldm)
-            i.rn = 13; i.imm = list
-            i.flags = [.add, .writeBack]
-            if list & 0x8000 != 0 { i.flags.insert(.lastInITBlock) }
-            return i
-        case 0b0110:
-            switch field(h, 7, 5) {
-            case 0b010:
-                // SETEND T1 (bit 3 = E).
-                var i = A32Inst(.setend)
-                i.imm = field(h, 3, 3)
-                i.flags = .notInITBlock
+            row16("POP T1", "1011 110P xxxx xxxx") { f in
+                let list = f.registers | (f.P ? 1 << 15 : 0)
+                if list == 0 { return A32Inst(.undefined) }
+                var i = A32Inst(.ldm); i.rn = 13; i.imm = list; i.flags = [.add, .writeBack]
+                if f.P { i.flags.insert(.lastInITBlock) }
                 return i
-            case 0b011:
-                // CPS T1: im = 0 enables (imod 10), 1 disables (imod 11); no mode change.
-                var i = A32Inst(.cps)
-                i.imm = (bit(h, 4) ? 0b11 : 0b10) << 6
-                i.rm = UInt8(h & 7)
-                i.flags = .notInITBlock
-                return i
-            default:
-                return A32Inst(.undefined)
-            }
-        case 0b1010:
-            switch field(h, 7, 6) {
-            case 0b10:
-                // HLT T1 (imm6).
-                var i = A32Inst(.hlt)
-                i.imm = h & 0x3F
-                return i
-            default:
-                // REV, REV16, REVSH T1.
-                var i = A32Inst(reverse16Ops[Int(field(h, 7, 6))])
-                i.rd = low(h, 0); i.rm = low(h, 3)
-                return i
-            }
-        case 0b1110:
+            },
+            row16("SETEND T1", "1011 0110 010- E---") { f in
+                var i = A32Inst(.setend); i.imm = f.E ? 1 : 0; i.flags = .notInITBlock; return i
+            },
+            // CPS T1: im = 0 enables (imod 10), 1 disables (imod 11); no mode change.
+            row16("CPS T1", "1011 0110 011I -fff") { f in
+                var i = A32Inst(.cps); i.imm = (f.I ? 0b11 : 0b10) << 6; i.rm = UInt8(f.aif); i.flags = .notInITBlock; return i
+            },
+            row16("HLT T1", "1011 1010 10ii iiii") { f in var i = A32Inst(.hlt); i.imm = f.imm; return i },
+        ] + reverses.map { name, op2, op in
+            row16(name, "1011 1010 \(op2)mm mddd") { f in narrowInst(op, f, []) }
+        } + [
             // BKPT T1 (imm8): executes whatever the IT condition says.
-            var i = A32Inst(.bkpt)
-            i.imm = h & 0xFF
-            return i
-        case 0b1111:
-            return ifThenAndHints(h)
-        default:
-            return A32Inst(.undefined)
-        }
-    }
-
-    /// IT (mask != 0) and the 16-bit hints (mask == 0). IT with firstcond 1111, or with AL and
-    /// more than one instruction in the block, is UNPREDICTABLE (F5.1.? "IT").
-    static func ifThenAndHints(_ h: UInt32) -> A32Inst {
-        let firstcond = field(h, 7, 4), mask = h & 0xF
-        if mask == 0 {
-            switch firstcond {
-            case 0: return A32Inst(.nop)
-            case 1: return A32Inst(.yield)
-            case 2: return A32Inst(.wfe)
-            case 3: return A32Inst(.wfi)
-            case 4: return A32Inst(.sev)
-            case 5: return A32Inst(.sevl)
-            default: return A32Inst(.nop)   // unallocated hints execute as NOP
-            }
-        }
-        if firstcond == 0xF || (firstcond == 0xE && mask.nonzeroBitCount != 1) { return A32Inst(.undefined) }
-        var i = A32Inst(.it)
-        i.imm = h & 0xFF
-        i.flags = .notInITBlock
-        return i
+            row16("BKPT T1", "1011 1110 iiii iiii") { f in var i = A32Inst(.bkpt); i.imm = f.imm; return i },
+            // The hints are IT with mask = 0000; the unallocated ones execute as NOP.
+            row16("Hints", "1011 1111 oooo 0000") { f in
+                let hints: [A32Op] = [.nop, .yield, .wfe, .wfi, .sev, .sevl]
+                return A32Inst(f.op < 6 ? hints[Int(f.op)] : .nop)
+            },
+            // IT with firstcond 1111, or with AL and more than one instruction in the block, is
+            // UNPREDICTABLE (F5.1.x "IT").
+            row16("IT", "1011 1111 cccc kkkk") { f in
+                if f.cond == 0xF || (f.cond == 0xE && f.mask.nonzeroBitCount != 1) { return A32Inst(.undefined) }
+                var i = A32Inst(.it); i.imm = UInt32(f.cond) << 4 | f.mask; i.flags = .notInITBlock; return i
+            },
+        ]
     }
 
     // MARK: 32-bit encodings (F3.3 "32-bit T32 instruction encoding")
