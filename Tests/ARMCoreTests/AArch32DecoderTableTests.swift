@@ -8,7 +8,8 @@ final class AArch32DecoderTableTests: XCTestCase {
     /// Each decoder's tables and its top-level dispatch.
     var decoders: [(name: String, tables: [A32Table], dispatch: (UInt32) -> A32Table?)] {
         [("A32", A32Decoder.tables, { A32Decoder.table(for: $0) }),
-         ("T32 16-bit", [T32Decoder.narrow], { T32Decoder.isWide(UInt16(truncatingIfNeeded: $0)) ? nil : T32Decoder.narrow })]
+         ("T32 16-bit", [T32Decoder.narrow], { T32Decoder.isWide(UInt16(truncatingIfNeeded: $0)) ? nil : T32Decoder.narrow }),
+         ("T32 32-bit", T32Decoder.wideTables, { T32Decoder.wideTable(for: $0) })]
     }
 
     func testRowsUseOnlyTheLettersOfA32Fields() {
