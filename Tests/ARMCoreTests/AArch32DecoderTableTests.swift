@@ -87,3 +87,29 @@ final class AArch32DecoderTableTests: XCTestCase {
         }
     }
 }
+
+/// Encodings the table rewrite decodes differently from the decoder before it, as the Arm ARM says.
+final class AArch32DecoderPriorityTests: XCTestCase {
+    /// SWP/SWPB (cccc 0001 0B00 ... 1001) are gone in ARMv8: the exclusive rows need bit 23 set.
+    func testTheSWPSpaceIsUndefined() {
+        XCTAssertEqual(A32Decoder.decode(0xE100_0F91).op, .undefined)   // swp-shaped, 11:10 = 11
+        XCTAssertEqual(A32Decoder.decode(0xE180_0F91).op, .strex)       // strex r0, r1, [r0]
+    }
+
+    /// ORRS PC, r1, r2 (T32 shifted register, Rd = 1111, S = 1) is UNPREDICTABLE: it is no test
+    /// form (only AND, EOR, ADD and SUB have those), and must not write R0.
+    func testT32PCDestinationWithSIsUndefinedOutsideTheTestForms() {
+        XCTAssertEqual(T32Decoder.decode32(0xEA51, 0x0F02).op, .undefined)   // orrs pc, r1, r2
+        let tst = T32Decoder.decode32(0xEA11, 0x0F02)                         // tst r1, r2
+        XCTAssertEqual(tst.op, .tst)
+        XCTAssertTrue(tst.flags.contains(.setFlags))
+        XCTAssertEqual(T32Decoder.decode32(0xF051, 0x0F01).op, .undefined)   // orrs pc, r1, #1
+    }
+
+    /// The Rd = PC test forms and the Rn = PC moves win over their general rows.
+    func testAliasRowsWin() {
+        XCTAssertEqual(T32Decoder.decode32(0xF1B1, 0x0F01).op, .cmp)   // cmp r1, #1 (SUBS with Rd = 1111)
+        XCTAssertEqual(T32Decoder.decode32(0xEA4F, 0x0102).op, .mov)   // mov.w r1, r2 (ORR with Rn = 1111)
+        XCTAssertEqual(A32Decoder.decode(0xE7DF_0F1F).op, .bfc)        // bfc r0, #30, #2
+    }
+}

@@ -31,8 +31,9 @@ public struct EncodingPattern {
             case "1": m |= b; v |= b
             case "-": break
             default:
-                guard let a = c.asciiValue, c.isLetter, a >= Self.firstLetter,
-                      Int(a - Self.firstLetter) < Self.letterCount else {
+                // ASCII letters only (checked on the code, not through Unicode properties:
+                // every table row passes here once at start-up).
+                guard let a = c.asciiValue, (a >= 65 && a <= 90) || (a >= 97 && a <= 122) else {
                     preconditionFailure("encoding \(name): '\(c)' is not a pattern letter")
                 }
                 bits[Int(a - Self.firstLetter)] |= b
