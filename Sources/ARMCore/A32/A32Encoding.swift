@@ -72,9 +72,10 @@ public struct A32Fields {
     /// Every letter a pattern may use (DecoderTableTests checks each row against it).
     public static let letters: Set<Character> = Set("cdnmsatuhliwryoqpkxzefSPUWLBRMNHECIJK")
 
-    @inline(__always) func value(_ letter: Character) -> UInt32 { pattern.operand(letter, of: word) }
-    @inline(__always) func flag(_ letter: Character) -> Bool { value(letter) != 0 }
-    @inline(__always) func register(_ letter: Character) -> UInt8 { UInt8(truncatingIfNeeded: value(letter)) }
+    // Letters as ASCII codes (`UInt8(ascii:)` of a literal folds to a constant).
+    @inline(__always) func value(_ letter: Unicode.Scalar) -> UInt32 { pattern.operand(UInt8(ascii: letter), of: word) }
+    @inline(__always) func flag(_ letter: Unicode.Scalar) -> Bool { value(letter) != 0 }
+    @inline(__always) func register(_ letter: Unicode.Scalar) -> UInt8 { UInt8(truncatingIfNeeded: value(letter)) }
 
     public var cond: UInt8 { register("c") }
     public var rd: UInt8 { register("d") }
@@ -88,7 +89,7 @@ public struct A32Fields {
     public var rdLo: UInt8 { register("l") }
     public var imm: UInt32 { value("i") }
     /// The bit count of the `i` field (for sign extension).
-    public var immBits: UInt32 { UInt32(pattern.bits(of: "i").nonzeroBitCount) }
+    public var immBits: UInt32 { UInt32(pattern.bits(of: UInt8(ascii: "i")).nonzeroBitCount) }
     public var imm2: UInt32 { value("w") }
     public var rotate: UInt32 { value("r") }
     public var shiftType: A32Shift { A32Shift(rawValue: UInt8(value("y") & 3)) ?? .lsl }

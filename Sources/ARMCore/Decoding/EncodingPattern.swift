@@ -50,14 +50,15 @@ public struct EncodingPattern {
         set == other.set && (value ^ other.value) & mask & other.mask == 0
     }
 
-    /// The bits a letter stands on (0 if the pattern does not use it).
-    public func bits(of letter: Character) -> UInt32 {
-        guard let a = letter.asciiValue, a >= Self.firstLetter, Int(a - Self.firstLetter) < Self.letterCount else { return 0 }
-        return letterBits[Int(a - Self.firstLetter)]
+    /// The bits a letter (its ASCII code) stands on, 0 if the pattern does not use it.
+    public func bits(of letter: UInt8) -> UInt32 {
+        let k = Int(letter) - Int(Self.firstLetter)
+        return k >= 0 && k < Self.letterCount ? letterBits[k] : 0
     }
 
-    /// The operand a letter stands for in `w`: its bits gathered, most significant first.
-    public func operand(_ letter: Character, of w: UInt32) -> UInt32 {
+    /// The operand a letter (its ASCII code) stands for in `w`: its bits gathered, most
+    /// significant first.
+    public func operand(_ letter: UInt8, of w: UInt32) -> UInt32 {
         var m = bits(of: letter), r: UInt32 = 0
         while m != 0 {
             let top = UInt32(31 - m.leadingZeroBitCount)
