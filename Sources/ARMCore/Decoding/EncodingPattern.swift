@@ -10,37 +10,37 @@ public struct EncodingPattern {
     public let value: UInt32
     /// Each letter's bits, indexed by its ASCII code minus 'A' (the ASCII range 'A'...'z').
     let letterBits: [UInt32]
-    /// The letters that occur, in order of first appearance.
-    public let letters: [Character]
 
-    static let firstLetter = Character("A").asciiValue ?? 65
-    static let letterCount = Int((Character("z").asciiValue ?? 122) - firstLetter) + 1
+    static let firstLetter = UInt8(ascii: "A")
+    static let letterCount = Int(UInt8(ascii: "z") - firstLetter) + 1
+
+    /// The letters the pattern uses, in ASCII order.
+    public var letters: [Character] {
+        letterBits.indices.filter { letterBits[$0] != 0 }.map { Character(Unicode.Scalar(Self.firstLetter + UInt8($0))) }
+    }
 
     /// Tables are built from literals in the source, so a malformed pattern is a programming
-    /// error found by the first decode of any word, never by guest data.
+    /// error found by the first decode of any word, never by guest data. The pattern is read as
+    /// ASCII bytes: every A64 row passes here once at start-up.
     public init(_ set: InstructionSet, _ pattern: String, name: String) {
-        let p = Array(pattern.filter { $0 != "_" && $0 != " " })
-        precondition(p.count == set.encodingBits, "encoding \(name): pattern must have \(set.encodingBits) bits")
-        var m: UInt32 = 0, v: UInt32 = 0
+        var m: UInt32 = 0, v: UInt32 = 0, k = 0
         var bits = [UInt32](repeating: 0, count: Self.letterCount)
-        var letters: [Character] = []
-        for (k, c) in p.enumerated() {
+        for c in pattern.utf8 where c != UInt8(ascii: " ") && c != UInt8(ascii: "_") {
+            precondition(k < set.encodingBits, "encoding \(name): pattern must have \(set.encodingBits) bits")
             let b: UInt32 = 1 << UInt32(set.encodingBits - 1 - k)
+            k += 1
             switch c {
-            case "0": m |= b
-            case "1": m |= b; v |= b
-            case "-": break
+            case UInt8(ascii: "0"): m |= b
+            case UInt8(ascii: "1"): m |= b; v |= b
+            case UInt8(ascii: "-"): break
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
+                bits[Int(c - Self.firstLetter)] |= b
             default:
-                // ASCII letters only (checked on the code, not through Unicode properties:
-                // every table row passes here once at start-up).
-                guard let a = c.asciiValue, (a >= 65 && a <= 90) || (a >= 97 && a <= 122) else {
-                    preconditionFailure("encoding \(name): '\(c)' is not a pattern letter")
-                }
-                bits[Int(a - Self.firstLetter)] |= b
-                if !letters.contains(c) { letters.append(c) }
+                preconditionFailure("encoding \(name): '\(Unicode.Scalar(c))' is not a pattern letter")
             }
         }
-        self.set = set; mask = m; value = v; letterBits = bits; self.letters = letters
+        precondition(k == set.encodingBits, "encoding \(name): pattern must have \(set.encodingBits) bits")
+        self.set = set; mask = m; value = v; letterBits = bits
     }
 
     @inlinable public func matches(_ w: UInt32) -> Bool { w & mask == value }
