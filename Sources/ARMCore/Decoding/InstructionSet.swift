@@ -12,6 +12,9 @@
     /// Bits of one encoding (the length of its rows' patterns).
     @inlinable public var encodingBits: Int { self == .t32Narrow ? 16 : 32 }
 
+    /// Bytes of one encoding: what the PC advances by past it.
+    @inlinable public var encodingSize: Int { encodingBits / 8 }
+
     /// Bytes between two decode slots: the instruction alignment the set requires (A64 and A32
     /// 4, T32 2, whatever an encoding's own length), so a slot exists for every PC the set
     /// can execute from.
