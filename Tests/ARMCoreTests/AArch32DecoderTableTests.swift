@@ -24,6 +24,19 @@ final class AArch32DecoderTableTests: XCTestCase {
         }
     }
 
+    /// Each table holds rows of one instruction set, the one its decoder reads.
+    func testRowsNameTheInstructionSetOfTheirDecoder() {
+        let sets: [String: InstructionSet] = ["A32": .a32, "T32 16-bit": .t32Narrow, "T32 32-bit": .t32Wide]
+        for (decoder, tables, _) in decoders {
+            for table in tables {
+                for row in table.rows { XCTAssertEqual(row.pattern.set, sets[decoder], "\(table.group): \(row.name)") }
+            }
+        }
+        for (group, rows) in A64Decoder.tables {
+            for row in rows { XCTAssertEqual(row.set, .a64, "\(group): \(row.name)") }
+        }
+    }
+
     func testRowNamesAreUniqueInATable() {
         for (_, tables, _) in decoders {
             for table in tables {
