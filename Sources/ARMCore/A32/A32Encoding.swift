@@ -37,13 +37,43 @@ public struct A32Table {
     public let rows: [A32Encoding]
     public let priorities: [A32Priority]
 
+    /// Each row's mask and value, side by side, so that the first-match scan reads 8 bytes a
+    /// row and touches a row itself only when it matches.
+    let matchers: [(mask: UInt32, value: UInt32)]
+    /// An index in front of the scan: the bits most rows fix (`keyMask`, at most
+    /// `keyBitLimit` of them) pick a bucket holding, in table order, the rows that can match a
+    /// word with those bits, so a decode scans a few rows and not the whole table.
+    let keyMask: UInt32
+    let bucketStart: [Int]
+    let bucketRows: [Int]
+    static let keyBitLimit = 10
+
     public init(_ group: String, _ rows: [A32Encoding], priorities: [A32Priority] = []) {
         self.group = group; self.rows = rows; self.priorities = priorities
+        let matchers = rows.map { (mask: $0.pattern.mask, value: $0.pattern.value) }
+        self.matchers = matchers
+        var fixed = [Int](repeating: 0, count: 32)
+        for m in matchers { for b in 0..<32 where m.mask >> b & 1 != 0 { fixed[b] += 1 } }
+        let chosen = (0..<32).filter { fixed[$0] > 0 }
+            .sorted { fixed[$0] != fixed[$1] ? fixed[$0] > fixed[$1] : $0 > $1 }.prefix(Self.keyBitLimit)
+        let keyMask = chosen.reduce(UInt32(0)) { $0 | 1 << UInt32($1) }
+        var start: [Int] = [], list: [Int] = []
+        for key in 0..<(1 << chosen.count) {
+            start.append(list.count)
+            let w = EncodingPattern.scatter(UInt32(key), keyMask)
+            for (k, m) in matchers.enumerated() where (w ^ m.value) & m.mask & keyMask == 0 { list.append(k) }
+        }
+        start.append(list.count)
+        self.keyMask = keyMask; bucketStart = start; bucketRows = list
     }
 
     /// The first row that matches `w`.
     public func row(for w: UInt32) -> A32Encoding? {
-        for r in rows where r.matches(w) { return r }
+        let key = Int(EncodingPattern.gather(w, keyMask))
+        for n in bucketStart[key]..<bucketStart[key + 1] {
+            let k = bucketRows[n]
+            if w & matchers[k].mask == matchers[k].value { return rows[k] }
+        }
         return nil
     }
 

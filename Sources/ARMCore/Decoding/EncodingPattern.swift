@@ -59,10 +59,27 @@ public struct EncodingPattern {
     /// The operand a letter (its ASCII code) stands for in `w`: its bits gathered, most
     /// significant first.
     public func operand(_ letter: UInt8, of w: UInt32) -> UInt32 {
-        var m = bits(of: letter), r: UInt32 = 0
+        Self.gather(w, bits(of: letter))
+    }
+
+    /// The bits of `w` under `mask`, packed most significant first.
+    @inline(__always) static func gather(_ w: UInt32, _ mask: UInt32) -> UInt32 {
+        var m = mask, r: UInt32 = 0
         while m != 0 {
             let top = UInt32(31 - m.leadingZeroBitCount)
             r = r << 1 | (w >> top & 1)
+            m &= ~(1 << top)
+        }
+        return r
+    }
+
+    /// The inverse of `gather`: the low bits of `v` spread over `mask`.
+    static func scatter(_ v: UInt32, _ mask: UInt32) -> UInt32 {
+        var m = mask, r: UInt32 = 0, k = UInt32(mask.nonzeroBitCount)
+        while m != 0 {
+            let top = UInt32(31 - m.leadingZeroBitCount)
+            k -= 1
+            r |= (v >> k & 1) << top
             m &= ~(1 << top)
         }
         return r
