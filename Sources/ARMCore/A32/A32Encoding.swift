@@ -57,12 +57,22 @@ public struct A32Table {
         let chosen = (0..<32).filter { fixed[$0] > 0 }
             .sorted { fixed[$0] != fixed[$1] ? fixed[$0] > fixed[$1] : $0 > $1 }.prefix(Self.keyBitLimit)
         let keyMask = chosen.reduce(UInt32(0)) { $0 | 1 << UInt32($1) }
-        var start: [Int] = [], list: [Int] = []
-        for key in 0..<(1 << chosen.count) {
-            start.append(list.count)
-            let w = EncodingPattern.scatter(UInt32(key), keyMask)
-            for (k, m) in matchers.enumerated() where (w ^ m.value) & m.mask & keyMask == 0 { list.append(k) }
+        // Each row goes into every bucket its fixed key bits allow, in table order.
+        let all = UInt32(1 << chosen.count) - 1
+        var buckets = [[Int]](repeating: [], count: 1 << chosen.count)
+        for (k, m) in matchers.enumerated() {
+            let fixedKey = EncodingPattern.gather(m.mask, keyMask)
+            let valueKey = EncodingPattern.gather(m.value, keyMask) & fixedKey
+            let free = ~fixedKey & all
+            var sub = free
+            while true {
+                buckets[Int(valueKey | sub)].append(k)
+                if sub == 0 { break }
+                sub = (sub &- 1) & free
+            }
         }
+        var start: [Int] = [], list: [Int] = []
+        for b in buckets { start.append(list.count); list += b }
         start.append(list.count)
         self.keyMask = keyMask; bucketStart = start; bucketRows = list
     }

@@ -72,16 +72,4 @@ public struct EncodingPattern {
         }
         return r
     }
-
-    /// The inverse of `gather`: the low bits of `v` spread over `mask`.
-    static func scatter(_ v: UInt32, _ mask: UInt32) -> UInt32 {
-        var m = mask, r: UInt32 = 0, k = UInt32(mask.nonzeroBitCount)
-        while m != 0 {
-            let top = UInt32(31 - m.leadingZeroBitCount)
-            k -= 1
-            r |= (v >> k & 1) << top
-            m &= ~(1 << top)
-        }
-        return r
-    }
 }
