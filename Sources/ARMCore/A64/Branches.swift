@@ -10,34 +10,34 @@ enum BranchOp: UInt8 {
 
 extension A64Decoder {
     static let branches: [Encoding] = [
-        Encoding("B", "000101iiiiiiiiiiiiiiiiiiiiiiiiii") { w in
+        Encoding(.a64, "B", "000101iiiiiiiiiiiiiiiiiiiiiiiiii") { w in
             Inst(.branch, op: BranchOp.b.rawValue, imm: signExtend(UInt64(bits(w, 25, 0)) << 2, 28))
         },
-        Encoding("BL", "100101iiiiiiiiiiiiiiiiiiiiiiiiii") { w in
+        Encoding(.a64, "BL", "100101iiiiiiiiiiiiiiiiiiiiiiiiii") { w in
             Inst(.branch, op: BranchOp.bl.rawValue, imm: signExtend(UInt64(bits(w, 25, 0)) << 2, 28))
         },
-        Encoding("B.cond", "01010100iiiiiiiiiiiiiiiiiii0cccc") { w in
+        Encoding(.a64, "B.cond", "01010100iiiiiiiiiiiiiiiiiii0cccc") { w in
             Inst(.branch, op: BranchOp.bcond.rawValue, a: UInt8(bits(w, 3, 0)),
                  imm: signExtend(UInt64(bits(w, 23, 5)) << 2, 21))
         },
-        Encoding("CBZ/CBNZ", "z011010oiiiiiiiiiiiiiiiiiiittttt") { w in
+        Encoding(.a64, "CBZ/CBNZ", "z011010oiiiiiiiiiiiiiiiiiiittttt") { w in
             Inst(.branch, op: (bit(w, 24) == 0 ? BranchOp.cbz : .cbnz).rawValue, rn: Reg.src(w),
                  b: UInt8(bit(w, 31)), imm: signExtend(UInt64(bits(w, 23, 5)) << 2, 21))
         },
-        Encoding("TBZ/TBNZ", "b011011obbbbbiiiiiiiiiiiiiittttt") { w in
+        Encoding(.a64, "TBZ/TBNZ", "b011011obbbbbiiiiiiiiiiiiiittttt") { w in
             Inst(.branch, op: (bit(w, 24) == 0 ? BranchOp.tbz : .tbnz).rawValue, rn: Reg.src(w),
                  a: UInt8(bit(w, 31) << 5 | bits(w, 23, 19)), imm: signExtend(UInt64(bits(w, 18, 5)) << 2, 16))
         },
-        Encoding("BR", "1101011000011111000000nnnnn00000") { w in
+        Encoding(.a64, "BR", "1101011000011111000000nnnnn00000") { w in
             Inst(.branch, op: BranchOp.br.rawValue, rn: Reg.src(w >> 5))
         },
-        Encoding("BLR", "1101011000111111000000nnnnn00000") { w in
+        Encoding(.a64, "BLR", "1101011000111111000000nnnnn00000") { w in
             Inst(.branch, op: BranchOp.blr.rawValue, rn: Reg.src(w >> 5))
         },
-        Encoding("RET", "1101011001011111000000nnnnn00000") { w in
+        Encoding(.a64, "RET", "1101011001011111000000nnnnn00000") { w in
             Inst(.branch, op: BranchOp.ret.rawValue, rn: Reg.src(w >> 5))
         },
-        Encoding("ERET", "11010110100111110000001111100000") { _ in
+        Encoding(.a64, "ERET", "11010110100111110000001111100000") { _ in
             Inst(.branch, op: BranchOp.eret.rawValue)
         },
     ]

@@ -14,22 +14,22 @@ enum CryptoOp: UInt8 {
 extension A64Decoder {
     static let cryptographic: [Encoding] = [
         // Cryptographic AES: 01001110 size=00 10100 opcode 10 Rn Rd.
-        Encoding("AESE", "0100111000101000010010nnnnnddddd") { w in crypto(w, .aese) },
-        Encoding("AESD", "0100111000101000010110nnnnnddddd") { w in crypto(w, .aesd) },
-        Encoding("AESMC", "0100111000101000011010nnnnnddddd") { w in crypto(w, .aesmc) },
-        Encoding("AESIMC", "0100111000101000011110nnnnnddddd") { w in crypto(w, .aesimc) },
+        Encoding(.a64, "AESE", "0100111000101000010010nnnnnddddd") { w in crypto(w, .aese) },
+        Encoding(.a64, "AESD", "0100111000101000010110nnnnnddddd") { w in crypto(w, .aesd) },
+        Encoding(.a64, "AESMC", "0100111000101000011010nnnnnddddd") { w in crypto(w, .aesmc) },
+        Encoding(.a64, "AESIMC", "0100111000101000011110nnnnnddddd") { w in crypto(w, .aesimc) },
         // Cryptographic three-register SHA: 01011110 size=00 0 Rm 0 opcode 00 Rn Rd.
-        Encoding("SHA1C", "01011110000mmmmm000000nnnnnddddd") { w in crypto(w, .sha1c) },
-        Encoding("SHA1P", "01011110000mmmmm000100nnnnnddddd") { w in crypto(w, .sha1p) },
-        Encoding("SHA1M", "01011110000mmmmm001000nnnnnddddd") { w in crypto(w, .sha1m) },
-        Encoding("SHA1SU0", "01011110000mmmmm001100nnnnnddddd") { w in crypto(w, .sha1su0) },
-        Encoding("SHA256H", "01011110000mmmmm010000nnnnnddddd") { w in crypto(w, .sha256h) },
-        Encoding("SHA256H2", "01011110000mmmmm010100nnnnnddddd") { w in crypto(w, .sha256h2) },
-        Encoding("SHA256SU1", "01011110000mmmmm011000nnnnnddddd") { w in crypto(w, .sha256su1) },
+        Encoding(.a64, "SHA1C", "01011110000mmmmm000000nnnnnddddd") { w in crypto(w, .sha1c) },
+        Encoding(.a64, "SHA1P", "01011110000mmmmm000100nnnnnddddd") { w in crypto(w, .sha1p) },
+        Encoding(.a64, "SHA1M", "01011110000mmmmm001000nnnnnddddd") { w in crypto(w, .sha1m) },
+        Encoding(.a64, "SHA1SU0", "01011110000mmmmm001100nnnnnddddd") { w in crypto(w, .sha1su0) },
+        Encoding(.a64, "SHA256H", "01011110000mmmmm010000nnnnnddddd") { w in crypto(w, .sha256h) },
+        Encoding(.a64, "SHA256H2", "01011110000mmmmm010100nnnnnddddd") { w in crypto(w, .sha256h2) },
+        Encoding(.a64, "SHA256SU1", "01011110000mmmmm011000nnnnnddddd") { w in crypto(w, .sha256su1) },
         // Cryptographic two-register SHA: 01011110 size=00 10100 opcode 10 Rn Rd.
-        Encoding("SHA1H", "0101111000101000000010nnnnnddddd") { w in crypto(w, .sha1h) },
-        Encoding("SHA1SU1", "0101111000101000000110nnnnnddddd") { w in crypto(w, .sha1su1) },
-        Encoding("SHA256SU0", "0101111000101000001010nnnnnddddd") { w in crypto(w, .sha256su0) },
+        Encoding(.a64, "SHA1H", "0101111000101000000010nnnnnddddd") { w in crypto(w, .sha1h) },
+        Encoding(.a64, "SHA1SU1", "0101111000101000000110nnnnnddddd") { w in crypto(w, .sha1su1) },
+        Encoding(.a64, "SHA256SU0", "0101111000101000001010nnnnnddddd") { w in crypto(w, .sha256su0) },
     ]
 
     static func crypto(_ w: UInt32, _ op: CryptoOp) -> Inst {

@@ -23,41 +23,41 @@ enum DPImmOp: UInt8 {
 extension A64Decoder {
     public static let dataProcessingImmediate: [Encoding] = [
         // PC-rel. addressing: op immlo 10000 immhi Rd.
-        Encoding("ADR", "0ii10000iiiiiiiiiiiiiiiiiiiddddd") { w in
+        Encoding(.a64, "ADR", "0ii10000iiiiiiiiiiiiiiiiiiiddddd") { w in
             let imm = UInt64(bits(w, 23, 5) << 2 | bits(w, 30, 29))
             return Inst(.dataProcessingImmediate, op: DPImmOp.adr.rawValue, rd: Reg.dst(w), b: 1,
                         imm: signExtend(imm, 21))
         },
-        Encoding("ADRP", "1ii10000iiiiiiiiiiiiiiiiiiiddddd") { w in
+        Encoding(.a64, "ADRP", "1ii10000iiiiiiiiiiiiiiiiiiiddddd") { w in
             let imm = UInt64(bits(w, 23, 5) << 2 | bits(w, 30, 29)) << 12
             return Inst(.dataProcessingImmediate, op: DPImmOp.adrp.rawValue, rd: Reg.dst(w), b: 1,
                         imm: signExtend(imm, 33))
         },
 
         // Add/subtract (immediate): sf op S 100010 sh imm12 Rn Rd.
-        Encoding("ADD (immediate)", "s00100010hiiiiiiiiiiiinnnnnddddd") { w in addSubImmediate(w, .add) },
-        Encoding("ADDS (immediate)", "s01100010hiiiiiiiiiiiinnnnnddddd") { w in addSubImmediate(w, .adds) },
-        Encoding("SUB (immediate)", "s10100010hiiiiiiiiiiiinnnnnddddd") { w in addSubImmediate(w, .sub) },
-        Encoding("SUBS (immediate)", "s11100010hiiiiiiiiiiiinnnnnddddd") { w in addSubImmediate(w, .subs) },
+        Encoding(.a64, "ADD (immediate)", "s00100010hiiiiiiiiiiiinnnnnddddd") { w in addSubImmediate(w, .add) },
+        Encoding(.a64, "ADDS (immediate)", "s01100010hiiiiiiiiiiiinnnnnddddd") { w in addSubImmediate(w, .adds) },
+        Encoding(.a64, "SUB (immediate)", "s10100010hiiiiiiiiiiiinnnnnddddd") { w in addSubImmediate(w, .sub) },
+        Encoding(.a64, "SUBS (immediate)", "s11100010hiiiiiiiiiiiinnnnnddddd") { w in addSubImmediate(w, .subs) },
 
         // Logical (immediate): sf opc 100100 N immr imms Rn Rd.
-        Encoding("AND (immediate)", "s00100100Nrrrrrrssssssnnnnnddddd") { w in logicalImmediate(w, .and) },
-        Encoding("ORR (immediate)", "s01100100Nrrrrrrssssssnnnnnddddd") { w in logicalImmediate(w, .orr) },
-        Encoding("EOR (immediate)", "s10100100Nrrrrrrssssssnnnnnddddd") { w in logicalImmediate(w, .eor) },
-        Encoding("ANDS (immediate)", "s11100100Nrrrrrrssssssnnnnnddddd") { w in logicalImmediate(w, .ands) },
+        Encoding(.a64, "AND (immediate)", "s00100100Nrrrrrrssssssnnnnnddddd") { w in logicalImmediate(w, .and) },
+        Encoding(.a64, "ORR (immediate)", "s01100100Nrrrrrrssssssnnnnnddddd") { w in logicalImmediate(w, .orr) },
+        Encoding(.a64, "EOR (immediate)", "s10100100Nrrrrrrssssssnnnnnddddd") { w in logicalImmediate(w, .eor) },
+        Encoding(.a64, "ANDS (immediate)", "s11100100Nrrrrrrssssssnnnnnddddd") { w in logicalImmediate(w, .ands) },
 
         // Move wide (immediate): sf opc 100101 hw imm16 Rd; opc = 01 is unallocated.
-        Encoding("MOVN", "s00100101hhiiiiiiiiiiiiiiiiddddd") { w in moveWide(w, opc: 0b00) },
-        Encoding("MOVZ", "s10100101hhiiiiiiiiiiiiiiiiddddd") { w in moveWide(w, opc: 0b10) },
-        Encoding("MOVK", "s11100101hhiiiiiiiiiiiiiiiiddddd") { w in moveWide(w, opc: 0b11) },
+        Encoding(.a64, "MOVN", "s00100101hhiiiiiiiiiiiiiiiiddddd") { w in moveWide(w, opc: 0b00) },
+        Encoding(.a64, "MOVZ", "s10100101hhiiiiiiiiiiiiiiiiddddd") { w in moveWide(w, opc: 0b10) },
+        Encoding(.a64, "MOVK", "s11100101hhiiiiiiiiiiiiiiiiddddd") { w in moveWide(w, opc: 0b11) },
 
         // Bitfield: sf opc 100110 N immr imms Rn Rd; opc = 11 is unallocated.
-        Encoding("SBFM", "s00100110Nrrrrrrssssssnnnnnddddd") { w in bitfield(w, .sbfm) },
-        Encoding("BFM", "s01100110Nrrrrrrssssssnnnnnddddd") { w in bitfield(w, .bfm) },
-        Encoding("UBFM", "s10100110Nrrrrrrssssssnnnnnddddd") { w in bitfield(w, .ubfm) },
+        Encoding(.a64, "SBFM", "s00100110Nrrrrrrssssssnnnnnddddd") { w in bitfield(w, .sbfm) },
+        Encoding(.a64, "BFM", "s01100110Nrrrrrrssssssnnnnnddddd") { w in bitfield(w, .bfm) },
+        Encoding(.a64, "UBFM", "s10100110Nrrrrrrssssssnnnnnddddd") { w in bitfield(w, .ubfm) },
 
         // Extract: sf op21 100111 N o0 Rm imms Rn Rd; only op21 = 00, o0 = 0 is allocated.
-        Encoding("EXTR", "s00100111N0mmmmmssssssnnnnnddddd") { w in
+        Encoding(.a64, "EXTR", "s00100111N0mmmmmssssssnnnnnddddd") { w in
             let sf = bit(w, 31), lsb = bits(w, 15, 10)
             guard bit(w, 22) == sf, sf == 1 || lsb < 32 else { return .undefined }
             return Inst(.dataProcessingImmediate, op: DPImmOp.extr.rawValue, rd: Reg.dst(w), rn: Reg.src(w >> 5),

@@ -29,84 +29,84 @@ enum DPRegOp: UInt8 {
 extension A64Decoder {
     public static let dataProcessingRegister: [Encoding] = [
         // Logical (shifted register): sf opc 01010 shift N imm6 Rm Rn Rd.
-        Encoding("AND (shifted register)", "s0001010hh0mmmmmiiiiiinnnnnddddd") { w in logicalShifted(w, .and) },
-        Encoding("BIC (shifted register)", "s0001010hh1mmmmmiiiiiinnnnnddddd") { w in logicalShifted(w, .bic) },
-        Encoding("ORR (shifted register)", "s0101010hh0mmmmmiiiiiinnnnnddddd") { w in logicalShifted(w, .orr) },
-        Encoding("ORN (shifted register)", "s0101010hh1mmmmmiiiiiinnnnnddddd") { w in logicalShifted(w, .orn) },
-        Encoding("EOR (shifted register)", "s1001010hh0mmmmmiiiiiinnnnnddddd") { w in logicalShifted(w, .eor) },
-        Encoding("EON (shifted register)", "s1001010hh1mmmmmiiiiiinnnnnddddd") { w in logicalShifted(w, .eon) },
-        Encoding("ANDS (shifted register)", "s1101010hh0mmmmmiiiiiinnnnnddddd") { w in logicalShifted(w, .ands) },
-        Encoding("BICS (shifted register)", "s1101010hh1mmmmmiiiiiinnnnnddddd") { w in logicalShifted(w, .bics) },
+        Encoding(.a64, "AND (shifted register)", "s0001010hh0mmmmmiiiiiinnnnnddddd") { w in logicalShifted(w, .and) },
+        Encoding(.a64, "BIC (shifted register)", "s0001010hh1mmmmmiiiiiinnnnnddddd") { w in logicalShifted(w, .bic) },
+        Encoding(.a64, "ORR (shifted register)", "s0101010hh0mmmmmiiiiiinnnnnddddd") { w in logicalShifted(w, .orr) },
+        Encoding(.a64, "ORN (shifted register)", "s0101010hh1mmmmmiiiiiinnnnnddddd") { w in logicalShifted(w, .orn) },
+        Encoding(.a64, "EOR (shifted register)", "s1001010hh0mmmmmiiiiiinnnnnddddd") { w in logicalShifted(w, .eor) },
+        Encoding(.a64, "EON (shifted register)", "s1001010hh1mmmmmiiiiiinnnnnddddd") { w in logicalShifted(w, .eon) },
+        Encoding(.a64, "ANDS (shifted register)", "s1101010hh0mmmmmiiiiiinnnnnddddd") { w in logicalShifted(w, .ands) },
+        Encoding(.a64, "BICS (shifted register)", "s1101010hh1mmmmmiiiiiinnnnnddddd") { w in logicalShifted(w, .bics) },
 
         // Add/subtract (shifted register): sf op S 01011 shift 0 Rm imm6 Rn Rd.
-        Encoding("ADD (shifted register)", "s0001011hh0mmmmmiiiiiinnnnnddddd") { w in addSubShifted(w, .add) },
-        Encoding("ADDS (shifted register)", "s0101011hh0mmmmmiiiiiinnnnnddddd") { w in addSubShifted(w, .adds) },
-        Encoding("SUB (shifted register)", "s1001011hh0mmmmmiiiiiinnnnnddddd") { w in addSubShifted(w, .sub) },
-        Encoding("SUBS (shifted register)", "s1101011hh0mmmmmiiiiiinnnnnddddd") { w in addSubShifted(w, .subs) },
+        Encoding(.a64, "ADD (shifted register)", "s0001011hh0mmmmmiiiiiinnnnnddddd") { w in addSubShifted(w, .add) },
+        Encoding(.a64, "ADDS (shifted register)", "s0101011hh0mmmmmiiiiiinnnnnddddd") { w in addSubShifted(w, .adds) },
+        Encoding(.a64, "SUB (shifted register)", "s1001011hh0mmmmmiiiiiinnnnnddddd") { w in addSubShifted(w, .sub) },
+        Encoding(.a64, "SUBS (shifted register)", "s1101011hh0mmmmmiiiiiinnnnnddddd") { w in addSubShifted(w, .subs) },
 
         // Add/subtract (extended register): sf op S 01011 opt 1 Rm option imm3 Rn Rd; opt = 00.
-        Encoding("ADD (extended register)", "s0001011001mmmmmoooiiinnnnnddddd") { w in addSubExtended(w, .addExt) },
-        Encoding("ADDS (extended register)", "s0101011001mmmmmoooiiinnnnnddddd") { w in addSubExtended(w, .addsExt) },
-        Encoding("SUB (extended register)", "s1001011001mmmmmoooiiinnnnnddddd") { w in addSubExtended(w, .subExt) },
-        Encoding("SUBS (extended register)", "s1101011001mmmmmoooiiinnnnnddddd") { w in addSubExtended(w, .subsExt) },
+        Encoding(.a64, "ADD (extended register)", "s0001011001mmmmmoooiiinnnnnddddd") { w in addSubExtended(w, .addExt) },
+        Encoding(.a64, "ADDS (extended register)", "s0101011001mmmmmoooiiinnnnnddddd") { w in addSubExtended(w, .addsExt) },
+        Encoding(.a64, "SUB (extended register)", "s1001011001mmmmmoooiiinnnnnddddd") { w in addSubExtended(w, .subExt) },
+        Encoding(.a64, "SUBS (extended register)", "s1101011001mmmmmoooiiinnnnnddddd") { w in addSubExtended(w, .subsExt) },
 
         // Add/subtract (with carry): sf op S 11010000 Rm 000000 Rn Rd.
-        Encoding("ADC", "s0011010000mmmmm000000nnnnnddddd") { w in threeRegister(w, .adc) },
-        Encoding("ADCS", "s0111010000mmmmm000000nnnnnddddd") { w in threeRegister(w, .adcs) },
-        Encoding("SBC", "s1011010000mmmmm000000nnnnnddddd") { w in threeRegister(w, .sbc) },
-        Encoding("SBCS", "s1111010000mmmmm000000nnnnnddddd") { w in threeRegister(w, .sbcs) },
+        Encoding(.a64, "ADC", "s0011010000mmmmm000000nnnnnddddd") { w in threeRegister(w, .adc) },
+        Encoding(.a64, "ADCS", "s0111010000mmmmm000000nnnnnddddd") { w in threeRegister(w, .adcs) },
+        Encoding(.a64, "SBC", "s1011010000mmmmm000000nnnnnddddd") { w in threeRegister(w, .sbc) },
+        Encoding(.a64, "SBCS", "s1111010000mmmmm000000nnnnnddddd") { w in threeRegister(w, .sbcs) },
 
         // Conditional compare: sf op 1 11010010 Rm|imm5 cond (register 0|immediate 1) o2=0 Rn o3=0 nzcv.
-        Encoding("CCMN (register)", "s0111010010mmmmmcccc00nnnnn0ffff") { w in conditionalCompare(w, .ccmnReg) },
-        Encoding("CCMP (register)", "s1111010010mmmmmcccc00nnnnn0ffff") { w in conditionalCompare(w, .ccmpReg) },
-        Encoding("CCMN (immediate)", "s0111010010iiiiicccc10nnnnn0ffff") { w in conditionalCompare(w, .ccmnImm) },
-        Encoding("CCMP (immediate)", "s1111010010iiiiicccc10nnnnn0ffff") { w in conditionalCompare(w, .ccmpImm) },
+        Encoding(.a64, "CCMN (register)", "s0111010010mmmmmcccc00nnnnn0ffff") { w in conditionalCompare(w, .ccmnReg) },
+        Encoding(.a64, "CCMP (register)", "s1111010010mmmmmcccc00nnnnn0ffff") { w in conditionalCompare(w, .ccmpReg) },
+        Encoding(.a64, "CCMN (immediate)", "s0111010010iiiiicccc10nnnnn0ffff") { w in conditionalCompare(w, .ccmnImm) },
+        Encoding(.a64, "CCMP (immediate)", "s1111010010iiiiicccc10nnnnn0ffff") { w in conditionalCompare(w, .ccmpImm) },
 
         // Conditional select: sf op 0 11010100 Rm cond op2 Rn Rd.
-        Encoding("CSEL", "s0011010100mmmmmcccc00nnnnnddddd") { w in conditionalSelect(w, .csel) },
-        Encoding("CSINC", "s0011010100mmmmmcccc01nnnnnddddd") { w in conditionalSelect(w, .csinc) },
-        Encoding("CSINV", "s1011010100mmmmmcccc00nnnnnddddd") { w in conditionalSelect(w, .csinv) },
-        Encoding("CSNEG", "s1011010100mmmmmcccc01nnnnnddddd") { w in conditionalSelect(w, .csneg) },
+        Encoding(.a64, "CSEL", "s0011010100mmmmmcccc00nnnnnddddd") { w in conditionalSelect(w, .csel) },
+        Encoding(.a64, "CSINC", "s0011010100mmmmmcccc01nnnnnddddd") { w in conditionalSelect(w, .csinc) },
+        Encoding(.a64, "CSINV", "s1011010100mmmmmcccc00nnnnnddddd") { w in conditionalSelect(w, .csinv) },
+        Encoding(.a64, "CSNEG", "s1011010100mmmmmcccc01nnnnnddddd") { w in conditionalSelect(w, .csneg) },
 
         // Data-processing (2 source): sf 0 0 11010110 Rm opcode Rn Rd.
-        Encoding("UDIV", "s0011010110mmmmm000010nnnnnddddd") { w in threeRegister(w, .udiv) },
-        Encoding("SDIV", "s0011010110mmmmm000011nnnnnddddd") { w in threeRegister(w, .sdiv) },
-        Encoding("LSLV", "s0011010110mmmmm001000nnnnnddddd") { w in threeRegister(w, .lslv) },
-        Encoding("LSRV", "s0011010110mmmmm001001nnnnnddddd") { w in threeRegister(w, .lsrv) },
-        Encoding("ASRV", "s0011010110mmmmm001010nnnnnddddd") { w in threeRegister(w, .asrv) },
-        Encoding("RORV", "s0011010110mmmmm001011nnnnnddddd") { w in threeRegister(w, .rorv) },
+        Encoding(.a64, "UDIV", "s0011010110mmmmm000010nnnnnddddd") { w in threeRegister(w, .udiv) },
+        Encoding(.a64, "SDIV", "s0011010110mmmmm000011nnnnnddddd") { w in threeRegister(w, .sdiv) },
+        Encoding(.a64, "LSLV", "s0011010110mmmmm001000nnnnnddddd") { w in threeRegister(w, .lslv) },
+        Encoding(.a64, "LSRV", "s0011010110mmmmm001001nnnnnddddd") { w in threeRegister(w, .lsrv) },
+        Encoding(.a64, "ASRV", "s0011010110mmmmm001010nnnnnddddd") { w in threeRegister(w, .asrv) },
+        Encoding(.a64, "RORV", "s0011010110mmmmm001011nnnnnddddd") { w in threeRegister(w, .rorv) },
         // CRC32 (opcode 010 C sz): sf must be 1 exactly for the X forms; the other sf/sz
         // combinations are unallocated and match no row.
-        Encoding("CRC32B", "00011010110mmmmm010000nnnnnddddd") { w in crc32Row(w) },
-        Encoding("CRC32H", "00011010110mmmmm010001nnnnnddddd") { w in crc32Row(w) },
-        Encoding("CRC32W", "00011010110mmmmm010010nnnnnddddd") { w in crc32Row(w) },
-        Encoding("CRC32X", "10011010110mmmmm010011nnnnnddddd") { w in crc32Row(w) },
-        Encoding("CRC32CB", "00011010110mmmmm010100nnnnnddddd") { w in crc32Row(w) },
-        Encoding("CRC32CH", "00011010110mmmmm010101nnnnnddddd") { w in crc32Row(w) },
-        Encoding("CRC32CW", "00011010110mmmmm010110nnnnnddddd") { w in crc32Row(w) },
-        Encoding("CRC32CX", "10011010110mmmmm010111nnnnnddddd") { w in crc32Row(w) },
+        Encoding(.a64, "CRC32B", "00011010110mmmmm010000nnnnnddddd") { w in crc32Row(w) },
+        Encoding(.a64, "CRC32H", "00011010110mmmmm010001nnnnnddddd") { w in crc32Row(w) },
+        Encoding(.a64, "CRC32W", "00011010110mmmmm010010nnnnnddddd") { w in crc32Row(w) },
+        Encoding(.a64, "CRC32X", "10011010110mmmmm010011nnnnnddddd") { w in crc32Row(w) },
+        Encoding(.a64, "CRC32CB", "00011010110mmmmm010100nnnnnddddd") { w in crc32Row(w) },
+        Encoding(.a64, "CRC32CH", "00011010110mmmmm010101nnnnnddddd") { w in crc32Row(w) },
+        Encoding(.a64, "CRC32CW", "00011010110mmmmm010110nnnnnddddd") { w in crc32Row(w) },
+        Encoding(.a64, "CRC32CX", "10011010110mmmmm010111nnnnnddddd") { w in crc32Row(w) },
 
         // Data-processing (1 source): sf 1 0 11010110 00000 opcode Rn Rd.
-        Encoding("RBIT", "s101101011000000000000nnnnnddddd") { w in threeRegister(w, .rbit) },
-        Encoding("REV16", "s101101011000000000001nnnnnddddd") { w in threeRegister(w, .rev16) },
+        Encoding(.a64, "RBIT", "s101101011000000000000nnnnnddddd") { w in threeRegister(w, .rbit) },
+        Encoding(.a64, "REV16", "s101101011000000000001nnnnnddddd") { w in threeRegister(w, .rev16) },
         // opcode 000010 is REV (32-bit) when sf = 0 and REV32 when sf = 1.
-        Encoding("REV32/REV (32-bit)", "s101101011000000000010nnnnnddddd") { w in
+        Encoding(.a64, "REV32/REV (32-bit)", "s101101011000000000010nnnnnddddd") { w in
             threeRegister(w, bit(w, 31) == 1 ? .rev32 : .rev)
         },
-        Encoding("REV (64-bit)", "1101101011000000000011nnnnnddddd") { w in threeRegister(w, .rev) },
-        Encoding("CLZ", "s101101011000000000100nnnnnddddd") { w in threeRegister(w, .clz) },
-        Encoding("CLS", "s101101011000000000101nnnnnddddd") { w in threeRegister(w, .cls) },
+        Encoding(.a64, "REV (64-bit)", "1101101011000000000011nnnnnddddd") { w in threeRegister(w, .rev) },
+        Encoding(.a64, "CLZ", "s101101011000000000100nnnnnddddd") { w in threeRegister(w, .clz) },
+        Encoding(.a64, "CLS", "s101101011000000000101nnnnnddddd") { w in threeRegister(w, .cls) },
 
         // Data-processing (3 source): sf 00 11011 op31 Rm o0 Ra Rn Rd. Ra of SMULH/UMULH is
         // should-be-ones; other values execute as if it were (CONSTRAINED UNPREDICTABLE).
-        Encoding("MADD", "s0011011000mmmmm0aaaaannnnnddddd") { w in threeRegister(w, .madd) },
-        Encoding("MSUB", "s0011011000mmmmm1aaaaannnnnddddd") { w in threeRegister(w, .msub) },
-        Encoding("SMADDL", "10011011001mmmmm0aaaaannnnnddddd") { w in threeRegister(w, .smaddl) },
-        Encoding("SMSUBL", "10011011001mmmmm1aaaaannnnnddddd") { w in threeRegister(w, .smsubl) },
-        Encoding("SMULH", "10011011010mmmmm0aaaaannnnnddddd") { w in threeRegister(w, .smulh) },
-        Encoding("UMADDL", "10011011101mmmmm0aaaaannnnnddddd") { w in threeRegister(w, .umaddl) },
-        Encoding("UMSUBL", "10011011101mmmmm1aaaaannnnnddddd") { w in threeRegister(w, .umsubl) },
-        Encoding("UMULH", "10011011110mmmmm0aaaaannnnnddddd") { w in threeRegister(w, .umulh) },
+        Encoding(.a64, "MADD", "s0011011000mmmmm0aaaaannnnnddddd") { w in threeRegister(w, .madd) },
+        Encoding(.a64, "MSUB", "s0011011000mmmmm1aaaaannnnnddddd") { w in threeRegister(w, .msub) },
+        Encoding(.a64, "SMADDL", "10011011001mmmmm0aaaaannnnnddddd") { w in threeRegister(w, .smaddl) },
+        Encoding(.a64, "SMSUBL", "10011011001mmmmm1aaaaannnnnddddd") { w in threeRegister(w, .smsubl) },
+        Encoding(.a64, "SMULH", "10011011010mmmmm0aaaaannnnnddddd") { w in threeRegister(w, .smulh) },
+        Encoding(.a64, "UMADDL", "10011011101mmmmm0aaaaannnnnddddd") { w in threeRegister(w, .umaddl) },
+        Encoding(.a64, "UMSUBL", "10011011101mmmmm1aaaaannnnnddddd") { w in threeRegister(w, .umsubl) },
+        Encoding(.a64, "UMULH", "10011011110mmmmm0aaaaannnnnddddd") { w in threeRegister(w, .umulh) },
     ]
 
     /// Rd, Rn, Rm (and Ra) all with 31 as the zero register; sf in `b`.

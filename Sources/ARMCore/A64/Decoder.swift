@@ -1,22 +1,22 @@
-/// One row of a decode table: the Arm ARM's name for an encoding, its bit pattern written as
-/// the manual draws it (bit 31 first; '0'/'1' fixed, any other character an operand bit), and
-/// the function that folds its operands into an `Inst`. Rows written as the manual draws them
-/// can be checked against it by eye; `DecoderTableTests` checks them against each other.
+/// One row of the A64 decode tables: the Arm ARM's name for an encoding, its instruction set
+/// and bit pattern written as the manual draws it (`EncodingPattern`: bit 31 first, '0'/'1'
+/// fixed, letters operand bits), and the function that folds its operands into an `Inst`. Rows
+/// written as the manual draws them can be checked against it by eye; `DecoderTableTests`
+/// checks them against each other. A32 and T32 rows are `A32Encoding`s, which decode into
+/// `A32Inst`.
 public struct Encoding {
     public let name: String
+    public let set: InstructionSet
     public let mask: UInt32
     public let value: UInt32
     public let decode: (UInt32) -> Inst
 
-    public init(_ name: String, _ pattern: StaticString, _ decode: @escaping (UInt32) -> Inst) {
-        let p = Array(pattern.description.filter { $0 != "_" && $0 != " " })
-        precondition(p.count == 32, "encoding \(name) pattern must have 32 bits")
-        var m: UInt32 = 0, v: UInt32 = 0
-        for (i, c) in p.enumerated() {
-            let b = UInt32(31 - i)
-            if c == "0" { m |= 1 << b } else if c == "1" { m |= 1 << b; v |= 1 << b }
-        }
-        self.name = name; self.mask = m; self.value = v; self.decode = decode
+    /// `set` must be A64, the only set whose decoded form is `Inst`: tables are literals in the
+    /// source, so another set is a programming error found by the first decode.
+    public init(_ set: InstructionSet, _ name: String, _ pattern: StaticString, _ decode: @escaping (UInt32) -> Inst) {
+        precondition(set == .a64, "encoding \(name): an Encoding row decodes A64")
+        let p = EncodingPattern(set, pattern.description, name: name)
+        self.name = name; self.set = set; self.mask = p.mask; self.value = p.value; self.decode = decode
     }
 
     @inlinable public func matches(_ w: UInt32) -> Bool { w & mask == value }

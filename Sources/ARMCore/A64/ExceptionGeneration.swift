@@ -8,19 +8,19 @@ enum ExceptionOp: UInt8 {
 
 extension A64Decoder {
     static let exceptionGeneration: [Encoding] = [
-        Encoding("SVC", "11010100000iiiiiiiiiiiiiiii00001") { w in
+        Encoding(.a64, "SVC", "11010100000iiiiiiiiiiiiiiii00001") { w in
             Inst(.exceptionGeneration, op: ExceptionOp.svc.rawValue, imm: UInt64(bits(w, 20, 5)))
         },
-        Encoding("HVC", "11010100000iiiiiiiiiiiiiiii00010") { w in
+        Encoding(.a64, "HVC", "11010100000iiiiiiiiiiiiiiii00010") { w in
             Inst(.exceptionGeneration, op: ExceptionOp.hvc.rawValue, imm: UInt64(bits(w, 20, 5)))
         },
-        Encoding("SMC", "11010100000iiiiiiiiiiiiiiii00011") { w in
+        Encoding(.a64, "SMC", "11010100000iiiiiiiiiiiiiiii00011") { w in
             Inst(.exceptionGeneration, op: ExceptionOp.smc.rawValue, imm: UInt64(bits(w, 20, 5)))
         },
-        Encoding("BRK", "11010100001iiiiiiiiiiiiiiii00000") { w in
+        Encoding(.a64, "BRK", "11010100001iiiiiiiiiiiiiiii00000") { w in
             Inst(.exceptionGeneration, op: ExceptionOp.brk.rawValue, imm: UInt64(bits(w, 20, 5)))
         },
-        Encoding("HLT", "11010100010iiiiiiiiiiiiiiii00000") { w in
+        Encoding(.a64, "HLT", "11010100010iiiiiiiiiiiiiiii00000") { w in
             Inst(.exceptionGeneration, op: ExceptionOp.hlt.rawValue, imm: UInt64(bits(w, 20, 5)))
         },
     ]

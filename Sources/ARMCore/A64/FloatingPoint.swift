@@ -57,85 +57,85 @@ extension A64Decoder {
     //   ftype = 11 forms (FADD Hd, FMOV Wd, Hn, ...)               FEAT_FP16
     static let scalarFloatingPoint: [Encoding] = [
         // Floating-point data-processing (1 source): M 0 S 11110 ftype 1 opcode 10000 Rn Rd.
-        Encoding("FMOV (register)", "00011110tt100000010000nnnnnddddd") { w in fpUnaryScalar(w, .mov) },
-        Encoding("FABS (scalar)", "00011110tt100000110000nnnnnddddd") { w in fpUnaryScalar(w, .abs) },
-        Encoding("FNEG (scalar)", "00011110tt100001010000nnnnnddddd") { w in fpUnaryScalar(w, .neg) },
-        Encoding("FSQRT (scalar)", "00011110tt100001110000nnnnnddddd") { w in fpUnaryScalar(w, .sqrt) },
-        Encoding("FCVT", "00011110tt10001oo10000nnnnnddddd") { w in fpConvertPrecision(w) },
-        Encoding("FRINTN (scalar)", "00011110tt100100010000nnnnnddddd") { w in fpRoundScalar(w, .tieEven) },
-        Encoding("FRINTP (scalar)", "00011110tt100100110000nnnnnddddd") { w in fpRoundScalar(w, .posInf) },
-        Encoding("FRINTM (scalar)", "00011110tt100101010000nnnnnddddd") { w in fpRoundScalar(w, .negInf) },
-        Encoding("FRINTZ (scalar)", "00011110tt100101110000nnnnnddddd") { w in fpRoundScalar(w, .zero) },
-        Encoding("FRINTA (scalar)", "00011110tt100110010000nnnnnddddd") { w in fpRoundScalar(w, .tieAway) },
-        Encoding("FRINTX (scalar)", "00011110tt100111010000nnnnnddddd") { w in fpRoundScalar(w, nil, exact: true) },
-        Encoding("FRINTI (scalar)", "00011110tt100111110000nnnnnddddd") { w in fpRoundScalar(w, nil) },
+        Encoding(.a64, "FMOV (register)", "00011110tt100000010000nnnnnddddd") { w in fpUnaryScalar(w, .mov) },
+        Encoding(.a64, "FABS (scalar)", "00011110tt100000110000nnnnnddddd") { w in fpUnaryScalar(w, .abs) },
+        Encoding(.a64, "FNEG (scalar)", "00011110tt100001010000nnnnnddddd") { w in fpUnaryScalar(w, .neg) },
+        Encoding(.a64, "FSQRT (scalar)", "00011110tt100001110000nnnnnddddd") { w in fpUnaryScalar(w, .sqrt) },
+        Encoding(.a64, "FCVT", "00011110tt10001oo10000nnnnnddddd") { w in fpConvertPrecision(w) },
+        Encoding(.a64, "FRINTN (scalar)", "00011110tt100100010000nnnnnddddd") { w in fpRoundScalar(w, .tieEven) },
+        Encoding(.a64, "FRINTP (scalar)", "00011110tt100100110000nnnnnddddd") { w in fpRoundScalar(w, .posInf) },
+        Encoding(.a64, "FRINTM (scalar)", "00011110tt100101010000nnnnnddddd") { w in fpRoundScalar(w, .negInf) },
+        Encoding(.a64, "FRINTZ (scalar)", "00011110tt100101110000nnnnnddddd") { w in fpRoundScalar(w, .zero) },
+        Encoding(.a64, "FRINTA (scalar)", "00011110tt100110010000nnnnnddddd") { w in fpRoundScalar(w, .tieAway) },
+        Encoding(.a64, "FRINTX (scalar)", "00011110tt100111010000nnnnnddddd") { w in fpRoundScalar(w, nil, exact: true) },
+        Encoding(.a64, "FRINTI (scalar)", "00011110tt100111110000nnnnnddddd") { w in fpRoundScalar(w, nil) },
 
         // Floating-point compare: M 0 S 11110 ftype 1 Rm op=00 1000 Rn opcode2 (E, zero, 000).
-        Encoding("FCMP/FCMPE", "00011110tt1mmmmm001000nnnnnez000") { w in
+        Encoding(.a64, "FCMP/FCMPE", "00011110tt1mmmmm001000nnnnnez000") { w in
             guard let s = fpType(w) else { return .undefined }
             return Inst(.floatingPoint, op: FPOp.fcmp.rawValue, rn: UInt8(bits(w, 9, 5)), rm: UInt8(bits(w, 20, 16)),
                         b: s, imm: UInt64(bit(w, 3) | bit(w, 4) << 1))
         },
 
         // Floating-point immediate: M 0 S 11110 ftype 1 imm8 100 imm5=00000 Rd.
-        Encoding("FMOV (scalar, immediate)", "00011110tt1iiiiiiii10000000ddddd") { w in
+        Encoding(.a64, "FMOV (scalar, immediate)", "00011110tt1iiiiiiii10000000ddddd") { w in
             guard let s = fpType(w) else { return .undefined }
             return Inst(.floatingPoint, op: FPOp.fmovImm.rawValue, rd: UInt8(bits(w, 4, 0)), b: s,
                         imm: vfpExpandImm(bits(w, 20, 13), FPFormat.size(s)))
         },
 
         // Floating-point conditional compare: M 0 S 11110 ftype 1 Rm cond 01 Rn op nzcv.
-        Encoding("FCCMP/FCCMPE", "00011110tt1mmmmmcccc01nnnnnoffff") { w in
+        Encoding(.a64, "FCCMP/FCCMPE", "00011110tt1mmmmmcccc01nnnnnoffff") { w in
             guard let s = fpType(w) else { return .undefined }
             return Inst(.floatingPoint, op: FPOp.fccmp.rawValue, rn: UInt8(bits(w, 9, 5)), rm: UInt8(bits(w, 20, 16)),
                         a: UInt8(bits(w, 15, 12)), b: s, imm: UInt64(bits(w, 4, 0)))
         },
 
         // Floating-point data-processing (2 source): M 0 S 11110 ftype 1 Rm opcode 10 Rn Rd.
-        Encoding("FMUL (scalar)", "00011110tt1mmmmm000010nnnnnddddd") { w in fpBinaryScalar(w, .mul) },
-        Encoding("FDIV (scalar)", "00011110tt1mmmmm000110nnnnnddddd") { w in fpBinaryScalar(w, .div) },
-        Encoding("FADD (scalar)", "00011110tt1mmmmm001010nnnnnddddd") { w in fpBinaryScalar(w, .add) },
-        Encoding("FSUB (scalar)", "00011110tt1mmmmm001110nnnnnddddd") { w in fpBinaryScalar(w, .sub) },
-        Encoding("FMAX (scalar)", "00011110tt1mmmmm010010nnnnnddddd") { w in fpBinaryScalar(w, .max) },
-        Encoding("FMIN (scalar)", "00011110tt1mmmmm010110nnnnnddddd") { w in fpBinaryScalar(w, .min) },
-        Encoding("FMAXNM (scalar)", "00011110tt1mmmmm011010nnnnnddddd") { w in fpBinaryScalar(w, .maxnm) },
-        Encoding("FMINNM (scalar)", "00011110tt1mmmmm011110nnnnnddddd") { w in fpBinaryScalar(w, .minnm) },
-        Encoding("FNMUL (scalar)", "00011110tt1mmmmm100010nnnnnddddd") { w in fpBinaryScalar(w, .nmul) },
+        Encoding(.a64, "FMUL (scalar)", "00011110tt1mmmmm000010nnnnnddddd") { w in fpBinaryScalar(w, .mul) },
+        Encoding(.a64, "FDIV (scalar)", "00011110tt1mmmmm000110nnnnnddddd") { w in fpBinaryScalar(w, .div) },
+        Encoding(.a64, "FADD (scalar)", "00011110tt1mmmmm001010nnnnnddddd") { w in fpBinaryScalar(w, .add) },
+        Encoding(.a64, "FSUB (scalar)", "00011110tt1mmmmm001110nnnnnddddd") { w in fpBinaryScalar(w, .sub) },
+        Encoding(.a64, "FMAX (scalar)", "00011110tt1mmmmm010010nnnnnddddd") { w in fpBinaryScalar(w, .max) },
+        Encoding(.a64, "FMIN (scalar)", "00011110tt1mmmmm010110nnnnnddddd") { w in fpBinaryScalar(w, .min) },
+        Encoding(.a64, "FMAXNM (scalar)", "00011110tt1mmmmm011010nnnnnddddd") { w in fpBinaryScalar(w, .maxnm) },
+        Encoding(.a64, "FMINNM (scalar)", "00011110tt1mmmmm011110nnnnnddddd") { w in fpBinaryScalar(w, .minnm) },
+        Encoding(.a64, "FNMUL (scalar)", "00011110tt1mmmmm100010nnnnnddddd") { w in fpBinaryScalar(w, .nmul) },
 
         // Floating-point conditional select: M 0 S 11110 ftype 1 Rm cond 11 Rn Rd.
-        Encoding("FCSEL", "00011110tt1mmmmmcccc11nnnnnddddd") { w in
+        Encoding(.a64, "FCSEL", "00011110tt1mmmmmcccc11nnnnnddddd") { w in
             guard let s = fpType(w) else { return .undefined }
             return Inst(.floatingPoint, op: FPOp.fcsel.rawValue, rd: UInt8(bits(w, 4, 0)), rn: UInt8(bits(w, 9, 5)),
                         rm: UInt8(bits(w, 20, 16)), a: UInt8(bits(w, 15, 12)), b: s)
         },
 
         // Floating-point data-processing (3 source): M 0 S 11111 ftype o1 Rm o0 Ra Rn Rd.
-        Encoding("FMADD", "00011111tt0mmmmm0aaaaannnnnddddd") { w in fpMulAdd(w, negateAddend: false, negateProduct: false) },
-        Encoding("FMSUB", "00011111tt0mmmmm1aaaaannnnnddddd") { w in fpMulAdd(w, negateAddend: false, negateProduct: true) },
-        Encoding("FNMADD", "00011111tt1mmmmm0aaaaannnnnddddd") { w in fpMulAdd(w, negateAddend: true, negateProduct: true) },
-        Encoding("FNMSUB", "00011111tt1mmmmm1aaaaannnnnddddd") { w in fpMulAdd(w, negateAddend: true, negateProduct: false) },
+        Encoding(.a64, "FMADD", "00011111tt0mmmmm0aaaaannnnnddddd") { w in fpMulAdd(w, negateAddend: false, negateProduct: false) },
+        Encoding(.a64, "FMSUB", "00011111tt0mmmmm1aaaaannnnnddddd") { w in fpMulAdd(w, negateAddend: false, negateProduct: true) },
+        Encoding(.a64, "FNMADD", "00011111tt1mmmmm0aaaaannnnnddddd") { w in fpMulAdd(w, negateAddend: true, negateProduct: true) },
+        Encoding(.a64, "FNMSUB", "00011111tt1mmmmm1aaaaannnnnddddd") { w in fpMulAdd(w, negateAddend: true, negateProduct: false) },
 
         // Conversion between floating-point and fixed-point: sf 0 S 11110 ftype 0 rmode opcode scale Rn Rd.
-        Encoding("SCVTF (scalar, fixed-point)", "s0011110tt000010ssssssnnnnnddddd") { w in fpFromGeneral(w, unsigned: false, fixed: true) },
-        Encoding("UCVTF (scalar, fixed-point)", "s0011110tt000011ssssssnnnnnddddd") { w in fpFromGeneral(w, unsigned: true, fixed: true) },
-        Encoding("FCVTZS (scalar, fixed-point)", "s0011110tt011000ssssssnnnnnddddd") { w in fpToGeneral(w, .zero, unsigned: false, fixed: true) },
-        Encoding("FCVTZU (scalar, fixed-point)", "s0011110tt011001ssssssnnnnnddddd") { w in fpToGeneral(w, .zero, unsigned: true, fixed: true) },
+        Encoding(.a64, "SCVTF (scalar, fixed-point)", "s0011110tt000010ssssssnnnnnddddd") { w in fpFromGeneral(w, unsigned: false, fixed: true) },
+        Encoding(.a64, "UCVTF (scalar, fixed-point)", "s0011110tt000011ssssssnnnnnddddd") { w in fpFromGeneral(w, unsigned: true, fixed: true) },
+        Encoding(.a64, "FCVTZS (scalar, fixed-point)", "s0011110tt011000ssssssnnnnnddddd") { w in fpToGeneral(w, .zero, unsigned: false, fixed: true) },
+        Encoding(.a64, "FCVTZU (scalar, fixed-point)", "s0011110tt011001ssssssnnnnnddddd") { w in fpToGeneral(w, .zero, unsigned: true, fixed: true) },
 
         // Conversion between floating-point and integer: sf 0 S 11110 ftype 1 rmode opcode 000000 Rn Rd.
-        Encoding("FCVTNS (scalar)", "s0011110tt100000000000nnnnnddddd") { w in fpToGeneral(w, .tieEven, unsigned: false) },
-        Encoding("FCVTNU (scalar)", "s0011110tt100001000000nnnnnddddd") { w in fpToGeneral(w, .tieEven, unsigned: true) },
-        Encoding("SCVTF (scalar, integer)", "s0011110tt100010000000nnnnnddddd") { w in fpFromGeneral(w, unsigned: false) },
-        Encoding("UCVTF (scalar, integer)", "s0011110tt100011000000nnnnnddddd") { w in fpFromGeneral(w, unsigned: true) },
-        Encoding("FCVTAS (scalar)", "s0011110tt100100000000nnnnnddddd") { w in fpToGeneral(w, .tieAway, unsigned: false) },
-        Encoding("FCVTAU (scalar)", "s0011110tt100101000000nnnnnddddd") { w in fpToGeneral(w, .tieAway, unsigned: true) },
-        Encoding("FMOV (general, to general)", "s0011110tt1rr110000000nnnnnddddd") { w in fmovGeneral(w, toGeneral: true) },
-        Encoding("FMOV (general, from general)", "s0011110tt1rr111000000nnnnnddddd") { w in fmovGeneral(w, toGeneral: false) },
-        Encoding("FCVTPS (scalar)", "s0011110tt101000000000nnnnnddddd") { w in fpToGeneral(w, .posInf, unsigned: false) },
-        Encoding("FCVTPU (scalar)", "s0011110tt101001000000nnnnnddddd") { w in fpToGeneral(w, .posInf, unsigned: true) },
-        Encoding("FCVTMS (scalar)", "s0011110tt110000000000nnnnnddddd") { w in fpToGeneral(w, .negInf, unsigned: false) },
-        Encoding("FCVTMU (scalar)", "s0011110tt110001000000nnnnnddddd") { w in fpToGeneral(w, .negInf, unsigned: true) },
-        Encoding("FCVTZS (scalar, integer)", "s0011110tt111000000000nnnnnddddd") { w in fpToGeneral(w, .zero, unsigned: false) },
-        Encoding("FCVTZU (scalar, integer)", "s0011110tt111001000000nnnnnddddd") { w in fpToGeneral(w, .zero, unsigned: true) },
+        Encoding(.a64, "FCVTNS (scalar)", "s0011110tt100000000000nnnnnddddd") { w in fpToGeneral(w, .tieEven, unsigned: false) },
+        Encoding(.a64, "FCVTNU (scalar)", "s0011110tt100001000000nnnnnddddd") { w in fpToGeneral(w, .tieEven, unsigned: true) },
+        Encoding(.a64, "SCVTF (scalar, integer)", "s0011110tt100010000000nnnnnddddd") { w in fpFromGeneral(w, unsigned: false) },
+        Encoding(.a64, "UCVTF (scalar, integer)", "s0011110tt100011000000nnnnnddddd") { w in fpFromGeneral(w, unsigned: true) },
+        Encoding(.a64, "FCVTAS (scalar)", "s0011110tt100100000000nnnnnddddd") { w in fpToGeneral(w, .tieAway, unsigned: false) },
+        Encoding(.a64, "FCVTAU (scalar)", "s0011110tt100101000000nnnnnddddd") { w in fpToGeneral(w, .tieAway, unsigned: true) },
+        Encoding(.a64, "FMOV (general, to general)", "s0011110tt1rr110000000nnnnnddddd") { w in fmovGeneral(w, toGeneral: true) },
+        Encoding(.a64, "FMOV (general, from general)", "s0011110tt1rr111000000nnnnnddddd") { w in fmovGeneral(w, toGeneral: false) },
+        Encoding(.a64, "FCVTPS (scalar)", "s0011110tt101000000000nnnnnddddd") { w in fpToGeneral(w, .posInf, unsigned: false) },
+        Encoding(.a64, "FCVTPU (scalar)", "s0011110tt101001000000nnnnnddddd") { w in fpToGeneral(w, .posInf, unsigned: true) },
+        Encoding(.a64, "FCVTMS (scalar)", "s0011110tt110000000000nnnnnddddd") { w in fpToGeneral(w, .negInf, unsigned: false) },
+        Encoding(.a64, "FCVTMU (scalar)", "s0011110tt110001000000nnnnnddddd") { w in fpToGeneral(w, .negInf, unsigned: true) },
+        Encoding(.a64, "FCVTZS (scalar, integer)", "s0011110tt111000000000nnnnnddddd") { w in fpToGeneral(w, .zero, unsigned: false) },
+        Encoding(.a64, "FCVTZU (scalar, integer)", "s0011110tt111001000000nnnnnddddd") { w in fpToGeneral(w, .zero, unsigned: true) },
     ]
 
     /// ftype 00 single, 01 double, as an element size log2; 10 is unallocated and 11 (half)

@@ -10,7 +10,7 @@ import Stage2MMU
 /// it too.
 extension A64Decoder {
     static let loadStoreExclusive: [Encoding] = [
-        Encoding("LDXR/STXR/LDXP/STXP/LDAR/STLR (exclusive and ordered)", "zz001000abcsssssdtttttnnnnnrrrrr") { w in
+        Encoding(.a64, "LDXR/STXR/LDXP/STXP/LDAR/STLR (exclusive and ordered)", "zz001000abcsssssdtttttnnnnnrrrrr") { w in
             decodeLoadStoreExclusive(w)
         },
     ]

@@ -9,14 +9,14 @@ enum LSPairAddressing {
 
 extension A64Decoder {
     static let loadStorePair: [Encoding] = [
-        Encoding("STNP/LDNP", "oo1010000Liiiiiiiuuuuunnnnnttttt") { w in decodeLoadStorePair(w, .noAllocate) },
-        Encoding("STP/LDP/LDPSW (post-indexed)", "oo1010001Liiiiiiiuuuuunnnnnttttt") { w in
+        Encoding(.a64, "STNP/LDNP", "oo1010000Liiiiiiiuuuuunnnnnttttt") { w in decodeLoadStorePair(w, .noAllocate) },
+        Encoding(.a64, "STP/LDP/LDPSW (post-indexed)", "oo1010001Liiiiiiiuuuuunnnnnttttt") { w in
             decodeLoadStorePair(w, .postIndexed)
         },
-        Encoding("STP/LDP/LDPSW (signed offset)", "oo1010010Liiiiiiiuuuuunnnnnttttt") { w in
+        Encoding(.a64, "STP/LDP/LDPSW (signed offset)", "oo1010010Liiiiiiiuuuuunnnnnttttt") { w in
             decodeLoadStorePair(w, .signedOffset)
         },
-        Encoding("STP/LDP/LDPSW (pre-indexed)", "oo1010011Liiiiiiiuuuuunnnnnttttt") { w in
+        Encoding(.a64, "STP/LDP/LDPSW (pre-indexed)", "oo1010011Liiiiiiiuuuuunnnnnttttt") { w in
             decodeLoadStorePair(w, .preIndexed)
         },
     ]

@@ -10,7 +10,7 @@ enum LSAddressing {
 
 extension A64Decoder {
     static let loadStoreRegister: [Encoding] = [
-        Encoding("LDR/LDRSW/PRFM (literal)", "oo011000iiiiiiiiiiiiiiiiiiittttt") { w in
+        Encoding(.a64, "LDR/LDRSW/PRFM (literal)", "oo011000iiiiiiiiiiiiiiiiiiittttt") { w in
             let t = bits(w, 4, 0)
             let off = signExtend(UInt64(bits(w, 23, 5)) << 2, 21)
             let a: UInt8, flags: UInt8
@@ -23,24 +23,24 @@ extension A64Decoder {
             return Inst(.loadStore, op: LoadStoreOp.loadLiteral.rawValue, rd: Reg.dst(t), ra: UInt8(t),
                         a: a, b: flags, imm: off)
         },
-        Encoding("STUR/LDUR/PRFUM (unscaled immediate)", "zz111000oo0iiiiiiiii00nnnnnttttt") { w in
+        Encoding(.a64, "STUR/LDUR/PRFUM (unscaled immediate)", "zz111000oo0iiiiiiiii00nnnnnttttt") { w in
             decodeLoadStoreRegister(w, .unscaled)
         },
-        Encoding("STR/LDR (immediate, post-indexed)", "zz111000oo0iiiiiiiii01nnnnnttttt") { w in
+        Encoding(.a64, "STR/LDR (immediate, post-indexed)", "zz111000oo0iiiiiiiii01nnnnnttttt") { w in
             decodeLoadStoreRegister(w, .postIndexed)
         },
-        Encoding("STTR/LDTR (unprivileged)", "zz111000oo0iiiiiiiii10nnnnnttttt") { w in
+        Encoding(.a64, "STTR/LDTR (unprivileged)", "zz111000oo0iiiiiiiii10nnnnnttttt") { w in
             decodeLoadStoreRegister(w, .unprivileged)
         },
-        Encoding("STR/LDR (immediate, pre-indexed)", "zz111000oo0iiiiiiiii11nnnnnttttt") { w in
+        Encoding(.a64, "STR/LDR (immediate, pre-indexed)", "zz111000oo0iiiiiiiii11nnnnnttttt") { w in
             decodeLoadStoreRegister(w, .preIndexed)
         },
         // Bit 21 set with bits 11..10 other than 10 are the ARMv8.1 atomics and ARMv8.3
         // LDRAA/LDRAB: unallocated here.
-        Encoding("STR/LDR/PRFM (register)", "zz111000oo1mmmmmxxxS10nnnnnttttt") { w in
+        Encoding(.a64, "STR/LDR/PRFM (register)", "zz111000oo1mmmmmxxxS10nnnnnttttt") { w in
             decodeLoadStoreRegister(w, .registerOffset)
         },
-        Encoding("STR/LDR/PRFM (unsigned immediate)", "zz111001ooiiiiiiiiiiiinnnnnttttt") { w in
+        Encoding(.a64, "STR/LDR/PRFM (unsigned immediate)", "zz111001ooiiiiiiiiiiiinnnnnttttt") { w in
             decodeLoadStoreRegister(w, .unsignedOffset)
         },
     ]

@@ -68,48 +68,48 @@ enum LSVShape {
 
 extension A64Decoder {
     static let loadStoreSIMD: [Encoding] = [
-        Encoding("LDR (literal, SIMD&FP)", "oo011100iiiiiiiiiiiiiiiiiiittttt") { w in
+        Encoding(.a64, "LDR (literal, SIMD&FP)", "oo011100iiiiiiiiiiiiiiiiiiittttt") { w in
             let opc = bits(w, 31, 30)
             if opc == 0b11 { return .undefined }
             return Inst(.loadStoreSIMD, op: LoadStoreSIMDOp.loadLiteral.rawValue, rd: UInt8(bits(w, 4, 0)),
                         a: LSVShape.single, b: UInt8(opc + 2), imm: signExtend(UInt64(bits(w, 23, 5)) << 2, 21))
         },
-        Encoding("STUR/LDUR (SIMD&FP)", "zz111100oo0iiiiiiiii00nnnnnttttt") { w in decodeLoadStoreSIMDRegister(w, .unscaled) },
-        Encoding("STR/LDR (immediate, SIMD&FP, post-index)", "zz111100oo0iiiiiiiii01nnnnnttttt") { w in
+        Encoding(.a64, "STUR/LDUR (SIMD&FP)", "zz111100oo0iiiiiiiii00nnnnnttttt") { w in decodeLoadStoreSIMDRegister(w, .unscaled) },
+        Encoding(.a64, "STR/LDR (immediate, SIMD&FP, post-index)", "zz111100oo0iiiiiiiii01nnnnnttttt") { w in
             decodeLoadStoreSIMDRegister(w, .postIndexed)
         },
         // Bits 11..10 = 10 with bit 21 clear would be LDTR/STTR: there is no SIMD&FP form.
-        Encoding("STR/LDR (immediate, SIMD&FP, pre-index)", "zz111100oo0iiiiiiiii11nnnnnttttt") { w in
+        Encoding(.a64, "STR/LDR (immediate, SIMD&FP, pre-index)", "zz111100oo0iiiiiiiii11nnnnnttttt") { w in
             decodeLoadStoreSIMDRegister(w, .preIndexed)
         },
-        Encoding("STR/LDR (register, SIMD&FP)", "zz111100oo1mmmmmxxxS10nnnnnttttt") { w in
+        Encoding(.a64, "STR/LDR (register, SIMD&FP)", "zz111100oo1mmmmmxxxS10nnnnnttttt") { w in
             decodeLoadStoreSIMDRegister(w, .registerOffset)
         },
-        Encoding("STR/LDR (immediate, SIMD&FP, unsigned offset)", "zz111101ooiiiiiiiiiiiinnnnnttttt") { w in
+        Encoding(.a64, "STR/LDR (immediate, SIMD&FP, unsigned offset)", "zz111101ooiiiiiiiiiiiinnnnnttttt") { w in
             decodeLoadStoreSIMDRegister(w, .unsignedOffset)
         },
 
-        Encoding("STNP/LDNP (SIMD&FP)", "oo1011000Liiiiiiiuuuuunnnnnttttt") { w in decodeLoadStoreSIMDPair(w, .noAllocate) },
-        Encoding("STP/LDP (SIMD&FP, post-index)", "oo1011001Liiiiiiiuuuuunnnnnttttt") { w in
+        Encoding(.a64, "STNP/LDNP (SIMD&FP)", "oo1011000Liiiiiiiuuuuunnnnnttttt") { w in decodeLoadStoreSIMDPair(w, .noAllocate) },
+        Encoding(.a64, "STP/LDP (SIMD&FP, post-index)", "oo1011001Liiiiiiiuuuuunnnnnttttt") { w in
             decodeLoadStoreSIMDPair(w, .postIndexed)
         },
-        Encoding("STP/LDP (SIMD&FP, signed offset)", "oo1011010Liiiiiiiuuuuunnnnnttttt") { w in
+        Encoding(.a64, "STP/LDP (SIMD&FP, signed offset)", "oo1011010Liiiiiiiuuuuunnnnnttttt") { w in
             decodeLoadStoreSIMDPair(w, .signedOffset)
         },
-        Encoding("STP/LDP (SIMD&FP, pre-index)", "oo1011011Liiiiiiiuuuuunnnnnttttt") { w in
+        Encoding(.a64, "STP/LDP (SIMD&FP, pre-index)", "oo1011011Liiiiiiiuuuuunnnnnttttt") { w in
             decodeLoadStoreSIMDPair(w, .preIndexed)
         },
 
-        Encoding("LD1-LD4/ST1-ST4 (multiple structures)", "0q0011000l000000oooossnnnnnttttt") { w in
+        Encoding(.a64, "LD1-LD4/ST1-ST4 (multiple structures)", "0q0011000l000000oooossnnnnnttttt") { w in
             decodeMultipleStructures(w, postIndex: false)
         },
-        Encoding("LD1-LD4/ST1-ST4 (multiple structures, post-index)", "0q0011001l0mmmmmoooossnnnnnttttt") { w in
+        Encoding(.a64, "LD1-LD4/ST1-ST4 (multiple structures, post-index)", "0q0011001l0mmmmmoooossnnnnnttttt") { w in
             decodeMultipleStructures(w, postIndex: true)
         },
-        Encoding("LD1-LD4/ST1-ST4/LD1R-LD4R (single structure)", "0q0011010lr00000pppSzznnnnnttttt") { w in
+        Encoding(.a64, "LD1-LD4/ST1-ST4/LD1R-LD4R (single structure)", "0q0011010lr00000pppSzznnnnnttttt") { w in
             decodeSingleStructure(w, postIndex: false)
         },
-        Encoding("LD1-LD4/ST1-ST4/LD1R-LD4R (single structure, post-index)", "0q0011011lrmmmmmpppSzznnnnnttttt") { w in
+        Encoding(.a64, "LD1-LD4/ST1-ST4/LD1R-LD4R (single structure, post-index)", "0q0011011lrmmmmmpppSzznnnnnttttt") { w in
             decodeSingleStructure(w, postIndex: true)
         },
     ]

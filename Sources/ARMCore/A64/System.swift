@@ -61,7 +61,7 @@ enum SysOp: UInt64 {
 
 extension A64Decoder {
     static let system: [Encoding] = [
-        Encoding("HINT", "11010101000000110010mmmmooo11111") { w in
+        Encoding(.a64, "HINT", "11010101000000110010mmmmooo11111") { w in
             switch bits(w, 11, 5) {
             case 1: return Inst(.system, op: SystemOp.nop.rawValue)   // YIELD: a NOP for an interpreter
             case 2: return Inst(.system, op: SystemOp.wfe.rawValue)
@@ -72,22 +72,22 @@ extension A64Decoder {
             default: return Inst(.system, op: SystemOp.nop.rawValue)
             }
         },
-        Encoding("CLREX", "11010101000000110011mmmm01011111") { _ in Inst(.system, op: SystemOp.clrex.rawValue) },
+        Encoding(.a64, "CLREX", "11010101000000110011mmmm01011111") { _ in Inst(.system, op: SystemOp.clrex.rawValue) },
         // DSB, DMB, ISB: one interpreter thread per machine sees memory in program order.
-        Encoding("DSB", "11010101000000110011mmmm10011111") { _ in Inst(.system, op: SystemOp.barrier.rawValue) },
-        Encoding("DMB", "11010101000000110011mmmm10111111") { _ in Inst(.system, op: SystemOp.barrier.rawValue) },
-        Encoding("ISB", "11010101000000110011mmmm11011111") { _ in Inst(.system, op: SystemOp.barrier.rawValue) },
-        Encoding("MSR (immediate)", "1101010100000ooo0100mmmmooo11111") { w in
+        Encoding(.a64, "DSB", "11010101000000110011mmmm10011111") { _ in Inst(.system, op: SystemOp.barrier.rawValue) },
+        Encoding(.a64, "DMB", "11010101000000110011mmmm10111111") { _ in Inst(.system, op: SystemOp.barrier.rawValue) },
+        Encoding(.a64, "ISB", "11010101000000110011mmmm11011111") { _ in Inst(.system, op: SystemOp.barrier.rawValue) },
+        Encoding(.a64, "MSR (immediate)", "1101010100000ooo0100mmmmooo11111") { w in
             guard let f = PStateField(rawValue: UInt8(bits(w, 18, 16) << 3 | bits(w, 7, 5))) else { return .undefined }
             return Inst(.system, op: SystemOp.msrImm.rawValue, a: f.rawValue, imm: UInt64(bits(w, 11, 8)))
         },
-        Encoding("SYS", "1101010100001oooCCCCmmmmooottttt") { w in
+        Encoding(.a64, "SYS", "1101010100001oooCCCCmmmmooottttt") { w in
             guard let s = SysOp.lookup(op1: bits(w, 18, 16), crn: bits(w, 15, 12), crm: bits(w, 11, 8), op2: bits(w, 7, 5))
             else { return .undefined }
             return Inst(.system, op: SystemOp.sys.rawValue, rd: Reg.src(w), imm: s.rawValue | UInt64(w) << 32)
         },
-        Encoding("MSR (register)", "110101010001PoooCCCCmmmmooottttt") { w in sysRegMove(w, op: .msr) },
-        Encoding("MRS", "110101010011PoooCCCCmmmmooottttt") { w in sysRegMove(w, op: .mrs) },
+        Encoding(.a64, "MSR (register)", "110101010001PoooCCCCmmmmooottttt") { w in sysRegMove(w, op: .msr) },
+        Encoding(.a64, "MRS", "110101010011PoooCCCCmmmmooottttt") { w in sysRegMove(w, op: .mrs) },
     ]
 
     static func sysRegMove(_ w: UInt32, op: SystemOp) -> Inst {

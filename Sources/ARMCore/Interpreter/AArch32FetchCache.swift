@@ -4,19 +4,23 @@ import Stage2MMU
 /// What makes the AArch32 loop cheaper than a fetch and a decode per instruction: the host
 /// pointer of the RAM page being executed (translated and permission-checked once, forgotten
 /// with the A64 fetch page by `flushFetchPage`), and a direct-mapped memo of decoded
-/// instructions keyed by their encoding. Decoding an A32 or T32 encoding depends on nothing but
-/// its bits (IT blocks are applied by the loop), so the memo needs no invalidation: a store
-/// that rewrites code changes the bits fetched, and so the key.
+/// instructions keyed by instruction set and encoding. The same bytes decode differently as
+/// A32, as a 16-bit T32 and as a 32-bit T32 encoding, and PSTATE.T says which applies, so the
+/// set is part of the key. Given the set, decoding depends on the encoding alone: what an
+/// IT block changes (the condition, flag setting, the UNPREDICTABLE cases) the loop applies
+/// from ITSTATE after the memo. So the memo needs no invalidation: a store that rewrites code
+/// changes the bits fetched, and so the key; no page is named in it.
 final class AArch32DecodeMemo {
     static let entries = 4096
-    /// Key: the encoding, with bit 32 set for T32 and bit 33 for a 16-bit T32 one; 0 is never
-    /// a valid key for T32, and an empty A32 slot holds a key no word matches (bit 34).
+    /// Key: the instruction set's raw value in bits 34:32 above the encoding (a 32-bit T32
+    /// one as hw1:hw2). A64 code is never memoized here, so a key naming A64 (0) marks an empty
+    /// entry.
     let keys: UnsafeMutablePointer<UInt64>
     let values: UnsafeMutablePointer<A32Inst>
 
     init() {
         keys = .allocate(capacity: Self.entries)
-        keys.initialize(repeating: 1 << 34, count: Self.entries)
+        keys.initialize(repeating: 0, count: Self.entries)
         values = .allocate(capacity: Self.entries)
         values.initialize(repeating: A32Inst(.undefined), count: Self.entries)
     }
@@ -24,10 +28,11 @@ final class AArch32DecodeMemo {
     deinit { keys.deallocate(); values.deallocate() }
 
     @inline(__always)
-    func decode(_ key: UInt64, _ make: (UInt64) -> A32Inst) -> A32Inst {
+    func decode(_ set: InstructionSet, _ encoding: UInt32, _ make: (UInt32) -> A32Inst) -> A32Inst {
+        let key = UInt64(set.rawValue) << 32 | UInt64(encoding)
         let h = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 52)   // 12 bits
         if keys[h] == key { return values[h] }
-        let i = make(key)
+        let i = make(encoding)
         keys[h] = key
         values[h] = i
         return i

@@ -76,6 +76,13 @@ extension CPU {
         instret &+= 1
     }
 
+    /// The length of the instruction at `pc`, and the PC after it (the PC is 32 bits).
+    @inline(__always)
+    func setInstructionLength32(_ set: InstructionSet, _ pc: UInt64) {
+        instructionLength32 = UInt8(set.encodingSize)
+        nextPC = (pc &+ UInt64(set.encodingSize)) & 0xFFFF_FFFF
+    }
+
     /// Fetch and decode at `pc` in the current instruction set. A misaligned PC is a Prefetch
     /// Abort (PC alignment fault). A T32 instruction is fetched a halfword at a time (F3.1:
     /// the first halfword says whether a second follows), so a 32-bit one that crosses a page
@@ -83,25 +90,23 @@ extension CPU {
     @inline(__always)
     func fetchDecode32(_ pc: UInt64) throws(ArchException) -> A32Inst {
         if thumb {
-            instructionLength32 = 2
-            nextPC = (pc &+ 2) & 0xFFFF_FFFF
+            let halfword = InstructionSet.t32Narrow.encodingSize
+            setInstructionLength32(.t32Narrow, pc)
             if pc & 1 != 0 { throw ArchException(.pcAlignment, far: pc) }
-            let hw1 = UInt16(truncatingIfNeeded: try fetchBits32(pc, size: 2))
+            let hw1 = UInt16(truncatingIfNeeded: try fetchBits32(pc, size: halfword))
             if !T32Decoder.isWide(hw1) {
-                return decodeMemo.decode(1 << 33 | 1 << 32 | UInt64(hw1)) { T32Decoder.decode16(UInt16(truncatingIfNeeded: $0)) }
+                return decodeMemo.decode(.t32Narrow, UInt32(hw1)) { T32Decoder.decode16(UInt16(truncatingIfNeeded: $0)) }
             }
-            instructionLength32 = 4
-            nextPC = (pc &+ 4) & 0xFFFF_FFFF
-            let hw2 = UInt16(truncatingIfNeeded: try fetchBits32((pc &+ 2) & 0xFFFF_FFFF, size: 2))
-            return decodeMemo.decode(1 << 32 | UInt64(hw1) << 16 | UInt64(hw2)) {
+            setInstructionLength32(.t32Wide, pc)
+            let hw2 = UInt16(truncatingIfNeeded: try fetchBits32((pc &+ UInt64(halfword)) & 0xFFFF_FFFF, size: halfword))
+            return decodeMemo.decode(.t32Wide, UInt32(hw1) << 16 | UInt32(hw2)) {
                 T32Decoder.decode32(UInt16(truncatingIfNeeded: $0 >> 16), UInt16(truncatingIfNeeded: $0))
             }
         }
-        instructionLength32 = 4
-        nextPC = (pc &+ 4) & 0xFFFF_FFFF
+        setInstructionLength32(.a32, pc)
         if pc & 3 != 0 { throw ArchException(.pcAlignment, far: pc) }
-        let w = try fetchBits32(pc, size: 4)
-        return decodeMemo.decode(w) { A32Decoder.decode(UInt32(truncatingIfNeeded: $0)) }
+        let w = try fetchBits32(pc, size: InstructionSet.a32.encodingSize)
+        return decodeMemo.decode(.a32, UInt32(truncatingIfNeeded: w)) { A32Decoder.decode($0) }
     }
 
     /// One executor per family of operations, shared by A32 and T32.

@@ -1,13 +1,26 @@
 import Bus
 
-/// Predecoded instructions per 4 KiB page of RAM (docs/PERFORMANCE.md, "Hot-path rules"), shared by
-/// all CPUs of a machine (A64 decoding depends on nothing but the word). A slot is decoded on first
-/// execution; any write to a page that holds decoded slots (store, loader, DC ZVA) resets the slots
-/// it covers, so self-modifying code runs its new instructions.
+/// Predecoded instructions per 4 KiB page of RAM (docs/PERFORMANCE.md, "Hot-path rules"),
+/// shared by all CPUs of a machine. A page's slots hold one instruction set, `instructionSet`
+/// (A64): the same bytes are other instructions as A32 or T32, whose slots would also be 2
+/// bytes apart, so the key of a decoded slot is its page and that set. AArch32 code goes
+/// through `AArch32DecodeMemo`, keyed by set and encoding, instead. Within A64, decoding depends
+/// on the word alone, so every CPU and EL shares a page's slots. A slot is decoded on first
+/// execution; any write to a page that holds decoded slots (store, loader, DC ZVA) resets the
+/// slots it covers, so self-modifying code runs its new instructions.
 public final class DecodeCache {
+    /// The instruction set of every slot, and the geometry it gives a page. Computed, so that
+    /// the run loop folds them to constants.
+    @inline(__always) static var instructionSet: InstructionSet { .a64 }
+    @inline(__always) static var slotSize: Int { instructionSet.slotSize }
+    /// log2(slotSize): a page offset shifted right by it is a slot index.
+    @inline(__always) static var slotShift: Int { slotSize.trailingZeroBitCount }
+    @inline(__always) static var pageSize: Int { 4096 }
+    @inline(__always) static var slotsPerPage: Int { pageSize / slotSize }
+
     unowned(unsafe) let bus: PhysicalAddressSpace
-    /// One slot per RAM page: nil, or 1024 instructions where group `.notDecoded` marks empty
-    /// slots, followed by a 1025th slot that stays `.notDecoded`: the run loop, which steps a
+    /// One slot per RAM page: nil, or `slotsPerPage` instructions where group `.notDecoded`
+    /// marks empty slots, followed by one more slot that stays `.notDecoded`: the run loop, which steps a
     /// pointer through the slots, leaves the page there without comparing addresses.
     /// A `LazyTable`: host memory only around RAM that holds code.
     private let pages: UnsafeMutablePointer<UnsafeMutablePointer<Inst>?>
@@ -33,8 +46,8 @@ public final class DecodeCache {
     func page(ramOffset off: UInt64) -> UnsafeMutablePointer<Inst> {
         let page = Int(truncatingIfNeeded: off >> 12)
         if let p = pages[page] { return p }
-        let p = UnsafeMutablePointer<Inst>.allocate(capacity: 1025)
-        p.initialize(repeating: Inst(.notDecoded), count: 1025)
+        let p = UnsafeMutablePointer<Inst>.allocate(capacity: Self.slotsPerPage + 1)
+        p.initialize(repeating: Inst(.notDecoded), count: Self.slotsPerPage + 1)
         pages[page] = p
         allocated.append(page)
         bus.codePages[page] = 1
@@ -48,7 +61,7 @@ public final class DecodeCache {
     /// it has one, with its in-page branch target and compare-and-branch fusion
     /// (FastForms.swift).
     func fill(_ p: UnsafeMutablePointer<Inst>, pageOffset: UInt64, slot: Int) -> Inst {
-        let w = (bus.ram + Int(truncatingIfNeeded: pageOffset) + slot << 2).load(as: UInt32.self)
+        let w = (bus.ram + Int(truncatingIfNeeded: pageOffset) + slot << Self.slotShift).load(as: UInt32.self)
         var i = FastForms.specialize(A64Decoder.decode(UInt32(littleEndian: w)))
         FastForms.linkBranch(&i, slot: slot)
         FastForms.fuse(&i, in: p, slot: slot)
@@ -71,17 +84,18 @@ public final class DecodeCache {
     }
 
     private func invalidate(offset: UInt64, size: Int) {
-        var a = offset & ~3
+        let slotSize = UInt64(Self.slotSize)
+        var a = offset & ~(slotSize - 1)
         let end = offset &+ UInt64(size)
         while a < end {
             let page = Int(a >> 12)
             if let p = pages[page] {
-                let slot = Int(a & 0xFFF) >> 2
+                let slot = Int(a & 0xFFF) >> Self.slotShift
                 p[slot] = Inst(.notDecoded)
                 // A compare fused with the B.cond that was here must not run the new word.
                 if slot > 0 && p[slot - 1].group.isFused { p[slot - 1] = Inst(.notDecoded) }
             }
-            a &+= 4
+            a &+= slotSize
         }
     }
 }

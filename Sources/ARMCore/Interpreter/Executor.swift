@@ -20,7 +20,7 @@ import Bus
 //
 // The budget is checked at block level too (docs/PERFORMANCE.md, "Hot-path rules"): not before each
 // instruction but when a branch moves `ip` inside the page. A run of slots without such a branch
-// ends at the page's empty 1025th slot, so it holds at most `reach` instructions, and with more
+// ends at the page's empty extra slot, so it holds at most `reach` instructions, and with more
 // than `reach` left the fast loop cannot overrun. Nearer the end, `run` empties the slot where the
 // budget runs out (saving its group byte and putting it back as soon as the fast loop returns; the
 // fast loop never writes the decode cache, and no other CPU runs meanwhile), and every in-page
@@ -32,14 +32,15 @@ import Bus
 /// The PC of the decoded slot `ip` of `page`, whose VA is `pageVA`.
 @_transparent
 func slotPC(_ ip: UnsafePointer<Inst>, _ page: UnsafeMutablePointer<Inst>, _ pageVA: UInt64) -> UInt64 {
-    // Slots are 16 bytes and instructions 4: the byte distance over 4. (`distance(to:)`
-    // would divide a signed value by 16 first.)
-    pageVA &+ (UInt64(UInt(bitPattern: ip)) &- UInt64(UInt(bitPattern: page))) &>> 2
+    // Slots are 16 bytes apart in the host and `DecodeCache.slotSize` in the guest: the byte
+    // distance over 16 / slotSize. (`distance(to:)` would divide a signed value by 16 first.)
+    pageVA &+ (UInt64(UInt(bitPattern: ip)) &- UInt64(UInt(bitPattern: page)))
+        &>> (MemoryLayout<Inst>.stride.trailingZeroBitCount - DecodeCache.slotShift)
 }
 
 extension CPU {
     /// The most instructions a run of slots can hold without a branch: a page's worth.
-    static let reach: UInt64 = 1024
+    static var reach: UInt64 { UInt64(DecodeCache.slotsPerPage) }
 
     /// Run at most `budget` instructions. Returns early on WFI, a stop request or a stuck guest.
     /// Each execution state has its loop; an exception entry or return between them hands over.
@@ -95,14 +96,14 @@ extension CPU {
                 (pc, left, pageVA, page) = resumeFastPath(end: end, tlb)
                 continue
             }
-            var ip = UnsafePointer(page) + Int(truncatingIfNeeded: pc & 0xFFF) &>> 2
+            var ip = UnsafePointer(page) + Int(truncatingIfNeeded: pc & 0xFFF) &>> DecodeCache.slotShift
             // Within `reach` of the end of the budget, the slot where it runs out is emptied for
             // as long as the fast loop runs (see the comment above `run`).
             var stop: UnsafeMutablePointer<Inst>? = nil
             var stopGroup = InstGroup.notDecoded
             if left <= CPU.reach {
                 let s = UnsafeMutablePointer(mutating: ip) + Int(truncatingIfNeeded: left)
-                if s <= page + 1024 {
+                if s <= page + DecodeCache.slotsPerPage {
                     stop = s
                     stopGroup = s.pointee.group
                     s.pointee.group = .notDecoded
@@ -260,7 +261,7 @@ extension CPU {
                 case .branch26:
                     break taken
                 case .branchLink:
-                    x[30] = slotPC(ip, page, pageVA) &+ 4
+                    x[30] = slotPC(ip, page, pageVA) &+ UInt64(InstructionSet.a64.slotSize)
                     break taken
                 case .branchCond:
                     if (i.conditionMask >> (nzcv >> 28)) & 1 != 0 { break taken }
@@ -281,7 +282,7 @@ extension CPU {
                     let target = x[Int(i.rn)]
                     left &-= 1
                     if target & ~0xFFC == pageVA {
-                        ip = UnsafePointer(page) + Int(truncatingIfNeeded: target & 0xFFF) &>> 2
+                        ip = UnsafePointer(page) + Int(truncatingIfNeeded: target & 0xFFF) &>> DecodeCache.slotShift
                         if left > CPU.reach { continue fast }
                         pc = slotPC(ip, page, pageVA)
                         break fast
@@ -291,10 +292,10 @@ extension CPU {
                 case .branchLinkReg:
                     // Read the target before writing X30: BLR X30 branches to the old value.
                     let target = x[Int(i.rn)]
-                    x[30] = slotPC(ip, page, pageVA) &+ 4
+                    x[30] = slotPC(ip, page, pageVA) &+ UInt64(InstructionSet.a64.slotSize)
                     left &-= 1
                     if target & ~0xFFC == pageVA {
-                        ip = UnsafePointer(page) + Int(truncatingIfNeeded: target & 0xFFF) &>> 2
+                        ip = UnsafePointer(page) + Int(truncatingIfNeeded: target & 0xFFF) &>> DecodeCache.slotShift
                         if left > CPU.reach { continue fast }
                         pc = slotPC(ip, page, pageVA)
                         break fast
@@ -452,7 +453,7 @@ extension CPU {
             return
         }
         let pc = self.pc
-        nextPC = pc &+ 4
+        nextPC = pc &+ UInt64(InstructionSet.a64.slotSize)
         do {
             let inst = try fetch(pc)
             try execute(inst)

@@ -155,8 +155,8 @@ enum FastForms {
     static func linkBranch(_ i: inout Inst, slot: Int) {
         switch i.group {
         case .branch26, .branchLink, .branchCond, .cbz64, .cbnz64, .cbz32, .cbnz32, .tbz, .tbnz:
-            let t = slot &+ Int(truncatingIfNeeded: Int64(bitPattern: i.imm) >> 2)
-            guard t >= 0 && t < 1024 else { return }
+            let t = slot &+ Int(truncatingIfNeeded: Int64(bitPattern: i.imm) >> Int64(DecodeCache.slotShift))
+            guard t >= 0 && t < DecodeCache.slotsPerPage else { return }
             i.rm = UInt8(truncatingIfNeeded: t &+ 1)
             i.ra = UInt8(truncatingIfNeeded: (t &+ 1) >> 8)
         default:

@@ -110,7 +110,7 @@ extension CPU {
     func fetch(_ pc: UInt64) throws(ArchException) -> Inst {
         // Bits 1..0 stay in the compare: a misaligned PC takes the slow path and faults there.
         if pc & ~0xFFC == fetchPageVA {
-            let slot = Int(truncatingIfNeeded: pc & 0xFFF) >> 2
+            let slot = Int(truncatingIfNeeded: pc & 0xFFF) >> DecodeCache.slotShift
             let i = fetchPage[slot]
             if i.group != .notDecoded { return i }
             return decodeCache.fill(fetchPage, pageOffset: fetchPageRAMOffset, slot: slot)
