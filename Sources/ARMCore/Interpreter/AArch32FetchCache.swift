@@ -11,7 +11,10 @@ import Stage2MMU
 /// from ITSTATE after the memo. So the memo needs no invalidation: a store that rewrites code
 /// changes the bits fetched, and so the key; no page is named in it.
 final class AArch32DecodeMemo {
-    static let entries = 4096
+    /// 2^16 entries: a kernel's working set of distinct encodings is tens of thousands, and a
+    /// miss costs a walk of the decode tables (about 1 MiB of memo per CPU).
+    static let indexBits = 16
+    static let entries = 1 << indexBits
     /// Key: the instruction set's raw value in bits 34:32 above the encoding (a 32-bit T32
     /// one as hw1:hw2). A64 code is never memoized here, so a key naming A64 (0) marks an empty
     /// entry.
@@ -30,7 +33,7 @@ final class AArch32DecodeMemo {
     @inline(__always)
     func decode(_ set: InstructionSet, _ encoding: UInt32, _ make: (UInt32) -> A32Inst) -> A32Inst {
         let key = UInt64(set.rawValue) << 32 | UInt64(encoding)
-        let h = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 52)   // 12 bits
+        let h = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - Self.indexBits))
         if keys[h] == key { return values[h] }
         let i = make(encoding)
         keys[h] = key
