@@ -24,16 +24,27 @@ struct Fuzz: ParsableCommand {
     @Option(help: "Instruction set: a64, a32 (random words in an AArch32 mode at EL0 or EL1 under the AArch64 EL2) or t32 (random halfword pairs).")
     var isa: String = "a64"
 
+    @Option(help: "CPU model: cortex-a57, or cortex-a15 (AArch32 only, with Hyp mode among the random modes; a32 and t32 only).")
+    var cpu: String = "cortex-a57"
+
     func run() throws {
         guard words >= 0 else { throw HostInputError("--words must not be negative") }
         let text = seed.lowercased()
         guard let s = text.hasPrefix("0x") ? UInt64(text.dropFirst(2), radix: 16) : UInt64(text) else {
             throw HostInputError("--seed: not a number: \(seed)")
         }
+        var config = CPUConfig()
+        switch cpu {
+        case "cortex-a57": break
+        case "cortex-a15":
+            guard isa != "a64" else { throw HostInputError("--cpu cortex-a15 has no AArch64: give --isa a32 or t32") }
+            config.identification = .cortexA15
+        default: throw HostInputError("--cpu must be cortex-a57 or cortex-a15, not '\(cpu)'")
+        }
         let summary: String
         switch isa {
-        case "a64": summary = FuzzRun(seed: s).run(words: words)
-        case "a32", "t32": summary = FuzzRun(seed: s).runAArch32(words: words, thumb: isa == "t32")
+        case "a64": summary = FuzzRun(seed: s, config: config).run(words: words)
+        case "a32", "t32": summary = FuzzRun(seed: s, config: config).runAArch32(words: words, thumb: isa == "t32")
         default: throw HostInputError("--isa must be a64, a32 or t32, not '\(isa)'")
         }
         print(summary)
@@ -53,10 +64,10 @@ final class FuzzRun {
     /// Exceptions taken, by ESR_ELx.EC.
     var byClass = [Int](repeating: 0, count: 64)
 
-    init(seed: UInt64) {
+    init(seed: UInt64, config: CPUConfig = CPUConfig()) {
         bus = PhysicalAddressSpace(ramBase: Self.ramBase, ramSize: Self.ramSize)!
         cache = DecodeCache(bus: bus)
-        cpu = CPU(index: 0, bus: bus, decodeCache: cache, hasEL2: true, config: CPUConfig())
+        cpu = CPU(index: 0, bus: bus, decodeCache: cache, hasEL2: true, config: config)
         self.seed = seed
         rng = seed
     }
@@ -139,11 +150,12 @@ final class FuzzRun {
 
 extension FuzzRun {
     /// The AArch32 run: each word (or T32 halfword pair) from a random AArch32 state, in a random
-    /// mode at EL0 or EL1, with the FP registers and FPEXC.EN random too. Every step must end
-    /// architecturally: retired, or an exception taken to an AArch32 mode or to the AArch64 EL2.
+    /// mode at EL0 or EL1 (or Hyp mode on the Cortex-A15), with the FP registers and FPEXC.EN
+    /// random too. Every step must end architecturally: retired, or an exception taken to an
+    /// AArch32 mode, to Hyp mode or to the AArch64 EL2.
     func runAArch32(words: Int, thumb: Bool) -> String {
         let codePage = Self.ramBase + 0x8_0000
-        let modes: [AArch32Mode] = [.usr, .fiq, .irq, .svc, .abt, .und, .sys]
+        let modes: [AArch32Mode] = [.usr, .fiq, .irq, .svc, .abt, .und, .sys] + (cpu.aarch32Only ? [.hyp] : [])
         var retired = 0, toEL2 = 0, toAArch32Mode = 0
         var failures: [String] = []
         let start = timespec.now()
@@ -168,7 +180,7 @@ extension FuzzRun {
             cpu.attention = false
             cpu.stopRequest = nil
             cpu.step()
-            if !cpu.aarch32 {
+            if !cpu.aarch32 || (cpu.mode32 == .hyp && mode != .hyp) {
                 toEL2 += 1
                 byClass[Int((cpu.sysregs[SysReg.ESR_EL2] >> 26) & 63)] += 1
             } else if cpu.mode32 != mode {
@@ -183,7 +195,7 @@ extension FuzzRun {
         let seconds = timespec.now() - start
         var lines = ["fuzz: \(words) \(thumb ? "T32 halfword pairs" : "A32 words"), seed 0x\(String(seed, radix: 16)); "
                      + "\(retired) stayed in their mode, \(toAArch32Mode) changed mode (an exception or a mode change), "
-                     + "\(toEL2) went to the AArch64 EL2; \(String(format1: seconds)) s"]
+                     + "\(toEL2) went to \(cpu.aarch32Only ? "Hyp mode" : "the AArch64 EL2"); \(String(format1: seconds)) s"]
         var classes: [String] = []
         for ec in 0..<64 where byClass[ec] > 0 {
             classes.append("\(ExceptionClass(rawValue: UInt8(ec))?.name ?? "EC 0x\(String(ec, radix: 16))") \(byClass[ec])")

@@ -70,6 +70,15 @@ final class ExecutionFuzzTests: XCTestCase {
         }
     }
 
+    /// The same on the Cortex-A15, with Hyp mode among the random modes (a million each).
+    func testAArch32WordsOnTheCortexA15() throws {
+        for (isa, what) in [("a32", "A32 words"), ("t32", "T32 halfword pairs")] {
+            let text = try runReleaseFuzz(["--isa", isa, "--cpu", "cortex-a15", "--words", "1000000"], words: 1_000_000)
+            XCTAssertTrue(text.contains("fuzz: 1000000 \(what)"), text)
+            XCTAssertTrue(text.contains("went to Hyp mode"), text)
+        }
+    }
+
     /// Runs `armvm fuzz ARGS --seed S` from $ARMVM and returns its output; a hang or a crash fails.
     func runReleaseFuzz(_ args: [String], words: Int) throws -> String {
         guard let exe = Self.env["ARMVM"], FileManager.default.isExecutableFile(atPath: exe) else {
