@@ -81,8 +81,11 @@ final class GICv3Core: SystemRegisterProvider {
     var distributorControl: UInt32 = 0
     /// GICD_IROUTER<n> of each SPI: affinity and Interrupt_Routing_Mode (bit 31).
     var route: [UInt64]
-    /// GICR_WAKER.ProcessorSleep per CPU: set at reset; a sleeping redistributor forwards nothing
-    /// to its CPU interface (IHI 0069 11.1 "Power management").
+    /// GICR_WAKER.ProcessorSleep per CPU: set at reset. The GIC specification lets a sleeping
+    /// redistributor forward nothing to its CPU interface (IHI 0069 11.1 "Power management"),
+    /// but QEMU and KVM deliver regardless and some test software never clears the bit, so
+    /// armvm delivers too: the bit and the ChildrenAsleep handshake only read back, and 1-of-N
+    /// SPIs prefer awake CPUs.
     var processorSleep: [Bool]
     var cpu: [PriorityState]
     var virt: [VirtualInterface]
@@ -111,15 +114,18 @@ final class GICv3Core: SystemRegisterProvider {
     // MARK: Delivery
 
     /// The CPU that takes a 1-of-N SPI of a group (IRM = 1): the lowest-numbered awake CPU with
-    /// the group enabled, else the lowest awake CPU. The architecture leaves the choice to the
-    /// implementation (IHI 0069 4.4 "Routing SPIs"); this one is deterministic.
+    /// the group enabled, else the lowest with it enabled, else the lowest awake CPU, else CPU 0.
+    /// The architecture leaves the choice to the implementation (IHI 0069 4.4 "Routing SPIs");
+    /// this one is deterministic.
     func oneOfNTarget(group1: Bool) -> Int {
-        var fallback = -1
-        for c in 0..<cpuCount where !processorSleep[c] {
-            if cpu[c].groupEnabled(group1: group1) { return c }
-            if fallback < 0 { fallback = c }
+        var enabled = -1, awake = -1
+        for c in 0..<cpuCount {
+            let on = cpu[c].groupEnabled(group1: group1)
+            if on && !processorSleep[c] { return c }
+            if on && enabled < 0 { enabled = c }
+            if !processorSleep[c] && awake < 0 { awake = c }
         }
-        return fallback
+        return enabled >= 0 ? enabled : max(awake, 0)
     }
 
     func routesTo(spi id: Int, _ c: Int, oneOfN: (Int, Int)) -> Bool {
@@ -130,7 +136,6 @@ final class GICv3Core: SystemRegisterProvider {
 
     /// The most urgent interrupt pending for CPU `c` (see GICv2Core.highestPending).
     func highestPending(_ c: Int) -> Candidate? {
-        guard !processorSleep[c] else { return nil }
         let ifc = cpu[c]
         let oneOfN = (oneOfNTarget(group1: false), oneOfNTarget(group1: true))
         return store.highestPending(cpu: c,
