@@ -66,8 +66,9 @@ public final class GDBServer {
 
     deinit { if fd >= 0 { close(fd) } }
 
-    /// Serve gdb until it detaches or kills, or the guest ends. Returns how the run ended; nil
-    /// when gdb detached or went away.
+    /// Serve gdb until it detaches or kills, or the guest ends. Returns how the run ended: after
+    /// a detach the guest runs on to its own end, as under QEMU; a kill is `.debuggerKill`. nil
+    /// when gdb went away.
     public func serve(maxInstructions: UInt64?) -> MachineExit? {
         while !gone, let event = nextEvent() {
             let ack = !stub.noAckMode   // before the packet: QStartNoAckMode itself is acked
@@ -99,15 +100,25 @@ public final class GDBServer {
                 case .detach:
                     reply(GDBStub.ok, ack: ack)
                     finish()
-                    return nil
+                    return runDetached(maxInstructions: maxInstructions)
                 case .kill:
                     if ack { transmit([UInt8(ascii: "+")]) }
                     finish()
-                    return .guestExit(code: 0)
+                    return .debuggerKill
                 }
             }
         }
         return nil   // gdb went away: stop the machine
+    }
+
+    /// After a detach: no breakpoints, no polling of the closed socket, full speed to the end.
+    private func runDetached(maxInstructions: UInt64?) -> MachineExit {
+        let machine = stub.machine
+        machine.debugInterrupt = nil
+        machine.breakpoints.removeAll()
+        machine.singleStep = false
+        machine.resumeFrom = nil
+        return machine.run(maxInstructions: maxInstructions)
     }
 
     // MARK: Receiving

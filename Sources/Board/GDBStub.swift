@@ -177,6 +177,10 @@ public final class GDBStub {
     // MARK: Registers, in the layout's numbering (GDBRegisters.swift)
 
     private func appendRegister(_ n: Int, to out: inout [UInt8]) {
+        if let r = layout.systemRegister(n) {
+            GDBHex.appendLittleEndian(r.read(cpu), bytes: r.bytes, to: &out)
+            return
+        }
         switch layout {
         case .aarch64:
             switch n {
@@ -237,7 +241,7 @@ public final class GDBStub {
 
     /// A register number gdb sent, if it names one of ours.
     private func registerNumber(_ s: ArraySlice<UInt8>) -> Int? {
-        guard let n = GDBHex.number(s), n < UInt64(layout.registerCount) else { return nil }
+        guard let n = GDBHex.number(s), n < UInt64(layout.allRegisterCount) else { return nil }
         return Int(n)
     }
 
@@ -251,6 +255,11 @@ public final class GDBStub {
     private func writeRegister(_ args: ArraySlice<UInt8>) -> [UInt8] {
         guard let (number, value) = Self.cut(args, at: "="), let n = registerNumber(number),
               let bytes = GDBHex.bytes(value), bytes.count == layout.width(n) else { return Self.error }
+        if let r = layout.systemRegister(n) {
+            var v: UInt64 = 0
+            for (i, b) in bytes.enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
+            return r.write(cpu, v) ? Self.ok : Self.error
+        }
         setRegister(n, bytes[...])
         return Self.ok
     }

@@ -19,6 +19,8 @@ public enum MachineExit: Equatable {
     case debugStop(cpu: Int)
     /// The host asked armvm to stop (SIGINT or SIGTERM, see `HostSignals`).
     case hostSignal(Int32)
+    /// gdb's `kill` ended the run: the guest did not finish, so it must not read as success.
+    case debuggerKill
 }
 
 /// A machine ready to run: CPUs over a prepared board, firmware, timers, and the run loop.

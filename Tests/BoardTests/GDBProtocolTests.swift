@@ -1,3 +1,4 @@
+import ARMCore
 import Board
 import XCTest
 
@@ -95,8 +96,8 @@ final class GDBStubTests: XCTestCase {
             "M40080000,4:zzzzzzzz", "M40080000,4:00", "M40080000,2:00000000", "M40080000,4:0000000", "M40080000,-4:00",
             "M40080000:00", "M40080000,4", "Mffffffffffffffff,2:0000", "M40080000,4001:00",
             "X40080000,2:a", "X40080000,1:ab", "X40080000,1:}", "X-1,0:",
-            "p", "p44", "p-1", "pzz", "p10000000000000000", "P20=00", "P20=0000000000000000ff", "P20=zz00000000000000",
-            "P44=0000000000000000", "Pzz=00", "P=00", "P20", "G", "G00",
+            "p", "p70", "p-1", "pzz", "p10000000000000000", "P20=00", "P20=0000000000000000ff", "P20=zz00000000000000",
+            "P70=0000000000000000", "P44=0000000000000000", "Pzz=00", "P=00", "P20", "G", "G00",
             "Z0,zz,4", "Z0,40080000", "Z0,-40080000,4", "z1,10000000000000000,4", "Zzz,0,4", "Z0,0,4,5", "Z0,0,-4",
             "c-4", "cxyz", "s10000000000000000", "c0x40080000",
             "H", "Hg", "Hg2", "Hgzz", "Hg-2", "Hx1", "T", "T2", "T-1", "T10000000000000001",
@@ -137,6 +138,42 @@ final class GDBStubTests: XCTestCase {
         XCTAssertEqual(ask("g"), all)
         XCTAssertEqual(ask("G" + all.dropLast(2)), "E01")
         XCTAssertEqual(ask("G" + all.dropLast(2) + "zz"), "E01")
+    }
+
+    /// The system-register feature: named and grouped for gdb, numbered after the `g` set,
+    /// read with `p` without side effects, written with `P`.
+    func testSystemRegisters() throws {
+        let cpu = machine.cpus[0]
+        let xml = ask("qXfer:features:read:target.xml:0,3fff")
+        XCTAssertTrue(xml.hasPrefix("l"), "the whole description fits one reply")
+        XCTAssertTrue(xml.contains("<feature name=\"org.armvm.gdb.aarch64.sysregs\">"), xml)
+        for name in ["SCTLR_EL1", "TTBR0_EL1", "VBAR_EL1", "ESR_EL1", "SP_EL1", "HCR_EL2", "VTTBR_EL2", "VTCR_EL2",
+                     "ESR_EL2", "HPFAR_EL2", "CPTR_EL2", "MDCR_EL2", "CNTHCTL_EL2", "CNTVOFF_EL2", "CurrentEL"] {
+            XCTAssertTrue(xml.contains("<reg name=\"\(name)\" bitsize=\"64\" type=\"uint64\" regnum="), name)
+        }
+        XCTAssertTrue(xml.contains("regnum=\"68\" group=\"system\""), "numbered right after fpcr (67)")
+        // HCR_EL2's number, from the description as gdb reads it.
+        let hcrAt = try XCTUnwrap(xml.range(of: "<reg name=\"HCR_EL2\""))
+        let tail = xml[hcrAt.upperBound...]
+        let numAt = try XCTUnwrap(tail.range(of: "regnum=\""))
+        let hcr = String(Int(tail[numAt.upperBound...].prefix { $0.isNumber })!, radix: 16)
+
+        cpu.writeSysReg(.HCR_EL2, 0x8000_0001)
+        let before = (0..<SysReg.allCases.count).map { cpu.sysregs[$0] }
+        let registers = ask("g")
+        XCTAssertEqual(ask("p" + hcr), "0100008000000000")
+        for n in 68..<0x70 { XCTAssertEqual(ask("p" + String(n, radix: 16)).count, 16, "p\(n)") }
+        XCTAssertEqual((0..<SysReg.allCases.count).map { cpu.sysregs[$0] }, before, "reads change nothing")
+        XCTAssertEqual(ask("g"), registers)
+        XCTAssertEqual(ask("g").count, registers.count, "g stops at fpcr")
+
+        XCTAssertEqual(ask("P\(hcr)=0000008000000000"), "OK")
+        XCTAssertEqual(cpu.sysregs[SysReg.HCR_EL2], 0x8000_0000)
+        XCTAssertEqual(ask("P\(hcr)=00"), "E01", "a 64-bit register takes 8 bytes")
+        let el = cpu.el
+        XCTAssertEqual(ask("p44"), "0\(el << 2)00000000000000", "CurrentEL")
+        XCTAssertEqual(ask("P44=0c00000000000000"), "E01", "CurrentEL is not writable")
+        XCTAssertEqual(cpu.el, el)
     }
 
     func testBreakpoints() {
@@ -279,7 +316,23 @@ final class GDBAArch32Tests: XCTestCase {
         XCTAssertEqual(all.count, 2 * (16 * 4 + 4 + 32 * 8 + 4))
         XCTAssertEqual(ask("G" + all), "OK")
         XCTAssertEqual(ask("g"), all)
-        XCTAssertEqual(ask("p32"), "E01", "there are 50 registers")
+        XCTAssertEqual(ask("p4a"), "E01", "there are 50 registers and 24 system registers")
+        XCTAssertTrue(xml.contains("<feature name=\"org.armvm.gdb.arm.sysregs\">"), xml)
+        for name in ["SCTLR", "TTBCR", "DACR", "DFSR", "IFSR", "DFAR", "IFAR", "VBAR", "HCR", "HSR", "HVBAR",
+                     "ELR_hyp", "SPSR_hyp"] {
+            XCTAssertTrue(xml.contains("<reg name=\"\(name)\" bitsize=\"32\" type=\"uint32\""), name)
+        }
+        for name in ["TTBR0", "TTBR1", "HTTBR", "VTTBR"] {
+            XCTAssertTrue(xml.contains("<reg name=\"\(name)\" bitsize=\"64\" type=\"uint64\""), name)
+        }
+        // DFAR and IFAR are the two halves of FAR_EL1 (D1.20.2); the sysregs follow register 49.
+        let cpu = machine.cpus[0]
+        cpu.sysregs[SysReg.FAR_EL1] = 0x1111_2222_3333_4444
+        XCTAssertEqual(ask("p39"), "44443333", "DFAR (register 57)")
+        XCTAssertEqual(ask("p3a"), "22221111", "IFAR")
+        XCTAssertEqual(ask("P3a=78563412"), "OK")
+        XCTAssertEqual(cpu.sysregs[SysReg.FAR_EL1], 0x1234_5678_3333_4444, "IFAR writes only its half")
+        XCTAssertEqual(ask("p32").count, 8, "SCTLR, 32 bits")
         XCTAssertEqual(ask("m40010004,4"), "feffffea", "memory at a 32-bit address")
     }
 }
