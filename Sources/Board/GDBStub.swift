@@ -1,7 +1,7 @@
 import ARMCore
 
-/// The request half of gdb's remote protocol: a packet's data in, what to answer out. It reads
-/// and writes CPU 0's registers (the core and FP/SIMD sets of gdb's AArch64 target description,
+/// The request half of gdb's remote protocol: a packet's data in, what to answer out. Each CPU
+/// is a thread (thread id = CPU index + 1); it reads and writes the selected CPU's registers (the core and FP/SIMD sets of gdb's AArch64 target description,
 /// or of its arm one for a guest that started in AArch32: GDBRegisters.swift)
 /// and memory (through the CPU's current translation), and sets breakpoints; resuming is left
 /// to the caller, which must watch the socket meanwhile (`GDBServer`).
@@ -45,7 +45,10 @@ public final class GDBStub {
         self.maxPacketSize = max(maxPacketSize, layout.allRegistersHexSize)
     }
 
-    private var cpu: CPU { machine.cpus[0] }
+    /// The thread `Hg` selected, and the one that stopped last: a CPU index.
+    public private(set) var selected = 0
+
+    private var cpu: CPU { machine.cpus[selected] }
 
     static let error = Array("E01".utf8)
     static let qXferError = Array("E00".utf8)
@@ -57,7 +60,7 @@ public final class GDBStub {
         guard let c = packet.first else { return .reply([]) }
         let args = packet.dropFirst()
         switch c {
-        case UInt8(ascii: "?"): return reply("S05")
+        case UInt8(ascii: "?"): return .reply(stopReply())
         case UInt8(ascii: "g"): return .reply(allRegisters())
         case UInt8(ascii: "G"): return .reply(writeAllRegisters(args))
         case UInt8(ascii: "p"): return .reply(readRegister(args))
@@ -75,11 +78,13 @@ public final class GDBStub {
         case UInt8(ascii: "k"): return .kill
         case UInt8(ascii: "D"): return .detach
         case UInt8(ascii: "H"):
-            // Hg/Hc: the thread for registers or for resuming; there is one (CPU 0).
+            // Hg: the CPU whose registers and memory view gdb means; Hc (the thread to resume)
+            // is accepted, but all CPUs run together, as in QEMU's all-stop mode.
             guard let op = args.first, op == UInt8(ascii: "g") || op == UInt8(ascii: "c"),
-                  Self.isOurThread(args.dropFirst(), orAll: true) else { return .reply(Self.error) }
+                  let t = thread(args.dropFirst(), orAll: true) else { return .reply(Self.error) }
+            if op == UInt8(ascii: "g"), case .cpu(let i) = t { selected = i }
             return .reply(Self.ok)
-        case UInt8(ascii: "T"): return .reply(Self.isOurThread(args, orAll: false) ? Self.ok : Self.error)
+        case UInt8(ascii: "T"): return .reply(thread(args, orAll: false) != nil ? Self.ok : Self.error)
         case UInt8(ascii: "q"): return .reply(query(packet))
         case UInt8(ascii: "Q"):
             guard packet.elementsEqual("QStartNoAckMode".utf8) else { return .reply([]) }
@@ -97,8 +102,9 @@ public final class GDBStub {
         let r = machine.run(maxInstructions: maxInstructions)
         machine.singleStep = false
         switch r {
-        case .debugStop:
-            return (Array("S05".utf8), nil)
+        case .debugStop(let i):
+            if machine.cpus.indices.contains(i) { selected = i }
+            return (stopReply(), nil)
         case .guestExit(let code):
             var w: [UInt8] = [UInt8(ascii: "W")]
             GDBHex.append(UInt8(truncatingIfNeeded: code), to: &w)
@@ -108,13 +114,21 @@ public final class GDBStub {
         }
     }
 
-    private func reply(_ s: String) -> Action { .reply(Array(s.utf8)) }
+    /// SIGTRAP; with several CPUs, naming the one that stopped, so gdb shows that thread.
+    private func stopReply() -> [UInt8] {
+        guard machine.cpus.count > 1 else { return Array("S05".utf8) }
+        return Array("T05thread:\(String(selected + 1, radix: 16));".utf8)
+    }
 
-    /// Thread ids gdb may name for CPU 0: 1 (qfThreadInfo's), 0 (any) and, if `orAll`, -1 (all).
-    private static func isOurThread(_ id: ArraySlice<UInt8>, orAll: Bool) -> Bool {
-        if orAll && id.elementsEqual("-1".utf8) { return true }
-        guard let n = GDBHex.number(id) else { return false }
-        return n == 1 || (orAll && n == 0)
+    private enum ThreadID { case any, cpu(Int) }
+
+    /// What a thread id names: CPU n-1 for id n (qfThreadInfo's) and, if `orAll`, 0 (any) or
+    /// -1 (all); nil when it names nothing.
+    private func thread(_ id: ArraySlice<UInt8>, orAll: Bool) -> ThreadID? {
+        if orAll && id.elementsEqual("-1".utf8) { return .any }
+        guard let n = GDBHex.number(id) else { return nil }
+        if n == 0 { return orAll ? .any : nil }
+        return n <= UInt64(machine.cpus.count) ? .cpu(Int(n - 1)) : nil
     }
 
     /// `head` and `tail` around the first `separator`.
@@ -136,13 +150,32 @@ public final class GDBStub {
         } else if text == "qAttached" || text.hasPrefix("qAttached:") {
             return Array("1".utf8)
         } else if text == "qC" {
-            return Array("QC1".utf8)
+            return Array("QC\(String(selected + 1, radix: 16))".utf8)
         } else if text == "qfThreadInfo" {
-            return Array("m1".utf8)
+            return Array(("m" + machine.cpus.indices.map { String($0 + 1, radix: 16) }.joined(separator: ",")).utf8)
+        } else if text.hasPrefix("qThreadExtraInfo,") {
+            guard case .cpu(let i) = thread(p.dropFirst(17), orAll: false) else { return Self.error }
+            let c = machine.cpus[i]
+            var out: [UInt8] = []
+            for b in "CPU \(i) EL\(c.el)".utf8 { GDBHex.append(b, to: &out) }
+            return out
+        } else if text.hasPrefix("qRcmd,") {
+            return monitor(p.dropFirst(6))
         } else if text == "qsThreadInfo" {
             return Array("l".utf8)
         }
         return []
+    }
+
+    /// qRcmd: a `monitor` command, hex-encoded; its text goes back hex-encoded in one reply
+    /// (GDBMonitor.swift), cut to what fits in a packet.
+    private func monitor(_ args: ArraySlice<UInt8>) -> [UInt8] {
+        guard let command = GDBHex.bytes(args) else { return Self.error }
+        let text = GDBMonitor.run(String(decoding: command, as: UTF8.self), cpu: cpu, layout: layout)
+        var out: [UInt8] = []
+        out.reserveCapacity(2 * text.utf8.count)
+        for b in text.utf8.prefix(maxPacketSize / 2) { GDBHex.append(b, to: &out) }
+        return out
     }
 
     /// `annex:offset,length` of qXfer:features:read. A length past what fits in a packet reads

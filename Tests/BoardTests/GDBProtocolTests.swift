@@ -176,6 +176,32 @@ final class GDBStubTests: XCTestCase {
         XCTAssertEqual(cpu.el, el)
     }
 
+    func hex(_ s: String) -> String { s.utf8.map { String($0 >> 4, radix: 16) + String($0 & 15, radix: 16) }.joined() }
+
+    func unhex(_ s: String) -> String {
+        var out: [UInt8] = []
+        var it = s.makeIterator()
+        while let h = it.next(), let l = it.next(), let b = UInt8(String([h, l]), radix: 16) { out.append(b) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func testMonitorCommands() {
+        let help = unhex(ask("qRcmd," + hex("help")))
+        XCTAssertTrue(help.contains("monitor translate VA"), help)
+        XCTAssertTrue(unhex(ask("qRcmd," + hex("bogus"))).hasPrefix("unknown monitor command 'bogus'"))
+        machine.cpus[0].writeSysReg(.VBAR_EL2, 0x4008_0800)
+        let regs = unhex(ask("qRcmd," + hex("info registers")))
+        XCTAssertTrue(regs.contains("EL2:\n"), regs)
+        XCTAssertTrue(regs.contains("  VBAR_EL2      0x0000000040080800\n"), regs)
+        XCTAssertTrue(regs.hasPrefix("CPU 0  EL\(machine.cpus[0].el)  PC 0x0000000040080000"), regs)
+        let flat = unhex(ask("qRcmd," + hex("translate 0x40080004")))
+        XCTAssertTrue(flat.hasSuffix("PA  0x40080004\n"), "MMU off: VA is PA\n\(flat)")
+        XCTAssertTrue(unhex(ask("qRcmd," + hex("translate el1 40080004"))).hasSuffix("PA  0x40080004\n"))
+        XCTAssertEqual(unhex(ask("qRcmd," + hex("translate 0xzz"))), "usage: monitor translate [el1] VA\n")
+        for bad in ["qRcmd,zz", "qRcmd,123"] { XCTAssertEqual(ask(bad), "E01", bad) }
+        XCTAssertTrue(unhex(ask("qRcmd,")).contains("unknown monitor command"), "an empty command lists them")
+    }
+
     func testBreakpoints() {
         XCTAssertEqual(ask("Z0,40080004,4"), "OK")
         XCTAssertEqual(ask("Z1,40080008,4"), "OK")
@@ -239,10 +265,18 @@ final class GDBStubTests: XCTestCase {
 
     /// What the fuzz harness does, briefly: random bytes through the framer, and random packets
     /// built from the protocol's own characters through the stub. Passing means nothing trapped.
+    func testMoreThreadsThanCPUsAreRefused() {
+        XCTAssertEqual(ask("Hg2"), "E01")
+        XCTAssertEqual(ask("qThreadExtraInfo,1"), hex("CPU 0 EL\(machine.cpus[0].el)"))
+        XCTAssertEqual(ask("qThreadExtraInfo,2"), "E01")
+        XCTAssertEqual(ask("qThreadExtraInfo,zz"), "E01")
+    }
+
     func testRandomInputNeverTraps() {
         var rng = SplitMix64(seed: 0x6462)
         let alphabet = bytes("mMXpPgGZzcsHTqQvDk?0123456789abcdefABCDEF,:;=-+#$}*xX") + [0x03, 0x00, 0xFF]
-        let prefixes = ["m", "M", "X", "p", "P", "G", "Z0,", "z1,", "H", "T", "qXfer:features:read:target.xml:", "qSupported:"]
+        let prefixes = ["m", "M", "X", "p", "P", "G", "Z0,", "z1,", "H", "T", "qXfer:features:read:target.xml:", "qSupported:",
+                        "qRcmd,", "qRcmd,7472616e736c61746520", "qThreadExtraInfo,"]
         var framer = GDBFramer(maxPacketSize: 64)
         for _ in 0..<20_000 {
             var p = bytes(prefixes[Int(rng.next() % UInt64(prefixes.count))])
@@ -255,6 +289,52 @@ final class GDBStubTests: XCTestCase {
             let chunk = (0..<64).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             for case .packet(let q) in noise.feed(chunk) { _ = stub.respond(to: q) }
         }
+    }
+}
+
+/// With --smp 2 each CPU is a thread: Hg picks whose registers gdb reads, and a stop names
+/// the CPU that stopped.
+final class GDBThreadTests: XCTestCase {
+    var files: TempFiles!
+    var machine: Machine!
+    var stub: GDBStub!
+
+    override func setUpWithError() throws {
+        files = try TempFiles()
+        var o = MachineOptions()
+        o.board = .virt
+        o.memorySize = 64 << 20
+        o.cpuCount = 2
+        let code: [UInt8] = [0x1F, 0x20, 0x03, 0xD5, 0x00, 0x00, 0x00, 0x14]
+        let image = try files.write("gdb.elf", ELFBuilder(at: GDBStubTests.entry, code: code, memsz: 0x1000).bytes)
+        let prepared = try MachineSetup.prepare(options: o, imagePath: image, dtbPath: nil, initrdPath: nil,
+                                                loadAddress: nil, console: Console(capture: true))
+        machine = Machine(prepared: prepared)
+        stub = GDBStub(machine: machine)
+    }
+
+    func ask(_ packet: String) -> String {
+        guard case .reply(let r) = stub.respond(to: Array(packet.utf8)) else { return "<not a reply>" }
+        return String(decoding: r, as: UTF8.self)
+    }
+
+    func testOneThreadPerCPU() {
+        XCTAssertEqual(ask("qfThreadInfo"), "m1,2")
+        XCTAssertEqual(ask("?"), "T05thread:1;")
+        XCTAssertEqual(ask("qC"), "QC1")
+        XCTAssertEqual(ask("T2"), "OK")
+        XCTAssertEqual(ask("T3"), "E01")
+        machine.cpus[1].x[0] = 0x1122
+        XCTAssertEqual(ask("Hg2"), "OK")
+        XCTAssertEqual(ask("p0"), "2211000000000000", "CPU 1's x0")
+        XCTAssertEqual(ask("qC"), "QC2")
+        XCTAssertEqual(ask("Hg1"), "OK")
+        XCTAssertEqual(ask("p0"), "0000000000000000")
+        XCTAssertEqual(ask("Hg0"), "OK", "any thread: the selection stays")
+        XCTAssertEqual(ask("Hg3"), "E01")
+        let (reply, end) = stub.resume(step: true, maxInstructions: nil)
+        XCTAssertNil(end)
+        XCTAssertEqual(String(decoding: reply, as: UTF8.self), "T05thread:1;", "CPU 0 ran the step (CPU 1 is off)")
     }
 }
 

@@ -39,7 +39,8 @@ final class GDBTests: XCTestCase {
         let r = try CLI.run(["-q", "-batch", "-nx", image, "-ex", "target remote :\(emulator.port)",
                              "-ex", "stepi 10000", "-ex", "p/x $HCR_EL2", "-ex", "p $CurrentEL",
                              "-ex", "info registers system", "-ex", "set $VBAR_EL1 = 0x40001000",
-                             "-ex", "p/x $VBAR_EL1", "-ex", "detach"], executable: gdb)
+                             "-ex", "p/x $VBAR_EL1", "-ex", "monitor translate 0x40200000",
+                             "-ex", "monitor info registers", "-ex", "detach"], executable: gdb)
         let out = r.stdout + r.stderr
         XCTAssertTrue(out.contains("$1 = 0x80000000"), "HCR_EL2 (RW set at reset):\n\(out)")
         XCTAssertTrue(out.contains("$2 = 8"), "CurrentEL: EL2\n\(out)")
@@ -47,7 +48,9 @@ final class GDBTests: XCTestCase {
             XCTAssertTrue(out.contains("\n\(name) "), "info registers system lists \(name):\n\(out)")
         }
         XCTAssertTrue(out.contains("$3 = 0x40001000"), "VBAR_EL1 written with P:\n\(out)")
-        XCTAssertTrue(out.contains("Detaching"), out)
+        XCTAssertTrue(out.contains("VA 0x40200000 in EL2 stage 1 off\nPA  0x40200000\n"), "monitor translate:\n\(out)")
+        XCTAssertTrue(out.contains("  HCR_EL2       0x0000000080000000\n"), "monitor info registers:\n\(out)")
+        XCTAssertTrue(out.contains("detached]"), out)
         XCTAssertEqual(emulator.exitStatus(), 0, emulator.stderrText)
         let printed = String(decoding: guestOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertTrue(printed.hasPrefix("Hello from EL2 on linux,dummy-virt"), "the guest ran on after detach: \(printed)")
