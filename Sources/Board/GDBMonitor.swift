@@ -34,13 +34,14 @@ enum GDBMonitor {
         var out = "CPU \(cpu.index)  EL\(cpu.el)  PC 0x\(hexDigits(cpu.pc, width: 16))  PSTATE 0x\(hexDigits(cpu.pstateBits, width: 8))\n"
         let regs = layout.systemRegisters
         let groups: [(String, (String) -> Bool)] = layout == .aarch64
-            ? [("EL0/EL1", { !$0.hasSuffix("_EL2") }), ("EL2", { $0.hasSuffix("_EL2") })]
+            ? [("PSTATE", { !$0.contains("_EL") }), ("EL0/EL1", { $0.contains("_EL") && !$0.hasSuffix("_EL2") }),
+               ("EL2", { $0.hasSuffix("_EL2") })]
             : [("PL1", { !$0.hasPrefix("H") && !$0.hasPrefix("VT") && !$0.hasSuffix("_hyp") }),
                ("Hyp", { $0.hasPrefix("H") || $0.hasPrefix("VT") || $0.hasSuffix("_hyp") })]
         for (title, member) in groups {
             out += "\(title):\n"
             for r in regs where member(r.name) {
-                let pad = String(repeating: " ", count: max(1, 14 - r.name.count))
+                let pad = String(repeating: " ", count: max(1, 16 - r.name.count))
                 out += "  \(r.name)\(pad)0x\(hexDigits(r.read(cpu), width: 2 * r.bytes))\n"
             }
         }

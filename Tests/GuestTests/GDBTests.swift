@@ -49,7 +49,7 @@ final class GDBTests: XCTestCase {
         }
         XCTAssertTrue(out.contains("$3 = 0x40001000"), "VBAR_EL1 written with P:\n\(out)")
         XCTAssertTrue(out.contains("VA 0x40200000 in EL2 stage 1 off\nPA  0x40200000\n"), "monitor translate:\n\(out)")
-        XCTAssertTrue(out.contains("  HCR_EL2       0x0000000080000000\n"), "monitor info registers:\n\(out)")
+        XCTAssertTrue(out.contains("  HCR_EL2         0x0000000080000000\n"), "monitor info registers:\n\(out)")
         XCTAssertTrue(out.contains("detached]"), out)
         XCTAssertEqual(emulator.exitStatus(), 0, emulator.stderrText)
         let printed = String(decoding: guestOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
