@@ -40,7 +40,9 @@ public final class GDBStub {
 
     public init(machine: Machine, maxPacketSize: Int = GDBFramer.defaultMaxPacketSize) {
         self.machine = machine
-        layout = machine.cpus[0].startedInAArch32 ? .arm : .aarch64
+        // A Cortex-A15 is AArch32 at every EL, Hyp mode included.
+        let cpu0 = machine.cpus[0]
+        layout = cpu0.startedInAArch32 || cpu0.aarch32Only ? .arm : .aarch64
         // At least a `g` reply must fit.
         self.maxPacketSize = max(maxPacketSize, layout.allRegistersHexSize)
     }
