@@ -1,9 +1,10 @@
 import ARMCore
 
 /// The request half of gdb's remote protocol: a packet's data in, what to answer out. Each CPU
-/// is a thread (thread id = CPU index + 1); it reads and writes the selected CPU's registers (the core and FP/SIMD sets of gdb's AArch64 target description,
-/// or of its arm one for a guest that started in AArch32: GDBRegisters.swift)
-/// and memory (through the CPU's current translation), and sets breakpoints; resuming is left
+/// is a thread (id = CPU index + 1). It reads and writes the selected CPU's registers (the core,
+/// FP/SIMD and system sets of gdb's AArch64 target description, or of its arm one for an
+/// AArch32 guest: GDBRegisters.swift, GDBSystemRegisters.swift) and memory (through that CPU's
+/// current translation), answers `monitor` commands, and sets breakpoints; resuming is left
 /// to the caller, which must watch the socket meanwhile (`GDBServer`).
 ///
 /// Every field gdb sends is checked: a malformed, negative, overflowing or oversized one gets an
@@ -49,6 +50,8 @@ public final class GDBStub {
 
     /// The thread `Hg` selected, and the one that stopped last: a CPU index.
     public private(set) var selected = 0
+    /// The CPU that stopped last: its breakpoint is the one to step over on resuming.
+    private var stopped = 0
 
     private var cpu: CPU { machine.cpus[selected] }
 
@@ -100,12 +103,12 @@ public final class GDBStub {
     /// (guest exit, instruction limit, ...), how.
     public func resume(step: Bool, maxInstructions: UInt64?) -> (reply: [UInt8], end: MachineExit?) {
         machine.singleStep = step
-        machine.resumeFrom = cpu.pc
+        machine.resumeFrom = machine.cpus[stopped].pc
         let r = machine.run(maxInstructions: maxInstructions)
         machine.singleStep = false
         switch r {
         case .debugStop(let i):
-            if machine.cpus.indices.contains(i) { selected = i }
+            if machine.cpus.indices.contains(i) { selected = i; stopped = i }
             return (stopReply(), nil)
         case .guestExit(let code):
             var w: [UInt8] = [UInt8(ascii: "W")]

@@ -56,6 +56,27 @@ final class GDBTests: XCTestCase {
         XCTAssertTrue(printed.hasPrefix("Hello from EL2 on linux,dummy-virt"), "the guest ran on after detach: \(printed)")
     }
 
+    /// A Cortex-A15 in Hyp mode is an arm target whose CP15 registers gdb reads by name.
+    func testHypModeShowsTheCP15Registers() throws {
+        let gdb = "/usr/bin/gdb-multiarch"
+        guard FileManager.default.isExecutableFile(atPath: gdb) else { throw XCTSkip("gdb-multiarch is not installed") }
+        let image = try CLI.guest("hello32.elf")
+        let guestOut = Pipe()
+        let emulator = try GDBWire(image: image, connect: false, stdout: guestOut, arguments: ["--cpu", "cortex-a15"])
+        let r = try CLI.run(["-q", "-batch", "-nx", image, "-ex", "target remote :\(emulator.port)",
+                             "-ex", "stepi 100", "-ex", "p/x $cpsr & 0x1f", "-ex", "p/x $HVBAR",
+                             "-ex", "info registers system", "-ex", "detach"], executable: gdb)
+        let out = r.stdout + r.stderr
+        XCTAssertTrue(out.contains("$1 = 0x1a"), "Hyp mode:\n\(out)")
+        XCTAssertFalse(out.contains("$2 = void"), "HVBAR is a register:\n\(out)")
+        for name in ["HCR", "HSR", "HTTBR", "VTTBR", "ELR_hyp", "SPSR_hyp", "SCTLR", "DACR"] {
+            XCTAssertTrue(out.contains("\n\(name) "), "info registers system lists \(name):\n\(out)")
+        }
+        XCTAssertEqual(emulator.exitStatus(), 0, emulator.stderrText)
+        let printed = String(decoding: guestOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertTrue(printed.hasPrefix("Hello from"), printed)
+    }
+
     // MARK: The raw protocol
 
     static let error01 = "+$E01#a6"
@@ -249,10 +270,10 @@ final class GDBWire {
     private(set) var stderrText = ""
 
     /// Starts armvm on `image` with `--gdb 0`, reads the port from its announce line, connects.
-    init(image: String, connect: Bool = true, stdout: Pipe? = nil) throws {
+    init(image: String, connect: Bool = true, stdout: Pipe? = nil, arguments: [String] = []) throws {
         guard let armvm = CLI.binary else { throw XCTSkip("no armvm binary") }
         process.executableURL = URL(fileURLWithPath: armvm)
-        process.arguments = ["run", "--board", "virt", "--gdb", "0", image]
+        process.arguments = ["run", "--board", "virt", "--gdb", "0"] + arguments + [image]
         process.currentDirectoryURL = CLI.root
         if let stdout { process.standardOutput = stdout } else { process.standardOutput = FileHandle.nullDevice }
         process.standardError = stderrPipe
