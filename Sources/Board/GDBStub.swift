@@ -52,6 +52,8 @@ public final class GDBStub {
     public private(set) var selected = 0
     /// The CPU that stopped last: its breakpoint is the one to step over on resuming.
     private var stopped = 0
+    /// The CPU a step is for (`Hc`, or vCont's `s:N`); nil: any.
+    private var stepping: Int?
 
     private var cpu: CPU { machine.cpus[selected] }
 
@@ -73,6 +75,7 @@ public final class GDBStub {
         case UInt8(ascii: "m"): return .reply(readMemory(args))
         case UInt8(ascii: "M"): return .reply(writeMemory(args, binary: false))
         case UInt8(ascii: "X"): return .reply(writeMemory(args, binary: true))
+        case UInt8(ascii: "v"): return vPacket(packet)
         case UInt8(ascii: "c"), UInt8(ascii: "s"):
             if !args.isEmpty {
                 guard let a = GDBHex.number(args) else { return .reply(Self.error) }
@@ -87,7 +90,8 @@ public final class GDBStub {
             // is accepted, but all CPUs run together, as in QEMU's all-stop mode.
             guard let op = args.first, op == UInt8(ascii: "g") || op == UInt8(ascii: "c"),
                   let t = thread(args.dropFirst(), orAll: true) else { return .reply(Self.error) }
-            if op == UInt8(ascii: "g"), case .cpu(let i) = t { selected = i }
+            if case .cpu(let i) = t { if op == UInt8(ascii: "g") { selected = i } else { stepping = i } }
+            if op == UInt8(ascii: "c"), case .any = t { stepping = nil }
             return .reply(Self.ok)
         case UInt8(ascii: "T"): return .reply(thread(args, orAll: false) != nil ? Self.ok : Self.error)
         case UInt8(ascii: "q"): return .reply(query(packet))
@@ -103,9 +107,11 @@ public final class GDBStub {
     /// (guest exit, instruction limit, ...), how.
     public func resume(step: Bool, maxInstructions: UInt64?) -> (reply: [UInt8], end: MachineExit?) {
         machine.singleStep = step
+        machine.stepCPU = stepping
         machine.resumeFrom = machine.cpus[stopped].pc
         let r = machine.run(maxInstructions: maxInstructions)
         machine.singleStep = false
+        machine.stepCPU = nil
         switch r {
         case .debugStop(let i):
             if machine.cpus.indices.contains(i) { selected = i; stopped = i }
@@ -119,11 +125,42 @@ public final class GDBStub {
         }
     }
 
+    /// vCont (gdb's way to step one thread while the others stay): `vCont?` lists c, C, s and S
+    /// (signals are ignored); a step action for a thread steps that CPU, else the CPUs continue.
+    /// Other v packets are not supported.
+    private func vPacket(_ p: [UInt8]) -> Action {
+        let text = String(decoding: p, as: UTF8.self)
+        if text == "vCont?" { return reply("vCont;c;C;s;S") }
+        guard text.hasPrefix("vCont;") else { return .reply([]) }
+        var step = false
+        var target: Int?   // the CPU the first step action names; nil: any
+        for action in p.dropFirst(6).split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false) {
+            let (head, tid) = Self.cut(action, at: ":") ?? (action, [])
+            guard let kind = head.first, head.count == 1 || ((kind == UInt8(ascii: "C") || kind == UInt8(ascii: "S"))
+                                                             && GDBHex.number(head.dropFirst()) != nil) else { return .reply(Self.error) }
+            var cpu: Int?
+            if !tid.isEmpty {
+                guard let t = thread(tid, orAll: true) else { return .reply(Self.error) }
+                if case .cpu(let i) = t { cpu = i }
+            }
+            switch kind {
+            case UInt8(ascii: "s"), UInt8(ascii: "S"):
+                if !step { step = true; target = cpu }
+            case UInt8(ascii: "c"), UInt8(ascii: "C"): break
+            default: return .reply(Self.error)
+            }
+        }
+        if step { stepping = target }
+        return .resume(step: step)
+    }
+
     /// SIGTRAP; with several CPUs, naming the one that stopped, so gdb shows that thread.
     private func stopReply() -> [UInt8] {
         guard machine.cpus.count > 1 else { return Array("S05".utf8) }
         return Array("T05thread:\(String(selected + 1, radix: 16));".utf8)
     }
+
+    private func reply(_ s: String) -> Action { .reply(Array(s.utf8)) }
 
     private enum ThreadID { case any, cpu(Int) }
 

@@ -276,7 +276,7 @@ final class GDBStubTests: XCTestCase {
         var rng = SplitMix64(seed: 0x6462)
         let alphabet = bytes("mMXpPgGZzcsHTqQvDk?0123456789abcdefABCDEF,:;=-+#$}*xX") + [0x03, 0x00, 0xFF]
         let prefixes = ["m", "M", "X", "p", "P", "G", "Z0,", "z1,", "H", "T", "qXfer:features:read:target.xml:", "qSupported:",
-                        "qRcmd,", "qRcmd,7472616e736c61746520", "qThreadExtraInfo,"]
+                        "qRcmd,", "qRcmd,7472616e736c61746520", "qThreadExtraInfo,", "vCont;", "vCont;s:"]
         var framer = GDBFramer(maxPacketSize: 64)
         for _ in 0..<20_000 {
             var p = bytes(prefixes[Int(rng.next() % UInt64(prefixes.count))])
@@ -314,8 +314,11 @@ final class GDBThreadTests: XCTestCase {
     }
 
     func ask(_ packet: String) -> String {
-        guard case .reply(let r) = stub.respond(to: Array(packet.utf8)) else { return "<not a reply>" }
-        return String(decoding: r, as: UTF8.self)
+        switch stub.respond(to: Array(packet.utf8)) {
+        case .reply(let r): return String(decoding: r, as: UTF8.self)
+        case .resume: return "<resume>"
+        default: return "<not a reply>"
+        }
     }
 
     func testOneThreadPerCPU() {
@@ -335,6 +338,30 @@ final class GDBThreadTests: XCTestCase {
         let (reply, end) = stub.resume(step: true, maxInstructions: nil)
         XCTAssertNil(end)
         XCTAssertEqual(String(decoding: reply, as: UTF8.self), "T05thread:1;", "CPU 0 ran the step (CPU 1 is off)")
+    }
+
+    /// vCont;s:N steps CPU N-1 alone, as gdb asks for `stepi` on thread N.
+    func testVContStepsTheNamedCPU() {
+        XCTAssertEqual(ask("vCont?"), "vCont;c;C;s;S")
+        machine.firmware.online[1] = true
+        let cpu0 = machine.cpus[0], cpu1 = machine.cpus[1]
+        cpu1.pc = GDBStubTests.entry
+        let pc0 = cpu0.pc
+        XCTAssertEqual(ask("vCont;s:2;c"), "<resume>")
+        var (reply, _) = stub.resume(step: true, maxInstructions: nil)
+        XCTAssertEqual(String(decoding: reply, as: UTF8.self), "T05thread:2;")
+        XCTAssertEqual(cpu1.pc, GDBStubTests.entry + 4, "CPU 1 stepped")
+        XCTAssertEqual(cpu0.pc, pc0, "CPU 0 waited")
+        XCTAssertEqual(ask("qC"), "QC2", "the stop selects the CPU that stopped")
+        XCTAssertEqual(ask("vCont;S05:1"), "<resume>")
+        (reply, _) = stub.resume(step: true, maxInstructions: nil)
+        XCTAssertEqual(String(decoding: reply, as: UTF8.self), "T05thread:1;")
+        XCTAssertEqual(cpu0.pc, pc0 + 4)
+        XCTAssertEqual(ask("vCont;c"), "<resume>")
+        for bad in ["vCont;", "vCont;x", "vCont;s:3", "vCont;s:zz", "vCont;cc", "vCont;Czz", "vCont;s;"] {
+            XCTAssertEqual(ask(bad), "E01", bad)
+        }
+        XCTAssertEqual(ask("vMustReplyEmpty"), "")
     }
 }
 
