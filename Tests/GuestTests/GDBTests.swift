@@ -77,6 +77,31 @@ final class GDBTests: XCTestCase {
         XCTAssertTrue(printed.hasPrefix("Hello from"), printed)
     }
 
+    /// --smp 2: each CPU is a thread; a breakpoint stops the CPU that hit it, and stepi on
+    /// another thread steps that CPU.
+    func testEachCPUIsAThread() throws {
+        let gdb = "/usr/bin/gdb-multiarch"
+        guard FileManager.default.isExecutableFile(atPath: gdb) else { throw XCTSkip("gdb-multiarch is not installed") }
+        let image = try CLI.guest("smp.elf")
+        let guestOut = Pipe()
+        let emulator = try GDBWire(image: image, connect: false, stdout: guestOut, arguments: ["--smp", "2"])
+        let r = try CLI.run(["-q", "-batch", "-nx", image, "-ex", "target remote :\(emulator.port)",
+                             "-ex", "break secondary_main", "-ex", "continue", "-ex", "info threads",
+                             "-ex", "thread 1", "-ex", "p $pc", "-ex", "stepi", "-ex", "p $pc",
+                             "-ex", "delete", "-ex", "detach"], executable: gdb)
+        let out = r.stdout + r.stderr
+        XCTAssertTrue(out.contains("Thread 2 hit Breakpoint 1, secondary_main"), out)
+        XCTAssertTrue(out.contains("Thread 1 (CPU 0 EL2)") && out.contains("Thread 2 (CPU 1 EL2)"), out)
+        // Two `p $pc` on thread 1, one instruction apart.
+        let pcs = out.split(separator: "\n").filter { $0.hasPrefix("$") && $0.contains("<main+") }
+            .compactMap { $0.split(separator: "+").last.flatMap { Int($0.prefix { $0.isNumber }) } }
+        XCTAssertEqual(pcs.count, 2, out)
+        if pcs.count == 2 { XCTAssertNotEqual(pcs[0], pcs[1], "thread 1 stepped:\n\(out)") }
+        XCTAssertEqual(emulator.exitStatus(), 0, emulator.stderrText)
+        let printed = String(decoding: guestOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertTrue(printed.contains("smp: cpu1 off"), printed)
+    }
+
     // MARK: The raw protocol
 
     static let error01 = "+$E01#a6"
