@@ -5,13 +5,14 @@ import Glibc
 
 /// A gdb remote-protocol server (`armvm run --gdb PORT`): gdb or gdb-multiarch connects with
 /// `target remote :PORT` and sees CPU 0 stopped at its first instruction, as with QEMU's
-/// `-s -S`. It reads and writes registers and memory, sets breakpoints, steps, continues, and
-/// stops on Ctrl-C. One thread: CPU 0 (other CPUs run but are not shown).
+/// `-s -S`. It reads and writes registers (system registers too) and memory, sets breakpoints,
+/// steps, continues, stops on Ctrl-C and answers `monitor` commands; each CPU is a thread.
 ///
 /// The protocol is "Remote Serial Protocol" of the gdb manual (Appendix E). This class owns the
-/// socket; `GDBFramer` cuts the byte stream into packets and `GDBStub` answers them. When gdb
-/// goes away (the connection closes or fails, even mid-reply or while the guest runs) the
-/// session ends and `serve` returns nil.
+/// socket; `GDBFramer` cuts the byte stream into packets and `GDBStub` answers them. After a
+/// detach the guest runs on to its end; a kill ends the run as `.debuggerKill`. When gdb goes
+/// away (the connection closes or fails, even mid-reply or while the guest runs) the session
+/// ends and `serve` returns nil.
 public final class GDBServer {
     private let stub: GDBStub
     private var framer = GDBFramer()
