@@ -1,12 +1,14 @@
 /// The registers gdb is shown, as a target description (gdb's "Target Descriptions" appendix:
 /// the org.gnu.gdb.aarch64.core/.fpu and org.gnu.gdb.arm.core/.vfp features) and the sizes of
-/// its `g` packet. gdb numbers the registers in the order the description lists them.
+/// its `g` packet. gdb numbers the registers in the order the description lists them; the
+/// system registers (GDBSystemRegisters.swift) follow the `g` set and are read one by one.
 public enum GDBRegisterLayout: Equatable {
     /// x0-x30, sp, pc (64 bits), cpsr (32), v0-v31 (128), fpsr, fpcr (32).
     case aarch64
     /// r0-r12, sp, lr, pc, cpsr (32 bits), d0-d31 (64), fpscr (32).
     case arm
 
+    /// The registers of the `g` packet: the core and FP/SIMD sets.
     var registerCount: Int {
         switch self {
         case .aarch64: return 68
@@ -14,8 +16,27 @@ public enum GDBRegisterLayout: Equatable {
         }
     }
 
+    /// The system registers, numbered from `registerCount` on.
+    var systemRegisters: [GDBSystemRegister] {
+        switch self {
+        case .aarch64: return GDBSystemRegister.aarch64
+        case .arm: return GDBSystemRegister.arm
+        }
+    }
+
+    /// Every register `p` and `P` may name.
+    var allRegisterCount: Int { registerCount + systemRegisters.count }
+
+    /// System register `n` (in gdb's numbering), if `n` names one.
+    func systemRegister(_ n: Int) -> GDBSystemRegister? {
+        let i = n - registerCount
+        let regs = systemRegisters
+        return regs.indices.contains(i) ? regs[i] : nil
+    }
+
     /// Register `n`'s size in bytes.
     func width(_ n: Int) -> Int {
+        if let r = systemRegister(n) { return r.bytes }
         switch self {
         case .aarch64:
             switch n {
@@ -48,7 +69,8 @@ public enum GDBRegisterLayout: Equatable {
         x += "<vector id=\"v16b\" type=\"uint8\" count=\"16\"/><union id=\"vq\"><field name=\"d\" type=\"v2d\"/>"
         x += "<field name=\"s\" type=\"v4s\"/><field name=\"b\" type=\"v16b\"/></union>"
         for i in 0...31 { x += "<reg name=\"v\(i)\" bitsize=\"128\" type=\"vq\"/>" }
-        x += "<reg name=\"fpsr\" bitsize=\"32\" type=\"int\"/><reg name=\"fpcr\" bitsize=\"32\" type=\"int\"/></feature></target>"
+        x += "<reg name=\"fpsr\" bitsize=\"32\" type=\"int\"/><reg name=\"fpcr\" bitsize=\"32\" type=\"int\"/></feature>"
+        x += GDBSystemRegister.feature(GDBSystemRegister.aarch64, architecture: "aarch64", first: 68) + "</target>"
         return Array(x.utf8)
     }()
 
@@ -61,7 +83,8 @@ public enum GDBRegisterLayout: Equatable {
         x += "<reg name=\"pc\" bitsize=\"32\" type=\"code_ptr\"/><reg name=\"cpsr\" bitsize=\"32\"/></feature>"
         x += "<feature name=\"org.gnu.gdb.arm.vfp\">"
         for i in 0...31 { x += "<reg name=\"d\(i)\" bitsize=\"64\" type=\"ieee_double\"/>" }
-        x += "<reg name=\"fpscr\" bitsize=\"32\" type=\"int\" group=\"float\"/></feature></target>"
+        x += "<reg name=\"fpscr\" bitsize=\"32\" type=\"int\" group=\"float\"/></feature>"
+        x += GDBSystemRegister.feature(GDBSystemRegister.arm, architecture: "arm", first: 50) + "</target>"
         return Array(x.utf8)
     }()
 }

@@ -5,13 +5,14 @@ import Glibc
 
 /// A gdb remote-protocol server (`armvm run --gdb PORT`): gdb or gdb-multiarch connects with
 /// `target remote :PORT` and sees CPU 0 stopped at its first instruction, as with QEMU's
-/// `-s -S`. It reads and writes registers and memory, sets breakpoints, steps, continues, and
-/// stops on Ctrl-C. One thread: CPU 0 (other CPUs run but are not shown).
+/// `-s -S`. It reads and writes registers (system registers too) and memory, sets breakpoints,
+/// steps, continues, stops on Ctrl-C and answers `monitor` commands; each CPU is a thread.
 ///
 /// The protocol is "Remote Serial Protocol" of the gdb manual (Appendix E). This class owns the
-/// socket; `GDBFramer` cuts the byte stream into packets and `GDBStub` answers them. When gdb
-/// goes away (the connection closes or fails, even mid-reply or while the guest runs) the
-/// session ends and `serve` returns nil.
+/// socket; `GDBFramer` cuts the byte stream into packets and `GDBStub` answers them. After a
+/// detach the guest runs on to its end; a kill ends the run as `.debuggerKill`. When gdb goes
+/// away (the connection closes or fails, even mid-reply or while the guest runs) the session
+/// ends and `serve` returns nil.
 public final class GDBServer {
     private let stub: GDBStub
     private var framer = GDBFramer()
@@ -66,8 +67,9 @@ public final class GDBServer {
 
     deinit { if fd >= 0 { close(fd) } }
 
-    /// Serve gdb until it detaches or kills, or the guest ends. Returns how the run ended; nil
-    /// when gdb detached or went away.
+    /// Serve gdb until it detaches or kills, or the guest ends. Returns how the run ended: after
+    /// a detach the guest runs on to its own end, as under QEMU; a kill is `.debuggerKill`. nil
+    /// when gdb went away.
     public func serve(maxInstructions: UInt64?) -> MachineExit? {
         while !gone, let event = nextEvent() {
             let ack = !stub.noAckMode   // before the packet: QStartNoAckMode itself is acked
@@ -99,15 +101,25 @@ public final class GDBServer {
                 case .detach:
                     reply(GDBStub.ok, ack: ack)
                     finish()
-                    return nil
+                    return runDetached(maxInstructions: maxInstructions)
                 case .kill:
                     if ack { transmit([UInt8(ascii: "+")]) }
                     finish()
-                    return .guestExit(code: 0)
+                    return .debuggerKill
                 }
             }
         }
         return nil   // gdb went away: stop the machine
+    }
+
+    /// After a detach: no breakpoints, no polling of the closed socket, full speed to the end.
+    private func runDetached(maxInstructions: UInt64?) -> MachineExit {
+        let machine = stub.machine
+        machine.debugInterrupt = nil
+        machine.breakpoints.removeAll()
+        machine.singleStep = false
+        machine.resumeFrom = nil
+        return machine.run(maxInstructions: maxInstructions)
     }
 
     // MARK: Receiving

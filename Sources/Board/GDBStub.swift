@@ -1,9 +1,10 @@
 import ARMCore
 
-/// The request half of gdb's remote protocol: a packet's data in, what to answer out. It reads
-/// and writes CPU 0's registers (the core and FP/SIMD sets of gdb's AArch64 target description,
-/// or of its arm one for a guest that started in AArch32: GDBRegisters.swift)
-/// and memory (through the CPU's current translation), and sets breakpoints; resuming is left
+/// The request half of gdb's remote protocol: a packet's data in, what to answer out. Each CPU
+/// is a thread (id = CPU index + 1). It reads and writes the selected CPU's registers (the core,
+/// FP/SIMD and system sets of gdb's AArch64 target description, or of its arm one for an
+/// AArch32 guest: GDBRegisters.swift, GDBSystemRegisters.swift) and memory (through that CPU's
+/// current translation), answers `monitor` commands, and sets breakpoints; resuming is left
 /// to the caller, which must watch the socket meanwhile (`GDBServer`).
 ///
 /// Every field gdb sends is checked: a malformed, negative, overflowing or oversized one gets an
@@ -40,12 +41,21 @@ public final class GDBStub {
 
     public init(machine: Machine, maxPacketSize: Int = GDBFramer.defaultMaxPacketSize) {
         self.machine = machine
-        layout = machine.cpus[0].startedInAArch32 ? .arm : .aarch64
+        // A Cortex-A15 is AArch32 at every EL, Hyp mode included.
+        let cpu0 = machine.cpus[0]
+        layout = cpu0.startedInAArch32 || cpu0.aarch32Only ? .arm : .aarch64
         // At least a `g` reply must fit.
         self.maxPacketSize = max(maxPacketSize, layout.allRegistersHexSize)
     }
 
-    private var cpu: CPU { machine.cpus[0] }
+    /// The thread `Hg` selected, and the one that stopped last: a CPU index.
+    public private(set) var selected = 0
+    /// The CPU that stopped last: its breakpoint is the one to step over on resuming.
+    private var stopped = 0
+    /// The CPU a step is for (`Hc`, or vCont's `s:N`); nil: any.
+    private var stepping: Int?
+
+    private var cpu: CPU { machine.cpus[selected] }
 
     static let error = Array("E01".utf8)
     static let qXferError = Array("E00".utf8)
@@ -57,7 +67,7 @@ public final class GDBStub {
         guard let c = packet.first else { return .reply([]) }
         let args = packet.dropFirst()
         switch c {
-        case UInt8(ascii: "?"): return reply("S05")
+        case UInt8(ascii: "?"): return .reply(stopReply())
         case UInt8(ascii: "g"): return .reply(allRegisters())
         case UInt8(ascii: "G"): return .reply(writeAllRegisters(args))
         case UInt8(ascii: "p"): return .reply(readRegister(args))
@@ -65,6 +75,7 @@ public final class GDBStub {
         case UInt8(ascii: "m"): return .reply(readMemory(args))
         case UInt8(ascii: "M"): return .reply(writeMemory(args, binary: false))
         case UInt8(ascii: "X"): return .reply(writeMemory(args, binary: true))
+        case UInt8(ascii: "v"): return vPacket(packet)
         case UInt8(ascii: "c"), UInt8(ascii: "s"):
             if !args.isEmpty {
                 guard let a = GDBHex.number(args) else { return .reply(Self.error) }
@@ -75,11 +86,14 @@ public final class GDBStub {
         case UInt8(ascii: "k"): return .kill
         case UInt8(ascii: "D"): return .detach
         case UInt8(ascii: "H"):
-            // Hg/Hc: the thread for registers or for resuming; there is one (CPU 0).
+            // Hg: the CPU whose registers and memory view gdb means; Hc (the thread to resume)
+            // is accepted, but all CPUs run together, as in QEMU's all-stop mode.
             guard let op = args.first, op == UInt8(ascii: "g") || op == UInt8(ascii: "c"),
-                  Self.isOurThread(args.dropFirst(), orAll: true) else { return .reply(Self.error) }
+                  let t = thread(args.dropFirst(), orAll: true) else { return .reply(Self.error) }
+            if case .cpu(let i) = t { if op == UInt8(ascii: "g") { selected = i } else { stepping = i } }
+            if op == UInt8(ascii: "c"), case .any = t { stepping = nil }
             return .reply(Self.ok)
-        case UInt8(ascii: "T"): return .reply(Self.isOurThread(args, orAll: false) ? Self.ok : Self.error)
+        case UInt8(ascii: "T"): return .reply(thread(args, orAll: false) != nil ? Self.ok : Self.error)
         case UInt8(ascii: "q"): return .reply(query(packet))
         case UInt8(ascii: "Q"):
             guard packet.elementsEqual("QStartNoAckMode".utf8) else { return .reply([]) }
@@ -93,12 +107,15 @@ public final class GDBStub {
     /// (guest exit, instruction limit, ...), how.
     public func resume(step: Bool, maxInstructions: UInt64?) -> (reply: [UInt8], end: MachineExit?) {
         machine.singleStep = step
-        machine.resumeFrom = cpu.pc
+        machine.stepCPU = stepping
+        machine.resumeFrom = machine.cpus[stopped].pc
         let r = machine.run(maxInstructions: maxInstructions)
         machine.singleStep = false
+        machine.stepCPU = nil
         switch r {
-        case .debugStop:
-            return (Array("S05".utf8), nil)
+        case .debugStop(let i):
+            if machine.cpus.indices.contains(i) { selected = i; stopped = i }
+            return (stopReply(), nil)
         case .guestExit(let code):
             var w: [UInt8] = [UInt8(ascii: "W")]
             GDBHex.append(UInt8(truncatingIfNeeded: code), to: &w)
@@ -108,13 +125,52 @@ public final class GDBStub {
         }
     }
 
+    /// vCont (gdb's way to step one thread while the others stay): `vCont?` lists c, C, s and S
+    /// (signals are ignored); a step action for a thread steps that CPU, else the CPUs continue.
+    /// Other v packets are not supported.
+    private func vPacket(_ p: [UInt8]) -> Action {
+        let text = String(decoding: p, as: UTF8.self)
+        if text == "vCont?" { return reply("vCont;c;C;s;S") }
+        guard text.hasPrefix("vCont;") else { return .reply([]) }
+        var step = false
+        var target: Int?   // the CPU the first step action names; nil: any
+        for action in p.dropFirst(6).split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false) {
+            let (head, tid) = Self.cut(action, at: ":") ?? (action, [])
+            guard let kind = head.first, head.count == 1 || ((kind == UInt8(ascii: "C") || kind == UInt8(ascii: "S"))
+                                                             && GDBHex.number(head.dropFirst()) != nil) else { return .reply(Self.error) }
+            var cpu: Int?
+            if !tid.isEmpty {
+                guard let t = thread(tid, orAll: true) else { return .reply(Self.error) }
+                if case .cpu(let i) = t { cpu = i }
+            }
+            switch kind {
+            case UInt8(ascii: "s"), UInt8(ascii: "S"):
+                if !step { step = true; target = cpu }
+            case UInt8(ascii: "c"), UInt8(ascii: "C"): break
+            default: return .reply(Self.error)
+            }
+        }
+        if step { stepping = target }
+        return .resume(step: step)
+    }
+
+    /// SIGTRAP; with several CPUs, naming the one that stopped, so gdb shows that thread.
+    private func stopReply() -> [UInt8] {
+        guard machine.cpus.count > 1 else { return Array("S05".utf8) }
+        return Array("T05thread:\(String(selected + 1, radix: 16));".utf8)
+    }
+
     private func reply(_ s: String) -> Action { .reply(Array(s.utf8)) }
 
-    /// Thread ids gdb may name for CPU 0: 1 (qfThreadInfo's), 0 (any) and, if `orAll`, -1 (all).
-    private static func isOurThread(_ id: ArraySlice<UInt8>, orAll: Bool) -> Bool {
-        if orAll && id.elementsEqual("-1".utf8) { return true }
-        guard let n = GDBHex.number(id) else { return false }
-        return n == 1 || (orAll && n == 0)
+    private enum ThreadID { case any, cpu(Int) }
+
+    /// What a thread id names: CPU n-1 for id n (qfThreadInfo's) and, if `orAll`, 0 (any) or
+    /// -1 (all); nil when it names nothing.
+    private func thread(_ id: ArraySlice<UInt8>, orAll: Bool) -> ThreadID? {
+        if orAll && id.elementsEqual("-1".utf8) { return .any }
+        guard let n = GDBHex.number(id) else { return nil }
+        if n == 0 { return orAll ? .any : nil }
+        return n <= UInt64(machine.cpus.count) ? .cpu(Int(n - 1)) : nil
     }
 
     /// `head` and `tail` around the first `separator`.
@@ -136,13 +192,32 @@ public final class GDBStub {
         } else if text == "qAttached" || text.hasPrefix("qAttached:") {
             return Array("1".utf8)
         } else if text == "qC" {
-            return Array("QC1".utf8)
+            return Array("QC\(String(selected + 1, radix: 16))".utf8)
         } else if text == "qfThreadInfo" {
-            return Array("m1".utf8)
+            return Array(("m" + machine.cpus.indices.map { String($0 + 1, radix: 16) }.joined(separator: ",")).utf8)
+        } else if text.hasPrefix("qThreadExtraInfo,") {
+            guard case .cpu(let i) = thread(p.dropFirst(17), orAll: false) else { return Self.error }
+            let c = machine.cpus[i]
+            var out: [UInt8] = []
+            for b in "CPU \(i) EL\(c.el)".utf8 { GDBHex.append(b, to: &out) }
+            return out
+        } else if text.hasPrefix("qRcmd,") {
+            return monitor(p.dropFirst(6))
         } else if text == "qsThreadInfo" {
             return Array("l".utf8)
         }
         return []
+    }
+
+    /// qRcmd: a `monitor` command, hex-encoded; its text goes back hex-encoded in one reply
+    /// (GDBMonitor.swift), cut to what fits in a packet.
+    private func monitor(_ args: ArraySlice<UInt8>) -> [UInt8] {
+        guard let command = GDBHex.bytes(args) else { return Self.error }
+        let text = GDBMonitor.run(String(decoding: command, as: UTF8.self), cpu: cpu, layout: layout)
+        var out: [UInt8] = []
+        out.reserveCapacity(2 * text.utf8.count)
+        for b in text.utf8.prefix(maxPacketSize / 2) { GDBHex.append(b, to: &out) }
+        return out
     }
 
     /// `annex:offset,length` of qXfer:features:read. A length past what fits in a packet reads
@@ -177,6 +252,10 @@ public final class GDBStub {
     // MARK: Registers, in the layout's numbering (GDBRegisters.swift)
 
     private func appendRegister(_ n: Int, to out: inout [UInt8]) {
+        if let r = layout.systemRegister(n) {
+            GDBHex.appendLittleEndian(r.read(cpu), bytes: r.bytes, to: &out)
+            return
+        }
         switch layout {
         case .aarch64:
             switch n {
@@ -237,7 +316,7 @@ public final class GDBStub {
 
     /// A register number gdb sent, if it names one of ours.
     private func registerNumber(_ s: ArraySlice<UInt8>) -> Int? {
-        guard let n = GDBHex.number(s), n < UInt64(layout.registerCount) else { return nil }
+        guard let n = GDBHex.number(s), n < UInt64(layout.allRegisterCount) else { return nil }
         return Int(n)
     }
 
@@ -251,6 +330,11 @@ public final class GDBStub {
     private func writeRegister(_ args: ArraySlice<UInt8>) -> [UInt8] {
         guard let (number, value) = Self.cut(args, at: "="), let n = registerNumber(number),
               let bytes = GDBHex.bytes(value), bytes.count == layout.width(n) else { return Self.error }
+        if let r = layout.systemRegister(n) {
+            var v: UInt64 = 0
+            for (i, b) in bytes.enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
+            return r.write(cpu, v) ? Self.ok : Self.error
+        }
         setRegister(n, bytes[...])
         return Self.ok
     }

@@ -19,6 +19,8 @@ public enum MachineExit: Equatable {
     case debugStop(cpu: Int)
     /// The host asked armvm to stop (SIGINT or SIGTERM, see `HostSignals`).
     case hostSignal(Int32)
+    /// gdb's `kill` ended the run: the guest did not finish, so it must not read as success.
+    case debuggerKill
 }
 
 /// A machine ready to run: CPUs over a prepared board, firmware, timers, and the run loop.
@@ -116,6 +118,9 @@ public final class Machine {
     public var breakpoints: Set<UInt64> = []
     /// Stop after one instruction.
     public var singleStep = false
+    /// With `singleStep`, the CPU to step while the others wait (gdb's `vCont;s:N`); nil, or a
+    /// CPU that is off: whichever CPU runs first.
+    public var stepCPU: Int?
     /// Polled between rounds (and every 4096 single steps): return true to stop.
     public var debugInterrupt: (() -> Bool)?
     /// The breakpoint to step over once when execution resumes from it.
@@ -203,6 +208,7 @@ public final class Machine {
             if let sig = HostSignals.pending { return .hostSignal(sig) }
             let several = firmware.online.filter { $0 }.count > 1
             for (i, cpu) in cpus.enumerated() where firmware.online[i] {
+                if singleStep, let k = stepCPU, k != i, firmware.online.indices.contains(k), firmware.online[k] { continue }
                 running = i
                 roundEnd = end
                 gicv2?.accessingCPU = i

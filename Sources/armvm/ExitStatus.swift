@@ -18,6 +18,8 @@ enum ExitStatus {
     static let reset: Int32 = 6
     /// `--timeout` ran out (wall clock). Distinct from 3: host speed, not the guest, decided it.
     static let timeout: Int32 = 7
+    /// gdb's `kill` ended the run (`--gdb`): the guest never finished, so not 0.
+    static let debuggerKill: Int32 = 8
     /// `--exit-status distinct`: 64 is a nonzero guest code outside 1...59, and 65...123 are the
     /// guest's codes 1...59. armvm's own outcomes never fall in 64...123.
     static let distinctBase: Int32 = 64

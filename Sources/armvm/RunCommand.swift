@@ -31,7 +31,7 @@ struct Run: ParsableCommand {
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "How the guest's own exit code becomes armvm's status: plain or distinct.",
-        discussion: "plain (the default): the guest's code as it is, any code outside 1-255 as 255. distinct: the guest's code c in 1-59 as 64+c, any other nonzero code as 64, so that statuses 64-123 always come from the guest and armvm's own (2-7, 125, 130, 143) never do."))
+        discussion: "plain (the default): the guest's code as it is, any code outside 1-255 as 255. distinct: the guest's code c in 1-59 as 64+c, any other nonzero code as 64, so that statuses 64-123 always come from the guest and armvm's own (2-8, 125, 130, 143) never do."))
     var exitStatus: String = "plain"
 
     @Flag(help: "Print the instruction count, host time and MIPS to stderr when the guest stops.")
@@ -168,6 +168,9 @@ struct Run: ParsableCommand {
         case .hostSignal(let sig):
             say("stopped by \(HostSignals.name(sig)) after \(m.instructionsRetired) instructions")
             return (HostSignals.exitStatus(sig), "signal", HostSignals.name(sig))
+        case .debuggerKill:
+            say("killed by gdb after \(m.instructionsRetired) instructions")
+            return (ExitStatus.debuggerKill, "gdb-kill", nil)
         case .debugStop:
             return (ExitStatus.success, "debug-stop", nil)   // not reached: the gdb server resumes or ends the run
         }

@@ -1,3 +1,4 @@
+import ARMCore
 import Board
 import XCTest
 
@@ -95,8 +96,8 @@ final class GDBStubTests: XCTestCase {
             "M40080000,4:zzzzzzzz", "M40080000,4:00", "M40080000,2:00000000", "M40080000,4:0000000", "M40080000,-4:00",
             "M40080000:00", "M40080000,4", "Mffffffffffffffff,2:0000", "M40080000,4001:00",
             "X40080000,2:a", "X40080000,1:ab", "X40080000,1:}", "X-1,0:",
-            "p", "p44", "p-1", "pzz", "p10000000000000000", "P20=00", "P20=0000000000000000ff", "P20=zz00000000000000",
-            "P44=0000000000000000", "Pzz=00", "P=00", "P20", "G", "G00",
+            "p", "p70", "p-1", "pzz", "p10000000000000000", "P20=00", "P20=0000000000000000ff", "P20=zz00000000000000",
+            "P70=0000000000000000", "P44=0000000000000000", "Pzz=00", "P=00", "P20", "G", "G00",
             "Z0,zz,4", "Z0,40080000", "Z0,-40080000,4", "z1,10000000000000000,4", "Zzz,0,4", "Z0,0,4,5", "Z0,0,-4",
             "c-4", "cxyz", "s10000000000000000", "c0x40080000",
             "H", "Hg", "Hg2", "Hgzz", "Hg-2", "Hx1", "T", "T2", "T-1", "T10000000000000001",
@@ -137,6 +138,68 @@ final class GDBStubTests: XCTestCase {
         XCTAssertEqual(ask("g"), all)
         XCTAssertEqual(ask("G" + all.dropLast(2)), "E01")
         XCTAssertEqual(ask("G" + all.dropLast(2) + "zz"), "E01")
+    }
+
+    /// The system-register feature: named and grouped for gdb, numbered after the `g` set,
+    /// read with `p` without side effects, written with `P`.
+    func testSystemRegisters() throws {
+        let cpu = machine.cpus[0]
+        let xml = ask("qXfer:features:read:target.xml:0,3fff")
+        XCTAssertTrue(xml.hasPrefix("l"), "the whole description fits one reply")
+        XCTAssertTrue(xml.contains("<feature name=\"org.armvm.gdb.aarch64.sysregs\">"), xml)
+        for name in ["SCTLR_EL1", "TTBR0_EL1", "VBAR_EL1", "ESR_EL1", "SP_EL1", "HCR_EL2", "VTTBR_EL2", "VTCR_EL2",
+                     "ESR_EL2", "HPFAR_EL2", "CPTR_EL2", "MDCR_EL2", "CNTHCTL_EL2", "CNTVOFF_EL2", "CurrentEL"] {
+            XCTAssertTrue(xml.contains("<reg name=\"\(name)\" bitsize=\"64\" type=\"uint64\" regnum="), name)
+        }
+        XCTAssertTrue(xml.contains("regnum=\"68\" group=\"system\""), "numbered right after fpcr (67)")
+        // HCR_EL2's number, from the description as gdb reads it.
+        let hcrAt = try XCTUnwrap(xml.range(of: "<reg name=\"HCR_EL2\""))
+        let tail = xml[hcrAt.upperBound...]
+        let numAt = try XCTUnwrap(tail.range(of: "regnum=\""))
+        let hcr = String(Int(tail[numAt.upperBound...].prefix { $0.isNumber })!, radix: 16)
+
+        cpu.writeSysReg(.HCR_EL2, 0x8000_0001)
+        let before = (0..<SysReg.allCases.count).map { cpu.sysregs[$0] }
+        let registers = ask("g")
+        XCTAssertEqual(ask("p" + hcr), "0100008000000000")
+        for n in 68..<0x70 { XCTAssertEqual(ask("p" + String(n, radix: 16)).count, 16, "p\(n)") }
+        XCTAssertEqual((0..<SysReg.allCases.count).map { cpu.sysregs[$0] }, before, "reads change nothing")
+        XCTAssertEqual(ask("g"), registers)
+        XCTAssertEqual(ask("g").count, registers.count, "g stops at fpcr")
+
+        XCTAssertEqual(ask("P\(hcr)=0000008000000000"), "OK")
+        XCTAssertEqual(cpu.sysregs[SysReg.HCR_EL2], 0x8000_0000)
+        XCTAssertEqual(ask("P\(hcr)=00"), "E01", "a 64-bit register takes 8 bytes")
+        let el = cpu.el
+        XCTAssertEqual(ask("p44"), "0\(el << 2)00000000000000", "CurrentEL")
+        XCTAssertEqual(ask("P44=0c00000000000000"), "E01", "CurrentEL is not writable")
+        XCTAssertEqual(cpu.el, el)
+    }
+
+    func hex(_ s: String) -> String { s.utf8.map { String($0 >> 4, radix: 16) + String($0 & 15, radix: 16) }.joined() }
+
+    func unhex(_ s: String) -> String {
+        var out: [UInt8] = []
+        var it = s.makeIterator()
+        while let h = it.next(), let l = it.next(), let b = UInt8(String([h, l]), radix: 16) { out.append(b) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func testMonitorCommands() {
+        let help = unhex(ask("qRcmd," + hex("help")))
+        XCTAssertTrue(help.contains("monitor translate VA"), help)
+        XCTAssertTrue(unhex(ask("qRcmd," + hex("bogus"))).hasPrefix("unknown monitor command 'bogus'"))
+        machine.cpus[0].writeSysReg(.VBAR_EL2, 0x4008_0800)
+        let regs = unhex(ask("qRcmd," + hex("info registers")))
+        XCTAssertTrue(regs.contains("EL2:\n"), regs)
+        XCTAssertTrue(regs.contains("  VBAR_EL2        0x0000000040080800\n"), regs)
+        XCTAssertTrue(regs.hasPrefix("CPU 0  EL\(machine.cpus[0].el)  PC 0x0000000040080000"), regs)
+        let flat = unhex(ask("qRcmd," + hex("translate 0x40080004")))
+        XCTAssertTrue(flat.hasSuffix("PA  0x40080004\n"), "MMU off: VA is PA\n\(flat)")
+        XCTAssertTrue(unhex(ask("qRcmd," + hex("translate el1 40080004"))).hasSuffix("PA  0x40080004\n"))
+        XCTAssertEqual(unhex(ask("qRcmd," + hex("translate 0xzz"))), "usage: monitor translate [el1] VA\n")
+        for bad in ["qRcmd,zz", "qRcmd,123"] { XCTAssertEqual(ask(bad), "E01", bad) }
+        XCTAssertTrue(unhex(ask("qRcmd,")).contains("unknown monitor command"), "an empty command lists them")
     }
 
     func testBreakpoints() {
@@ -202,10 +265,18 @@ final class GDBStubTests: XCTestCase {
 
     /// What the fuzz harness does, briefly: random bytes through the framer, and random packets
     /// built from the protocol's own characters through the stub. Passing means nothing trapped.
+    func testMoreThreadsThanCPUsAreRefused() {
+        XCTAssertEqual(ask("Hg2"), "E01")
+        XCTAssertEqual(ask("qThreadExtraInfo,1"), hex("CPU 0 EL\(machine.cpus[0].el)"))
+        XCTAssertEqual(ask("qThreadExtraInfo,2"), "E01")
+        XCTAssertEqual(ask("qThreadExtraInfo,zz"), "E01")
+    }
+
     func testRandomInputNeverTraps() {
         var rng = SplitMix64(seed: 0x6462)
         let alphabet = bytes("mMXpPgGZzcsHTqQvDk?0123456789abcdefABCDEF,:;=-+#$}*xX") + [0x03, 0x00, 0xFF]
-        let prefixes = ["m", "M", "X", "p", "P", "G", "Z0,", "z1,", "H", "T", "qXfer:features:read:target.xml:", "qSupported:"]
+        let prefixes = ["m", "M", "X", "p", "P", "G", "Z0,", "z1,", "H", "T", "qXfer:features:read:target.xml:", "qSupported:",
+                        "qRcmd,", "qRcmd,7472616e736c61746520", "qThreadExtraInfo,", "vCont;", "vCont;s:"]
         var framer = GDBFramer(maxPacketSize: 64)
         for _ in 0..<20_000 {
             var p = bytes(prefixes[Int(rng.next() % UInt64(prefixes.count))])
@@ -218,6 +289,79 @@ final class GDBStubTests: XCTestCase {
             let chunk = (0..<64).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             for case .packet(let q) in noise.feed(chunk) { _ = stub.respond(to: q) }
         }
+    }
+}
+
+/// With --smp 2 each CPU is a thread: Hg picks whose registers gdb reads, and a stop names
+/// the CPU that stopped.
+final class GDBThreadTests: XCTestCase {
+    var files: TempFiles!
+    var machine: Machine!
+    var stub: GDBStub!
+
+    override func setUpWithError() throws {
+        files = try TempFiles()
+        var o = MachineOptions()
+        o.board = .virt
+        o.memorySize = 64 << 20
+        o.cpuCount = 2
+        let code: [UInt8] = [0x1F, 0x20, 0x03, 0xD5, 0x00, 0x00, 0x00, 0x14]
+        let image = try files.write("gdb.elf", ELFBuilder(at: GDBStubTests.entry, code: code, memsz: 0x1000).bytes)
+        let prepared = try MachineSetup.prepare(options: o, imagePath: image, dtbPath: nil, initrdPath: nil,
+                                                loadAddress: nil, console: Console(capture: true))
+        machine = Machine(prepared: prepared)
+        stub = GDBStub(machine: machine)
+    }
+
+    func ask(_ packet: String) -> String {
+        switch stub.respond(to: Array(packet.utf8)) {
+        case .reply(let r): return String(decoding: r, as: UTF8.self)
+        case .resume: return "<resume>"
+        default: return "<not a reply>"
+        }
+    }
+
+    func testOneThreadPerCPU() {
+        XCTAssertEqual(ask("qfThreadInfo"), "m1,2")
+        XCTAssertEqual(ask("?"), "T05thread:1;")
+        XCTAssertEqual(ask("qC"), "QC1")
+        XCTAssertEqual(ask("T2"), "OK")
+        XCTAssertEqual(ask("T3"), "E01")
+        machine.cpus[1].x[0] = 0x1122
+        XCTAssertEqual(ask("Hg2"), "OK")
+        XCTAssertEqual(ask("p0"), "2211000000000000", "CPU 1's x0")
+        XCTAssertEqual(ask("qC"), "QC2")
+        XCTAssertEqual(ask("Hg1"), "OK")
+        XCTAssertNotEqual(ask("p0"), "2211000000000000", "CPU 0's x0 again")
+        XCTAssertEqual(ask("Hg0"), "OK", "any thread: the selection stays")
+        XCTAssertEqual(ask("Hg3"), "E01")
+        let (reply, end) = stub.resume(step: true, maxInstructions: nil)
+        XCTAssertNil(end)
+        XCTAssertEqual(String(decoding: reply, as: UTF8.self), "T05thread:1;", "CPU 0 ran the step (CPU 1 is off)")
+    }
+
+    /// vCont;s:N steps CPU N-1 alone, as gdb asks for `stepi` on thread N.
+    func testVContStepsTheNamedCPU() {
+        XCTAssertEqual(ask("vCont?"), "vCont;c;C;s;S")
+        machine.firmware.online[1] = true
+        let cpu0 = machine.cpus[0], cpu1 = machine.cpus[1]
+        cpu1.pc = GDBStubTests.entry
+        let pc0 = cpu0.pc
+        XCTAssertEqual(ask("vCont;s:2;c"), "<resume>")
+        var (reply, _) = stub.resume(step: true, maxInstructions: nil)
+        XCTAssertEqual(String(decoding: reply, as: UTF8.self), "T05thread:2;")
+        XCTAssertEqual(cpu1.pc, GDBStubTests.entry + 4, "CPU 1 stepped")
+        XCTAssertEqual(cpu0.pc, pc0, "CPU 0 waited")
+        XCTAssertEqual(ask("qC"), "QC2", "the stop selects the CPU that stopped")
+        XCTAssertEqual(ask("vCont;S05:1"), "<resume>")
+        (reply, _) = stub.resume(step: true, maxInstructions: nil)
+        XCTAssertEqual(String(decoding: reply, as: UTF8.self), "T05thread:1;")
+        XCTAssertEqual(cpu0.pc, pc0 + 4)
+        XCTAssertEqual(ask("vCont;c"), "<resume>")
+        for bad in ["vCont;", "vCont;x", "vCont;s:3", "vCont;s:zz", "vCont;cc", "vCont;Czz", "vCont;s;"] {
+            XCTAssertEqual(ask(bad), "E01", bad)
+        }
+        XCTAssertEqual(ask("vMustReplyEmpty"), "")
     }
 }
 
@@ -279,7 +423,23 @@ final class GDBAArch32Tests: XCTestCase {
         XCTAssertEqual(all.count, 2 * (16 * 4 + 4 + 32 * 8 + 4))
         XCTAssertEqual(ask("G" + all), "OK")
         XCTAssertEqual(ask("g"), all)
-        XCTAssertEqual(ask("p32"), "E01", "there are 50 registers")
+        XCTAssertEqual(ask("p4a"), "E01", "there are 50 registers and 24 system registers")
+        XCTAssertTrue(xml.contains("<feature name=\"org.armvm.gdb.arm.sysregs\">"), xml)
+        for name in ["SCTLR", "TTBCR", "DACR", "DFSR", "IFSR", "DFAR", "IFAR", "VBAR", "HCR", "HSR", "HVBAR",
+                     "ELR_hyp", "SPSR_hyp"] {
+            XCTAssertTrue(xml.contains("<reg name=\"\(name)\" bitsize=\"32\" type=\"uint32\""), name)
+        }
+        for name in ["TTBR0", "TTBR1", "HTTBR", "VTTBR"] {
+            XCTAssertTrue(xml.contains("<reg name=\"\(name)\" bitsize=\"64\" type=\"uint64\""), name)
+        }
+        // DFAR and IFAR are the two halves of FAR_EL1 (D1.20.2); the sysregs follow register 49.
+        let cpu = machine.cpus[0]
+        cpu.sysregs[SysReg.FAR_EL1] = 0x1111_2222_3333_4444
+        XCTAssertEqual(ask("p39"), "44443333", "DFAR (register 57)")
+        XCTAssertEqual(ask("p3a"), "22221111", "IFAR")
+        XCTAssertEqual(ask("P3a=78563412"), "OK")
+        XCTAssertEqual(cpu.sysregs[SysReg.FAR_EL1], 0x1234_5678_3333_4444, "IFAR writes only its half")
+        XCTAssertEqual(ask("p32").count, 8, "SCTLR, 32 bits")
         XCTAssertEqual(ask("m40010004,4"), "feffffea", "memory at a 32-bit address")
     }
 }

@@ -5,8 +5,8 @@ import Glibc
 #endif
 
 /// `armvm run --gdb PORT` driven by the real gdb-multiarch, and by a raw socket that sends what
-/// a broken or hostile gdb could: armvm must answer each packet and keep running, or end with
-/// status 0 when gdb goes away.
+/// a broken or hostile gdb could: armvm must answer each packet and keep running, end with
+/// status 0 when gdb goes away, 8 when gdb kills the guest, and run the guest on after a detach.
 final class GDBTests: XCTestCase {
     func testGDBBreaksStepsAndContinuesToExit() throws {
         let gdb = "/usr/bin/gdb-multiarch"
@@ -28,16 +28,112 @@ final class GDBTests: XCTestCase {
         XCTAssertTrue(printed.hasPrefix("Hello from EL2 on linux,dummy-virt"), printed)
     }
 
+    /// The session of the "done when": 10,000 steps, HCR_EL2 read by name, the system
+    /// registers listed, then a detach after which the guest runs on to its own end.
+    func testScriptedSessionStepsReadsHCRAndDetaches() throws {
+        let gdb = "/usr/bin/gdb-multiarch"
+        guard FileManager.default.isExecutableFile(atPath: gdb) else { throw XCTSkip("gdb-multiarch is not installed") }
+        let image = try CLI.guest("hello.elf")
+        let guestOut = Pipe()
+        let emulator = try GDBWire(image: image, connect: false, stdout: guestOut)
+        let r = try CLI.run(["-q", "-batch", "-nx", image, "-ex", "target remote :\(emulator.port)",
+                             "-ex", "stepi 10000", "-ex", "p/x $HCR_EL2", "-ex", "p $CurrentEL",
+                             "-ex", "info registers system", "-ex", "set $VBAR_EL1 = 0x40001000",
+                             "-ex", "p/x $VBAR_EL1", "-ex", "monitor translate 0x40200000",
+                             "-ex", "monitor info registers", "-ex", "detach"], executable: gdb)
+        let out = r.stdout + r.stderr
+        XCTAssertTrue(out.contains("$1 = 0x80000000"), "HCR_EL2 (RW set at reset):\n\(out)")
+        XCTAssertTrue(out.contains("$2 = 8"), "CurrentEL: EL2\n\(out)")
+        for name in ["SCTLR_EL1", "VTTBR_EL2", "ESR_EL2", "CNTVOFF_EL2"] {
+            XCTAssertTrue(out.contains("\n\(name) "), "info registers system lists \(name):\n\(out)")
+        }
+        XCTAssertTrue(out.contains("$3 = 0x40001000"), "VBAR_EL1 written with P:\n\(out)")
+        XCTAssertTrue(out.contains("VA 0x40200000 in EL2 stage 1 off\nPA  0x40200000\n"), "monitor translate:\n\(out)")
+        XCTAssertTrue(out.contains("  HCR_EL2         0x0000000080000000\n"), "monitor info registers:\n\(out)")
+        XCTAssertTrue(out.contains("detached]"), out)
+        XCTAssertEqual(emulator.exitStatus(), 0, emulator.stderrText)
+        let printed = String(decoding: guestOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertTrue(printed.hasPrefix("Hello from EL2 on linux,dummy-virt"), "the guest ran on after detach: \(printed)")
+    }
+
+    /// A Cortex-A15 in Hyp mode is an arm target whose CP15 registers gdb reads by name.
+    func testHypModeShowsTheCP15Registers() throws {
+        let gdb = "/usr/bin/gdb-multiarch"
+        guard FileManager.default.isExecutableFile(atPath: gdb) else { throw XCTSkip("gdb-multiarch is not installed") }
+        let image = try CLI.guest("hello32.elf")
+        let guestOut = Pipe()
+        let emulator = try GDBWire(image: image, connect: false, stdout: guestOut, arguments: ["--cpu", "cortex-a15"])
+        let r = try CLI.run(["-q", "-batch", "-nx", image, "-ex", "target remote :\(emulator.port)",
+                             "-ex", "stepi 100", "-ex", "p/x $cpsr & 0x1f", "-ex", "p/x $HVBAR",
+                             "-ex", "info registers system", "-ex", "detach"], executable: gdb)
+        let out = r.stdout + r.stderr
+        XCTAssertTrue(out.contains("$1 = 0x1a"), "Hyp mode:\n\(out)")
+        XCTAssertFalse(out.contains("$2 = void"), "HVBAR is a register:\n\(out)")
+        for name in ["HCR", "HSR", "HTTBR", "VTTBR", "ELR_hyp", "SPSR_hyp", "SCTLR", "DACR"] {
+            XCTAssertTrue(out.contains("\n\(name) "), "info registers system lists \(name):\n\(out)")
+        }
+        XCTAssertEqual(emulator.exitStatus(), 0, emulator.stderrText)
+        let printed = String(decoding: guestOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertTrue(printed.hasPrefix("Hello from"), printed)
+    }
+
+    /// --smp 2: each CPU is a thread; a breakpoint stops the CPU that hit it, and stepi on
+    /// another thread steps that CPU.
+    func testEachCPUIsAThread() throws {
+        let gdb = "/usr/bin/gdb-multiarch"
+        guard FileManager.default.isExecutableFile(atPath: gdb) else { throw XCTSkip("gdb-multiarch is not installed") }
+        let image = try CLI.guest("smp.elf")
+        let guestOut = Pipe()
+        let emulator = try GDBWire(image: image, connect: false, stdout: guestOut, arguments: ["--smp", "2"])
+        let r = try CLI.run(["-q", "-batch", "-nx", image, "-ex", "target remote :\(emulator.port)",
+                             "-ex", "break secondary_main", "-ex", "continue", "-ex", "info threads",
+                             "-ex", "thread 1", "-ex", "p $pc", "-ex", "stepi", "-ex", "p $pc",
+                             "-ex", "delete", "-ex", "detach"], executable: gdb)
+        let out = r.stdout + r.stderr
+        XCTAssertTrue(out.contains("Thread 2 hit Breakpoint 1, secondary_main"), out)
+        XCTAssertTrue(out.contains("Thread 1 (CPU 0 EL2)") && out.contains("Thread 2 (CPU 1 EL2)"), out)
+        // Two `p $pc` on thread 1, one instruction apart.
+        let pcs = out.split(separator: "\n").filter { $0.hasPrefix("$") && $0.contains("<main+") }
+            .compactMap { $0.split(separator: "+").last.flatMap { Int($0.prefix { $0.isNumber }) } }
+        XCTAssertEqual(pcs.count, 2, out)
+        if pcs.count == 2 { XCTAssertNotEqual(pcs[0], pcs[1], "thread 1 stepped:\n\(out)") }
+        XCTAssertEqual(emulator.exitStatus(), 0, emulator.stderrText)
+        let printed = String(decoding: guestOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertTrue(printed.contains("smp: cpu1 off"), printed)
+    }
+
     // MARK: The raw protocol
 
     static let error01 = "+$E01#a6"
 
     func hello() throws -> GDBWire { try GDBWire(image: CLI.guest("hello.elf")) }
 
-    /// gdb's `k`: armvm ends with status 0, which also shows it was still alive.
+    /// gdb's `k`: armvm ends with status 8 (killed by gdb), which also shows it was still alive.
     func assertKillEndsCleanly(_ w: GDBWire, file: StaticString = #filePath, line: UInt = #line) {
         w.send(GDBWire.frame("k"))
-        XCTAssertEqual(w.exitStatus(), 0, "stderr: \(w.stderrText)", file: file, line: line)
+        XCTAssertEqual(w.exitStatus(), 8, "stderr: \(w.stderrText)", file: file, line: line)
+    }
+
+    func testKillEndsWithItsOwnStatusAndSaysSo() throws {
+        let guestOut = Pipe()
+        let w = try GDBWire(image: CLI.guest("hello.elf"), stdout: guestOut)
+        XCTAssertEqual(w.request("s"), "+$S05#b8")
+        w.send(GDBWire.frame("k"))
+        XCTAssertEqual(w.exitStatus(), 8)
+        XCTAssertTrue(w.remainingStderr().contains("armvm: killed by gdb after 1 instructions"), w.stderrText)
+        XCTAssertEqual(guestOut.fileHandleForReading.readDataToEndOfFile().count, 0, "the guest printed nothing")
+    }
+
+    /// `D`: OK, then the guest runs on without breakpoints to its own end and status.
+    func testDetachRunsTheGuestToItsEnd() throws {
+        let guestOut = Pipe()
+        let w = try GDBWire(image: CLI.guest("hello.elf"), stdout: guestOut)
+        XCTAssertEqual(w.request("Z0,40200008,4"), "+$OK#9a", "a breakpoint two instructions on, left set")
+        XCTAssertEqual(w.request("s"), "+$S05#b8")
+        XCTAssertEqual(w.request("D"), "+$OK#9a")
+        XCTAssertEqual(w.exitStatus(), 0, w.stderrText)
+        let printed = String(decoding: guestOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertTrue(printed.hasPrefix("Hello from EL2 on linux,dummy-virt"), printed)
     }
 
     func testPortZeroAnnouncesThePortItListensOn() throws {
@@ -109,8 +205,8 @@ final class GDBTests: XCTestCase {
 
     func testRegisterAndBreakpointFieldsAreValidated() throws {
         let w = try hello()
-        for bad in ["p44", "p-1", "pzz", "p10000000000000000", "P20=00", "P20=0000000000000000ff", "P20=zz00000000000000",
-                    "P44=0000000000000000", "Pzz=00", "G00", "Z0,zz,4", "Z0,40200000", "Z0,-40200000,4",
+        for bad in ["p70", "p-1", "pzz", "p10000000000000000", "P20=00", "P20=0000000000000000ff", "P20=zz00000000000000",
+                    "P70=0000000000000000", "Pzz=00", "G00", "Z0,zz,4", "Z0,40200000", "Z0,-40200000,4",
                     "z1,10000000000000000,4", "c-4", "cxyz", "s10000000000000000", "Hg2", "Hgzz", "T2", "T-2"] {
             XCTAssertEqual(w.request(bad), Self.error01, bad)
         }
@@ -199,10 +295,10 @@ final class GDBWire {
     private(set) var stderrText = ""
 
     /// Starts armvm on `image` with `--gdb 0`, reads the port from its announce line, connects.
-    init(image: String, connect: Bool = true, stdout: Pipe? = nil) throws {
+    init(image: String, connect: Bool = true, stdout: Pipe? = nil, arguments: [String] = []) throws {
         guard let armvm = CLI.binary else { throw XCTSkip("no armvm binary") }
         process.executableURL = URL(fileURLWithPath: armvm)
-        process.arguments = ["run", "--board", "virt", "--gdb", "0", image]
+        process.arguments = ["run", "--board", "virt", "--gdb", "0"] + arguments + [image]
         process.currentDirectoryURL = CLI.root
         if let stdout { process.standardOutput = stdout } else { process.standardOutput = FileHandle.nullDevice }
         process.standardError = stderrPipe
@@ -306,6 +402,12 @@ final class GDBWire {
         guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
               let kb = Int(line.split(separator: " ").dropFirst().first ?? "") else { throw GDBWireError("no VmHWM") }
         return kb
+    }
+
+    /// The rest of stderr, once armvm has ended.
+    func remainingStderr() -> String {
+        stderrText += String(decoding: stderrPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return stderrText
     }
 
     private func readLine(containing needle: String) -> String? {

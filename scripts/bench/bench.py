@@ -180,6 +180,98 @@ def instructions(stderr):
     return int(m.group(1)) if m else None
 
 
+# ---- The cost of one gdb step --------------------------------------------------
+
+GDB_STEP_IMAGE = "loop-small.elf"
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def gdb_step_once(who, exe, steps, timeout):
+    """Microseconds per `stepi` of gdb-multiarch in batch mode against one emulator stopped
+    at its first instruction, timed inside gdb (its own start-up and the connection are not
+    counted), or None and why."""
+    gdb = shutil.which("gdb-multiarch")
+    if not gdb:
+        return None, "gdb-multiarch not installed"
+    image = os.path.join(BUILD, GDB_STEP_IMAGE)
+    if who == "armvm":
+        cmd = [exe, "run", "--board", "virt", "--gdb", "0", image]
+    else:
+        port = free_port()
+        cmd = [exe, "-M", "virt,virtualization=on", "-cpu", "cortex-a57", "-m", "512", "-nographic",
+               "-S", "-gdb", "tcp:127.0.0.1:%d" % port, "-kernel", image]
+    with tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                             start_new_session=True)
+        try:
+            if who == "armvm":
+                # armvm names the port it picked on stderr.
+                deadline = time.time() + 30
+                port = None
+                while port is None and time.time() < deadline and p.poll() is None:
+                    err.seek(0)
+                    m = re.search(rb"127\.0\.0\.1:(\d+)", err.read())
+                    port = int(m.group(1)) if m else None
+                    time.sleep(0.02)
+                if port is None:
+                    return None, "armvm named no gdb port"
+            else:
+                time.sleep(0.3)   # QEMU listens before it returns from start-up
+            script = ["set pagination off", "set confirm off", "target remote 127.0.0.1:%d" % port,
+                      "python import time; t0 = time.perf_counter()", "stepi %d" % steps,
+                      "python print('per-step-us %%.3f' %% ((time.perf_counter() - t0) * 1e6 / %d))" % steps,
+                      "kill"]
+            args = [gdb, "--batch", "-nx"]
+            for line in script:
+                args += ["-ex", line]
+            try:
+                r = subprocess.run(args + [image], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, timeout=timeout)
+            except subprocess.TimeoutExpired:
+                return None, "gdb timed out"
+            m = re.search(r"per-step-us ([0-9.]+)", r.stdout.decode("utf-8", "replace"))
+            if not m:
+                return None, "gdb printed no timing: %s" % r.stdout.decode("utf-8", "replace")[-300:]
+            return float(m.group(1)), None
+        finally:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            p.wait()
+
+
+def gdb_step_bench(armvm, qemu, quick, runs, timeout, failures):
+    """The gdbstep row: median microseconds per stepi under each emulator."""
+    steps = 1000 if quick else 10000
+    a, q = [], []
+    for _ in range(runs):
+        for who, exe, into in (("armvm", armvm, a), ("QEMU", qemu, q)):
+            if not exe:
+                continue
+            us, why = gdb_step_once(who, exe, steps, timeout)
+            if us is None:
+                if why != "gdb-multiarch not installed":
+                    failures.append("gdbstep under %s: %s" % (who, why))
+                continue
+            into.append(us)
+    res = {"steps": steps,
+           "a_us": statistics.median(a) if a else None,
+           "q_us": statistics.median(q) if q else None}
+    res["ratio"] = res["a_us"] / res["q_us"] if res["a_us"] and res["q_us"] else None
+    return res
+
+
+def fmt_us(us):
+    return "n/a" if us is None else ("%.0f us/step" % us if us >= 10 else "%.1f us/step" % us)
+
+
 # ---- The machine ---------------------------------------------------------------
 
 def first_line(cmd):
@@ -252,7 +344,7 @@ def main():
     ap.add_argument("--runs", type=int, help="runs per emulator (default 5, quick 1)")
     ap.add_argument("--armvm", default=os.path.join(ROOT, ".build", "release", "armvm"))
     ap.add_argument("--qemu", default=shutil.which("qemu-system-aarch64") or "")
-    ap.add_argument("--only", help="comma-separated benchmark keys (hello,loop,crc,hvc,mmu,vtimer,minihyp)")
+    ap.add_argument("--only", help="comma-separated benchmark keys (hello,loop,crc,hvc,mmu,vtimer,minihyp,gdbstep)")
     ap.add_argument("--doc", choices=["yes", "no", "auto"], default="auto",
                     help="write the table into docs/PERFORMANCE.md (auto: full mode only)")
     ap.add_argument("--timeout", type=float, default=300, help="seconds before a run is killed")
@@ -275,9 +367,11 @@ def main():
         print("bench: no armvm at %s (swift build -c release)" % armvm, file=sys.stderr)
         return 2
     suite = benchmarks(args.quick)
+    with_gdb = True
     if args.only:
         keys = set(args.only.split(","))
         suite = [b for b in suite if b.key in keys]
+        with_gdb = "gdbstep" in keys
     missing = [b.image for b in suite if not os.path.exists(os.path.join(BUILD, b.image))]
     if missing:
         print("bench: missing guests %s (make -C Guests)" % ", ".join(missing), file=sys.stderr)
@@ -320,6 +414,13 @@ def main():
             b.key, fmt_time(res["a_wall"]), fmt_time(res["q_wall"]) if b.qemu else "n/a",
             fmt_ratio(res["ratio"]), "%.0f" % res["mips"] if res["mips"] else "n/a"), flush=True)
 
+    gdbstep = None
+    if with_gdb:
+        gdbstep = gdb_step_bench(armvm, qemu, args.quick, runs, args.timeout, failures)
+        print("  %-8s armvm %-14s QEMU %-14s ratio %s" % (
+            "gdbstep", fmt_us(gdbstep["a_us"]), fmt_us(gdbstep["q_us"]), fmt_ratio(gdbstep["ratio"])),
+            flush=True)
+
     # The table.
     header = ["benchmark", "armvm wall", "QEMU wall", "armvm/QEMU", "armvm guest insns",
               "armvm MIPS", "armvm peak RSS", "QEMU peak RSS"]
@@ -332,6 +433,10 @@ def main():
                      "{:,}".format(r["insns"]) if r["insns"] else "n/a",
                      "%.0f" % r["mips"] if r["mips"] else "n/a",
                      fmt_rss(r["a_rss"]), fmt_rss(r["q_rss"])])
+    if gdbstep:
+        rows.append(["(h) gdb `stepi %d` on %s: cost of one step" % (gdbstep["steps"], GDB_STEP_IMAGE),
+                     fmt_us(gdbstep["a_us"]), fmt_us(gdbstep["q_us"]), fmt_ratio(gdbstep["ratio"]),
+                     "n/a", "n/a", "n/a", "n/a"])
 
     # The speed goals (docs/PERFORMANCE.md); a goal whose benchmark did not run (or has no
     # QEMU) is n/a.
@@ -352,6 +457,11 @@ def main():
         goal("crc", "CRC loop: >= 300 M guest instructions/s", lambda r: r["mips"],
              lambda v: v >= 300, lambda v: "%.0f MIPS" % v),
     ]
+    if gdbstep and gdbstep["ratio"] is not None:
+        goals.append(["gdb stepi: armvm's cost per step <= QEMU's", "%.2f x" % gdbstep["ratio"],
+                      "met" if gdbstep["ratio"] <= 1 else "NOT MET"])
+    else:
+        goals.append(["gdb stepi: armvm's cost per step <= QEMU's", "n/a", "n/a"])
     rss = [(k, r["rss_ratio"]) for k, r in results.items() if r["rss_ratio"] is not None]
     if rss:
         worst = max(rss, key=lambda kv: kv[1])
