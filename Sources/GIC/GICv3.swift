@@ -343,8 +343,8 @@ final class GICv3Core: SystemRegisterProvider {
             generateSGI(value, from: c)
             return
         case .ICH_HCR_EL2:
-            // EOIcount 31:27, the trap controls TDIR 14, TSEI 13, TALL1 12, TALL0 11, TC 10 (held,
-            // not acted on), the enables 7:0.
+            // EOIcount 31:27, the trap controls TDIR 14, TSEI 13, TALL1 12, TALL0 11, TC 10 (the
+            // CPU's access checks act on all but TSEI: CPU.ichTrapBits), the enables 7:0.
             virt[c].hcr = UInt32(truncatingIfNeeded: value) & 0xF800_7CFF
         case .ICH_VMCR_EL2: virt[c].vmcr = UInt32(truncatingIfNeeded: value)
         case .ICH_AP0R0_EL2: virt[c].p.ap0 = UInt32(truncatingIfNeeded: value)

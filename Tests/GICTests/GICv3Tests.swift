@@ -469,4 +469,41 @@ final class GICv3SystemInstructionTests: XCTestCase {
         XCTAssertEqual(c.el, 1)
         XCTAssertEqual(c.sysregs[SysReg.ESR_EL1] >> 26, 0)
     }
+
+    /// Runs `word` at EL1 with ICH_HCR_EL2 = `ich` (IMO set, so EL2 owns the interface), and
+    /// returns ESR_EL2 if it trapped.
+    func ichTrapped(_ word: UInt32, ich: UInt64) -> UInt64? {
+        let g = V3()
+        let c = g.cpus[0]
+        c.boot(entry: 0x4000_0000, el: 2)
+        c.writeSysReg(.HCR_EL2, HCR.IMO | HCR.FMO | HCR.RW)
+        c.writeSysReg(.ICH_HCR_EL2, ich)
+        c.writeSysReg(.VBAR_EL2, 0x4000_8000)
+        c.boot(entry: 0x4000_0000, el: 1)
+        run([word], on: c, bus: g.bus)
+        return c.el == 2 ? c.sysregs[SysReg.ESR_EL2] : nil
+    }
+
+    func testICH_HCR_TALL1TrapsGroup1Registers() {
+        XCTAssertNil(ichTrapped(0xD538_CC00, ich: 1))                      // mrs x0, icc_iar1_el1
+        let esr = ichTrapped(0xD538_CC00, ich: 1 | 1 << 12)
+        XCTAssertEqual(esr.map { $0 >> 26 }, 0x18)
+        XCTAssertEqual(esr.map { $0 & 1 }, 1, "a read")
+        XCTAssertNil(ichTrapped(0xD538_C800, ich: 1 | 1 << 12), "TALL1 leaves ICC_IAR0_EL1 alone")
+    }
+
+    func testICH_HCR_TALL0TrapsGroup0Registers() {
+        XCTAssertNotNil(ichTrapped(0xD538_C800, ich: 1 << 11))              // mrs x0, icc_iar0_el1
+    }
+
+    func testICH_HCR_TCTrapsTheCommonRegisters() {
+        XCTAssertNotNil(ichTrapped(0xD518_4600, ich: 1 << 10))              // msr icc_pmr_el1, x0
+        XCTAssertNil(ichTrapped(0xD538_CCA2, ich: 1 << 10), "ICC_SRE_EL1 is not trapped")
+    }
+
+    func testICH_HCR_TDIRTrapsDIR() {
+        XCTAssertNotNil(ichTrapped(0xD518_CB20, ich: 1 << 14))              // msr icc_dir_el1, x0
+        XCTAssertNil(ichTrapped(0xD518_4600, ich: 1 << 14), "TDIR is DIR alone")
+    }
+
 }

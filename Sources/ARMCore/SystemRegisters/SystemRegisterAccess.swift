@@ -71,6 +71,13 @@ extension CPU {
     }
 
     private func checkHCRTraps(_ info: SysRegInfo, isRead: Bool, rt: UInt8, encoding: UInt32) throws(ArchException) {
+        if info.provider == .interruptController && el == 1, let gic = interruptControllerRegisters {
+            // ICH_HCR_EL2's trap controls, for a hypervisor that emulates the CPU interface itself.
+            let bits = CPU.ichTrapBits(info.reg)
+            if bits != 0 && gic.read(.ICH_HCR_EL2, cpu: self) & bits != 0 {
+                throw trap(to: 2, isRead: isRead, rt: rt, encoding: encoding)
+            }
+        }
         let hcr = sysregs[SysReg.HCR_EL2]
         let trapped: Bool
         switch info.trap {
@@ -93,6 +100,19 @@ extension CPU {
         case .timerFrequency, .virtualCounter, .virtualTimer: trapped = false
         }
         if trapped { throw trap(to: 2, isRead: isRead, rt: rt, encoding: encoding) }
+    }
+
+    /// The ICH_HCR_EL2 bits that trap EL1's accesses to a GICv3 CPU-interface register (IHI 0069,
+    /// ICH_HCR_EL2): TC (bit 10) the registers common to both groups, TALL0 (11) the Group 0
+    /// ones, TALL1 (12) the Group 1 ones, TDIR (14) ICC_DIR_EL1 as well. ICC_SRE_EL1 is none's.
+    static func ichTrapBits(_ r: SysReg) -> UInt64 {
+        switch r {
+        case .ICC_IAR0_EL1, .ICC_EOIR0_EL1, .ICC_HPPIR0_EL1, .ICC_BPR0_EL1, .ICC_AP0R0_EL1, .ICC_IGRPEN0_EL1: return 1 << 11
+        case .ICC_IAR1_EL1, .ICC_EOIR1_EL1, .ICC_HPPIR1_EL1, .ICC_BPR1_EL1, .ICC_AP1R0_EL1, .ICC_IGRPEN1_EL1: return 1 << 12
+        case .ICC_DIR_EL1: return 1 << 10 | 1 << 14
+        case .ICC_PMR_EL1, .ICC_RPR_EL1, .ICC_CTLR_EL1, .ICC_SGI0R_EL1, .ICC_SGI1R_EL1, .ICC_ASGI1R_EL1: return 1 << 10
+        default: return 0
+        }
     }
 
     /// MRS: the value EL`el` reads.
