@@ -5,7 +5,8 @@ import Glibc
 /// The host terminal in raw mode while a guest reads it, and back as it was on every way out:
 /// exit() (a normal end, a guest poweroff, SIGINT/SIGTERM, which HostSignals turns into a normal
 /// end, and errors, which ArgumentParser ends with exit()) runs an atexit hook; a crash
-/// (SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE) restores first and then dies as before.
+/// (SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE) restores first and then goes on to the
+/// handler that was there before (Swift's backtrace).
 /// Only tcsetattr runs in the handler, which POSIX lists as async-signal-safe.
 public enum TerminalMode {
     /// The settings to restore: plain C memory, so the signal handler never touches Swift state.
@@ -50,20 +51,31 @@ public enum TerminalMode {
 
     public static var isRaw: Bool { rawFD.pointee >= 0 }
 
+    /// The handlers found before ours (Swift's backtracer's), by signal number, to hand back to.
+    private static let previous: UnsafeMutablePointer<sigaction> = {
+        let p = UnsafeMutablePointer<sigaction>.allocate(capacity: 32)
+        p.initialize(repeating: sigaction(), count: 32)
+        return p
+    }()
+
     private static func installHooks() {
         guard !hooksInstalled else { return }
         hooksInstalled = true
+        _ = previous
         atexit { TerminalMode.restore() }
         for sig in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { sig in
                 let fd = TerminalMode.rawFD.pointee
                 if fd >= 0 { tcsetattr(fd, TCSANOW, TerminalMode.saved) }
-                raise(sig)   // SA_RESETHAND: the default action now, as without this handler
+                // Hand the signal back: a faulting instruction faults again on return, now into
+                // the previous handler (the backtrace); abort()'s SIGABRT is raised again.
+                sigaction(sig, TerminalMode.previous + Int(sig), nil)
+                if sig == SIGABRT { raise(sig) }
             }
             sigemptyset(&action.sa_mask)
-            action.sa_flags = Int32(SA_RESETHAND)
-            sigaction(sig, &action, nil)
+            action.sa_flags = 0
+            sigaction(sig, &action, previous + Int(sig))
         }
     }
 }
