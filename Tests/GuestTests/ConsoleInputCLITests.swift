@@ -31,12 +31,15 @@ final class ConsoleInputCLITests: XCTestCase {
     /// Ctrl-A, Ctrl-A x quits with status 0, and the terminal is as it was afterwards.
     func testTerminalIsRawQuitsOnCtrlAXAndIsRestored() throws {
         guard let exe = CLI.binary else { throw XCTSkip("no armvm binary") }
-        let master = posix_openpt(O_RDWR | O_NOCTTY)
-        guard master >= 0, grantpt(master) == 0, unlockpt(master) == 0, let name = ptsname(master) else {
+        // A pseudo-terminal through /dev/ptmx: unlock it (TIOCSPTLCK) and ask its number
+        // (TIOCGPTN), as posix_openpt, unlockpt and ptsname do (Swift's Glibc lacks them).
+        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        var unlock: Int32 = 0, number: UInt32 = 0
+        guard master >= 0, ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0 else {
             throw XCTSkip("no pseudo-terminal")
         }
         defer { close(master) }
-        let slave = open(String(cString: name), O_RDWR | O_NOCTTY)
+        let slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
         XCTAssertGreaterThanOrEqual(slave, 0)
         defer { close(slave) }
         var before = termios()
