@@ -45,6 +45,9 @@ public final class ConsoleInput {
     private let fd: Int32
     /// The console UART (set when the machine is built).
     public var receiver: SerialReceiver?
+    /// The guest's output, flushed at each tick on a terminal: a prompt or an echoed key has no
+    /// newline, and the user must see it before typing on.
+    public var console: Console?
     /// Read from the host, not yet given to the guest.
     private var buffer: [UInt8] = []
     private var head = 0
@@ -90,7 +93,10 @@ public final class ConsoleInput {
             if mode == .terminal { TerminalMode.enterRaw(fd) }
             return
         }
-        if mode == .terminal { readTerminal(waitMillis: 0) }
+        if mode == .terminal {
+            console?.flush()
+            readTerminal(waitMillis: 0)
+        }
         if r.canReceive, let b = nextByte() { r.receive(b) } else { r.receiveIdle() }
     }
 
@@ -100,6 +106,7 @@ public final class ConsoleInput {
     public func waitForTerminal(now: UInt64, nanos: UInt64?) -> Bool {
         // Characters already waiting are the deadline's business: only new keys end this wait.
         guard mode == .terminal, seenEnabled, !hasBuffered, let r = receiver, r.receiverEnabled else { return false }
+        console?.flush()
         var left = nanos.map { Int($0 / 1_000_000) } ?? Int.max
         while HostSignals.pending == nil && !quitRequested {
             let step = min(left, 100)

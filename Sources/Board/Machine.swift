@@ -127,6 +127,7 @@ public final class Machine {
     public var input: ConsoleInput? {
         didSet {
             input?.receiver = prepared.uart as? SerialReceiver
+            input?.console = prepared.console
             firmware.consoleInput = input
         }
     }
