@@ -40,7 +40,7 @@ want=$(sha256sum "$DIR/busybox" | cut -d' ' -f1)
 # run NAME ARGS...: armvm with ARGS, its console in $out; any failure stops the script.
 run() {
     what=$1; shift
-    "$ARMVM" run --stats "$@" >"$out" 2>"$DIR/stderr.txt" || {
+    "$ARMVM" run --stats "$@" </dev/null >"$out" 2>"$DIR/stderr.txt" || {
         echo "boot-debian-armhf: $what: armvm exited with status $?"; cat "$out" "$DIR/stderr.txt"; exit 1; }
     cat "$out" "$DIR/stderr.txt"
 }
@@ -89,7 +89,7 @@ if [ -f Guests/build/hello-xen32.bin ]; then
     status=0
     "$ARMVM" run --board arndale --memory 256M --append "console=dtuart dtuart=serial0 guest_loglvl=all" \
         --guest Guests/build/hello-xen32.bin,memory=16M --guest Guests/build/hello-xen32.bin,memory=16M \
-        "$DIR/xen" >"$out" 2>"$DIR/stderr.txt" || status=$?
+        "$DIR/xen" </dev/null >"$out" 2>"$DIR/stderr.txt" || status=$?
     cat "$out"
     [ "$status" = 5 ] || { echo "boot-debian-armhf: Xen armhf dom0less: armvm exited with $status, expected 5 (idle)"; exit 1; }
     for d in d1 d2; do
@@ -120,7 +120,7 @@ if [ -f Guests/build/hello-xen32.bin ] && [ -f .build-linux/xen ]; then
     status=0
     "$ARMVM" run --board virt --memory 256M --append "console=dtuart dtuart=serial0 guest_loglvl=all" \
         --guest Guests/build/hello-xen32.bin,memory=16M --guest Guests/build/hello-xen32.bin,memory=16M \
-        .build-linux/xen >"$out" 2>"$DIR/stderr.txt" || status=$?
+        .build-linux/xen </dev/null >"$out" 2>"$DIR/stderr.txt" || status=$?
     cat "$out"
     [ "$status" = 5 ] || { echo "boot-debian-armhf: dom0less: armvm exited with $status, expected 5 (idle)"; exit 1; }
     for d in d1 d2; do
