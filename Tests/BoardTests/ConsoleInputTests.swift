@@ -95,9 +95,11 @@ final class ConsoleInputTests: XCTestCase {
         let uart = ExynosUART(console: Console(capture: true), interrupt: InterruptLine { level = $0 })
         _ = uart.write(offset: UCON, size: 4, value: 0x3000)   // receive mode 0: off
         XCTAssertFalse(uart.canReceive)
-        _ = uart.write(offset: UINTM, size: 4, value: 0xE)     // RXD unmasked only
+        _ = uart.write(offset: UINTM, size: 4, value: 0xF)     // all masked, as samsung_tty probes
         _ = uart.write(offset: UFCON, size: 4, value: 0x1)
         _ = uart.write(offset: UCON, size: 4, value: 0x3085)   // receive mode 1, as samsung_tty sets
+        XCTAssertFalse(uart.canReceive, "RXD masked: the driver has not started the port yet")
+        _ = uart.write(offset: UINTM, size: 4, value: 0xE)     // RXD unmasked only
         XCTAssertTrue(uart.canReceive)
         uart.receive(0x78)
         uart.receive(0x79)

@@ -134,7 +134,11 @@ public final class ExynosUART: BusDevice {
 
 extension ExynosUART: SerialReceiver {
     private var depth: Int { ufcon & Self.UFCON_FIFO_ENABLE != 0 ? Self.fifoDepth : 1 }
-    public var receiverEnabled: Bool { ucon & Self.UCON_RX_MODE != 0 }
+    /// A receive mode in UCON and RXD unmasked in UINTM (its reset state). Linux's samsung_tty sets
+    /// the receive mode when it registers the console, long before it opens the port, masks every
+    /// interrupt then, and unmasks RXD only in startup, after resetting the RX FIFO: input offered
+    /// earlier would be thrown away. A polling guest leaves UINTM at reset and still receives.
+    public var receiverEnabled: Bool { ucon & Self.UCON_RX_MODE != 0 && uintm & Self.INT_RXD == 0 }
     public var canReceive: Bool { receiverEnabled && rxFIFO.count < depth }
     public var awaitsTimeout: Bool { timeoutArmed && !rxFIFO.isEmpty }
 
