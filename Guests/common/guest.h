@@ -170,6 +170,9 @@ void console_init(const void *dtb);   /* quietly does nothing without a UART */
 extern void (*console_sink)(char c);
 void console_putc(char c);
 void console_puts(const char *s);
+/* The next character the console UART receives, waiting for it (the receiver is turned on
+ * first); -1 without a UART. */
+int console_getc(void);
 int printf(const char *fmt, ...) __attribute__((format(__printf__, 1, 2)));
 int vprintf(const char *fmt, va_list ap);
 

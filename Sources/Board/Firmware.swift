@@ -94,6 +94,9 @@ public final class Firmware: FirmwareHandler {
     public var heapInfo: HeapInfo?
     /// SYS_READC and reads from the ":tt" handle read this descriptor (armvm's stdin).
     public var inputFD: Int32 = 0
+    /// The console UART's input over the same descriptor: bytes it read and has not given the
+    /// guest are read first, so no byte is lost between the two.
+    public var consoleInput: ConsoleInput?
     /// The last semihosting error, for SYS_ERRNO.
     var lastError: UInt64 = 0
     /// `--semihosting-dir`: the one host directory SYS_OPEN and SYS_REMOVE may reach, by file
@@ -353,6 +356,7 @@ public final class Firmware: FirmwareHandler {
     /// loop then stops the run); the wait polls so that a signal between two reads is seen.
     private func readInput(_ n: Int, cpu: CPU) -> [UInt8] {
         console.flush()   // a prompt appears before the wait
+        if let early = consoleInput?.takeBuffered(n), !early.isEmpty { return early }
         var buf = [UInt8](repeating: 0, count: max(n, 1))
         // The CPU stops after this call, so the guest cannot act on the empty read (and, say,
         // power off with status 0) before the run loop sees the signal.

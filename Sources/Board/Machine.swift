@@ -21,6 +21,8 @@ public enum MachineExit: Equatable {
     case hostSignal(Int32)
     /// gdb's `kill` ended the run: the guest did not finish, so it must not read as success.
     case debuggerKill
+    /// The user typed the console's escape key and x (Ctrl-A x, see `ConsoleInput`).
+    case consoleQuit
 }
 
 /// A machine ready to run: CPUs over a prepared board, firmware, timers, and the run loop.
@@ -126,6 +128,15 @@ public final class Machine {
     /// The breakpoint to step over once when execution resumes from it.
     public var resumeFrom: UInt64?
 
+    /// Host input for the console UART's receiver (armvm's stdin), fed between rounds.
+    public var input: ConsoleInput? {
+        didSet {
+            input?.receiver = prepared.uart as? SerialReceiver
+            input?.console = prepared.console
+            firmware.consoleInput = input
+        }
+    }
+
     /// Drive CPU `i`'s timer outputs (levels) into the GIC's PPIs named by the board layout,
     /// touching the GIC only for a line that changed.
     func updateInterruptLines(_ i: Int) {
@@ -189,8 +200,13 @@ public final class Machine {
         defer { prepared.console.flush() }
         var now = cpus.map { $0.virtualNanos }.max() ?? 0
         while true {
+            // Console input first, so a character given now can wake a waiting CPU this round.
+            if let input {
+                if input.quitRequested { return .consoleQuit }
+                input.service(now: now)
+            }
             var allWaiting = true
-            var deadline: UInt64 = .max
+            var deadline: UInt64 = input?.nextDeadline() ?? .max
             for (i, cpu) in cpus.enumerated() where firmware.online[i] {
                 if !cpu.waiting || cpu.hasWakeUpEventNow { allWaiting = false }
                 if let d = timers[i].nextDeadline(cpu: cpu) { deadline = min(deadline, d) }
@@ -198,6 +214,10 @@ public final class Machine {
             if !firmware.online.contains(true) { return .stuck("every CPU is off (PSCI CPU_OFF)") }
             var end: UInt64
             if allWaiting {
+                // An interactive guest waiting for a key: wait for one in wall-clock time.
+                if let input, input.waitForTerminal(now: now, nanos: deadline == .max ? nil : deadline &- now) { continue }
+                if input?.quitRequested == true { return .consoleQuit }
+                if let sig = HostSignals.pending { return .hostSignal(sig) }
                 guard deadline != .max else { return .idle }
                 end = max(deadline, now &+ 1)
             } else {

@@ -79,6 +79,9 @@ struct Run: ParsableCommand {
             m.firmware.hostDirectory = fd
         }
         HostSignals.install()
+        // stdin feeds the console UART's receiver (ConsoleInput: deterministic from a file or a
+        // pipe; raw with Ctrl-A x from a terminal, restored at exit by TerminalMode).
+        m.input = ConsoleInput.forDescriptor(0)
         try Traces.attach(trace, to: m) { FileHandle.standardError.write($0 + "\n") }
         if watch.active {
             console.onLine = { [unowned m] line in
@@ -100,6 +103,8 @@ struct Run: ParsableCommand {
         }
         clock_gettime(CLOCK_MONOTONIC, &t1)
         console.flush()
+        // Before any line of armvm's own, so it starts at the left margin.
+        TerminalMode.restore()
         let secs = Double(t1.tv_sec - t0.tv_sec) + Double(t1.tv_nsec - t0.tv_nsec) / 1e9
         if stats {
             let n = m.instructionsRetired
@@ -171,6 +176,10 @@ struct Run: ParsableCommand {
         case .debuggerKill:
             say("killed by gdb after \(m.instructionsRetired) instructions")
             return (ExitStatus.debuggerKill, "gdb-kill", nil)
+        case .consoleQuit:
+            // As QEMU's Ctrl-A x: the user ended the run on purpose.
+            say("stopped by Ctrl-A x after \(m.instructionsRetired) instructions")
+            return (ExitStatus.success, "console-quit", nil)
         case .debugStop:
             return (ExitStatus.success, "debug-stop", nil)   // not reached: the gdb server resumes or ends the run
         }

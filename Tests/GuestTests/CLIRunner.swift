@@ -22,7 +22,9 @@ enum CLI {
         var stderr: String
     }
 
-    static func run(_ args: [String], executable: String? = nil) throws -> Result {
+    /// Runs `args`; stdin is /dev/null, or a pipe that gets each of `input`'s chunks 0.2 s apart
+    /// and is then closed.
+    static func run(_ args: [String], executable: String? = nil, input: [String] = []) throws -> Result {
         guard let exe = executable ?? binary else {
             throw XCTSkip("no armvm binary: run `make test` (or swift build) first")
         }
@@ -33,7 +35,19 @@ enum CLI {
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
+        let stdin = Pipe()
+        p.standardInput = input.isEmpty ? FileHandle.nullDevice : stdin
         try p.run()
+        if !input.isEmpty {
+            let writer = stdin.fileHandleForWriting
+            DispatchQueue.global().async {
+                for (i, chunk) in input.enumerated() {
+                    if i > 0 { Thread.sleep(forTimeInterval: 0.2) }
+                    writer.write(Data(chunk.utf8))
+                }
+                try? writer.close()
+            }
+        }
         // Read both pipes fully before waiting so that a chatty guest cannot block on a full pipe.
         final class Box: @unchecked Sendable { var data = Data() }
         let o = Box()

@@ -5,6 +5,8 @@
 #   two CPUs and on the arndale board: Linux installs its Hyp stub and says so;
 # - as the dom0 of Xen 4.17 armhf (xen-hypervisor-4.17-armhf, ARMv7 Hyp mode), on both boards;
 # - as the 32-bit dom0 of Xen 4.17 arm64 (AArch32 EL1 under an AArch64 EL2);
+# - on arndale with its Exynos UART (samsung_tty, ttySAC0) and armvm.shell=1: commands piped
+#   into armvm's stdin run in the busybox shell;
 # then each Xen with two 32-bit hello-xen guests (dom0less). For each boot of the kernel, check
 # that userspace ran: /init prints a line, the CPU features, the online CPUs and the SHA-256 of
 # busybox computed in the guest, then powers off through PSCI.
@@ -40,7 +42,7 @@ want=$(sha256sum "$DIR/busybox" | cut -d' ' -f1)
 # run NAME ARGS...: armvm with ARGS, its console in $out; any failure stops the script.
 run() {
     what=$1; shift
-    "$ARMVM" run --stats "$@" >"$out" 2>"$DIR/stderr.txt" || {
+    "$ARMVM" run --stats "$@" <"${input:-/dev/null}" >"$out" 2>"$DIR/stderr.txt" || {
         echo "boot-debian-armhf: $what: armvm exited with status $?"; cat "$out" "$DIR/stderr.txt"; exit 1; }
     cat "$out" "$DIR/stderr.txt"
 }
@@ -70,6 +72,17 @@ boot() {
 boot virt 2 0-1
 boot arndale 1 0
 
+# Typed through stdin into the Exynos UART's receiver (RXD, UFSTAT's count), as on the PL011.
+out=$DIR/linux-exynos-shell.txt
+input=$DIR/typed.txt
+printf 'echo typed-through-$((6*7))\nuname -m\npoweroff -f\n' >"$input"
+run "a command typed into the Exynos UART" --board arndale --uart exynos --memory 512M --initrd "$DIR/initrd.cpio" \
+    --append "console=ttySAC0 panic=-1 quiet armvm.shell=1" "$DIR/zImage"
+unset input
+grep -q "^typed-through-42" "$out" && grep -q "^armv7l" "$out" || {
+    echo "boot-debian-armhf: the commands typed into the Exynos UART did not run"; exit 1; }
+echo "boot-debian-armhf: commands typed through stdin into the Exynos UART (samsung_tty): PASS"
+
 # Xen 4.17 armhf: ARMv7 Hyp mode on the Cortex-A15, with the same kernel and initramfs as its
 # dom0 (HTTBR/HTCR stage 1, VTTBR/VTCR stage 2, GICH list registers, CNTHP), on both boards.
 for board in arndale virt; do
@@ -89,7 +102,7 @@ if [ -f Guests/build/hello-xen32.bin ]; then
     status=0
     "$ARMVM" run --board arndale --memory 256M --append "console=dtuart dtuart=serial0 guest_loglvl=all" \
         --guest Guests/build/hello-xen32.bin,memory=16M --guest Guests/build/hello-xen32.bin,memory=16M \
-        "$DIR/xen" >"$out" 2>"$DIR/stderr.txt" || status=$?
+        "$DIR/xen" </dev/null >"$out" 2>"$DIR/stderr.txt" || status=$?
     cat "$out"
     [ "$status" = 5 ] || { echo "boot-debian-armhf: Xen armhf dom0less: armvm exited with $status, expected 5 (idle)"; exit 1; }
     for d in d1 d2; do
@@ -120,7 +133,7 @@ if [ -f Guests/build/hello-xen32.bin ] && [ -f .build-linux/xen ]; then
     status=0
     "$ARMVM" run --board virt --memory 256M --append "console=dtuart dtuart=serial0 guest_loglvl=all" \
         --guest Guests/build/hello-xen32.bin,memory=16M --guest Guests/build/hello-xen32.bin,memory=16M \
-        .build-linux/xen >"$out" 2>"$DIR/stderr.txt" || status=$?
+        .build-linux/xen </dev/null >"$out" 2>"$DIR/stderr.txt" || status=$?
     cat "$out"
     [ "$status" = 5 ] || { echo "boot-debian-armhf: dom0less: armvm exited with $status, expected 5 (idle)"; exit 1; }
     for d in d1 d2; do

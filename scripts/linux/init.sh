@@ -7,4 +7,12 @@ echo "armvm: userspace is up"
 /bin/busybox grep -m1 Features /proc/cpuinfo
 /bin/busybox echo "CPUs online: $(/bin/busybox cat /sys/devices/system/cpu/online)"
 /bin/busybox sha256sum /bin/busybox
+# armvm.shell=1 on the kernel command line: a shell on the console, reading what is typed into
+# armvm's stdin (the console UART's receiver), until it exits.
+if /bin/busybox grep -q 'armvm\.shell=1' /proc/cmdline; then
+    /bin/busybox --install -s /bin
+    export PATH=/bin
+    echo "armvm: shell on the console (exit to power off)"
+    /bin/sh
+fi
 /bin/busybox poweroff -f

@@ -1,8 +1,10 @@
 import Bus
 
 /// ARM PrimeCell UART (PL011), as ARM DDI 0183 (r1p5) describes it, reduced to what a console
-/// needs: transmission is instantaneous (the FIFO never fills and never stays busy) and nothing
-/// is ever received.
+/// needs: transmission is instantaneous (the FIFO never fills and never stays busy); received
+/// characters come from `ConsoleInput` into a 32-entry FIFO (r1p5's depth, one entry with
+/// UARTLCR_H.FEN clear), with the receive and receive time-out interrupts Linux's amba-pl011
+/// driver unmasks.
 public final class PL011: BusDevice {
     public let name: String
     public static let windowSize: UInt64 = 0x1000
@@ -25,9 +27,18 @@ public final class PL011: BusDevice {
 
     // UARTFR bits (DDI 0183, 3.3, Flag Register).
     static let FR_RXFE: UInt32 = 1 << 4
+    static let FR_RXFF: UInt32 = 1 << 6
     static let FR_TXFE: UInt32 = 1 << 7
     // Interrupt bits shared by UARTIMSC, UARTRIS, UARTMIS and UARTICR (DDI 0183, 3.3).
+    static let INT_RX: UInt32 = 1 << 4
     static let INT_TX: UInt32 = 1 << 5
+    static let INT_RT: UInt32 = 1 << 6
+    // UARTCR bits (DDI 0183, 3.3, Control Register) and UARTLCR_H.FEN.
+    static let CR_UARTEN: UInt32 = 1 << 0
+    static let CR_RXE: UInt32 = 1 << 9
+    static let LCRH_FEN: UInt32 = 1 << 4
+    /// The receive FIFO of r1p5 is 32 entries deep (DDI 0183, 1.2).
+    static let fifoDepth = 32
     static let interruptMask: UInt32 = 0x7FF
 
     /// PeriphID0-3 = 0x11, 0x10, 0x14, 0x00: part 0x011, designer ARM (0x41), revision r1p5 (DDI 0183, 3.3, Peripheral Identification Registers).
@@ -48,6 +59,10 @@ public final class PL011: BusDevice {
     private var imsc: UInt32 = 0
     private var ris: UInt32 = 0
     private var dmacr: UInt32 = 0
+    /// The receive FIFO, oldest first.
+    private var rxFIFO: [UInt8] = []
+    /// A character arrived or was read since the FIFO's last time-out tick: the time-out may fire.
+    private var timeoutArmed = false
 
     public init(name: String = "pl011", console: Console, interrupt: InterruptLine = .unconnected()) {
         self.name = name
@@ -62,11 +77,12 @@ public final class PL011: BusDevice {
         guard let a = WordAccess(offset: offset, size: size) else { return nil }
         let value: UInt32
         switch a.register {
-        // Nothing is ever received: UARTDR reads as an empty character with no error bits.
-        case Self.UARTDR: value = 0
+        // The oldest received character, never with error bits; an empty FIFO reads as 0.
+        case Self.UARTDR: value = popReceived()
         case Self.UARTRSR_ECR: value = 0
-        // TXFE and RXFE always; never BUSY or TXFF, because output leaves at once.
-        case Self.UARTFR: value = Self.FR_TXFE | Self.FR_RXFE
+        // TXFE always, never BUSY or TXFF, because output leaves at once.
+        case Self.UARTFR:
+            value = Self.FR_TXFE | (rxFIFO.isEmpty ? Self.FR_RXFE : 0) | (rxFIFO.count >= depth ? Self.FR_RXFF : 0)
         case Self.UARTILPR: value = ilpr
         case Self.UARTIBRD: value = ibrd
         case Self.UARTFBRD: value = fbrd
@@ -114,8 +130,59 @@ public final class PL011: BusDevice {
         return true
     }
 
+    private var depth: Int { lcrH & Self.LCRH_FEN != 0 ? Self.fifoDepth : 1 }
+
+    /// UARTRXINTR's level: the FIFO at or above UARTIFLS.RXIFLSEL's fill (1/8, 1/4, 1/2, 3/4,
+    /// 7/8 of 32), or holding a character with the FIFO off (DDI 0183, 3.4, UARTRXINTR).
+    private var rxTriggerLevel: Int {
+        guard lcrH & Self.LCRH_FEN != 0 else { return 1 }
+        switch (ifls >> 3) & 7 {
+        case 0: return 4
+        case 1: return 8
+        case 2: return 16
+        case 3: return 24
+        default: return 28
+        }
+    }
+
+    private func popReceived() -> UInt32 {
+        guard !rxFIFO.isEmpty else { return 0 }
+        let c = UInt32(rxFIFO.removeFirst())
+        // Reading below the trigger level clears the receive interrupt; emptying the FIFO clears
+        // the time-out too (DDI 0183, 3.4, UARTRXINTR and UARTRTINTR).
+        if rxFIFO.count < rxTriggerLevel { ris &= ~Self.INT_RX }
+        if rxFIFO.isEmpty { ris &= ~Self.INT_RT }
+        timeoutArmed = !rxFIFO.isEmpty
+        updateInterrupt()
+        return c
+    }
+
     /// UARTINTR is the OR of the masked interrupts (DDI 0183, 3.4, UARTINTR).
     private func updateInterrupt() {
         interrupt.set(ris & imsc != 0)
+    }
+}
+
+extension PL011: SerialReceiver {
+    /// UARTEN and RXE both set (DDI 0183, 3.3, Control Register).
+    public var receiverEnabled: Bool { cr & (Self.CR_UARTEN | Self.CR_RXE) == Self.CR_UARTEN | Self.CR_RXE }
+    public var canReceive: Bool { receiverEnabled && rxFIFO.count < depth }
+    public var awaitsTimeout: Bool { timeoutArmed && !rxFIFO.isEmpty }
+
+    public func receive(_ byte: UInt8) {
+        guard rxFIFO.count < depth else { return }   // an overrun: the character is lost
+        rxFIFO.append(byte)
+        timeoutArmed = true
+        if rxFIFO.count >= rxTriggerLevel { ris |= Self.INT_RX }
+        updateInterrupt()
+    }
+
+    /// The real time-out is 32 bit periods with the FIFO not empty and nothing arriving
+    /// (UARTRTINTR); here, one character period, which Linux cannot tell apart.
+    public func receiveIdle() {
+        guard awaitsTimeout else { return }
+        timeoutArmed = false
+        ris |= Self.INT_RT
+        updateInterrupt()
     }
 }
