@@ -95,22 +95,27 @@ for board in arndale virt; do
     check "$name" 0
 done
 
-# Xen 4.17 armhf without dom0: two 32-bit hello-xen guests (dom0less); Xen then idles and armvm
-# stops with status 5.
-if [ -f Guests/build/hello-xen32.bin ]; then
-    out=$DIR/xen32-dom0less.txt
+# dom0less NAME BOARD XEN: that Xen with two 32-bit hello-xen guests from --guest and no dom0:
+# each domain is AArch32 EL1; they print through console_io, vpl011 and xen_version, and shut
+# down. Xen then idles and armvm stops with status 5.
+dom0less() {
+    [ -f Guests/build/hello-xen32.bin ] && [ -f "$3" ] || return 0
+    out=$DIR/dom0less-$2-$(basename "$(dirname "$3")").txt
     status=0
-    "$ARMVM" run --board arndale --memory 256M --append "console=dtuart dtuart=serial0 guest_loglvl=all" \
+    "$ARMVM" run --board "$2" --memory 256M --append "console=dtuart dtuart=serial0 guest_loglvl=all" \
         --guest Guests/build/hello-xen32.bin,memory=16M --guest Guests/build/hello-xen32.bin,memory=16M \
-        "$DIR/xen" </dev/null >"$out" 2>"$DIR/stderr.txt" || status=$?
+        "$3" </dev/null >"$out" 2>"$DIR/stderr.txt" || status=$?
     cat "$out"
-    [ "$status" = 5 ] || { echo "boot-debian-armhf: Xen armhf dom0less: armvm exited with $status, expected 5 (idle)"; exit 1; }
+    [ "$status" = 5 ] || { echo "boot-debian-armhf: $1: armvm exited with $status, expected 5 (idle)"; exit 1; }
     for d in d1 d2; do
-        grep -q "($d) hello-xen: running on Xen 4.17" "$out" || { echo "boot-debian-armhf: Xen armhf dom0less: no xen_version line from $d"; exit 1; }
-        grep -q "($d) hello-xen: shutting down" "$out" || { echo "boot-debian-armhf: Xen armhf dom0less: $d did not shut down"; exit 1; }
+        grep -q "($d) hello-xen: hello through the console_io hypercall (AArch32)" "$out" || { echo "boot-debian-armhf: $1: $d did not run in AArch32"; exit 1; }
+        grep -q "($d) hello-xen: running on Xen 4.17" "$out" || { echo "boot-debian-armhf: $1: no xen_version line from $d"; exit 1; }
+        grep -q "($d) hello-xen: shutting down" "$out" || { echo "boot-debian-armhf: $1: $d did not shut down"; exit 1; }
     done
-    echo "boot-debian-armhf: Xen 4.17 armhf dom0less with two 32-bit hello-xen guests: PASS"
-fi
+    echo "boot-debian-armhf: $1: PASS"
+}
+
+dom0less "Xen 4.17 armhf dom0less with two 32-bit hello-xen guests" arndale "$DIR/xen"
 
 # Xen 4.17 arm64 (downloaded by boot-debian.sh) with the same armhf kernel and initramfs as its
 # dom0: Xen finds a zImage and builds a 32-bit dom0 (AArch32 EL1 under its AArch64 EL2, LPAE
@@ -124,22 +129,4 @@ if [ -f .build-linux/xen ]; then
     check "$name" 0
 fi
 
-# Xen 4.17 arm64 (downloaded by boot-debian.sh) without dom0, booting Guests/build/hello-xen32.bin
-# twice from --guest: Xen finds a zImage and makes each domain 32-bit (AArch32 EL1 under its
-# AArch64 EL2); they print through console_io, vpl011 and xen_version, and shut down. Xen then
-# idles and armvm stops with status 5.
-if [ -f Guests/build/hello-xen32.bin ] && [ -f .build-linux/xen ]; then
-    out=$DIR/xen-dom0less32.txt
-    status=0
-    "$ARMVM" run --board virt --memory 256M --append "console=dtuart dtuart=serial0 guest_loglvl=all" \
-        --guest Guests/build/hello-xen32.bin,memory=16M --guest Guests/build/hello-xen32.bin,memory=16M \
-        .build-linux/xen </dev/null >"$out" 2>"$DIR/stderr.txt" || status=$?
-    cat "$out"
-    [ "$status" = 5 ] || { echo "boot-debian-armhf: dom0less: armvm exited with $status, expected 5 (idle)"; exit 1; }
-    for d in d1 d2; do
-        grep -q "($d) hello-xen: hello through the console_io hypercall (AArch32)" "$out" || { echo "boot-debian-armhf: dom0less: $d did not run in AArch32"; exit 1; }
-        grep -q "($d) hello-xen: running on Xen 4.17" "$out" || { echo "boot-debian-armhf: dom0less: no xen_version line from $d"; exit 1; }
-        grep -q "($d) hello-xen: shutting down" "$out" || { echo "boot-debian-armhf: dom0less: $d did not shut down"; exit 1; }
-    done
-    echo "boot-debian-armhf: Xen 4.17 dom0less with two 32-bit hello-xen guests: PASS"
-fi
+dom0less "Xen 4.17 arm64 dom0less with two 32-bit hello-xen guests" virt .build-linux/xen
