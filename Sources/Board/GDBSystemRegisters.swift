@@ -79,15 +79,7 @@ extension CPU {
     /// (timers, GIC CPU interface), whose reads are that module's business.
     func debuggerSysReg(_ r: SysReg) -> UInt64? {
         guard r.provider == .core else { return nil }
-        switch r {
-        case .NZCV: return UInt64(nzcv)
-        case .DAIF: return UInt64(daif)
-        case .CurrentEL: return UInt64(el) << 2
-        case .SPSel: return UInt64(spsel)
-        case .SP_EL0: return stackPointer(el: 0)
-        case .SP_EL1: return stackPointer(el: 1)
-        default: return sysregs[r]
-        }
+        return processorStateRegister(r) ?? sysregs[r]
     }
 
     /// Writes `r` as MSR would (so the translation regime and interrupt state follow), without

@@ -115,6 +115,20 @@ extension CPU {
         }
     }
 
+    /// The special-purpose registers that are views of PSTATE or of the banked stack pointers
+    /// rather than storage; nil for every other register. MRS and the debugger both read them here.
+    public func processorStateRegister(_ r: SysReg) -> UInt64? {
+        switch r {
+        case .NZCV: return UInt64(nzcv)
+        case .DAIF: return UInt64(daif)
+        case .CurrentEL: return UInt64(el) << 2
+        case .SPSel: return UInt64(spsel)
+        case .SP_EL0: return stackPointer(el: 0)
+        case .SP_EL1: return stackPointer(el: 1)
+        default: return nil
+        }
+    }
+
     /// MRS: the value EL`el` reads.
     public func readSysReg(_ r: SysReg) -> UInt64 {
         switch r.provider {
@@ -124,13 +138,8 @@ extension CPU {
             return r == .CNTFRQ_EL0 ? sysregs[r] : 0
         case .interruptController: return interruptControllerRegisters?.read(r, cpu: self) ?? 0
         }
+        if let v = processorStateRegister(r) { return v }
         switch r {
-        case .NZCV: return UInt64(nzcv)
-        case .DAIF: return UInt64(daif)
-        case .CurrentEL: return UInt64(el) << 2
-        case .SPSel: return UInt64(spsel)
-        case .SP_EL0: return stackPointer(el: 0)
-        case .SP_EL1: return stackPointer(el: 1)
         // EL1 reads the virtual IDs that EL2 set (D13.2.101 VPIDR_EL2, D13.2.102 VMPIDR_EL2).
         case .MIDR_EL1: return el == 1 && hasEL2 ? sysregs[SysReg.VPIDR_EL2] : sysregs[r]
         case .MPIDR_EL1: return el == 1 && hasEL2 ? sysregs[SysReg.VMPIDR_EL2] : sysregs[r]
