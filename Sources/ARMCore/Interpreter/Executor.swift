@@ -92,6 +92,11 @@ extension CPU {
             }
             // Bits 1..0 stay in the compare: a misaligned PC takes the slow path and faults there.
             guard pc & ~0xFFC == pageVA else {
+                if let p = switchFetchPage(pc, tlb) {
+                    pageVA = pc & ~0xFFF
+                    page = p
+                    continue
+                }
                 slowStep(pc, end &- left)
                 (pc, left, pageVA, page) = resumeFastPath(end: end, tlb)
                 continue
