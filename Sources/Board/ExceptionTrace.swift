@@ -1,31 +1,44 @@
 import ARMCore
 
 /// `--trace exceptions`: one line per exception taken and per ERET, for people learning or
-/// debugging what a hypervisor does. Lines go to stderr (stdout is the guest's console) and
-/// carry the instruction count instead of host time, so two runs print the same trace.
+/// debugging what a hypervisor does. Each line says where it happened (CPU, EL, VMID) and carries
+/// the instruction count instead of host time, so two runs print the same trace.
 public final class ExceptionTrace {
-    private let write: (String) -> Void
+    private let sink: TraceSink
 
-    public init(write: @escaping (String) -> Void) { self.write = write }
+    public init(sink: TraceSink) { self.sink = sink }
+    public convenience init(write: @escaping (String) -> Void) { self.init(sink: TraceSink(write: write)) }
 
-    /// Attach to every CPU of a machine.
+    /// Attach to every CPU of a machine, after any observer already there.
     public func attach(to machine: Machine) {
         for cpu in machine.cpus {
+            let previous = cpu.exceptionObserver
             // The CPU keeps the tracer alive; the tracer must not keep the CPU (a cycle).
-            cpu.exceptionObserver = { [unowned cpu] e in self.report(e, cpu: cpu) }
+            cpu.exceptionObserver = { [unowned cpu] e in
+                previous?(e)
+                self.report(e, cpu: cpu)
+            }
         }
     }
 
     func report(_ e: ExceptionEvent, cpu: CPU) {
+        // The event happened at the EL it left; the VMID is still the guest's on an exit.
+        var c = TraceContext.of(cpu, el: e.fromEL)
+        c.insn = e.instret
         // AArch32 sides carry their mode: "EL1(svc)->EL2".
         let from = "EL\(e.fromEL)" + (e.fromMode.map { "(\($0.name))" } ?? "")
         let to = "EL\(e.toEL)" + (e.toMode.map { "(\($0.name))" } ?? "")
         let arrow = "\(from)->\(to)"
         if e.kind == .eret {
-            write("[\(e.instret)] cpu\(cpu.index) eret \(arrow) to 0x\(hexDigits(e.elr))")
+            // x0 (r0) shows a hypercall's result on the way back; the VM entered, if any.
+            let r0 = e.toMode != nil ? "r0=0x" + hexDigits(cpu.x[0] & 0xFFFF_FFFF) : "x0=0x" + hexDigits(cpu.x[0])
+            let vm = e.toEL < 2 ? TraceContext.vmid(cpu) : nil
+            sink.emit(c, kind: "eret", "eret \(arrow) to 0x\(hexDigits(e.elr)) \(r0)" + (vm.map { " (vm\($0))" } ?? ""),
+                      ["from_el": .int(UInt64(e.fromEL)), "to_el": .int(UInt64(e.toEL)), "elr": .hex(e.elr),
+                       "x0": .hex(cpu.x[0]), "to_vmid": vm.map { .int(UInt64($0)) } ?? .none])
             return
         }
-        var line = "[\(e.instret)] cpu\(cpu.index) \(arrow) "
+        var line = "\(arrow) "
         if let s = e.syndrome {
             line += Self.describe(s, cpu: cpu)
         } else {
@@ -41,7 +54,11 @@ public final class ExceptionTrace {
             line += (hyp ? (instruction ? " HIFAR=0x" : " HDFAR=0x") : " FAR=0x") + hexDigits(far)
         }
         if let ipa = e.ipa { line += " HPFAR IPA=0x\(hexDigits(ipa))" }
-        write(line)
+        let name = e.syndrome.map { $0.ec.name } ?? "\(e.kind)".uppercased()
+        sink.emit(c, kind: "exception", ec: e.syndrome?.ec.rawValue, line,
+                  ["from_el": .int(UInt64(e.fromEL)), "to_el": .int(UInt64(e.toEL)), "class": .text(name),
+                   "esr": .hex(e.esr), "elr": .hex(e.elr), "far": e.far.map { .hex($0) } ?? .none,
+                   "ipa": e.ipa.map { .hex($0) } ?? .none])
     }
 
     /// The exception class by name, with what matters for each class.
