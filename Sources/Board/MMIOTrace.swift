@@ -21,6 +21,8 @@ public final class MMIOTrace {
     func access(_ device: BusDevice, offset: UInt64, size: Int, value: UInt64?, write: Bool) {
         let reg = Self.registerName(device, offset: offset) ?? "+0x\(hexDigits(offset))"
         let bits = size * 8
+        // A store hands the device the whole register; the access is only `size` bytes of it.
+        let value = value.map { bits >= 64 ? $0 : $0 & (1 << UInt64(bits) - 1) }
         let shown = value.map { "0x" + hexDigits($0) } ?? "bus error"
         let text = "mmio \(device.name) \(write ? "write" : "read") \(reg) \(bits)-bit "
             + (write ? "= " : "-> ") + shown
