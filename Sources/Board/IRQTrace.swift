@@ -49,8 +49,9 @@ public final class IRQTrace {
     func report(_ e: GICEvent, running: CPU) {
         switch e {
         case .asserted(let id, let cpu):
-            // An SPI belongs to no CPU interface: it happened on the CPU that was running.
-            let c = id >= 32 ? TraceContext.of(running) : context(cpu, running: running)
+            // An SPI or SGI happened on the CPU that was running (a device's, or the sender); a
+            // PPI on its own CPU, whose turn it is when its timer's line changes.
+            let c = id >= 32 || id < 16 ? TraceContext.of(running) : context(cpu, running: running)
             let to = id < 16 ? " to cpu\(cpu)" : ""
             sink.emit(c, kind: "irq-asserted", "irq asserted: \(names.name(id))\(to)",
                       ["intid": .int(UInt64(id)), "target_cpu": .int(UInt64(cpu))])

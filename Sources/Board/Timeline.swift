@@ -120,6 +120,7 @@ public final class Timeline {
         }
         switch e {
         case .asserted(let id, let cpu):
+            // An SGI shows on its target's track; a PPI on its CPU's; an SPI on the running CPU's.
             let (c, ns) = id >= 32 ? (running.index, running.virtualNanos) : at(cpu)
             if let timer = names.timer(id) {
                 instant("timer deadline: \(timer) (ppi \(id))", category: "timer", cpu: c, at: ns, args: "\"intid\":\(id)")

@@ -30,6 +30,7 @@ public struct TraceFilter: Equatable {
             let parts = term.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty else { throw bad("'\(term)' is not key=value") }
             let key = parts[0].trimmingWhitespace, value = parts[1].trimmingWhitespace
+            guard ["el", "cpu", "vmid", "ec", "insn"].contains(key) else { throw bad("unknown key '\(key)' (el, cpu, vmid, ec, insn)") }
             guard let range = Self.range(value, openEnded: key == "insn") else {
                 throw bad("'\(value)' is not a number or a range a-b")
             }

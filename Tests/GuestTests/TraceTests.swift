@@ -95,7 +95,7 @@ final class TraceTests: XCTestCase {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("armvm-trace-\(getpid()).jsonl")
         defer { try? FileManager.default.removeItem(at: file) }
         let r = try CLI.run(Self.vtimer + ["--trace", "irq", "--trace", "exceptions", "--trace-format", "json",
-                                           "--trace-file", file.path, "--max-instructions", "2000000"])
+                                           "--trace-file", file.path, "--max-instructions", "3400000"])
         XCTAssertEqual(r.status, 3, r.stderr)
         XCTAssertFalse(r.stderr.contains("{\"insn\""), "traces stay out of stderr")
         XCTAssertFalse(r.stdout.contains("{\"insn\""), "and out of the console")
@@ -117,7 +117,9 @@ final class TraceTests: XCTestCase {
         for text in ["mmio gicd write GICD_CTLR 32-bit = 0x", "GICR_WAKER (cpu0)", "mmio uart write UARTDR 32-bit = 0x"] {
             XCTAssertTrue(v3.stderr.contains(text), "trace shows \(text)")
         }
-        let v2 = try CLI.run(Self.pingPong + ["--trace", "mmio", "--max-instructions", "3000000"])
+        var onArndale = Self.vtimer
+        onArndale.replaceSubrange(1...4, with: ["--board", "arndale"])
+        let v2 = try CLI.run(onArndale + ["--trace", "mmio", "--max-instructions", "3400000"])
         for text in ["GICC_IAR", "GICH_LR0", "GICV_IAR", "GICD_CTLR"] {
             XCTAssertTrue(v2.stderr.contains(text), "trace shows \(text)")
         }
