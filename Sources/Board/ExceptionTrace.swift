@@ -65,19 +65,26 @@ public final class ExceptionTrace {
     static func describe(_ s: Syndrome, cpu: CPU) -> String {
         let iss = s.iss
         switch s.ec {
-        case .svc64, .smc64, .brk64:
+        case .smc64:
+            var text = "SMC64 #0x\(hexDigits(UInt64(iss & 0xFFFF)))"
+            if let psci = PSCIFunction.name(cpu.x[0]) { text += " x0=0x\(hexDigits(cpu.x[0])) (\(psci))" }
+            return text
+        case .svc64, .brk64:
             return "\(s.ec.name) #0x\(hexDigits(UInt64(iss & 0xFFFF)))"
         case .hvc64:
             let imm = iss & 0xFFFF
             var text = "HVC64 #0x\(hexDigits(UInt64(imm)))"
             // Xen's hypercall ABI: HVC #0xEA1 with the call number in x16.
             if imm == 0xEA1 { text += " xen:" + XenHypercall.name(cpu.x[16]) }
+            if imm == 0, let psci = PSCIFunction.name(cpu.x[0]) { text += " x0=0x\(hexDigits(cpu.x[0])) (\(psci))" }
             return text
         case .hvc32:
             let imm = iss & 0xFFFF
             var text = "HVC32 #0x\(hexDigits(UInt64(imm)))"
             // Xen's AArch32 hypercall ABI: the call number in r12.
             if imm == 0xEA1 { text += " xen:" + XenHypercall.name(cpu.x[12]) }
+            let r0 = cpu.x[0] & 0xFFFF_FFFF
+            if imm == 0, let psci = PSCIFunction.name(r0) { text += " r0=0x\(hexDigits(r0)) (\(psci))" }
             return text
         case .svc32:
             return "SVC32 #0x\(hexDigits(UInt64(iss & 0xFFFF)))"
@@ -127,6 +134,28 @@ public final class ExceptionTrace {
         case 0b0101: return "external abort on walk L\(level)"
         default: return fsc == 0x21 ? "alignment fault" : "fault status 0x\(hexDigits(UInt64(fsc)))"
         }
+    }
+}
+
+/// PSCI and SMCCC function IDs (Arm DEN 0022 and DEN 0028), for traces: the SMC32 ID, or the
+/// SMC64 one (bit 30 set) of the calls that have one.
+enum PSCIFunction {
+    static let names: [UInt64: String] = [
+        0x8000_0000: "SMCCC_VERSION", 0x8000_0001: "SMCCC_ARCH_FEATURES",
+        0x8400_0000: "PSCI_VERSION", 0x8400_0001: "PSCI CPU_SUSPEND", 0x8400_0002: "PSCI CPU_OFF",
+        0x8400_0003: "PSCI CPU_ON", 0x8400_0004: "PSCI AFFINITY_INFO", 0x8400_0005: "PSCI MIGRATE",
+        0x8400_0006: "PSCI MIGRATE_INFO_TYPE", 0x8400_0007: "PSCI MIGRATE_INFO_UP_CPU",
+        0x8400_0008: "PSCI SYSTEM_OFF", 0x8400_0009: "PSCI SYSTEM_RESET", 0x8400_000A: "PSCI_FEATURES",
+    ]
+
+    static func name(_ x0: UInt64) -> String? {
+        let id = x0 & 0xFFFF_FFFF
+        if let n = names[id] { return n }
+        // The SMC64 forms of CPU_SUSPEND, CPU_ON, AFFINITY_INFO, MIGRATE, MIGRATE_INFO_UP_CPU.
+        if id & 0xFFFF_FF00 == 0xC400_0000, [1, 3, 4, 5, 7].contains(id & 0xFF), let n = names[id & ~0x4000_0000] {
+            return n + " (SMC64)"
+        }
+        return nil
     }
 }
 

@@ -98,12 +98,8 @@ public final class Timeline {
         case .synchronous, .serror:
             // Exits from a guest to the hypervisor, named by class and hypercall.
             if e.toEL >= 2 && e.fromEL < e.toEL, let s = e.syndrome {
-                var name = ExceptionTrace.describe(s, cpu: cpu)
-                if s.ec == .hvc64 || s.ec == .smc64 || s.ec == .hvc32 {
-                    let x0 = cpu.x[0] & (s.ec == .hvc32 ? 0xFFFF_FFFF : .max)
-                    // PSCI function IDs: 0x84000000-0x8400001F (SMC32) and 0xC4000000-... (SMC64).
-                    if x0 >> 24 == 0x84 || x0 >> 24 == 0xC4 { name += " x0=0x\(hexDigits(x0)) (PSCI)" }
-                }
+                // By class and key fields: "HVC64 #0xea1 xen:console_io", "HVC64 #0x0 x0=0x84000008 (PSCI SYSTEM_OFF)".
+                let name = ExceptionTrace.describe(s, cpu: cpu)
                 instant(name, category: "exit", cpu: c, at: now,
                         args: "\"esr\":\"0x\(hexDigits(e.esr))\",\"elr\":\"0x\(hexDigits(e.elr))\"")
             }

@@ -79,3 +79,14 @@ final class TraceFilterTests: XCTestCase {
         XCTAssertEqual(ListRegisterFields.maintenanceCauses(0b1001), ["EOI", "NP"])
     }
 }
+
+/// PSCI calls are named in exception traces and the timeline.
+final class PSCINameTests: XCTestCase {
+    func testFunctionIDs() {
+        XCTAssertEqual(PSCIFunction.name(0x8400_0008), "PSCI SYSTEM_OFF")
+        XCTAssertEqual(PSCIFunction.name(0xC400_0003), "PSCI CPU_ON (SMC64)")
+        XCTAssertEqual(PSCIFunction.name(0x8400_0000), "PSCI_VERSION")
+        XCTAssertNil(PSCIFunction.name(0xC400_0008), "SYSTEM_OFF has no SMC64 form")
+        XCTAssertNil(PSCIFunction.name(18))
+    }
+}
