@@ -41,9 +41,12 @@ public final class IRQTrace {
         let hcr = cpu.hasEL2 ? cpu.sysregs[SysReg.HCR_EL2] : 0
         let virtual = e.toEL == 1 && hcr & (e.kind == .irq ? HCR.IMO : HCR.FMO) != 0
         let what = (virtual ? "virtual " : "") + kind
-        sink.emit(c, kind: "irq-taken", "irq taken: \(what) EL\(e.fromEL)->EL\(e.toEL) ELR=0x\(hexDigits(e.elr))",
-                  ["interrupt": .text(what), "from_el": .int(UInt64(e.fromEL)), "to_el": .int(UInt64(e.toEL)),
-                   "elr": .hex(e.elr)])
+        // What the GIC signals now: the interrupt the handler's acknowledge will return.
+        let id = machine.prepared.gic.signalledINTID(cpu: cpu.index, virtual: virtual)
+        let shown = id.map { virtual ? ": vINTID \($0)" : ": " + names.name(Int($0)) } ?? ""
+        sink.emit(c, kind: "irq-taken", "irq taken: \(what) EL\(e.fromEL)->EL\(e.toEL) ELR=0x\(hexDigits(e.elr))\(shown)",
+                  ["interrupt": .text(what), "intid": id.map { .int(UInt64($0)) } ?? .none,
+                   "from_el": .int(UInt64(e.fromEL)), "to_el": .int(UInt64(e.toEL)), "elr": .hex(e.elr)])
     }
 
     func report(_ e: GICEvent, running: CPU) {

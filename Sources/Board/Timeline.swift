@@ -93,8 +93,9 @@ public final class Timeline {
         case .irq, .fiq:
             let hcr = cpu.hasEL2 ? cpu.sysregs[SysReg.HCR_EL2] : 0
             let virtual = e.toEL == 1 && hcr & (e.kind == .irq ? HCR.IMO : HCR.FMO) != 0
+            let id = machine.prepared.gic.signalledINTID(cpu: c, virtual: virtual)
             instant((virtual ? "virtual " : "") + (e.kind == .irq ? "IRQ" : "FIQ") + " taken", category: "irq", cpu: c, at: now,
-                    args: "\"from_el\":\(e.fromEL),\"to_el\":\(e.toEL)")
+                    args: "\"from_el\":\(e.fromEL),\"to_el\":\(e.toEL),\"intid\":\(id.map { String($0) } ?? "null")")
         case .synchronous, .serror:
             // Exits from a guest to the hypervisor, named by class and hypercall.
             if e.toEL >= 2 && e.fromEL < e.toEL, let s = e.syndrome {

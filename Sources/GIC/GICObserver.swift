@@ -57,3 +57,22 @@ extension InterruptStore {
     /// Whether input `id` of `cpu` is high now (to report rising edges only).
     func levelIsHigh(_ id: Int, cpu: Int) -> Bool { bit(level, id, cpu) }
 }
+
+extension VirtualInterface {
+    /// The vINTID of the most urgent pending list register, if any.
+    var highestPendingVINTID: UInt32? { highestPending().map { LR.vINTID(lr[$0]) } }
+}
+
+extension GICv2 {
+    public func signalledINTID(cpu: Int, virtual: Bool) -> UInt32? {
+        guard cpu >= 0 && cpu < core.cpuCount else { return nil }
+        return virtual ? core.virt[cpu].highestPendingVINTID : core.highestPending(cpu).map { UInt32($0.id) }
+    }
+}
+
+extension GICv3 {
+    public func signalledINTID(cpu: Int, virtual: Bool) -> UInt32? {
+        guard cpu >= 0 && cpu < core.cpuCount else { return nil }
+        return virtual ? core.virt[cpu].highestPendingVINTID : core.highestPending(cpu).map { UInt32($0.id) }
+    }
+}

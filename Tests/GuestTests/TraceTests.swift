@@ -41,10 +41,10 @@ final class TraceTests: XCTestCase {
         let r = try CLI.run(Self.vtimer + ["--trace", "irq"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let trace = Self.traceLines(r)
-        for text in ["cpu0 EL1 vm2: irq asserted: ppi 27 (EL1 virtual timer)", "irq taken: IRQ EL1->EL2",
+        for text in ["cpu0 EL1 vm2: irq asserted: ppi 27 (EL1 virtual timer)", "irq taken: IRQ EL1->EL2 ELR=0x4020463c: ppi 27 (EL1 virtual timer)",
                      "cpu0 EL2: irq ack ICC_IAR1_EL1 -> ppi 27 (EL1 virtual timer)", "irq asserted: ppi 26 (EL2 physical timer)",
                      "ICH_LR0_EL2 = 0x50a002000000001b: vINTID 27 pending EOI-maintenance prio 0xa0 group1",
-                     "irq taken: virtual IRQ EL1->EL1", "irq ack ICV_IAR1_EL1 -> vINTID 27", "irq eoi ICV_EOIR1_EL1 <- vINTID 27",
+                     "irq taken: virtual IRQ EL1->EL1", ": vINTID 27", "irq ack ICV_IAR1_EL1 -> vINTID 27", "irq eoi ICV_EOIR1_EL1 <- vINTID 27",
                      "irq maintenance: ppi 25 (maintenance) MISR=0x1 (EOI)"] {
             XCTAssertTrue(trace.contains(text), "trace shows \(text)")
         }
