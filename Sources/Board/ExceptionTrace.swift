@@ -67,7 +67,7 @@ public final class ExceptionTrace {
         switch s.ec {
         case .smc64:
             var text = "SMC64 #0x\(hexDigits(UInt64(iss & 0xFFFF)))"
-            if let psci = PSCIFunction.name(cpu.x[0]) { text += " x0=0x\(hexDigits(cpu.x[0])) (\(psci))" }
+            text += " x0=0x\(hexDigits(cpu.x[0]))" + (PSCIFunction.name(cpu.x[0]).map { " (\($0))" } ?? "")
             return text
         case .svc64, .brk64:
             return "\(s.ec.name) #0x\(hexDigits(UInt64(iss & 0xFFFF)))"
@@ -76,7 +76,8 @@ public final class ExceptionTrace {
             var text = "HVC64 #0x\(hexDigits(UInt64(imm)))"
             // Xen's hypercall ABI: HVC #0xEA1 with the call number in x16.
             if imm == 0xEA1 { text += " xen:" + XenHypercall.name(cpu.x[16]) }
-            if imm == 0, let psci = PSCIFunction.name(cpu.x[0]) { text += " x0=0x\(hexDigits(cpu.x[0])) (\(psci))" }
+            // SMCCC calls (PSCI, the Spectre workarounds) are HVC #0 with the function ID in x0.
+            if imm == 0 { text += " x0=0x\(hexDigits(cpu.x[0]))" + (PSCIFunction.name(cpu.x[0]).map { " (\($0))" } ?? "") }
             return text
         case .hvc32:
             let imm = iss & 0xFFFF
@@ -84,7 +85,7 @@ public final class ExceptionTrace {
             // Xen's AArch32 hypercall ABI: the call number in r12.
             if imm == 0xEA1 { text += " xen:" + XenHypercall.name(cpu.x[12]) }
             let r0 = cpu.x[0] & 0xFFFF_FFFF
-            if imm == 0, let psci = PSCIFunction.name(r0) { text += " r0=0x\(hexDigits(r0)) (\(psci))" }
+            if imm == 0 { text += " r0=0x\(hexDigits(r0))" + (PSCIFunction.name(r0).map { " (\($0))" } ?? "") }
             return text
         case .svc32:
             return "SVC32 #0x\(hexDigits(UInt64(iss & 0xFFFF)))"
@@ -137,11 +138,12 @@ public final class ExceptionTrace {
     }
 }
 
-/// PSCI and SMCCC function IDs (Arm DEN 0022 and DEN 0028), for traces: the SMC32 ID, or the
+/// PSCI and SMCCC Arm-architecture function IDs (Arm DEN 0022 and DEN 0028), for traces: the SMC32 ID, or the
 /// SMC64 one (bit 30 set) of the calls that have one.
 enum PSCIFunction {
     static let names: [UInt64: String] = [
-        0x8000_0000: "SMCCC_VERSION", 0x8000_0001: "SMCCC_ARCH_FEATURES",
+        0x8000_0000: "SMCCC_VERSION", 0x8000_0001: "SMCCC_ARCH_FEATURES", 0x8000_8000: "SMCCC_ARCH_WORKAROUND_1",
+        0x8000_7FFF: "SMCCC_ARCH_WORKAROUND_2", 0x8000_3FFF: "SMCCC_ARCH_WORKAROUND_3",
         0x8400_0000: "PSCI_VERSION", 0x8400_0001: "PSCI CPU_SUSPEND", 0x8400_0002: "PSCI CPU_OFF",
         0x8400_0003: "PSCI CPU_ON", 0x8400_0004: "PSCI AFFINITY_INFO", 0x8400_0005: "PSCI MIGRATE",
         0x8400_0006: "PSCI MIGRATE_INFO_TYPE", 0x8400_0007: "PSCI MIGRATE_INFO_UP_CPU",
