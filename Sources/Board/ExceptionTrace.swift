@@ -25,6 +25,7 @@ public final class ExceptionTrace {
         // The event happened at the EL it left; the VMID is still the guest's on an exit.
         var c = TraceContext.of(cpu, el: e.fromEL)
         c.insn = e.instret
+        guard sink.admits(c, ec: e.kind == .eret ? nil : e.syndrome?.ec.rawValue) else { return }
         // AArch32 sides carry their mode: "EL1(svc)->EL2".
         let from = "EL\(e.fromEL)" + (e.fromMode.map { "(\($0.name))" } ?? "")
         let to = "EL\(e.toEL)" + (e.toMode.map { "(\($0.name))" } ?? "")

@@ -19,6 +19,8 @@ public final class MMIOTrace {
     }
 
     func access(_ device: BusDevice, offset: UInt64, size: Int, value: UInt64?, write: Bool) {
+        let c = TraceContext.of(machine.runningCPU)
+        guard sink.admits(c) else { return }
         let reg = Self.registerName(device, offset: offset) ?? "+0x\(hexDigits(offset))"
         let bits = size * 8
         // A store hands the device the whole register; the access is only `size` bytes of it.
@@ -26,7 +28,7 @@ public final class MMIOTrace {
         let shown = value.map { "0x" + hexDigits($0) } ?? "bus error"
         let text = "mmio \(device.name) \(write ? "write" : "read") \(reg) \(bits)-bit "
             + (write ? "= " : "-> ") + shown
-        sink.emit(TraceContext.of(machine.runningCPU), kind: "mmio", text,
+        sink.emit(c, kind: "mmio", text,
                   ["device": .text(device.name), "register": .text(reg), "offset": .hex(offset),
                    "width": .int(UInt64(bits)), "access": .text(write ? "write" : "read"),
                    "value": value.map { .hex($0) } ?? .none])

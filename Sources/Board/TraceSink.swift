@@ -88,6 +88,10 @@ public final class TraceSink {
         self.init(format: format, filter: filter, output: TraceOutput(write: write))
     }
 
+    /// Whether an event with this context would be written: callers test it before they format
+    /// a frequent event (device accesses, exceptions) that the filter may drop.
+    public func admits(_ c: TraceContext, ec: UInt8? = nil) -> Bool { filter.admits(c, ec: ec) }
+
     /// Write one event: `kind` names its trace ("exception", "irq", "mmio", "mmu"), `text` is
     /// what a person reads after the prefix, `ec` the exception class the filter's `ec=` matches.
     public func emit(_ c: TraceContext, kind: String, ec: UInt8? = nil, _ text: String,
