@@ -45,6 +45,10 @@ public struct TraceOptions {
             throw HostInputError(message: "unknown --trace-format '\(format)' (choose text or json)")
         }
         self.format = f
+        // These shape --trace's lines; without one they would silently do nothing.
+        if names.isEmpty, let flag = file != nil ? "--trace-file" : filter != nil ? "--trace-filter" : format != "text" ? "--trace-format" : nil {
+            throw HostInputError(message: "\(flag) applies to --trace lines: add --trace exceptions, irq, mmio or mmu")
+        }
         if let timeline, timeline.isEmpty { throw HostInputError(message: "--timeline needs a file name") }
         self.timeline = timeline
     }

@@ -135,9 +135,10 @@ final class TraceTests: XCTestCase {
 
     func testBadTraceFlagsAreBadInput() throws {
         let image = try CLI.guest("hello.elf")
-        for (args, text) in [(["--trace-filter", "el=9"], "malformed --trace-filter 'el=9'"),
-                             (["--trace-filter", "speed=fast"], "unknown key 'speed'"),
-                             (["--trace-format", "xml"], "unknown --trace-format 'xml'"),
+        for (args, text) in [(["--trace", "irq", "--trace-filter", "el=9"], "malformed --trace-filter 'el=9'"),
+                             (["--trace", "irq", "--trace-filter", "speed=fast"], "unknown key 'speed'"),
+                             (["--trace", "irq", "--trace-format", "xml"], "unknown --trace-format 'xml'"),
+                             (["--trace-format", "json"], "--trace-format applies to --trace lines"),
                              (["--trace-file", "/nonexistent/dir/t.txt", "--trace", "irq"], "--trace-file /nonexistent/dir/t.txt"),
                              (["--timeline", "/nonexistent/dir/t.json"], "--timeline /nonexistent/dir/t.json")] {
             let r = try CLI.run(["run"] + args + [image])
