@@ -111,6 +111,8 @@ public final class Machine {
     private var roundEnd: UInt64 = 0
     /// The CPU running now.
     private var running = 0
+    /// The CPU whose turn it is (traces: where a device access or an SPI happened).
+    public var runningCPU: CPU { cpus[running] }
     /// The GICv2, whose banked MMIO frames answer for the CPU running now.
     private var gicv2: GICv2?
 

@@ -80,9 +80,21 @@ echo "boot-debian: a command typed through stdin into Debian's busybox shell (de
 out=$DIR/xen.txt
 run --memory 2G --append "console=dtuart dtuart=serial0 dom0_mem=512M" \
     --module "$DIR/Image,kind=kernel,bootargs=console=hvc0 panic=-1 quiet" \
-    --module "$DIR/initrd.cpio,kind=ramdisk" "$DIR/xen"
+    --module "$DIR/initrd.cpio,kind=ramdisk" --timeline "$DIR/xen-timeline.json" "$DIR/xen"
 grep -q "(XEN) Brought up 2 CPUs" "$out" || { echo "boot-debian: Xen did not bring up both CPUs"; exit 1; }
 check "Xen 4.17 with Debian's kernel as dom0" "CPUs online: 0"
+# The same run's --timeline: a trace-event file with both CPUs' tracks, Xen's time at EL2,
+# dom0's in its VM, its hypercalls and interrupts (Guests/minihyp/README.md shows one).
+python3 - "$DIR/xen-timeline.json" <<'PY' || { echo "boot-debian: Xen's --timeline is not what it should be"; exit 1; }
+import json, sys
+events = json.load(open(sys.argv[1]))["traceEvents"]
+assert all(k in e for e in events for k in ("ph", "ts", "pid", "tid"))
+assert sorted(e["tid"] for e in events if e["name"] == "thread_name") == [0, 1]
+names = {e["name"] for e in events}
+assert "EL2 (hypervisor)" in names and any(n.startswith("EL1 vm") for n in names), names
+assert any(n.startswith("HVC64 #0xea1 xen:") for n in names) and "virtual IRQ taken" in names, names
+PY
+echo "boot-debian: Xen's --timeline of that boot: PASS"
 
 # 3. Xen 4.17 without dom0 (dom0less), booting Guests/build/hello-xen.bin twice from --guest:
 #    the same guest minihyp runs. With every domain shut down Xen idles, and armvm stops with
