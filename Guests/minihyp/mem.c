@@ -1,8 +1,7 @@
 /*
  * mem.c - memory, from minihyp's side: a bump allocator over free host RAM
- * (one per NUMA node),
- * word-wise copies, and reading or writing a guest's memory by the guest's
- * own virtual address (hypercall buffers).
+ * (one per NUMA node), word-wise copies, and reading or writing a guest's
+ * memory by the guest's own virtual address (hypercall buffers).
  *
  * minihyp runs with its own MMU off, so every address minihyp uses is a
  * host physical address (PA). A guest's addresses are intermediate physical
