@@ -111,16 +111,19 @@ public final class DiskImage {
             let page = at / Self.pageSize
             let inPage = Int(at % Self.pageSize)
             let n = min(length - done, Int(Self.pageSize) - inPage)
-            if overlay[page] == nil {
-                var copy = [UInt8](repeating: 0, count: Int(Self.pageSize))
+            var copy: [UInt8]
+            if let existing = overlay.removeValue(forKey: page) {
+                copy = existing
+            } else {
+                copy = [UInt8](repeating: 0, count: Int(Self.pageSize))
                 // The file's last page may be short: what lies beyond its end reads as zeros.
                 let start = page * Self.pageSize
                 let have = Int(min(Self.pageSize, size - start))
                 let ok = copy.withUnsafeMutableBytes { readFile(at: start, into: $0.baseAddress!, length: have) }
                 guard ok else { return false }
-                overlay[page] = copy
             }
-            overlay[page]!.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: inPage).copyMemory(from: from + done, byteCount: n) }
+            copy.withUnsafeMutableBytes { ($0.baseAddress! + inPage).copyMemory(from: from + done, byteCount: n) }
+            overlay[page] = copy
             done += n
         }
         return true
