@@ -22,10 +22,10 @@ public struct PreparedMachine {
     public let guests: [PlacedGuest]
     public let modules: [PlacedModule]
     /// The virtio-mmio transports, in the board's transport order (`options.virtioDevices`).
-    public let virtio: [BusDevice]
+    public let virtio: [VirtioMMIO]
     /// What armvm's stdin feeds: the virtio console when there is one, else the console UART.
     public var inputReceiver: SerialReceiver? {
-        for t in virtio { if let t = t as? VirtioMMIO, let c = t.backend as? VirtioConsole { return c } }
+        for t in virtio { if let c = t.backend as? VirtioConsole { return c } }
         return uart as? SerialReceiver
     }
 }
@@ -256,11 +256,12 @@ public enum MachineSetup {
         return (uart, gic)
     }
 
-    /// Opens each drive and maps one virtio-mmio transport per virtio device, in transport order.
+    /// Opens each drive and makes one virtio-mmio transport per virtio device, in transport
+    /// order, mapped together as one `VirtioMMIOBank` (several share a 4 KiB page).
     static func wireVirtio(bus: PhysicalAddressSpace, layout: BoardLayout, options: MachineOptions,
-                           console: Console, gic: InterruptController) throws -> [BusDevice] {
+                           console: Console, gic: InterruptController) throws -> [VirtioMMIO] {
         let disks = try options.drives.map { try DiskImage($0) }
-        var transports: [BusDevice] = []
+        var transports: [VirtioMMIO] = []
         for (n, kind) in options.virtioDevices.enumerated() {
             let backend: VirtioBackend
             var consolePort: VirtioConsole?
@@ -269,12 +270,14 @@ public enum MachineSetup {
             case .console: let c = VirtioConsole(console: console); consolePort = c; backend = c
             case .rng: backend = VirtioRNG(seed: options.rngSeed)
             }
-            let range = layout.virtio.range(n)
             let transport = VirtioMMIO(name: "virtio\(n)", backend: backend, bus: bus,
                                        interrupt: gic.inputLine(spi: Int(layout.virtio.spi(n))))
             consolePort?.transport = transport
-            try bus.map(transport, at: range.base, size: range.size)
             transports.append(transport)
+        }
+        if !transports.isEmpty {
+            let bank = VirtioMMIOBank(transports: transports, stride: layout.virtio.stride)
+            try bus.map(bank, at: layout.virtio.base, size: bank.size)
         }
         return transports
     }

@@ -1,5 +1,6 @@
 @testable import Board
 import Bus
+import GIC
 import Foundation
 import XCTest
 
@@ -425,5 +426,28 @@ final class VirtioTests: XCTestCase {
         XCTAssertNotNil(error(["node,mem=1G,cpus=1-0"]))
         XCTAssertNotNil(error(["node,mem=1G,cpus=0,colour=red"]))
         XCTAssertNotNil(error(["socket,id=0"]))
+    }
+}
+
+extension VirtioTests {
+    /// Transports 0x200 apart share a 4 KiB page of the bus: each must answer for its own window.
+    func testTransportsSharingAPageEachAnswer() throws {
+        var o = MachineOptions()
+        o.board = .virt
+        o.drives = [DiskImage.Spec(path: try files.write("d.img", image), readOnly: true)]
+        o.virtioConsole = true
+        o.virtioRNG = true
+        let bus = PhysicalAddressSpace(ramBase: Self.ramBase, ramSize: 1 << 20)!
+        let gic = GICv2(spiCount: 256, cpuCount: 1)
+        let transports = try MachineSetup.wireVirtio(bus: bus, layout: o.board.layout, options: o,
+                                                     console: Console(capture: true), gic: gic)
+        XCTAssertEqual(transports.count, 3)
+        for (n, id) in [2, 3, 4].enumerated() {
+            let base = 0x0A00_0000 + UInt64(n) * 0x200
+            XCTAssertEqual(bus.read(base, size: 4), 0x7472_6976)
+            XCTAssertEqual(bus.read(base + 8, size: 4), UInt64(id))
+        }
+        XCTAssertNil(bus.read(0x0A00_0600, size: 4), "past the last transport in use")
+        XCTAssertNil(bus.read(0x0A00_1000, size: 4))
     }
 }

@@ -219,3 +219,29 @@ public final class VirtioMMIO: BusDevice {
         }
     }
 }
+
+/// The board's virtio-mmio transports in use, as one bus device: they sit 0x200 apart, and the
+/// bus finds devices by 4 KiB page, so one page can hold up to eight of them. An access goes
+/// to the transport whose window holds it; beyond the last one it is a bus error.
+final class VirtioMMIOBank: BusDevice {
+    let name = "virtio-mmio"
+    let transports: [VirtioMMIO]
+    let stride: UInt64
+
+    init(transports: [VirtioMMIO], stride: UInt64) { self.transports = transports; self.stride = stride }
+
+    /// The window the bank covers: every transport, rounded up to whole pages.
+    var size: UInt64 { (UInt64(transports.count) * stride + 0xFFF) & ~0xFFF }
+
+    func read(offset: UInt64, size: Int) -> UInt64? {
+        let i = offset / stride
+        guard i < UInt64(transports.count) else { return nil }
+        return transports[Int(i)].read(offset: offset % stride, size: size)
+    }
+
+    func write(offset: UInt64, size: Int, value: UInt64) -> Bool {
+        let i = offset / stride
+        guard i < UInt64(transports.count) else { return false }
+        return transports[Int(i)].write(offset: offset % stride, size: size, value: value)
+    }
+}
