@@ -87,7 +87,8 @@ public struct NUMATopology: Sendable, Equatable {
         var owner = [Int?](repeating: nil, count: cpuCount)
         for (n, node) in nodes.enumerated() {
             guard node.cpus.upperBound < cpuCount else {
-                throw HostInputError("--numa node \(n): cpus=\(node.cpus.lowerBound)-\(node.cpus.upperBound) names CPU \(node.cpus.upperBound), but --smp \(cpuCount) has CPUs 0-\(cpuCount - 1)")
+                let cpus = node.cpus.count == 1 ? "\(node.cpus.lowerBound)" : "\(node.cpus.lowerBound)-\(node.cpus.upperBound)"
+                throw HostInputError("--numa node \(n): cpus=\(cpus) names CPU \(node.cpus.upperBound), but --smp \(cpuCount) has \(cpuCount == 1 ? "CPU 0" : "CPUs 0-\(cpuCount - 1)")")
             }
             for c in node.cpus {
                 if let other = owner[c] { throw HostInputError("--numa: CPU \(c) is in node \(other) and node \(n)") }
@@ -98,7 +99,8 @@ public struct NUMATopology: Sendable, Equatable {
             throw HostInputError("--numa: CPU \(c) is in no node; every CPU of --smp \(cpuCount) needs one")
         }
         for p in distances.keys.sorted(by: { ($0.src, $0.dst) < ($1.src, $1.dst) }) where max(p.src, p.dst) >= nodes.count {
-            throw HostInputError("--numa dist,src=\(p.src),dst=\(p.dst): there are only \(nodes.count) nodes (0-\(nodes.count - 1))")
+            let have = nodes.count == 1 ? "there is only node 0" : "there are only nodes 0-\(nodes.count - 1)"
+            throw HostInputError("--numa dist,src=\(p.src),dst=\(p.dst): \(have)")
         }
     }
 

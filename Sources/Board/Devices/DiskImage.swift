@@ -67,7 +67,7 @@ public final class DiskImage {
         let bytes = UInt64(max(0, st.st_size))
         guard bytes >= Self.sectorSize else {
             close(fd)
-            throw HostInputError("\(name): the image is \(bytes) bytes, smaller than one 512-byte sector")
+            throw HostInputError("\(name): " + (bytes == 0 ? "empty file" : "the image is \(bytes) bytes, smaller than one 512-byte sector"))
         }
         self.fd = fd
         self.size = bytes / Self.sectorSize * Self.sectorSize
