@@ -10,7 +10,8 @@
 # busybox shell through the PL011's receiver, and their output must appear, the same twice.
 # Then twice with an ext4 disk image (mkfs.ext4 -d, e2fsprogs) on virtio-blk and two NUMA nodes:
 # the first boot writes a file and syncs, the second reads it back, and e2fsck finds the
-# image clean. Debian builds virtio-mmio, virtio-blk and ext4 as modules: they are taken from
+# image clean; a line goes out through virtio-console (hvc0), and virtio-rng gives the same
+# bytes in both boots (same --rng-seed). Debian builds virtio-mmio, virtio-blk and ext4 as modules: they are taken from
 # the package of the very kernel in .build-linux/Image and carried in a second initramfs.
 #
 # usage: scripts/linux/boot-debian.sh [ARMVM]     (default .build/release/armvm)
@@ -44,8 +45,10 @@ fi
 python3 "$here/mkinitramfs.py" "$DIR/busybox" "$here/init.sh" "$DIR/initrd.cpio"
 
 # The modules the disk boot loads, in load order, from the package of the kernel in Image.
-modules="virtio_mmio virtio_blk crc16 mbcache jbd2 crc32c_generic ext4"
-if [ ! -f "$DIR/modules/ext4.ko" ]; then
+modules="virtio_mmio virtio_blk crc16 mbcache jbd2 crc32c_generic ext4 virtio_console virtio-rng"
+missing=""
+for m in $modules; do [ -f "$DIR/modules/$m.ko" ] || missing=yes; done
+if [ -n "$missing" ]; then
     version=$(grep -a -m1 -o 'Linux version [0-9][^ ]*' "$DIR/Image" | cut -d' ' -f3)
     rm -rf "$DIR/x" && mkdir -p "$DIR/x" "$DIR/modules"
     sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
@@ -110,14 +113,17 @@ rm -f "$disk" && mkfs.ext4 -q -d "$DIR/disk-files" -F "$disk" 16M
 for pass in write read; do
     out=$DIR/linux-disk-$pass.txt
     run --memory 1G --numa node,mem=512M,cpus=0 --numa node,mem=512M,cpus=1 --drive "$disk" \
-        --initrd "$DIR/initrd-disk.cpio" --append "console=ttyAMA0 panic=-1 quiet armvm.disk=$pass" "$DIR/Image"
+        --virtio-console --rng-seed 7 --initrd "$DIR/initrd-disk.cpio" --append "console=ttyAMA0 panic=-1 quiet armvm.disk=$pass" "$DIR/Image"
     check "Debian's kernel with an ext4 disk on virtio-blk ($pass)" "NUMA nodes: /sys/devices/system/node/node0 /sys/devices/system/node/node1"
     grep -q "^disk: host.txt: made on the host" "$out" || { echo "boot-debian: disk ($pass): the guest did not read the host's file"; exit 1; }
     grep -q "^armvm: unmounted /dev/vda" "$out" || { echo "boot-debian: disk ($pass): /dev/vda was not unmounted cleanly"; exit 1; }
+    grep -q "^armvm: hello through hvc0" "$out" || { echo "boot-debian: disk ($pass): nothing came through the virtio console"; exit 1; }
+    grep -o "^hwrng: [0-9a-f]\{32\}" "$out" >"$DIR/hwrng-$pass.txt" || { echo "boot-debian: disk ($pass): no bytes from virtio-rng"; exit 1; }
 done
+cmp -s "$DIR/hwrng-write.txt" "$DIR/hwrng-read.txt" || { echo "boot-debian: virtio-rng gave different bytes for the same --rng-seed"; exit 1; }
 grep -q "^disk: guest.txt: written by the guest: 42" "$out" || { echo "boot-debian: disk: the file written in the first boot is not there in the second"; exit 1; }
 e2fsck -fn "$disk" >"$DIR/e2fsck.txt" 2>&1 || { cat "$DIR/e2fsck.txt"; echo "boot-debian: disk: e2fsck finds the image damaged"; exit 1; }
-echo "boot-debian: an ext4 disk written in one boot and read in the next, 2 NUMA nodes: PASS"
+echo "boot-debian: an ext4 disk written in one boot and read in the next, 2 NUMA nodes, virtio console and rng: PASS"
 
 out=$DIR/xen.txt
 run --memory 2G --append "console=dtuart dtuart=serial0 dom0_mem=512M" \

@@ -16,6 +16,13 @@ if [ -n "$disk" ]; then
         /bin/busybox insmod /lib/modules/$m.ko || echo "armvm: insmod $m failed"
     done
     /bin/busybox mount -t devtmpfs dev /dev
+    # With --virtio-console and --virtio-rng: a line through hvc0, and the first bytes of the
+    # seeded entropy source (the same in every boot with the same --rng-seed).
+    for m in virtio_console virtio-rng; do
+        [ -f /lib/modules/$m.ko ] && /bin/busybox insmod /lib/modules/$m.ko
+    done
+    [ -c /dev/hvc0 ] && echo "armvm: hello through hvc0" >/dev/hvc0
+    [ -c /dev/hwrng ] && echo "hwrng: $(/bin/busybox head -c 16 /dev/hwrng | /bin/busybox od -An -tx1 | /bin/busybox tr -d ' \n')"
     echo "NUMA nodes: $(/bin/busybox ls -d /sys/devices/system/node/node* | /bin/busybox tr '\n' ' ')"
     /bin/busybox mount -t ext4 /dev/vda /mnt && echo "armvm: mounted /dev/vda"
     if [ "$disk" = write ]; then
