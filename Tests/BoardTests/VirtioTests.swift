@@ -3,6 +3,9 @@ import Bus
 import GIC
 import Foundation
 import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Drives the virtio-mmio transport as a driver would, with rings built by hand in guest RAM.
 final class VirtioTests: XCTestCase {
@@ -449,5 +452,38 @@ extension VirtioTests {
         }
         XCTAssertNil(bus.read(0x0A00_0600, size: 4), "past the last transport in use")
         XCTAssertNil(bus.read(0x0A00_1000, size: 4))
+    }
+}
+
+extension VirtioTests {
+    /// With --virtio-console, stdin reaches the port by ConsoleInput's rule: one character per
+    /// period, each in a receive buffer of its own, only while the driver has one posted.
+    func testConsoleInputFeedsTheVirtioConsole() {
+        var fds: [Int32] = [0, 0]
+        XCTAssertEqual(pipe(&fds), 0)
+        _ = "ok".withCString { write(fds[1], $0, 2) }
+        close(fds[1])
+        defer { close(fds[0]) }
+        let input = ConsoleInput(fd: fds[0], mode: .stream)
+        let port = VirtioConsole(console: Console(capture: true))
+        let rig = Rig(port)
+        port.transport = rig.transport
+        input.receiver = port
+        let t = ConsoleInput.characterNanos
+        input.service(now: 0)
+        XCTAssertNil(input.nextDeadline(), "no driver yet: no input wanted")
+        rig.start(queues: [0, 1])
+        for i: UInt16 in 0..<2 {
+            rig.descriptor(i, Self.buffers + 0x100 * UInt64(i), 16, VirtQueue.F_WRITE)
+            rig.submit(i, queue: 0, notify: false)
+        }
+        input.service(now: t)                                   // first seen enabled: no byte yet
+        XCTAssertEqual(rig.usedIdx, 0)
+        input.service(now: 2 * t)
+        input.service(now: 3 * t)
+        XCTAssertEqual(rig.usedIdx, 2)
+        XCTAssertEqual(rig.get(Self.buffers, 1), UInt64(UInt8(ascii: "o")))
+        XCTAssertEqual(rig.get(Self.buffers + 0x100, 1), UInt64(UInt8(ascii: "k")))
+        XCTAssertEqual(rig.usedElement(1).len, 1)
     }
 }
