@@ -40,11 +40,17 @@ if [ ! -f "$DIR/Image" ] || [ ! -f "$DIR/busybox" ] || [ ! -f "$DIR/xen" ]; then
     cp "$DIR"/x/boot/vmlinuz-* "$DIR/Image"      # arm64 vmlinuz is an uncompressed Image
     cp "$DIR/x/bin/busybox" "$DIR/busybox"
     cp "$DIR/x/boot/xen-4.17-arm64" "$DIR/xen"    # Xen's arm64 Image (the .efi is for UEFI)
+    # The disk boot's modules (below) come from the same package.
+    mkdir -p "$DIR/modules"
+    for m in virtio_mmio virtio_blk crc16 mbcache jbd2 crc32c_generic ext4 virtio_console virtio-rng; do
+        find "$DIR"/x/lib/modules -name "$m.ko" -exec cp {} "$DIR/modules/" \;
+    done
     rm -rf "$DIR/x" "$DIR"/*.deb
 fi
 python3 "$here/mkinitramfs.py" "$DIR/busybox" "$here/init.sh" "$DIR/initrd.cpio"
 
-# The modules the disk boot loads, in load order, from the package of the kernel in Image.
+# The modules the disk boot loads, in load order, from the package of the kernel in Image
+# (fetched here when .build-linux predates the disk boot).
 modules="virtio_mmio virtio_blk crc16 mbcache jbd2 crc32c_generic ext4 virtio_console virtio-rng"
 missing=""
 for m in $modules; do [ -f "$DIR/modules/$m.ko" ] || missing=yes; done
