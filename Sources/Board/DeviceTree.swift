@@ -26,6 +26,8 @@ public enum DeviceTreeBuilder {
                     try clockNode(w, context)
                     try uartNode(w, context)
                     for p in layout.peripherals { try peripheralNode(w, context, p) }
+                    try virtioNodes(w, context)
+                    try distanceMapNode(w, context)
                 }
                 let blob = try w.finish()
                 guard blob.count <= maximumSize else { throw tooLarge(blob.count) }

@@ -133,7 +133,7 @@ public final class Machine {
     /// Host input for the console UART's receiver (armvm's stdin), fed between rounds.
     public var input: ConsoleInput? {
         didSet {
-            input?.receiver = prepared.uart as? SerialReceiver
+            input?.receiver = prepared.inputReceiver
             input?.console = prepared.console
             firmware.consoleInput = input
         }

@@ -150,6 +150,16 @@ final class DeviceTreeTests: XCTestCase {
                 for el: UInt8 in [1, 2] {
                     var o = options(board, el: el, uart: uart, cpus: 2, bootargs: "console=ttyAMA0")
                     o.memorySize = 1 << 30
+                    if el == 2 {
+                        // Every virtio device and two NUMA nodes (distance map included).
+                        o.drives = [DiskImage.Spec(path: "disk.img")]
+                        o.virtioConsole = true
+                        o.virtioRNG = true
+                        var numa = NUMATopology()
+                        try numa.add("node,mem=512M,cpus=0")
+                        try numa.add("node,mem=512M,cpus=1")
+                        o.numa = numa
+                    }
                     let blob = try DeviceTreeBuilder.build(layout: board.layout, options: o,
                                                            initrd: (start: 0x4400_0000, size: 4096))
                     let path = try files.write("\(board)-\(uart)-\(el).dtb", blob)

@@ -71,6 +71,7 @@ final class BadInputCorpusTests: XCTestCase {
         ("initrd", ["run", "--initrd", "$F", "$ELF"], "--initrd"),
         ("guest", ["run", "$HV", "--guest", "$F"], "--guest"),
         ("module", ["run", "$HV", "--module", "$F,kind=kernel"], "--module"),
+        ("drive", ["run", "--drive", "$F", "$ELF"], "--drive"),
     ]
 
     /// Every special file in every position: 45 cases.
@@ -329,6 +330,18 @@ final class BadInputCorpusTests: XCTestCase {
         c("el-0", .none, ["run", "--el", "0", "$ELF"], "--el must be 1 or 2, not 0"),
         c("el-3", .none, ["run", "--el", "3", "$ELF"], "--el must be 1 or 2, not 3"),
         c("el-word", .none, ["run", "--el", "two", "$ELF"], "two"),
+        c("drive-unknown-option", .data([UInt8](repeating: 0, count: 512)), ["run", "--drive", "$F,fast", "$ELF"], "--drive $F", "unknown option 'fast'"),
+        c("drive-smaller-than-a-sector", .data([1, 2, 3]), ["run", "--drive", "$F", "$ELF"], "$F", "smaller than one 512-byte sector"),
+        c("drive-no-file-name", .none, ["run", "--drive", ",readonly", "$ELF"], "names no image file"),
+        c("numa-memory-does-not-add-up", .none, ["run", "--memory", "1G", "--numa", "node,mem=512M,cpus=0", "$ELF"], "must add up"),
+        c("numa-cpu-out-of-range", .none, ["run", "--numa", "node,mem=512M,cpus=0-1", "$ELF"], "names CPU 1"),
+        c("numa-cpu-unassigned", .none, ["run", "--smp", "2", "--numa", "node,mem=512M,cpus=0", "$ELF"], "CPU 1 is in no node"),
+        c("numa-cpu-in-two-nodes", .none, ["run", "--numa", "node,mem=256M,cpus=0", "--numa", "node,mem=256M,cpus=0", "$ELF"], "CPU 0 is in node 0 and node 1"),
+        c("numa-dist-to-self", .none, ["run", "--numa", "node,mem=512M,cpus=0", "--numa", "dist,src=0,dst=0,val=20", "$ELF"], "to itself is 10"),
+        c("numa-dist-no-such-node", .none, ["run", "--numa", "node,mem=512M,cpus=0", "--numa", "dist,src=0,dst=1,val=20", "$ELF"], "there is only node 0"),
+        c("numa-unknown-kind", .none, ["run", "--numa", "socket", "$ELF"], "unknown kind 'socket'"),
+        c("numa-bad-size", .none, ["run", "--numa", "node,mem=lots,cpus=0", "$ELF"], "malformed size 'lots'"),
+        c("rng-seed-word", .none, ["run", "--rng-seed", "abc", "$ELF"], "malformed --rng-seed 'abc'"),
         c("el-negative", .none, ["run", "--el", "-1", "$ELF"], "--el", "-1"),
         c("uart-unknown", .none, ["run", "--uart", "16550", "$ELF"], "unknown UART model '16550'"),
         c("uart-empty", .none, ["run", "--uart", "", "$ELF"], "unknown UART model ''"),
