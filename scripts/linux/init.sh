@@ -6,6 +6,8 @@ echo "armvm: userspace is up"
 /bin/busybox uname -srm
 /bin/busybox grep -m1 Features /proc/cpuinfo
 /bin/busybox echo "CPUs online: $(/bin/busybox cat /sys/devices/system/cpu/online)"
+# The PMU driver's line, which `quiet` keeps off the console.
+/bin/busybox dmesg | /bin/busybox grep -i -m1 "hw perfevents"
 /bin/busybox sha256sum /bin/busybox
 # armvm.shell=1 on the kernel command line: a shell on the console, reading what is typed into
 # armvm's stdin (the console UART's receiver), until it exits.
