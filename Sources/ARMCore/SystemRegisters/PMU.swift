@@ -142,9 +142,11 @@ extension CPU {
     /// Add the instructions retired since the last sync, up to `t`, to the counters that count
     /// them, and set their overflow flags (PMOVSSET) where they wrap.
     func pmuSync(at t: UInt64) {
-        let delta = t &- pmu.syncedAt
+        // Never backwards: an exception hook may have synced past the instruction in flight.
+        guard t > pmu.syncedAt else { return }
+        let delta = t - pmu.syncedAt
         pmu.syncedAt = t
-        guard delta != 0, pmu.counting != 0 else { return }
+        guard pmu.counting != 0 else { return }
         var overflow: UInt64 = 0
         for n in 0..<PMU.counterCount where pmu.counting & (1 << UInt64(n)) != 0 {
             // PMEVCNTR<n>_EL0 is 32 bits in ARMv8.0: it overflows when it wraps past 0xFFFFFFFF.
