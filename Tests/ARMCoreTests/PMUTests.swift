@@ -208,6 +208,28 @@ final class PMUTests: XCTestCase {
         XCTAssertEqual(m.cpu.readSysReg(.PMCR_EL0) >> 11, 0x41 << 13 | 0x0F << 5 | 6)
     }
 
+    func testCortexA15ReachesThePMUThroughCP15() {
+        // In SVC mode: MRC PMCR; MCR PMCNTENSET (r1 = the cycle counter); four instructions;
+        // MRRC of the whole PMCCNTR into r2, r3. Then HDCR.TPM traps the MRC to Hyp mode (HSR EC 0x03).
+        var config = CPUConfig()
+        config.identification = .cortexA15
+        let m = CoreTestMachine(el: 2, config: config)
+        m.cpu.bootAArch32(entry: UInt32(base), mode: .svc)
+        m.cpu.sysregs[SysReg.VBAR_EL2] = base + 0x1000
+        m.cpu.writeSysReg(.PMCR_EL0, PMU.E)
+        m.cpu.setR(1, 1 << 31)
+        let nop32: UInt32 = 0xE320_F000
+        m.program([0xEE19_0F1C, 0xEE09_1F3C, nop32, nop32, nop32, nop32, 0xEC53_2F09, 0xEE19_0F1C])
+        m.steps(7)
+        XCTAssertEqual(m.cpu.r(0), 0x410F_3001, "PMCR: Arm, Cortex-A15, N = 6, E")
+        XCTAssertEqual(m.cpu.r(2), 5, "the MCR and four instructions, read by the MRRC")
+        XCTAssertEqual(m.cpu.r(3), 0)
+        m.cpu.writeSysReg(.MDCR_EL2, 6 | MDCR.TPM)
+        m.steps(1)
+        XCTAssertEqual(m.cpu.mode32, .hyp)
+        XCTAssertEqual(m.cpu.sysregs[SysReg.ESR_EL2] >> 26, 0x03, "a trapped MCR/MRC to CP15")
+    }
+
     func testOffCostsNothingOnTheRunLoop() {
         // With no counter enabled no overflow point exists, so `run` is not cut.
         let m = CoreTestMachine(el: 1)

@@ -197,7 +197,7 @@ extension CPU {
         let watch = counting & sysregs[SysReg.PMINTENSET_EL1] & ~sysregs[SysReg.PMOVSSET_EL0]
         var soonest: UInt64 = .max
         for n in 0..<PMU.counterCount where watch & (1 << UInt64(n)) != 0 {
-            soonest = min(soonest, (1 << 32) - sysregs[SysReg.eventCounter(n)])
+            soonest = min(soonest, (1 << 32) &- sysregs[SysReg.eventCounter(n)])
         }
         if watch & PMU.cycleCounterBit != 0 {
             let v = sysregs[SysReg.PMCCNTR_EL0]
