@@ -119,6 +119,8 @@ public struct BoardLayout: Sendable {
     /// The GICv3 alternative (`--gic 3`), on boards that have one.
     public var gicv3: GICv3Layout? = nil
     public let timerPPIs: TimerPPIs
+    /// The PMU's overflow interrupt: PPI 7 (INTID 23), as on QEMU's virt (VIRTUAL_PMU_IRQ).
+    public var pmuPPI: UInt32 = 7
     public let consoleUART: UARTSlot
     /// Frequency of the fixed clock that feeds the UART (and the PrimeCells' APB clock).
     public let uartClockFrequency: UInt32

@@ -22,6 +22,7 @@ public enum DeviceTreeBuilder {
                     try memoryNode(w, context)
                     try psciNode(w, context)
                     try timerNode(w, context)
+                    try pmuNode(w, context)
                     try gicNode(w, context)
                     try clockNode(w, context)
                     try uartNode(w, context)

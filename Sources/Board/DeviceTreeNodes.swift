@@ -142,6 +142,14 @@ extension DeviceTreeBuilder {
         }
     }
 
+    /// bindings/arm/pmu.yaml: the core's PMU, its overflow interrupt a PPI on every CPU.
+    static func pmuNode(_ w: FDTWriter, _ c: DeviceTreeContext) throws {
+        try w.node("pmu") {
+            try w.property("compatible", strings: [(c.options.cpuModel ?? .cortexA57).pmuCompatible])
+            try w.property("interrupts", cells: c.ppi(c.layout.pmuPPI))
+        }
+    }
+
     /// bindings/interrupt-controller/arm,gic.yaml: reg lists GICD, GICC, then GICH and GICV for
     /// the virtualization extensions, whose maintenance interrupt is the PPI in `interrupts`.
     static func gicNode(_ w: FDTWriter, _ c: DeviceTreeContext) throws {

@@ -71,6 +71,13 @@ public final class Machine {
         for (i, t) in timers.enumerated() {
             t.onChange = { [unowned self] in self.timerChanged(i) }
         }
+        // The PMU's overflow interrupt is a PPI of its CPU too.
+        let pmuINTID = 16 + Int(prepared.layout.pmuPPI)
+        for cpu in cpus {
+            cpu.pmuInterruptChanged = { [unowned self] c, level in
+                self.prepared.gic.setLevel(intid: pmuINTID, cpu: c.index, level: level)
+            }
+        }
         firmware.startEL = prepared.options.startEL
         firmware.commandLine = prepared.options.bootargs
         firmware.heapInfo = Machine.largestFreeRAM(prepared).map(Firmware.HeapInfo.init)

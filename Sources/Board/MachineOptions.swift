@@ -41,6 +41,14 @@ public enum CPUModel: String, CaseIterable, Sendable {
         }
     }
 
+    /// The PMU node's compatible (bindings/arm/pmu.yaml).
+    public var pmuCompatible: String {
+        switch self {
+        case .cortexA57: return "arm,armv8-pmuv3"
+        case .cortexA15: return "arm,cortex-a15-pmu"
+        }
+    }
+
     public var summary: String {
         switch self {
         case .cortexA57: return "ARMv8.0-A: AArch64 EL0-EL2, AArch32 EL0/EL1"

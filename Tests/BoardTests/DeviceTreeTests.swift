@@ -85,6 +85,18 @@ final class DeviceTreeTests: XCTestCase {
         XCTAssertEqual(dt.strings("/cpus/cpu@0", "compatible"), ["arm,cortex-a57", "arm,armv8"])
     }
 
+    func testPMUNodeNamesTheCoreAndPPI7() throws {
+        // bindings/arm/pmu.yaml: PPI 7 (INTID 23) on every CPU, as QEMU's virt.
+        let dt = try build(options(.virt, cpus: 2))
+        XCTAssertEqual(dt.strings("/pmu", "compatible"), ["arm,armv8-pmuv3"])
+        XCTAssertEqual(dt.cells("/pmu", "interrupts"), [1, 7, 0x304])
+        var a15 = options(.arndale)
+        a15.cpuModel = .cortexA15
+        let dt32 = try build(a15)
+        XCTAssertEqual(dt32.strings("/pmu", "compatible"), ["arm,cortex-a15-pmu"])
+        XCTAssertEqual(dt32.cells("/pmu", "interrupts"), [1, 7, 0x104])
+    }
+
     func testPSCIMethodFollowsStartEL() throws {
         for board in BoardKind.allCases {
             XCTAssertEqual(try build(options(board, el: 2)).string("/psci", "method"), "smc")

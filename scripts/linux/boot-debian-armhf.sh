@@ -66,6 +66,7 @@ boot() {
         --append "console=ttyAMA0 panic=-1" "$DIR/zImage"
     grep -q "CPU: All CPU(s) started in HYP mode." "$out" || { echo "boot-debian-armhf: $name: not started in HYP mode"; exit 1; }
     grep -q "CPU: Virtualization extensions available." "$out" || { echo "boot-debian-armhf: $name: no virtualization extensions"; exit 1; }
+    grep -q "hw perfevents: enabled with armv7_cortex_a15 PMU driver" "$out" || { echo "boot-debian-armhf: $name: no PMU (armv7_cortex_a15)"; exit 1; }
     check "$name" "$3"
 }
 

@@ -93,6 +93,9 @@ run() {
 out=$DIR/linux.txt
 run --memory 1G --initrd "$DIR/initrd.cpio" --append "console=ttyAMA0 panic=-1 quiet" "$DIR/Image"
 check "Debian's kernel with a busybox userspace" "CPUs online: 0-1"
+grep -q "hw perfevents: enabled with armv8_pmuv3 PMU driver, 7 counters available" "$out" || {
+    echo "boot-debian: Linux did not register the PMU (armv8_pmuv3, 7 counters)"; exit 1; }
+echo "boot-debian: the PMU registered with Linux's armv8_pmuv3 driver: PASS"
 
 # 1b. Commands typed through stdin, once from a file and once from a pipe: either is given to
 #     the UART one byte per 100 us of guest time once Linux opens the console, so both runs

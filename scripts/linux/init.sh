@@ -6,6 +6,8 @@ echo "armvm: userspace is up"
 /bin/busybox uname -srm
 /bin/busybox grep -m1 Features /proc/cpuinfo
 /bin/busybox echo "CPUs online: $(/bin/busybox cat /sys/devices/system/cpu/online)"
+# The PMU driver's line, which `quiet` keeps off the console.
+/bin/busybox dmesg | /bin/busybox grep -i -m1 "hw perfevents"
 /bin/busybox sha256sum /bin/busybox
 # armvm.disk=write|read (the virtio-blk boots of boot-debian.sh): load the virtio-mmio,
 # virtio-blk and ext4 modules this initramfs carries, mount the ext4 disk /dev/vda, and write a
