@@ -26,6 +26,8 @@ extension CPU {
                     continue
                 }
                 refreshHostTLB(tlb, changed: fetch32PageVA == 1)
+                // gdb's breakpoints (Debug/ExternalDebug.swift); the guest's are A64-only so far.
+                if debugArmed && externalDebug.breakpointHit(pc, cpu: self) { requestStop(.debugEvent); continue }
             }
             step32(tlb)
             left &-= 1

@@ -454,6 +454,10 @@ extension CPU {
         }
         let pc = self.pc
         nextPC = pc &+ UInt64(InstructionSet.a64.slotSize)
+        if debugArmed {
+            stepWithDebugEvents(pc)
+            return
+        }
         do {
             let inst = try fetch(pc)
             try execute(inst)
@@ -493,16 +497,17 @@ extension CPU {
     func handleAttention() -> StopReason? {
         if let r = stopRequest {
             stopRequest = nil
-            attention = illegalState || waiting || !interruptInputs.isEmpty
+            attention = illegalState || waiting || !interruptInputs.isEmpty || debugArmed
             return r
         }
-        attention = false
+        // Armed debug events keep every instruction on the slow path (`step` checks them).
+        attention = debugArmed
         if let p = pendingInterrupt() {
             takeInterrupt(p)
             return nil
         }
         if illegalState {
-            attention = waiting
+            attention = waiting || debugArmed
             return nil
         }
         if waiting {
