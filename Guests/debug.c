@@ -14,7 +14,8 @@
  *  3. At EL1 with TDE clear (ELd = EL1): breakpoint, store and load
  *     watchpoints with byte lanes (BAS), a step, a step over SVC (the
  *     step completes with the SVC: the exception follows its return, ISV 0),
- *     a linked context-ID breakpoint, and the OS lock and PSTATE.D.
+ *     a linked context-ID breakpoint, VMID breakpoints (linked and not), a
+ *     MASK watchpoint range, and the OS lock and PSTATE.D.
  *
  * The handler records ESR, ELR and FAR of each debug exception, disarms every
  * breakpoint, watchpoint and step (so the instruction can run when it
@@ -41,6 +42,7 @@
 #define WCR_LOAD     (1ul << 3)
 #define WCR_STORE    (2ul << 3)
 #define WCR_BAS(b)   ((uint64_t)(b) << 5)
+#define WCR_MASK(m)  ((uint64_t)(m) << 24)
 
 /* ESR_ELx: EC [31:26], IL [25], ISS; debug ISS: ISV [24], CM [8], WnR [6],
  * xFSC [5:0] = 0b100010 (debug exception). */
@@ -58,6 +60,7 @@
 
 static uint8_t el1_stack[8192] __attribute__((aligned(16)));
 static volatile uint64_t wvar __attribute__((aligned(8)));
+static volatile uint8_t wbuf[128] __attribute__((aligned(64)));
 static volatile struct {
 	uint64_t esr, elr, far;
 	unsigned el, count, svcs;
@@ -68,6 +71,7 @@ static void disarm(void)
 {
 	write_sysreg(DBGBCR0_EL1, 0);
 	write_sysreg(DBGBCR4_EL1, 0);
+	write_sysreg(DBGBCR5_EL1, 0);
 	write_sysreg(DBGWCR0_EL1, 0);
 	write_sysreg(MDSCR_EL1, read_sysreg(MDSCR_EL1) & ~MDSCR_SS);
 	isb();
@@ -334,6 +338,40 @@ static void el1_part(void)
 	check("ctx-el1", one_hit(before, ESR(0x31, DEBUG_FSC), (uint64_t)bp_target, 0, 1),
 	      "with CONTEXTIDR_EL1 = DBGBVR4 it does");
 
+	/* A VMID breakpoint on BRP5: EL2 set VTTBR_EL2.VMID = 7 (stage 2 off).
+	 * Linked to BRP0, it needs the VMID; unlinked, it fires at once. */
+	write_sysreg(DBGBVR5_EL1, 8ul << 32);
+	write_sysreg(DBGBCR5_EL1, BCR_E | BCR_AT_EL1 | BCR_BT(9));
+	write_sysreg(DBGBCR0_EL1, BCR_E | BCR_AT_EL1 | BCR_BAS | BCR_BT(1) | BCR_LBN(5));
+	isb();
+	before = hit.count;
+	bp_target();
+	check("vmid-el1", hit.count == before, "a breakpoint linked to VMID 8 does not fire under VMID 7");
+	write_sysreg(DBGBVR5_EL1, 7ul << 32);
+	isb();
+	bp_target();
+	check("vmid-el1", one_hit(before, ESR(0x31, DEBUG_FSC), (uint64_t)bp_target, 0, 1),
+	      "linked to VMID 7 it fires");
+	before = hit.count;
+	__asm__ volatile("adr %0, 1f\n\tmsr dbgbcr5_el1, %1\n1:\tisb\n\tnop"
+	                 : "=&r"(step_site) : "r"(BCR_E | BCR_AT_EL1 | BCR_BT(8)) : "memory");
+	/* The MSR may take effect at once or only after the ISB (debug register
+	 * writes need a context synchronization event to be seen). */
+	check("vmid-el1", hit.count == before + 1 && hit.esr == ESR(0x31, DEBUG_FSC) &&
+	      (hit.elr == step_site || hit.elr == step_site + 4),
+	      "an unlinked VMID breakpoint fires at once (ELR at the ISB or after it)");
+
+	/* MASK: a 64-byte range (BAS all ones). */
+	write_sysreg(DBGWVR0_EL1, (uint64_t)wbuf);
+	write_sysreg(DBGWCR0_EL1, BCR_E | BCR_AT_EL1 | WCR_STORE | WCR_BAS(0xff) | WCR_MASK(6));
+	isb();
+	before = hit.count;
+	wbuf[64] = 1;
+	check("mask-el1", hit.count == before, "a store past a 64-byte MASK range is not watched");
+	wbuf[40] = 1;
+	check("mask-el1", hit.count == before + 1 && hit.esr == ESR(0x35, ISS_WNR | DEBUG_FSC) &&
+	      hit.far == (uint64_t)&wbuf[40], "a store inside it is, FAR the address");
+
 	write_sysreg(OSLAR_EL1, 1);
 	write_sysreg(DBGBCR0_EL1, BCR_E | BCR_AT_EL1 | BCR_BAS);
 	isb();
@@ -375,6 +413,7 @@ int main(const void *dtb)
 	write_sysreg(MDCR_EL2, MDCR_TDE);
 	write_sysreg(MDSCR_EL1, MDSCR_MDE);
 	write_sysreg(HCR_EL2, HCR_RW);
+	write_sysreg(VTTBR_EL2, 7ul << 48);   /* VMID 7, for the VMID breakpoints (stage 2 stays off) */
 	write_sysreg(SCTLR_EL1, 0x30d00800ul);
 	write_sysreg(VBAR_EL1, (uint64_t)vectors_el1);
 	write_sysreg(SP_EL1, (uint64_t)(el1_stack + sizeof(el1_stack)));
