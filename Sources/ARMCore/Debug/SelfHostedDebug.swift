@@ -62,9 +62,12 @@ extension CPU {
     /// Debug exceptions (other than BRK) can be taken from the current EL (D2.1, table
     /// "Whether debug exceptions are enabled"): never from above ELd; at ELd only with
     /// MDSCR_EL1.KDE set and PSTATE.D clear; always from below it. The OS locks disable them.
+    /// AArch32 code generates them only towards an AArch64 EL2 above it (a hypervisor debugging
+    /// a 32-bit guest); an AArch32 ELd (the Cortex-A15, an AArch32 EL1) is not modelled.
     var debugExceptionsEnabled: Bool {
-        if debugLocked || aarch32 { return false }
+        if debugLocked { return false }
         let target = debugTargetEL
+        if aarch32 { return target == 2 && el < 2 && !el2IsAArch32 }
         if el > target { return false }
         if el == target { return sysregs[SysReg.MDSCR_EL1] & MDSCRBit.KDE != 0 && daif & 0x200 == 0 }
         return true
@@ -138,6 +141,22 @@ extension CPU {
         guard sysregs[SysReg.MDSCR_EL1] & MDSCRBit.MDE != 0, debugExceptionsEnabled else { return false }
         for n in 0..<CPU.breakpointCount where breakpointMatches(n, pc: pc) { return true }
         return false
+    }
+
+    /// The AArch32 loop's check before an instruction while armed (A64 has `stepWithDebugEvents`):
+    /// nil to run it; false when gdb's breakpoint stops the machine, true when a Breakpoint
+    /// exception was taken instead (it counts as the instruction, as every exception does).
+    func debugBeforeInstruction32() -> Bool? {
+        if externalDebug.breakpointHit(pc, cpu: self) {
+            requestStop(.debugEvent)
+            return false
+        }
+        guard guestBreakpointHit(pc) else { return nil }
+        nextPC = pc
+        takeException(ArchException(.breakpoint, far: pc, targetEL: debugTargetEL))
+        pc = nextPC
+        instret &+= 1
+        return true
     }
 
     /// Reads and writes as a debugger: no watchpoint or breakpoint fires meanwhile.

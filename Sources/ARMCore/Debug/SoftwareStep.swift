@@ -8,8 +8,9 @@
 /// instruction; 1 after the others, which do not) and clears it; ERET restores it from SPSR.SS
 /// when step is enabled at the EL it returns to.
 extension CPU {
+    /// A64 code only: stepping AArch32 code is not modelled.
     var softwareStepEnabled: Bool {
-        sysregs[SysReg.MDSCR_EL1] & MDSCRBit.SS != 0 && debugExceptionsEnabled
+        !aarch32 && sysregs[SysReg.MDSCR_EL1] & MDSCRBit.SS != 0 && debugExceptionsEnabled
     }
 
     /// `step()` while `debugArmed`: gdb's breakpoints, the step state, the guest's

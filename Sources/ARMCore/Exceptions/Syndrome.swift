@@ -80,10 +80,13 @@ import Stage2MMU
 
     /// IL describes the instruction (0 for a 16-bit T32 one) rather than being RES1
     /// (D17.2.37): not for EC 0, instruction aborts, PC/SP alignment faults, illegal state,
-    /// SError, or a data abort whose ISS is not valid (ISV, bit 24, clear).
+    /// SError, the debug exceptions (breakpoint, step, watchpoint), or a data abort whose ISS
+    /// is not valid (ISV, bit 24, clear).
     public var reportsInstructionLength: Bool {
         switch ec {
-        case .unknown, .iabtLow, .iabtCur, .pcAlignment, .spAlignment, .illegalState, .serror: return false
+        case .unknown, .iabtLow, .iabtCur, .pcAlignment, .spAlignment, .illegalState, .serror,
+             .breakpointLow, .breakpointCur, .softwareStepLow, .softwareStepCur, .watchpointLow, .watchpointCur:
+            return false
         case .dabtLow, .dabtCur: return iss & (1 << 24) != 0
         default: return true
         }

@@ -26,8 +26,12 @@ extension CPU {
                     continue
                 }
                 refreshHostTLB(tlb, changed: fetch32PageVA == 1)
-                // gdb's breakpoints (Debug/ExternalDebug.swift); the guest's are A64-only so far.
-                if debugArmed && externalDebug.breakpointHit(pc, cpu: self) { requestStop(.debugEvent); continue }
+                // Breakpoints, gdb's and the guest's (Debug/SelfHostedDebug.swift).
+                if debugArmed, let retired = debugBeforeInstruction32() {
+                    if retired { left &-= 1 }
+                    if !aarch32 { return nil }
+                    continue
+                }
             }
             step32(tlb)
             left &-= 1
