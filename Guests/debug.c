@@ -8,6 +8,8 @@
  *     a breakpoint, a store watchpoint and a step of EL2's own code, which
  *     need MDSCR_EL1.KDE and PSTATE.D clear (D2.1); the OS lock, KDE and D
  *     each keep the breakpoint from firing.
+ *  1b. An AArch32 EL1 (HCR_EL2.RW 0) under TDE: an A32 breakpoint goes to
+ *     EL2 as EC 0x30.
  *  2. At EL1, still with TDE: the same events are routed to EL2 with the
  *     lower-EL classes (0x30, 0x32, 0x34). TDE also traps EL1's debug
  *     register accesses (TDA), so EL1 asks EL2 to arm each point by HVC.
@@ -59,6 +61,14 @@
 #define HVC_DONE     0xffff
 
 static uint8_t el1_stack[8192] __attribute__((aligned(16)));
+
+/* A32 code for an AArch32 EL1: NOP; NOP; HVC #0 (the HVC brings EL2 back). */
+extern const uint32_t a32_code[];
+__asm__(".pushsection .text\n\t.balign 4\n"
+        "a32_code:\n\t.word 0xe320f000\n\t.word 0xe320f000\n\t.word 0xe1400070\n"
+        ".popsection");
+/* Where the HVC32 handler resumes EL2 (see aarch32_part). */
+static uint64_t resume_el2;
 static volatile uint64_t wvar __attribute__((aligned(8)));
 static volatile uint8_t wbuf[128] __attribute__((aligned(64)));
 static volatile struct {
@@ -96,6 +106,14 @@ static int hook(struct exc_frame *f, int kind)
 		hit.el = current_el();
 		hit.count++;
 		disarm();
+		return 1;
+	}
+	if (ec == 0x12 && resume_el2) {
+		/* HVC32 from the A32 code: back to EL2 right after its ERET,
+		 * on the same stack (the frame is popped on the way). */
+		f->elr = resume_el2;
+		f->spsr = 0x3c9;
+		resume_el2 = 0;
 		return 1;
 	}
 	if (ec == EC_SVC64) {
@@ -397,6 +415,31 @@ static void el1_part(void)
 		;
 }
 
+/* An AArch32 EL1 (HCR_EL2.RW 0) under TDE: a breakpoint on its second
+ * instruction is taken to EL2 as EC 0x30 with IL set. */
+static void aarch32_part(void)
+{
+	unsigned before = hit.count;
+
+	printf("debug: AArch32 EL1, debug exceptions routed to EL2\n");
+	write_sysreg(MDCR_EL2, MDCR_TDE);
+	write_sysreg(MDSCR_EL1, MDSCR_MDE);
+	write_sysreg(DBGBVR0_EL1, (uint64_t)&a32_code[1]);
+	write_sysreg(DBGBCR0_EL1, BCR_E | BCR_AT_EL1 | BCR_BAS);
+	write_sysreg(HCR_EL2, 0);
+	write_sysreg(SCTLR_EL1, 0x00c50838ul);
+	isb();
+	__asm__ volatile("adr x9, 1f\n\tstr x9, [%0]\n\t"
+	                 "msr elr_el2, %1\n\tmov x9, #0x1d3\n\tmsr spsr_el2, x9\n\t"
+	                 "eret\n1:" : : "r"(&resume_el2), "r"(a32_code)
+	                 : "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+	                   "x11", "x12", "x13", "x14", "x15", "x16", "x17", "x18", "x30", "memory");
+	check("bp-a32", one_hit(before, ESR(0x30, DEBUG_FSC), (uint64_t)&a32_code[1], 0, 2),
+	      "an A32 breakpoint is taken to an AArch64 EL2 as EC 0x30, IL set");
+	write_sysreg(MDCR_EL2, 0);
+	disarm();
+}
+
 int main(const void *dtb)
 {
 	(void)dtb;
@@ -408,6 +451,7 @@ int main(const void *dtb)
 	write_sysreg(OSLAR_EL1, 0);   /* the OS lock is set at reset */
 	el2_part();
 	disarm();
+	aarch32_part();
 
 	/* EL1 in the same image, with debug still routed to EL2. */
 	write_sysreg(MDCR_EL2, MDCR_TDE);
