@@ -42,6 +42,33 @@ final class GDBDebugTests: XCTestCase {
         XCTAssertLessThan(seconds, 30, "the session took \(seconds) s")
     }
 
+    /// `monitor break-vmid` picks the guest a breakpoint stops in: minihyp runs a 32-bit (VMID 1)
+    /// and a 64-bit (VMID 2) hello-xen from the same IPA, and each filter stops in its own, the
+    /// 32-bit one through the AArch32 loop.
+    func testBreakVMIDStopsInTheNamedGuest() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.gdb) else {
+            throw XCTSkip("gdb-multiarch is not installed (scripts/install-deps.sh installs it)")
+        }
+        let image = try CLI.guest("minihyp.elf")
+        let guests = [try CLI.guest("hello-xen32.elf"), try CLI.guest("hello-xen.elf")]
+        let guestOut = Pipe()
+        let emulator = try GDBWire(image: image, connect: false, stdout: guestOut,
+                                   arguments: ["--gic", "3", "--guest", guests[0], "--guest", guests[1]])
+        let r = try CLI.run(["-q", "-batch", "-nx", image, "-ex", "target remote :\(emulator.port)",
+                             "-ex", "monitor break-vmid 1", "-ex", "hbreak *0x40200044", "-ex", "continue",
+                             "-ex", "monitor info vm", "-ex", "monitor break-vmid 2", "-ex", "continue",
+                             "-ex", "monitor info vm", "-ex", "detach"], executable: Self.gdb)
+        let out = r.stdout + r.stderr
+        let vm1 = out.range(of: "CPU 0: EL1, VM 1 (VMID 1, stage 2 on")
+        let vm2 = out.range(of: "CPU 0: EL1, VM 2 (VMID 2, stage 2 on")
+        XCTAssertNotNil(vm1, "stopped in the 32-bit guest:\n\(out)")
+        XCTAssertNotNil(vm2, "then in the 64-bit one:\n\(out)")
+        if let vm1, let vm2 { XCTAssertLessThan(vm1.lowerBound, vm2.lowerBound, out) }
+        XCTAssertEqual(emulator.exitStatus(), 0, emulator.stderrText)
+        let printed = String(decoding: guestOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertTrue(printed.contains("minihyp: every guest has shut down"), printed)
+    }
+
     func hello() throws -> GDBWire { try GDBWire(image: CLI.guest("hello.elf")) }
 
     /// A hex-encoded `monitor` command and its decoded answer.
@@ -67,7 +94,7 @@ final class GDBDebugTests: XCTestCase {
         XCTAssertTrue(w.request("qSupported:swbreak+;hwbreak+").contains("hwbreak+"))
         XCTAssertEqual(w.request("Z1,40200008,4"), "+$OK#9a")
         XCTAssertEqual(w.request("c"), "+" + GDBWire.frame("T05hwbreak:;"))
-        XCTAssertEqual(w.request("p20"), "+" + GDBWire.frame("0820204000000000"))
+        XCTAssertEqual(w.request("p20"), "+" + GDBWire.frame("0800204000000000"), "stopped before 0x40200008")
         XCTAssertEqual(w.request("z1,40200008,4"), "+$OK#9a")
         let x0 = w.request("p0")   // the DTB address, little-endian
         guard let s = x0.firstIndex(of: "$") else { return XCTFail(x0) }
