@@ -330,6 +330,16 @@ static void el1_part(void)
 	      "a step at EL1 is EC 0x33, ISV, ELR at the next instruction");
 
 	before = hit.count;
+	__asm__ volatile("msr daifset, #8" ::: "memory");
+	write_sysreg(MDSCR_EL1, MDSCR_KDE | MDSCR_MDE | MDSCR_SS);
+	__asm__ volatile("adr x9, 1f\n\tmsr elr_el1, x9\n\tmov x9, #0x1c5\n\t"
+	                 "movk x9, #0x20, lsl #16\n\tmsr spsr_el1, x9\n\t"
+	                 "adr %0, 2f\n\teret\n1:\tldxr x10, [%1]\n2:\tnop"
+	                 : "=&r"(step_site) : "r"(&wvar) : "x9", "x10", "memory");
+	check("step-ldxr", one_hit(before, ESR(0x33, ISS_ISV | 1ul << 6 | DEBUG_FSC), step_site, 0, 1),
+	      "stepping a Load-Exclusive sets EX in the step syndrome");
+
+	before = hit.count;
 	unsigned svcs = hit.svcs;
 	__asm__ volatile("msr daifset, #8" ::: "memory");
 	write_sysreg(MDSCR_EL1, MDSCR_KDE | MDSCR_MDE | MDSCR_SS);

@@ -132,8 +132,9 @@ public final class CPU {
     public internal(set) var pstateSS = false
     /// The last instruction was an ERET, which sets PSTATE.SS itself (SoftwareStep.swift).
     var steppedERET = false
-    /// The pending step follows a stepped instruction (the step syndrome's ISV).
-    var stepSyndromeValid = false
+    /// The pending step follows a stepped instruction (the step syndrome's ISV), which was a
+    /// Load-Exclusive (EX).
+    var stepSyndrome: (valid: Bool, exclusive: Bool) = (false, false)
     /// gdb's hardware breakpoints and watchpoints, apart from the guest's own (ExternalDebug.swift).
     public let externalDebug = ExternalDebugPoints()
     public var stopRequest: StopReason?

@@ -27,8 +27,8 @@ extension CPU {
         do throws(ArchException) {
             if stepEnabled && !pstateSS {
                 // Active-pending: the step is done (D2.12.4, priority 1 in D1.13.2).
-                let s = Syndrome.softwareStep(valid: stepSyndromeValid, exclusive: false)
-                stepSyndromeValid = false
+                let s = Syndrome.softwareStep(valid: stepSyndrome.valid, exclusive: stepSyndrome.exclusive)
+                stepSyndrome = (false, false)
                 throw ArchException(s, targetEL: debugTargetEL)
             }
             if guestBreakpointHit(pc) {
@@ -39,7 +39,9 @@ extension CPU {
             try execute(inst)
             if stepping && !steppedERET {
                 pstateSS = false
-                stepSyndromeValid = true
+                // The exception entry or ERET before a stepped instruction cleared the monitor:
+                // set now, the instruction was a Load-Exclusive.
+                stepSyndrome = (true, exclusiveValid)
             }
         } catch {
             takeException(error)
@@ -52,7 +54,7 @@ extension CPU {
     /// returns to (after PSTATE.D and the EL were restored), else 0.
     func restoreStepState(spsr: UInt64) {
         steppedERET = true
-        stepSyndromeValid = false
+        stepSyndrome = (false, false)
         pstateSS = spsr & (1 << 21) != 0 && softwareStepEnabled
     }
 }
