@@ -6,8 +6,8 @@
 /// Cost: none while nothing is armed. `debugArmed` is recomputed when a debug register or gdb's
 /// points change; while it is set, `attention` stays set, so every instruction takes the full
 /// path (`step`), which checks breakpoints and the step state before executing. A watchpoint
-/// also sets `watchArmed`, which keeps the host TLB from serving data accesses, so each one
-/// reaches `readMemory`/`writeMemory` and their check. The finer conditions (EL, PSTATE.D,
+/// sets `watchArmed` instead, which keeps the host TLB from serving data accesses, so each one
+/// reaches `readMemory`/`writeMemory` (and the SIMD and DC ZVA paths) and their check. The finer conditions (EL, PSTATE.D,
 /// KDE, privilege, context) are tested at the check, on that slow path.
 extension CPU {
     /// Breakpoints and watchpoints (ID_AA64DFR0_EL1.BRPs = 5, WRPs = 3, CTX_CMPs = 1, as on
@@ -49,7 +49,9 @@ extension CPU {
         let watch = guestWatch || !ext.watchpoints.isEmpty
         if watch && !watchArmed { decodeCache.hostTLB(cpu: index).flush() }
         watchArmed = watch
-        debugArmed = watch || guestBreak || guestStep || !ext.breakpoints.isEmpty
+        // Watchpoints alone need no per-instruction check: with the host TLB refusing pages,
+        // every data access already takes the full path.
+        debugArmed = guestBreak || guestStep || !ext.breakpoints.isEmpty
         if debugArmed { attention = true } else { pstateSS = false }
     }
 
