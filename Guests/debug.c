@@ -9,7 +9,8 @@
  *     need MDSCR_EL1.KDE and PSTATE.D clear (D2.1); the OS lock, KDE and D
  *     each keep the breakpoint from firing.
  *  1b. An AArch32 EL1 (HCR_EL2.RW 0) under TDE: an A32 breakpoint goes to
- *     EL2 as EC 0x30.
+ *     EL2 as EC 0x30; and EL0 under HCR_EL2.TGE (TDE clear): so does an
+ *     EL0 breakpoint.
  *  2. At EL1, still with TDE: the same events are routed to EL2 with the
  *     lower-EL classes (0x30, 0x32, 0x34). TDE also traps EL1's debug
  *     register accesses (TDA), so EL1 asks EL2 to arm each point by HVC.
@@ -26,6 +27,7 @@
 #include "guest.h"
 
 #define HCR_RW     (1ul << 31)
+#define HCR_TGE    (1ul << 27)
 #define MDCR_TDE   (1ul << 8)
 #define MDSCR_SS   (1ul << 0)
 #define MDSCR_KDE  (1ul << 13)
@@ -108,9 +110,10 @@ static int hook(struct exc_frame *f, int kind)
 		disarm();
 		return 1;
 	}
-	if (ec == 0x12 && resume_el2) {
-		/* HVC32 from the A32 code: back to EL2 right after its ERET,
-		 * on the same stack (the frame is popped on the way). */
+	if ((ec == 0x12 || ec == EC_SVC64) && resume_el2 && current_el() == 2) {
+		/* HVC32 from the A32 code, SVC from the EL0 code: back to EL2
+		 * right after its ERET, on the same stack (the frame is popped
+		 * on the way). */
 		f->elr = resume_el2;
 		f->spsr = 0x3c9;
 		resume_el2 = 0;
@@ -450,6 +453,31 @@ static void aarch32_part(void)
 	disarm();
 }
 
+/* EL0 under HCR_EL2.TGE (with TDE clear): TGE alone routes its debug
+ * exceptions to EL2 (D2.3.1). */
+static void tge_part(void)
+{
+	unsigned before = hit.count;
+
+	printf("debug: EL0, HCR_EL2.TGE set\n");
+	write_sysreg(MDCR_EL2, 0);
+	write_sysreg(MDSCR_EL1, MDSCR_MDE);
+	write_sysreg(DBGBVR0_EL1, (uint64_t)bp_target);
+	write_sysreg(DBGBCR0_EL1, BCR_E | 2ul << 1 | BCR_BAS);   /* PMC 0b10: EL0 */
+	write_sysreg(HCR_EL2, HCR_RW | HCR_TGE);
+	write_sysreg(SP_EL0, (uint64_t)(el1_stack + sizeof(el1_stack)));
+	isb();
+	__asm__ volatile("adr x9, 1f\n\tstr x9, [%0]\n\tadr x9, 2f\n\tmsr elr_el2, x9\n\t"
+	                 "mov x9, #0x3c0\n\tmsr spsr_el2, x9\n\teret\n"
+	                 "2:\tbl bp_target\n\tsvc #0\n1:" : : "r"(&resume_el2)
+	                 : "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+	                   "x11", "x12", "x13", "x14", "x15", "x16", "x17", "x18", "x30", "memory");
+	check("bp-tge", one_hit(before, ESR(0x30, DEBUG_FSC), (uint64_t)bp_target, 0, 2),
+	      "an EL0 breakpoint goes to EL2 as EC 0x30");
+	write_sysreg(HCR_EL2, HCR_RW);
+	disarm();
+}
+
 int main(const void *dtb)
 {
 	(void)dtb;
@@ -462,6 +490,7 @@ int main(const void *dtb)
 	el2_part();
 	disarm();
 	aarch32_part();
+	tge_part();
 
 	/* EL1 in the same image, with debug still routed to EL2. */
 	write_sysreg(MDCR_EL2, MDCR_TDE);
