@@ -3,7 +3,8 @@
 # Used by `make demo`, `make test` and .ci/run; safe to run again.
 set -euo pipefail
 need=(libfdt-dev device-tree-compiler gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
-      gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf make gdb-multiarch)
+      gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf make gdb-multiarch
+      e2fsprogs)
 [ "${WITH_QEMU:-0}" = 1 ] && need+=(qemu-system-arm)
 missing=()
 for p in "${need[@]}"; do

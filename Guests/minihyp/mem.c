@@ -1,7 +1,7 @@
 /*
- * mem.c - memory, from minihyp's side: a bump allocator over free host RAM,
- * word-wise copies, and reading or writing a guest's memory by the guest's
- * own virtual address (hypercall buffers).
+ * mem.c - memory, from minihyp's side: a bump allocator over free host RAM
+ * (one per NUMA node), word-wise copies, and reading or writing a guest's
+ * memory by the guest's own virtual address (hypercall buffers).
  *
  * minihyp runs with its own MMU off, so every address minihyp uses is a
  * host physical address (PA). A guest's addresses are intermediate physical
@@ -12,46 +12,92 @@
 #define MiB (1024ul * 1024ul)
 #define PAGE_SIZE 4096ul
 
-static unsigned long mem_next, mem_end;
 extern char __stack_top[];      /* the end of minihyp's image (guest.ld) */
+
+/*
+ * NUMA (Linux's Documentation/devicetree/bindings/numa.txt): each memory
+ * node may carry a numa-node-id. minihyp keeps a bump pointer per NUMA
+ * node and allocates from the node mem_use_node() chose, so a guest's RAM
+ * and stage-2 tables all come from one node. No numa-node-id: node 0.
+ */
+#define MAX_NODES 4
+static struct { unsigned long next, end; } nodes[MAX_NODES];
+static int node_count = 1, node_now;
 
 static unsigned long align_up(unsigned long v, unsigned long a)
 {
 	return (v + a - 1) & ~(a - 1);
 }
 
+static int numa_id(const void *dtb, int node)
+{
+	int len;
+	const void *p = fdt_getprop(dtb, node, "numa-node-id", &len);
+
+	return p && len == 4 ? (int)fdt_be32(p) : 0;
+}
+
 /*
  * Free RAM is what lies above minihyp itself, the DTB and every boot
  * module (the kernels armvm or a boot loader placed for us), up to the end
- * of /memory. Nothing is ever freed: guests live until power-off.
+ * of each memory node. Nothing is ever freed: guests live until power-off.
  */
 void mem_init(const void *dtb)
 {
 	uint64_t base = 0, size = 0, a, s;
-	unsigned long top;
-	int node = -1;
+	unsigned long top, end;
+	const char *type;
+	int node = -1, id;
 
-	fdt_get_reg(dtb, fdt_path_offset(dtb, "/memory"), 0, &base, &size);
 	top = (unsigned long)__stack_top;
 	if ((unsigned long)dtb + fdt_totalsize(dtb) > top)
 		top = (unsigned long)dtb + fdt_totalsize(dtb);
 	while ((node = fdt_node_offset_by_compatible(dtb, node, "multiboot,module")) >= 0)
 		if (fdt_get_reg(dtb, node, 0, &a, &s) == 0 && a + s > top)
 			top = (unsigned long)(a + s);
-	mem_next = align_up(top, 2 * MiB);
-	/* A 32-bit minihyp addresses the first 4 GiB only (its MMU is off). */
-	mem_end = base + size - 1 > (unsigned long)-1 ? (unsigned long)-1 : (unsigned long)(base + size);
-	printf("minihyp: free host RAM 0x%lx-0x%lx\n", mem_next, mem_end);
+	top = align_up(top, 2 * MiB);
+	node = -1;
+	while ((node = fdt_next_subnode(dtb, 0, node)) >= 0) {
+		type = fdt_getprop_string(dtb, node, "device_type");
+		id = numa_id(dtb, node);
+		if (!type || strcmp(type, "memory") || id >= MAX_NODES ||
+		    fdt_get_reg(dtb, node, 0, &base, &size) < 0)
+			continue;
+		/* A 32-bit minihyp addresses the first 4 GiB only (its MMU is off). */
+		end = base + size - 1 > (unsigned long)-1 ? (unsigned long)-1 : (unsigned long)(base + size);
+		nodes[id].end = end;
+		nodes[id].next = top > base ? (top < end ? top : end) : align_up(base, 2 * MiB);
+		if (id >= node_count)
+			node_count = id + 1;
+	}
+	if (node_count == 1) {
+		printf("minihyp: free host RAM 0x%lx-0x%lx\n", nodes[0].next, nodes[0].end);
+		return;
+	}
+	for (id = 0; id < node_count; id++)
+		printf("minihyp: NUMA node %d: free host RAM 0x%lx-0x%lx\n", id, nodes[id].next, nodes[id].end);
 }
 
-/* `size` bytes aligned to `align`, or 0 when RAM has run out. */
+/* Allocate from NUMA node `node` (modulo the node count) from now on; returns it. */
+int mem_use_node(int node)
+{
+	node_now = node % node_count;
+	return node_now;
+}
+
+int mem_node_count(void)
+{
+	return node_count;
+}
+
+/* `size` bytes aligned to `align`, or 0 when the node's RAM has run out. */
 unsigned long mem_alloc(unsigned long size, unsigned long align)
 {
-	unsigned long at = align_up(mem_next, align);
+	unsigned long at = align_up(nodes[node_now].next, align);
 
-	if (at < mem_next || at > mem_end || mem_end - at < size)
+	if (at < nodes[node_now].next || at > nodes[node_now].end || nodes[node_now].end - at < size)
 		return 0;
-	mem_next = at + size;
+	nodes[node_now].next = at + size;
 	return at;
 }
 

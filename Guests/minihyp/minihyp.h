@@ -181,6 +181,8 @@ void guest_exit_taken(struct exc_frame *f, int irq);
 /* mem.c: host memory, and guest memory seen from minihyp */
 void mem_init(const void *dtb);
 unsigned long mem_alloc(unsigned long size, unsigned long align);      /* or 0 */
+int mem_use_node(int node);             /* NUMA node to allocate from (mod count) */
+int mem_node_count(void);
 unsigned long mem_alloc_page(void);     /* a zeroed 4 KiB page, or 0 */
 void copy(unsigned long dst, unsigned long src, unsigned long len);     /* by words if aligned */
 void zero(unsigned long dst, unsigned long len);

@@ -58,6 +58,20 @@ public struct UARTSlot: Sendable {
     public let spi: UInt32
 }
 
+/// Where the board's virtio-mmio transports sit (Virtual I/O Device spec v1.2, 4.2): `count`
+/// windows of `stride` bytes from `base`, transport n raising SPI `firstSPI + n`. Only the
+/// transports that hold a device (`--drive`, `--virtio-console`, `--virtio-rng`) are mapped
+/// and described, from transport 0 up in that order.
+public struct VirtioSlots: Sendable {
+    public let base: UInt64
+    public let stride: UInt64
+    public let count: Int
+    public let firstSPI: UInt32
+
+    public func range(_ n: Int) -> AddressRange { AddressRange(base: base + UInt64(n) * stride, size: stride) }
+    public func spi(_ n: Int) -> UInt32 { firstSPI + UInt32(n) }
+}
+
 /// Devices other than RAM, the GIC and the console UART.
 public enum PeripheralKind: Sendable, Equatable {
     /// Samsung Exynos multi-core timer. Mapped as a register file only, and left out of the
@@ -105,10 +119,13 @@ public struct BoardLayout: Sendable {
     /// The GICv3 alternative (`--gic 3`), on boards that have one.
     public var gicv3: GICv3Layout? = nil
     public let timerPPIs: TimerPPIs
+    /// The PMU's overflow interrupt: PPI 7 (INTID 23), as on QEMU's virt (VIRTUAL_PMU_IRQ).
+    public var pmuPPI: UInt32 = 7
     public let consoleUART: UARTSlot
     /// Frequency of the fixed clock that feeds the UART (and the PrimeCells' APB clock).
     public let uartClockFrequency: UInt32
     public let peripherals: [Peripheral]
+    public let virtio: VirtioSlots
 
     public static func layout(for kind: BoardKind) -> BoardLayout {
         switch kind {

@@ -22,10 +22,13 @@ public enum DeviceTreeBuilder {
                     try memoryNode(w, context)
                     try psciNode(w, context)
                     try timerNode(w, context)
+                    try pmuNode(w, context)
                     try gicNode(w, context)
                     try clockNode(w, context)
                     try uartNode(w, context)
                     for p in layout.peripherals { try peripheralNode(w, context, p) }
+                    try virtioNodes(w, context)
+                    try distanceMapNode(w, context)
                 }
                 let blob = try w.finish()
                 guard blob.count <= maximumSize else { throw tooLarge(blob.count) }

@@ -17,6 +17,7 @@ struct DeviceTreeContext {
     static let GIC_SPI: UInt32 = 0
     static let GIC_PPI: UInt32 = 1
     static let IRQ_TYPE_LEVEL_HIGH: UInt32 = 4
+    static let IRQ_TYPE_EDGE_RISING: UInt32 = 1
 
     func spi(_ n: UInt32) -> [UInt32] { [Self.GIC_SPI, n, Self.IRQ_TYPE_LEVEL_HIGH] }
 
@@ -87,13 +88,25 @@ extension DeviceTreeBuilder {
                     try w.property("compatible", strings: (c.options.cpuModel ?? .cortexA57).compatible)
                     try w.property("reg", u32: UInt32(n))
                     try w.property("enable-method", string: "psci")
+                    if let node = c.options.numa?.node(ofCPU: n) { try w.property("numa-node-id", u32: UInt32(node)) }
                 }
             }
         }
     }
 
-    /// DTSpec 3.4 (/memory).
+    /// DTSpec 3.4 (/memory); with --numa, one memory node per NUMA node (bindings/numa.txt).
     static func memoryNode(_ w: FDTWriter, _ c: DeviceTreeContext) throws {
+        if let numa = c.options.numa {
+            for n in numa.nodes.indices {
+                let range = numa.memoryRange(node: n, ramBase: c.layout.ramBase)
+                try w.node(DeviceTreeContext.unitName("memory", range.base)) {
+                    try w.property("device_type", string: "memory")
+                    try w.property("reg", cells: DeviceTreeContext.reg([range]))
+                    try w.property("numa-node-id", u32: UInt32(n))
+                }
+            }
+            return
+        }
         try w.node(DeviceTreeContext.unitName("memory", c.layout.ramBase)) {
             try w.property("device_type", string: "memory")
             try w.property("reg", cells: DeviceTreeContext.reg([AddressRange(base: c.layout.ramBase, size: c.options.memorySize)]))
@@ -126,6 +139,14 @@ extension DeviceTreeBuilder {
             if c.layout.timerClockFrequencyInDT {
                 try w.property("clock-frequency", u32: UInt32(c.layout.counterFrequency))
             }
+        }
+    }
+
+    /// bindings/arm/pmu.yaml: the core's PMU, its overflow interrupt a PPI on every CPU.
+    static func pmuNode(_ w: FDTWriter, _ c: DeviceTreeContext) throws {
+        try w.node("pmu") {
+            try w.property("compatible", strings: [(c.options.cpuModel ?? .cortexA57).pmuCompatible])
+            try w.property("interrupts", cells: c.ppi(c.layout.pmuPPI))
         }
     }
 
@@ -198,6 +219,34 @@ extension DeviceTreeBuilder {
             case .exynos:
                 // The driver takes the gate clock "uart" and picks a baud source "clk_uart_baudN".
                 try w.property("clock-names", strings: ["uart", "clk_uart_baud0"])
+            }
+        }
+    }
+
+    /// bindings/numa.txt: the distance of every node to every other, as <from to distance>
+    /// triples (both directions written, so that nothing is left to defaults).
+    static func distanceMapNode(_ w: FDTWriter, _ c: DeviceTreeContext) throws {
+        guard let numa = c.options.numa else { return }
+        let n = numa.nodes.count
+        try w.node("distance-map") {
+            try w.property("compatible", string: "numa-distance-map-v1")
+            let matrix = (0..<n).flatMap { a in (0..<n).flatMap { b in [UInt32(a), UInt32(b), numa.distance(a, b)] } }
+            try w.property("distance-matrix", cells: matrix)
+        }
+    }
+
+    /// bindings/virtio/mmio.yaml: one node per transport that holds a device, as QEMU's virt
+    /// writes them (create_virtio_devices): an edge-triggered SPI, and dma-coherent since the
+    /// device reads and writes guest RAM directly.
+    static func virtioNodes(_ w: FDTWriter, _ c: DeviceTreeContext) throws {
+        let slots = c.layout.virtio
+        for n in c.options.virtioDevices.indices {
+            let range = slots.range(n)
+            try w.node(DeviceTreeContext.unitName("virtio_mmio", range.base)) {
+                try w.property("compatible", string: "virtio,mmio")
+                try w.property("reg", cells: DeviceTreeContext.reg([range]))
+                try w.property("interrupts", cells: [DeviceTreeContext.GIC_SPI, slots.spi(n), DeviceTreeContext.IRQ_TYPE_EDGE_RISING])
+                try w.property("dma-coherent")
             }
         }
     }

@@ -7,21 +7,23 @@ import Stage2MMU
 /// instruction count, so two runs print the same trace.
 public final class MMUTrace: TranslationObserver {
     private unowned let cpu: CPU
-    private let write: (String) -> Void
+    private let sink: TraceSink
     private var va: UInt64 = 0
     private var regimeName = ""
     /// Descriptor reads of the walk in progress: physical address, value, level, stage.
     private var reads: [(UInt64, UInt64, UInt8, UInt8)] = []
 
-    init(cpu: CPU, write: @escaping (String) -> Void) {
+    init(cpu: CPU, sink: TraceSink) {
         self.cpu = cpu
-        self.write = write
+        self.sink = sink
         reads.reserveCapacity(32)
     }
 
+    convenience init(cpu: CPU, write: @escaping (String) -> Void) { self.init(cpu: cpu, sink: TraceSink(write: write)) }
+
     /// Attach one tracer to every CPU's MMU.
-    public static func attach(to machine: Machine, write: @escaping (String) -> Void) {
-        for cpu in machine.cpus { cpu.mmu.observer = MMUTrace(cpu: cpu, write: write) }
+    public static func attach(to machine: Machine, sink: TraceSink) {
+        for cpu in machine.cpus { cpu.mmu.observer = MMUTrace(cpu: cpu, sink: sink) }
     }
 
     public func walkBegan(va: UInt64, regime: TranslationRegime) {
@@ -41,14 +43,17 @@ public final class MMUTrace: TranslationObserver {
 
     public func walkEnded(fault: FaultRecord?) {
         guard let f = fault else { return }
-        let prefix = "[\(cpu.instret)] cpu\(cpu.index) mmu"
-        var head = "\(prefix) \(regimeName) VA 0x\(hexDigits(va)): \(f.summary)"
+        let c = TraceContext.of(cpu)
+        var head = "mmu \(regimeName) VA 0x\(hexDigits(va)): \(f.summary)"
         if f.secondStage { head += " IPA 0x\(hexDigits(f.ipa))" }
         if f.s1ptw { head += " (on a stage-1 table walk)" }
-        write(head)
+        sink.emit(c, kind: "mmu", head, ["va": .hex(va), "regime": .text(regimeName), "fault": .text(f.summary),
+                                          "ipa": f.secondStage ? .hex(f.ipa) : .none])
         for (pa, value, level, stage) in reads {
             let kind = Self.describe(value, level: level)
-            write("\(prefix)   s\(stage) L\(level) @0x\(hexDigits(pa)) = 0x\(hexDigits(value, width: 16)) \(kind)")
+            sink.emit(c, kind: "mmu-descriptor", "mmu   s\(stage) L\(level) @0x\(hexDigits(pa)) = 0x\(hexDigits(value, width: 16)) \(kind)",
+                      ["stage": .int(UInt64(stage)), "level": .int(UInt64(level)), "address": .hex(pa),
+                       "descriptor": .hex(value), "type": .text(kind)])
         }
     }
 

@@ -71,6 +71,13 @@ public final class Machine {
         for (i, t) in timers.enumerated() {
             t.onChange = { [unowned self] in self.timerChanged(i) }
         }
+        // The PMU's overflow interrupt is a PPI of its CPU too.
+        let pmuINTID = 16 + Int(prepared.layout.pmuPPI)
+        for cpu in cpus {
+            cpu.pmuInterruptChanged = { [unowned self] c, level in
+                self.prepared.gic.setLevel(intid: pmuINTID, cpu: c.index, level: level)
+            }
+        }
         firmware.startEL = prepared.options.startEL
         firmware.commandLine = prepared.options.bootargs
         firmware.heapInfo = Machine.largestFreeRAM(prepared).map(Firmware.HeapInfo.init)
@@ -111,6 +118,8 @@ public final class Machine {
     private var roundEnd: UInt64 = 0
     /// The CPU running now.
     private var running = 0
+    /// The CPU whose turn it is (traces: where a device access or an SPI happened).
+    public var runningCPU: CPU { cpus[running] }
     /// The GICv2, whose banked MMIO frames answer for the CPU running now.
     private var gicv2: GICv2?
 
@@ -131,7 +140,7 @@ public final class Machine {
     /// Host input for the console UART's receiver (armvm's stdin), fed between rounds.
     public var input: ConsoleInput? {
         didSet {
-            input?.receiver = prepared.uart as? SerialReceiver
+            input?.receiver = prepared.inputReceiver
             input?.console = prepared.console
             firmware.consoleInput = input
         }

@@ -41,6 +41,14 @@ public enum CPUModel: String, CaseIterable, Sendable {
         }
     }
 
+    /// The PMU node's compatible (bindings/arm/pmu.yaml).
+    public var pmuCompatible: String {
+        switch self {
+        case .cortexA57: return "arm,armv8-pmuv3"
+        case .cortexA15: return "arm,cortex-a15-pmu"
+        }
+    }
+
     public var summary: String {
         switch self {
         case .cortexA57: return "ARMv8.0-A: AArch64 EL0-EL2, AArch32 EL0/EL1"
@@ -73,8 +81,23 @@ public struct MachineOptions: Sendable {
     public var guests: [GuestImage] = []
     /// Dom0 boot modules (`--module`), described under /chosen as Xen reads them.
     public var modules: [BootModule] = []
+    /// virtio-blk drives (`--drive`), one transport each, in this order (vda, vdb, ...).
+    public var drives: [DiskImage.Spec] = []
+    /// A virtio-console port (`--virtio-console`), fed from stdin instead of the UART.
+    public var virtioConsole = false
+    /// A virtio-rng device (`--virtio-rng`, `--rng-seed`) and the seed of its generator.
+    public var virtioRNG = false
+    public var rngSeed: UInt64 = MachineOptions.defaultRNGSeed
+    public static let defaultRNGSeed: UInt64 = 0x6172_6D76_6D00_0001   // "armvm", then 1
+    /// `--numa`: nil for one node (no NUMA properties in the device tree).
+    public var numa: NUMATopology?
 
     public init() {}
+
+    /// The virtio devices, in the order they take the board's transports.
+    public var virtioDevices: [VirtioDeviceKind] {
+        drives.indices.map { .block($0) } + (virtioConsole ? [.console] : []) + (virtioRNG ? [.rng] : [])
+    }
 
     /// Parses a size as users write it: "1073741824", "64K", "512M", "1G", "256MiB", "2GB".
     /// Suffixes are binary (K = 1024), as QEMU's -m reads them; case does not matter.
@@ -96,6 +119,14 @@ public struct MachineOptions: Sendable {
         }
         return number << shift
     }
+}
+
+/// What sits in a virtio-mmio transport.
+public enum VirtioDeviceKind: Sendable, Equatable {
+    /// The n-th `--drive`.
+    case block(Int)
+    case console
+    case rng
 }
 
 /// One `--guest IMAGE[,memory=SIZE][,cpus=N][,bootargs=...]`: a domain that a dom0less hypervisor

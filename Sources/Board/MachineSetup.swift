@@ -21,6 +21,13 @@ public struct PreparedMachine {
     /// Where each --guest image and --module was placed, in command-line order.
     public let guests: [PlacedGuest]
     public let modules: [PlacedModule]
+    /// The virtio-mmio transports, in the board's transport order (`options.virtioDevices`).
+    public let virtio: [VirtioMMIO]
+    /// What armvm's stdin feeds: the virtio console when there is one, else the console UART.
+    public var inputReceiver: SerialReceiver? {
+        for t in virtio { if let c = t.backend as? VirtioConsole { return c } }
+        return uart as? SerialReceiver
+    }
 }
 
 /// Turns the user's options and files into a PreparedMachine, or a HostInputError that says
@@ -56,6 +63,10 @@ public enum MachineSetup {
         guard options.uart.windowSize <= layout.consoleUART.size else {
             throw HostInputError("the \(options.uart.rawValue) UART does not fit the console slot of \(layout.name)")
         }
+        guard options.virtioDevices.count <= layout.virtio.count else {
+            throw HostInputError("\(options.virtioDevices.count) virtio devices asked for; \(layout.name) has \(layout.virtio.count) virtio-mmio transports")
+        }
+        try options.numa?.validate(memorySize: mem, cpuCount: options.cpuCount)
     }
 
     public static func prepare(options: MachineOptions, imagePath: String, dtbPath: String?,
@@ -66,6 +77,7 @@ public enum MachineSetup {
             throw HostInputError("cannot reserve \(options.memorySize) bytes (\(formatSize(options.memorySize))) of guest RAM on this host")
         }
         let (uart, gic) = try wireDevices(bus: bus, layout: layout, options: options, console: console)
+        let virtio = try wireVirtio(bus: bus, layout: layout, options: options, console: console, gic: gic)
         let image = try ImageLoader.load(path: imagePath, bus: bus, layout: layout, loadAddress: loadAddress)
         let options = try resolveCPU(options, image: image, imagePath: imagePath)
         let ram = AddressRange(base: bus.ramBase, size: bus.ramSize)
@@ -164,7 +176,7 @@ public enum MachineSetup {
 
         return PreparedMachine(bus: bus, layout: layout, options: options, console: console, image: image,
                                dtbAddress: dtbAddress, dtb: dtb, uart: uart, gic: gic, initrd: initrd,
-                               guests: guests, modules: modules)
+                               guests: guests, modules: modules, virtio: virtio)
     }
 
     /// The CPU model for this image: `--cpu`, or the image's default (`CPUModel.default`). A
@@ -242,6 +254,32 @@ public enum MachineSetup {
             try bus.map(device, at: p.range.base, size: p.range.size)
         }
         return (uart, gic)
+    }
+
+    /// Opens each drive and makes one virtio-mmio transport per virtio device, in transport
+    /// order, mapped together as one `VirtioMMIOBank` (several share a 4 KiB page).
+    static func wireVirtio(bus: PhysicalAddressSpace, layout: BoardLayout, options: MachineOptions,
+                           console: Console, gic: InterruptController) throws -> [VirtioMMIO] {
+        let disks = try options.drives.map { try DiskImage($0) }
+        var transports: [VirtioMMIO] = []
+        for (n, kind) in options.virtioDevices.enumerated() {
+            let backend: VirtioBackend
+            var consolePort: VirtioConsole?
+            switch kind {
+            case .block(let i): backend = VirtioBlock(disk: disks[i], serial: "armvm-drive\(i)")
+            case .console: let c = VirtioConsole(console: console); consolePort = c; backend = c
+            case .rng: backend = VirtioRNG(seed: options.rngSeed)
+            }
+            let transport = VirtioMMIO(name: "virtio\(n)", backend: backend, bus: bus,
+                                       interrupt: gic.inputLine(spi: Int(layout.virtio.spi(n))))
+            consolePort?.transport = transport
+            transports.append(transport)
+        }
+        if !transports.isEmpty {
+            let bank = VirtioMMIOBank(transports: transports, stride: layout.virtio.stride)
+            try bus.map(bank, at: layout.virtio.base, size: bank.size)
+        }
+        return transports
     }
 
     /// The lowest `alignment`-aligned address for `size` bytes of RAM that overlaps nothing in

@@ -83,6 +83,12 @@ public final class PhysicalAddressSpace {
         }
     }
 
+    /// Put `wrap(device)` in place of every mapped device, at the same addresses (a trace
+    /// interposes this way; the table of pages is unchanged).
+    public func wrapDevices(_ wrap: (BusDevice) -> BusDevice) {
+        for i in devices.indices { devices[i].device = wrap(devices[i].device) }
+    }
+
     /// Host pointer for `size` bytes of RAM at `pa`, or nil when any byte is outside RAM.
     @inlinable @inline(__always)
     public func ramPointer(_ pa: UInt64, size: Int) -> UnsafeMutableRawPointer? {

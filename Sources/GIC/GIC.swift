@@ -32,6 +32,12 @@ public protocol InterruptController: AnyObject {
     /// `cpu` is ignored for SPIs). Level-sensitive interrupts are pending while the input is high;
     /// edge-triggered ones latch a rising edge. Out-of-range values are ignored.
     func setLevel(intid: Int, cpu: Int, level: Bool)
+    /// Told of interrupts raised, acknowledged and ended, list-register writes and maintenance
+    /// interrupts (GICObserver.swift); nil when nothing traces.
+    var observer: GICObserver? { get set }
+    /// The INTID CPU `cpu`'s IRQ/FIQ output stands for now (the most urgent pending one), and
+    /// the vINTID of its virtual output, for traces of interrupts taken.
+    func signalledINTID(cpu: Int, virtual: Bool) -> UInt32?
 }
 
 extension InterruptController {

@@ -58,10 +58,21 @@ public final class GICv2: InterruptController {
     /// Connect a CPU by its index.
     public func connect(_ cpu: CPU) { connect(cpu: cpu.index, to: cpu) }
 
+    /// Told of interrupts raised, acknowledged and ended, list-register writes and maintenance
+    /// interrupts (traces); nil costs one test per such event.
+    public var observer: GICObserver? {
+        get { core.observer }
+        set { core.observer = newValue }
+    }
+
     public func setLevel(intid: Int, cpu: Int, level: Bool) {
         // SGIs have no input; the maintenance interrupt is driven by the virtual interface.
         guard intid >= 16, intid != GICConstants.maintenanceINTID else { return }
-        core.store.setLevel(intid, cpu: intid < 32 ? cpu : 0, level)
+        let bank = intid < 32 ? cpu : 0
+        if let o = core.observer, level, intid < core.store.interruptCount, !core.store.levelIsHigh(intid, cpu: bank) {
+            o(.asserted(intid: intid, cpu: cpu))
+        }
+        core.store.setLevel(intid, cpu: bank, level)
         core.update()
     }
 
@@ -92,6 +103,7 @@ final class GICv2Core {
     var virt: [VirtualInterface]
     var sinks: [InterruptSink?]
     var outputs: [InterruptInputs]
+    var observer: GICObserver?
 
     init(spiCount: Int, cpuCount: Int) {
         self.cpuCount = cpuCount
@@ -135,7 +147,11 @@ final class GICv2Core {
 
     /// Recompute the maintenance interrupts and every CPU's outputs, and tell the CPUs.
     func update() {
-        for c in 0..<cpuCount { store.setLevel(GICConstants.maintenanceINTID, cpu: c, virt[c].maintenance) }
+        for c in 0..<cpuCount {
+            let m = virt[c].maintenance
+            if m, let o = observer, !store.levelIsHigh(GICConstants.maintenanceINTID, cpu: c) { o(.maintenance(cpu: c, misr: virt[c].misr)) }
+            store.setLevel(GICConstants.maintenanceINTID, cpu: c, m)
+        }
         for c in 0..<cpuCount {
             var out: InterruptInputs = []
             let ifc = cpu[c]
@@ -209,6 +225,7 @@ final class GICv2Core {
         for t in 0..<cpuCount where list >> UInt8(t) & 1 != 0 {
             sgiSources[t * 16 + id] |= 1 << UInt8(source)
             store.setLatch(id, cpu: t)
+            observer?(.asserted(intid: id, cpu: t))
         }
         update()
     }
@@ -437,8 +454,10 @@ public final class GICv2CPUInterface: BusDevice {
         case Self.GICC_PMR: return UInt64(p.pmr)
         case Self.GICC_BPR: return UInt64(p.bpr0)
         case Self.GICC_ABPR: return UInt64(p.bpr1)
-        case Self.GICC_IAR: return UInt64(core.acknowledge(c, .gicv2))
-        case Self.GICC_AIAR: return UInt64(core.acknowledge(c, .group1))
+        case Self.GICC_IAR, Self.GICC_AIAR:
+            let id = core.acknowledge(c, offset == Self.GICC_IAR ? .gicv2 : .group1)
+            core.observer?(.acknowledged(cpu: c, register: offset == Self.GICC_IAR ? "GICC_IAR" : "GICC_AIAR", intid: id))
+            return UInt64(id)
         case Self.GICC_HPPIR: return UInt64(core.highestPendingID(c, .gicv2))
         case Self.GICC_AHPPIR: return UInt64(core.highestPendingID(c, .group1))
         case Self.GICC_RPR: return UInt64(p.runningPriority)
@@ -469,9 +488,11 @@ public final class GICv2CPUInterface: BusDevice {
         case Self.GICC_BPR: core.cpu[c].bpr0 = PriorityState.clampBPR0(value)
         case Self.GICC_ABPR: core.cpu[c].bpr1 = PriorityState.clampBPR1(value)
         case Self.GICC_EOIR, Self.GICC_AEOIR:
+            core.observer?(.endOfInterrupt(cpu: c, register: offset == Self.GICC_EOIR ? "GICC_EOIR" : "GICC_AEOIR", intid: v))
             core.endOfInterrupt(c, v)
             return true
         case Self.GICC_DIR:
+            core.observer?(.deactivated(cpu: c, register: "GICC_DIR", intid: v))
             core.deactivate(c, Int(v & 0x3FF))
             return true
         case Self.GICC_APR0: core.cpu[c].ap0 = v
@@ -539,7 +560,10 @@ public final class GICv2VirtualInterfaceControl: BusDevice {
         case Self.GICH_APR:
             core.virt[c].p.ap0 = v
             core.virt[c].p.ap1 = 0
-        case Self.GICH_LR0..<Self.lrEnd: core.virt[c].lr[Int(offset - Self.GICH_LR0) / 4] = LR.fromV2(v)
+        case Self.GICH_LR0..<Self.lrEnd:
+            let n = Int(offset - Self.GICH_LR0) / 4
+            core.virt[c].lr[n] = LR.fromV2(v)
+            core.observer?(.listRegisterWritten(cpu: c, register: "GICH_LR", index: n, value: core.virt[c].lr[n]))
         default: return true  // VTR, MISR, EISR, ELRSR are read-only; the rest is reserved
         }
         core.update()
@@ -587,6 +611,7 @@ public final class GICv2VirtualCPUInterface: BusDevice {
         case Self.GICV_ABPR: return UInt64(v.p.bpr1)
         case Self.GICV_IAR, Self.GICV_AIAR:
             let id = core.virt[c].acknowledge(offset == Self.GICV_IAR ? .gicv2 : .group1, v2: true)
+            core.observer?(.acknowledged(cpu: c, register: offset == Self.GICV_IAR ? "GICV_IAR" : "GICV_AIAR", intid: id))
             core.update()
             return UInt64(id)
         case Self.GICV_HPPIR: return UInt64(v.highestPendingID(.gicv2, v2: true))
@@ -609,9 +634,11 @@ public final class GICv2VirtualCPUInterface: BusDevice {
         case Self.GICV_BPR: core.virt[c].p.bpr0 = PriorityState.clampBPR0(value)
         case Self.GICV_ABPR: core.virt[c].p.bpr1 = PriorityState.clampBPR1(value)
         case Self.GICV_EOIR, Self.GICV_AEOIR:
+            core.observer?(.endOfInterrupt(cpu: c, register: offset == Self.GICV_EOIR ? "GICV_EOIR" : "GICV_AEOIR", intid: v))
             // A HW list register deactivates its physical interrupt too (IHI 0048B GICH_LR.HW).
             if let physical = core.virt[c].endOfInterrupt(v, v2: true) { core.store.setActive(physical, cpu: c, false) }
         case Self.GICV_DIR:
+            core.observer?(.deactivated(cpu: c, register: "GICV_DIR", intid: v))
             if let physical = core.virt[c].deactivate(v, v2: true) { core.store.setActive(physical, cpu: c, false) }
         case Self.GICV_APR0:
             core.virt[c].p.ap0 = v

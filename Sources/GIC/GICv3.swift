@@ -58,9 +58,20 @@ public final class GICv3: InterruptController {
         connect(cpu: cpu.index, to: cpu)
     }
 
+    /// Told of interrupts raised, acknowledged and ended, list-register writes and maintenance
+    /// interrupts (traces); nil costs one test per such event.
+    public var observer: GICObserver? {
+        get { core.observer }
+        set { core.observer = newValue }
+    }
+
     public func setLevel(intid: Int, cpu: Int, level: Bool) {
         guard intid >= 16, intid != GICConstants.maintenanceINTID else { return }
-        core.store.setLevel(intid, cpu: intid < 32 ? cpu : 0, level)
+        let bank = intid < 32 ? cpu : 0
+        if let o = core.observer, level, intid < core.store.interruptCount, !core.store.levelIsHigh(intid, cpu: bank) {
+            o(.asserted(intid: intid, cpu: cpu))
+        }
+        core.store.setLevel(intid, cpu: bank, level)
         core.update()
     }
 
@@ -91,6 +102,7 @@ final class GICv3Core: SystemRegisterProvider {
     var virt: [VirtualInterface]
     var sinks: [InterruptSink?]
     var outputs: [InterruptInputs]
+    var observer: GICObserver?
 
     static let IROUTER_IRM: UInt64 = 1 << 31
     static let affinityMask: UInt64 = 0xFF_00FF_FFFF
@@ -144,7 +156,11 @@ final class GICv3Core: SystemRegisterProvider {
     }
 
     func update() {
-        for c in 0..<cpuCount { store.setLevel(GICConstants.maintenanceINTID, cpu: c, virt[c].maintenance) }
+        for c in 0..<cpuCount {
+            let m = virt[c].maintenance
+            if m, let o = observer, !store.levelIsHigh(GICConstants.maintenanceINTID, cpu: c) { o(.maintenance(cpu: c, misr: virt[c].misr)) }
+            store.setLevel(GICConstants.maintenanceINTID, cpu: c, m)
+        }
         for c in 0..<cpuCount {
             var out: InterruptInputs = []
             if let best = highestPending(c), cpu[c].canSignal(best.priority, group1: best.group1) {
@@ -202,6 +218,7 @@ final class GICv3Core: SystemRegisterProvider {
                 guard aff0 >= rangeBase, aff0 < rangeBase + 16, value >> (aff0 - rangeBase) & 1 != 0 else { continue }
             }
             store.setLatch(id, cpu: t)
+            observer?(.asserted(intid: id, cpu: t))
         }
         update()
     }
@@ -241,10 +258,13 @@ final class GICv3Core: SystemRegisterProvider {
             let g1 = reg == .ICC_IAR1_EL1
             if isVirtual(cpuState, group0: !g1, group1: g1) {
                 let id = virt[c].acknowledge(g1 ? .group1 : .group0, v2: false)
+                observer?(.acknowledged(cpu: c, register: g1 ? "ICV_IAR1_EL1" : "ICV_IAR0_EL1", intid: id))
                 update()
                 return UInt64(id)
             }
-            return UInt64(acknowledge(c, g1 ? .group1 : .group0))
+            let id = acknowledge(c, g1 ? .group1 : .group0)
+            observer?(.acknowledged(cpu: c, register: g1 ? "ICC_IAR1_EL1" : "ICC_IAR0_EL1", intid: id))
+            return UInt64(id)
         case .ICC_HPPIR0_EL1, .ICC_HPPIR1_EL1:
             let g1 = reg == .ICC_HPPIR1_EL1
             if isVirtual(cpuState, group0: !g1, group1: g1) {
@@ -304,14 +324,19 @@ final class GICv3Core: SystemRegisterProvider {
             }
         case .ICC_EOIR0_EL1, .ICC_EOIR1_EL1:
             let g1 = reg == .ICC_EOIR1_EL1
+            let id = UInt32(truncatingIfNeeded: value)
             if isVirtual(cpuState, group0: !g1, group1: g1) {
+                observer?(.endOfInterrupt(cpu: c, register: g1 ? "ICV_EOIR1_EL1" : "ICV_EOIR0_EL1", intid: id))
                 virtualDeactivate(c, virt[c].endOfInterrupt(UInt32(truncatingIfNeeded: value), v2: false))
             } else {
+                observer?(.endOfInterrupt(cpu: c, register: g1 ? "ICC_EOIR1_EL1" : "ICC_EOIR0_EL1", intid: id))
                 endOfInterrupt(c, value)
                 return
             }
         case .ICC_DIR_EL1:
-            if isVirtual(cpuState, group0: true, group1: true) {
+            let virtual = isVirtual(cpuState, group0: true, group1: true)
+            observer?(.deactivated(cpu: c, register: virtual ? "ICV_DIR_EL1" : "ICC_DIR_EL1", intid: UInt32(truncatingIfNeeded: value)))
+            if virtual {
                 virtualDeactivate(c, virt[c].deactivate(UInt32(truncatingIfNeeded: value), v2: false))
             } else {
                 let id = Int(value & 0xFF_FFFF)
@@ -350,7 +375,9 @@ final class GICv3Core: SystemRegisterProvider {
         case .ICH_AP0R0_EL2: virt[c].p.ap0 = UInt32(truncatingIfNeeded: value)
         case .ICH_AP1R0_EL2: virt[c].p.ap1 = UInt32(truncatingIfNeeded: value)
         case .ICH_LR0_EL2, .ICH_LR1_EL2, .ICH_LR2_EL2, .ICH_LR3_EL2:
-            virt[c].lr[reg.rawValue - SysReg.ICH_LR0_EL2.rawValue] = LR.sanitizeV3(value)
+            let n = reg.rawValue - SysReg.ICH_LR0_EL2.rawValue
+            virt[c].lr[n] = LR.sanitizeV3(value)
+            observer?(.listRegisterWritten(cpu: c, register: "ICH_LR", index: n, value: virt[c].lr[n]))
         default:
             // ICC_SRE_EL1/EL2 (RAO/WI) and the read-only registers.
             return

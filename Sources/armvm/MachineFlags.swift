@@ -29,6 +29,22 @@ struct MachineFlags: ParsableArguments {
     @Option(parsing: .unconditional, help: "Interrupt controller: 2 (GIC-400, both boards) or 3 (GICv3 with the ICC/ICH system registers, virt only).")
     var gic: Int = 2
 
+    @Option(help: ArgumentHelp("A virtio-blk disk backed by an image file, repeatable (vda, vdb, ...): FILE[,readonly][,snapshot].",
+                               discussion: "Writes go to the file and a guest flush is an fsync; readonly refuses writes; snapshot keeps them in memory and leaves the file untouched."))
+    var drive: [String] = []
+
+    @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("NUMA layout, repeatable, as QEMU's -numa: node,mem=SIZE,cpus=A[-B] (nodes numbered in order, RAM split in that order) or dist,src=A,dst=B,val=N."))
+    var numa: [String] = []
+
+    @Flag(help: "Add a virtio-console port (Linux's hvc0); armvm's stdin feeds it instead of the UART.")
+    var virtioConsole = false
+
+    @Flag(help: "Add a virtio-rng device, whose bytes come from a seeded generator (see --rng-seed).")
+    var virtioRng = false
+
+    @Option(parsing: .unconditional, help: "Seed of the virtio-rng generator (decimal or 0x...); implies --virtio-rng. The same seed gives the same bytes.")
+    var rngSeed: String?
+
     func options() throws -> MachineOptions {
         var o = MachineOptions()
         guard let b = BoardKind(rawValue: board) else {
@@ -61,6 +77,15 @@ struct MachineFlags: ParsableArguments {
             throw HostInputError(message: "--gic 3 exists only on --board virt (the Arndale's Exynos 5250 has a GIC-400)")
         }
         o.gicVersion = gic
+        o.drives = try drive.map(DiskImage.Spec.parse)
+        if !numa.isEmpty {
+            var topology = NUMATopology()
+            for spec in numa { try topology.add(spec) }
+            o.numa = topology
+        }
+        o.virtioConsole = virtioConsole
+        o.virtioRNG = virtioRng || rngSeed != nil
+        if let rngSeed { o.rngSeed = try parseAddress(rngSeed, flag: "--rng-seed") }
         return o
     }
 }

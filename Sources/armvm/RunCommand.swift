@@ -40,8 +40,24 @@ struct Run: ParsableCommand {
     @Option(help: "Write the run's statistics as JSON to this file ('-' for stderr): instructions, wall time, MIPS, exceptions and exits by class, the exit reason and status.")
     var statsFile: String?
 
-    @Option(help: "Trace to stderr: 'exceptions' prints every exception taken and every ERET; 'mmu' every table walk that faults, with the descriptors it read. Repeatable.")
+    @Option(help: ArgumentHelp(
+        "Trace to stderr (or --trace-file): exceptions, irq, mmio or mmu. Repeatable.",
+        discussion: "exceptions: every exception taken and every ERET (with x0). irq: interrupts raised, taken, acknowledged, ended and deactivated on the physical and virtual GIC interfaces, list-register writes, maintenance interrupts. mmio: every device access with its register's name, width and value. mmu: every table walk that faults, with the descriptors it read. Each line starts [instructions] cpuN ELn vmN: (vmN while stage 2 is on)."))
     var trace: [String] = []
+
+    @Option(help: "Write --trace lines to this file instead of stderr (the console stays on stdout).")
+    var traceFile: String?
+
+    @Option(help: ArgumentHelp(
+        "Write only the trace events that match, e.g. el=2,cpu=0,vmid=1,ec=0x16,insn=1000-5000.",
+        discussion: "Comma-separated key=value terms, all of which must hold: el (0-3), cpu, vmid, ec (exception class; other events do not pass), insn (the CPU's instruction count; 1000- has no end). Each takes a number (0x for hex) or a range a-b. Events with no VMID (EL2, stage 2 off) do not pass vmid=."))
+    var traceFilter: String?
+
+    @Option(help: "Trace line format: text (for people) or json (one object a line: insn, cpu, el, vmid, kind, text and the event's fields).")
+    var traceFormat: String = "text"
+
+    @Option(help: "Write a timeline of the run to this file in Chrome's trace-event JSON (open it in ui.perfetto.dev): a track per CPU with the time at each EL and in each VM, exits, interrupts and timer deadlines.")
+    var timeline: String?
 
     @Option(help: "Wait for gdb on 127.0.0.1:PORT before the first instruction (gdb-multiarch: target remote :PORT).")
     var gdb: UInt16?
@@ -67,6 +83,7 @@ struct Run: ParsableCommand {
                 throw HostInputError(message: "--stats-file \(e.message)")
             }
         }
+        let traceOptions = try TraceOptions(names: trace, file: traceFile, filter: traceFilter, format: traceFormat, timeline: timeline)
         let watch = try ConsoleWatch(exitOn: exitOn, failOn: failOn)
         let console = Console(fd: 1)
         let prepared = try boot.prepare(machine, image: image, console: console)
@@ -82,7 +99,7 @@ struct Run: ParsableCommand {
         // stdin feeds the console UART's receiver (ConsoleInput: deterministic from a file or a
         // pipe; raw with Ctrl-A x from a terminal, restored at exit by TerminalMode).
         m.input = ConsoleInput.forDescriptor(0)
-        try Traces.attach(trace, to: m) { FileHandle.standardError.write($0 + "\n") }
+        let traces = try traceOptions.attach(to: m)
         if watch.active {
             console.onLine = { [unowned m] line in
                 if let code = watch.see(line) { m.requestExit(code: code) }
@@ -103,6 +120,7 @@ struct Run: ParsableCommand {
         }
         clock_gettime(CLOCK_MONOTONIC, &t1)
         console.flush()
+        traces.finish()
         // Before any line of armvm's own, so it starts at the left margin.
         TerminalMode.restore()
         let secs = Double(t1.tv_sec - t0.tv_sec) + Double(t1.tv_nsec - t0.tv_nsec) / 1e9

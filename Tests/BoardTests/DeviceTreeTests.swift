@@ -85,6 +85,18 @@ final class DeviceTreeTests: XCTestCase {
         XCTAssertEqual(dt.strings("/cpus/cpu@0", "compatible"), ["arm,cortex-a57", "arm,armv8"])
     }
 
+    func testPMUNodeNamesTheCoreAndPPI7() throws {
+        // bindings/arm/pmu.yaml: PPI 7 (INTID 23) on every CPU, as QEMU's virt.
+        let dt = try build(options(.virt, cpus: 2))
+        XCTAssertEqual(dt.strings("/pmu", "compatible"), ["arm,armv8-pmuv3"])
+        XCTAssertEqual(dt.cells("/pmu", "interrupts"), [1, 7, 0x304])
+        var a15 = options(.arndale)
+        a15.cpuModel = .cortexA15
+        let dt32 = try build(a15)
+        XCTAssertEqual(dt32.strings("/pmu", "compatible"), ["arm,cortex-a15-pmu"])
+        XCTAssertEqual(dt32.cells("/pmu", "interrupts"), [1, 7, 0x104])
+    }
+
     func testPSCIMethodFollowsStartEL() throws {
         for board in BoardKind.allCases {
             XCTAssertEqual(try build(options(board, el: 2)).string("/psci", "method"), "smc")
@@ -150,6 +162,16 @@ final class DeviceTreeTests: XCTestCase {
                 for el: UInt8 in [1, 2] {
                     var o = options(board, el: el, uart: uart, cpus: 2, bootargs: "console=ttyAMA0")
                     o.memorySize = 1 << 30
+                    if el == 2 {
+                        // Every virtio device and two NUMA nodes (distance map included).
+                        o.drives = [DiskImage.Spec(path: "disk.img")]
+                        o.virtioConsole = true
+                        o.virtioRNG = true
+                        var numa = NUMATopology()
+                        try numa.add("node,mem=512M,cpus=0")
+                        try numa.add("node,mem=512M,cpus=1")
+                        o.numa = numa
+                    }
                     let blob = try DeviceTreeBuilder.build(layout: board.layout, options: o,
                                                            initrd: (start: 0x4400_0000, size: 4096))
                     let path = try files.write("\(board)-\(uart)-\(el).dtb", blob)

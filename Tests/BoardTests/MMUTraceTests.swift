@@ -23,8 +23,8 @@ final class MMUTraceTests: XCTestCase {
         cpu.mmu.observer = MMUTrace(cpu: cpu, write: { lines.append($0) })
         cpu.step()
         XCTAssertEqual(lines, [
-            "[0] cpu0 mmu EL1&0 stage 2 VA 0x9000000: stage-2 translation fault L1 IPA 0x9000000",
-            "[0] cpu0 mmu   s2 L1 @0x40020000 = 0x0000000000000000 invalid",
+            "[0] cpu0 EL1 vm0: mmu EL1&0 stage 2 VA 0x9000000: stage-2 translation fault L1 IPA 0x9000000",
+            "[0] cpu0 EL1 vm0: mmu   s2 L1 @0x40020000 = 0x0000000000000000 invalid",
         ])
         // A walk that succeeds prints nothing.
         lines.removeAll()

@@ -146,7 +146,7 @@ final class MinihypTests: XCTestCase {
         let r = try CLI.run(["run", "--trace", "exceptions", try CLI.guest("minihyp.elf"),
                              "--guest", try CLI.guest("hello-xen32.elf")])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stderr.contains("cpu0 eret EL2->EL1(svc) to 0x40200040"), r.stderr)   // _start, after the zImage header
+        XCTAssertTrue(r.stderr.contains("cpu0 EL2: eret EL2->EL1(svc) to 0x40200040"), r.stderr)   // _start, after the zImage header
         XCTAssertTrue(r.stderr.contains("EL1(svc)->EL2 HVC32 #0xea1 xen:console_io ESR=0x4a000ea1"), r.stderr)
         XCTAssertTrue(r.stdout.contains("(d1) hello-xen: hello through the console_io hypercall (AArch32)"), r.stdout)
     }

@@ -42,9 +42,9 @@ want=$(sha256sum "$DIR/busybox" | cut -d' ' -f1)
 # run NAME ARGS...: armvm with ARGS, its console in $out; any failure stops the script.
 run() {
     what=$1; shift
-    "$ARMVM" run --stats "$@" <"${input:-/dev/null}" >"$out" 2>"$DIR/stderr.txt" || {
-        echo "boot-debian-armhf: $what: armvm exited with status $?"; cat "$out" "$DIR/stderr.txt"; exit 1; }
-    cat "$out" "$DIR/stderr.txt"
+    "$ARMVM" run --stats "$@" <"${input:-/dev/null}" >"$out" 2>"$out.stderr" || {
+        echo "boot-debian-armhf: $what: armvm exited with status $?"; cat "$out" "$out.stderr"; exit 1; }
+    cat "$out" "$out.stderr"
 }
 
 # check NAME ONLINE: the console in $out shows the armhf userspace ran, with the CPUs ONLINE
@@ -66,26 +66,27 @@ boot() {
         --append "console=ttyAMA0 panic=-1" "$DIR/zImage"
     grep -q "CPU: All CPU(s) started in HYP mode." "$out" || { echo "boot-debian-armhf: $name: not started in HYP mode"; exit 1; }
     grep -q "CPU: Virtualization extensions available." "$out" || { echo "boot-debian-armhf: $name: no virtualization extensions"; exit 1; }
+    grep -q "hw perfevents: enabled with armv7_cortex_a15 PMU driver" "$out" || { echo "boot-debian-armhf: $name: no PMU (armv7_cortex_a15)"; exit 1; }
     check "$name" "$3"
 }
 
-boot virt 2 0-1
-boot arndale 1 0
-
 # Typed through stdin into the Exynos UART's receiver (RXD, UFSTAT's count), as on the PL011.
-out=$DIR/linux-exynos-shell.txt
-input=$DIR/typed.txt
-printf 'echo typed-through-$((6*7))\nuname -m\npoweroff -f\n' >"$input"
-run "a command typed into the Exynos UART" --board arndale --uart exynos --memory 512M --initrd "$DIR/initrd.cpio" \
-    --append "console=ttySAC0 panic=-1 quiet armvm.shell=1" "$DIR/zImage"
-unset input
-grep -q "^typed-through-42" "$out" && grep -q "^armv7l" "$out" || {
-    echo "boot-debian-armhf: the commands typed into the Exynos UART did not run"; exit 1; }
-echo "boot-debian-armhf: commands typed through stdin into the Exynos UART (samsung_tty): PASS"
+exynos_shell() {
+    out=$DIR/linux-exynos-shell.txt
+    input=$DIR/typed.txt
+    printf 'echo typed-through-$((6*7))\nuname -m\npoweroff -f\n' >"$input"
+    run "a command typed into the Exynos UART" --board arndale --uart exynos --memory 512M --initrd "$DIR/initrd.cpio" \
+        --append "console=ttySAC0 panic=-1 quiet armvm.shell=1" "$DIR/zImage"
+    unset input
+    grep -q "^typed-through-42" "$out" && grep -q "^armv7l" "$out" || {
+        echo "boot-debian-armhf: the commands typed into the Exynos UART did not run"; exit 1; }
+    echo "boot-debian-armhf: commands typed through stdin into the Exynos UART (samsung_tty): PASS"
+}
 
 # Xen 4.17 armhf: ARMv7 Hyp mode on the Cortex-A15, with the same kernel and initramfs as its
-# dom0 (HTTBR/HTCR stage 1, VTTBR/VTCR stage 2, GICH list registers, CNTHP), on both boards.
-for board in arndale virt; do
+# dom0 (HTTBR/HTCR stage 1, VTTBR/VTCR stage 2, GICH list registers, CNTHP), on BOARD.
+xen32() {
+    board=$1
     out=$DIR/xen32-$board.txt
     name="Xen 4.17 armhf with Debian's armhf kernel as dom0 on $board"
     run "$name" --board $board --memory 1G --append "console=dtuart dtuart=serial0 dom0_mem=256M" \
@@ -93,7 +94,7 @@ for board in arndale virt; do
         --module "$DIR/initrd.cpio,kind=ramdisk" "$DIR/xen"
     grep -q "(XEN) Xen version 4.17" "$out" || { echo "boot-debian-armhf: $name: no Xen banner"; exit 1; }
     check "$name" 0
-done
+}
 
 # dom0less NAME BOARD XEN: that Xen with two 32-bit hello-xen guests from --guest and no dom0:
 # each domain is AArch32 EL1; they print through console_io, vpl011 and xen_version, and shut
@@ -104,7 +105,7 @@ dom0less() {
     status=0
     "$ARMVM" run --board "$2" --memory 256M --append "console=dtuart dtuart=serial0 guest_loglvl=all" \
         --guest Guests/build/hello-xen32.bin,memory=16M --guest Guests/build/hello-xen32.bin,memory=16M \
-        "$3" </dev/null >"$out" 2>"$DIR/stderr.txt" || status=$?
+        "$3" </dev/null >"$out" 2>"$out.stderr" || status=$?
     cat "$out"
     [ "$status" = 5 ] || { echo "boot-debian-armhf: $1: armvm exited with $status, expected 5 (idle)"; exit 1; }
     for d in d1 d2; do
@@ -115,18 +116,42 @@ dom0less() {
     echo "boot-debian-armhf: $1: PASS"
 }
 
-dom0less "Xen 4.17 armhf dom0less with two 32-bit hello-xen guests" arndale "$DIR/xen"
-
 # Xen 4.17 arm64 (downloaded by boot-debian.sh) with the same armhf kernel and initramfs as its
 # dom0: Xen finds a zImage and builds a 32-bit dom0 (AArch32 EL1 under its AArch64 EL2, LPAE
 # stage 1 over Xen's stage 2, the GIC and timer through Xen); dom0 halts and Xen powers off.
-if [ -f .build-linux/xen ]; then
+xen64_dom0() {
+    [ -f .build-linux/xen ] || return 0
     out=$DIR/xen.txt
     name="Xen 4.17 with Debian's armhf kernel as a 32-bit dom0"
     run "$name" --board virt --memory 1G --append "console=dtuart dtuart=serial0 dom0_mem=256M" \
         --module "$DIR/zImage,kind=kernel,bootargs=console=hvc0 panic=-1 quiet" \
         --module "$DIR/initrd.cpio,kind=ramdisk" .build-linux/xen
     check "$name" 0
-fi
+}
 
-dom0less "Xen 4.17 arm64 dom0less with two 32-bit hello-xen guests" virt .build-linux/xen
+# The boots in two lanes of about equal length, each a subshell, run side by side when the
+# host has two CPUs or more (each armvm is one host thread): the eight boots are most of
+# `make test`'s time. A lane stops at its first failure; its log is printed when it ends.
+lane1() {
+    boot virt 2 0-1
+    xen32 arndale
+    dom0less "Xen 4.17 armhf dom0less with two 32-bit hello-xen guests" arndale "$DIR/xen"
+    xen64_dom0
+}
+lane2() {
+    boot arndale 1 0
+    exynos_shell
+    xen32 virt
+    dom0less "Xen 4.17 arm64 dom0less with two 32-bit hello-xen guests" virt .build-linux/xen
+}
+if [ "$(nproc)" -ge 2 ]; then
+    (lane1) >"$DIR/lane1.log" 2>&1 & p1=$!
+    (lane2) >"$DIR/lane2.log" 2>&1 & p2=$!
+    s1=0; wait $p1 || s1=$?
+    s2=0; wait $p2 || s2=$?
+    cat "$DIR/lane1.log" "$DIR/lane2.log"
+    [ $s1 = 0 ] && [ $s2 = 0 ] || { echo "boot-debian-armhf: a boot failed (see above)"; exit 1; }
+else
+    lane1
+    lane2
+fi

@@ -3,8 +3,10 @@
 describes) holding Debian's static busybox and an /init script, without root rights or mknod:
 device nodes are written straight into the archive.
 
-usage: mkinitramfs.py BUSYBOX INIT_SCRIPT OUT.cpio
+usage: mkinitramfs.py BUSYBOX INIT_SCRIPT OUT.cpio [FILE ...]
+Each extra FILE (kernel modules, for the virtio-blk boot) goes into /lib/modules under its name.
 """
+import os
 import sys
 
 
@@ -20,12 +22,15 @@ def entry(out, ino, name, mode, data=b"", rdev=(0, 0), nlink=1):
 
 def main():
     busybox, init, path = sys.argv[1:4]
+    extra = sys.argv[4:]
     bb = open(busybox, "rb").read()
     script = open(init, "rb").read()
     out = bytearray()
     ino = 1
-    for d in ["bin", "dev", "proc", "sys"]:
+    for d in ["bin", "dev", "proc", "sys"] + (["mnt", "lib", "lib/modules"] if extra else []):
         entry(out, ino, d, 0o040755, nlink=2); ino += 1
+    for f in extra:
+        entry(out, ino, "lib/modules/" + os.path.basename(f), 0o100644, open(f, "rb").read()); ino += 1
     entry(out, ino, "dev/console", 0o020600, rdev=(5, 1)); ino += 1
     entry(out, ino, "bin/busybox", 0o100755, bb); ino += 1
     entry(out, ino, "bin/sh", 0o120777, b"busybox"); ino += 1

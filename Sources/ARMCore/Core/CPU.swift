@@ -102,6 +102,10 @@ public final class CPU {
     public var instret: UInt64 = 0
     /// Virtual nanoseconds skipped while idle (WFI fast-forward).
     public var idleNanos: UInt64 = 0
+    /// The Performance Monitors' counting state (PMU.swift); the counters live in `sysregs`.
+    var pmu = PMUState()
+    /// Drives this CPU's PMU overflow interrupt (PPI 7, INTID 23): called when its level changes.
+    public var pmuInterruptChanged: ((CPU, Bool) -> Void)?
 
     // Local exclusive monitor (ARM DDI 0487, B2.9.2): a tagged physical granule.
     public var exclusiveValid = false

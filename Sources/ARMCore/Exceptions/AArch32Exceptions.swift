@@ -67,6 +67,7 @@ extension CPU {
         nextPC = UInt64(thumb ? address & ~1 : address & ~3)
         exclusiveValid = false
         attention = true
+        if pmu.live { pmuException(.eret, syndrome: nil, from: from) }
         if let obs = exceptionObserver {
             var event = ExceptionEvent(kind: .eret, fromEL: from, toEL: el, syndrome: nil, esr: 0, far: nil, ipa: nil,
                                        elr: UInt64(address), vector: 0, instret: instret)
@@ -158,6 +159,7 @@ extension CPU {
         let base: UInt32 = sctlr & (1 << 13) != 0 ? 0xFFFF_0000 : UInt32(truncatingIfNeeded: sysregs[SysReg.VBAR_EL1]) & ~0x1F
         nextPC = UInt64(base | vector.rawValue)
         noteExceptionTaken(where: "in AArch32 \(m.name) mode", vector: nextPC)
+        if pmu.live { pmuException(kind, syndrome: syndrome, from: from) }
         if let obs = exceptionObserver {
             var event = ExceptionEvent(kind: kind, fromEL: from, toEL: el, syndrome: syndrome, esr: syndrome?.esr ?? 0,
                                        far: far.map { UInt64($0) }, ipa: nil, elr: UInt64(returnAddress &+ lrOffset),

@@ -127,6 +127,7 @@ extension CPU {
         exclusiveValid = false
         nextPC = vec
         noteExceptionTaken(where: "at EL\(target)", vector: vec)
+        if pmu.live { pmuException(kind, syndrome: syndrome, from: from) }
         if let obs = exceptionObserver {
             var event = ExceptionEvent(kind: kind, fromEL: from, toEL: target, syndrome: syndrome,
                                        esr: syndrome?.esr ?? 0, far: far, ipa: ipa, elr: returnAddress,
@@ -180,6 +181,7 @@ extension CPU {
         // The return address is taken whole in AArch64 state; a misaligned one faults on fetch.
         nextPC = elr
         if debugArmed { restoreStepState(spsr: spsr) }
+        if pmu.live { pmuException(.eret, syndrome: nil, from: from) }
         if let obs = exceptionObserver {
             obs(ExceptionEvent(kind: .eret, fromEL: from, toEL: el, syndrome: nil, esr: 0, far: nil, ipa: nil,
                                elr: elr, vector: 0, instret: instret))
@@ -206,6 +208,7 @@ extension CPU {
         attention = true
         // The return address is aligned for the state returned to (AArch32.ExceptionReturn).
         nextPC = UInt64(UInt32(truncatingIfNeeded: elr) & (thumb ? ~1 : ~3))
+        if pmu.live { pmuException(.eret, syndrome: nil, from: from) }
         if let obs = exceptionObserver {
             var event = ExceptionEvent(kind: .eret, fromEL: from, toEL: el, syndrome: nil, esr: 0, far: nil, ipa: nil,
                                        elr: elr, vector: 0, instret: instret)

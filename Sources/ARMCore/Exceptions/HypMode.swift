@@ -98,6 +98,7 @@ extension CPU {
         exclusiveValid = false
         nextPC = UInt64(UInt32(truncatingIfNeeded: sysregs[SysReg.VBAR_EL2]) & ~0x1F | vector.rawValue)
         noteExceptionTaken(where: "in Hyp mode", vector: nextPC)
+        if pmu.live { pmuException(kind, syndrome: syndrome, from: from) }
         if let obs = exceptionObserver {
             var event = ExceptionEvent(kind: kind, fromEL: from, toEL: 2, syndrome: syndrome, esr: syndrome?.esr ?? 0,
                                        far: far, ipa: ipa, elr: UInt64(returnAddress), vector: nextPC, instret: instret)

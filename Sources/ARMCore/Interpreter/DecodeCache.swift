@@ -101,15 +101,16 @@ public final class DecodeCache {
 }
 
 /// One entry of a host TLB: a 4 KiB virtual page that the current regime maps to RAM with read
-/// (`readTag`) and/or write (`writeTag`) permission at the current EL, and `host`, where that
-/// page is in host memory. A tag is the page address ORed with the table's epoch (1...4095),
-/// so zero never matches.
+/// (`readTag`), write (`writeTag`) and/or execute (`execTag`) permission at the current EL, and
+/// `host`, where that page is in host memory. A tag is the page address ORed with the table's
+/// epoch (1...4095), so zero never matches. The execute tag lets the A64 loop move to another
+/// code page without a translation (`CPU.switchFetchPage`).
 @frozen @usableFromInline
 struct HostTLBEntry {
     var readTag: UInt64
     var writeTag: UInt64
     var host: UnsafeMutableRawPointer
-    var pad: Int
+    var execTag: UInt64
 }
 
 /// A CPU's host TLB (docs/PERFORMANCE.md, "Hot-path rules"): 256 direct-mapped entries in front of
@@ -140,7 +141,7 @@ final class HostTLB {
         ramSize = bus.ramSize
         codePages = bus.codePages
         entries = .allocate(capacity: HostTLB.entryCount)
-        entries.initialize(repeating: HostTLBEntry(readTag: 0, writeTag: 0, host: ram, pad: 0),
+        entries.initialize(repeating: HostTLBEntry(readTag: 0, writeTag: 0, host: ram, execTag: 0),
                            count: HostTLB.entryCount)
     }
 
@@ -154,6 +155,7 @@ final class HostTLB {
             for k in 0..<HostTLB.entryCount {
                 entries[k].readTag = 0
                 entries[k].writeTag = 0
+                entries[k].execTag = 0
             }
         }
     }

@@ -47,9 +47,22 @@ extension CPU {
     public func run(budget: UInt64) -> StopReason {
         let end = instret &+ budget
         while true {
-            let left = end &- instret
+            var left = end &- instret
             if left == 0 { return .budget }
-            if let r = aarch32 ? runAArch32(budget: left) : runA64(budget: left) { return r }
+            // A PMU counter that interrupts on overflow ends the turn where it overflows
+            // (PMU.swift); with none, `overflowAt` is .max and this is one predicted branch.
+            if pmu.overflowAt != .max {
+                if instret >= pmu.overflowAt { pmuReachedOverflow() }
+                left = min(left, pmu.overflowAt &- instret)
+            }
+            if let r = aarch32 ? runAArch32(budget: left) : runA64(budget: left) {
+                if pmu.recut && r == .budget {
+                    pmu.recut = false
+                    continue
+                }
+                if instret == pmu.overflowAt { pmuReachedOverflow() }
+                return r
+            }
         }
     }
 
@@ -92,6 +105,11 @@ extension CPU {
             }
             // Bits 1..0 stay in the compare: a misaligned PC takes the slow path and faults there.
             guard pc & ~0xFFC == pageVA else {
+                if let p = switchFetchPage(pc, tlb) {
+                    pageVA = pc & ~0xFFF
+                    page = p
+                    continue
+                }
                 slowStep(pc, end &- left)
                 (pc, left, pageVA, page) = resumeFastPath(end: end, tlb)
                 continue
@@ -497,8 +515,14 @@ extension CPU {
     func handleAttention() -> StopReason? {
         if let r = stopRequest {
             stopRequest = nil
+            pmu.recut = false   // the caller runs again, and `run` cuts its budget afresh
             attention = illegalState || waiting || !interruptInputs.isEmpty || debugArmed
             return r
+        }
+        if pmu.recut {
+            // A PMU overflow point came nearer (PMU.swift): back to `run`, which continues.
+            attention = true
+            return .budget
         }
         // Armed debug events keep every instruction on the slow path (`step` checks them).
         attention = debugArmed

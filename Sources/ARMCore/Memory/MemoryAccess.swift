@@ -128,6 +128,8 @@ extension CPU {
             fetchPageVA = pc & ~0xFFF
             fetchPageRAMOffset = off & ~0xFFF
             fetchPage = decodeCache.page(ramOffset: off)
+            // After page(), which flushes the host TLBs when the page first holds code.
+            noteExecutable(pc, ramPageOffset: off & ~0xFFF)
             return try fetch(pc)
         }
         // Executing from a device or from nothing: an external abort on fetch.
@@ -135,6 +137,37 @@ extension CPU {
             return A64Decoder.decode(UInt32(truncatingIfNeeded: w))
         }
         throw ArchException(.instructionAbort(FaultRecord(kind: .synchronousExternal)), far: pc)
+    }
+
+    /// Give the host TLB entry of `pc`'s page an execute tag: the regime lets the current EL
+    /// execute it (a fetch translation just succeeded), and it is the RAM page at
+    /// `ramPageOffset`. The tag goes with the rest of the host TLB whenever translation may
+    /// have changed (`refreshHostTLB`).
+    func noteExecutable(_ pc: UInt64, ramPageOffset off: UInt64) {
+        guard !aarch32, bus.ramSize &- off >= 0x1000 else { return }
+        let h = decodeCache.hostTLB(cpu: index)
+        let e = h.entries + Int(truncatingIfNeeded: (pc >> 12) & UInt64(HostTLB.entryCount - 1))
+        let host = h.ram + Int(truncatingIfNeeded: off)
+        if e.pointee.host != host { e.pointee.readTag = 0; e.pointee.writeTag = 0 }
+        e.pointee.host = host
+        e.pointee.execTag = (pc & ~0xFFF) | h.epoch
+    }
+
+    /// The A64 loop leaving its code page: the decoded slots of the page at `pc` when the host
+    /// TLB holds an execute tag for it, made the fetch page; nil sends the instruction to the
+    /// full path (which translates, faults if it must, and notes the tag for next time). A page
+    /// change is a call or return across pages every few dozen instructions of a kernel, and
+    /// each one took a full-path step before this.
+    @inline(__always)
+    func switchFetchPage(_ pc: UInt64, _ h: HostTLB) -> UnsafeMutablePointer<Inst>? {
+        let e = h.entries + Int(truncatingIfNeeded: (pc >> 12) & UInt64(HostTLB.entryCount - 1))
+        // A misaligned PC takes the full path, which faults.
+        guard pc & 3 == 0, e.pointee.execTag == (pc & ~0xFFF) | h.epoch else { return nil }
+        let off = UInt64(h.ram.distance(to: e.pointee.host))
+        fetchPageVA = pc & ~0xFFF
+        fetchPageRAMOffset = off
+        fetchPage = decodeCache.page(ramOffset: off)
+        return fetchPage
     }
 
     /// Forget the fetch page: translation may have changed (MMU controls, EL, TLBI).
@@ -220,7 +253,7 @@ extension CPU {
         let e = h.entries + Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
         let tag = (va & ~0xFFF) | h.epoch
         let host = h.ram + Int(truncatingIfNeeded: off)
-        if e.pointee.host != host { e.pointee.readTag = 0; e.pointee.writeTag = 0 }
+        if e.pointee.host != host { e.pointee.readTag = 0; e.pointee.writeTag = 0; e.pointee.execTag = 0 }
         e.pointee.host = host
         if writable { e.pointee.writeTag = tag }
         if !write || h.flat { e.pointee.readTag = tag }

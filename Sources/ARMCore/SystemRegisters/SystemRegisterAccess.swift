@@ -43,11 +43,12 @@ extension CPU {
         if r == .SP_EL0 && spsel == 0 { throw ArchException.undefined }
         // FPCR and FPSR are part of the FP state: CPACR_EL1.FPEN and CPTR_EL2.TFP trap them.
         if r == .FPCR || r == .FPSR { try checkFPEnabled() }
+        if info.trap == .pmu { try checkPMUAccess(r, isRead: isRead, rt: rt, encoding: encoding) }
         if el == 0 { try checkEL0Traps(info, isRead: isRead, rt: rt, encoding: encoding) }
         if el < 2 && hasEL2 { try checkHCRTraps(info, isRead: isRead, rt: rt, encoding: encoding) }
     }
 
-    private func trap(to target: UInt8, isRead: Bool, rt: UInt8, encoding w: UInt32) -> ArchException {
+    func trap(to target: UInt8, isRead: Bool, rt: UInt8, encoding w: UInt32) -> ArchException {
         ArchException(.sysRegTrap(op0: bits(w, 20, 19), op1: bits(w, 18, 16), crn: bits(w, 15, 12),
                                   crm: bits(w, 11, 8), op2: bits(w, 7, 5), rt: UInt32(w & 31), isRead: isRead),
                       targetEL: target)
@@ -94,6 +95,7 @@ extension CPU {
             trapped = mdcr & (bit | MDCR.TDE) != 0
         case .cpacr: trapped = el == 1 && sysregs[SysReg.CPTR_EL2] & CPTR.TCPAC != 0
         case .gicSGI: trapped = hcr & (HCR.IMO | HCR.FMO) != 0
+        case .pmu: trapped = false   // checkPMUAccess
         // CNTHCTL_EL2 (D13.8.15): EL1PCTEN bit 0 gates CNTPCT; EL1PCEN bit 1 the physical timer.
         case .physicalCounter: trapped = sysregs[SysReg.CNTHCTL_EL2] & 1 == 0
         case .physicalTimer: trapped = sysregs[SysReg.CNTHCTL_EL2] & 2 == 0
@@ -139,6 +141,7 @@ extension CPU {
         case .interruptController: return interruptControllerRegisters?.read(r, cpu: self) ?? 0
         }
         if let v = processorStateRegister(r) { return v }
+        if r.isPMU { return pmuRead(r) }
         switch r {
         // EL1 reads the virtual IDs that EL2 set (D13.2.101 VPIDR_EL2, D13.2.102 VMPIDR_EL2).
         case .MIDR_EL1: return el == 1 && hasEL2 ? sysregs[SysReg.VPIDR_EL2] : sysregs[r]
@@ -175,6 +178,7 @@ extension CPU {
             interruptControllerRegisters?.write(r, value: value, cpu: self)
             return
         }
+        if r.isPMU { return pmuWrite(r, value) }
         switch r {
         case .NZCV: nzcv = UInt32(truncatingIfNeeded: value) & 0xF000_0000
         case .DAIF:
@@ -200,6 +204,7 @@ extension CPU {
                 if r == .DACR32_EL2 { mmu.tlb.invalidateAll() }
                 updateTranslationRegime()
             }
+        case .MDCR_EL2: pmuPartitionChanged(value)   // HPMN and HPME decide which counters run
         case .OSLAR_EL1:
             // Writing OSLK sets or clears the OS lock, which OSLSR_EL1.OSLK (bit 1) reports.
             sysregs[SysReg.OSLSR_EL1] = (sysregs[SysReg.OSLSR_EL1] & ~2) | (value & 1) << 1

@@ -29,6 +29,12 @@ public enum SysReg: Int, CaseIterable {
     case CNTFRQ_EL0, CNTPCT_EL0, CNTVCT_EL0
     case CNTP_TVAL_EL0, CNTP_CTL_EL0, CNTP_CVAL_EL0, CNTV_TVAL_EL0, CNTV_CTL_EL0, CNTV_CVAL_EL0
     case CNTHCTL_EL2, CNTVOFF_EL2, CNTHP_TVAL_EL2, CNTHP_CTL_EL2, CNTHP_CVAL_EL2
+    // Performance Monitors (PMUv3, D11): values and behaviour in PMU.swift
+    case PMCR_EL0, PMCNTENSET_EL0, PMCNTENCLR_EL0, PMOVSCLR_EL0, PMSWINC_EL0, PMSELR_EL0, PMCEID0_EL0, PMCEID1_EL0
+    case PMCCNTR_EL0, PMXEVTYPER_EL0, PMXEVCNTR_EL0, PMUSERENR_EL0, PMINTENSET_EL1, PMINTENCLR_EL1, PMOVSSET_EL0
+    case PMEVCNTR0_EL0, PMEVCNTR1_EL0, PMEVCNTR2_EL0, PMEVCNTR3_EL0, PMEVCNTR4_EL0, PMEVCNTR5_EL0
+    case PMEVTYPER0_EL0, PMEVTYPER1_EL0, PMEVTYPER2_EL0, PMEVTYPER3_EL0, PMEVTYPER4_EL0, PMEVTYPER5_EL0
+    case PMCCFILTR_EL0
     // EL2
     case VPIDR_EL2, VMPIDR_EL2, SCTLR_EL2, ACTLR_EL2, HCR_EL2, MDCR_EL2, CPTR_EL2, HSTR_EL2, HACR_EL2
     case TTBR0_EL2, TCR_EL2, VTTBR_EL2, VTCR_EL2
@@ -94,6 +100,9 @@ public enum SysRegTrapGroup: UInt8 {
     /// (D13.8.15): CNTFRQ (EL0PCTEN or EL0VCTEN), CNTPCT (EL0PCTEN; EL1PCTEN), CNTVCT
     /// (EL0VCTEN), the physical timer (EL0PTEN; EL1PCEN), the virtual timer (EL0VTEN).
     case timerFrequency, physicalCounter, virtualCounter, physicalTimer, virtualTimer
+    /// The Performance Monitors: PMUSERENR_EL0 at EL0, MDCR_EL2.TPM/TPMCR and HPMN
+    /// (`CPU.checkPMUAccess`, PMU.swift).
+    case pmu
     /// GICv3 SGI generation (ICC_SGI0R/SGI1R/ASGI1R_EL1): trapped to EL2 by HCR_EL2.IMO or FMO
     /// (IHI 0069, 12.2 "ICC_SGI1R_EL1 ... Accessibility").
     case gicSGI
@@ -249,8 +258,8 @@ extension SysReg {
         // ID_AA64PFR0_EL1 depends on EL2 being implemented (`resetSystemRegisters`).
         r(.ID_AA64PFR0_EL1, 3, 0, 0, 4, 0, .el1RO, .tid3),
         r(.ID_AA64PFR1_EL1, 3, 0, 0, 4, 1, .el1RO, .tid3),
-        // Armv8 debug, 6 breakpoints, 4 watchpoints, 2 context-aware; no PMU.
-        r(.ID_AA64DFR0_EL1, 3, 0, 0, 5, 0, .el1RO, .tid3, reset: 0x1030_5006),
+        // Armv8 debug, 6 breakpoints, 4 watchpoints, 2 context-aware; PMUVer = 1, PMUv3 (PMU.swift).
+        r(.ID_AA64DFR0_EL1, 3, 0, 0, 5, 0, .el1RO, .tid3, reset: 0x1030_5106),
         r(.ID_AA64DFR1_EL1, 3, 0, 0, 5, 1, .el1RO, .tid3),
         r(.ID_AA64AFR0_EL1, 3, 0, 0, 5, 4, .el1RO, .tid3),
         r(.ID_AA64AFR1_EL1, 3, 0, 0, 5, 5, .el1RO, .tid3),
@@ -352,6 +361,39 @@ extension SysReg {
         r(.CNTHP_CTL_EL2, 3, 4, 14, 2, 1, .el2RW, provider: .timer, a32: [cp15("CNTHP_CTL", 4, 14, 2, 1)]),
         r(.CNTHP_CVAL_EL2, 3, 4, 14, 2, 2, .el2RW, provider: .timer, a32: [cp15x64("CNTHP_CVAL", 6, 14)]),
 
+        // Performance Monitors (D11, D13.4): EL0 reaches them as PMUSERENR_EL0 allows, which
+        // `checkPMUAccess` decides (so their AArch32 views are PL0-reachable here); their values
+        // are `CPU.pmuRead`'s. The AArch32 views are the c9 and c14 encodings of G8.4.
+        r(.PMCR_EL0, 3, 3, 9, 12, 0, .el0RW, .pmu, a32: [cp15("PMCR", 0, 9, 12, 0, pl0: .readWrite)]),
+        r(.PMCNTENSET_EL0, 3, 3, 9, 12, 1, .el0RW, .pmu, a32: [cp15("PMCNTENSET", 0, 9, 12, 1, pl0: .readWrite)]),
+        r(.PMCNTENCLR_EL0, 3, 3, 9, 12, 2, .el0RW, .pmu, a32: [cp15("PMCNTENCLR", 0, 9, 12, 2, pl0: .readWrite)]),
+        r(.PMOVSCLR_EL0, 3, 3, 9, 12, 3, .el0RW, .pmu, a32: [cp15("PMOVSR", 0, 9, 12, 3, pl0: .readWrite)]),
+        r(.PMSWINC_EL0, 3, 3, 9, 12, 4, .el0RW, .pmu, a32: [cp15("PMSWINC", 0, 9, 12, 4, pl0: .readWrite)]),
+        r(.PMSELR_EL0, 3, 3, 9, 12, 5, .el0RW, .pmu, a32: [cp15("PMSELR", 0, 9, 12, 5, pl0: .readWrite)]),
+        r(.PMCEID0_EL0, 3, 3, 9, 12, 6, .el0RO, .pmu, a32: [cp15("PMCEID0", 0, 9, 12, 6, pl0: .read)]),
+        r(.PMCEID1_EL0, 3, 3, 9, 12, 7, .el0RO, .pmu, a32: [cp15("PMCEID1", 0, 9, 12, 7, pl0: .read)]),
+        r(.PMCCNTR_EL0, 3, 3, 9, 13, 0, .el0RW, .pmu,
+          a32: [cp15("PMCCNTR", 0, 9, 13, 0, pl0: .readWrite), cp15x64("PMCCNTR", 0, 9, pl0: .readWrite)]),
+        r(.PMXEVTYPER_EL0, 3, 3, 9, 13, 1, .el0RW, .pmu, a32: [cp15("PMXEVTYPER", 0, 9, 13, 1, pl0: .readWrite)]),
+        r(.PMXEVCNTR_EL0, 3, 3, 9, 13, 2, .el0RW, .pmu, a32: [cp15("PMXEVCNTR", 0, 9, 13, 2, pl0: .readWrite)]),
+        r(.PMUSERENR_EL0, 3, 3, 9, 14, 0, .el0ROel1RW, .pmu, a32: [cp15("PMUSERENR", 0, 9, 14, 0, pl0: .read)]),
+        r(.PMINTENSET_EL1, 3, 0, 9, 14, 1, .el1RW, .pmu, a32: [cp15("PMINTENSET", 0, 9, 14, 1)]),
+        r(.PMINTENCLR_EL1, 3, 0, 9, 14, 2, .el1RW, .pmu, a32: [cp15("PMINTENCLR", 0, 9, 14, 2)]),
+        r(.PMOVSSET_EL0, 3, 3, 9, 14, 3, .el0RW, .pmu, a32: [cp15("PMOVSSET", 0, 9, 14, 3, pl0: .readWrite)]),
+        r(.PMEVCNTR0_EL0, 3, 3, 14, 8, 0, .el0RW, .pmu, a32: [cp15("PMEVCNTR0", 0, 14, 8, 0, pl0: .readWrite)]),
+        r(.PMEVCNTR1_EL0, 3, 3, 14, 8, 1, .el0RW, .pmu, a32: [cp15("PMEVCNTR1", 0, 14, 8, 1, pl0: .readWrite)]),
+        r(.PMEVCNTR2_EL0, 3, 3, 14, 8, 2, .el0RW, .pmu, a32: [cp15("PMEVCNTR2", 0, 14, 8, 2, pl0: .readWrite)]),
+        r(.PMEVCNTR3_EL0, 3, 3, 14, 8, 3, .el0RW, .pmu, a32: [cp15("PMEVCNTR3", 0, 14, 8, 3, pl0: .readWrite)]),
+        r(.PMEVCNTR4_EL0, 3, 3, 14, 8, 4, .el0RW, .pmu, a32: [cp15("PMEVCNTR4", 0, 14, 8, 4, pl0: .readWrite)]),
+        r(.PMEVCNTR5_EL0, 3, 3, 14, 8, 5, .el0RW, .pmu, a32: [cp15("PMEVCNTR5", 0, 14, 8, 5, pl0: .readWrite)]),
+        r(.PMEVTYPER0_EL0, 3, 3, 14, 12, 0, .el0RW, .pmu, a32: [cp15("PMEVTYPER0", 0, 14, 12, 0, pl0: .readWrite)]),
+        r(.PMEVTYPER1_EL0, 3, 3, 14, 12, 1, .el0RW, .pmu, a32: [cp15("PMEVTYPER1", 0, 14, 12, 1, pl0: .readWrite)]),
+        r(.PMEVTYPER2_EL0, 3, 3, 14, 12, 2, .el0RW, .pmu, a32: [cp15("PMEVTYPER2", 0, 14, 12, 2, pl0: .readWrite)]),
+        r(.PMEVTYPER3_EL0, 3, 3, 14, 12, 3, .el0RW, .pmu, a32: [cp15("PMEVTYPER3", 0, 14, 12, 3, pl0: .readWrite)]),
+        r(.PMEVTYPER4_EL0, 3, 3, 14, 12, 4, .el0RW, .pmu, a32: [cp15("PMEVTYPER4", 0, 14, 12, 4, pl0: .readWrite)]),
+        r(.PMEVTYPER5_EL0, 3, 3, 14, 12, 5, .el0RW, .pmu, a32: [cp15("PMEVTYPER5", 0, 14, 12, 5, pl0: .readWrite)]),
+        r(.PMCCFILTR_EL0, 3, 3, 14, 15, 7, .el0RW, .pmu, a32: [cp15("PMCCFILTR", 0, 14, 15, 7, pl0: .readWrite)]),
+
         // The Hyp-mode views (opc1 = 4, or 6 for the 64-bit VTTBR and CNTHP_CVAL): HCR and HCR2 are
         // the halves of HCR_EL2, HDFAR and HIFAR of FAR_EL2, HMAIR0/1 of MAIR_EL2 (D1.20.2). Their
         // AArch64 access (EL2 only) makes them UNDEFINED at PL1.
@@ -362,7 +404,7 @@ extension SysReg {
         r(.ACTLR_EL2, 3, 4, 1, 0, 1, .el2RW, a32: [cp15("HACTLR", 4, 1, 0, 1)]),
         // EL1 starts in AArch64; RW = 0 makes it AArch32.
         r(.HCR_EL2, 3, 4, 1, 1, 0, .el2RW, a32: [cp15("HCR", 4, 1, 1, 0), cp15("HCR2", 4, 1, 1, 4, .high)], reset: HCR.RW),
-        // HPMN = the number of counters (none), per the Cortex-A57's reset.
+        // HPMN = 6, all the event counters (PMU.swift), as MDCR_EL2 resets on the Cortex-A57.
         r(.MDCR_EL2, 3, 4, 1, 1, 1, .el2RW, a32: [cp15("HDCR", 4, 1, 1, 1)], reset: 6),
         r(.CPTR_EL2, 3, 4, 1, 1, 2, .el2RW, a32: [cp15("HCPTR", 4, 1, 1, 2)]),
         r(.HSTR_EL2, 3, 4, 1, 1, 3, .el2RW, a32: [cp15("HSTR", 4, 1, 1, 3)]),
@@ -501,12 +543,16 @@ public enum SCTLR {
 
 /// MDCR_EL2 trap controls (ARM DDI 0487, D13.2.78).
 public enum MDCR {
+    /// HPMN, bits 4:0: the event counters below it are EL1's, the rest EL2's.
+    public static let HPMN: UInt64 = 0x1F
     public static let TPMCR: UInt64 = 1 << 5
     public static let TPM: UInt64 = 1 << 6
     public static let TDE: UInt64 = 1 << 8
     public static let TDA: UInt64 = 1 << 9
     public static let TDOSA: UInt64 = 1 << 10
     public static let TDRA: UInt64 = 1 << 11
+    /// HPME: enables the event counters HPMN and above (EL2's).
+    public static let HPME: UInt64 = 1 << 7
 }
 
 /// CPTR_EL2 trap controls with HCR_EL2.E2H = 0 (ARM DDI 0487, D13.2.32).

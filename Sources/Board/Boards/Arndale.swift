@@ -16,6 +16,8 @@
 //               :                           :
 //   0x12C2_0000 | UART2, console (0x1_0000) |  SPI 53; PL011 or Exynos UART registers
 //               :                           :
+//   0x3F00_0000 | virtio-mmio 0..31 (0x200) |  SPI 224 + n; armvm's own (see below)
+//               :                           :
 //   0x4000_0000 +---------------------------+
 //               | RAM (--memory)            |  2 GiB on the real board
 //               +---------------------------+
@@ -49,5 +51,9 @@ extension BoardLayout {
         peripherals: [
             Peripheral(kind: .sysram, name: "sysram", range: AddressRange(base: 0x0202_0000, size: 0x3_0000), spis: []),
             Peripheral(kind: .exynosMCT, name: "mct", range: AddressRange(base: 0x101C_0000, size: 0x800), spis: []),
-        ])
+        ],
+        // Not on the real board: armvm's choice. 0x3F00_0000 lies above every block
+        // exynos5250.dtsi describes (all below 0x1500_0000) and below DRAM; SPIs 224-255 are
+        // above every SPI the dtsi uses and within the 256 armvm implements.
+        virtio: VirtioSlots(base: 0x3F00_0000, stride: 0x200, count: 32, firstSPI: 224))
 }

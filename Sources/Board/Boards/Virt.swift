@@ -1,7 +1,7 @@
 // QEMU's `virt` machine (hw/arm/virt.c, its base_memmap and a15irqmap tables), GICv2 with
 // virtualization extensions (GICH and GICV at virt.c's VIRT_GIC_HYP and VIRT_GIC_VCPU), or with
 // `--gic 3` a GICv3 at QEMU's GICv3 addresses (GICD at 0x0800_0000, redistributors from
-// 0x080A_0000). Flash, virtio-mmio and PCIe are not provided.
+// 0x080A_0000). Flash and PCIe are not provided.
 //
 //   0x0800_0000 +---------------------------+
 //               | GICD (0x1_0000)           |  distributor (registers in the first 4 KiB)
@@ -13,6 +13,8 @@
 //               :                           :
 //   0x0900_0000 | UART, console (0x1000)    |  SPI 1
 //   0x0901_0000 | PL031 RTC (0x1000)        |  SPI 2
+//               :                           :
+//   0x0A00_0000 | virtio-mmio 0..31 (0x200) |  SPI 16 + n (virt.c's VIRT_MMIO, NUM_VIRTIO_TRANSPORTS)
 //               :                           :
 //   0x4000_0000 +---------------------------+
 //               | RAM (--memory)            |
@@ -51,5 +53,6 @@ extension BoardLayout {
         uartClockFrequency: 24_000_000,
         peripherals: [
             Peripheral(kind: .pl031RTC, name: "pl031", range: AddressRange(base: 0x0901_0000, size: 0x1000), spis: [2]),
-        ])
+        ],
+        virtio: VirtioSlots(base: 0x0A00_0000, stride: 0x200, count: 32, firstSPI: 16))
 }
