@@ -117,6 +117,11 @@ public final class GDBServer {
         let machine = stub.machine
         machine.debugInterrupt = nil
         machine.breakpoints.removeAll()
+        for c in machine.cpus {
+            c.externalDebug.breakpoints.removeAll()
+            c.externalDebug.watchpoints.removeAll()
+            c.updateDebugArmed()
+        }
         machine.singleStep = false
         machine.resumeFrom = nil
         return machine.run(maxInstructions: maxInstructions)

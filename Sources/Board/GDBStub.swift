@@ -33,6 +33,15 @@ public final class GDBStub {
     public private(set) var noAckMode = false
     /// gdb's breakpoints are kept in a set; a bound keeps a flood of Z packets from growing it.
     static let maxBreakpoints = 4096
+    /// gdb's watchpoints, searched on every data access while any is set: a few, as hardware has.
+    static let maxWatchpoints = 16
+    /// gdb's software (Z0) and hardware (Z1) breakpoints; each CPU's `externalDebug` holds both.
+    private var softwareBreakpoints: Set<UInt64> = []
+    private var hardwareBreakpoints: Set<UInt64> = []
+    /// gdb said it understands `hwbreak` stop reasons (qSupported).
+    private var hwbreakStops = false
+    /// `Qqemu.PhyMemMode:1`: m and M address physical memory, as with QEMU's gdb stub.
+    public private(set) var physicalMemoryMode = false
 
     /// gdb's view of the registers: AArch64, or arm when the guest started in AArch32 (as QEMU
     /// shows `qemu-system-arm -cpu cortex-a15`). gdb cannot change architecture in a session,
@@ -96,6 +105,10 @@ public final class GDBStub {
         case UInt8(ascii: "T"): return .reply(thread(args, orAll: false) != nil ? Self.ok : Self.error)
         case UInt8(ascii: "q"): return .reply(query(packet))
         case UInt8(ascii: "Q"):
+            if packet.elementsEqual("Qqemu.PhyMemMode:1".utf8) || packet.elementsEqual("Qqemu.PhyMemMode:0".utf8) {
+                physicalMemoryMode = packet.last == UInt8(ascii: "1")
+                return .reply(Self.ok)
+            }
             guard packet.elementsEqual("QStartNoAckMode".utf8) else { return .reply([]) }
             noAckMode = true
             return .reply(Self.ok)
@@ -109,6 +122,9 @@ public final class GDBStub {
         machine.singleStep = step
         machine.stepCPU = stepping
         machine.resumeFrom = machine.cpus[stopped].pc
+        for c in machine.cpus { c.externalDebug.hit = nil; c.externalDebug.skipOnce = nil }
+        // The breakpoint the stopped CPU sits on is stepped over once.
+        machine.cpus[stopped].externalDebug.skipOnce = machine.cpus[stopped].pc
         let r = machine.run(maxInstructions: maxInstructions)
         machine.singleStep = false
         machine.stepCPU = nil
@@ -154,10 +170,22 @@ public final class GDBStub {
         return .resume(step: step)
     }
 
-    /// SIGTRAP; with several CPUs, naming the one that stopped, so gdb shows that thread.
+    /// SIGTRAP; with several CPUs, naming the one that stopped, so gdb shows that thread; with
+    /// the watchpoint (`watch:`, `rwatch:`, `awatch:` and the address) or hardware breakpoint
+    /// (`hwbreak:;`) that stopped it.
     private func stopReply() -> [UInt8] {
-        guard machine.cpus.count > 1 else { return Array("S05".utf8) }
-        return Array("T05thread:\(String(selected + 1, radix: 16));".utf8)
+        var reason = ""
+        switch machine.cpus[stopped].externalDebug.hit {
+        case .watch(let kind, let address):
+            let name = kind == .write ? "watch" : kind == .read ? "rwatch" : "awatch"
+            reason = "\(name):\(String(address, radix: 16));"
+        case .breakpoint:
+            if hwbreakStops && hardwareBreakpoints.contains(machine.cpus[stopped].pc) { reason = "hwbreak:;" }
+        case nil: break
+        }
+        guard machine.cpus.count > 1 || !reason.isEmpty else { return Array("S05".utf8) }
+        let thread = machine.cpus.count > 1 ? "thread:\(String(selected + 1, radix: 16));" : ""
+        return Array("T05\(reason)\(thread)".utf8)
     }
 
     private func reply(_ s: String) -> Action { .reply(Array(s.utf8)) }
@@ -186,7 +214,10 @@ public final class GDBStub {
         let xfer = "qXfer:features:read:"
         if text == "qSupported" || text.hasPrefix("qSupported:") {
             let size = String(maxPacketSize, radix: 16)
-            return Array("PacketSize=\(size);qXfer:features:read+;QStartNoAckMode+".utf8)
+            hwbreakStops = text.contains("hwbreak+")
+            return Array("PacketSize=\(size);qXfer:features:read+;QStartNoAckMode+;hwbreak+".utf8)
+        } else if text == "qqemu.PhyMemMode" {
+            return Array((physicalMemoryMode ? "1" : "0").utf8)
         } else if text.hasPrefix(xfer) {
             return readTargetXML(p.dropFirst(xfer.utf8.count))
         } else if text == "qAttached" || text.hasPrefix("qAttached:") {
@@ -213,7 +244,7 @@ public final class GDBStub {
     /// (GDBMonitor.swift), cut to what fits in a packet.
     private func monitor(_ args: ArraySlice<UInt8>) -> [UInt8] {
         guard let command = GDBHex.bytes(args) else { return Self.error }
-        let text = GDBMonitor.run(String(decoding: command, as: UTF8.self), cpu: cpu, layout: layout)
+        let text = GDBMonitor.run(String(decoding: command, as: UTF8.self), cpu: cpu, layout: layout, machine: machine)
         var out: [UInt8] = []
         out.reserveCapacity(2 * text.utf8.count)
         for b in text.utf8.prefix(maxPacketSize / 2) { GDBHex.append(b, to: &out) }
@@ -374,8 +405,8 @@ public final class GDBStub {
         var out: [UInt8] = []
         out.reserveCapacity(2 * count)
         for i in 0..<count {
-            guard let b = try? cpu.readMemory(address + UInt64(i), size: 1) else { return out.isEmpty ? Self.fault : out }
-            GDBHex.append(UInt8(truncatingIfNeeded: b), to: &out)
+            guard let b = readByte(address + UInt64(i)) else { return out.isEmpty ? Self.fault : out }
+            GDBHex.append(b, to: &out)
         }
         return out
     }
@@ -386,9 +417,28 @@ public final class GDBStub {
               let (address, count) = Self.range(head, most: maxPacketSize, allowEmpty: true),
               let data = binary ? Self.unescape(payload) : GDBHex.bytes(payload), data.count == count else { return Self.error }
         for (i, b) in data.enumerated() {
-            guard (try? cpu.writeMemory(address + UInt64(i), size: 1, value: UInt64(b))) != nil else { return Self.fault }
+            guard writeByte(address + UInt64(i), b) else { return Self.fault }
         }
         return Self.ok
+    }
+
+    /// One byte as gdb sees memory: through the selected CPU's translation, or physical in
+    /// PhyMemMode (RAM only there: a device read could have side effects). Neither fires a
+    /// watchpoint.
+    private func readByte(_ address: UInt64) -> UInt8? {
+        if physicalMemoryMode { return GDBMonitor.physicalByte(machine, address) }
+        return cpu.withoutDebugEvents { (try? cpu.readMemory(address, size: 1)).map { UInt8(truncatingIfNeeded: $0) } }
+    }
+
+    private func writeByte(_ address: UInt64, _ b: UInt8) -> Bool {
+        if physicalMemoryMode {
+            let bus = machine.cpus[0].bus
+            guard let p = bus.ramPointer(address, size: 1) else { return false }
+            bus.noteRAMWrite(address, size: 1)
+            p.storeBytes(of: b, as: UInt8.self)
+            return true
+        }
+        return cpu.withoutDebugEvents { (try? cpu.writeMemory(address, size: 1, value: UInt64(b))) != nil }
     }
 
     /// Binary data with each `}x` turned back into x xor 0x20; nil if it ends inside an escape.
@@ -404,18 +454,42 @@ public final class GDBStub {
 
     // MARK: Breakpoints
 
-    /// Z/z `type,addr,kind`: types 0 and 1 (software and hardware breakpoints alike); the
-    /// watchpoint types answer empty (not supported).
+    /// Z/z `type,addr,kind`: 0 software and 1 hardware breakpoints (both stop before the
+    /// instruction at addr), 2 write, 3 read and 4 access watchpoints of `kind` bytes. They go to
+    /// every CPU's `externalDebug` (Sources/ARMCore/Debug/ExternalDebug.swift), apart from the
+    /// guest's own debug registers.
     private func breakpoint(_ args: ArraySlice<UInt8>, insert: Bool) -> [UInt8] {
         let f = args.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
         guard f.count == 3, let type = GDBHex.number(f[0]), let address = GDBHex.number(f[1]),
-              GDBHex.number(f[2]) != nil else { return Self.error }
-        guard type <= 1 else { return [] }
-        if insert {
-            if !machine.breakpoints.contains(address) && machine.breakpoints.count >= Self.maxBreakpoints { return Self.error }
-            machine.breakpoints.insert(address)
-        } else {
-            machine.breakpoints.remove(address)
+              let kind = GDBHex.number(f[2]) else { return Self.error }
+        switch type {
+        case 0, 1:
+            if insert {
+                let total = softwareBreakpoints.count + hardwareBreakpoints.count
+                if !softwareBreakpoints.contains(address) && !hardwareBreakpoints.contains(address)
+                    && total >= Self.maxBreakpoints { return Self.error }
+                if type == 0 { softwareBreakpoints.insert(address) } else { hardwareBreakpoints.insert(address) }
+            } else {
+                if type == 0 { softwareBreakpoints.remove(address) } else { hardwareBreakpoints.remove(address) }
+            }
+            let all = softwareBreakpoints.union(hardwareBreakpoints)
+            for c in machine.cpus { c.externalDebug.breakpoints = all; c.updateDebugArmed() }
+        case 2, 3, 4:
+            guard kind > 0, kind <= 1 << 31, !address.addingReportingOverflow(kind - 1).overflow else { return Self.error }
+            let w = ExternalDebugPoints.Watch(address: address, length: kind,
+                                              kind: type == 2 ? .write : type == 3 ? .read : .access)
+            var list = machine.cpus[0].externalDebug.watchpoints
+            if insert {
+                if !list.contains(w) {
+                    guard list.count < Self.maxWatchpoints else { return Self.error }
+                    list.append(w)
+                }
+            } else {
+                list.removeAll { $0 == w }
+            }
+            for c in machine.cpus { c.externalDebug.watchpoints = list; c.updateDebugArmed() }
+        default:
+            return []
         }
         return Self.ok
     }

@@ -283,6 +283,8 @@ public final class Machine {
                         return .reset
                     case .stuck(let why):
                         return .stuck(why)
+                    case .debugEvent:
+                        return .debugStop(cpu: i)
                     }
                     if cpu.waiting || !firmware.online[i] || cpu.virtualNanos == before { break }
                     if roundEnd > end { roundEnd = end }
@@ -318,6 +320,7 @@ public final class Machine {
             case .exit(let code): return .guestExit(code: code)
             case .reset: return .reset
             case .stuck(let why): return .stuck(why)
+            case .debugEvent: return .debugStop(cpu: cpu.index)
             }
             left -= 1
             if singleStep { return .debugStop(cpu: cpu.index) }

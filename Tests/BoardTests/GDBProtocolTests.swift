@@ -104,7 +104,7 @@ final class GDBStubTests: XCTestCase {
         ]
         for p in bad { XCTAssertEqual(ask(p), "E01", p) }
         XCTAssertEqual(machine.cpus[0].pc, Self.entry, "no bad c/s moved the pc")
-        XCTAssertTrue(machine.breakpoints.isEmpty)
+        XCTAssertTrue(machine.cpus[0].externalDebug.breakpoints.isEmpty)
     }
 
     func testMemory() {
@@ -205,16 +205,27 @@ final class GDBStubTests: XCTestCase {
     func testBreakpoints() {
         XCTAssertEqual(ask("Z0,40080004,4"), "OK")
         XCTAssertEqual(ask("Z1,40080008,4"), "OK")
-        XCTAssertEqual(machine.breakpoints, [0x4008_0004, 0x4008_0008])
+        let points = machine.cpus[0].externalDebug
+        XCTAssertEqual(points.breakpoints, [0x4008_0004, 0x4008_0008])
+        XCTAssertTrue(machine.cpus[0].debugArmed, "gdb's breakpoints arm the slow path")
         XCTAssertEqual(ask("z0,40080004,4"), "OK")
-        XCTAssertEqual(machine.breakpoints, [0x4008_0008])
-        XCTAssertEqual(ask("Z2,40080000,4"), "", "watchpoints: not supported")
+        XCTAssertEqual(points.breakpoints, [0x4008_0008])
+        XCTAssertEqual(ask("Z2,40080000,4"), "OK")
+        XCTAssertEqual(ask("Z3,40080000,8"), "OK")
+        XCTAssertEqual(points.watchpoints, [.init(address: 0x4008_0000, length: 4, kind: .write),
+                                            .init(address: 0x4008_0000, length: 8, kind: .read)])
+        XCTAssertEqual(ask("z2,40080000,4"), "OK")
+        XCTAssertEqual(points.watchpoints.count, 1)
+        for bad in ["Z2,40080000,0", "Z4,ffffffffffffffff,2", "Z3,0,100000000"] { XCTAssertEqual(ask(bad), "E01", bad) }
+        XCTAssertEqual(ask("Z5,40080000,4"), "", "other types: not supported")
+        for a in 0..<20 { _ = ask("Z4,\(String(0x1000 * a, radix: 16)),4") }
+        XCTAssertEqual(points.watchpoints.count, 16, "a few watchpoints, as hardware has")
         for a in 0..<5000 { _ = ask("Z0,\(String(a, radix: 16)),4") }
-        XCTAssertEqual(machine.breakpoints.count, 4096, "a flood of Z packets is bounded")
+        XCTAssertEqual(points.breakpoints.count, 4096, "a flood of Z packets is bounded")
     }
 
     func testQueriesAndThreads() {
-        XCTAssertEqual(ask("qSupported:multiprocess+;swbreak+"), "PacketSize=4000;qXfer:features:read+;QStartNoAckMode+")
+        XCTAssertEqual(ask("qSupported:multiprocess+;swbreak+"), "PacketSize=4000;qXfer:features:read+;QStartNoAckMode+;hwbreak+")
         XCTAssertEqual(ask("qAttached"), "1")
         XCTAssertEqual(ask("qC"), "QC1")
         XCTAssertEqual(ask("qfThreadInfo"), "m1")

@@ -442,6 +442,7 @@ extension CPU {
     @inline(__always)
     func vecRAMPointer(_ va: UInt64, total: Int, _ acc: AccessKind) throws(ArchException) -> UnsafeMutableRawPointer? {
         if translating && (va & 0xFFF) &+ UInt64(total) > 0x1000 { return nil }
+        if watchArmed { try checkWatchpoints(va, size: total, write: acc.contains(.write)) }
         let pa = try translate(va, acc)
         return bus.ramPointer(pa, size: total)
     }

@@ -221,6 +221,7 @@ extension CPU {
     private func zeroBlock(_ va: UInt64) throws(ArchException) {
         let size = UInt64(4) << (sysregs[SysReg.DCZID_EL0] & 0xF)
         let base = va & ~(size - 1)
+        if watchArmed { try checkWatchpoints(base, size: Int(size), write: true) }
         // The block is aligned and at most 2 KiB, so it lies in one page: one translation for
         // all of it, and RAM zeroed in one go (kernels and Xen clear every page this way; eight
         // translated stores per block once took half of a Xen boot).

@@ -16,6 +16,8 @@ public enum StopReason: Equatable {
     case powerOff
     /// The guest cannot make progress any more (e.g. its exception vector itself faults).
     case stuck(reason: String)
+    /// One of gdb's hardware breakpoints or watchpoints fired (`CPU.externalDebug.hit`).
+    case debugEvent
 }
 
 /// The calls a CPU makes out to firmware that the board provides (PSCI, semihosting).
@@ -120,9 +122,25 @@ public final class CPU {
     /// Interrupt levels from the interrupt controller (see InterruptInputs.swift).
     public internal(set) var interruptInputs: InterruptInputs = []
 
-    /// Set when the run loop must leave its fast path: a stop request, an illegal state or an
-    /// interrupt that may be taken.
+    /// Set when the run loop must leave its fast path: a stop request, an illegal state, an
+    /// interrupt that may be taken, or armed debug events (`debugArmed`).
     public var attention = false
+    /// Some breakpoint, watchpoint or software step could fire (Debug/SelfHostedDebug.swift):
+    /// every instruction then takes the slow path, which checks them. Recomputed when a debug
+    /// register or gdb's points change; false costs nothing.
+    public internal(set) var debugArmed = false
+    /// A watchpoint could fire: the host TLB neither serves nor fills, so that every data
+    /// access reaches the checks in `readMemory`/`writeMemory`.
+    var watchArmed = false
+    /// PSTATE.SS, the software step state bit (D2.12), kept in SPSR bit 21.
+    public internal(set) var pstateSS = false
+    /// The last instruction was an ERET, which sets PSTATE.SS itself (SoftwareStep.swift).
+    var steppedERET = false
+    /// The pending step follows a stepped instruction (the step syndrome's ISV), which was a
+    /// Load-Exclusive (EX).
+    var stepSyndrome: (valid: Bool, exclusive: Bool) = (false, false)
+    /// gdb's hardware breakpoints and watchpoints, apart from the guest's own (ExternalDebug.swift).
+    public let externalDebug = ExternalDebugPoints()
     public var stopRequest: StopReason?
     /// Exceptions taken since the last instruction that completed normally: a guest whose
     /// vectors fault forever is stopped instead of spinning.
@@ -202,7 +220,8 @@ public final class CPU {
     /// PSTATE as an SPSR value (ARM DDI 0487, C5.2.18 SPSR_EL1 for AArch64 state).
     public var pstateBits: UInt64 {
         if aarch32 { return UInt64(cpsr) }
-        return UInt64(nzcv) | (illegalState ? 1 << 20 : 0) | UInt64(daif) | UInt64(el) << 2 | UInt64(spsel)
+        return UInt64(nzcv) | (pstateSS ? 1 << 21 : 0) | (illegalState ? 1 << 20 : 0) | UInt64(daif) | UInt64(el) << 2
+            | UInt64(spsel)
     }
 
     /// Switch the active stack pointer after a change of EL or SPSel.

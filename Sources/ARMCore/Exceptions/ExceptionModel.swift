@@ -38,7 +38,14 @@ extension CPU {
         // Aborts from a lower EL have their own classes (D17.2.37: IABT_LOW, DABT_LOW).
         if target > el {
             if syn.ec == .iabtCur { syn.ec = .iabtLow } else if syn.ec == .dabtCur { syn.ec = .dabtLow }
+            // The debug classes too (D2.8: breakpoint, software step, watchpoint).
+            else if syn.ec == .breakpointCur || syn.ec == .softwareStepCur || syn.ec == .watchpointCur {
+                syn.ec = ExceptionClass(rawValue: syn.ec.rawValue - 1) ?? syn.ec
+            }
         }
+        // SVC, HVC and SMC complete the instruction stepped: their SPSR.SS is 0, so the step
+        // exception comes right after the return (D2.12.6). Other exceptions keep it at 1.
+        if pstateSS && e.returnsToNext { pstateSS = false }
         let length = aarch32 ? UInt64(instructionLength32) : 4
         let ret = e.returnsToNext ? pc &+ length : pc
         if aarch32 {
@@ -92,6 +99,7 @@ extension CPU {
             return
         }
         let spsr = pstateBits
+        pstateSS = false
         let fromMode: AArch32Mode? = aarch32 ? mode32 : nil
         let base = target == 2 ? sysregs[SysReg.VBAR_EL2] : sysregs[SysReg.VBAR_EL1]
         // Offset by where the exception comes from: current EL with SP_EL0, current EL with
@@ -172,6 +180,7 @@ extension CPU {
         attention = true
         // The return address is taken whole in AArch64 state; a misaligned one faults on fetch.
         nextPC = elr
+        if debugArmed { restoreStepState(spsr: spsr) }
         if pmu.live { pmuException(.eret, syndrome: nil, from: from) }
         if let obs = exceptionObserver {
             obs(ExceptionEvent(kind: .eret, fromEL: from, toEL: el, syndrome: nil, esr: 0, far: nil, ipa: nil,

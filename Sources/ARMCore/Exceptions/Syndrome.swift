@@ -26,6 +26,12 @@ import Stage2MMU
     case dabtCur = 0x25
     case spAlignment = 0x26
     case serror = 0x2F
+    case breakpointLow = 0x30   // hardware breakpoint (D2.9)
+    case breakpointCur = 0x31
+    case softwareStepLow = 0x32 // D2.12
+    case softwareStepCur = 0x33
+    case watchpointLow = 0x34   // D2.10
+    case watchpointCur = 0x35
     case brk64 = 0x3C
 
     public var name: String {
@@ -54,6 +60,12 @@ import Stage2MMU
         case .dabtCur: return "DABT_CUR"
         case .spAlignment: return "SP_ALIGN"
         case .serror: return "SERROR"
+        case .breakpointLow: return "BREAKPOINT_LOW"
+        case .breakpointCur: return "BREAKPOINT_CUR"
+        case .softwareStepLow: return "SOFTSTEP_LOW"
+        case .softwareStepCur: return "SOFTSTEP_CUR"
+        case .watchpointLow: return "WATCHPOINT_LOW"
+        case .watchpointCur: return "WATCHPOINT_CUR"
         case .brk64: return "BRK64"
         }
     }
@@ -68,10 +80,13 @@ import Stage2MMU
 
     /// IL describes the instruction (0 for a 16-bit T32 one) rather than being RES1
     /// (D17.2.37): not for EC 0, instruction aborts, PC/SP alignment faults, illegal state,
-    /// SError, or a data abort whose ISS is not valid (ISV, bit 24, clear).
+    /// SError, the debug exceptions (breakpoint, step, watchpoint), or a data abort whose ISS
+    /// is not valid (ISV, bit 24, clear).
     public var reportsInstructionLength: Bool {
         switch ec {
-        case .unknown, .iabtLow, .iabtCur, .pcAlignment, .spAlignment, .illegalState, .serror: return false
+        case .unknown, .iabtLow, .iabtCur, .pcAlignment, .spAlignment, .illegalState, .serror,
+             .breakpointLow, .breakpointCur, .softwareStepLow, .softwareStepCur, .watchpointLow, .watchpointCur:
+            return false
         case .dabtLow, .dabtCur: return iss & (1 << 24) != 0
         default: return true
         }
@@ -139,6 +154,22 @@ import Stage2MMU
                 | UInt32(v.rt & 31) << 16 | (v.sixtyFour ? 1 << 15 : 0) | (v.acquireRelease ? 1 << 14 : 0)
         }
         return Syndrome(.dabtCur, iss: iss)
+    }
+
+    /// The debug fault status code (DFSC/IFSC 0b100010) that the three debug classes carry.
+    static let debugStatus: UInt32 = 0x22
+
+    /// Breakpoint exception, current-EL class (D17.2.37 ISS: IFSC).
+    public static let breakpoint = Syndrome(.breakpointCur, iss: debugStatus)
+
+    /// Software step exception (ISS: ISV, EX = the stepped instruction was a load-exclusive, IFSC).
+    public static func softwareStep(valid: Bool, exclusive: Bool) -> Syndrome {
+        Syndrome(.softwareStepCur, iss: (valid ? 1 << 24 : 0) | (valid && exclusive ? 1 << 6 : 0) | debugStatus)
+    }
+
+    /// Watchpoint exception (ISS: CM for a cache maintenance instruction, WnR, DFSC).
+    public static func watchpoint(write: Bool, cacheMaintenance: Bool) -> Syndrome {
+        Syndrome(.watchpointCur, iss: (cacheMaintenance ? 1 << 8 : 0) | (write ? 1 << 6 : 0) | debugStatus)
     }
 }
 

@@ -26,6 +26,12 @@ extension CPU {
                     continue
                 }
                 refreshHostTLB(tlb, changed: fetch32PageVA == 1)
+                // Breakpoints, gdb's and the guest's (Debug/SelfHostedDebug.swift).
+                if debugArmed, let retired = debugBeforeInstruction32() {
+                    if retired { left &-= 1 }
+                    if !aarch32 { return nil }
+                    continue
+                }
             }
             step32(tlb)
             left &-= 1

@@ -472,6 +472,10 @@ extension CPU {
         }
         let pc = self.pc
         nextPC = pc &+ UInt64(InstructionSet.a64.slotSize)
+        if debugArmed {
+            stepWithDebugEvents(pc)
+            return
+        }
         do {
             let inst = try fetch(pc)
             try execute(inst)
@@ -512,7 +516,7 @@ extension CPU {
         if let r = stopRequest {
             stopRequest = nil
             pmu.recut = false   // the caller runs again, and `run` cuts its budget afresh
-            attention = illegalState || waiting || !interruptInputs.isEmpty
+            attention = illegalState || waiting || !interruptInputs.isEmpty || debugArmed
             return r
         }
         if pmu.recut {
@@ -520,13 +524,14 @@ extension CPU {
             attention = true
             return .budget
         }
-        attention = false
+        // Armed debug events keep every instruction on the slow path (`step` checks them).
+        attention = debugArmed
         if let p = pendingInterrupt() {
             takeInterrupt(p)
             return nil
         }
         if illegalState {
-            attention = waiting
+            attention = waiting || debugArmed
             return nil
         }
         if waiting {

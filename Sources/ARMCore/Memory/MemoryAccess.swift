@@ -41,6 +41,7 @@ extension CPU {
     @inline(__always)
     public func readMemory(_ va: UInt64, size: Int, _ acc: AccessKind = [], info: DataAbortInfo? = nil) throws(ArchException) -> UInt64 {
         try checkAlignment(va, size: size, acc)
+        if watchArmed { try checkWatchpoints(va, size: size, write: false) }
         if translating && (va & 0xFFF) &+ UInt64(size) > 0x1000 { return try readBytewise(va, size: size, acc) }
         let pa = try translate(va, acc, info: info)
         if let p = bus.ramPointer(pa, size: size) { return PhysicalAddressSpace.loadRAM(p, size: size) }
@@ -52,6 +53,7 @@ extension CPU {
     public func writeMemory(_ va: UInt64, size: Int, value: UInt64, _ acc: AccessKind = [], info: DataAbortInfo? = nil) throws(ArchException) {
         let acc = acc.union(.write)
         try checkAlignment(va, size: size, acc)
+        if watchArmed { try checkWatchpoints(va, size: size, write: true) }
         if translating && (va & 0xFFF) &+ UInt64(size) > 0x1000 { return try writeBytewise(va, size: size, value: value, acc) }
         let pa = try translate(va, acc, info: info)
         if let p = bus.ramPointer(pa, size: size) {
@@ -227,6 +229,8 @@ extension CPU {
     /// flushes its CPU's.
     @inline(never)
     func hostTLBFill(_ va: UInt64, write: Bool, _ h: HostTLB) -> UInt64? {
+        // Watchpoints are checked on the full path only: no page is served while one is armed.
+        if watchArmed { return nil }
         let pagePA: UInt64
         var writable = true
         if h.flat {

@@ -208,6 +208,14 @@ extension CPU {
         case .OSLAR_EL1:
             // Writing OSLK sets or clears the OS lock, which OSLSR_EL1.OSLK (bit 1) reports.
             sysregs[SysReg.OSLSR_EL1] = (sysregs[SysReg.OSLSR_EL1] & ~2) | (value & 1) << 1
+            updateDebugArmed()
+        case .MDSCR_EL1, .OSDLR_EL1, .DBGBVR0_EL1, .DBGBVR1_EL1, .DBGBVR2_EL1, .DBGBVR3_EL1, .DBGBVR4_EL1,
+             .DBGBVR5_EL1, .DBGBCR0_EL1, .DBGBCR1_EL1, .DBGBCR2_EL1, .DBGBCR3_EL1, .DBGBCR4_EL1, .DBGBCR5_EL1,
+             .DBGWVR0_EL1, .DBGWVR1_EL1, .DBGWVR2_EL1, .DBGWVR3_EL1, .DBGWCR0_EL1, .DBGWCR1_EL1, .DBGWCR2_EL1,
+             .DBGWCR3_EL1:
+            // Self-hosted debug: whether anything can fire now (Debug/SelfHostedDebug.swift).
+            sysregs[r] = value
+            updateDebugArmed()
         // ARMv8.0 FPCR: AHP, DN, FZ, RMode (bits 26..22); no trapped FP exceptions, so the
         // enable bits are RAZ/WI. FPSR: QC and the cumulative flags IDC, IXC, UFC, OFC, DZC, IOC.
         // CPACR bits 31:30 are AArch32's ASEDIS and D32DIS: disabling Advanced SIMD, or D16-D31,
