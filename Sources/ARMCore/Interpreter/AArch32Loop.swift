@@ -1,7 +1,8 @@
 /// The AArch32 interpreter loop: fetch, decode, check the condition (or the IT block's),
-/// execute, one instruction at a time, in A32 and T32. It has no decode cache or fast forms
-/// yet: AArch32 guests run correct first, fast later. `CPU.run` switches between this loop and the A64 one whenever an exception entry or
-/// return changes the execution state.
+/// execute, one instruction at a time, in A32 and T32, through the decode memo and the fast forms
+/// of the hottest instructions (AArch32FetchCache.swift, AArch32FastForms.swift). `CPU.run`
+/// switches between this loop and the A64 one whenever an exception entry or return changes the
+/// execution state.
 extension CPU {
     /// Run at most `budget` AArch32 instructions. Returns nil when the CPU left AArch32 state.
     func runAArch32(budget: UInt64) -> StopReason? {
@@ -47,26 +48,36 @@ extension CPU {
         let pc = self.pc
         let it = itState
         do throws(ArchException) {
-            var inst = try fetchDecode32(pc)
-            var cond = inst.cond
-            if thumb {
-                if T32IT.inBlock(it) {
-                    // UNPREDICTABLE in an IT block: IT, CBZ, CPS, B<c> and friends anywhere,
-                    // a PC writer other than last. Taken as UNDEFINED.
-                    if inst.flags.contains(.notInITBlock)
-                        || (inst.flags.contains(.lastInITBlock) && !T32IT.isLast(it)) {
-                        throw ArchException.undefined
+            let p = try fetchDecode32(pc)
+            if !thumb || !T32IT.inBlock(it) {
+                // No IT block: the memo entry is the whole instruction, and its fast form
+                // (AArch32FastForms.swift), when it has one, runs in place.
+                let cond = p.pointee.cond
+                currentCondition32 = cond
+                if cond == 0xE || conditionHolds(cond) {
+                    if !executeFast32(p, tlb) {
+                        var inst = p.pointee
+                        if thumb && inst.flags.contains(.setFlagsOutsideIT) { inst.flags.insert(.setFlags) }
+                        try executeA32(inst, tlb)
                     }
-                    cond = T32IT.condition(it)
-                    itState = T32IT.advance(it)
-                } else if inst.flags.contains(.setFlagsOutsideIT) {
-                    inst.flags.insert(.setFlags)
+                } else if p.pointee.op == .bkpt {
+                    try executeA32(p.pointee, tlb)   // BKPT is unconditional
                 }
-            }
-            currentCondition32 = cond
-            // BKPT is unconditional, even in an IT block.
-            if cond == 0xE || inst.op == .bkpt || conditionHolds(cond) {
-                try executeA32(inst, tlb)
+            } else {
+                // UNPREDICTABLE in an IT block: IT, CBZ, CPS, B<c> and friends anywhere, a PC
+                // writer other than last. Taken as UNDEFINED.
+                let inst = p.pointee
+                if inst.flags.contains(.notInITBlock)
+                    || (inst.flags.contains(.lastInITBlock) && !T32IT.isLast(it)) {
+                    throw ArchException.undefined
+                }
+                let cond = T32IT.condition(it)
+                itState = T32IT.advance(it)
+                currentCondition32 = cond
+                // BKPT is unconditional, even in an IT block.
+                if cond == 0xE || inst.op == .bkpt || conditionHolds(cond) {
+                    try executeA32(inst, tlb)
+                }
             }
         } catch {
             if !error.returnsToNext { itState = it }
@@ -88,7 +99,7 @@ extension CPU {
     /// the first halfword says whether a second follows), so a 32-bit one that crosses a page
     /// takes the abort of the halfword that faults.
     @inline(__always)
-    func fetchDecode32(_ pc: UInt64) throws(ArchException) -> A32Inst {
+    func fetchDecode32(_ pc: UInt64) throws(ArchException) -> UnsafeMutablePointer<A32Inst> {
         if thumb {
             let halfword = InstructionSet.t32Narrow.encodingSize
             setInstructionLength32(.t32Narrow, pc)
