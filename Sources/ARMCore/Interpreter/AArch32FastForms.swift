@@ -77,8 +77,9 @@ enum AArch32FastForms {
 
 extension CPU {
     /// Run the instruction at `p` in its fast form. False: not done, nothing changed; the
-    /// caller runs the family executor.
-    @inline(__always)
+    /// caller runs the family executor. Transparent: @inline(__always) alone left it a call
+    /// from the large `runAArch32` (about a tenth of the loop's host instructions).
+    @_transparent
     func executeFast32(_ p: UnsafeMutablePointer<A32Inst>, _ tlb: HostTLB) -> Bool {
         switch p.pointee.fast {
         case .none:

@@ -28,11 +28,13 @@ extension CPU {
                 }
                 refreshHostTLB(tlb, changed: fetch32PageVA == 1)
             }
-            step32(tlb)
+            let quiet = step32(tlb)
             left &-= 1
-            if !aarch32 { return nil }
-            // The regime, the EL, a TLB or SCTLR changed (each calls flushFetchPage).
-            if fetch32PageVA == 1 { refreshHostTLB(tlb, changed: true) }
+            if !quiet {
+                if !aarch32 { return nil }
+                // The regime, the EL, a TLB or SCTLR changed (each calls flushFetchPage).
+                if fetch32PageVA == 1 { refreshHostTLB(tlb, changed: true) }
+            }
         }
         return .budget
     }
@@ -43,25 +45,35 @@ extension CPU {
     /// return (which restores it from the SPSR) has the last word, and is put back when the
     /// instruction faults: the SPSR of a fault holds the faulting instruction's ITSTATE, that
     /// of SVC, HVC and SMC the next one's (AArch32.TakeSVCException's ITAdvance).
-    @inline(__always)
-    func step32(_ tlb: HostTLB) {
+    ///
+    /// Returns true when a fast form ran or the condition failed: nothing the loop watches
+    /// after an instruction (the execution state, the fetch page) can have changed.
+    @inline(__always) @discardableResult
+    func step32(_ tlb: HostTLB) -> Bool {
         let pc = self.pc
         let it = itState
+        var quiet = false
         do throws(ArchException) {
             let p = try fetchDecode32(pc)
             if !thumb || !T32IT.inBlock(it) {
                 // No IT block: the memo entry is the whole instruction, and its fast form
-                // (AArch32FastForms.swift), when it has one, runs in place.
+                // (AArch32FastForms.swift), when it has one, runs in place. Only the
+                // executors read currentCondition32 (trap syndromes).
                 let cond = p.pointee.cond
-                currentCondition32 = cond
                 if cond == 0xE || conditionHolds(cond) {
-                    if !executeFast32(p, tlb) {
+                    if executeFast32(p, tlb) {
+                        quiet = true
+                    } else {
+                        currentCondition32 = cond
                         var inst = p.pointee
                         if thumb && inst.flags.contains(.setFlagsOutsideIT) { inst.flags.insert(.setFlags) }
                         try executeA32(inst, tlb)
                     }
                 } else if p.pointee.op == .bkpt {
+                    currentCondition32 = cond
                     try executeA32(p.pointee, tlb)   // BKPT is unconditional
+                } else {
+                    quiet = true
                 }
             } else {
                 // UNPREDICTABLE in an IT block: IT, CBZ, CPS, B<c> and friends anywhere, a PC
@@ -85,6 +97,7 @@ extension CPU {
         }
         self.pc = nextPC
         instret &+= 1
+        return quiet
     }
 
     /// The length of the instruction at `pc`, and the PC after it (the PC is 32 bits).
