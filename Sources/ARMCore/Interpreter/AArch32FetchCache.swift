@@ -53,6 +53,12 @@ extension CPU {
         if pc & ~0xFFF == fetch32PageVA, let host = fetch32Host {
             return PhysicalAddressSpace.loadRAM(host + Int(pc & 0xFFF), size: size)
         }
+        return try fetchBits32NewPage(pc, size: size)
+    }
+
+    /// A fetch from another page than the cached one: translate, and cache it if it is RAM.
+    @inline(never)
+    func fetchBits32NewPage(_ pc: UInt64, size: Int) throws(ArchException) -> UInt64 {
         let pa = try translate(pc, .fetch)
         if let p = bus.ramPointer(pa & ~0xFFF, size: 0x1000) {
             fetch32PageVA = pc & ~0xFFF

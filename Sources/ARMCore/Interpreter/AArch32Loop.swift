@@ -108,29 +108,33 @@ extension CPU {
     }
 
     /// Fetch and decode at `pc` in the current instruction set. A misaligned PC is a Prefetch
-    /// Abort (PC alignment fault). A T32 instruction is fetched a halfword at a time (F3.1:
-    /// the first halfword says whether a second follows), so a 32-bit one that crosses a page
-    /// takes the abort of the halfword that faults.
-    @inline(__always)
+    /// Abort (PC alignment fault). Transparent, so that the A32 case stays in the loop whatever
+    /// the inliner's budget for `runAArch32`; T32 is `fetchDecodeT32`.
+    @_transparent
     func fetchDecode32(_ pc: UInt64) throws(ArchException) -> UnsafeMutablePointer<A32Inst> {
-        if thumb {
-            let halfword = InstructionSet.t32Narrow.encodingSize
-            setInstructionLength32(.t32Narrow, pc)
-            if pc & 1 != 0 { throw ArchException(.pcAlignment, far: pc) }
-            let hw1 = UInt16(truncatingIfNeeded: try fetchBits32(pc, size: halfword))
-            if !T32Decoder.isWide(hw1) {
-                return decodeMemo.decode(.t32Narrow, UInt32(hw1)) { T32Decoder.decode16(UInt16(truncatingIfNeeded: $0)) }
-            }
-            setInstructionLength32(.t32Wide, pc)
-            let hw2 = UInt16(truncatingIfNeeded: try fetchBits32((pc &+ UInt64(halfword)) & 0xFFFF_FFFF, size: halfword))
-            return decodeMemo.decode(.t32Wide, UInt32(hw1) << 16 | UInt32(hw2)) {
-                T32Decoder.decode32(UInt16(truncatingIfNeeded: $0 >> 16), UInt16(truncatingIfNeeded: $0))
-            }
-        }
+        if thumb { return try fetchDecodeT32(pc) }
         setInstructionLength32(.a32, pc)
         if pc & 3 != 0 { throw ArchException(.pcAlignment, far: pc) }
         let w = try fetchBits32(pc, size: InstructionSet.a32.encodingSize)
         return decodeMemo.decode(.a32, UInt32(truncatingIfNeeded: w)) { A32Decoder.decode($0) }
+    }
+
+    /// A T32 instruction is fetched a halfword at a time (F3.1: the first halfword says whether
+    /// a second follows), so a 32-bit one that crosses a page takes the abort of the halfword
+    /// that faults.
+    func fetchDecodeT32(_ pc: UInt64) throws(ArchException) -> UnsafeMutablePointer<A32Inst> {
+        let halfword = InstructionSet.t32Narrow.encodingSize
+        setInstructionLength32(.t32Narrow, pc)
+        if pc & 1 != 0 { throw ArchException(.pcAlignment, far: pc) }
+        let hw1 = UInt16(truncatingIfNeeded: try fetchBits32(pc, size: halfword))
+        if !T32Decoder.isWide(hw1) {
+            return decodeMemo.decode(.t32Narrow, UInt32(hw1)) { T32Decoder.decode16(UInt16(truncatingIfNeeded: $0)) }
+        }
+        setInstructionLength32(.t32Wide, pc)
+        let hw2 = UInt16(truncatingIfNeeded: try fetchBits32((pc &+ UInt64(halfword)) & 0xFFFF_FFFF, size: halfword))
+        return decodeMemo.decode(.t32Wide, UInt32(hw1) << 16 | UInt32(hw2)) {
+            T32Decoder.decode32(UInt16(truncatingIfNeeded: $0 >> 16), UInt16(truncatingIfNeeded: $0))
+        }
     }
 
     /// One executor per family of operations, shared by A32 and T32.
