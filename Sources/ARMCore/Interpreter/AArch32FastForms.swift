@@ -122,7 +122,7 @@ extension CPU {
     }
 
     /// Data processing with no PC operand: `executeDataProcessing` without its PC cases.
-    @inline(__always)
+    @_transparent
     func fastDataProcessing32(_ p: UnsafeMutablePointer<A32Inst>) {
         let flags = p.pointee.flags
         let carry = nzcv & CPSR.C != 0
@@ -187,7 +187,7 @@ extension CPU {
     /// A single load or store with any addressing mode (the `.loadStore` form): the address as
     /// `loadStoreAddress32` computes it, the access through the host TLB as `fastLoadStore32`
     /// makes it, reading the memo entry in place. LDRD/STRD go to `fastLoadStore32` itself.
-    @inline(__always)
+    @_transparent
     func fastIndexedLoadStore32(_ p: UnsafeMutablePointer<A32Inst>, _ h: HostTLB) -> Bool {
         let op = p.pointee.op
         if op == .ldrd || op == .strd { return fastLoadStore32(p.pointee, h) }
