@@ -69,6 +69,9 @@
     public var size: UInt8 = 4
     /// 2 for a 16-bit T32 encoding, 4 otherwise.
     public var length: UInt8 = 4
+    /// The loop's shortcut for this instruction (AArch32FastForms.swift), set by the decode
+    /// memo; the decoders leave it `.none`.
+    public var fast: A32FastForm = .none
 
     @inlinable public init(_ op: A32Op) { self.op = op }
 }

@@ -30,15 +30,18 @@ final class AArch32DecodeMemo {
 
     deinit { keys.deallocate(); values.deallocate() }
 
+    /// The entry holding the decoded `encoding`, with its fast form. The pointer is good until
+    /// the next `decode`, which may reuse the entry.
     @inline(__always)
-    func decode(_ set: InstructionSet, _ encoding: UInt32, _ make: (UInt32) -> A32Inst) -> A32Inst {
+    func decode(_ set: InstructionSet, _ encoding: UInt32, _ make: (UInt32) -> A32Inst) -> UnsafeMutablePointer<A32Inst> {
         let key = UInt64(set.rawValue) << 32 | UInt64(encoding)
         let h = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - Self.indexBits))
-        if keys[h] == key { return values[h] }
-        let i = make(encoding)
+        if keys[h] == key { return values + h }
+        var i = make(encoding)
+        i.fast = AArch32FastForms.classify(i, set)
         keys[h] = key
         values[h] = i
-        return i
+        return values + h
     }
 }
 
@@ -50,6 +53,12 @@ extension CPU {
         if pc & ~0xFFF == fetch32PageVA, let host = fetch32Host {
             return PhysicalAddressSpace.loadRAM(host + Int(pc & 0xFFF), size: size)
         }
+        return try fetchBits32NewPage(pc, size: size)
+    }
+
+    /// A fetch from another page than the cached one: translate, and cache it if it is RAM.
+    @inline(never)
+    func fetchBits32NewPage(_ pc: UInt64, size: Int) throws(ArchException) -> UInt64 {
         let pa = try translate(pc, .fetch)
         if let p = bus.ramPointer(pa & ~0xFFF, size: 0x1000) {
             fetch32PageVA = pc & ~0xFFF

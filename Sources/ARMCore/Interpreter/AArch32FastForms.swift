@@ -1,0 +1,269 @@
+/// Fast forms of the hottest AArch32 instructions (docs/PERFORMANCE.md, "Hot-path rules"). When
+/// the decode memo remembers an instruction it also records, in `A32Inst.fast`, whether it is one
+/// of a few shapes the loop can run in place, reading the memo entry through a pointer: no copy
+/// of the decoded struct, no call into the family executors. Only shapes with no PC operand, no
+/// IT-dependent behaviour and no possible fault qualify, so a fast form does exactly what the
+/// family executor would; a load or store whose page the host TLB does not hold returns false,
+/// having changed nothing, and the full path decides.
+public enum A32FastForm: UInt8 {
+    case none
+    /// MOV/MVN/ADD/SUB Rd, Rn, #imm without S.
+    case movImm, mvnImm, addImm, subImm
+    /// MOV/ADD/SUB Rd, Rn, Rm (no shift, no S).
+    case movReg, addReg, subReg
+    /// CMP Rn, #imm and CMP Rn, Rm (no shift).
+    case cmpImm, cmpReg
+    /// Any other data-processing instruction without a PC operand.
+    case dataProcessing
+    /// LDR/STR/LDRB/STRB Rt, [Rn, #±imm] (offset addressing, no writeback).
+    case ldrImm, strImm, ldrbImm, strbImm
+    /// Any other single load or store the host-TLB fast path handles (AArch32FastMemory.swift).
+    case loadStore
+    /// LDM/STM without ^.
+    case blockTransfer
+    /// A32 B and BL (the T32 ones read the PC differently and are left to the executor).
+    case b, bl
+}
+
+enum AArch32FastForms {
+    /// The fast form of `i`, decoded in `set`; `.none` keeps it on the family executors.
+    static func classify(_ i: A32Inst, _ set: InstructionSet) -> A32FastForm {
+        // 16-bit T32 flag setting and the IT rules depend on ITSTATE: the loop applies them.
+        if i.flags.contains(.setFlagsOutsideIT) || i.flags.contains(.notInITBlock)
+            || i.flags.contains(.lastInITBlock) { return .none }
+        let s = i.flags.contains(.setFlags), imm = i.flags.contains(.immediate)
+        let plainReg = !imm && !i.flags.contains(.registerShift) && i.shift == .lsl && i.shiftAmount == 0
+        switch i.op {
+        case .and, .eor, .sub, .rsb, .add, .adc, .sbc, .rsc, .tst, .teq, .cmp, .cmn, .orr, .mov, .bic, .mvn, .orn:
+            let isTest = i.op == .tst || i.op == .teq || i.op == .cmp || i.op == .cmn
+            let usesRn = i.op != .mov && i.op != .mvn
+            if (!isTest && i.rd == 15) || (usesRn && i.rn == 15) { return .none }
+            if !imm && (i.rm == 15 || (i.flags.contains(.registerShift) && i.rs == 15)) { return .none }
+            switch i.op {
+            case .mov where !s && imm: return .movImm
+            case .mvn where !s && imm: return .mvnImm
+            case .add where !s && imm: return .addImm
+            case .sub where !s && imm: return .subImm
+            case .mov where !s && plainReg: return .movReg
+            case .add where !s && plainReg: return .addReg
+            case .sub where !s && plainReg: return .subReg
+            case .cmp where imm: return .cmpImm
+            case .cmp where plainReg: return .cmpReg
+            default: return .dataProcessing
+            }
+        case .ldr, .ldrb, .str, .strb, .ldrh, .strh, .ldrsb, .ldrsh, .ldrd, .strd:
+            // The host-TLB fast path declines these itself; leave them to the executor.
+            if i.flags.contains(.unprivileged) || i.rd == 15 { return .none }
+            let offsetOnly = imm && i.rn != 15 && i.flags.contains(.preIndex) && !i.flags.contains(.writeBack)
+            if offsetOnly {
+                switch i.op {
+                case .ldr: return .ldrImm
+                case .str: return .strImm
+                case .ldrb: return .ldrbImm
+                case .strb: return .strbImm
+                default: break
+                }
+            }
+            return .loadStore
+        case .ldm, .stm:
+            return i.flags.contains(.userRegisters) || i.rn == 15 ? .none : .blockTransfer
+        case .b where set == .a32: return .b
+        case .bl where set == .a32: return .bl
+        default:
+            return .none
+        }
+    }
+}
+
+extension CPU {
+    /// Run the instruction at `p` in its fast form. False: not done, nothing changed; the
+    /// caller runs the family executor. Transparent: @inline(__always) alone left it a call
+    /// from the large `runAArch32` (about a tenth of the loop's host instructions).
+    @_transparent
+    func executeFast32(_ p: UnsafeMutablePointer<A32Inst>, _ tlb: HostTLB) -> Bool {
+        switch p.pointee.fast {
+        case .none:
+            return false
+        case .movImm:
+            setR(UInt32(p.pointee.rd), p.pointee.imm)
+        case .mvnImm:
+            setR(UInt32(p.pointee.rd), ~p.pointee.imm)
+        case .addImm:
+            setR(UInt32(p.pointee.rd), r(UInt32(p.pointee.rn)) &+ p.pointee.imm)
+        case .subImm:
+            setR(UInt32(p.pointee.rd), r(UInt32(p.pointee.rn)) &- p.pointee.imm)
+        case .movReg:
+            setR(UInt32(p.pointee.rd), r(UInt32(p.pointee.rm)))
+        case .addReg:
+            setR(UInt32(p.pointee.rd), r(UInt32(p.pointee.rn)) &+ r(UInt32(p.pointee.rm)))
+        case .subReg:
+            setR(UInt32(p.pointee.rd), r(UInt32(p.pointee.rn)) &- r(UInt32(p.pointee.rm)))
+        case .cmpImm:
+            nzcv = addWithCarryA32(r(UInt32(p.pointee.rn)), ~p.pointee.imm, true).1
+        case .cmpReg:
+            nzcv = addWithCarryA32(r(UInt32(p.pointee.rn)), ~r(UInt32(p.pointee.rm)), true).1
+        case .dataProcessing:
+            fastDataProcessing32(p)
+        case .ldrImm, .ldrbImm, .strImm, .strbImm:
+            return fastOffsetLoadStore32(p, tlb)
+        case .loadStore:
+            return fastIndexedLoadStore32(p, tlb)
+        case .blockTransfer:
+            return fastBlockTransfer32(p.pointee, tlb)
+        case .b:
+            // BranchWritePC in A32: PC reads as the instruction's address + 8.
+            nextPC = UInt64((UInt32(truncatingIfNeeded: pc) &+ 8 &+ p.pointee.imm) & ~3)
+        case .bl:
+            let here = UInt32(truncatingIfNeeded: pc)
+            setR(14, here &+ 4)
+            nextPC = UInt64((here &+ 8 &+ p.pointee.imm) & ~3)
+        }
+        return true
+    }
+
+    /// Data processing with no PC operand: `executeDataProcessing` without its PC cases.
+    @_transparent
+    func fastDataProcessing32(_ p: UnsafeMutablePointer<A32Inst>) {
+        let flags = p.pointee.flags
+        let carry = nzcv & CPSR.C != 0
+        var op2: UInt32, shifterCarry: Bool
+        if flags.contains(.immediate) {
+            op2 = p.pointee.imm
+            shifterCarry = flags.contains(.carryOut) ? flags.contains(.carryOne) : carry
+        } else {
+            let v = r(UInt32(p.pointee.rm))
+            let shift = p.pointee.shift
+            if flags.contains(.registerShift) {
+                let amount = r(UInt32(p.pointee.rs)) & 0xFF
+                if amount == 0 {
+                    (op2, shifterCarry) = (v, carry)
+                } else if shift == .ror {
+                    let m = amount & 31
+                    op2 = m == 0 ? v : (v >> m | v << (32 - m))
+                    shifterCarry = op2 >> 31 != 0
+                } else {
+                    (op2, shifterCarry) = shiftC(v, shift, amount, carry: carry)
+                }
+            } else if shift == .lsl {
+                // LSL #0-31, the common case, without Shift_C's general cases.
+                let amount = UInt32(p.pointee.shiftAmount) & 31
+                op2 = v << amount
+                shifterCarry = amount == 0 ? carry : (v >> (32 - amount)) & 1 != 0
+            } else {
+                (op2, shifterCarry) = shiftC(v, shift, immediateShiftAmount(shift, p.pointee.shiftAmount), carry: carry)
+            }
+        }
+        let a = r(UInt32(p.pointee.rn))
+        let result: UInt32
+        var arithmeticFlags: UInt32 = 0
+        var arithmetic = true
+        var write = true
+        switch p.pointee.op {
+        case .and: result = a & op2; arithmetic = false
+        case .tst: result = a & op2; arithmetic = false; write = false
+        case .eor: result = a ^ op2; arithmetic = false
+        case .teq: result = a ^ op2; arithmetic = false; write = false
+        case .orr: result = a | op2; arithmetic = false
+        case .orn: result = a | ~op2; arithmetic = false
+        case .bic: result = a & ~op2; arithmetic = false
+        case .mov: result = op2; arithmetic = false
+        case .mvn: result = ~op2; arithmetic = false
+        case .sub: (result, arithmeticFlags) = addWithCarryA32(a, ~op2, true)
+        case .cmp: (result, arithmeticFlags) = addWithCarryA32(a, ~op2, true); write = false
+        case .rsb: (result, arithmeticFlags) = addWithCarryA32(op2, ~a, true)
+        case .add: (result, arithmeticFlags) = addWithCarryA32(a, op2, false)
+        case .cmn: (result, arithmeticFlags) = addWithCarryA32(a, op2, false); write = false
+        case .adc: (result, arithmeticFlags) = addWithCarryA32(a, op2, carry)
+        case .sbc: (result, arithmeticFlags) = addWithCarryA32(a, ~op2, carry)
+        case .rsc: (result, arithmeticFlags) = addWithCarryA32(op2, ~a, carry)
+        default: return   // classify gives this form to data processing only
+        }
+        if write { setR(UInt32(p.pointee.rd), result) }
+        if flags.contains(.setFlags) {
+            if arithmetic { nzcv = arithmeticFlags } else { setNZ(result, carry: shifterCarry) }
+        }
+    }
+
+    /// A single load or store with any addressing mode (the `.loadStore` form): the address as
+    /// `loadStoreAddress32` computes it, the access through the host TLB as `fastLoadStore32`
+    /// makes it, reading the memo entry in place. LDRD/STRD go to `fastLoadStore32` itself.
+    @_transparent
+    func fastIndexedLoadStore32(_ p: UnsafeMutablePointer<A32Inst>, _ h: HostTLB) -> Bool {
+        let op = p.pointee.op
+        if op == .ldrd || op == .strd { return fastLoadStore32(p.pointee, h) }
+        let flags = p.pointee.flags
+        let rn = UInt32(p.pointee.rn)
+        let base = rn == 15 ? alignedPC() : r(rn)
+        let offset: UInt32
+        if flags.contains(.immediate) {
+            offset = p.pointee.imm
+        } else {
+            let m = readR(p.pointee.rm), shift = p.pointee.shift
+            if shift == .lsl {
+                offset = m << (UInt32(p.pointee.shiftAmount) & 31)
+            } else {
+                offset = shiftC(m, shift, immediateShiftAmount(shift, p.pointee.shiftAmount), carry: nzcv & CPSR.C != 0).0
+            }
+        }
+        let offsetAddress = flags.contains(.add) ? base &+ offset : base &- offset
+        let va = UInt64(flags.contains(.preIndex) ? offsetAddress : base)
+        let writeBack = flags.contains(.writeBack)
+        let rt = UInt32(p.pointee.rd)
+        // Loads write Rn back before Rt, stores read Rt before: as fastLoadStore32.
+        switch op {
+        case .ldr:
+            guard let m = fastRAM(va, total: 4, elem: 4, write: false, h) else { return false }
+            let v = UInt32(littleEndian: m.loadUnaligned(as: UInt32.self))
+            if writeBack { setR(rn, offsetAddress) }
+            setR(rt, v)
+        case .ldrb, .ldrsb:
+            guard let m = fastRAM(va, total: 1, elem: 1, write: false, h) else { return false }
+            let b = m.load(as: UInt8.self)
+            if writeBack { setR(rn, offsetAddress) }
+            setR(rt, op == .ldrb ? UInt32(b) : UInt32(bitPattern: Int32(Int8(bitPattern: b))))
+        case .ldrh, .ldrsh:
+            guard let m = fastRAM(va, total: 2, elem: 2, write: false, h) else { return false }
+            let v = UInt16(littleEndian: m.loadUnaligned(as: UInt16.self))
+            if writeBack { setR(rn, offsetAddress) }
+            setR(rt, op == .ldrh ? UInt32(v) : UInt32(bitPattern: Int32(Int16(bitPattern: v))))
+        case .str:
+            guard let m = fastRAM(va, total: 4, elem: 4, write: true, h) else { return false }
+            m.storeBytes(of: r(rt).littleEndian, as: UInt32.self)
+            if writeBack { setR(rn, offsetAddress) }
+        case .strb:
+            guard let m = fastRAM(va, total: 1, elem: 1, write: true, h) else { return false }
+            m.storeBytes(of: UInt8(truncatingIfNeeded: r(rt)), as: UInt8.self)
+            if writeBack { setR(rn, offsetAddress) }
+        case .strh:
+            guard let m = fastRAM(va, total: 2, elem: 2, write: true, h) else { return false }
+            m.storeBytes(of: UInt16(truncatingIfNeeded: r(rt)).littleEndian, as: UInt16.self)
+            if writeBack { setR(rn, offsetAddress) }
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// LDR/STR/LDRB/STRB with an immediate offset and no writeback, through the host TLB.
+    @inline(__always)
+    func fastOffsetLoadStore32(_ p: UnsafeMutablePointer<A32Inst>, _ h: HostTLB) -> Bool {
+        let base = r(UInt32(p.pointee.rn)), imm = p.pointee.imm
+        let va = UInt64(p.pointee.flags.contains(.add) ? base &+ imm : base &- imm)
+        let rt = UInt32(p.pointee.rd)
+        switch p.pointee.fast {
+        case .ldrImm:
+            guard let m = fastRAM(va, total: 4, elem: 4, write: false, h) else { return false }
+            setR(rt, UInt32(littleEndian: m.loadUnaligned(as: UInt32.self)))
+        case .strImm:
+            guard let m = fastRAM(va, total: 4, elem: 4, write: true, h) else { return false }
+            m.storeBytes(of: r(rt).littleEndian, as: UInt32.self)
+        case .ldrbImm:
+            guard let m = fastRAM(va, total: 1, elem: 1, write: false, h) else { return false }
+            setR(rt, UInt32(m.load(as: UInt8.self)))
+        default:
+            guard let m = fastRAM(va, total: 1, elem: 1, write: true, h) else { return false }
+            m.storeBytes(of: UInt8(truncatingIfNeeded: r(rt)), as: UInt8.self)
+        }
+        return true
+    }
+}
