@@ -117,13 +117,13 @@ final class TraceTests: XCTestCase {
         for text in ["mmio gicd write GICD_CTLR 32-bit = 0x", "GICR_WAKER (cpu0)", "mmio uart write UARTDR 32-bit = 0x"] {
             XCTAssertTrue(v3.stderr.contains(text), "trace shows \(text)")
         }
-        // An instruction window keeps minihyp's three redistributor writes at 58,000-58,045,
+        // An instruction window keeps minihyp's three redistributor writes at 59,950-59,995,
         // with a byte store shown as a byte.
-        let window = try CLI.run(Self.vtimer + ["--trace", "mmio", "--trace-filter", "insn=58000-58045"])
+        let window = try CLI.run(Self.vtimer + ["--trace", "mmio", "--trace-filter", "insn=59950-59995"])
         XCTAssertEqual(window.stderr.split(separator: "\n").filter { $0.hasPrefix("[") }, [
-            "[58000] cpu0 EL2: mmio gicr write GICR_IGROUPR0 (cpu0) 32-bit = 0xffffffff",
-            "[58041] cpu0 EL2: mmio gicr write GICR_IPRIORITYR6 (cpu0) 8-bit = 0xa0",
-            "[58042] cpu0 EL2: mmio gicr write GICR_ISENABLER0 (cpu0) 32-bit = 0x2000000",
+            "[59950] cpu0 EL2: mmio gicr write GICR_IGROUPR0 (cpu0) 32-bit = 0xffffffff",
+            "[59991] cpu0 EL2: mmio gicr write GICR_IPRIORITYR6 (cpu0) 8-bit = 0xa0",
+            "[59992] cpu0 EL2: mmio gicr write GICR_ISENABLER0 (cpu0) 32-bit = 0x2000000",
         ])
         var onArndale = Self.vtimer
         onArndale.replaceSubrange(1...4, with: ["--board", "arndale"])
