@@ -8,8 +8,9 @@
 # off through PSCI (under Xen: dom0 halts and Xen powers the machine off).
 # Then the kernel once more with armvm.shell=1: commands piped into armvm's stdin reach the
 # busybox shell through the PL011's receiver, and their output must appear, the same twice.
-# Then twice with an ext4 disk image (mkfs.ext4 -d, e2fsprogs) on virtio-blk and two NUMA nodes:
-# the first boot writes a file and syncs, the second reads it back, and e2fsck finds the
+# Then twice with an ext4 disk image (mkfs.ext4 -d, e2fsprogs) on virtio-blk and two NUMA nodes,
+# as the root file system (the initramfs loads the modules and switches to it): the first boot
+# writes a file and syncs, the second reads it back, and e2fsck finds the
 # image clean; a line goes out through virtio-console (hvc0), and virtio-rng gives the same
 # bytes in both boots (same --rng-seed). Debian builds virtio-mmio, virtio-blk and ext4 as modules: they are taken from
 # the package of the very kernel in .build-linux/Image and carried in a second initramfs.
@@ -117,22 +118,28 @@ echo "boot-debian: a command typed through stdin into Debian's busybox shell (de
 
 # 1c. Debian's kernel on an ext4 disk (virtio-blk) and two NUMA nodes, booted twice.
 disk=$DIR/disk.img
-rm -rf "$DIR/disk-files" && mkdir -p "$DIR/disk-files" && echo "made on the host" >"$DIR/disk-files/host.txt"
-rm -f "$disk" && mkfs.ext4 -q -d "$DIR/disk-files" -F "$disk" 16M
+# The root file system: busybox, /sbin/init (disk-init.sh) and a file the host wrote.
+files=$DIR/disk-files
+rm -rf "$files" && mkdir -p "$files/bin" "$files/sbin" "$files/proc" "$files/dev"
+cp "$DIR/busybox" "$files/bin/busybox" && cp "$here/disk-init.sh" "$files/sbin/init"
+chmod 755 "$files/bin/busybox" "$files/sbin/init"
+echo "made on the host" >"$files/host.txt"
+rm -f "$disk" && mkfs.ext4 -q -d "$files" -F "$disk" 16M
 for pass in write read; do
     out=$DIR/linux-disk-$pass.txt
     run --memory 1G --numa node,mem=512M,cpus=0 --numa node,mem=512M,cpus=1 --drive "$disk" \
         --virtio-console --rng-seed 7 --initrd "$DIR/initrd-disk.cpio" --append "console=ttyAMA0 panic=-1 quiet armvm.disk=$pass" "$DIR/Image"
     check "Debian's kernel with an ext4 disk on virtio-blk ($pass)" "NUMA nodes: /sys/devices/system/node/node0 /sys/devices/system/node/node1"
     grep -q "^disk: host.txt: made on the host" "$out" || { echo "boot-debian: disk ($pass): the guest did not read the host's file"; exit 1; }
-    grep -q "^armvm: unmounted /dev/vda" "$out" || { echo "boot-debian: disk ($pass): /dev/vda was not unmounted cleanly"; exit 1; }
+    grep -q "^armvm: the root is /dev/vda (ext4)" "$out" || { echo "boot-debian: disk ($pass): the ext4 disk did not become the root"; exit 1; }
+    grep -q "^armvm: root remounted read-only" "$out" || { echo "boot-debian: disk ($pass): the root was not remounted read-only"; exit 1; }
     grep -q "^armvm: hello through hvc0" "$out" || { echo "boot-debian: disk ($pass): nothing came through the virtio console"; exit 1; }
     grep -o "^hwrng: [0-9a-f]\{32\}" "$out" >"$DIR/hwrng-$pass.txt" || { echo "boot-debian: disk ($pass): no bytes from virtio-rng"; exit 1; }
 done
 cmp -s "$DIR/hwrng-write.txt" "$DIR/hwrng-read.txt" || { echo "boot-debian: virtio-rng gave different bytes for the same --rng-seed"; exit 1; }
 grep -q "^disk: guest.txt: written by the guest: 42" "$out" || { echo "boot-debian: disk: the file written in the first boot is not there in the second"; exit 1; }
 e2fsck -fn "$disk" >"$DIR/e2fsck.txt" 2>&1 || { cat "$DIR/e2fsck.txt"; echo "boot-debian: disk: e2fsck finds the image damaged"; exit 1; }
-echo "boot-debian: an ext4 disk written in one boot and read in the next, 2 NUMA nodes, virtio console and rng: PASS"
+echo "boot-debian: an ext4 root on virtio-blk written in one boot and read in the next, 2 NUMA nodes, virtio console and rng: PASS"
 
 out=$DIR/xen.txt
 run --memory 2G --append "console=dtuart dtuart=serial0 dom0_mem=512M" \

@@ -10,8 +10,9 @@ echo "armvm: userspace is up"
 /bin/busybox dmesg | /bin/busybox grep -i -m1 "hw perfevents"
 /bin/busybox sha256sum /bin/busybox
 # armvm.disk=write|read (the virtio-blk boots of boot-debian.sh): load the virtio-mmio,
-# virtio-blk and ext4 modules this initramfs carries, mount the ext4 disk /dev/vda, and write a
-# file to it (synced before power-off) or read that file back; show the NUMA nodes too.
+# virtio-blk and ext4 modules this initramfs carries, show the NUMA nodes, then mount the ext4
+# disk /dev/vda and make it the root: its /sbin/init (disk-init.sh) writes a file (synced
+# before power-off) or reads that file back.
 disk=$(/bin/busybox sed -n 's/.*armvm\.disk=\([a-z]*\).*/\1/p' /proc/cmdline)
 if [ -n "$disk" ]; then
     for m in virtio_mmio virtio_blk crc16 mbcache jbd2 crc32c_generic ext4; do
@@ -27,13 +28,8 @@ if [ -n "$disk" ]; then
     [ -c /dev/hwrng ] && echo "hwrng: $(/bin/busybox head -c 16 /dev/hwrng | /bin/busybox od -An -tx1 | /bin/busybox tr -d ' \n')"
     echo "NUMA nodes: $(/bin/busybox ls -d /sys/devices/system/node/node* | /bin/busybox tr '\n' ' ')"
     /bin/busybox mount -t ext4 /dev/vda /mnt && echo "armvm: mounted /dev/vda"
-    if [ "$disk" = write ]; then
-        echo "written by the guest: $((6*7))" >/mnt/guest.txt
-        /bin/busybox sync
-    fi
-    echo "disk: host.txt: $(/bin/busybox cat /mnt/host.txt)"
-    echo "disk: guest.txt: $(/bin/busybox cat /mnt/guest.txt 2>&1)"
-    /bin/busybox umount /mnt && echo "armvm: unmounted /dev/vda"
+    /bin/busybox umount /proc /sys /dev
+    exec /bin/busybox switch_root /mnt /sbin/init "$disk"
 fi
 # armvm.shell=1 on the kernel command line: a shell on the console, reading what is typed into
 # armvm's stdin (the console UART's receiver), until it exits.
