@@ -40,7 +40,8 @@ def main():
     fig, ax = plt.subplots(figsize=(12, 2.6 + 1.3 * len(cpus)), dpi=90)
     legend = {}
     for e in events:
-        if e["ph"] != "X" or e["ts"] + e["dur"] < lo or e["ts"] > hi:
+        # Exit slices (nested in their EL2 slice) are shown by their instants instead.
+        if e["ph"] != "X" or e.get("cat") == "exit" or e["ts"] + e["dur"] < lo or e["ts"] > hi:
             continue
         y = cpus.index(e["tid"])
         bar = ax.barh(y, e["dur"], left=e["ts"], height=0.5, color=colour(e["name"]), edgecolor="none")

@@ -3,8 +3,9 @@ import GIC
 
 /// `--timeline FILE.json`: the run as a Chrome trace-event file (a JSON object whose
 /// "traceEvents" array ui.perfetto.dev and chrome://tracing open). One track per CPU (pid 1,
-/// tid = CPU index); complete ("X") slices for the time spent at each EL and in each VM; instants
-/// ("i") for exits by class and hypercall, interrupts taken, lines raised (timer deadlines by
+/// tid = CPU index); complete ("X") slices for the time spent at each EL and in each VM, and
+/// inside each EL2 slice that an exit from a guest began, a slice named by the exit's class and
+/// hypercall, to the return to the guest; instants ("i") for exits, interrupts taken, lines raised (timer deadlines by
 /// name), list-register writes and maintenance interrupts. Time is the CPU's virtual time (one
 /// nanosecond per instruction, plus idle time), shown in microseconds: the same run writes the
 /// same bytes. `finish` closes the open slices and the array; the run calls it however it ends.
@@ -14,6 +15,9 @@ public final class Timeline {
     private let names: InterruptNames
     /// Per CPU: the slice in progress (name and start in ns), nil before the CPU's first event.
     private var open: [(name: String, start: UInt64)?]
+    /// Per CPU: the exit the hypervisor is handling, a slice nested in its EL2 slice from the
+    /// exit to the return to the guest (or to the next exit).
+    private var exitSlice: [(name: String, start: UInt64)?]
     private var finished = false
 
     init(machine: Machine, output: TraceOutput) {
@@ -21,6 +25,7 @@ public final class Timeline {
         self.output = output
         names = InterruptNames(layout: machine.prepared.layout)
         open = Array(repeating: nil, count: machine.cpus.count)
+        exitSlice = Array(repeating: nil, count: machine.cpus.count)
     }
 
     /// Create the file now (bad host input if it cannot be) and attach to every CPU and the GIC.
@@ -81,12 +86,21 @@ public final class Timeline {
         let end = max(ns, s.start)
         let category = s.name.hasPrefix("EL2") ? "hypervisor" : s.name.contains(" vm") ? "vm" : "el"
         event("{\"name\":\(jsonQuoted(s.name)),\"cat\":\"\(category)\",\"ph\":\"X\",\"ts\":\(Self.micros(s.start)),\"dur\":\(Self.micros(end - s.start)),\"pid\":1,\"tid\":\(c)}")
+        closeExitSlice(c, at: end)
+    }
+
+    /// End the exit slice of CPU `c` at `ns`: after its parent EL2 slice, which it lies in.
+    private func closeExitSlice(_ c: Int, at ns: UInt64) {
+        guard let s = exitSlice[c] else { return }
+        exitSlice[c] = nil
+        event("{\"name\":\(jsonQuoted(s.name)),\"cat\":\"exit\",\"ph\":\"X\",\"ts\":\(Self.micros(s.start)),\"dur\":\(Self.micros(max(ns, s.start) - s.start)),\"pid\":1,\"tid\":\(c)}")
     }
 
     func exception(_ e: ExceptionEvent, cpu: CPU) {
         let now = cpu.virtualNanos, c = cpu.index
         guard open.indices.contains(c), !finished else { return }
         if open[c] == nil { open[c] = (Self.stateName(el: e.fromEL, vmid: e.fromEL < 2 ? TraceContext.vmid(cpu) : nil), now) }
+        var exit: String? = nil
         switch e.kind {
         case .eret:
             break
@@ -103,10 +117,13 @@ public final class Timeline {
                 let name = ExceptionTrace.describe(s, cpu: cpu)
                 instant(name, category: "exit", cpu: c, at: now,
                         args: "\"esr\":\"0x\(hexDigits(e.esr))\",\"elr\":\"0x\(hexDigits(e.elr))\"")
+                exit = name
             }
         }
         let vmid = e.toEL < 2 ? TraceContext.vmid(cpu) : nil
         switchSlice(c, to: Self.stateName(el: e.toEL, vmid: vmid), at: now)
+        // Opened after the guest's slice closed (which closes any exit slice before it).
+        if let exit { exitSlice[c] = (exit, now) }
     }
 
     func gic(_ e: GICEvent, running: CPU) {

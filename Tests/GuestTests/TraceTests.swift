@@ -149,8 +149,9 @@ final class TraceTests: XCTestCase {
     }
 
     /// The timeline is a trace-event file a viewer opens: every event has ph, ts, pid and tid;
-    /// one thread_name per CPU; each CPU's slices follow each other without overlap; there are
-    /// EL2 and VM slices, exits and interrupts; and the same run writes the same bytes.
+    /// one thread_name per CPU; each CPU's EL slices follow each other without overlap, and each
+    /// exit's slice lies in the EL2 slice it began; there are EL2 and VM slices, exits and
+    /// interrupts; and the same run writes the same bytes.
     func testTimelineIsWellFormedTraceEventJSON() throws {
         _ = try CLI.guest("minihyp.elf")
         let dir = FileManager.default.temporaryDirectory
@@ -169,6 +170,8 @@ final class TraceTests: XCTestCase {
         var threadNames: [Int: Int] = [:]
         var lastEnd: [Int: Double] = [:]
         var names = Set<String>()
+        var exitSlices = Set<String>()
+        var lastSlice: [Int: (name: String, ts: Double, end: Double)] = [:]
         var instants = 0
         for e in events {
             for key in ["ph", "ts", "pid", "tid"] { XCTAssertNotNil(e[key], "\(key) in \(e)") }
@@ -176,11 +179,19 @@ final class TraceTests: XCTestCase {
             switch e["ph"] as? String {
             case "M":
                 if e["name"] as? String == "thread_name" { threadNames[tid, default: 0] += 1 }
+            case "X" where e["cat"] as? String == "exit":
+                // An exit's slice lies in the EL2 slice written just before it.
+                let ts = try XCTUnwrap(e["ts"] as? Double), dur = try XCTUnwrap(e["dur"] as? Double)
+                let parent = try XCTUnwrap(lastSlice[tid], "an exit slice follows its EL2 slice: \(e)")
+                XCTAssertEqual(parent.name, "EL2 (hypervisor)", "\(e)")
+                XCTAssertTrue(ts + 1e-6 >= parent.ts && ts + dur <= parent.end + 1e-6, "exit slice inside its EL2 slice: \(e)")
+                exitSlices.insert(e["name"] as? String ?? "")
             case "X":
                 let ts = try XCTUnwrap(e["ts"] as? Double), dur = try XCTUnwrap(e["dur"] as? Double)
                 XCTAssertGreaterThanOrEqual(dur, 0)
                 XCTAssertGreaterThanOrEqual(ts + 1e-6, lastEnd[tid] ?? 0, "slices of cpu\(tid) in order, not overlapping: \(e)")
                 lastEnd[tid] = ts + dur
+                lastSlice[tid] = (e["name"] as? String ?? "", ts, ts + dur)
                 names.insert(e["name"] as? String ?? "")
             case "i":
                 instants += 1
@@ -193,6 +204,7 @@ final class TraceTests: XCTestCase {
         XCTAssertTrue(names.contains("EL2 (hypervisor)"), "\(names)")
         XCTAssertTrue(names.contains("EL1 vm1") && names.contains("EL1 vm2"), "\(names)")
         XCTAssertTrue(names.contains { $0.hasPrefix("HVC64 #0xea1 xen:") }, "exits by hypercall")
+        XCTAssertTrue(exitSlices.contains { $0.hasPrefix("HVC64 #0xea1 xen:") }, "exit slices by hypercall: \(exitSlices)")
         XCTAssertTrue(names.contains("timer deadline: EL1 virtual timer (ppi 27)"), "\(names)")
         XCTAssertTrue(names.contains("virtual IRQ taken"), "\(names)")
         XCTAssertGreaterThan(instants, 10)

@@ -157,6 +157,7 @@ assert sorted(e["tid"] for e in events if e["name"] == "thread_name") == [0, 1]
 names = {e["name"] for e in events}
 assert "EL2 (hypervisor)" in names and any(n.startswith("EL1 vm") for n in names), names
 assert any(n.startswith("HVC64 #0xea1 xen:") for n in names) and "virtual IRQ taken" in names, names
+assert any(e["ph"] == "X" and e.get("cat") == "exit" for e in events), "no exit slices"
 PY
 echo "boot-debian: Xen's --timeline of that boot: PASS"
 
