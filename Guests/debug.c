@@ -497,12 +497,5 @@ int main(const void *dtb)
 	write_sysreg(MDSCR_EL1, MDSCR_MDE);
 	write_sysreg(HCR_EL2, HCR_RW);
 	write_sysreg(VTTBR_EL2, 7ul << 48);   /* VMID 7, for the VMID breakpoints (stage 2 stays off) */
-	write_sysreg(SCTLR_EL1, 0x30d00800ul);
-	write_sysreg(VBAR_EL1, (uint64_t)vectors_el1);
-	write_sysreg(SP_EL1, (uint64_t)(el1_stack + sizeof(el1_stack)));
-	write_sysreg(ELR_EL2, (uint64_t)el1_part);
-	write_sysreg(SPSR_EL2, 0x3c5ul);
-	isb();
-	__asm__ volatile("eret");
-	return 1;
+	enter_el1(el1_part, el1_stack + sizeof(el1_stack), vectors_el1);
 }

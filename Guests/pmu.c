@@ -365,12 +365,5 @@ int main(const void *dtb)
 	write_sysreg(HCR_EL2, HCR_RW);
 
 	/* EL1's own state, then ERET to el1_main at EL1h, DAIF masked. */
-	write_sysreg(SCTLR_EL1, 0x30d00800ul);
-	write_sysreg(VBAR_EL1, (uint64_t)vectors_el1);
-	write_sysreg(SP_EL1, (uint64_t)(el1_stack + sizeof(el1_stack)));
-	write_sysreg(ELR_EL2, (uint64_t)el1_main);
-	write_sysreg(SPSR_EL2, 0x3c5ul);
-	isb();
-	__asm__ volatile("eret");
-	return 1;
+	enter_el1(el1_main, el1_stack + sizeof(el1_stack), vectors_el1);
 }

@@ -54,6 +54,24 @@ static inline unsigned current_el(void)
 /* IRQs on and off at the current EL (PSTATE.I). */
 #define irq_enable()  __asm__ volatile("msr daifclr, #2" ::: "memory")
 #define irq_disable() __asm__ volatile("msr daifset, #2" ::: "memory")
+
+/*
+ * From EL2 to `entry` at EL1h in the same image, DAIF masked, on `stack_top`, with EL1's
+ * vectors at `vectors` and SCTLR_EL1 at its reset value (MMU and caches off). HCR_EL2 is the
+ * caller's to set first (RW at least).
+ */
+static inline __attribute__((noreturn)) void enter_el1(void (*entry)(void), void *stack_top,
+                                                       const void *vectors)
+{
+	write_sysreg(SCTLR_EL1, 0x30d00800ul);
+	write_sysreg(VBAR_EL1, (uint64_t)vectors);
+	write_sysreg(SP_EL1, (uint64_t)stack_top);
+	write_sysreg(ELR_EL2, (uint64_t)entry);
+	write_sysreg(SPSR_EL2, 0x3c5ul);
+	isb();
+	__asm__ volatile("eret");
+	__builtin_unreachable();
+}
 #else
 #define isb() __asm__ volatile("isb" : : : "memory")
 #define irq_enable()  __asm__ volatile("cpsie i" ::: "memory")
