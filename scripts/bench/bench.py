@@ -563,7 +563,8 @@ def main():
                     why = "exit status %d%s" % (r.status, "; " + why if why else "")
                 if why and who == "QEMU" and getattr(b, "boot", False):
                     # QEMU failing to boot Debian's software is worth a note, not a failed suite.
-                    qemu_notes.append("%s: QEMU did not finish (%s)" % (b.key, why[:200]))
+                    qemu_notes.append("%s: QEMU did not reach /init's last line (exit status %d, or "
+                                      "killed after the timeout)." % (b.key, r.status))
                     into.append(None)
                 elif why:
                     failures.append("%s under %s: %s\n    %s\n    stderr: %s"
