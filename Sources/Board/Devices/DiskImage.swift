@@ -77,17 +77,25 @@ public final class DiskImage {
 
     /// Reads `length` bytes at `offset` (within `size`) into `to`. false: the host read failed.
     func read(at offset: UInt64, into to: UnsafeMutableRawPointer, length: Int) -> Bool {
+        forEachPage(offset, length) { page, inPage, done, n in
+            if let copy = overlay[page] {
+                copy.withUnsafeBytes { (to + done).copyMemory(from: $0.baseAddress! + inPage, byteCount: n) }
+                return true
+            }
+            return readFile(at: offset + UInt64(done), into: to + done, length: n)
+        }
+    }
+
+    /// Calls `body(page, offset in page, bytes done, bytes in this page)` for each snapshot
+    /// page that `length` bytes at `offset` touch, in order, until it returns false.
+    private func forEachPage(_ offset: UInt64, _ length: Int,
+                             _ body: (UInt64, Int, Int, Int) -> Bool) -> Bool {
         var done = 0
         while done < length {
             let at = offset + UInt64(done)
-            let page = at / Self.pageSize
             let inPage = Int(at % Self.pageSize)
             let n = min(length - done, Int(Self.pageSize) - inPage)
-            if let copy = overlay[page] {
-                copy.withUnsafeBytes { (to + done).copyMemory(from: $0.baseAddress! + inPage, byteCount: n) }
-            } else if !readFile(at: at, into: to + done, length: n) {
-                return false
-            }
+            guard body(at / Self.pageSize, inPage, done, n) else { return false }
             done += n
         }
         return true
@@ -105,12 +113,7 @@ public final class DiskImage {
             }
             return true
         }
-        var done = 0
-        while done < length {
-            let at = offset + UInt64(done)
-            let page = at / Self.pageSize
-            let inPage = Int(at % Self.pageSize)
-            let n = min(length - done, Int(Self.pageSize) - inPage)
+        return forEachPage(offset, length) { page, inPage, done, n in
             var copy: [UInt8]
             if let existing = overlay.removeValue(forKey: page) {
                 copy = existing
@@ -124,9 +127,8 @@ public final class DiskImage {
             }
             copy.withUnsafeMutableBytes { ($0.baseAddress! + inPage).copyMemory(from: from + done, byteCount: n) }
             overlay[page] = copy
-            done += n
+            return true
         }
-        return true
     }
 
     /// A guest FLUSH: everything written so far reaches the disk (nothing to do for a snapshot).
