@@ -23,6 +23,12 @@ public enum A32FastForm: UInt8 {
     case blockTransfer
     /// A32 B and BL (the T32 ones read the PC differently and are left to the executor).
     case b, bl
+    // The forms below are given to slots only (`classifySlot`): the memo path of `step32`
+    // runs them through the family executors.
+    /// T32 B and BL: PC reads as the address + 4, the target stays in T32.
+    case t32B, t32BL
+    /// BX Rm and BLX Rm, Rm not the PC: may change the instruction set.
+    case bx, blxReg
 }
 
 enum AArch32FastForms {
@@ -73,6 +79,19 @@ enum AArch32FastForms {
             return .none
         }
     }
+
+    /// The fast form of a slot of the fast loop (`CPU.runSlots32`), which runs outside IT
+    /// blocks only: `i` already carries the flag setting of that case. The memo's forms plus
+    /// T32 B/BL and BX/BLX (register).
+    static func classifySlot(_ i: A32Inst, _ set: InstructionSet) -> A32FastForm {
+        switch i.op {
+        case .b where set != .a32: return .t32B
+        case .bl where set != .a32: return .t32BL
+        case .bx where i.rm != 15: return .bx
+        case .blxReg where i.rm != 15: return .blxReg
+        default: return classify(i, set)
+        }
+    }
 }
 
 extension CPU {
@@ -117,6 +136,8 @@ extension CPU {
             let here = UInt32(truncatingIfNeeded: pc)
             setR(14, here &+ 4)
             nextPC = UInt64((here &+ 8 &+ p.pointee.imm) & ~3)
+        case .t32B, .t32BL, .bx, .blxReg:
+            return false   // slot forms only; the memo never holds them
         }
         return true
     }

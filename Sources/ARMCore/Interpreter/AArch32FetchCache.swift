@@ -1,5 +1,10 @@
 import Bus
 import Stage2MMU
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What makes the AArch32 loop cheaper than a fetch and a decode per instruction: the host
 /// pointer of the RAM page being executed (translated and permission-checked once, forgotten
@@ -21,14 +26,64 @@ final class AArch32DecodeMemo {
     let keys: UnsafeMutablePointer<UInt64>
     let values: UnsafeMutablePointer<A32Inst>
 
+    /// The slot table of the fast loop (`CPU.runSlots32`), in front of the memo: one slot per
+    /// instruction address, direct-mapped by the PC's bits (A32 slots every 4 bytes, T32 ones
+    /// every 2, in two halves), each with the 32 bits it was decoded from. A slot is good when
+    /// the bits now at the PC equal its key, so it needs no invalidation: code written since
+    /// makes another key, and the slot is filled again. The key of a T32 slot is the word at
+    /// the PC (the halfword after a 16-bit instruction included: a change there only refills).
+    /// Slots hold the decoded instruction as it runs outside an IT block, which is the only
+    /// place the fast loop runs.
+    /// Each set's half is indexed by bits 17:1 of the PC (A32 uses the even entries).
+    static let slotsPerSet = 1 << 17
+    static let slotMask = slotsPerSet - 1
+    let slotKeys: UnsafeMutablePointer<UInt32>
+    let slots: UnsafeMutablePointer<A32Inst>
+
     init() {
         keys = .allocate(capacity: Self.entries)
         keys.initialize(repeating: 0, count: Self.entries)
         values = .allocate(capacity: Self.entries)
         values.initialize(repeating: A32Inst(.undefined), count: Self.entries)
+        // Zeroed memory, mapped by the host as the loop touches it (6 MiB if all were used).
+        // An all-zero slot is key 0 with fast form `.none`: it sends its instruction to the full
+        // path, which is right for any instruction.
+        let count = 2 * Self.slotsPerSet
+        // (An allocation failure at start-up stops the process, as any other would.)
+        slotKeys = calloc(count, MemoryLayout<UInt32>.stride)!.bindMemory(to: UInt32.self, capacity: count)
+        slots = calloc(count, MemoryLayout<A32Inst>.stride)!.bindMemory(to: A32Inst.self, capacity: count)
     }
 
-    deinit { keys.deallocate(); values.deallocate() }
+    deinit { keys.deallocate(); values.deallocate(); free(slotKeys); free(slots) }
+
+    /// Fill slot `index` from the word `w` fetched at its PC: decoded through the memo, with the
+    /// flag setting and IT rules of an instruction outside an IT block, and its fast form.
+    @inline(never)
+    func fillSlot(_ key: UnsafeMutablePointer<UInt32>, _ slot: UnsafeMutablePointer<A32Inst>, _ w: UInt32, thumb: Bool) {
+        var i: A32Inst
+        var set = InstructionSet.a32
+        if !thumb {
+            i = decode(.a32, w) { A32Decoder.decode($0) }.pointee
+        } else {
+            let hw1 = UInt16(truncatingIfNeeded: w), hw2 = UInt16(truncatingIfNeeded: w >> 16)
+            if T32Decoder.isWide(hw1) {
+                set = .t32Wide
+                i = decode(.t32Wide, UInt32(hw1) << 16 | UInt32(hw2)) {
+                    T32Decoder.decode32(UInt16(truncatingIfNeeded: $0 >> 16), UInt16(truncatingIfNeeded: $0))
+                }.pointee
+            } else {
+                set = .t32Narrow
+                i = decode(.t32Narrow, UInt32(hw1)) { T32Decoder.decode16(UInt16(truncatingIfNeeded: $0)) }.pointee
+            }
+            // Outside an IT block (F2.? "Conditional execution"): 16-bit data processing sets
+            // the flags, and the IT-only restrictions do not apply.
+            if i.flags.contains(.setFlagsOutsideIT) { i.flags.insert(.setFlags) }
+            i.flags.subtract([.setFlagsOutsideIT, .notInITBlock, .lastInITBlock])
+        }
+        i.fast = AArch32FastForms.classifySlot(i, set)
+        key.pointee = w
+        slot.pointee = i
+    }
 
     /// The entry holding the decoded `encoding`, with its fast form. The pointer is good until
     /// the next `decode`, which may reuse the entry.
@@ -63,9 +118,33 @@ extension CPU {
         if let p = bus.ramPointer(pa & ~0xFFF, size: 0x1000) {
             fetch32PageVA = pc & ~0xFFF
             fetch32Host = p
+            noteExecutable32(pc, host: p)
             return PhysicalAddressSpace.loadRAM(p + Int(pc & 0xFFF), size: size)
         }
         if let (dev, o) = bus.device(at: pa), let v = dev.read(offset: o, size: size) { return v }
         throw ArchException(.instructionAbort(FaultRecord(kind: .synchronousExternal)), far: pc)
+    }
+}
+
+extension CPU {
+    /// Give the host TLB entry of `pc`'s page an execute tag (a fetch translation of it just
+    /// succeeded, to the RAM page at `host`), so that the fast loop can enter that page again
+    /// without a translation (`fetchPage32`). As A64's `noteExecutable`, the tag goes with the
+    /// rest of the host TLB whenever translation may have changed.
+    func noteExecutable32(_ pc: UInt64, host: UnsafeMutableRawPointer) {
+        let h = decodeCache.hostTLB(cpu: index)
+        let e = h.entries + Int(truncatingIfNeeded: (pc >> 12) & UInt64(HostTLB.entryCount - 1))
+        if e.pointee.host != host { e.pointee.readTag = 0; e.pointee.writeTag = 0 }
+        e.pointee.host = host
+        e.pointee.execTag = (pc & ~0xFFF) | h.epoch
+    }
+
+    /// The host address of the code page at `pc` when the host TLB holds an execute tag for
+    /// it; nil sends the fetch to the full path, which translates (and faults if it must).
+    @inline(__always)
+    func fetchPage32(_ pc: UInt32, _ h: HostTLB) -> UnsafeMutableRawPointer? {
+        let e = h.entries + Int(truncatingIfNeeded: (pc >> 12) & UInt32(HostTLB.entryCount - 1))
+        guard e.pointee.execTag == (UInt64(pc) & ~0xFFF) | h.epoch else { return nil }
+        return e.pointee.host
     }
 }

@@ -33,6 +33,10 @@ extension CPU {
                     if !aarch32 { return nil }
                     continue
                 }
+            } else if itState == 0 {
+                // Outside IT blocks, the decoded slots run until an instruction needs this loop.
+                left = runSlots32(left, tlb)
+                if left == 0 { break }
             }
             let quiet = step32(tlb)
             left &-= 1
@@ -43,6 +47,143 @@ extension CPU {
             }
         }
         return .budget
+    }
+
+    /// The fast loop (docs/PERFORMANCE.md, "Hot-path rules"): instructions from the slot table
+    /// of `AArch32DecodeMemo`, run in their fast forms, while no IT block is in progress and
+    /// nothing needs attention. It returns the budget left when it meets an instruction without
+    /// a fast form, one whose fast form declines (a load or store the host TLB does not hold),
+    /// a misaligned PC or a code page without an execute tag in the host TLB; `step32` then
+    /// runs that instruction. Nothing it runs can fault, touch a device, change the regime or
+    /// raise `attention`, so `pc` and the instruction count live in locals until it returns,
+    /// and the PC is stored only for the forms that read it (literal loads, STM of the PC).
+    @inline(never)
+    func runSlots32(_ budget: UInt64, _ tlb: HostTLB) -> UInt64 {
+        let memo = decodeMemo
+        var left = budget
+        var pc = UInt32(truncatingIfNeeded: self.pc)
+        // The page being run and its host address; `pageVA` 4 (bit 2 set) matches no PC.
+        var pageVA = fetch32Host == nil || fetch32PageVA & 0xFFF != 0 ? 4 : UInt32(truncatingIfNeeded: fetch32PageVA)
+        var code = fetch32Host ?? tlb.ram
+        // What the instruction set decides, changed only by interworking branches: the slot
+        // table's half, and the page test. That test also catches a misaligned PC (which faults
+        // on the full path) and, in T32, a PC in the page's last halfword, where the word that
+        // keys a slot would cross into the next page: `(pc + bias) & pageMask` leaves the page.
+        var isThumb = thumb
+        var keys = memo.slotKeys + (isThumb ? AArch32DecodeMemo.slotsPerSet : 0)
+        var slots = memo.slots + (isThumb ? AArch32DecodeMemo.slotsPerSet : 0)
+        var bias: UInt32 = isThumb ? 2 : 0
+        var pageMask: UInt32 = isThumb ? ~0xFFE : ~0xFFC
+        run: while left != 0 {
+            if (pc &+ bias) & pageMask != pageVA {
+                if pc & (isThumb ? 1 : 3) != 0 || pc & 0xFFF > 0xFFC { break }
+                guard let h = fetchPage32(pc, tlb) else { break }
+                pageVA = pc & ~0xFFF
+                code = h
+            }
+            let index = Int(truncatingIfNeeded: pc >> 1) & AArch32DecodeMemo.slotMask
+            let w = UInt32(littleEndian: (code + Int(truncatingIfNeeded: pc & 0xFFF)).loadUnaligned(as: UInt32.self))
+            if keys[index] != w { memo.fillSlot(keys + index, slots + index, w, thumb: isThumb) }
+            let p = slots + index
+            let fast = p.pointee.fast
+            if fast == .none { break }
+            let length = UInt32(p.pointee.length)
+            let cond = p.pointee.cond
+            if cond != 0xE && !conditionHolds(cond) {
+                pc &+= length
+                left &-= 1
+                continue
+            }
+            switch fast {
+            case .none:
+                break run
+            case .movImm:
+                setR(UInt32(p.pointee.rd), p.pointee.imm)
+            case .mvnImm:
+                setR(UInt32(p.pointee.rd), ~p.pointee.imm)
+            case .addImm:
+                setR(UInt32(p.pointee.rd), r(UInt32(p.pointee.rn)) &+ p.pointee.imm)
+            case .subImm:
+                setR(UInt32(p.pointee.rd), r(UInt32(p.pointee.rn)) &- p.pointee.imm)
+            case .movReg:
+                setR(UInt32(p.pointee.rd), r(UInt32(p.pointee.rm)))
+            case .addReg:
+                setR(UInt32(p.pointee.rd), r(UInt32(p.pointee.rn)) &+ r(UInt32(p.pointee.rm)))
+            case .subReg:
+                setR(UInt32(p.pointee.rd), r(UInt32(p.pointee.rn)) &- r(UInt32(p.pointee.rm)))
+            case .cmpImm:
+                nzcv = addWithCarryA32(r(UInt32(p.pointee.rn)), ~p.pointee.imm, true).1
+            case .cmpReg:
+                nzcv = addWithCarryA32(r(UInt32(p.pointee.rn)), ~r(UInt32(p.pointee.rm)), true).1
+            case .dataProcessing:
+                fastDataProcessing32(p)
+            case .ldrImm, .ldrbImm, .strImm, .strbImm:
+                if !fastOffsetLoadStore32(p, tlb) { break run }
+            case .loadStore:
+                self.pc = UInt64(pc)   // a literal load's base
+                if !fastIndexedLoadStore32(p, tlb) { break run }
+            case .blockTransfer:
+                // STM may store the PC; LDM may load it (LoadWritePC, which may interwork).
+                self.pc = UInt64(pc)
+                nextPC = UInt64(pc &+ length)
+                if !fastBlockTransfer32(p.pointee, tlb) { break run }
+                pc = UInt32(truncatingIfNeeded: nextPC)
+                left &-= 1
+                if isThumb != thumb {
+                    isThumb = thumb
+                    keys = memo.slotKeys + (isThumb ? AArch32DecodeMemo.slotsPerSet : 0)
+                    slots = memo.slots + (isThumb ? AArch32DecodeMemo.slotsPerSet : 0)
+                    bias = isThumb ? 2 : 0
+                    pageMask = isThumb ? ~0xFFE : ~0xFFC
+                }
+                continue
+            case .b:
+                // BranchWritePC (A32): PC reads as the address + 8.
+                pc = (pc &+ 8 &+ p.pointee.imm) & ~3
+                left &-= 1
+                continue
+            case .bl:
+                setR(14, pc &+ 4)
+                pc = (pc &+ 8 &+ p.pointee.imm) & ~3
+                left &-= 1
+                continue
+            case .t32B:
+                // BranchWritePC (T32): PC reads as the address + 4.
+                pc = (pc &+ 4 &+ p.pointee.imm) & ~1
+                left &-= 1
+                continue
+            case .t32BL:
+                setR(14, (pc &+ length) | 1)
+                pc = (pc &+ 4 &+ p.pointee.imm) & ~1
+                left &-= 1
+                continue
+            case .bx, .blxReg:
+                // BXWritePC: bit 0 chooses the instruction set (an A32 target with bits 1:0 =
+                // 10 faults on its fetch, on the full path).
+                let target = r(UInt32(p.pointee.rm))
+                if fast == .blxReg { setR(14, isThumb ? (pc &+ length) | 1 : pc &+ 4) }
+                left &-= 1
+                if isThumb != (target & 1 != 0) {
+                    isThumb = !isThumb
+                    thumb = isThumb
+                    keys = memo.slotKeys + (isThumb ? AArch32DecodeMemo.slotsPerSet : 0)
+                    slots = memo.slots + (isThumb ? AArch32DecodeMemo.slotsPerSet : 0)
+                    bias = isThumb ? 2 : 0
+                    pageMask = isThumb ? ~0xFFE : ~0xFFC
+                }
+                pc = isThumb ? target & ~1 : target
+                continue
+            }
+            pc &+= length
+            left &-= 1
+        }
+        self.pc = UInt64(pc)
+        instret &+= budget &- left
+        if pageVA != 4 {
+            fetch32PageVA = UInt64(pageVA)
+            fetch32Host = code
+        }
+        return left
     }
 
     /// One AArch32 instruction through fetch, decode and execute. In T32 an IT block in

@@ -1,0 +1,157 @@
+import XCTest
+@testable import ARMCore
+import Bus
+
+/// The AArch32 fast loop over decoded slots (`CPU.runSlots32`): a run through `run(budget:)`,
+/// which takes it, must leave what the same instructions leave one `step()` at a time, which
+/// never does: registers, flags, PC, instruction set, memory and the retired count. The
+/// programs mix A32 and T32, flag-setting 16-bit T32 data processing, an IT block, branches,
+/// interworking and instructions without a fast form.
+final class AArch32SlotLoopTests: XCTestCase {
+    static let code = UInt32(CoreTestMachine.ramBase) + 0x1000
+    static let thumbCode = UInt32(CoreTestMachine.ramBase) + 0x2000
+    static let tail = UInt32(CoreTestMachine.ramBase) + 0x3000
+    static let data = UInt32(CoreTestMachine.ramBase) + 0x4_0000
+
+    func testSlotFormsOutsideITBlocks() {
+        func slot(_ hw: UInt16) -> A32FastForm {
+            var i = T32Decoder.decode16(hw)
+            if i.flags.contains(.setFlagsOutsideIT) { i.flags.insert(.setFlags) }
+            i.flags.subtract([.setFlagsOutsideIT, .notInITBlock, .lastInITBlock])
+            return AArch32FastForms.classifySlot(i, .t32Narrow)
+        }
+        XCTAssertEqual(slot(0x1C48), .dataProcessing, "adds r0, r1, #1")
+        XCTAssertEqual(slot(0xE7FE), .t32B, "b .")
+        XCTAssertEqual(slot(0xD0FE), .t32B, "beq .")
+        XCTAssertEqual(slot(0x4770), .bx, "bx lr")
+        XCTAssertEqual(slot(0x4788), .blxReg, "blx r1")
+        XCTAssertEqual(slot(0x4778), .none, "bx pc")
+        XCTAssertEqual(AArch32FastForms.classifySlot(A32Decoder.decode(0xE12F_FF1E), .a32), .bx, "bx lr")
+        // The memo's classification (used inside IT blocks too) keeps them on the executors.
+        XCTAssertEqual(AArch32FastForms.classify(A32Decoder.decode(0xE12F_FF1E), .a32), .none, "bx lr")
+    }
+
+    /// Random programs: an A32 block, BX to a T32 block, BX back to an A32 `b .`.
+    func testRunMatchesSteppingOnRandomPrograms() {
+        var seed: UInt64 = 0x5107_A32F
+        func next() -> UInt32 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return UInt32(truncatingIfNeeded: seed >> 29)
+        }
+        for round in 0..<60 {
+            let a32 = randomA32(40, next)
+            let t32 = randomT32(40, next)
+            let regs = (0..<7).map { _ in next() &* 0x9E37_79B9 }
+            let nzcv = next() << 28
+            let memory = (0..<1024).map { _ in next() }
+            func state(run: Bool) -> [UInt64] {
+                let m = CoreTestMachine(el: 2)
+                m.program(a32, at: UInt64(Self.code))
+                for (k, hw) in t32.enumerated() {
+                    _ = m.bus.write(UInt64(Self.thumbCode) + UInt64(2 * k), size: 2, value: UInt64(hw))
+                }
+                m.program([0xEAFF_FFFE], at: UInt64(Self.tail))   // b .
+                memory.enumerated().forEach { _ = m.bus.write(UInt64(Self.data) + UInt64(4 * $0.offset), size: 4, value: UInt64($0.element)) }
+                m.cpu.bootAArch32(entry: Self.code, mode: .svc)
+                for n in 0..<7 { m.cpu.setR(UInt32(n), regs[n]) }
+                m.cpu.setR(7, Self.data + 0x100)    // T32 load/store base
+                m.cpu.setR(8, Self.data + 0x200)    // A32 load/store base
+                m.cpu.setR(9, Self.data + 0x400)    // A32 post-indexed base
+                m.cpu.setR(10, Self.thumbCode | 1)
+                m.cpu.setR(11, Self.tail)
+                m.cpu.setR(13, Self.data + 0xA00)
+                m.cpu.nzcv = nzcv
+                if run { _ = m.cpu.run(budget: 150) } else { m.steps(150) }
+                return (0..<15).map { UInt64(m.cpu.r(UInt32($0))) }
+                    + [UInt64(m.cpu.nzcv), m.cpu.pc, m.cpu.instret, m.cpu.thumb ? 1 : 0, UInt64(m.cpu.itState)]
+                    + (0..<1024).map { k in m.bus.read(UInt64(Self.data) + UInt64(4 * k), size: 4) ?? 0 }
+            }
+            let fast = state(run: true), slow = state(run: false)
+            XCTAssertEqual(fast, slow, "round \(round)")
+            if fast != slow { return }
+        }
+    }
+
+    /// Code rewritten by a store runs as rewritten: a slot is keyed by the word it decoded.
+    func testRewrittenInstructionRunsItsNewWord() {
+        let m = CoreTestMachine(el: 2)
+        m.program([0xE281_1001,        // add r1, r1, #1
+                   0xE583_2000,        // str r2, [r3]   (r3 = the add: now add r1, r1, #16)
+                   0xEAFF_FFFC],       // b to the add
+                  at: UInt64(Self.code))
+        m.cpu.bootAArch32(entry: Self.code, mode: .svc)
+        m.cpu.setR(2, 0xE281_1010)
+        m.cpu.setR(3, Self.code)
+        _ = m.cpu.run(budget: 7)
+        XCTAssertEqual(m.cpu.r(1), 1 + 16 + 16)
+        XCTAssertEqual(m.cpu.instret, 7)
+    }
+
+    private func randomA32(_ count: Int, _ next: () -> UInt32) -> [UInt32] {
+        var words: [UInt32] = []
+        while words.count < count - 1 {
+            let rd = next() % 7, rn = next() % 7, rm = next() % 7, rs = next() % 7
+            let cond: UInt32 = next() % 3 == 0 ? next() % 15 : 14
+            let op = next() % 16; var s = next() % 2
+            if (8...11).contains(op) { s = 1 }
+            let rnField = op == 13 || op == 15 ? 0 : rn
+            switch next() % 9 {
+            case 0, 1:
+                words.append(cond << 28 | 0x0200_0000 | op << 21 | s << 20 | rnField << 16 | rd << 12 | next() % 4096)
+            case 2:
+                words.append(cond << 28 | op << 21 | s << 20 | rnField << 16 | rd << 12 | (next() % 128) << 5 | rm)
+            case 3:
+                words.append(cond << 28 | 0x10 | op << 21 | s << 20 | rnField << 16 | rd << 12 | rs << 8 | (next() % 4) << 5 | rm)
+            case 4:   // LDR/STR/LDRB/STRB rt, [r8, #+-imm]
+                words.append(0xE500_0000 | (next() % 2) << 23 | (next() % 2) << 22 | (next() % 2) << 20
+                             | 8 << 16 | rd << 12 | next() % 256)
+            case 5:   // LDR/STR rt, [r9], #4
+                words.append((next() % 2 == 0 ? 0xE499_0004 : 0xE489_0004) | rd << 12)
+            case 6:   // PUSH / POP of some of r0-r6
+                words.append((next() % 2 == 0 ? 0xE92D_0000 : 0xE8BD_0000) | (next() % 127 + 1))
+            case 7:   // MUL (no fast form)
+                words.append(0xE000_0090 | rd << 16 | rs << 8 | rm)
+            default:  // B<c> over one or two instructions
+                if words.count < count - 4 { words.append(cond << 28 | 0x0A00_0000 | next() % 2) }
+            }
+        }
+        words.append(0xE12F_FF1A)   // bx r10
+        return words
+    }
+
+    private func randomT32(_ count: Int, _ next: () -> UInt32) -> [UInt16] {
+        var hws: [UInt16] = []
+        while hws.count < count - 1 {
+            let rd = UInt16(next() % 7), rn = UInt16(next() % 7), rm = UInt16(next() % 8)
+            let imm = UInt16(next() % 256)
+            switch next() % 12 {
+            case 0: hws.append(0x2000 | rd << 8 | imm)                          // movs rd, #imm
+            case 1: hws.append(0x2800 | rd << 8 | imm)                          // cmp rd, #imm
+            case 2: hws.append((next() % 2 == 0 ? 0x3000 : 0x3800) | rd << 8 | imm)   // adds/subs
+            case 3: hws.append((next() % 2 == 0 ? 0x1800 : 0x1A00) | rm << 6 | rn << 3 | rd)
+            case 4: hws.append(0x4000 | UInt16(next() % 16) << 6 | rm << 3 | rd)       // ANDS..MVNS, MULS
+            case 5: hws.append(UInt16(next() % 3) << 11 | UInt16(next() % 32) << 6 | rm << 3 | rd)  // LSLS/LSRS/ASRS
+            case 6:   // LDR/STR/LDRB/STRB rt, [r7, #imm5]
+                let kinds: [UInt16] = [0x6800, 0x6000, 0x7800, 0x7000]
+                hws.append(kinds[Int(next() % 4)] | UInt16(next() % 32) << 6 | 7 << 3 | rd)
+            case 7:   // IT <c> and one data-processing instruction in it
+                if hws.count < count - 3 {
+                    hws.append(0xBF08 | UInt16(next() % 14) << 4)
+                    hws.append(0x3000 | rd << 8 | imm)
+                }
+            case 8:   // B and B<c> over one instruction
+                if hws.count < count - 3 {
+                    hws.append(next() % 2 == 0 ? 0xE000 : 0xD000 | UInt16(next() % 14) << 8)
+                }
+            case 9:   // add.w rd, rn, #imm (32 bits)
+                if hws.count < count - 3 { hws += [0xF100 | rn, rd << 8 | imm] }
+            case 10:  // push / pop of some of r0-r6
+                hws.append((next() % 2 == 0 ? 0xB400 : 0xBC00) | UInt16(next() % 127 + 1))
+            default:
+                hws.append(0x4600 | rm << 3 | rd)                                // mov rd, rm
+            }
+        }
+        hws.append(0x4758)   // bx r11
+        return hws
+    }
+}
