@@ -122,11 +122,11 @@ extension CPU {
         case .cmpReg:
             nzcv = addWithCarryA32(r(UInt32(p.pointee.rn)), ~r(UInt32(p.pointee.rm)), true).1
         case .dataProcessing:
-            fastDataProcessing32(p)
+            fastDataProcessing32(p, Regs32(x, r32))
         case .ldrImm, .ldrbImm, .strImm, .strbImm:
-            return fastOffsetLoadStore32(p, tlb)
+            return fastOffsetLoadStore32(p, tlb, Regs32(x, r32))
         case .loadStore:
-            return fastIndexedLoadStore32(p, tlb)
+            return fastIndexedLoadStore32(p, tlb, Regs32(x, r32))
         case .blockTransfer:
             return fastBlockTransfer32(p.pointee, tlb)
         case .b:
@@ -144,7 +144,7 @@ extension CPU {
 
     /// Data processing with no PC operand: `executeDataProcessing` without its PC cases.
     @_transparent
-    func fastDataProcessing32(_ p: UnsafeMutablePointer<A32Inst>) {
+    func fastDataProcessing32(_ p: UnsafeMutablePointer<A32Inst>, _ g: Regs32) {
         let flags = p.pointee.flags
         let carry = nzcv & CPSR.C != 0
         var op2: UInt32, shifterCarry: Bool
@@ -152,10 +152,10 @@ extension CPU {
             op2 = p.pointee.imm
             shifterCarry = flags.contains(.carryOut) ? flags.contains(.carryOne) : carry
         } else {
-            let v = r(UInt32(p.pointee.rm))
+            let v = g[p.pointee.rm]
             let shift = p.pointee.shift
             if flags.contains(.registerShift) {
-                let amount = r(UInt32(p.pointee.rs)) & 0xFF
+                let amount = g[p.pointee.rs] & 0xFF
                 if amount == 0 {
                     (op2, shifterCarry) = (v, carry)
                 } else if shift == .ror {
@@ -174,7 +174,7 @@ extension CPU {
                 (op2, shifterCarry) = shiftC(v, shift, immediateShiftAmount(shift, p.pointee.shiftAmount), carry: carry)
             }
         }
-        let a = r(UInt32(p.pointee.rn))
+        let a = g[p.pointee.rn]
         let result: UInt32
         var arithmeticFlags: UInt32 = 0
         var arithmetic = true
@@ -199,7 +199,7 @@ extension CPU {
         case .rsc: (result, arithmeticFlags) = addWithCarryA32(op2, ~a, carry)
         default: return   // classify gives this form to data processing only
         }
-        if write { setR(UInt32(p.pointee.rd), result) }
+        if write { g[p.pointee.rd] = result }
         if flags.contains(.setFlags) {
             if arithmetic { nzcv = arithmeticFlags } else { setNZ(result, carry: shifterCarry) }
         }
@@ -209,17 +209,18 @@ extension CPU {
     /// `loadStoreAddress32` computes it, the access through the host TLB as `fastLoadStore32`
     /// makes it, reading the memo entry in place. LDRD/STRD go to `fastLoadStore32` itself.
     @_transparent
-    func fastIndexedLoadStore32(_ p: UnsafeMutablePointer<A32Inst>, _ h: HostTLB) -> Bool {
+    func fastIndexedLoadStore32(_ p: UnsafeMutablePointer<A32Inst>, _ h: HostTLB, _ g: Regs32) -> Bool {
         let op = p.pointee.op
         if op == .ldrd || op == .strd { return fastLoadStore32(p.pointee, h) }
         let flags = p.pointee.flags
-        let rn = UInt32(p.pointee.rn)
-        let base = rn == 15 ? alignedPC() : r(rn)
+        let rn = p.pointee.rn
+        let base = rn == 15 ? alignedPC() : g[rn]
         let offset: UInt32
         if flags.contains(.immediate) {
             offset = p.pointee.imm
         } else {
-            let m = readR(p.pointee.rm), shift = p.pointee.shift
+            let rm = p.pointee.rm
+            let m = rm == 15 ? readR(15) : g[rm], shift = p.pointee.shift
             if shift == .lsl {
                 offset = m << (UInt32(p.pointee.shiftAmount) & 31)
             } else {
@@ -229,36 +230,36 @@ extension CPU {
         let offsetAddress = flags.contains(.add) ? base &+ offset : base &- offset
         let va = UInt64(flags.contains(.preIndex) ? offsetAddress : base)
         let writeBack = flags.contains(.writeBack)
-        let rt = UInt32(p.pointee.rd)
+        let rt = p.pointee.rd
         // Loads write Rn back before Rt, stores read Rt before: as fastLoadStore32.
         switch op {
         case .ldr:
             guard let m = fastRAM(va, total: 4, elem: 4, write: false, h) else { return false }
             let v = UInt32(littleEndian: m.loadUnaligned(as: UInt32.self))
-            if writeBack { setR(rn, offsetAddress) }
-            setR(rt, v)
+            if writeBack { g[rn] = offsetAddress }
+            g[rt] = v
         case .ldrb, .ldrsb:
             guard let m = fastRAM(va, total: 1, elem: 1, write: false, h) else { return false }
             let b = m.load(as: UInt8.self)
-            if writeBack { setR(rn, offsetAddress) }
-            setR(rt, op == .ldrb ? UInt32(b) : UInt32(bitPattern: Int32(Int8(bitPattern: b))))
+            if writeBack { g[rn] = offsetAddress }
+            g[rt] = op == .ldrb ? UInt32(b) : UInt32(bitPattern: Int32(Int8(bitPattern: b)))
         case .ldrh, .ldrsh:
             guard let m = fastRAM(va, total: 2, elem: 2, write: false, h) else { return false }
             let v = UInt16(littleEndian: m.loadUnaligned(as: UInt16.self))
-            if writeBack { setR(rn, offsetAddress) }
-            setR(rt, op == .ldrh ? UInt32(v) : UInt32(bitPattern: Int32(Int16(bitPattern: v))))
+            if writeBack { g[rn] = offsetAddress }
+            g[rt] = op == .ldrh ? UInt32(v) : UInt32(bitPattern: Int32(Int16(bitPattern: v)))
         case .str:
             guard let m = fastRAM(va, total: 4, elem: 4, write: true, h) else { return false }
-            m.storeBytes(of: r(rt).littleEndian, as: UInt32.self)
-            if writeBack { setR(rn, offsetAddress) }
+            m.storeBytes(of: g[rt].littleEndian, as: UInt32.self)
+            if writeBack { g[rn] = offsetAddress }
         case .strb:
             guard let m = fastRAM(va, total: 1, elem: 1, write: true, h) else { return false }
-            m.storeBytes(of: UInt8(truncatingIfNeeded: r(rt)), as: UInt8.self)
-            if writeBack { setR(rn, offsetAddress) }
+            m.storeBytes(of: UInt8(truncatingIfNeeded: g[rt]), as: UInt8.self)
+            if writeBack { g[rn] = offsetAddress }
         case .strh:
             guard let m = fastRAM(va, total: 2, elem: 2, write: true, h) else { return false }
-            m.storeBytes(of: UInt16(truncatingIfNeeded: r(rt)).littleEndian, as: UInt16.self)
-            if writeBack { setR(rn, offsetAddress) }
+            m.storeBytes(of: UInt16(truncatingIfNeeded: g[rt]).littleEndian, as: UInt16.self)
+            if writeBack { g[rn] = offsetAddress }
         default:
             return false
         }
@@ -267,24 +268,44 @@ extension CPU {
 
     /// LDR/STR/LDRB/STRB with an immediate offset and no writeback, through the host TLB.
     @inline(__always)
-    func fastOffsetLoadStore32(_ p: UnsafeMutablePointer<A32Inst>, _ h: HostTLB) -> Bool {
-        let base = r(UInt32(p.pointee.rn)), imm = p.pointee.imm
+    func fastOffsetLoadStore32(_ p: UnsafeMutablePointer<A32Inst>, _ h: HostTLB, _ g: Regs32) -> Bool {
+        let base = g[p.pointee.rn], imm = p.pointee.imm
         let va = UInt64(p.pointee.flags.contains(.add) ? base &+ imm : base &- imm)
-        let rt = UInt32(p.pointee.rd)
+        let rt = p.pointee.rd
         switch p.pointee.fast {
         case .ldrImm:
             guard let m = fastRAM(va, total: 4, elem: 4, write: false, h) else { return false }
-            setR(rt, UInt32(littleEndian: m.loadUnaligned(as: UInt32.self)))
+            g[rt] = UInt32(littleEndian: m.loadUnaligned(as: UInt32.self))
         case .strImm:
             guard let m = fastRAM(va, total: 4, elem: 4, write: true, h) else { return false }
-            m.storeBytes(of: r(rt).littleEndian, as: UInt32.self)
+            m.storeBytes(of: g[rt].littleEndian, as: UInt32.self)
         case .ldrbImm:
             guard let m = fastRAM(va, total: 1, elem: 1, write: false, h) else { return false }
-            setR(rt, UInt32(m.load(as: UInt8.self)))
+            g[rt] = UInt32(m.load(as: UInt8.self))
         default:
             guard let m = fastRAM(va, total: 1, elem: 1, write: true, h) else { return false }
-            m.storeBytes(of: UInt8(truncatingIfNeeded: r(rt)), as: UInt8.self)
+            m.storeBytes(of: UInt8(truncatingIfNeeded: g[rt]), as: UInt8.self)
         }
         return true
+    }
+}
+
+/// The registers of the current mode for the fast paths: R[n] is X[bank[n]]. Held in locals by
+/// the fast loop, which runs no mode change, so that each access is two loads, not four (a
+/// store through `x` may alias the CPU's `r32` field, so `r(_:)` reloads it every time).
+@frozen @usableFromInline
+struct Regs32 {
+    let x: UnsafeMutablePointer<UInt64>
+    let bank: UnsafeMutablePointer<UInt8>
+
+    @_transparent init(_ x: UnsafeMutablePointer<UInt64>, _ bank: UnsafeMutablePointer<UInt8>) {
+        self.x = x
+        self.bank = bank
+    }
+
+    /// R[n], n < 15 (a PC operand is the caller's case).
+    @inline(__always) subscript(n: UInt8) -> UInt32 {
+        get { UInt32(truncatingIfNeeded: x[Int(bank[Int(n & 15)])]) }
+        nonmutating set { x[Int(bank[Int(n & 15)])] = UInt64(newValue) }
     }
 }

@@ -1,3 +1,9 @@
+/// The instruction set a copy of the fast loop runs (`CPU.runSlots32`): a type, so that each
+/// copy is a specialization with the set folded to a constant.
+protocol AArch32SlotSet { static var t32: Bool { get } }
+enum A32Slots: AArch32SlotSet { @inline(__always) static var t32: Bool { false } }
+enum T32Slots: AArch32SlotSet { @inline(__always) static var t32: Bool { true } }
+
 /// The AArch32 interpreter loop: fetch, decode, check the condition (or the IT block's),
 /// execute, one instruction at a time, in A32 and T32, through the decode memo and the fast forms
 /// of the hottest instructions (AArch32FetchCache.swift, AArch32FastForms.swift). `CPU.run`
@@ -59,35 +65,51 @@ extension CPU {
     /// and the PC is stored only for the forms that read it (literal loads, STM of the PC).
     @inline(never)
     func runSlots32(_ budget: UInt64, _ tlb: HostTLB) -> UInt64 {
+        var left = budget
+        while true {
+            let set = thumb
+            left = set ? runSlots32(left, tlb, T32Slots.self) : runSlots32(left, tlb, A32Slots.self)
+            // Only an interworking branch returns in the other instruction set.
+            if left == 0 || thumb == set { return left }
+        }
+    }
+
+    /// The fast loop in one instruction set, specialized for each (`AArch32SlotSet`), so that
+    /// the set is a constant and the loop carries few values (those it cannot keep in host
+    /// registers cost a spill and a reload per instruction). It returns after a branch that
+    /// changes the set, too.
+    @inline(never)
+    func runSlots32<Set: AArch32SlotSet>(_ budget: UInt64, _ tlb: HostTLB, _: Set.Type) -> UInt64 {
+        let t32 = Set.t32
         let memo = decodeMemo
+        // The current mode's registers: no mode changes here (a mode change is a slow path).
+        let g = Regs32(x, r32)
         var left = budget
         var pc = UInt32(truncatingIfNeeded: self.pc)
         // The page being run and its host address; `pageVA` 4 (bit 2 set) matches no PC.
         var pageVA = fetch32Host == nil || fetch32PageVA & 0xFFF != 0 ? 4 : UInt32(truncatingIfNeeded: fetch32PageVA)
         var code = fetch32Host ?? tlb.ram
-        // What the instruction set decides, changed only by interworking branches: the slot
-        // table's half, and the page test. That test also catches a misaligned PC (which faults
-        // on the full path) and, in T32, a PC in the page's last halfword, where the word that
-        // keys a slot would cross into the next page: `(pc + bias) & pageMask` leaves the page.
-        var isThumb = thumb
-        var keys = memo.slotKeys + (isThumb ? AArch32DecodeMemo.slotsPerSet : 0)
-        var slots = memo.slots + (isThumb ? AArch32DecodeMemo.slotsPerSet : 0)
-        var bias: UInt32 = isThumb ? 2 : 0
-        var pageMask: UInt32 = isThumb ? ~0xFFE : ~0xFFC
+        // The set's half of the slot table, and the page test, which also catches a misaligned
+        // PC (it faults on the full path) and, in T32, a PC in the page's last halfword, where
+        // the word that keys a slot would cross into the next page.
+        let keys = memo.slotKeys + (t32 ? AArch32DecodeMemo.slotsPerSet : 0)
+        let slots = memo.slots + (t32 ? AArch32DecodeMemo.slotsPerSet : 0)
+        let bias: UInt32 = t32 ? 2 : 0
+        let pageMask: UInt32 = t32 ? ~0xFFE : ~0xFFC
         run: while left != 0 {
             if (pc &+ bias) & pageMask != pageVA {
-                if pc & (isThumb ? 1 : 3) != 0 || pc & 0xFFF > 0xFFC { break }
+                if pc & (t32 ? 1 : 3) != 0 || pc & 0xFFF > 0xFFC { break }
                 guard let h = fetchPage32(pc, tlb) else { break }
                 pageVA = pc & ~0xFFF
                 code = h
             }
             let index = Int(truncatingIfNeeded: pc >> 1) & AArch32DecodeMemo.slotMask
             let w = UInt32(littleEndian: (code + Int(truncatingIfNeeded: pc & 0xFFF)).loadUnaligned(as: UInt32.self))
-            if keys[index] != w { memo.fillSlot(keys + index, slots + index, w, thumb: isThumb) }
+            if keys[index] != w { memo.fillSlot(keys + index, slots + index, w, thumb: t32) }
             let p = slots + index
             let fast = p.pointee.fast
             if fast == .none { break }
-            let length = UInt32(p.pointee.length)
+            let length: UInt32 = t32 ? UInt32(p.pointee.length) : 4
             let cond = p.pointee.cond
             if cond != 0xE && !conditionHolds(cond) {
                 pc &+= length
@@ -98,30 +120,48 @@ extension CPU {
             case .none:
                 break run
             case .movImm:
-                setR(UInt32(p.pointee.rd), p.pointee.imm)
+                g[p.pointee.rd] = p.pointee.imm
             case .mvnImm:
-                setR(UInt32(p.pointee.rd), ~p.pointee.imm)
+                g[p.pointee.rd] = ~p.pointee.imm
             case .addImm:
-                setR(UInt32(p.pointee.rd), r(UInt32(p.pointee.rn)) &+ p.pointee.imm)
+                g[p.pointee.rd] = g[p.pointee.rn] &+ p.pointee.imm
             case .subImm:
-                setR(UInt32(p.pointee.rd), r(UInt32(p.pointee.rn)) &- p.pointee.imm)
+                g[p.pointee.rd] = g[p.pointee.rn] &- p.pointee.imm
             case .movReg:
-                setR(UInt32(p.pointee.rd), r(UInt32(p.pointee.rm)))
+                g[p.pointee.rd] = g[p.pointee.rm]
             case .addReg:
-                setR(UInt32(p.pointee.rd), r(UInt32(p.pointee.rn)) &+ r(UInt32(p.pointee.rm)))
+                g[p.pointee.rd] = g[p.pointee.rn] &+ g[p.pointee.rm]
             case .subReg:
-                setR(UInt32(p.pointee.rd), r(UInt32(p.pointee.rn)) &- r(UInt32(p.pointee.rm)))
+                g[p.pointee.rd] = g[p.pointee.rn] &- g[p.pointee.rm]
             case .cmpImm:
-                nzcv = addWithCarryA32(r(UInt32(p.pointee.rn)), ~p.pointee.imm, true).1
+                nzcv = addWithCarryA32(g[p.pointee.rn], ~p.pointee.imm, true).1
             case .cmpReg:
-                nzcv = addWithCarryA32(r(UInt32(p.pointee.rn)), ~r(UInt32(p.pointee.rm)), true).1
+                nzcv = addWithCarryA32(g[p.pointee.rn], ~g[p.pointee.rm], true).1
             case .dataProcessing:
-                fastDataProcessing32(p)
-            case .ldrImm, .ldrbImm, .strImm, .strbImm:
-                if !fastOffsetLoadStore32(p, tlb) { break run }
+                fastDataProcessing32(p, g)
+            case .ldrImm:
+                let base = g[p.pointee.rn], imm = p.pointee.imm
+                let va = UInt64(p.pointee.flags.contains(.add) ? base &+ imm : base &- imm)
+                guard let m = fastRAM(va, total: 4, elem: 4, write: false, tlb) else { break run }
+                g[p.pointee.rd] = UInt32(littleEndian: m.loadUnaligned(as: UInt32.self))
+            case .strImm:
+                let base = g[p.pointee.rn], imm = p.pointee.imm
+                let va = UInt64(p.pointee.flags.contains(.add) ? base &+ imm : base &- imm)
+                guard let m = fastRAM(va, total: 4, elem: 4, write: true, tlb) else { break run }
+                m.storeBytes(of: g[p.pointee.rd].littleEndian, as: UInt32.self)
+            case .ldrbImm:
+                let base = g[p.pointee.rn], imm = p.pointee.imm
+                let va = UInt64(p.pointee.flags.contains(.add) ? base &+ imm : base &- imm)
+                guard let m = fastRAM(va, total: 1, elem: 1, write: false, tlb) else { break run }
+                g[p.pointee.rd] = UInt32(m.load(as: UInt8.self))
+            case .strbImm:
+                let base = g[p.pointee.rn], imm = p.pointee.imm
+                let va = UInt64(p.pointee.flags.contains(.add) ? base &+ imm : base &- imm)
+                guard let m = fastRAM(va, total: 1, elem: 1, write: true, tlb) else { break run }
+                m.storeBytes(of: UInt8(truncatingIfNeeded: g[p.pointee.rd]), as: UInt8.self)
             case .loadStore:
                 self.pc = UInt64(pc)   // a literal load's base
-                if !fastIndexedLoadStore32(p, tlb) { break run }
+                if !fastIndexedLoadStore32(p, tlb, g) { break run }
             case .blockTransfer:
                 // STM may store the PC; LDM may load it (LoadWritePC, which may interwork).
                 self.pc = UInt64(pc)
@@ -129,13 +169,7 @@ extension CPU {
                 if !fastBlockTransfer32(p.pointee, tlb) { break run }
                 pc = UInt32(truncatingIfNeeded: nextPC)
                 left &-= 1
-                if isThumb != thumb {
-                    isThumb = thumb
-                    keys = memo.slotKeys + (isThumb ? AArch32DecodeMemo.slotsPerSet : 0)
-                    slots = memo.slots + (isThumb ? AArch32DecodeMemo.slotsPerSet : 0)
-                    bias = isThumb ? 2 : 0
-                    pageMask = isThumb ? ~0xFFE : ~0xFFC
-                }
+                if thumb != t32 { break run }
                 continue
             case .b:
                 // BranchWritePC (A32): PC reads as the address + 8.
@@ -143,7 +177,7 @@ extension CPU {
                 left &-= 1
                 continue
             case .bl:
-                setR(14, pc &+ 4)
+                g[14] = pc &+ 4
                 pc = (pc &+ 8 &+ p.pointee.imm) & ~3
                 left &-= 1
                 continue
@@ -153,25 +187,22 @@ extension CPU {
                 left &-= 1
                 continue
             case .t32BL:
-                setR(14, (pc &+ length) | 1)
+                g[14] = (pc &+ length) | 1
                 pc = (pc &+ 4 &+ p.pointee.imm) & ~1
                 left &-= 1
                 continue
             case .bx, .blxReg:
                 // BXWritePC: bit 0 chooses the instruction set (an A32 target with bits 1:0 =
                 // 10 faults on its fetch, on the full path).
-                let target = r(UInt32(p.pointee.rm))
-                if fast == .blxReg { setR(14, isThumb ? (pc &+ length) | 1 : pc &+ 4) }
+                let target = g[p.pointee.rm]
+                if fast == .blxReg { g[14] = t32 ? (pc &+ length) | 1 : pc &+ 4 }
                 left &-= 1
-                if isThumb != (target & 1 != 0) {
-                    isThumb = !isThumb
-                    thumb = isThumb
-                    keys = memo.slotKeys + (isThumb ? AArch32DecodeMemo.slotsPerSet : 0)
-                    slots = memo.slots + (isThumb ? AArch32DecodeMemo.slotsPerSet : 0)
-                    bias = isThumb ? 2 : 0
-                    pageMask = isThumb ? ~0xFFE : ~0xFFC
+                if (target & 1 != 0) != t32 {
+                    thumb = !t32
+                    pc = t32 ? target : target & ~1
+                    break run
                 }
-                pc = isThumb ? target & ~1 : target
+                pc = t32 ? target & ~1 : target
                 continue
             }
             pc &+= length
