@@ -26,6 +26,7 @@ final class AArch32SlotLoopTests: XCTestCase {
         XCTAssertEqual(slot(0x4770), .bx, "bx lr")
         XCTAssertEqual(slot(0x4788), .blxReg, "blx r1")
         XCTAssertEqual(slot(0x4778), .none, "bx pc")
+        XCTAssertEqual(slot(0xB108), .cbz, "cbz r0, +4")
         XCTAssertEqual(AArch32FastForms.classifySlot(A32Decoder.decode(0xE12F_FF1E), .a32), .bx, "bx lr")
         // The memo's classification (used inside IT blocks too) keeps them on the executors.
         XCTAssertEqual(AArch32FastForms.classify(A32Decoder.decode(0xE12F_FF1E), .a32), .none, "bx lr")
@@ -87,6 +88,27 @@ final class AArch32SlotLoopTests: XCTestCase {
         XCTAssertEqual(m.cpu.instret, 7)
     }
 
+    /// A fast form whose executor throws (UBFX with lsb + width > 32) leaves the fast loop
+    /// with nothing changed, and the full path takes the exception there.
+    func testThrowingExecutorTakesItsExceptionOnTheFullPath() {
+        func state(run: Bool) -> [UInt64] {
+            let m = CoreTestMachine(el: 2)
+            m.program([0xE281_1001,      // add r1, r1, #1
+                       0xE7FF_2F50,      // ubfx r2, r0, #30, #32: UNDEFINED
+                       0xE281_1001],
+                      at: UInt64(Self.code))
+            m.cpu.bootAArch32(entry: Self.code, mode: .svc)
+            m.cpu.setR(2, 0x1234)
+            if run { _ = m.cpu.run(budget: 2) } else { m.steps(2) }
+            return [m.cpu.pc, m.cpu.instret, UInt64(m.cpu.mode32.rawValue), UInt64(m.cpu.r(1)),
+                    UInt64(m.cpu.r(2)), UInt64(m.cpu.r(14))]
+        }
+        let fast = state(run: true)
+        XCTAssertEqual(fast, state(run: false))
+        XCTAssertEqual(fast[2], UInt64(AArch32Mode.und.rawValue), "Undefined mode")
+        XCTAssertEqual(fast[4], 0x1234, "r2 unchanged")
+    }
+
     private func randomA32(_ count: Int, _ next: () -> UInt32) -> [UInt32] {
         var words: [UInt32] = []
         while words.count < count - 1 {
@@ -109,8 +131,16 @@ final class AArch32SlotLoopTests: XCTestCase {
                 words.append((next() % 2 == 0 ? 0xE499_0004 : 0xE489_0004) | rd << 12)
             case 6:   // PUSH / POP of some of r0-r6
                 words.append((next() % 2 == 0 ? 0xE92D_0000 : 0xE8BD_0000) | (next() % 127 + 1))
-            case 7:   // MUL (no fast form)
-                words.append(0xE000_0090 | rd << 16 | rs << 8 | rm)
+            case 7:   // MUL, UXTB, UBFX, MOVW, MOVT
+                switch next() % 5 {
+                case 0: words.append(0xE000_0090 | rd << 16 | rs << 8 | rm)
+                case 1: words.append(0xE6EF_0070 | rd << 12 | (next() % 4) << 10 | rm)
+                case 2:
+                    let lsb = next() % 32
+                    words.append(0xE7E0_0050 | (next() % (32 - lsb)) << 16 | rd << 12 | lsb << 7 | rm)
+                case 3: words.append(0xE300_0000 | (next() % 16) << 16 | rd << 12 | next() % 4096)
+                default: words.append(0xE340_0000 | (next() % 16) << 16 | rd << 12 | next() % 4096)
+                }
             default:  // B<c> over one or two instructions
                 if words.count < count - 4 { words.append(cond << 28 | 0x0A00_0000 | next() % 2) }
             }
@@ -124,7 +154,7 @@ final class AArch32SlotLoopTests: XCTestCase {
         while hws.count < count - 1 {
             let rd = UInt16(next() % 7), rn = UInt16(next() % 7), rm = UInt16(next() % 8)
             let imm = UInt16(next() % 256)
-            switch next() % 12 {
+            switch next() % 13 {
             case 0: hws.append(0x2000 | rd << 8 | imm)                          // movs rd, #imm
             case 1: hws.append(0x2800 | rd << 8 | imm)                          // cmp rd, #imm
             case 2: hws.append((next() % 2 == 0 ? 0x3000 : 0x3800) | rd << 8 | imm)   // adds/subs
@@ -147,6 +177,8 @@ final class AArch32SlotLoopTests: XCTestCase {
                 if hws.count < count - 3 { hws += [0xF100 | rn, rd << 8 | imm] }
             case 10:  // push / pop of some of r0-r6
                 hws.append((next() % 2 == 0 ? 0xB400 : 0xBC00) | UInt16(next() % 127 + 1))
+            case 11:  // CBZ / CBNZ over one instruction
+                if hws.count < count - 3 { hws.append((next() % 2 == 0 ? 0xB100 : 0xB900) | UInt16(next() % 8)) }
             default:
                 hws.append(0x4600 | rm << 3 | rd)                                // mov rd, rm
             }

@@ -29,6 +29,13 @@ public enum A32FastForm: UInt8 {
     case t32B, t32BL
     /// BX Rm and BLX Rm, Rm not the PC: may change the instruction set.
     case bx, blxReg
+    /// T32 CBZ and CBNZ.
+    case cbz, cbnz
+    /// MOVW and MOVT, Rd not the PC.
+    case movw, movt
+    /// The common multiplies and the bit-field, extend, reverse and count instructions, Rd not
+    /// the PC: their family executor, called in place (it throws only before changing anything).
+    case multiply, misc
 }
 
 enum AArch32FastForms {
@@ -89,6 +96,14 @@ enum AArch32FastForms {
         case .bl where set != .a32: return .t32BL
         case .bx where i.rm != 15: return .bx
         case .blxReg where i.rm != 15: return .blxReg
+        case .cbz: return .cbz
+        case .cbnz: return .cbnz
+        case .movw where i.rd != 15: return .movw
+        case .movt where i.rd != 15: return .movt
+        case .mul, .mla, .mls, .umull, .umlal, .smull, .smlal:
+            return i.rd == 15 || i.rn == 15 || i.rm == 15 || i.rs == 15 ? .none : .multiply
+        case .clz, .rev, .rev16, .sxtb, .sxth, .uxtb, .uxth, .ubfx, .sbfx, .bfi, .bfc:
+            return i.rd == 15 ? .none : .misc
         default: return classify(i, set)
         }
     }
@@ -136,7 +151,7 @@ extension CPU {
             let here = UInt32(truncatingIfNeeded: pc)
             setR(14, here &+ 4)
             nextPC = UInt64((here &+ 8 &+ p.pointee.imm) & ~3)
-        case .t32B, .t32BL, .bx, .blxReg:
+        case .t32B, .t32BL, .bx, .blxReg, .cbz, .cbnz, .movw, .movt, .multiply, .misc:
             return false   // slot forms only; the memo never holds them
         }
         return true

@@ -6,9 +6,10 @@ enum T32Slots: AArch32SlotSet { @inline(__always) static var t32: Bool { true } 
 
 /// The AArch32 interpreter loop: fetch, decode, check the condition (or the IT block's),
 /// execute, one instruction at a time, in A32 and T32, through the decode memo and the fast forms
-/// of the hottest instructions (AArch32FetchCache.swift, AArch32FastForms.swift). `CPU.run`
-/// switches between this loop and the A64 one whenever an exception entry or return changes the
-/// execution state.
+/// of the hottest instructions (AArch32FetchCache.swift, AArch32FastForms.swift). Outside IT
+/// blocks it hands the budget to the fast loop over decoded slots (`runSlots32`), and takes
+/// back each instruction that loop leaves. `CPU.run` switches between this loop and the A64 one
+/// whenever an exception entry or return changes the execution state.
 extension CPU {
     /// Run at most `budget` AArch32 instructions. Returns nil when the CPU left AArch32 state.
     func runAArch32(budget: UInt64) -> StopReason? {
@@ -191,6 +192,22 @@ extension CPU {
                 pc = (pc &+ 4 &+ p.pointee.imm) & ~1
                 left &-= 1
                 continue
+            case .movw:
+                g[p.pointee.rd] = p.pointee.imm
+            case .movt:
+                g[p.pointee.rd] = g[p.pointee.rd] & 0xFFFF | p.pointee.imm << 16
+            case .multiply:
+                do { try executeMultiply(p.pointee) } catch { break run }
+            case .misc:
+                self.pc = UInt64(pc)   // BFI and the extends may read it
+                do { try executeMisc(p.pointee) } catch { break run }
+            case .cbz, .cbnz:
+                // Forward from PC (this instruction + 4) when Rn is (or is not) zero.
+                if (g[p.pointee.rn] == 0) == (fast == .cbz) {
+                    pc = (pc &+ 4 &+ p.pointee.imm) & ~1
+                    left &-= 1
+                    continue
+                }
             case .bx, .blxReg:
                 // BXWritePC: bit 0 chooses the instruction set (an A32 target with bits 1:0 =
                 // 10 faults on its fetch, on the full path).
