@@ -186,7 +186,19 @@ extension CPU {
                 op2 = v << amount
                 shifterCarry = amount == 0 ? carry : (v >> (32 - amount)) & 1 != 0
             } else {
-                (op2, shifterCarry) = shiftC(v, shift, immediateShiftAmount(shift, p.pointee.shiftAmount), carry: carry)
+                // LSR, ASR and ROR by #1-31 without the call to Shift_C (#0 encodes LSR/ASR #32
+                // and RRX, which stay there).
+                let amount = UInt32(p.pointee.shiftAmount)
+                if amount == 0 || amount > 31 {
+                    (op2, shifterCarry) = shiftC(v, shift, immediateShiftAmount(shift, p.pointee.shiftAmount), carry: carry)
+                } else {
+                    switch shift {
+                    case .lsr: op2 = v >> amount
+                    case .asr: op2 = UInt32(bitPattern: Int32(bitPattern: v) >> Int32(amount))
+                    default: op2 = v >> amount | v << (32 - amount)   // ROR
+                    }
+                    shifterCarry = shift == .ror ? op2 >> 31 != 0 : (v >> (amount - 1)) & 1 != 0
+                }
             }
         }
         let a = g[p.pointee.rn]
