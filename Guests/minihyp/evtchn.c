@@ -21,6 +21,8 @@
  * port_is_valid says whether a port exists: here, below EVTCHN_PORTS.
  * HYPERVISOR_sched_op's SCHEDOP_block and SCHEDOP_poll wait for events:
  * event_pending and sched_poll below. Not here: virq, ipi, several vCPUs.
+ * The two ends may run on different physical CPUs: the sender then kicks
+ * the receiver's CPU (vgic_inject, vm_kick), which delivers the upcall.
  */
 #include "minihyp.h"
 
@@ -53,8 +55,10 @@ static void set_pending(struct vm *vm, uint32_t port)
 		return;
 	s->evtchn_pending[word] |= bit;
 	/* Xen's evtchn_check_pollers: a poll on this port ends, masked or not */
-	if (vm->blocked == BLOCKED_EVENT && (vm->poll_ports >> port & 1))
+	if (vm->blocked == BLOCKED_EVENT && (vm->poll_ports >> port & 1)) {
 		vm->blocked = BLOCKED_NOT;
+		vm_kick(vm);    /* on another CPU, that CPU must see it is ready */
+	}
 	if ((s->evtchn_mask[word] & bit) || (v->evtchn_pending_sel & (1ul << word)))
 		return;
 	v->evtchn_pending_sel |= 1ul << word;

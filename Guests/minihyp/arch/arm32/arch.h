@@ -85,4 +85,17 @@ static inline void cnthp_ctl_write(uint64_t v) { MCR(4, c14, c2, 1, v); }
 /* HPFAR: IPA[39:12] of a stage-2 fault in bits [31:4], as HPFAR_EL2. */
 static inline uint64_t fault_ipa_page(void) { return (uint64_t)MRC(4, c6, c0, 4) >> 4 << 12; }
 
+/* ---- Several CPUs (smp.c) ----------------------------------------------- */
+/* minihyp32 runs on its boot CPU only: the shared code's per-CPU state is
+ * there (HTPIDR holds this CPU's struct pcpu, as TPIDR_EL2 does at EL2),
+ * but it starts no secondary CPU. */
+#define ARCH_SMP        0
+#define PSCI_CPU_ON_FN  0x84000003u     /* CPU_ON, SMC32 */
+static inline unsigned long arch_this_cpu(void) { return MRC(4, c13, c0, 2); }
+static inline void arch_set_this_cpu(unsigned long p) { MCR(4, c13, c0, 2, p); }
+static inline uint64_t arch_mpidr(void) { return MRC(0, c0, c0, 5) & 0xffffffu; }
+/* One CPU: nothing to exclude. */
+static inline void spin_lock(volatile uint32_t *lock) { *lock = 1; }
+static inline void spin_unlock(volatile uint32_t *lock) { *lock = 0; }
+
 #endif
