@@ -129,7 +129,7 @@ static void handle_unexpected(struct vm *vm, struct exc_frame *f)
 static int take_irq(struct vm *vm)
 {
 	struct pcpu *me = this_cpu();
-	unsigned id = gic_ack();
+	unsigned iar = gic_ack_iar(), id = iar & 0x3ff;        /* GICv2: minus the SGI's source */
 	int i;
 
 	if (id >= 1020)                 /* 1020-1023: nothing (left) to take */
@@ -142,7 +142,7 @@ static int take_irq(struct vm *vm)
 	else if (id == SGI_KICK)        /* another CPU injected into our VMs */
 		for (i = 0; i < me->nr_vms; i++)
 			vgic_flush(me->runq[i]);
-	gic_eoi(id);    /* priority drop and deactivate (EOImode 0) */
+	gic_eoi(iar);   /* priority drop and deactivate (EOImode 0) */
 	return id == PPI_HYP_TIMER;
 }
 
@@ -168,14 +168,13 @@ static void print_summary(void)
 		if (exit_counts[ec])
 			printf("minihyp:   %-9s (EC 0x%02x) %8lu\n",
 			       ec_names[ec] ? ec_names[ec] : "?", ec, exit_counts[ec]);
-	if (!exit_counts[EXIT_IRQ] && !irq_counts[SGI_KICK])
-		return;         /* (an idle CPU takes its interrupts outside any exit) */
-	printf("minihyp:   IRQ                 %8lu  (EL2 timer %lu, virtual timer %lu, "
-	       "maintenance %lu", exit_counts[EXIT_IRQ], irq_counts[PPI_HYP_TIMER],
-	       irq_counts[PPI_VIRT_TIMER], irq_counts[PPI_MAINTENANCE]);
-	if (irq_counts[SGI_KICK])       /* SGIs from other CPUs (smp.c) */
-		printf(", kick %lu", irq_counts[SGI_KICK]);
-	printf(")\n");
+	if (exit_counts[EXIT_IRQ])
+		printf("minihyp:   IRQ                 %8lu  (EL2 timer %lu, virtual timer %lu, "
+		       "maintenance %lu)\n", exit_counts[EXIT_IRQ], irq_counts[PPI_HYP_TIMER],
+		       irq_counts[PPI_VIRT_TIMER], irq_counts[PPI_MAINTENANCE]);
+	if (irq_counts[SGI_KICK])       /* smp.c: taken in a guest or in idle() */
+		printf("minihyp:   kicks (SGI %d)       %8lu  (events for a vCPU on another CPU)\n",
+		       SGI_KICK, irq_counts[SGI_KICK]);
 }
 
 static int failure_status, failure_vm;
