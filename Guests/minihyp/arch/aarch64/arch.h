@@ -99,4 +99,23 @@ static inline void spin_unlock(volatile uint32_t *lock)
 	__asm__ volatile("stlr wzr, [%0]\n sev" : : "r"(lock) : "memory");
 }
 
+/*
+ * Set `bit` in a word a guest on another CPU may be changing at the same
+ * moment (its shared_info: the guest clears pending bits with exclusives
+ * of its own). Returns whether it was set already.
+ */
+static inline int test_and_set_bit64(volatile uint64_t *word, uint64_t bit)
+{
+	uint64_t old, new;
+	uint32_t fail;
+
+	__asm__ volatile(
+	"1:	ldxr	%0, [%3]\n"
+	"	orr	%1, %0, %4\n"
+	"	stxr	%w2, %1, [%3]\n"
+	"	cbnz	%w2, 1b\n"
+	: "=&r"(old), "=&r"(new), "=&r"(fail) : "r"(word), "r"(bit) : "memory");
+	return (old & bit) != 0;
+}
+
 #endif

@@ -97,5 +97,13 @@ static inline uint64_t arch_mpidr(void) { return MRC(0, c0, c0, 5) & 0xffffffu; 
 /* One CPU: nothing to exclude. */
 static inline void spin_lock(volatile uint32_t *lock) { *lock = 1; }
 static inline void spin_unlock(volatile uint32_t *lock) { *lock = 0; }
+/* One CPU: no guest runs while minihyp does, a plain OR will do. */
+static inline int test_and_set_bit64(volatile uint64_t *word, uint64_t bit)
+{
+	int was = (*word & bit) != 0;
+
+	*word |= bit;
+	return was;
+}
 
 #endif
