@@ -10,8 +10,8 @@
  * CPU that runs it. Without NUMA every vCPU stays on the boot CPU.
  *
  * The boot CPU starts the others that got a vCPU with PSCI CPU_ON (DEN
- * 0022, 5.6): the firmware (armvm's, at "EL3") starts the CPU at EL2 at
- * arch_secondary_entry with x0 = our context, its struct pcpu. Each CPU
+ * 0022, 5.6): the firmware (armvm's, at "EL3") starts the CPU at EL2 (Hyp
+ * mode) at arch_secondary_entry with x0 (r0) = our context, its pcpu. Each CPU
  * then does what the boot CPU did for itself: its own stack and vectors,
  * HCR/VTCR (hyp_init), its GIC CPU interface and PPIs (vgic_cpu_init), and
  * runs its own run queue with its own EL2 timer as the time slice.
@@ -37,11 +37,7 @@ static volatile uint32_t big_lock;
 /* The secondary CPUs' EL2 stacks (the boot CPU keeps start.S's). */
 static uint8_t cpu_stacks[MAX_CPUS][CPU_STACK_SIZE] __attribute__((aligned(16)));
 
-#if ARCH_SMP
 void arch_secondary_entry(void);        /* arch/.../entry.S */
-#else
-#define arch_secondary_entry 0          /* this build starts no other CPU */
-#endif
 void secondary_main(struct pcpu *me) __attribute__((noreturn));
 
 void hyp_lock(void)
@@ -83,14 +79,14 @@ void smp_init(const void *dtb)
 /*
  * A CPU for the VM's vCPU: with NUMA, the CPU of the VM's node that has
  * the fewest vCPUs so far (the first, on a tie); without NUMA, or on a
- * node with no CPU, or in a build that starts no other CPU: the boot CPU.
+ * node with no CPU: the boot CPU.
  */
 struct pcpu *smp_place(struct vm *vm)
 {
 	struct pcpu *c = 0;
 	int i;
 
-	if (ARCH_SMP && mem_node_count() > 1)
+	if (mem_node_count() > 1)
 		for (i = 0; i < cpu_count; i++)
 			if (pcpus[i].node == vm->node && (!c || pcpus[i].nr_vms < c->nr_vms))
 				c = &pcpus[i];
@@ -108,9 +104,6 @@ void smp_start(void)
 	int i, j;
 	long r;
 
-#if !ARCH_SMP
-	return;         /* smp_place() put every vCPU on this CPU */
-#endif
 	for (i = 0; i < cpu_count; i++) {
 		struct pcpu *c = &pcpus[i];
 

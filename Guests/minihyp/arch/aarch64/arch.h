@@ -61,7 +61,6 @@ static inline void cnthp_ctl_write(uint64_t v) { write_sysreg(CNTHP_CTL_EL2, v);
 static inline uint64_t fault_ipa_page(void) { return read_sysreg(HPFAR_EL2) >> 4 << 12; }
 
 /* ---- Several CPUs (smp.c) ----------------------------------------------- */
-#define ARCH_SMP        1       /* secondary CPUs start at arch_secondary_entry */
 #define PSCI_CPU_ON_FN  0xc4000003u     /* CPU_ON, SMC64 (DEN 0022, 5.1.4) */
 
 /* This CPU's struct pcpu lives in TPIDR_EL2, a register EL2 keeps for its
