@@ -127,20 +127,13 @@ void gic_enable(unsigned cpu, unsigned intid)
 	R32(gicd + GICD_ISENABLER + 4 * (intid / 32)) = 1u << (intid % 32);
 }
 
-unsigned gic_ack_iar(void)
+unsigned gic_ack(void)
 {
 	if (version == 2)
-		return R32(gicc + GICC_IAR) & 0x1fff;
+		return R32(gicc + GICC_IAR) & 0x3ff;
 	if (version == 3)
 		return (unsigned)MRS(ICC_IAR1_EL1) & 0xffffff;
 	return GIC_SPURIOUS;
-}
-
-unsigned gic_ack(void)
-{
-	unsigned iar = gic_ack_iar();
-
-	return version == 2 ? iar & 0x3ff : iar;
 }
 
 void gic_eoi(unsigned intid)

@@ -27,9 +27,6 @@ void gic_enable(unsigned cpu, unsigned intid);
 
 /* Acknowledge the highest pending interrupt; GIC_SPURIOUS if none. */
 unsigned gic_ack(void);
-/* The same, as the IAR reads: on GICv2 an SGI's source CPU is in bits
- * 12:10, and GICC_EOIR wants that whole value back (IHI 0048B 4.4.5). */
-unsigned gic_ack_iar(void);
 
 /* End of interrupt: priority drop and deactivation (EOImode 0). */
 void gic_eoi(unsigned intid);

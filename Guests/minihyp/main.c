@@ -129,7 +129,7 @@ static void handle_unexpected(struct vm *vm, struct exc_frame *f)
 static int take_irq(struct vm *vm)
 {
 	struct pcpu *me = this_cpu();
-	unsigned iar = gic_ack_iar(), id = iar & 0x3ff;        /* GICv2: minus the SGI's source */
+	unsigned iar = vgic_ack(), id = iar & 0x3ff;   /* GICv2: minus an SGI's source */
 	int i;
 
 	if (id >= 1020)                 /* 1020-1023: nothing (left) to take */

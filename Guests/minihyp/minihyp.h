@@ -263,6 +263,7 @@ int vgic_has_pending(struct vm *vm);    /* a virtual interrupt to take? */
 void vgic_maintenance(struct vm *vm);   /* handle LRs the guest EOIed */
 void vgic_cpu_init(int cpu);            /* this CPU's GIC interface and PPIs */
 void vgic_flush(struct vm *vm);         /* pending PPIs into list registers */
+unsigned vgic_ack(void);                /* take a physical IRQ: its IAR value */
 void vgic_save(struct vm *vm);
 void vgic_load(struct vm *vm);
 int vgic_mmio_access(struct vm *vm, struct mmio_access *a);

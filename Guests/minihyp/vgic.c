@@ -193,6 +193,14 @@ uint32_t vgic_ppi_enable(struct vm *vm, int write, int set, uint32_t val)
 	return vm->gic.ppi_enabled;
 }
 
+/* Acknowledge a physical interrupt: the IAR as it reads, for gic_eoi(). On
+ * GICv2 an SGI's source CPU is in bits 12:10, and GICC_EOIR wants it back
+ * (IHI 0048B, 4.4.5); INTID & 0x3ff is the interrupt. */
+unsigned vgic_ack(void)
+{
+	return gic->ack();
+}
+
 /* The emulated distributor (and redistributor): the version file's. */
 int vgic_mmio_access(struct vm *vm, struct mmio_access *a)
 {
