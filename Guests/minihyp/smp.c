@@ -165,7 +165,7 @@ void cpu_run(void)
  * still run elsewhere. The last CPU to finish powers off (main.c). */
 void cpu_park(void)
 {
-	printf("minihyp: cpu%d has no guest left; it turns itself off\n", this_cpu()->index);
+	printf("minihyp: cpu%d has no guest to run; it turns itself off\n", this_cpu()->index);
 	cnthp_ctl_write(0);             /* no more time slices */
 	hyp_unlock();
 	psci_call(PSCI_CPU_OFF_FN, 0, 0, 0);
