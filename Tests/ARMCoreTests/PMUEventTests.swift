@@ -64,6 +64,25 @@ final class PMUEventTests: XCTestCase {
         XCTAssertEqual(counter(m.cpu, 0), 1, "the vector's load counts, the aborted one does not")
     }
 
+    func testWithDebugEventsArmedTooAStoppedLoadDoesNotCount() {
+        // gdb's breakpoint on the second of two loads: the stop is before it, so it does not
+        // retire and does not count; stepping over it then counts it once.
+        let m = CoreTestMachine(el: 1)
+        setUp(m.cpu, [Self.ld])
+        m.cpu.writeSysReg(.PMCNTENSET_EL0, 1)
+        m.cpu.x[4] = base + 0x1000
+        m.program([0xF940_0082, 0xF940_0082, Self.nop])
+        m.cpu.externalDebug.breakpoints = [base + 4]
+        m.cpu.updateDebugArmed()
+        XCTAssertTrue(m.cpu.debugArmed && m.cpu.pmu.armed)
+        m.steps(2)
+        XCTAssertEqual(m.cpu.pc, base + 4, "stopped at the breakpoint")
+        XCTAssertEqual(counter(m.cpu, 0), 1)
+        m.cpu.externalDebug.skipOnce = base + 4
+        m.steps(1)
+        XCTAssertEqual(counter(m.cpu, 0), 2)
+    }
+
     func testArmedOnlyAtTheELsItCounts() {
         // Counter 0: LD_RETIRED at EL0 only. EL1 enables it and ERETs to two loads and an SVC.
         let m = CoreTestMachine(el: 1)
