@@ -180,6 +180,21 @@ final class PMUEventTests: XCTestCase {
         XCTAssertEqual((0..<5).map { counter(m.cpu, $0) }, [3, 2, 5, 3, 2], "LD, ST, BR, BR_IMMED, BR_RETURN")
     }
 
+    func testCPSToUserModeMovesTheELFilter() {
+        // SVC mode: counter 0 INST_RETIRED at EL1 only, counter 1 LD_RETIRED at EL0 only. CPS to
+        // User mode changes the EL without an exception: the filters follow at once.
+        let m = aarch32Machine(thumb: false)
+        m.cpu.writeSysReg(.PMEVTYPER0_EL0, PMU.excludeEL0 | Self.instRetired)
+        m.cpu.writeSysReg(.PMEVTYPER1_EL0, PMU.excludeEL1 | Self.ld)
+        m.cpu.setR(1, 3)
+        let nop32: UInt32 = 0xE320_F000
+        m.program([0xEE09_1F3C, nop32, 0xF102_0010, 0xE594_2000, nop32, nop32])   // mcr; nop; cps #usr; ldr
+        _ = m.cpu.run(budget: 6)
+        XCTAssertEqual(m.cpu.mode32, .usr)
+        XCTAssertEqual(counter(m.cpu, 0), 3, "EL1's instructions: the MCR, the NOP and the CPS")
+        XCTAssertEqual(counter(m.cpu, 1), 1, "User mode's load")
+    }
+
     func testT32ClassesAndTheITBlock() {
         let m = aarch32Machine(thumb: true)
         // The PUSH stores lr = 0x15, so that the POP returns to the CBZ at 0x14, in T32.

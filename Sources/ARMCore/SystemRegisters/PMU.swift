@@ -307,6 +307,14 @@ extension CPU {
         pmuUpdate()
     }
 
+    /// MSR CPSR or CPS changed the AArch32 mode, and with it perhaps the EL, without an
+    /// exception: the instruction counts at the EL it ran at, what follows at the new one.
+    func pmuModeChanged() {
+        guard pmu.live else { return }
+        pmuSync(at: instret &+ 1)
+        pmuUpdate()
+    }
+
     // MARK: Register access
 
     /// The PMU's access checks (the Accessibility pseudocode of each register in D13.4, ARMv8.0):
