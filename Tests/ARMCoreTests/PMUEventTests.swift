@@ -233,6 +233,8 @@ final class PMUEventTests: XCTestCase {
         }
         XCTAssertEqual(c(.ldrd), .load)
         XCTAssertEqual(c(.strex), .store)
+        XCTAssertEqual(c(.srs), .store, "SRS stores LR and SPSR")
+        XCTAssertEqual(c(.rfe), [], "RFE is an exception return")
         XCTAssertEqual(c(.ldr) { $0.rd = 15; $0.rn = 13; $0.flags = [.add] }, [.load, .branch, .procedureReturn],
                        "LDR PC, [SP], #4 is a POP of the PC")
         XCTAssertEqual(c(.ldm) { $0.imm = 0x8001; $0.flags = [.userRegisters] }, [], "LDM ^ with PC: an exception return")

@@ -18,8 +18,8 @@
 ///   counts for none: BR_RETIRED excludes exception returns, and they are counted by EXC_RETURN.
 /// - LD_RETIRED / ST_RETIRED: each load or store instruction once, whatever it transfers: LDP,
 ///   LDM, LDRD, PUSH/POP, VLDM, LD4 are one instruction each. Exclusives count whether or not
-///   a Store-Exclusive writes. Prefetches (PRFM, PLD) and cache maintenance (DC ZVA) are not
-///   loads or stores here.
+///   a Store-Exclusive writes; SRS is a store. Prefetches (PRFM, PLD) and cache maintenance
+///   (DC ZVA) are not loads or stores here, and TBB/TBH count as branches only.
 /// - BR_RETIRED: every branch, taken or not (an A64 B.cond, CBZ or TBZ that falls through
 ///   counts), and in AArch32 every instruction that writes the PC explicitly (LDR PC, LDM with
 ///   PC, MOV PC and the other data-processing writes). SVC, HVC, SMC and ISB are not branches.
@@ -93,7 +93,7 @@ struct PMUClass: OptionSet {
             return pop ? [.load, .branch, .procedureReturn] : [.load, .branch]
         case .ldrb, .ldrh, .ldrsb, .ldrsh, .ldrd, .ldrex, .lda:
             return .load
-        case .str, .strb, .strh, .strd, .strex, .stl, .stm:
+        case .str, .strb, .strh, .strd, .strex, .stl, .stm, .srs:
             return .store
         case .ldm:
             guard i.imm & pcBit != 0 else { return .load }
