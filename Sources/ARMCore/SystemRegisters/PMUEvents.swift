@@ -16,15 +16,16 @@
 ///   (LD_RETIRED and ST_RETIRED say "condition code check pass"; BR_RETIRED excludes "CCFAIL
 ///   branches"). An exception return (ERET; in AArch32 also RFE, LDM with ^ and PC, SUBS PC, LR)
 ///   counts for none: BR_RETIRED excludes exception returns, and they are counted by EXC_RETURN.
-/// - LD_RETIRED / ST_RETIRED: each load or store instruction once, whatever it transfers: LDP,
+///   (INST_RETIRED, counted from `instret`, does count a faulting instruction: see PMU.swift.)
+/// - LD_RETIRED (0x06) / ST_RETIRED (0x07): each load or store instruction once, whatever it transfers: LDP,
 ///   LDM, LDRD, PUSH/POP, VLDM, LD4 are one instruction each. Exclusives count whether or not
 ///   a Store-Exclusive writes; SRS is a store. Prefetches (PRFM, PLD) and cache maintenance
 ///   (DC ZVA) are not loads or stores here, and TBB/TBH count as branches only.
-/// - BR_RETIRED: every branch, taken or not (an A64 B.cond, CBZ or TBZ that falls through
+/// - BR_RETIRED (0x21): every branch, taken or not (an A64 B.cond, CBZ or TBZ that falls through
 ///   counts), and in AArch32 every instruction that writes the PC explicitly (LDR PC, LDM with
 ///   PC, MOV PC and the other data-processing writes). SVC, HVC, SMC and ISB are not branches.
-/// - BR_IMMED_RETIRED: B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ; AArch32 B, BL, BLX (immediate), CBZ/CBNZ.
-/// - BR_RETURN_RETIRED: procedure returns: A64 RET; AArch32 BX LR, MOV PC, LR, and POP (LDM SP!
+/// - BR_IMMED_RETIRED (0x0D): B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ; AArch32 B, BL, BLX (immediate), CBZ/CBNZ.
+/// - BR_RETURN_RETIRED (0x0E): procedure returns: A64 RET; AArch32 BX LR, MOV PC, LR, and POP (LDM SP!
 ///   or LDR PC, [SP], #4) of the PC.
 struct PMUClass: OptionSet {
     let rawValue: UInt8
