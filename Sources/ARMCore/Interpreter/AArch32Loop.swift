@@ -33,6 +33,14 @@ extension CPU {
                     if !aarch32 { return nil }
                     continue
                 }
+                // PMU events of instruction classes (PMUEvents.swift): classified and counted.
+                if pmu.armed {
+                    pmuStep32(tlb)
+                    left &-= 1
+                    if !aarch32 { return nil }
+                    if fetch32PageVA == 1 { refreshHostTLB(tlb, changed: true) }
+                    continue
+                }
             }
             let quiet = step32(tlb)
             left &-= 1
