@@ -7,12 +7,19 @@
  *   - PMCR_EL0.N reads HPMN, PMCEID0_EL0 lists the events counted;
  *   - INST_RETIRED over a known loop, exactly (enable, N x {subs, b.ne},
  *     read: 2N + 2 instructions, the enabling MSR and the MOV included);
+ *   - LD_RETIRED, ST_RETIRED and BR_RETIRED over N x {ldr, str, subs, b.ne},
+ *     exactly N each (the last B.NE falls through and still counts: a branch
+ *     counts taken or not), and BR_IMMED_RETIRED / BR_RETURN_RETIRED over
+ *     calls and returns;
  *   - filtering by EL: one counter counts EL1 only, one EL0 only, one the
  *     exceptions taken from EL0, across a visit to EL0 that runs a loop and
  *     reads a counter itself (PMUSERENR_EL0.ER), then returns with SVC;
  *   - EL0 without PMUSERENR_EL0 access traps to EL1 (EC 0x18);
  *   - a counter preset near 2^32 overflows and raises the PMU interrupt
- *     through the GIC (INTID from the DT /pmu node), with PMOVSSET set;
+ *     through the GIC (INTID from the DT /pmu node), with PMOVSSET set; the
+ *     same on LD_RETIRED, where the interrupt is taken right after the load
+ *     that wrapped the counter;
+ *   - LD_RETIRED and BR_RETIRED filtered to EL0 count EL0's loop alone;
  *   - the partition: counter 4 is UNDEFINED at EL1, its enable bit is
  *     invisible, and EL2's counter 4 (INST_RETIRED at EL2 only) counts
  *     EL2's instructions only, whatever EL1 does with PMCR_EL0;
@@ -31,7 +38,11 @@
  * PMOVSSET but the interrupt is raised only at the next PMU access (so not
  * inside the loop), counters at or above HPMN stay visible and EL2's counter 4
  * does not count, and MDCR_EL2.TPMCR is not implemented. Without -icount QEMU
- * counts no instructions at all.
+ * counts no instructions at all. QEMU 7.2 implements none of the instruction
+ * class events (LD_RETIRED, ST_RETIRED, BR_RETIRED, BR_IMMED_RETIRED,
+ * BR_RETURN_RETIRED): their PMCEID bits are clear and their counters stay 0.
+ * Its interrupt in the LD_RETIRED overflow check is the flag the INST_RETIRED
+ * check left set, raised at the next PMU access.
  */
 #include "guest.h"
 #include "gic.h"
@@ -44,10 +55,15 @@
 #define EXCLUDE_EL0 (1ul << 30)   /* PMEVTYPER.U */
 #define INCLUDE_EL2 (1ul << 27)   /* PMEVTYPER.NSH */
 #define EV_SW_INCR      0x00
+#define EV_LD_RETIRED   0x06
+#define EV_ST_RETIRED   0x07
 #define EV_INST_RETIRED 0x08
 #define EV_EXC_TAKEN    0x09
 #define EV_EXC_RETURN   0x0a
+#define EV_BR_IMMED_RETIRED  0x0d
+#define EV_BR_RETURN_RETIRED 0x0e
 #define EV_CPU_CYCLES   0x11
+#define EV_BR_RETIRED   0x21
 #define EV_EXC_SVC      0x82
 
 #define MDCR_HPMN(n) ((uint64_t)(n))
@@ -68,7 +84,9 @@ static unsigned pmu_intid;
 /* What the EL2 half saw of the last trap; what EL1's own hook saw. */
 static volatile struct { uint64_t esr; unsigned count; } el2_trap;
 static volatile struct { uint64_t esr; unsigned count; uint64_t resume; } el1_trap;
-static volatile struct { unsigned count, intid; uint64_t ovs, value; } irq;
+static volatile struct { unsigned count, intid; uint64_t ovs, value, x1; } irq;
+/* What the loops of the instruction-class checks load and store. */
+static volatile uint64_t ldst_buf[2];
 
 static void check(const char *name, int ok, const char *what)
 {
@@ -121,6 +139,7 @@ static int hook(struct exc_frame *f, int kind)
 			irq.intid = id;
 			irq.ovs = read_sysreg(PMOVSCLR_EL0);
 			irq.value = read_sysreg(PMEVCNTR0_EL0);
+			irq.x1 = f->x[1];       /* the interrupted loop's counter */
 			write_sysreg(PMOVSCLR_EL0, irq.ovs);   /* drops the level */
 			write_sysreg(PMINTENCLR_EL1, 1ul);
 			isb();
@@ -180,6 +199,92 @@ static uint64_t count_loop(uint64_t n)
 	return v;
 }
 
+/* Counters 0-2 count events[0-2] at EL1 over `n` iterations of
+ * {ldr, str, subs, b.ne}, enabled and disabled inside the asm: between the
+ * two MSRs only the loop runs. */
+static void count_ldst(uint64_t n, const uint64_t events[3], uint64_t out[3])
+{
+	uint64_t a, b, c;
+	write_sysreg(PMCNTENCLR_EL0, 7ul);
+	write_sysreg(PMEVTYPER0_EL0, EXCLUDE_EL0 | events[0]);
+	write_sysreg(PMEVTYPER1_EL0, EXCLUDE_EL0 | events[1]);
+	write_sysreg(PMEVTYPER2_EL0, EXCLUDE_EL0 | events[2]);
+	write_sysreg(PMEVCNTR0_EL0, 0);
+	write_sysreg(PMEVCNTR1_EL0, 0);
+	write_sysreg(PMEVCNTR2_EL0, 0);
+	isb();
+	__asm__ volatile("msr pmcntenset_el0, %[en]\n\t"
+	                 "mov x1, %[n]\n"
+	                 "1:\tldr x2, [%[buf]]\n\t"
+	                 "str x2, [%[buf], #8]\n\t"
+	                 "subs x1, x1, #1\n\t"
+	                 "b.ne 1b\n\t"
+	                 "msr pmcntenclr_el0, %[en]\n\t"
+	                 "mrs %[a], pmevcntr0_el0\n\t"
+	                 "mrs %[b], pmevcntr1_el0\n\t"
+	                 "mrs %[c], pmevcntr2_el0"
+	                 : [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c)
+	                 : [en] "r"(7ul), [n] "r"(n), [buf] "r"(ldst_buf)
+	                 : "x1", "x2", "cc", "memory");
+	out[0] = a;
+	out[1] = b;
+	out[2] = c;
+}
+
+/* The same counters over `n` calls of a leaf that returns at once:
+ * n x {bl, ret, subs, b.ne}, then one B over the leaf. */
+static void count_calls(uint64_t n, const uint64_t events[3], uint64_t out[3])
+{
+	uint64_t a, b, c;
+	write_sysreg(PMEVTYPER0_EL0, EXCLUDE_EL0 | events[0]);
+	write_sysreg(PMEVTYPER1_EL0, EXCLUDE_EL0 | events[1]);
+	write_sysreg(PMEVTYPER2_EL0, EXCLUDE_EL0 | events[2]);
+	write_sysreg(PMEVCNTR0_EL0, 0);
+	write_sysreg(PMEVCNTR1_EL0, 0);
+	write_sysreg(PMEVCNTR2_EL0, 0);
+	isb();
+	__asm__ volatile("msr pmcntenset_el0, %[en]\n\t"
+	                 "mov x1, %[n]\n"
+	                 "1:\tbl 2f\n\t"
+	                 "subs x1, x1, #1\n\t"
+	                 "b.ne 1b\n\t"
+	                 "b 3f\n"
+	                 "2:\tret\n"
+	                 "3:\tmsr pmcntenclr_el0, %[en]\n\t"
+	                 "mrs %[a], pmevcntr0_el0\n\t"
+	                 "mrs %[b], pmevcntr1_el0\n\t"
+	                 "mrs %[c], pmevcntr2_el0"
+	                 : [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c)
+	                 : [en] "r"(7ul), [n] "r"(n)
+	                 : "x1", "x30", "cc", "memory");
+	out[0] = a;
+	out[1] = b;
+	out[2] = c;
+}
+
+/* Run at EL0: x1 iterations of {ldr, subs, b.ne}, then SVC back to EL1,
+ * which resumes at the label after the ERET. */
+static void visit_el0_loads(uint64_t n)
+{
+	__asm__ volatile("adr x9, 2f\n\t"
+	                 "str x9, %[resume]\n\t"
+	                 "adr x9, 1f\n\t"
+	                 "msr elr_el1, x9\n\t"
+	                 "mov x9, #0x3c0\n\t"        /* EL0t, DAIF masked */
+	                 "msr spsr_el1, x9\n\t"
+	                 "mov x1, %[n]\n\t"
+	                 "mov x4, %[buf]\n\t"
+	                 "eret\n"
+	                 "1:\tldr x3, [x4]\n\t"
+	                 "subs x1, x1, #1\n\t"
+	                 "b.ne 1b\n\t"
+	                 "svc #0\n"
+	                 "2:"
+	                 : [resume] "=m"(el1_trap.resume)
+	                 : [n] "r"(n), [buf] "r"(ldst_buf)
+	                 : "x1", "x3", "x4", "x9", "cc", "memory");
+}
+
 /* Run at EL0: x1 iterations of subs + b.ne, then read PMEVCNTR2_EL0 into
  * x2 (if PMUSERENR_EL0 allows it), then SVC back. The EL1 hook resumes at
  * the label after the ERET. */
@@ -217,6 +322,10 @@ static void el1_main(void)
 	v = read_sysreg(PMCEID0_EL0);
 	check("PMCEID0", (v & 0x20701) == 0x20701,
 	      "SW_INCR, INST_RETIRED, EXC_TAKEN, EXC_RETURN, CPU_CYCLES are there");
+	check("PMCEID0", (v & 0x60c0) == 0x60c0,
+	      "LD_RETIRED, ST_RETIRED, BR_IMMED_RETIRED, BR_RETURN_RETIRED are there");
+	v = read_sysreg(PMCEID1_EL0);
+	check("PMCEID1", (v & 2) == 2, "BR_RETIRED (0x21) is there");
 
 	/* Exact counting. */
 	write_sysreg(PMCR_EL0, PMCR_E | PMCR_P | PMCR_C | PMCR_LC);
@@ -226,6 +335,25 @@ static void el1_main(void)
 	check("INST_RETIRED", v == 2002, "2n + 2: the loop, its MOV and the enabling MSR");
 	n = count_loop(3000) - v;
 	check("INST_RETIRED", n == 4000, "2000 more iterations count 4000 more");
+
+	/* Instruction classes, exactly. */
+	{
+		static const uint64_t ldst[3] = { EV_LD_RETIRED, EV_ST_RETIRED, EV_BR_RETIRED };
+		static const uint64_t calls[3] = { EV_BR_IMMED_RETIRED, EV_BR_RETURN_RETIRED, EV_BR_RETIRED };
+		uint64_t c[3];
+
+		count_ldst(1000, ldst, c);
+		printf("pmu: LD/ST/BR_RETIRED over 1000 x {ldr, str, subs, b.ne}: %lu %lu %lu\n", c[0], c[1], c[2]);
+		check("LD_RETIRED", c[0] == 1000, "one per LDR, nothing else between the MSRs loads");
+		check("ST_RETIRED", c[1] == 1000, "one per STR");
+		check("BR_RETIRED", c[2] == 1000, "one per B.NE, the last (not taken) included");
+		count_calls(100, calls, c);
+		printf("pmu: BR_IMMED/BR_RETURN/BR_RETIRED over 100 x {bl, ret, subs, b.ne} and a b: %lu %lu %lu\n",
+		       c[0], c[1], c[2]);
+		check("BR_IMMED_RETIRED", c[0] == 201, "BL and B.NE per iteration, and the B (2n + 1)");
+		check("BR_RETURN_RETIRED", c[1] == 100, "one RET per iteration");
+		check("BR_RETIRED", c[2] == 301, "BL, RET, B.NE per iteration, and the B (3n + 1)");
+	}
 
 	/* Software increment. */
 	write_sysreg(PMEVTYPER3_EL0, EV_SW_INCR);
@@ -259,6 +387,24 @@ static void el1_main(void)
 	v = read_sysreg(PMEVCNTR3_EL0);
 	check("EXC_TAKEN", v == 1, "one exception taken from EL0 (the SVC)");
 
+	/* Classes filtered by EL: LD and BR at EL0 only, LD at EL1 only. */
+	write_sysreg(PMEVTYPER0_EL0, EXCLUDE_EL1 | EV_LD_RETIRED);
+	write_sysreg(PMEVTYPER1_EL0, EXCLUDE_EL1 | EV_BR_RETIRED);
+	write_sysreg(PMEVTYPER2_EL0, EXCLUDE_EL0 | EV_LD_RETIRED);
+	write_sysreg(PMEVCNTR0_EL0, 0);
+	write_sysreg(PMEVCNTR1_EL0, 0);
+	write_sysreg(PMEVCNTR2_EL0, 0);
+	write_sysreg(PMCNTENSET_EL0, 7ul);
+	isb();
+	visit_el0_loads(500);
+	write_sysreg(PMCNTENCLR_EL0, 7ul);
+	v = read_sysreg(PMEVCNTR0_EL0);
+	n = read_sysreg(PMEVCNTR1_EL0);
+	printf("pmu: EL0 ran 500 x {ldr, subs, b.ne}: LD_RETIRED %lu, BR_RETIRED %lu at EL0\n", v, n);
+	check("U/P", v == 500 && n == 500, "LD and BR counted at EL0 only: EL0's loop, exactly");
+	v = read_sysreg(PMEVCNTR2_EL0);
+	check("U/P", v > 0 && v < 500, "EL1's LD counter saw EL1's loads (the SVC handler), not EL0's");
+
 	/* EL0 without access: PMUSERENR_EL0 = 0 traps PMCCNTR_EL0 to EL1. */
 	write_sysreg(PMUSERENR_EL0, 0);
 	isb();
@@ -287,6 +433,31 @@ static void el1_main(void)
 	if (irq.count != 1)
 		printf("     %u interrupts; PMOVSSET_EL0 0x%lx, PMEVCNTR0_EL0 0x%lx\n", irq.count,
 		       read_sysreg(PMOVSSET_EL0), read_sysreg(PMEVCNTR0_EL0));
+	check("overflow", read_sysreg(PMOVSSET_EL0) == 0, "PMOVSCLR_EL0 cleared the flag");
+
+	/* Overflow on LD_RETIRED: 100 loads short of 2^32, a loop of 200
+	 * {ldr, add, cmp, b.ne} counting in x1. The interrupt comes right after
+	 * the 100th load, before its ADD: the handler sees x1 = 99. */
+	irq.count = 0;
+	irq.x1 = 0;
+	write_sysreg(PMEVTYPER0_EL0, EXCLUDE_EL0 | EV_LD_RETIRED);
+	write_sysreg(PMEVCNTR0_EL0, 0xffffffffu - 99);
+	write_sysreg(PMINTENSET_EL1, 1ul);
+	isb();
+	__asm__ volatile("msr daifclr, #2\n\t"
+	                 "msr pmcntenset_el0, %[en]\n\t"
+	                 "mov x1, #0\n"
+	                 "1:\tldr x2, [%[buf]]\n\t"
+	                 "add x1, x1, #1\n\t"
+	                 "cmp x1, #200\n\t"
+	                 "b.ne 1b\n\t"
+	                 "msr daifset, #2"
+	                 : : [en] "r"(1ul), [buf] "r"(ldst_buf) : "x1", "x2", "cc", "memory");
+	write_sysreg(PMCNTENCLR_EL0, 1ul);
+	printf("pmu: LD_RETIRED overflow interrupt on INTID %u after %lu loads of the loop\n", irq.intid, irq.x1 + 1);
+	check("overflow", irq.count == 1 && irq.intid == pmu_intid && (irq.ovs & 1),
+	      "LD_RETIRED wrapped counter 0 and raised the PMU interrupt");
+	check("overflow", irq.x1 == 99, "taken right after the load that wrapped it");
 	check("overflow", read_sysreg(PMOVSSET_EL0) == 0, "PMOVSCLR_EL0 cleared the flag");
 
 	/* The partition: counter 4 is EL2's. */

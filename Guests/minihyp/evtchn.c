@@ -21,6 +21,8 @@
  * port_is_valid says whether a port exists: here, below EVTCHN_PORTS.
  * HYPERVISOR_sched_op's SCHEDOP_block and SCHEDOP_poll wait for events:
  * event_pending and sched_poll below. Not here: virq, ipi, several vCPUs.
+ * The two ends may run on different physical CPUs: the sender then kicks
+ * the receiver's CPU (vgic_inject, vm_kick), which delivers the upcall.
  */
 #include "minihyp.h"
 
@@ -49,15 +51,17 @@ static void set_pending(struct vm *vm, uint32_t port)
 	struct shared_info *s = vm->shinfo;
 	struct vcpu_info *v = &s->vcpu_info[0];
 	uint64_t bit = 1ul << (port % 64), word = port / 64;
-	if (s->evtchn_pending[word] & bit)
+	/* The guest may be running on another CPU and clearing bits of the
+	 * same words: set ours atomically (arch.h). */
+	if (test_and_set_bit64(&s->evtchn_pending[word], bit))
 		return;
-	s->evtchn_pending[word] |= bit;
 	/* Xen's evtchn_check_pollers: a poll on this port ends, masked or not */
-	if (vm->blocked == BLOCKED_EVENT && (vm->poll_ports >> port & 1))
+	if (vm->blocked == BLOCKED_EVENT && (vm->poll_ports >> port & 1)) {
 		vm->blocked = BLOCKED_NOT;
-	if ((s->evtchn_mask[word] & bit) || (v->evtchn_pending_sel & (1ul << word)))
+		vm_kick(vm);    /* on another CPU, that CPU must see it is ready */
+	}
+	if ((s->evtchn_mask[word] & bit) || test_and_set_bit64(&v->evtchn_pending_sel, 1ul << word))
 		return;
-	v->evtchn_pending_sel |= 1ul << word;
 	if (v->evtchn_upcall_pending)
 		return;
 	v->evtchn_upcall_pending = 1;

@@ -195,22 +195,14 @@ static int build_guest_dtb(struct vm *vm, unsigned long pa, uint32_t cap, const 
  * cpus, and a child compatible "multiboot,kernel" whose reg says where
  * its kernel is in host RAM, with optional bootargs.
  */
-/* The NUMA node of the CPU minihyp runs on (/cpus/cpu@0's numa-node-id). */
-static int cpu0_node(const void *dtb)
-{
-	int len;
-	const void *p = fdt_getprop(dtb, fdt_path_offset(dtb, "/cpus/cpu@0"), "numa-node-id", &len);
-
-	return p && len == 4 ? (int)fdt_be32(p) : 0;
-}
-
 int vm_create(struct vm *vm, int id, const void *dtb, int domain)
 {
 	const void *p;
 	const char *bootargs = 0;
 	uint64_t mod = 0, mod_size = 0, entry = 0, end = 0;
 	int thumb = 0;
-	int len, node = -1, numa;
+	int len, node = -1;
+	struct pcpu *cpu;
 
 	memset(vm, 0, sizeof(*vm));
 	vm->id = id;
@@ -237,7 +229,7 @@ int vm_create(struct vm *vm, int id, const void *dtb, int domain)
 
 	/* RAM, and stage 2 mapping all of it (VMID = domain id), from one
 	 * NUMA node: guests take the nodes in turn. */
-	numa = mem_use_node(id - 1);
+	vm->node = mem_use_node(id - 1);
 	vm->ram_ipa = GUEST_RAM0_BASE;
 	vm->ram_pa = mem_alloc(vm->ram_size, 2 * MiB);
 	if (!vm->ram_pa || stage2_create(vm) < 0) {
@@ -294,10 +286,11 @@ int vm_create(struct vm *vm, int id, const void *dtb, int domain)
 	       id, vm->ram_size / MiB, vm->ram_ipa, vm->ram_pa, (unsigned long)entry,
 	       (unsigned long)dtb_ipa,
 	       vm->aarch32 ? ", AArch32" : "");
+	/* Its vCPU goes to a CPU of the same node (smp.c). */
+	cpu = smp_place(vm);
 	if (mem_node_count() > 1)
-		printf("minihyp: d%d: on NUMA node %d: its RAM and stage-2 tables are the node's; "
-		       "its vCPU runs on CPU 0 (node %d), the one CPU minihyp uses\n",
-		       id, numa, cpu0_node(dtb));
+		printf("minihyp: d%d: vCPU 0 on cpu%d (node %d), RAM 0x%lx on node %d\n",
+		       id, cpu->index, cpu->node, vm->ram_pa, vm->node);
 	return 0;
 }
 

@@ -17,15 +17,18 @@
  * returns; the vectors then restore the (possibly changed, possibly
  * another VM's) frame and ERET. The other way out of a guest is a
  * physical IRQ (HCR.IMO): take_irq().
+ *
+ * With several CPUs (smp.c) every CPU does all of this for the VMs placed
+ * on it, each on its own stack; one lock (hyp_lock) makes minihyp's code
+ * run on one CPU at a time, from a guest's exit to its return.
  */
 #include "minihyp.h"
 
 struct vm vms[MAX_VMS];
 int vm_count;
-struct vm *current;             /* the VM whose registers are live */
 
-/* How many exits of each class, and physical interrupts by INTID (PPIs):
- * printed when the last guest stops. */
+/* How many exits of each class, and physical interrupts by INTID (SGIs,
+ * PPIs), all CPUs together: printed when the last guest stops. */
 static unsigned long exit_counts[EC_COUNT + 1], irq_counts[32];
 
 static const char *const ec_names[EC_COUNT] = {
@@ -125,7 +128,9 @@ static void handle_unexpected(struct vm *vm, struct exc_frame *f)
  */
 static int take_irq(struct vm *vm)
 {
-	unsigned id = gic_ack();
+	struct pcpu *me = this_cpu();
+	unsigned iar = vgic_ack(), id = iar & 0x3ff;   /* GICv2: minus an SGI's source */
+	int i;
 
 	if (id >= 1020)                 /* 1020-1023: nothing (left) to take */
 		return 0;
@@ -134,7 +139,10 @@ static int take_irq(struct vm *vm)
 		vtimer_fired(vm);
 	else if (id == PPI_MAINTENANCE)
 		vgic_maintenance(vm);
-	gic_eoi(id);    /* priority drop and deactivate (EOImode 0) */
+	else if (id == SGI_KICK)        /* another CPU injected into our VMs */
+		for (i = 0; i < me->nr_vms; i++)
+			vgic_flush(me->runq[i]);
+	gic_eoi(iar);   /* priority drop and deactivate (EOImode 0) */
 	return id == PPI_HYP_TIMER;
 }
 
@@ -164,6 +172,9 @@ static void print_summary(void)
 		printf("minihyp:   IRQ                 %8lu  (EL2 timer %lu, virtual timer %lu, "
 		       "maintenance %lu)\n", exit_counts[EXIT_IRQ], irq_counts[PPI_HYP_TIMER],
 		       irq_counts[PPI_VIRT_TIMER], irq_counts[PPI_MAINTENANCE]);
+	if (irq_counts[SGI_KICK])       /* smp.c: taken in a guest or in idle() */
+		printf("minihyp:   kicks (SGI %d)       %8lu  (events for a vCPU on another CPU)\n",
+		       SGI_KICK, irq_counts[SGI_KICK]);
 }
 
 static int failure_status, failure_vm;
@@ -197,56 +208,72 @@ struct vm *vm_by_id(int id)
 	return id >= 1 && id <= vm_count && vms[id - 1].running ? &vms[id - 1] : 0;
 }
 
-/* Every guest waits: sleep until a timer is due (CNTHP for stopped guests,
- * the loaded guest's own CNTV). IRQs are masked at EL2 (PSTATE.I), but a
- * pending one still ends WFI (ARM DDI 0487, D1.16.2). */
+/* Every guest of this CPU waits: sleep until a timer is due (CNTHP for
+ * stopped guests, the loaded guest's own CNTV) or another CPU kicks us.
+ * IRQs are masked at EL2 (PSTATE.I), but a pending one still ends WFI
+ * (ARM DDI 0487, D1.16.2): a kick sent after we unlock is not lost. */
 static void idle(void)
 {
+	struct pcpu *me = this_cpu();
 	uint64_t when;
 	int i, armed = current->running && (cntv_ctl_read() & 3) == 1;
 
-	for (i = 0; i < vm_count; i++)
-		armed |= vtimer_deadline(&vms[i], &when) | poll_deadline(&vms[i], &when);
-	if (!armed) {
+	for (i = 0; i < me->nr_vms; i++)
+		armed |= vtimer_deadline(me->runq[i], &when) | poll_deadline(me->runq[i], &when);
+	me->stuck = !armed;
+	if (every_cpu_stuck()) {
 		printf("minihyp: every guest waits for an interrupt that nothing will send\n");
 		power_off(1);
 	}
 	slice_start();
+	hyp_unlock();           /* let the other CPUs in while we sleep */
 	__asm__ volatile("dsb sy\n wfi" : : : "memory");
+	hyp_lock();
 	take_irq(current);
 }
 
 /*
- * Round-robin over the ready VMs, preemptive (CNTHP ends a time slice) and
- * cooperative (yield, WFI). A switch saves the current VM (registers in
- * frame `f`; EL1 registers, timer, list registers in the CPU) and loads
- * the next into the CPU and `f`, so that the ERET of vectors.S enters it.
- * When no VM is left, the machine powers off through PSCI.
+ * Round-robin over this CPU's ready VMs (its run queue), preemptive (CNTHP
+ * ends a time slice) and cooperative (yield, WFI). A switch saves the
+ * current VM (registers in frame `f`; EL1 registers, timer, list registers
+ * in the CPU) and loads the next into the CPU and `f`, so that the ERET of
+ * vectors.S enters it. When no VM is left on this CPU, it parks; when none
+ * is left anywhere, the machine powers off through PSCI.
  */
 void schedule(struct exc_frame *f)
 {
+	struct pcpu *me = this_cpu();
 	struct vm *next = 0;
-	int i, alive, start = (int)(current - vms);
+	int i, alive, start = 0;
 
+	for (i = 0; i < me->nr_vms; i++)
+		if (me->runq[i] == current)
+			start = i;
 	if (!current->running)
 		vtimer_save(current);   /* a guest that stopped: silence its timer */
 	while (!next) {
 		/* Fire sleeping guests' due timers, then take the first ready VM
 		 * after the current one (which comes last). */
-		for (i = alive = 0; i < vm_count; i++) {
-			vtimer_check(&vms[i]);
-			poll_check(&vms[i]);
-			alive |= vms[i].running;
+		for (i = alive = 0; i < me->nr_vms; i++) {
+			vtimer_check(me->runq[i]);
+			poll_check(me->runq[i]);
+			alive |= me->runq[i]->running;
 		}
-		if (!alive)
-			power_off(0);
-		for (i = 1; i <= vm_count && !next; i++) {
-			struct vm *v = &vms[(start + i) % vm_count];
+		if (!alive) {
+			for (i = 0; i < vm_count; i++)
+				alive |= vms[i].running;
+			if (!alive)
+				power_off(0);   /* the last guest anywhere is gone */
+			cpu_park();             /* others still run elsewhere */
+		}
+		for (i = 1; i <= me->nr_vms && !next; i++) {
+			struct vm *v = me->runq[(start + i) % me->nr_vms];
 			next = v->running && !v->blocked ? v : 0;
 		}
 		if (!next)
 			idle();
 	}
+	me->stuck = 0;
 	if (next != current) {
 		/* copy(), not `=`: GCC would call the byte-wise memcpy */
 		copy((unsigned long)&current->regs, (unsigned long)f, sizeof(*f));
@@ -284,17 +311,19 @@ void guest_exit_taken(struct exc_frame *f, int irq)
 	uint32_t ec = ESR_EC(f->esr);
 	exit_handler h;
 
+	hyp_lock();     /* until the ERET: minihyp's shared state is ours */
 	/* A physical IRQ while a guest ran: ELR is where the guest was
 	 * interrupted, and where it resumes. No adjustment. */
 	if (irq) {
 		exit_counts[EXIT_IRQ]++;
 		if (take_irq(current))
 			schedule(f);
-		return;
+	} else {
+		exit_counts[ec]++;
+		h = exit_handlers[ec] ? exit_handlers[ec] : handle_unexpected;
+		h(current, f);
 	}
-	exit_counts[ec]++;
-	h = exit_handlers[ec] ? exit_handlers[ec] : handle_unexpected;
-	h(current, f);
+	hyp_unlock();
 }
 
 /* ---- Boot ---------------------------------------------------------------- */
@@ -320,6 +349,7 @@ int main(const void *dtb)
 		return 1;
 	}
 	printf("minihyp: GICv%d, guests get virtual timers and a 1 ms time slice\n", gic);
+	smp_init(dtb);
 	mem_init(dtb);
 	chosen = fdt_path_offset(dtb, "/chosen");
 	while ((node = fdt_next_subnode(dtb, chosen, node)) >= 0) {
@@ -344,10 +374,7 @@ int main(const void *dtb)
 
 	arch_init();
 	hyp_init();
-	current = &vms[0];
-	vm_load_sysregs(current);
-	vgic_load(current);
-	vtimer_load(current);
-	slice_start();
-	guest_enter(&current->regs);
+	vgic_cpu_init(this_cpu()->index);
+	smp_start();            /* the other CPUs that got a vCPU */
+	cpu_run();
 }

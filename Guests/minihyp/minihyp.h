@@ -7,11 +7,14 @@
  * event channels). The CPU's side is in arch/aarch64 (EL2) and arch/arm32
  * (ARMv7 Hyp mode). README.md beside this file gives the tour.
  *
- * One physical CPU runs every guest ("VM", "domain" in Xen's words) in
- * turn. A VM has one virtual CPU whose state lives here while it does not
- * run: its general-purpose registers as the exception frame the arch
- * layer's vectors save, its EL1 system registers, its virtual timer and
- * its half of the GIC's virtual CPU interface (the list registers).
+ * Each guest ("VM", "domain" in Xen's words) has one virtual CPU, placed
+ * on one physical CPU (struct pcpu), which runs the VMs placed on it in
+ * turn. Without NUMA that is the boot CPU for all of them; with NUMA, a
+ * CPU of the node that holds the guest's memory (smp.c). A vCPU's state
+ * lives here while it does not run: its general-purpose registers as the
+ * exception frame the arch layer's vectors save, its EL1 system registers,
+ * its virtual timer and its half of the GIC's virtual CPU interface (the
+ * list registers).
  */
 #ifndef MINIHYP_H
 #define MINIHYP_H
@@ -21,6 +24,7 @@
 #include "xen.h"
 
 #define MAX_VMS 8
+#define MAX_CPUS 4
 struct fdtw;
 
 /*
@@ -118,6 +122,8 @@ struct vm {
 	unsigned long ram_pa;   /* ... and where it really is in host RAM */
 	uint64_t vttbr;         /* VMID << 48 | stage-2 level-1 table */
 	int aarch32;            /* EL1 runs AArch32: HCR_EL2.RW = 0 for this VM */
+	int node;               /* the NUMA node its RAM and tables come from */
+	int cpu;                /* the physical CPU its vCPU runs on (pcpus[]) */
 
 	/* The vCPU while it is not running: the exception frame (ELR = PC,
 	 * SPSR = PSTATE) and the EL1 registers (arch.h). */
@@ -134,6 +140,46 @@ struct vm {
 	char line[120];
 	int line_len;
 };
+
+/*
+ * A physical CPU (smp.c). Each runs its own run queue, the VMs placed on
+ * it, and keeps its own view of the hardware: which VM's registers, list
+ * registers and timer are loaded in it. Another CPU only reads it, or
+ * clears `stuck` (under the lock).
+ */
+struct pcpu {
+	unsigned long stack_top;        /* its EL2 stack (first: entry.S reads it) */
+	int index;                      /* cpu0, cpu1, ...: the order under /cpus */
+	int node;                       /* its numa-node-id (0 without NUMA) */
+	uint64_t mpidr;                 /* its reg: PSCI CPU_ON's and the SGI's target */
+	struct vm *runq[MAX_VMS];       /* the vCPUs placed here, run round-robin */
+	int nr_vms;
+	struct vm *curr;                /* the VM whose registers are live here */
+	struct vm *gic_loaded;          /* whose list registers are in the GIC */
+	struct vm *timer_loaded;        /* whose virtual timer is in CNTV_* */
+	int stuck;                      /* idle, no timer armed: only a kick wakes it */
+	volatile int up;                /* a secondary says it is running */
+};
+extern struct pcpu pcpus[MAX_CPUS];
+extern int cpu_count;
+
+/* This CPU's struct pcpu (the arch layer keeps a pointer in TPIDR_EL2 or
+ * HTPIDR), and its current VM: as Linux's `current`, a per-CPU variable
+ * that reads like a global. */
+static inline struct pcpu *this_cpu(void) { return (struct pcpu *)arch_this_cpu(); }
+#define current (this_cpu()->curr)
+
+/* smp.c: CPUs from the DT, placing vCPUs, starting CPUs, the lock, kicks */
+void smp_init(const void *dtb);         /* read /cpus; this CPU is the boot CPU */
+struct pcpu *smp_place(struct vm *vm);  /* a CPU of the VM's node takes its vCPU */
+void smp_start(void);                   /* PSCI CPU_ON every other CPU with a vCPU */
+void cpu_run(void) __attribute__((noreturn));   /* enter this CPU's first VM */
+void cpu_park(void) __attribute__((noreturn));  /* nothing left here: CPU_OFF */
+void hyp_lock(void);                    /* the one lock over shared state */
+void hyp_unlock(void);
+void vm_kick(struct vm *vm);            /* its CPU must look at it again */
+int every_cpu_stuck(void);              /* no CPU can wake anyone */
+#define SGI_KICK 0                      /* the SGI that carries a kick */
 
 /*
  * One emulated load or store, decoded from a stage-2 data abort's ISS
@@ -161,7 +207,6 @@ static inline uint64_t trapped_insn_len(uint64_t esr)
 /* main.c */
 extern struct vm vms[MAX_VMS];
 extern int vm_count;
-extern struct vm *current;
 void schedule(struct exc_frame *f);     /* switch to the next ready VM */
 void vm_crash(struct vm *vm, struct exc_frame *f, const char *why);
 
@@ -216,6 +261,9 @@ uint32_t vgic_dt_nodes(struct fdtw *w);  /* guest GIC + timer nodes; PPI flags *
 void vgic_inject(struct vm *vm, unsigned intid);
 int vgic_has_pending(struct vm *vm);    /* a virtual interrupt to take? */
 void vgic_maintenance(struct vm *vm);   /* handle LRs the guest EOIed */
+void vgic_cpu_init(int cpu);            /* this CPU's GIC interface and PPIs */
+void vgic_flush(struct vm *vm);         /* pending PPIs into list registers */
+unsigned vgic_ack(void);                /* take a physical IRQ: its IAR value */
 void vgic_save(struct vm *vm);
 void vgic_load(struct vm *vm);
 int vgic_mmio_access(struct vm *vm, struct mmio_access *a);

@@ -7,7 +7,7 @@
  */
 #include "vgic.h"
 
-static uintptr_t gich, gicv;            /* the host's frames, from its DT */
+static uintptr_t gich, gicv, gicc;      /* the host's frames, from its DT */
 
 #define R32(a) (*(volatile uint32_t *)(uintptr_t)(a))
 
@@ -16,12 +16,14 @@ static uintptr_t gich, gicv;            /* the host's frames, from its DT */
 #define GICH_VMCR  0x008
 #define GICH_APR   0x0f0
 #define GICH_LR(n) (0x100 + 4 * (n))
+#define GICC_IAR   0x00c                /* the physical CPU interface (IHI 0048B, 4.4) */
 #define HCR_EN     1u                   /* the virtual interface works */
 
 int vgic_v2_probe(void)
 {
 	gich = gic_frame(GIC_FRAME_GICH);
 	gicv = gic_frame(GIC_FRAME_GICV);
+	gicc = gic_frame(GIC_FRAME_GICC);
 	return gich && gicv ? 0 : -1;
 }
 
@@ -114,10 +116,16 @@ static int mmio(struct vm *vm, struct mmio_access *a)
 	return 0;
 }
 
+/* GICC_IAR: INTID 9:0 and, for an SGI, the sending CPU in 12:10. */
+static unsigned ack(void)
+{
+	return R32(gicc + GICC_IAR) & 0x1fff;
+}
+
 const struct vgic_ops vgic_v2_ops = {
 	.version = 2, .lr_make = lr_make, .lr_pending = 1u << 28, .lr_state = lr_state,
 	.lr_intid = lr_intid, .lr_eoi = lr_eoi, .lr_read = lr_read, .lr_write = lr_write,
 	.save = save, .load = load, .vm_init = vm_init, .dt_node = dt_node,
 	.ppi_flags = 0x104,     /* level-high, CPU mask (15:8) = CPU 0 */
-	.mmio = mmio,
+	.mmio = mmio, .ack = ack,
 };

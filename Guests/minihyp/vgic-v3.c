@@ -10,6 +10,7 @@
 #define ICH_AP1R0_EL2 "S3_4_C12_C9_0"
 #define ICH_HCR_EL2   "S3_4_C12_C11_0"
 #define ICH_VMCR_EL2  "S3_4_C12_C11_7"
+#define ICC_IAR1_EL1  "S3_0_C12_C12_0"
 #define MRS(r) ({ uint64_t __v; __asm__ volatile("mrs %0, " r : "=r"(__v)); __v; })
 #define MSR(r, v) __asm__ volatile("msr " r ", %0" : : "r"((uint64_t)(v)) : "memory")
 #define HCR_EN     1u                   /* the virtual interface works */
@@ -133,10 +134,16 @@ static int mmio(struct vm *vm, struct mmio_access *a)
 	return 0;
 }
 
+/* ICC_IAR1_EL1: the INTID, 24 bits (no source CPU: SGIs are per source). */
+static unsigned ack(void)
+{
+	return (unsigned)MRS(ICC_IAR1_EL1) & 0xffffff;
+}
+
 const struct vgic_ops vgic_v3_ops = {
 	.version = 3, .lr_make = lr_make, .lr_pending = 1ul << 62, .lr_state = lr_state,
 	.lr_intid = lr_intid, .lr_eoi = lr_eoi, .lr_read = lr_read, .lr_write = lr_write,
 	.save = save, .load = load, .vm_init = vm_init, .dt_node = dt_node,
 	.ppi_flags = 0x4,       /* level-high */
-	.mmio = mmio,
+	.mmio = mmio, .ack = ack,
 };

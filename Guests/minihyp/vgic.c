@@ -21,7 +21,9 @@
 #include "vgic.h"
 
 static const struct vgic_ops *gic;      /* the version the host has */
-static struct vm *loaded;               /* whose LRs are in the hardware */
+/* Whose LRs are in this CPU's hardware: every CPU has its own virtual
+ * interface (GICv2 banks GICH per CPU, GICv3's ICH_* are per CPU). */
+#define loaded (this_cpu()->gic_loaded)
 
 int vgic_init(const void *dtb)
 {
@@ -35,11 +37,19 @@ int vgic_init(const void *dtb)
 #endif
 	if (!gic)
 		return 0;       /* no GIC, or none with virtualization support */
-	gic_cpu_init(0);
-	gic_enable(0, PPI_MAINTENANCE);
-	gic_enable(0, PPI_HYP_TIMER);
-	gic_enable(0, PPI_VIRT_TIMER);
 	return gic->version;
+}
+
+/* On each CPU: its CPU interface (GICv3: its redistributor, the cpu-th),
+ * and its banked PPIs and SGIs; the kick SGI only matters with several. */
+void vgic_cpu_init(int cpu)
+{
+	gic_cpu_init((unsigned)cpu);
+	gic_enable((unsigned)cpu, PPI_MAINTENANCE);
+	gic_enable((unsigned)cpu, PPI_HYP_TIMER);
+	gic_enable((unsigned)cpu, PPI_VIRT_TIMER);
+	if (cpu_count > 1)
+		gic_enable((unsigned)cpu, SGI_KICK);
 }
 
 /* A VM's LR n: in the hardware while the VM is loaded, else in memory. */
@@ -60,8 +70,9 @@ static void lr_set(struct vm *vm, int n, uint64_t v)
  * Put the VM's pending, enabled PPIs into list registers. One already in
  * an LR (say active: the guest is handling it) just gains the pending
  * state; else it takes a free LR (invalid, and no EOI maintenance due).
+ * Only the VM's own CPU does this: its LRs may be live in that CPU's GIC.
  */
-static void vgic_flush(struct vm *vm)
+void vgic_flush(struct vm *vm)
 {
 	unsigned intid;
 	int n, free_lr;
@@ -91,7 +102,10 @@ static void vgic_flush(struct vm *vm)
 void vgic_inject(struct vm *vm, unsigned intid)
 {
 	vm->gic.ppi_pending |= BIT(intid & 31);
-	vgic_flush(vm);
+	if (vm->cpu == this_cpu()->index)
+		vgic_flush(vm);
+	else
+		vm_kick(vm);    /* its CPU flushes it when the SGI arrives */
 }
 
 /* Is a virtual interrupt waiting for this VM? (Then its WFI returns.) */
@@ -177,6 +191,14 @@ uint32_t vgic_ppi_enable(struct vm *vm, int write, int set, uint32_t val)
 		vm->gic.ppi_enabled &= ~(val & 0xffff0000u);
 	vgic_flush(vm);         /* a PPI may have waited for this */
 	return vm->gic.ppi_enabled;
+}
+
+/* Acknowledge a physical interrupt: the IAR as it reads, for gic_eoi(). On
+ * GICv2 an SGI's source CPU is in bits 12:10, and GICC_EOIR wants it back
+ * (IHI 0048B, 4.4.5); INTID & 0x3ff is the interrupt. */
+unsigned vgic_ack(void)
+{
+	return gic->ack();
 }
 
 /* The emulated distributor (and redistributor): the version file's. */

@@ -31,6 +31,7 @@ struct vgic_ops {
 	void (*dt_node)(struct fdtw *w);        /* the guest's interrupt controller */
 	uint32_t ppi_flags;             /* its PPI specifier's flags cell */
 	int (*mmio)(struct vm *vm, struct mmio_access *a);      /* GICD (GICR) */
+	unsigned (*ack)(void);          /* the physical IAR, whole (vgic_ack) */
 };
 
 extern const struct vgic_ops vgic_v2_ops, vgic_v3_ops;

@@ -19,7 +19,8 @@
 #define CTL_IMASK    2ull
 #define CTL_ISTATUS  4ull                /* read-only: the condition holds */
 
-static struct vm *loaded;               /* whose timer is in the registers */
+/* Whose timer is in this CPU's registers (each CPU has its own CNTV_*). */
+#define loaded (this_cpu()->timer_loaded)
 
 void vtimer_load(struct vm *vm)
 {
@@ -104,11 +105,12 @@ void vtimer_check(struct vm *vm)
 void slice_start(void)
 {
 	uint64_t t, when = cntpct() + cntfrq() / 1000;  /* 1 ms */
+	struct pcpu *me = this_cpu();
 	int i;
-	for (i = 0; i < vm_count; i++) {
-		if (vtimer_deadline(&vms[i], &t) && t < when)
+	for (i = 0; i < me->nr_vms; i++) {      /* the VMs of this CPU's run queue */
+		if (vtimer_deadline(me->runq[i], &t) && t < when)
 			when = t;
-		if (poll_deadline(&vms[i], &t) && t < when)
+		if (poll_deadline(me->runq[i], &t) && t < when)
 			when = t;       /* a SCHEDOP_poll timeout, likewise */
 	}
 	cnthp_cval_write(when);

@@ -35,8 +35,9 @@ final class PMUTests: XCTestCase {
         let pmcr = m.cpu.readSysReg(.PMCR_EL0)
         XCTAssertEqual(pmcr >> 24, 0x41, "IMP: Arm")
         XCTAssertEqual(pmcr >> 11 & 0x1F, 6, "N: six event counters")
-        XCTAssertEqual(m.cpu.readSysReg(.PMCEID0_EL0), 0x0002_0701, "SW_INCR, INST_RETIRED, EXC_TAKEN, EXC_RETURN, CPU_CYCLES")
-        XCTAssertEqual(m.cpu.readSysReg(.PMCEID1_EL0), 0)
+        XCTAssertEqual(m.cpu.readSysReg(.PMCEID0_EL0), 0x0002_67C1,
+                       "SW_INCR, LD/ST_RETIRED, INST_RETIRED, EXC_TAKEN, EXC_RETURN, BR_IMMED/BR_RETURN_RETIRED, CPU_CYCLES")
+        XCTAssertEqual(m.cpu.readSysReg(.PMCEID1_EL0), 1 << 1, "BR_RETIRED")
         // P and C are actions and read as zero; X is RAZ/WI.
         m.cpu.writeSysReg(.PMCR_EL0, PMU.E | PMU.resetEvents | PMU.resetCycles | 1 << 4 | PMU.LC)
         XCTAssertEqual(m.cpu.readSysReg(.PMCR_EL0) & 0xFF, PMU.E | PMU.LC)

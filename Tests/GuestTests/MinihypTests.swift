@@ -88,11 +88,36 @@ final class MinihypTests: XCTestCase {
         }
     }
 
-    /// Same inputs, same output and the same instruction count, for the interrupt-driven minihyp runs.
+    /// Two NUMA nodes of one CPU each (the minihyp-numa rows' machine).
+    static let numa = ["--smp", "2", "--memory", "512M", "--numa", "node,mem=256M,cpus=0", "--numa", "node,mem=256M,cpus=1"]
+
+    /// With NUMA, each guest's vCPU runs on a CPU of the node that holds its RAM: the exception
+    /// trace shows vm1 exiting only on cpu0 and vm2 only on cpu1, and the events between them
+    /// arrive as kicks (SGIs) from the other CPU, round after round, on both GICs.
+    func testNUMAGuestsRunOnTheirNodesCPUsAndKickAcross() throws {
+        _ = try CLI.guest("ping.elf")
+        for board in [["--board", "arndale"], ["--board", "virt", "--gic", "3"]] {
+            let r = try CLI.run(Self.minihyp(board + Self.numa, ["ping.elf", "pong.elf"]) + ["--trace", "exceptions"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stdout.contains("minihyp: d1: vCPU 0 on cpu0 (node 0), RAM 0x40a00000 on node 0\n"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("minihyp: d2: vCPU 0 on cpu1 (node 1), RAM 0x50000000 on node 1\n"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("minihyp: cpu1 (node 1) up, started with PSCI CPU_ON\n"), r.stdout)
+            let exits = r.stderr.split(separator: "\n").filter { $0.contains("->EL2") }
+            XCTAssertTrue(exits.contains { $0.contains("cpu0 EL1 vm1:") }, "\(board)")
+            XCTAssertTrue(exits.contains { $0.contains("cpu1 EL1 vm2:") }, "\(board)")
+            XCTAssertFalse(exits.contains { $0.contains("cpu1 EL1 vm1:") || $0.contains("cpu0 EL1 vm2:") }, "\(board)")
+            XCTAssertTrue(r.stdout.contains("(d1) ping: 10 round trips\n"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("minihyp:   kicks (SGI 0)             21  (events for a vCPU on another CPU)\n"), r.stdout)
+        }
+    }
+
+    /// Same inputs, same output and the same instruction count, for the interrupt-driven minihyp runs
+    /// (two CPUs included).
     func testInterruptDrivenRunsAreDeterministic() throws {
         _ = try CLI.guest("vtimer.elf")
         for args in [Self.minihyp(["--board", "virt", "--gic", "3"], ["ping.elf", "pong.elf"]),
-                     Self.minihyp(["--board", "arndale"], ["vtimer.elf", "vtimer.elf,bootargs=spin"])] {
+                     Self.minihyp(["--board", "arndale"], ["vtimer.elf", "vtimer.elf,bootargs=spin"]),
+                     Self.minihyp(["--board", "arndale"] + Self.numa, ["ping.elf", "pong.elf"])] {
             let a = try CLI.run(["run", "--stats"] + args.dropFirst())
             let b = try CLI.run(["run", "--stats"] + args.dropFirst())
             XCTAssertEqual(a.status, 0, a.stderr)

@@ -117,13 +117,14 @@ final class TraceTests: XCTestCase {
         for text in ["mmio gicd write GICD_CTLR 32-bit = 0x", "GICR_WAKER (cpu0)", "mmio uart write UARTDR 32-bit = 0x"] {
             XCTAssertTrue(v3.stderr.contains(text), "trace shows \(text)")
         }
-        // An instruction window keeps minihyp's three redistributor writes at 59,950-59,995,
-        // with a byte store shown as a byte.
-        let window = try CLI.run(Self.vtimer + ["--trace", "mmio", "--trace-filter", "insn=59950-59995"])
+        // An instruction window keeps minihyp's first three redistributor writes (its CPU
+        // interface comes up once the guests are built) at 2,292,670-2,292,715, with a byte
+        // store shown as a byte.
+        let window = try CLI.run(Self.vtimer + ["--trace", "mmio", "--trace-filter", "insn=2292670-2292715"])
         XCTAssertEqual(window.stderr.split(separator: "\n").filter { $0.hasPrefix("[") }, [
-            "[59950] cpu0 EL2: mmio gicr write GICR_IGROUPR0 (cpu0) 32-bit = 0xffffffff",
-            "[59991] cpu0 EL2: mmio gicr write GICR_IPRIORITYR6 (cpu0) 8-bit = 0xa0",
-            "[59992] cpu0 EL2: mmio gicr write GICR_ISENABLER0 (cpu0) 32-bit = 0x2000000",
+            "[2292670] cpu0 EL2: mmio gicr write GICR_IGROUPR0 (cpu0) 32-bit = 0xffffffff",
+            "[2292711] cpu0 EL2: mmio gicr write GICR_IPRIORITYR6 (cpu0) 8-bit = 0xa0",
+            "[2292712] cpu0 EL2: mmio gicr write GICR_ISENABLER0 (cpu0) 32-bit = 0x2000000",
         ])
         var onArndale = Self.vtimer
         onArndale.replaceSubrange(1...4, with: ["--board", "arndale"])

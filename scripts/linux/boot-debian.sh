@@ -97,6 +97,11 @@ check "Debian's kernel with a busybox userspace" "CPUs online: 0-1"
 grep -q "hw perfevents: enabled with armv8_pmuv3 PMU driver, 7 counters available" "$out" || {
     echo "boot-debian: Linux did not register the PMU (armv8_pmuv3, 7 counters)"; exit 1; }
 echo "boot-debian: the PMU registered with Linux's armv8_pmuv3 driver: PASS"
+# The driver lists the common events PMCEID0/1 advertise; among them the instruction classes.
+for e in ld_retired st_retired br_retired br_immed_retired br_return_retired; do
+    grep -q "^PMU events:.* $e " "$out" || { echo "boot-debian: Linux does not list the PMU event $e"; exit 1; }
+done
+echo "boot-debian: Linux lists LD/ST/BR_RETIRED, BR_IMMED/BR_RETURN_RETIRED from PMCEID0/1: PASS"
 
 # 1b. Commands typed through stdin, once from a file and once from a pipe: either is given to
 #     the UART one byte per 100 us of guest time once Linux opens the console, so both runs

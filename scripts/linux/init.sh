@@ -8,6 +8,9 @@ echo "armvm: userspace is up"
 /bin/busybox echo "CPUs online: $(/bin/busybox cat /sys/devices/system/cpu/online)"
 # The PMU driver's line, which `quiet` keeps off the console.
 /bin/busybox dmesg | /bin/busybox grep -i -m1 "hw perfevents"
+# The events Linux's PMUv3 driver found in PMCEID0/1 (no such PMU under Xen or on armhf).
+events=/sys/bus/event_source/devices/armv8_pmuv3/events
+[ -d $events ] && echo "PMU events: $(/bin/busybox ls $events | /bin/busybox tr '\n' ' ')"
 /bin/busybox sha256sum /bin/busybox
 # armvm.disk=write|read (the virtio-blk boots of boot-debian.sh): load the virtio-mmio,
 # virtio-blk and ext4 modules this initramfs carries, show the NUMA nodes, then mount the ext4

@@ -133,6 +133,7 @@ extension CPU {
             let newMode = value & 0x1F
             if newMode != UInt32(mode32.rawValue) {
                 if let m = legalMode32(newMode), m != .hyp || mode32 == .hyp { setMode32(m) } else { illegalState = true }
+                pmuModeChanged()
             }
         }
         interruptsChanged()
@@ -148,6 +149,7 @@ extension CPU {
         if imod == 0b11 { daif |= bits }
         if changeMode {
             if let m = legalMode32(i.imm & 0x1F), m != .hyp || mode32 == .hyp { setMode32(m) } else { illegalState = true }
+            pmuModeChanged()
         }
         interruptsChanged()
     }

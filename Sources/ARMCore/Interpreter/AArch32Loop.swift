@@ -40,8 +40,17 @@ extension CPU {
                     if !aarch32 { return nil }
                     continue
                 }
+                // PMU events of instruction classes (PMUEvents.swift): classified and counted.
+                if pmu.armed {
+                    pmuStep32(tlb)
+                    left &-= 1
+                    if !aarch32 { return nil }
+                    if fetch32PageVA == 1 { refreshHostTLB(tlb, changed: true) }
+                    continue
+                }
             } else if itState == 0 {
                 // Outside IT blocks, the decoded slots run until an instruction needs this loop.
+                // (Breakpoints and PMU class counting keep `attention` set, so never here.)
                 left = runSlots32(left, tlb)
                 if left == 0 { break }
             }

@@ -1,4 +1,7 @@
 import Bus
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Predecoded instructions per 4 KiB page of RAM (docs/PERFORMANCE.md, "Hot-path rules"),
 /// shared by all CPUs of a machine. A page's slots hold one instruction set, `instructionSet`
@@ -25,8 +28,10 @@ public final class DecodeCache {
     /// A `LazyTable`: host memory only around RAM that holds code.
     private let pages: UnsafeMutablePointer<UnsafeMutablePointer<Inst>?>
     private let pageTable: LazyTable<UnsafeMutablePointer<Inst>?>
-    /// The pages that have slot arrays, to free them without walking the whole index.
+    /// The pages that have slot arrays.
     private var allocated: [Int] = []
+    /// Where slot arrays come from: zero-filled host memory committed on first touch.
+    private let arena = SlotArena(arrayCount: DecodeCache.slotsPerPage + 1)
 
     public init(bus: PhysicalAddressSpace) {
         self.bus = bus
@@ -36,7 +41,6 @@ public final class DecodeCache {
     }
 
     deinit {
-        for i in allocated { pages[i]?.deallocate() }
         pageTable.deallocate()
     }
 
@@ -46,8 +50,7 @@ public final class DecodeCache {
     func page(ramOffset off: UInt64) -> UnsafeMutablePointer<Inst> {
         let page = Int(truncatingIfNeeded: off >> 12)
         if let p = pages[page] { return p }
-        let p = UnsafeMutablePointer<Inst>.allocate(capacity: Self.slotsPerPage + 1)
-        p.initialize(repeating: Inst(.notDecoded), count: Self.slotsPerPage + 1)
+        let p = arena.next()
         pages[page] = p
         allocated.append(page)
         bus.codePages[page] = 1
@@ -158,5 +161,50 @@ final class HostTLB {
                 entries[k].execTag = 0
             }
         }
+    }
+}
+
+/// Slot arrays for the decode cache, carved one after another from large anonymous mappings
+/// that the host commits page by page on first touch, zero-filled (`InstGroup.notDecoded` is
+/// 0). A guest page whose code runs in a few places costs the host only the 4 KiB pages those
+/// slots fall in, not the whole 16 KiB array: in a Linux boot most code pages are run only in
+/// part, and the decode cache was a quarter of the peak RSS. Arrays live as long as the
+/// machine, as `DecodeCache.page` promises; the mappings go with the arena.
+final class SlotArena {
+    private let arrayBytes: Int
+    private let chunkBytes: Int
+    private var chunks: [(UnsafeMutableRawPointer, Int)] = []
+    private var cursor = UnsafeMutableRawPointer(bitPattern: 16)
+    private var left = 0
+
+    init(arrayCount: Int) {
+        arrayBytes = arrayCount * MemoryLayout<Inst>.stride
+        chunkBytes = arrayBytes * 4096 // 64 MiB of address space, reserved, not committed
+    }
+
+    deinit {
+        for (p, n) in chunks { munmap(p, n) }
+    }
+
+    /// A fresh, empty slot array.
+    func next() -> UnsafeMutablePointer<Inst> {
+        if left < arrayBytes || cursor == nil {
+            let m = mmap(nil, chunkBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+            if let m, m != MAP_FAILED {
+                chunks.append((m, chunkBytes))
+                cursor = m
+                left = chunkBytes
+            } else {
+                // No address space for a mapping: an ordinary zeroed array (never freed).
+                let raw = UnsafeMutableRawPointer.allocate(byteCount: arrayBytes, alignment: 16)
+                raw.initializeMemory(as: UInt8.self, repeating: 0, count: arrayBytes)
+                cursor = raw
+                left = arrayBytes
+            }
+        }
+        let p = cursor.unsafelyUnwrapped
+        cursor = p + arrayBytes
+        left -= arrayBytes
+        return p.bindMemory(to: Inst.self, capacity: arrayBytes / MemoryLayout<Inst>.stride)
     }
 }

@@ -1,7 +1,11 @@
 /// The encoding groups of A64 (ARM DDI 0487, C4.1), one executor each.
 @frozen public enum InstGroup: UInt8 {
+    /// Marks an empty slot of the decode cache; never produced by the decoder. Zero, so that
+    /// a slot array is empty as the host's zero-filled pages give it (DecodeCache's arena),
+    /// and the groups are 0..<N, so the run loop's switch needs no range check.
+    case notDecoded = 0
     /// Unallocated or not implemented: executing it takes the UNDEFINED exception.
-    case undefined = 0
+    case undefined
     case dataProcessingImmediate
     case dataProcessingRegister
     case branch
@@ -40,10 +44,6 @@
     // executes both with one dispatch; every other path runs the compare alone (its
     // `genericGroup`) and the B.cond as its own instruction.
     case subsImm64BCond, subsImm32BCond, subsReg64BCond, subsReg32BCond, andsReg64BCond, andsReg32BCond
-
-    /// Marks an empty slot of the decode cache; never produced by the decoder. The last case,
-    /// so that the groups are 0..<N and the run loop's switch needs no range check.
-    case notDecoded
 }
 
 /// A decoded instruction: 16 bytes, no references (so the decode cache holds them without reference

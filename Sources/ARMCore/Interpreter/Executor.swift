@@ -467,11 +467,16 @@ extension CPU {
             // up to date for it.
             let tlb = decodeCache.hostTLB(cpu: index)
             refreshHostTLB(tlb, changed: true)
-            step32(tlb)
+            if pmu.armed { pmuStep32(tlb) } else { step32(tlb) }
             return
         }
         let pc = self.pc
         nextPC = pc &+ UInt64(InstructionSet.a64.slotSize)
+        // PMU events of instruction classes (PMUEvents.swift), which checks debug events too.
+        if pmu.armed {
+            stepCountingEvents(pc)
+            return
+        }
         if debugArmed {
             stepWithDebugEvents(pc)
             return
@@ -516,7 +521,7 @@ extension CPU {
         if let r = stopRequest {
             stopRequest = nil
             pmu.recut = false   // the caller runs again, and `run` cuts its budget afresh
-            attention = illegalState || waiting || !interruptInputs.isEmpty || debugArmed
+            attention = illegalState || waiting || !interruptInputs.isEmpty || debugArmed || pmu.armed
             return r
         }
         if pmu.recut {
@@ -524,14 +529,15 @@ extension CPU {
             attention = true
             return .budget
         }
-        // Armed debug events keep every instruction on the slow path (`step` checks them).
-        attention = debugArmed
+        // Armed debug events and counted instruction classes keep every instruction on the
+        // slow path (`step` checks and counts them).
+        attention = debugArmed || pmu.armed
         if let p = pendingInterrupt() {
             takeInterrupt(p)
             return nil
         }
         if illegalState {
-            attention = waiting || debugArmed
+            attention = waiting || debugArmed || pmu.armed
             return nil
         }
         if waiting {

@@ -7,7 +7,12 @@
 /// exception entry or return (the EL filter may change), and the point where one overflows.
 /// Between those points `PMUState.counting` says which counters run, and `sysregs` holds their
 /// values as of `PMUState.syncedAt`. The other events (SW_INCR and the exception events) are
-/// counted where they happen, on slow paths.
+/// counted where they happen, on slow paths. The events of instruction classes (LD_RETIRED,
+/// ST_RETIRED, BR_RETIRED...) send every instruction through the full path while a counter
+/// counts one at the current EL, and cost nothing otherwise (PMUEvents.swift).
+///
+/// No TLB event (L1I_TLB_REFILL, L1D_TLB_REFILL, ITLB_WALK, DTLB_WALK) is implemented: see
+/// `PMU.commonEvents0`.
 ///
 /// A cycle is a retired instruction: armvm's virtual time runs at one instruction per
 /// nanosecond (docs/ARCHITECTURE.md, "Time and determinism"), so CPU_CYCLES and PMCCNTR_EL0
@@ -30,6 +35,14 @@ struct PMUState {
     var overflowAt: UInt64 = .max
     /// The overflow interrupt as last driven.
     var interruptLevel = false
+    /// The counters that count an instruction class at the current EL: byte n holds counter
+    /// n's `PMUClass` bits. Nonzero keeps `attention` set (PMUEvents.swift).
+    var classCounters: UInt64 = 0
+    /// Some counter counts an instruction class here: every instruction takes the full path.
+    var armed: Bool { classCounters != 0 }
+    /// An exception was taken or returned from during the instruction being classified: it
+    /// did not complete (or was an exception return), so it counts for no class.
+    var exceptionInStep = false
     /// The overflow point moved earlier during a turn: `handleAttention` ends the inner loop so
     /// that `CPU.run` cuts its budget again.
     var recut = false
@@ -45,14 +58,25 @@ public enum PMU {
 
     /// The events counted exactly (D11.11, "common event numbers").
     public enum Event: UInt64 {
-        case softwareIncrement = 0x00, instructionRetired = 0x08, exceptionTaken = 0x09, exceptionReturn = 0x0A
-        case cpuCycles = 0x11
+        case softwareIncrement = 0x00, loadRetired = 0x06, storeRetired = 0x07, instructionRetired = 0x08
+        case exceptionTaken = 0x09, exceptionReturn = 0x0A, immediateBranchRetired = 0x0D, returnRetired = 0x0E
+        case cpuCycles = 0x11, branchRetired = 0x21
         // ARM-recommended IMPLEMENTATION DEFINED events (D11.11.3, "exception-related").
         case svc = 0x82, irq = 0x86, fiq = 0x87, hvc = 0x8A, smc = 0x8B
     }
-    /// PMCEID0_EL0: bit n for common event n (0x00-0x1F) that is counted. PMCEID1 (0x20-0x3F) is
-    /// 0: BR_RETIRED and LD/ST_RETIRED would cost a count per instruction on the fast path.
-    public static let commonEvents0: UInt64 = 1 << 0x00 | 1 << 0x08 | 1 << 0x09 | 1 << 0x0A | 1 << 0x11
+    /// PMCEID0_EL0: bit n for common event n (0x00-0x1F) that is counted; PMCEID1_EL0 bit n for
+    /// event 0x20 + n.
+    ///
+    /// The TLB refill events (L1I/L1D_TLB_REFILL, ITLB/DTLB_WALK) are left out. The walks of
+    /// Stage2MMU's TLB would be cheap to count (a TLB miss is already a slow path), but not
+    /// exactly: that TLB is reached only when the interpreter's host TLB misses, and the host
+    /// TLB is emptied at the start of every turn of `run`. A page the TLB has since replaced
+    /// (round robin within its set) is still used without a walk until the host TLB is emptied,
+    /// so the number of walks depends on where turns end (the scheduler, the other CPUs, gdb,
+    /// an armed overflow interrupt, which cuts a turn) and not only on what the guest did.
+    public static let commonEvents0: UInt64 = 1 << 0x00 | 1 << 0x06 | 1 << 0x07 | 1 << 0x08 | 1 << 0x09
+        | 1 << 0x0A | 1 << 0x0D | 1 << 0x0E | 1 << 0x11
+    public static let commonEvents1: UInt64 = 1 << (0x21 - 0x20)
 
     // PMCR_EL0 (D13.4.8).
     public static let E: UInt64 = 1 << 0
@@ -178,14 +202,20 @@ extension CPU {
     func pmuUpdate() {
         let enabled = pmuEnabledMask
         var counting: UInt64 = 0
+        var classCounters: UInt64 = 0
         for n in 0..<PMU.counterCount where enabled & (1 << UInt64(n)) != 0 {
             let t = sysregs[SysReg.eventType(n)]
+            guard PMU.counts(filter: t, el: el) else { continue }
             let event = t & PMU.eventMask
-            if (event == PMU.Event.instructionRetired.rawValue || event == PMU.Event.cpuCycles.rawValue)
-                && PMU.counts(filter: t, el: el) {
+            if event == PMU.Event.instructionRetired.rawValue || event == PMU.Event.cpuCycles.rawValue {
                 counting |= 1 << UInt64(n)
             }
+            classCounters |= UInt64(PMUClass.counted(by: event).rawValue) << UInt64(8 * n)
         }
+        // Counting instruction classes keeps every instruction on the full path, as armed
+        // debug events do; `handleAttention` keeps `attention` set while it lasts.
+        if classCounters != 0 { attention = true }
+        pmu.classCounters = classCounters
         if enabled & PMU.cycleCounterBit != 0 && PMU.counts(filter: sysregs[SysReg.PMCCFILTR_EL0], el: el) {
             counting |= PMU.cycleCounterBit
         }
@@ -222,7 +252,7 @@ extension CPU {
 
     /// The overflow interrupt request (D11.6): an overflow flag set for an enabled counter
     /// whose PMINTENSET bit is set.
-    private func pmuDriveInterrupt() {
+    func pmuDriveInterrupt() {
         let hpmn = UInt64(pmuHPMN)
         let low: UInt64 = PMU.cycleCounterBit | (1 << hpmn - 1)
         var on: UInt64 = 0
@@ -258,6 +288,7 @@ extension CPU {
     /// The instruction that raised or returned counts at the EL it ran at; an interrupt is
     /// taken between instructions. The exception events count at the EL they left.
     func pmuException(_ kind: ExceptionEvent.Kind, syndrome: Syndrome?, from: UInt8) {
+        pmu.exceptionInStep = true
         pmuSync(at: kind == .irq || kind == .fiq || kind == .serror ? instret : instret &+ 1)
         switch kind {
         case .eret:
@@ -273,6 +304,14 @@ extension CPU {
             default: break
             }
         }
+        pmuUpdate()
+    }
+
+    /// MSR CPSR or CPS changed the AArch32 mode, and with it perhaps the EL, without an
+    /// exception: the instruction counts at the EL it ran at, what follows at the new one.
+    func pmuModeChanged() {
+        guard pmu.live else { return }
+        pmuSync(at: instret &+ 1)
         pmuUpdate()
     }
 
@@ -332,7 +371,8 @@ extension CPU {
         case .PMINTENSET_EL1, .PMINTENCLR_EL1: return sysregs[SysReg.PMINTENSET_EL1] & visible
         case .PMOVSSET_EL0, .PMOVSCLR_EL0: return sysregs[SysReg.PMOVSSET_EL0] & visible
         case .PMCEID0_EL0: return PMU.commonEvents0
-        case .PMCEID1_EL0, .PMSWINC_EL0: return 0
+        case .PMCEID1_EL0: return PMU.commonEvents1
+        case .PMSWINC_EL0: return 0
         case .PMXEVCNTR_EL0:
             let sel = Int(sysregs[SysReg.PMSELR_EL0] & 0x1F)
             return sel < PMU.counterCount ? sysregs[SysReg.eventCounter(sel)] : 0

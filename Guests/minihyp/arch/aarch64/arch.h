@@ -60,4 +60,61 @@ static inline void cnthp_ctl_write(uint64_t v) { write_sysreg(CNTHP_CTL_EL2, v);
 /* HPFAR_EL2: IPA[47:12] of a stage-2 fault in bits [43:4]. */
 static inline uint64_t fault_ipa_page(void) { return read_sysreg(HPFAR_EL2) >> 4 << 12; }
 
+/* ---- Several CPUs (smp.c) ----------------------------------------------- */
+#define PSCI_CPU_ON_FN  0xc4000003u     /* CPU_ON, SMC64 (DEN 0022, 5.1.4) */
+
+/* This CPU's struct pcpu lives in TPIDR_EL2, a register EL2 keeps for its
+ * own software: every CPU has its own, so it says "which CPU am I". */
+static inline unsigned long arch_this_cpu(void) { return read_sysreg(TPIDR_EL2); }
+static inline void arch_set_this_cpu(unsigned long p) { write_sysreg(TPIDR_EL2, p); }
+/* MPIDR_EL1's affinity fields Aff3 (39:32), Aff2..Aff0 (23:0): the CPU's
+ * name in the DT's /cpus reg, in PSCI and in GICv3 SGIs. */
+static inline uint64_t arch_mpidr(void) { return read_sysreg(MPIDR_EL1) & 0xff00fffffful; }
+
+/*
+ * A spinlock (0 free, 1 taken), the classic exclusive pair: LDAXR reads
+ * the lock and marks its address in this CPU's exclusive monitor; STXR
+ * writes 1 only if no other CPU wrote there since (status 0), else we try
+ * again. The acquire (LDAXR) and release (STLR) keep the locked code's
+ * loads and stores inside (DDI 0487, B2.3.11). While it is taken, WFE
+ * waits for the holder's SEV instead of hammering memory.
+ */
+static inline void spin_lock(volatile uint32_t *lock)
+{
+	uint32_t tmp;
+
+	__asm__ volatile(
+	"	sevl\n"                 /* the first WFE falls through */
+	"1:	wfe\n"
+	"2:	ldaxr	%w0, [%1]\n"
+	"	cbnz	%w0, 1b\n"      /* taken: wait */
+	"	stxr	%w0, %w2, [%1]\n"
+	"	cbnz	%w0, 2b\n"      /* someone came between: again */
+	: "=&r"(tmp) : "r"(lock), "r"(1u) : "memory");
+}
+
+static inline void spin_unlock(volatile uint32_t *lock)
+{
+	__asm__ volatile("stlr wzr, [%0]\n sev" : : "r"(lock) : "memory");
+}
+
+/*
+ * Set `bit` in a word a guest on another CPU may be changing at the same
+ * moment (its shared_info: the guest clears pending bits with exclusives
+ * of its own). Returns whether it was set already.
+ */
+static inline int test_and_set_bit64(volatile uint64_t *word, uint64_t bit)
+{
+	uint64_t old, new;
+	uint32_t fail;
+
+	__asm__ volatile(
+	"1:	ldxr	%0, [%3]\n"
+	"	orr	%1, %0, %4\n"
+	"	stxr	%w2, %1, [%3]\n"
+	"	cbnz	%w2, 1b\n"
+	: "=&r"(old), "=&r"(new), "=&r"(fail) : "r"(word), "r"(bit) : "memory");
+	return (old & bit) != 0;
+}
+
 #endif

@@ -38,3 +38,26 @@ guest_enter:
 	ldp	x0, x1, [x0, #0]	/* x0 last: it held the frame pointer */
 	eret
 	.size guest_enter, . - guest_enter
+
+/*
+ * arch_secondary_entry - where PSCI CPU_ON starts a secondary CPU (smp.c):
+ * at EL2, MMU off, interrupts masked, x0 = the context minihyp passed,
+ * its struct pcpu, whose first word is the top of the CPU's own EL2 stack.
+ * The CPU gets that stack, remembers its pcpu in TPIDR_EL2, takes the same
+ * vector table as the boot CPU (VBAR_EL2 is per CPU), and goes to C.
+ */
+	.global arch_secondary_entry
+	.type arch_secondary_entry, %function
+arch_secondary_entry:
+	msr	SPSel, #1		/* exceptions use SP_EL2: this stack */
+	ldr	x1, [x0]		/* pcpu->stack_top */
+	mov	sp, x1
+	msr	TPIDR_EL2, x0
+	adrp	x2, vectors_el2
+	add	x2, x2, :lo12:vectors_el2
+	msr	VBAR_EL2, x2
+	isb
+	bl	secondary_main		/* x0 = the pcpu; never returns */
+1:	wfi
+	b	1b
+	.size arch_secondary_entry, . - arch_secondary_entry

@@ -85,4 +85,59 @@ static inline void cnthp_ctl_write(uint64_t v) { MCR(4, c14, c2, 1, v); }
 /* HPFAR: IPA[39:12] of a stage-2 fault in bits [31:4], as HPFAR_EL2. */
 static inline uint64_t fault_ipa_page(void) { return (uint64_t)MRC(4, c6, c0, 4) >> 4 << 12; }
 
+/* ---- Several CPUs (smp.c) ----------------------------------------------- */
+#define PSCI_CPU_ON_FN  0x84000003u     /* CPU_ON, SMC32 (DEN 0022, 5.1.4) */
+
+/* This CPU's struct pcpu lives in HTPIDR, Hyp mode's own software thread
+ * ID register (TPIDR_EL2 at AArch64 EL2): one per CPU. */
+static inline unsigned long arch_this_cpu(void) { return MRC(4, c13, c0, 2); }
+static inline void arch_set_this_cpu(unsigned long p) { MCR(4, c13, c0, 2, p); }
+/* MPIDR's affinity fields Aff2..Aff0 (23:0): the CPU's DT reg and PSCI name. */
+static inline uint64_t arch_mpidr(void) { return MRC(0, c0, c0, 5) & 0xffffffu; }
+
+/*
+ * The spinlock, ARMv7's way: LDREX/STREX (the exclusive monitor, as
+ * AArch64's LDXR/STXR) and DMB barriers around the locked code, since
+ * ARMv7 has no acquire/release forms. WFE waits for the holder's SEV.
+ */
+static inline void spin_lock(volatile uint32_t *lock)
+{
+	uint32_t tmp;
+
+	__asm__ volatile(
+	"1:	ldrex	%0, [%1]\n"
+	"	cmp	%0, #0\n"
+	"	wfene\n"                /* taken: wait for an event, then again */
+	"	bne	1b\n"
+	"	strex	%0, %2, [%1]\n"
+	"	cmp	%0, #0\n"
+	"	bne	1b\n"           /* someone came between: again */
+	"	dmb\n"
+	: "=&r"(tmp) : "r"(lock), "r"(1u) : "cc", "memory");
+}
+
+static inline void spin_unlock(volatile uint32_t *lock)
+{
+	__asm__ volatile("dmb\n str %1, [%0]\n dsb\n sev" : : "r"(lock), "r"(0u) : "memory");
+}
+
+/* Set `bit` in a word of a guest's shared_info, which the guest may be
+ * changing from another CPU: LDREXD/STREXD, the 64-bit exclusive pair.
+ * Returns whether it was set already. */
+static inline int test_and_set_bit64(volatile uint64_t *word, uint64_t bit)
+{
+	uint64_t old, new;
+	uint32_t fail;
+
+	__asm__ volatile(
+	"1:	ldrexd	%0, %H0, [%3]\n"
+	"	orr	%Q1, %Q0, %Q4\n"
+	"	orr	%R1, %R0, %R4\n"
+	"	strexd	%2, %1, %H1, [%3]\n"
+	"	cmp	%2, #0\n"
+	"	bne	1b\n"
+	: "=&r"(old), "=&r"(new), "=&r"(fail) : "r"(word), "r"(bit) : "cc", "memory");
+	return (old & bit) != 0;
+}
+
 #endif

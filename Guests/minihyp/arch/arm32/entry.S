@@ -51,6 +51,27 @@ _start:
 	.size _start, . - _start
 
 /*
+ * arch_secondary_entry - where PSCI CPU_ON starts a secondary CPU (smp.c):
+ * in Hyp mode, MMU off, IRQ/FIQ masked, r0 = the context minihyp passed,
+ * its struct pcpu, whose first word is the top of the CPU's own stack.
+ * The CPU takes that stack as SP_hyp, keeps its pcpu in HTPIDR, points its
+ * own HVBAR at the same vectors and goes to C.
+ */
+	.text
+	.global arch_secondary_entry
+	.type arch_secondary_entry, %function
+arch_secondary_entry:
+	ldr	sp, [r0]			@ pcpu->stack_top
+	mcr	p15, 4, r0, c13, c0, 2		@ HTPIDR = pcpu
+	ldr	r1, =hyp_vectors
+	mcr	p15, 4, r1, c12, c0, 0		@ HVBAR
+	isb
+	bl	secondary_main			@ r0 = the pcpu; never returns
+1:	wfi
+	b	1b
+	.size arch_secondary_entry, . - arch_secondary_entry
+
+/*
  * The Hyp vector table (DDI 0487, G1.12.2 "Exception vectors": HVBAR, 32
  * bytes). Exceptions from the guest (Non-secure PL1/PL0) come to the Hyp
  * trap entry, 0x14, with the syndrome in HSR, whatever their kind: there
