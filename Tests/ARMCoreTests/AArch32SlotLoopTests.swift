@@ -127,8 +127,8 @@ final class AArch32SlotLoopTests: XCTestCase {
             case 4:   // LDR/STR/LDRB/STRB rt, [r8, #+-imm]
                 words.append(0xE500_0000 | (next() % 2) << 23 | (next() % 2) << 22 | (next() % 2) << 20
                              | 8 << 16 | rd << 12 | next() % 256)
-            case 5:   // LDR/STR rt, [r9], #4
-                words.append((next() % 2 == 0 ? 0xE499_0004 : 0xE489_0004) | rd << 12)
+            case 5:   // LDR/STR/LDRB/STRB rt, [r9], #4 or #1
+                words.append([0xE499_0004, 0xE489_0004, 0xE4D9_0001, 0xE4C9_0001][Int(next() % 4)] | rd << 12)
             case 6:   // PUSH / POP of some of r0-r6
                 words.append((next() % 2 == 0 ? 0xE92D_0000 : 0xE8BD_0000) | (next() % 127 + 1))
             case 7:   // MUL, UXTB, UBFX, MOVW, MOVT

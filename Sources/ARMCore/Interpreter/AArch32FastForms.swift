@@ -36,6 +36,8 @@ public enum A32FastForm: UInt8 {
     /// The common multiplies and the bit-field, extend, reverse and count instructions, Rd not
     /// the PC: their family executor, called in place (it throws only before changing anything).
     case multiply, misc
+    /// LDR/STR/LDRB/STRB Rt, [Rn], #±imm (post-indexed, Rn not the PC nor Rt).
+    case ldrPost, strPost, ldrbPost, strbPost
 }
 
 enum AArch32FastForms {
@@ -104,6 +106,17 @@ enum AArch32FastForms {
             return i.rd == 15 || i.rn == 15 || i.rm == 15 || i.rs == 15 ? .none : .multiply
         case .clz, .rev, .rev16, .sxtb, .sxth, .uxtb, .uxth, .ubfx, .sbfx, .bfi, .bfc:
             return i.rd == 15 ? .none : .misc
+        case .ldr, .str, .ldrb, .strb:
+            let post = i.flags.contains(.immediate) && !i.flags.contains(.preIndex)
+                && i.flags.contains(.writeBack) && !i.flags.contains(.unprivileged)
+                && i.rn != 15 && i.rd != 15 && i.rn != i.rd
+            if !post { return classify(i, set) }
+            switch i.op {
+            case .ldr: return .ldrPost
+            case .str: return .strPost
+            case .ldrb: return .ldrbPost
+            default: return .strbPost
+            }
         default: return classify(i, set)
         }
     }
@@ -151,7 +164,8 @@ extension CPU {
             let here = UInt32(truncatingIfNeeded: pc)
             setR(14, here &+ 4)
             nextPC = UInt64((here &+ 8 &+ p.pointee.imm) & ~3)
-        case .t32B, .t32BL, .bx, .blxReg, .cbz, .cbnz, .movw, .movt, .multiply, .misc:
+        case .t32B, .t32BL, .bx, .blxReg, .cbz, .cbnz, .movw, .movt, .multiply, .misc,
+             .ldrPost, .strPost, .ldrbPost, .strbPost:
             return false   // slot forms only; the memo never holds them
         }
         return true

@@ -169,6 +169,26 @@ extension CPU {
                 let va = UInt64(p.pointee.flags.contains(.add) ? base &+ imm : base &- imm)
                 guard let m = fastRAM(va, total: 1, elem: 1, write: true, tlb) else { break run }
                 m.storeBytes(of: UInt8(truncatingIfNeeded: g[p.pointee.rd]), as: UInt8.self)
+            case .ldrPost:
+                let base = g[p.pointee.rn], imm = p.pointee.imm
+                guard let m = fastRAM(UInt64(base), total: 4, elem: 4, write: false, tlb) else { break run }
+                g[p.pointee.rn] = p.pointee.flags.contains(.add) ? base &+ imm : base &- imm
+                g[p.pointee.rd] = UInt32(littleEndian: m.loadUnaligned(as: UInt32.self))
+            case .strPost:
+                let base = g[p.pointee.rn], imm = p.pointee.imm
+                guard let m = fastRAM(UInt64(base), total: 4, elem: 4, write: true, tlb) else { break run }
+                m.storeBytes(of: g[p.pointee.rd].littleEndian, as: UInt32.self)
+                g[p.pointee.rn] = p.pointee.flags.contains(.add) ? base &+ imm : base &- imm
+            case .ldrbPost:
+                let base = g[p.pointee.rn], imm = p.pointee.imm
+                guard let m = fastRAM(UInt64(base), total: 1, elem: 1, write: false, tlb) else { break run }
+                g[p.pointee.rn] = p.pointee.flags.contains(.add) ? base &+ imm : base &- imm
+                g[p.pointee.rd] = UInt32(m.load(as: UInt8.self))
+            case .strbPost:
+                let base = g[p.pointee.rn], imm = p.pointee.imm
+                guard let m = fastRAM(UInt64(base), total: 1, elem: 1, write: true, tlb) else { break run }
+                m.storeBytes(of: UInt8(truncatingIfNeeded: g[p.pointee.rd]), as: UInt8.self)
+                g[p.pointee.rn] = p.pointee.flags.contains(.add) ? base &+ imm : base &- imm
             case .loadStore:
                 self.pc = UInt64(pc)   // a literal load's base
                 if !fastIndexedLoadStore32(p, tlb, g) { break run }
