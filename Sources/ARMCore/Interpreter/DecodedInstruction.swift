@@ -40,6 +40,9 @@
     // executes both with one dispatch; every other path runs the compare alone (its
     // `genericGroup`) and the B.cond as its own instruction.
     case subsImm64BCond, subsImm32BCond, subsReg64BCond, subsReg32BCond, andsReg64BCond, andsReg32BCond
+    // System: NOP and the barriers; the cache maintenance by VA that only translates (DC CVAC,
+    // CVAU, CIVAC, IC IVAU: a kernel cleans a region 64 bytes at a time); DC ZVA.
+    case sysNop, dcByVA, dcZVA
 
     /// Marks an empty slot of the decode cache; never produced by the decoder. The last case,
     /// so that the groups are 0..<N and the run loop's switch needs no range check.

@@ -388,6 +388,22 @@ extension CPU {
                     p.storeBytes(of: x[Int(i.rm)].littleEndian, toByteOffset: 8, as: UInt64.self)
                     x[Int(i.rn)] = x[Int(i.rn)] &+ i.imm
 
+                // System instructions that need neither the full path nor the CPU's state: NOP
+                // and barriers; cache maintenance by VA to a page the host TLB may read (it could
+                // only fault where a read would, and there is no cache to clean); DC ZVA to a
+                // page it may write (no decoded code, monitor clear: see `hostTLBFill`).
+                case .sysNop:
+                    break
+                case .dcByVA:
+                    guard tlb.cacheMaintenanceFast,
+                          fastRAM(x[Int(i.rd)], total: 1, elem: 1, write: false, tlb) != nil else { break work }
+                case .dcZVA:
+                    let size = tlb.zeroBlockSize
+                    guard size != 0,
+                          let p = fastRAM(x[Int(i.rd)] & ~(size &- 1), total: size, elem: size, write: true, tlb)
+                    else { break work }
+                    p.initializeMemory(as: UInt8.self, repeating: 0, count: Int(truncatingIfNeeded: size))
+
                 // The other common groups, through their own executors.
                 case .dataProcessingImmediate:
                     executeDataProcessingImmediate(i, pc: slotPC(ip, page, pageVA))

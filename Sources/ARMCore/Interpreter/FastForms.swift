@@ -30,6 +30,8 @@ extension InstGroup {
         case .ldr8, .ldr16, .ldr32, .ldr64, .str8, .str16, .str32, .str64,
              .ldrReg32, .ldrReg64, .ldr8Post, .ldp64, .ldp64Post, .stp64, .stp64Pre:
             return .loadStore
+        case .sysNop, .dcByVA, .dcZVA:
+            return .system
         default:
             return self
         }
@@ -140,6 +142,17 @@ enum FastForms {
             case (.loadPairPost, 3): f.group = .ldp64Post
             case (.storePair, 3): f.group = .stp64
             case (.storePairPre, 3): f.group = .stp64Pre
+            default: break
+            }
+        case .system:
+            switch i.opcode(as: SystemOp.self) {
+            case .nop, .barrier: f.group = .sysNop
+            case .sys:
+                switch SysOp(rawValue: i.imm & 0xFFFF_FFFF) {
+                case .dcCVAC, .dcCVAU, .dcCIVAC, .icIVAU: f.group = .dcByVA
+                case .dcZVA: f.group = .dcZVA
+                default: break
+                }
             default: break
             }
         default:

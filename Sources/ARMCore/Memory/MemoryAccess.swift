@@ -175,6 +175,7 @@ extension CPU {
     public func flushFetchPage() {
         fetchPageVA = 1
         fetch32PageVA = 1
+        hostTLBKeepsEntries = false
     }
 }
 
@@ -185,10 +186,21 @@ extension CPU {
         // `changed`: flushFetchPage() ran, the regime, the EL or a TLB changed. Entries made
         // under translation go; a flat regime maps every VA to the same PA, read-write, at
         // every EL, so from flat to flat (an HVC and its ERET with the MMUs off) they stay.
+        // With `hostTLBKeepsEntries`, only the EL changed, between EL0 and EL1 of one regime
+        // (`updateTranslationRegime`): `select` below picks that EL's entries.
         let flat = !translating
-        if changed && !(flat && t.flat) { t.flush() }
+        if changed && !(flat && t.flat) && !hostTLBKeepsEntries { t.flush() }
+        hostTLBKeepsEntries = false
+        t.select(el0: el == 0)
         t.flat = flat
         t.alignCheck = currentSCTLR & SCTLR.A != 0
+        // The traps of executeSys (D13.2.48 HCR_EL2, D13.2.118 SCTLR_EL1): the registers
+        // change only on the full path, which calls this after every instruction.
+        let sctlr1 = sysregs[SysReg.SCTLR_EL1]
+        let hcr = el < 2 && hasEL2 ? sysregs[SysReg.HCR_EL2] : 0
+        t.cacheMaintenanceFast = (el != 0 || sctlr1 & SCTLR.UCI != 0) && hcr & (HCR.TPC | HCR.TPU) == 0
+        let zva = (el != 0 || sctlr1 & SCTLR.DZE != 0) && hcr & HCR.TDZ == 0
+        t.zeroBlockSize = zva ? UInt64(4) << (sysregs[SysReg.DCZID_EL0] & 0xF) : 0
     }
 
     /// The host address of `total` bytes at `va` for an ordinary (not exclusive, not ordered)
