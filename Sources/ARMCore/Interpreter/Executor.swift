@@ -326,66 +326,66 @@ extension CPU {
                 // compiler copy the dispatch into every handler.)
                 case .ldr8:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 1, write: false, tlb) else { break work }
-                    x[Int(i.rd)] = UInt64(p.load(as: UInt8.self))
+                    x[Int(i.rd)] = HostRAM.load8(p)
                 case .ldr16:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 2, write: false, tlb) else { break work }
-                    x[Int(i.rd)] = UInt64(UInt16(littleEndian: p.loadUnaligned(as: UInt16.self)))
+                    x[Int(i.rd)] = HostRAM.load16(p)
                 case .ldr32:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 4, write: false, tlb) else { break work }
-                    x[Int(i.rd)] = UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+                    x[Int(i.rd)] = HostRAM.load32(p)
                 case .ldr64:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 8, write: false, tlb) else { break work }
-                    x[Int(i.rd)] = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+                    x[Int(i.rd)] = HostRAM.load64(p)
                 case .str8:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 1, write: true, tlb) else { break work }
-                    p.storeBytes(of: UInt8(truncatingIfNeeded: x[Int(i.rd)]), as: UInt8.self)
+                    HostRAM.store8(p, x[Int(i.rd)])
                 case .str16:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 2, write: true, tlb) else { break work }
-                    p.storeBytes(of: UInt16(truncatingIfNeeded: x[Int(i.rd)]).littleEndian, as: UInt16.self)
+                    HostRAM.store16(p, x[Int(i.rd)])
                 case .str32:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 4, write: true, tlb) else { break work }
-                    p.storeBytes(of: UInt32(truncatingIfNeeded: x[Int(i.rd)]).littleEndian, as: UInt32.self)
+                    HostRAM.store32(p, x[Int(i.rd)])
                 case .str64:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 8, write: true, tlb) else { break work }
-                    p.storeBytes(of: x[Int(i.rd)].littleEndian, as: UInt64.self)
+                    HostRAM.store64(p, x[Int(i.rd)])
                 case .ldrReg32:
                     let offset = x[Int(i.rm)] &<< (i.imm & LSIndex.shiftMask)
                     guard let p = fastAddress(i, x, offset: offset, size: 4, write: false, tlb) else { break work }
-                    x[Int(i.rd)] = UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+                    x[Int(i.rd)] = HostRAM.load32(p)
                 case .ldrReg64:
                     let offset = x[Int(i.rm)] &<< (i.imm & LSIndex.shiftMask)
                     guard let p = fastAddress(i, x, offset: offset, size: 8, write: false, tlb) else { break work }
-                    x[Int(i.rd)] = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+                    x[Int(i.rd)] = HostRAM.load64(p)
                 case .ldr8Post:
                     guard let p = fastAddress(i, x, offset: 0, size: 1, write: false, tlb) else { break work }
-                    let v = UInt64(p.load(as: UInt8.self))
+                    let v = HostRAM.load8(p)
                     x[Int(i.rn)] = x[Int(i.rn)] &+ i.imm
                     x[Int(i.rd)] = v
                 case .ldp64:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 16, elem: 8, write: false, tlb)
                     else { break work }
-                    let v1 = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
-                    let v2 = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                    let v1 = HostRAM.load64(p)
+                    let v2 = HostRAM.load64(p + 8)
                     x[Int(i.rd)] = v1
                     x[Int(i.rm)] = v2
                 case .ldp64Post:
                     guard let p = fastAddress(i, x, offset: 0, size: 16, elem: 8, write: false, tlb)
                     else { break work }
-                    let v1 = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
-                    let v2 = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                    let v1 = HostRAM.load64(p)
+                    let v2 = HostRAM.load64(p + 8)
                     x[Int(i.rn)] = x[Int(i.rn)] &+ i.imm
                     x[Int(i.rd)] = v1
                     x[Int(i.rm)] = v2
                 case .stp64:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 16, elem: 8, write: true, tlb)
                     else { break work }
-                    p.storeBytes(of: x[Int(i.rd)].littleEndian, toByteOffset: 0, as: UInt64.self)
-                    p.storeBytes(of: x[Int(i.rm)].littleEndian, toByteOffset: 8, as: UInt64.self)
+                    HostRAM.store64(p, x[Int(i.rd)])
+                    HostRAM.store64(p + 8, x[Int(i.rm)])
                 case .stp64Pre:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 16, elem: 8, write: true, tlb)
                     else { break work }
-                    p.storeBytes(of: x[Int(i.rd)].littleEndian, toByteOffset: 0, as: UInt64.self)
-                    p.storeBytes(of: x[Int(i.rm)].littleEndian, toByteOffset: 8, as: UInt64.self)
+                    HostRAM.store64(p, x[Int(i.rd)])
+                    HostRAM.store64(p + 8, x[Int(i.rm)])
                     x[Int(i.rn)] = x[Int(i.rn)] &+ i.imm
 
                 // System instructions that need neither the full path nor the CPU's state: NOP
