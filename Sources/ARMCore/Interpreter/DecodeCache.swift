@@ -53,7 +53,7 @@ public final class DecodeCache {
         bus.codePages[page] = 1
         // Host TLBs may hold a write tag for this page: stores to it must now take the path
         // that drops decoded slots.
-        for t in hostTLBs { t?.flush() }
+        for t in hostTLBs { t?.flushWrites() }
         return p
     }
 
@@ -128,9 +128,13 @@ struct HostTLBEntry {
 final class HostTLB {
     static let entryCount = 256
     let entries: UnsafeMutablePointer<HostTLBEntry>
-    /// The tag bits of the current entries: `generation` (even) and bit 0 for EL0.
+    /// The tag bits of the current read and execute tags: `generation` (even) and bit 0 for
+    /// EL0. Write tags have their own (`writeEpoch`), so that write permission can be taken
+    /// back alone (`flushWrites`).
     private(set) var epoch: UInt64 = 2
     private var generation: UInt64 = 2
+    private(set) var writeEpoch: UInt64 = 2
+    private var writeGeneration: UInt64 = 2
     let ram: UnsafeMutableRawPointer
     let ramBase: UInt64
     let ramSize: UInt64
@@ -170,11 +174,24 @@ final class HostTLB {
             }
         }
         epoch = generation | (epoch & 1)
+        flushWrites()
+    }
+
+    /// Forget every write tag, keeping read and execute tags: a load-exclusive (stores must
+    /// see the monitor) and a page that gets decoded slots (stores must drop them) need no more.
+    func flushWrites() {
+        writeGeneration &+= 2
+        if writeGeneration > 0xFFE {
+            writeGeneration = 2
+            for k in 0..<HostTLB.entryCount { entries[k].writeTag = 0 }
+        }
+        writeEpoch = writeGeneration | (epoch & 1)
     }
 
     /// Use the entries made at EL0 (`el0`) or at a higher EL.
     @inline(__always)
     func select(el0: Bool) {
         epoch = generation | (el0 ? 1 : 0)
+        writeEpoch = writeGeneration | (el0 ? 1 : 0)
     }
 }

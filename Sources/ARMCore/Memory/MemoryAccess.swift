@@ -222,7 +222,7 @@ extension CPU {
             return nil  // an aligned pair that crosses a page
         }
         let e = h.entries + Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
-        let tag = (va & ~0xFFF) | h.epoch
+        let tag = (va & ~0xFFF) | (write ? h.writeEpoch : h.epoch)
         if (write ? e.pointee.writeTag : e.pointee.readTag) == tag {
             return e.pointee.host + Int(truncatingIfNeeded: va & 0xFFF)
         }
@@ -245,6 +245,7 @@ extension CPU {
         if watchArmed { return nil }
         let pagePA: UInt64
         var writable = true
+        var readable = true
         if h.flat {
             pagePA = va & ~0xFFF
         } else {
@@ -254,7 +255,10 @@ extension CPU {
             guard let r = mmu.tlb.lookup(a, regime.tlbContext),
                   r.permissionFault(for: write ? .write : [], el: el) == nil else { return nil }
             pagePA = r.physicalAddress & ~0xFFF
-            writable = write
+            // Both tags from one lookup where the entry allows both: a page read and then
+            // written (a stack, a structure) costs one fill.
+            readable = !write || r.permissionFault(for: [], el: el) == nil
+            writable = write || r.permissionFault(for: .write, el: el) == nil
         }
         let off = pagePA &- h.ramBase
         guard off < h.ramSize, h.ramSize &- off >= 0x1000 else { return nil }
@@ -263,12 +267,12 @@ extension CPU {
             writable = false
         }
         let e = h.entries + Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
-        let tag = (va & ~0xFFF) | h.epoch
+        let page = va & ~0xFFF
         let host = h.ram + Int(truncatingIfNeeded: off)
         if e.pointee.host != host { e.pointee.readTag = 0; e.pointee.writeTag = 0; e.pointee.execTag = 0 }
         e.pointee.host = host
-        if writable { e.pointee.writeTag = tag }
-        if !write || h.flat { e.pointee.readTag = tag }
+        if writable { e.pointee.writeTag = page | h.writeEpoch }
+        if readable { e.pointee.readTag = page | h.epoch }
         return off | (va & 0xFFF)
     }
 }
