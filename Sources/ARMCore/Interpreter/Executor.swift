@@ -273,6 +273,27 @@ extension CPU {
                     x[Int(i.rd)] = x[Int(i.ra)] &+ x[Int(i.rn)] &* x[Int(i.rm)]
                 case .madd32:
                     x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: x[Int(i.ra)] &+ x[Int(i.rn)] &* x[Int(i.rm)]))
+                case .csel64:
+                    x[Int(i.rd)] = (i.imm >> UInt64(nzcv >> 28)) & 1 != 0 ? x[Int(i.rn)] : x[Int(i.rm)]
+                case .csel32:
+                    let v = (i.imm >> UInt64(nzcv >> 28)) & 1 != 0 ? x[Int(i.rn)] : x[Int(i.rm)]
+                    x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: v))
+                case .csinc64:
+                    x[Int(i.rd)] = (i.imm >> UInt64(nzcv >> 28)) & 1 != 0 ? x[Int(i.rn)] : x[Int(i.rm)] &+ 1
+                case .csinc32:
+                    let v = (i.imm >> UInt64(nzcv >> 28)) & 1 != 0 ? x[Int(i.rn)] : x[Int(i.rm)] &+ 1
+                    x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: v))
+                case .addExt64:
+                    x[Int(i.rd)] = x[Int(i.rn)] &+ extendReg(x[Int(i.rm)], i.a, i.imm)
+                case .sbfm64:
+                    // ROR(src, R) AND wmask AND tmask, sign-extended from the mask's top bit
+                    // (as executeDataProcessingImmediate).
+                    let m = i.imm, s = UInt64(m.leadingZeroBitCount)
+                    let rot = rotateRight64(x[Int(i.rn)], UInt64(i.a)) & m
+                    x[Int(i.rd)] = UInt64(bitPattern: Int64(bitPattern: rot &<< s) &>> Int64(s))
+                case .extr64:
+                    let lsb = UInt64(i.a)
+                    x[Int(i.rd)] = (x[Int(i.rm)] &>> lsb) | ((x[Int(i.rn)] &<< 1) &<< (63 &- lsb))
 
                 // Branches: a target in this page moves `ip`; any other leaves the fast loop.
                 // Immediate branches: not taken, the next slot; taken, `break taken` (below).
@@ -356,6 +377,14 @@ extension CPU {
                     let offset = x[Int(i.rm)] &<< (i.imm & LSIndex.shiftMask)
                     guard let p = fastAddress(i, x, offset: offset, size: 8, write: false, tlb) else { break work }
                     x[Int(i.rd)] = HostRAM.load64(p)
+                case .strReg32:
+                    let offset = x[Int(i.rm)] &<< (i.imm & LSIndex.shiftMask)
+                    guard let p = fastAddress(i, x, offset: offset, size: 4, write: true, tlb) else { break work }
+                    HostRAM.store32(p, x[Int(i.rd)])
+                case .strReg64:
+                    let offset = x[Int(i.rm)] &<< (i.imm & LSIndex.shiftMask)
+                    guard let p = fastAddress(i, x, offset: offset, size: 8, write: true, tlb) else { break work }
+                    HostRAM.store64(p, x[Int(i.rd)])
                 case .ldr8Post:
                     guard let p = fastAddress(i, x, offset: 0, size: 1, write: false, tlb) else { break work }
                     let v = HostRAM.load8(p)
