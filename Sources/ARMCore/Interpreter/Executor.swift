@@ -77,7 +77,7 @@ extension CPU {
         var page = fetchPage
         let tlb = decodeCache.hostTLB(cpu: index)
         tlb.flush()
-        refreshHostTLB(tlb)
+        refreshHostTLB(tlb, changed: true)
         outer: while left != 0 {
             if attention {
                 self.pc = pc

@@ -194,8 +194,9 @@ extension CPU {
         t.select(el0: el == 0)
         t.flat = flat
         t.alignCheck = currentSCTLR & SCTLR.A != 0
-        // The traps of executeSys (D13.2.48 HCR_EL2, D13.2.118 SCTLR_EL1): the registers
-        // change only on the full path, which calls this after every instruction.
+        // The traps of executeSys (D13.2.48 HCR_EL2, D13.2.118 SCTLR_EL1), which change only
+        // with the EL or a write to SCTLR_EL1 or HCR_EL2, all of which flush the fetch page.
+        guard changed else { return }
         let sctlr1 = sysregs[SysReg.SCTLR_EL1]
         let hcr = el < 2 && hasEL2 ? sysregs[SysReg.HCR_EL2] : 0
         t.cacheMaintenanceFast = (el != 0 || sctlr1 & SCTLR.UCI != 0) && hcr & (HCR.TPC | HCR.TPU) == 0
