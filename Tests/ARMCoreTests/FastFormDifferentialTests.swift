@@ -93,9 +93,10 @@ final class FastFormDifferentialTests: XCTestCase {
             case 19:  // STR W/X (register, LSL)
                 words.append((r.below(2) == 0 ? 0xB820_6800 : 0xF820_6800) | (8 + r.below(4)) << 16
                              | r.below(2) << 12 | base() << 5 | 12 + r.below(16))
-            case 20:  // DC CVAC, DC CIVAC, DC ZVA on a data address; NOP; DMB ISH
+            case 20:  // DC CVAC, DC CIVAC, DC ZVA on a data address; NOP; DMB ISH; MRS of SP_EL0,
+                      // TPIDR_EL1, DAIF
                 words.append(r.pick([0xD50B_7A20 | base(), 0xD50B_7E20 | base(), 0xD50B_7420 | base(),
-                                     0xD503_201F, 0xD503_3BBF]))
+                                     0xD503_201F, 0xD503_3BBF, 0xD538_4100 | rd, 0xD538_D080 | rd, 0xD53B_4220 | rd]))
             default:  // B over one instruction
                 words.append(0x1400_0002)
             }
@@ -112,6 +113,8 @@ final class FastFormDifferentialTests: XCTestCase {
         for k in 8..<12 { m.cpu.x[k] = r.next() % 16 }
         for k in 12..<28 { m.cpu.x[k] = r.next() }
         m.cpu.x[28] = 6
+        m.cpu.sysregs[SysReg.TPIDR_EL1] = r.next()
+        m.cpu.spBank[0] = r.next()   // SP_EL0, while SPSel selects SP_EL1
         for k in 0..<0x1_0000 / 8 { _ = m.bus.write(data + UInt64(k) * 8, size: 8, value: r.next()) }
         return m
     }

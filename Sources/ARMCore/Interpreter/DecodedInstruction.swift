@@ -31,8 +31,9 @@
     case andLsr64, orrLsr64, eorLsr64, addLsr64, subLsr64, andLsr32, orrLsr32, eorLsr32, addLsr32, subLsr32
     case madd64, madd32
     // CSEL and CSINC (the condition's mask, as B.cond's, in `imm`, which they leave unused),
-    // ADD (extended register), and from the immediate group SBFM and EXTR, at 64 bits:
-    case csel64, csel32, csinc64, csinc32, addExt64, sbfm64, extr64
+    // ADD (extended register), and from the immediate group SBFM (64-bit) and EXTR (ROR by
+    // immediate when Rn = Rm, SHA-256's rotations at 32 bits):
+    case csel64, csel32, csinc64, csinc32, addExt64, sbfm64, extr64, extr32
     // Branches (all but ERET):
     case branch26, branchLink, branchCond, cbz64, cbnz64, cbz32, cbnz32, tbz, tbnz, branchReg, branchLinkReg
     // Loads and stores: [Xn, #imm] with a zero-extending load, [Xn, Xm, LSL #s], the post-indexed
@@ -46,6 +47,9 @@
     // System: NOP and the barriers; the cache maintenance by VA that only translates (DC CVAC,
     // CVAU, CIVAC, IC IVAU: a kernel cleans a region 64 bytes at a time); DC ZVA.
     case sysNop, dcByVA, dcZVA
+    // MRS of the registers a kernel reads all the time: SP_EL0 (arm64 Linux's `current`),
+    // TPIDR_EL1 (its per-CPU offset) and DAIF (irqsave), at EL1 or EL2 where nothing traps them.
+    case mrsSPEL0, mrsTPIDREL1, mrsDAIF
 
     /// Marks an empty slot of the decode cache; never produced by the decoder. The last case,
     /// so that the groups are 0..<N and the run loop's switch needs no range check.

@@ -294,6 +294,9 @@ extension CPU {
                 case .extr64:
                     let lsb = UInt64(i.a)
                     x[Int(i.rd)] = (x[Int(i.rm)] &>> lsb) | ((x[Int(i.rn)] &<< 1) &<< (63 &- lsb))
+                case .extr32:
+                    let c = x[Int(i.rn)] << 32 | (x[Int(i.rm)] & 0xFFFF_FFFF)
+                    x[Int(i.rd)] = (c &>> UInt64(i.a)) & 0xFFFF_FFFF
 
                 // Branches: a target in this page moves `ip`; any other leaves the fast loop.
                 // Immediate branches: not taken, the next slot; taken, `break taken` (below).
@@ -432,6 +435,18 @@ extension CPU {
                           let p = fastRAM(x[Int(i.rd)] & ~(size &- 1), total: size, elem: size, write: true, tlb)
                     else { break work }
                     p.initializeMemory(as: UInt8.self, repeating: 0, count: Int(truncatingIfNeeded: size))
+                // MRS at EL1 or EL2 (EL0 may trap or be UNDEFINED: the full path). SP_EL0 is a
+                // register of its own only while SPSel selects SP_ELx (C5.2.14); the banked value
+                // is then in spBank[0].
+                case .mrsSPEL0:
+                    guard el != 0 && spsel != 0 else { break work }
+                    x[Int(i.rd)] = spBank[0]
+                case .mrsTPIDREL1:
+                    guard el != 0 else { break work }
+                    x[Int(i.rd)] = sysregs[SysReg.TPIDR_EL1]
+                case .mrsDAIF:
+                    guard el != 0 else { break work }
+                    x[Int(i.rd)] = UInt64(daif)
 
                 // The other common groups, through their own executors.
                 case .dataProcessingImmediate:

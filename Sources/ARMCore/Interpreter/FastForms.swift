@@ -14,7 +14,7 @@ extension InstGroup {
     public var genericGroup: InstGroup {
         switch self {
         case .addImm64, .addImm32, .subImm64, .subImm32, .subsImm64, .subsImm32, .addsImm64, .addsImm32,
-             .andImm, .orrImm64, .eorImm64, .movImm, .ubfm64, .ubfm32, .adr, .adrp, .sbfm64, .extr64:
+             .andImm, .orrImm64, .eorImm64, .movImm, .ubfm64, .ubfm32, .adr, .adrp, .sbfm64, .extr64, .extr32:
             return .dataProcessingImmediate
         case .subsImm64BCond, .subsImm32BCond:
             return .dataProcessingImmediate
@@ -31,7 +31,7 @@ extension InstGroup {
         case .ldr8, .ldr16, .ldr32, .ldr64, .str8, .str16, .str32, .str64,
              .ldrReg32, .ldrReg64, .ldr8Post, .ldp64, .ldp64Post, .stp64, .stp64Pre, .strReg32, .strReg64:
             return .loadStore
-        case .sysNop, .dcByVA, .dcZVA:
+        case .sysNop, .dcByVA, .dcZVA, .mrsSPEL0, .mrsTPIDREL1, .mrsDAIF:
             return .system
         default:
             return self
@@ -75,7 +75,7 @@ enum FastForms {
             case .mov: f.group = .movImm          // MOVZ/MOVN: imm is the final value
             case .ubfm: f.group = sf ? .ubfm64 : .ubfm32
             case .sbfm where sf: f.group = .sbfm64
-            case .extr where sf: f.group = .extr64
+            case .extr: f.group = sf ? .extr64 : .extr32
             case .adr: f.group = .adr
             case .adrp: f.group = .adrp
             default: break
@@ -162,6 +162,13 @@ enum FastForms {
         case .system:
             switch i.opcode(as: SystemOp.self) {
             case .nop, .barrier: f.group = .sysNop
+            case .mrs where i.b == 0:
+                switch SysReg(rawValue: Int(i.imm & 0xFFFF)) {
+                case .SP_EL0: f.group = .mrsSPEL0
+                case .TPIDR_EL1: f.group = .mrsTPIDREL1
+                case .DAIF: f.group = .mrsDAIF
+                default: break
+                }
             case .sys:
                 switch SysOp(rawValue: i.imm & 0xFFFF_FFFF) {
                 case .dcCVAC, .dcCVAU, .dcCIVAC, .icIVAU: f.group = .dcByVA
