@@ -435,18 +435,14 @@ extension CPU {
                           let p = fastRAM(x[Int(i.rd)] & ~(size &- 1), total: size, elem: size, write: true, tlb)
                     else { break work }
                     p.initializeMemory(as: UInt8.self, repeating: 0, count: Int(truncatingIfNeeded: size))
-                // MRS at EL1 or EL2 (EL0 may trap or be UNDEFINED: the full path). SP_EL0 is a
-                // register of its own only while SPSel selects SP_ELx (C5.2.14); the banked value
-                // is then in spBank[0].
+                // MRS of SP_EL0, TPIDR_EL1, DAIF: out of line (`fastMRS`), so that the loop keeps
+                // no more values live across its dispatch.
                 case .mrsSPEL0:
-                    guard el != 0 && spsel != 0 else { break work }
-                    x[Int(i.rd)] = spBank[0]
+                    if !fastMRSSPEL0(i.rd) { break work }
                 case .mrsTPIDREL1:
-                    guard el != 0 else { break work }
-                    x[Int(i.rd)] = sysregs[SysReg.TPIDR_EL1]
+                    if !fastMRSTPIDREL1(i.rd) { break work }
                 case .mrsDAIF:
-                    guard el != 0 else { break work }
-                    x[Int(i.rd)] = UInt64(daif)
+                    if !fastMRSDAIF(i.rd) { break work }
 
                 // The other common groups, through their own executors.
                 case .dataProcessingImmediate:
@@ -501,6 +497,30 @@ extension CPU {
         self.pc = pc
         instret = end &- left
         return .budget
+    }
+
+    /// MRS at EL1 or EL2, where nothing traps these registers; false at EL0 (which may trap
+    /// or be UNDEFINED) for the full path. SP_EL0 is a register of its own only while SPSel
+    /// selects SP_ELx (C5.2.14); the banked value is then in spBank[0].
+    @inline(never)
+    func fastMRSSPEL0(_ rt: UInt8) -> Bool {
+        guard el != 0 && spsel != 0 else { return false }
+        x[Int(rt)] = spBank[0]
+        return true
+    }
+
+    @inline(never)
+    func fastMRSTPIDREL1(_ rt: UInt8) -> Bool {
+        guard el != 0 else { return false }
+        x[Int(rt)] = sysregs[SysReg.TPIDR_EL1]
+        return true
+    }
+
+    @inline(never)
+    func fastMRSDAIF(_ rt: UInt8) -> Bool {
+        guard el != 0 else { return false }
+        x[Int(rt)] = UInt64(daif)
+        return true
     }
 
     /// The run loop's locals after the full path ran: PC, instructions left, fetch page; with
