@@ -246,7 +246,7 @@ public final class TLB {
     /// the EL1&0 entries of the operations that act on "the current VMID".
     public func invalidate(_ op: TLBIOperation, operand: UInt64, vmid: UInt16) {
         // Xt for by-VA operations: VA[55:12] in bits 43:0, ASID in bits 63:48 (C5.5).
-        let va = UInt64(bitPattern: Int64(bitPattern: (operand & 0xFFF_FFFF_FFFF) << 20) >> 8)
+        let va = TLB.invalidatedPage(.vae1, operand: operand) ?? 0
         let asid = UInt16(truncatingIfNeeded: operand >> 48)
         switch op {
         case .vmalle1, .vmalls12e1, .ipas2e1, .ipas2le1:
@@ -264,6 +264,22 @@ public final class TLB {
         case .vae2, .vale2:
             invalidate(va: va, regime: .el2, asid: nil, vmid: 0)
         }
+    }
+
+    /// The VA a by-VA operation names (as `invalidate` reads it from Xt), nil for the others.
+    public static func invalidatedPage(_ op: TLBIOperation, operand: UInt64) -> UInt64? {
+        switch op {
+        case .vae1, .vale1, .vaae1, .vaale1, .vae2, .vale2:
+            return UInt64(bitPattern: Int64(bitPattern: (operand & 0xFFF_FFFF_FFFF) << 20) >> 8)
+        default:
+            return nil
+        }
+    }
+
+    /// Whether an entry made from a stage-1 mapping larger than 4 KiB may cover `va`: then a
+    /// by-VA invalidation of `va` reaches pages other than its own.
+    public func mayHoldLargeMapping(_ va: UInt64) -> Bool {
+        (va >> 63 == 0 ? largeLow : largeHigh).covers(va)
     }
 
     /// Every entry of every regime.

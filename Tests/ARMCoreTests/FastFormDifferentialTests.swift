@@ -32,7 +32,7 @@ final class FastFormDifferentialTests: XCTestCase {
         while words.count < count {
             let sf: UInt32 = r.below(2) << 31
             let (rd, rn, rm) = (dst(), src(), src())
-            switch r.below(16) {
+            switch r.below(22) {
             case 0:  // ADD/ADDS/SUB/SUBS (immediate), optionally LSL #12
                 words.append(0x1100_0000 | sf | r.below(4) << 29 | r.below(2) << 22 | r.below(4096) << 10 | rn << 5 | rd)
             case 1:  // AND/ORR/EOR/ANDS (immediate) with a valid bitmask
@@ -80,6 +80,23 @@ final class FastFormDifferentialTests: XCTestCase {
                 words.append(0x3400_0040 | sf | r.below(2) << 24 | src())
             case 14:  // TBZ/TBNZ over one instruction
                 words.append(0x3600_0040 | r.below(2) << 31 | r.below(2) << 24 | r.below(32) << 19 | src())
+            case 15:  // CSEL/CSINC, any condition
+                words.append(0x1A80_0000 | sf | rm << 16 | r.below(16) << 12 | r.below(2) << 10 | rn << 5 | rd)
+            case 16:  // ADD (extended register): any extend, LSL #0-4; 31 is SP for Rd and Rn
+                words.append(0x0B20_0000 | sf | rm << 16 | r.below(8) << 13 | r.below(5) << 10 | rn << 5 | rd)
+            case 17:  // SBFM (ASR, SBFX, SBFIZ, SXTB/H/W by immediate)
+                words.append(sf != 0 ? 0x9340_0000 | r.below(64) << 16 | r.below(64) << 10 | rn << 5 | rd
+                                     : 0x1300_0000 | r.below(32) << 16 | r.below(32) << 10 | rn << 5 | rd)
+            case 18:  // EXTR (ROR by immediate when Rn = Rm)
+                words.append(sf != 0 ? 0x93C0_0000 | rm << 16 | r.below(64) << 10 | rn << 5 | rd
+                                     : 0x1380_0000 | rm << 16 | r.below(32) << 10 | rn << 5 | rd)
+            case 19:  // STR W/X (register, LSL)
+                words.append((r.below(2) == 0 ? 0xB820_6800 : 0xF820_6800) | (8 + r.below(4)) << 16
+                             | r.below(2) << 12 | base() << 5 | 12 + r.below(16))
+            case 20:  // DC CVAC, DC CIVAC, DC ZVA on a data address; NOP; DMB ISH; MRS of SP_EL0,
+                      // TPIDR_EL1, DAIF
+                words.append(r.pick([0xD50B_7A20 | base(), 0xD50B_7E20 | base(), 0xD50B_7420 | base(),
+                                     0xD503_201F, 0xD503_3BBF, 0xD538_4100 | rd, 0xD538_D080 | rd, 0xD53B_4220 | rd]))
             default:  // B over one instruction
                 words.append(0x1400_0002)
             }
@@ -96,6 +113,8 @@ final class FastFormDifferentialTests: XCTestCase {
         for k in 8..<12 { m.cpu.x[k] = r.next() % 16 }
         for k in 12..<28 { m.cpu.x[k] = r.next() }
         m.cpu.x[28] = 6
+        m.cpu.sysregs[SysReg.TPIDR_EL1] = r.next()
+        m.cpu.spBank[0] = r.next()   // SP_EL0, while SPSel selects SP_EL1
         for k in 0..<0x1_0000 / 8 { _ = m.bus.write(data + UInt64(k) * 8, size: 8, value: r.next()) }
         return m
     }

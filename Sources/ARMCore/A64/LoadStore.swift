@@ -189,45 +189,45 @@ extension CPU {
         case .load:
             let va = base &+ i.imm
             guard let p = fastRAM(va, total: size, elem: size, write: false, h) else { return false }
-            x[Int(i.rd)] = lsExtend(i, PhysicalAddressSpace.loadRAM(p, size: Int(size)))
+            x[Int(i.rd)] = lsExtend(i, HostRAM.load(p, size: size))
         case .store:
             let va = base &+ i.imm
             guard let p = fastRAM(va, total: size, elem: size, write: true, h) else { return false }
-            PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
+            HostRAM.store(p, size: size, x[Int(i.rd)])
         case .loadPre:
             let va = base &+ i.imm
             guard let p = fastRAM(va, total: size, elem: size, write: false, h) else { return false }
-            let v = lsExtend(i, PhysicalAddressSpace.loadRAM(p, size: Int(size)))
+            let v = lsExtend(i, HostRAM.load(p, size: size))
             x[Int(i.rn)] = va
             x[Int(i.rd)] = v
         case .loadPost:
             guard let p = fastRAM(base, total: size, elem: size, write: false, h) else { return false }
-            let v = lsExtend(i, PhysicalAddressSpace.loadRAM(p, size: Int(size)))
+            let v = lsExtend(i, HostRAM.load(p, size: size))
             x[Int(i.rn)] = base &+ i.imm
             x[Int(i.rd)] = v
         case .storePre:
             let va = base &+ i.imm
             guard let p = fastRAM(va, total: size, elem: size, write: true, h) else { return false }
-            PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
+            HostRAM.store(p, size: size, x[Int(i.rd)])
             x[Int(i.rn)] = va
         case .storePost:
             guard let p = fastRAM(base, total: size, elem: size, write: true, h) else { return false }
-            PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
+            HostRAM.store(p, size: size, x[Int(i.rd)])
             x[Int(i.rn)] = base &+ i.imm
         case .loadRegister:
             let va = base &+ lsIndex(i)
             guard let p = fastRAM(va, total: size, elem: size, write: false, h) else { return false }
-            x[Int(i.rd)] = lsExtend(i, PhysicalAddressSpace.loadRAM(p, size: Int(size)))
+            x[Int(i.rd)] = lsExtend(i, HostRAM.load(p, size: size))
         case .storeRegister:
             let va = base &+ lsIndex(i)
             guard let p = fastRAM(va, total: size, elem: size, write: true, h) else { return false }
-            PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
+            HostRAM.store(p, size: size, x[Int(i.rd)])
         case .loadPair, .loadPairPre, .loadPairPost:
             let post = i.op == LoadStoreOp.loadPairPost.rawValue
             let va = post ? base : base &+ i.imm
             guard let p = fastRAM(va, total: size &<< 1, elem: size, write: false, h) else { return false }
-            let v1 = lsExtend(i, PhysicalAddressSpace.loadRAM(p, size: Int(size)))
-            let v2 = lsExtend(i, PhysicalAddressSpace.loadRAM(p + Int(size), size: Int(size)))
+            let v1 = lsExtend(i, HostRAM.load(p, size: size))
+            let v2 = lsExtend(i, HostRAM.load(p + Int(size), size: size))
             if i.op != LoadStoreOp.loadPair.rawValue { x[Int(i.rn)] = post ? base &+ i.imm : va }
             x[Int(i.rd)] = v1
             x[Int(i.rm)] = v2
@@ -235,8 +235,8 @@ extension CPU {
             let post = i.op == LoadStoreOp.storePairPost.rawValue
             let va = post ? base : base &+ i.imm
             guard let p = fastRAM(va, total: size &<< 1, elem: size, write: true, h) else { return false }
-            PhysicalAddressSpace.storeRAM(p, size: Int(size), value: x[Int(i.rd)])
-            PhysicalAddressSpace.storeRAM(p + Int(size), size: Int(size), value: x[Int(i.rm)])
+            HostRAM.store(p, size: size, x[Int(i.rd)])
+            HostRAM.store(p + Int(size), size: size, x[Int(i.rm)])
             if i.op != LoadStoreOp.storePair.rawValue { x[Int(i.rn)] = post ? base &+ i.imm : va }
         case .prefetch:
             break

@@ -141,7 +141,7 @@ extension CPU {
         exclusiveAddress = try physicalAddress(va, .ordered)
         exclusiveValid = true
         // Fast stores skip the monitor: take back this CPU's write tags (see `hostTLBFill`).
-        decodeCache.hostTLB(cpu: index).flush()
+        decodeCache.hostTLB(cpu: index).flushWrites()
     }
 
     /// The check of a Store-Exclusive (AArch64.ExclusiveMonitorsPass): the alignment fault comes

@@ -164,14 +164,17 @@ extension CPU {
     }
 
     private func executeSys(_ s: SysOp, rt: UInt8, word: UInt32) throws(ArchException) {
-        let trapToEL1 = ArchException(.sysRegTrap(op0: 1, op1: bits(word, 18, 16), crn: bits(word, 15, 12),
-                                                  crm: bits(word, 11, 8), op2: bits(word, 7, 5), rt: word & 31,
-                                                  isRead: false), targetEL: defaultTargetEL())
+        // The trap exceptions are built only when thrown, not for every DC or TLBI.
+        var trapToEL1: ArchException { maintenanceTrap(to: defaultTargetEL()) }
+        var trapToEL2: ArchException { maintenanceTrap(to: 2) }
+        func maintenanceTrap(to target: UInt8) -> ArchException {
+            ArchException(.sysRegTrap(op0: 1, op1: bits(word, 18, 16), crn: bits(word, 15, 12), crm: bits(word, 11, 8),
+                                      op2: bits(word, 7, 5), rt: word & 31, isRead: false), targetEL: target)
+        }
         let sctlr1 = sysregs[SysReg.SCTLR_EL1]
         // HCR_EL2 traps of maintenance instructions at EL0/EL1 (D13.2.48): TPU (to the point of
         // unification), TPC (to the point of coherency), TSW (by set/way), TTLB (TLB maintenance).
         let hcr = el < 2 && hasEL2 ? sysregs[SysReg.HCR_EL2] : 0
-        let trapToEL2 = ArchException(trapToEL1.syndrome, targetEL: 2)
         switch s {
         case .icIALLUIS, .icIALLU:
             if el == 0 { throw ArchException.undefined }
@@ -192,7 +195,7 @@ extension CPU {
         case .dcZVA:
             if el == 0 && sctlr1 & SCTLR.DZE == 0 { throw trapToEL1 }
             if el < 2 && hasEL2 && sysregs[SysReg.HCR_EL2] & HCR.TDZ != 0 {
-                throw ArchException(trapToEL1.syndrome, targetEL: 2)
+                throw trapToEL2
             }
             try zeroBlock(x[Int(rt)])
         case .atS1E1R, .atS1E1W, .atS1E0R, .atS1E0W:

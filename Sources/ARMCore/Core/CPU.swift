@@ -162,6 +162,8 @@ public final class CPU {
     /// The CPUs that this CPU's Inner Shareable TLB maintenance reaches (nil: this CPU alone).
     public internal(set) var shareabilityDomain: ShareabilityDomain?
     public internal(set) var regime: TranslationRegime
+    /// Regimes built before, reused while their registers keep their values (Translation.swift).
+    var regimeCache = RegimeCache()
     /// The current regime translates (stage 1 or stage 2 on); when false a VA is the PA.
     var translating = false
 
@@ -172,6 +174,9 @@ public final class CPU {
     var fetchPageVA: UInt64 = 1
     var fetchPageRAMOffset: UInt64 = 0
     var fetchPage: UnsafeMutablePointer<Inst>
+    /// The last fetch-page flush was an EL change between EL0 and EL1 alone: the host TLB keeps
+    /// its entries (`refreshHostTLB`).
+    var hostTLBKeepsEntries = false
 
     public init(index: Int, bus: PhysicalAddressSpace, decodeCache: DecodeCache, hasEL2: Bool, config: CPUConfig) {
         self.index = index

@@ -12,4 +12,6 @@ public final class ShareabilityDomain {
     }
 
     var cpus: [CPU] { members.map(\.cpu) }
+    /// How many CPUs share the domain (without building `cpus`).
+    var count: Int { members.count }
 }

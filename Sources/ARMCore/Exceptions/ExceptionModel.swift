@@ -121,7 +121,7 @@ extension CPU {
             sysregs[SysReg.ELR_EL1] = returnAddress
         }
         setStackSelection(el: target, spsel: 1)
-        if target != from { updateTranslationRegime() }
+        if target != from { updateTranslationRegime(elChange: true) }
         daif = 0x3C0
         illegalState = false
         exclusiveValid = false
@@ -138,13 +138,14 @@ extension CPU {
     }
 
     /// Exceptions taken with no instruction completing in between are a fault loop (a vector
-    /// that itself faults): after 64 the run stops as stuck instead of spinning.
-    func noteExceptionTaken(where place: String, vector: UInt64) {
+    /// that itself faults): after 64 the run stops as stuck instead of spinning. `place` is
+    /// built only then: a string per exception entry was an allocation on every one.
+    func noteExceptionTaken(where place: @autoclosure () -> String, vector: UInt64) {
         let noProgress = lastExceptionInstret != .max && instret &- lastExceptionInstret <= 1
         exceptionStreak = noProgress ? exceptionStreak &+ 1 : 1
         lastExceptionInstret = instret
         if exceptionStreak > 64 {
-            requestStop(.stuck(reason: "exception loop \(place): the vector at 0x\(String(vector, radix: 16)) keeps faulting"))
+            requestStop(.stuck(reason: "exception loop \(place()): the vector at 0x\(String(vector, radix: 16)) keeps faulting"))
         }
     }
 
@@ -175,7 +176,7 @@ extension CPU {
             setStackSelection(el: targetEL, spsel: m & 1)
         }
         exclusiveValid = false
-        if el != from { updateTranslationRegime() }
+        if el != from { updateTranslationRegime(elChange: true) }
         // The new EL and unmasked PSTATE may let a pending interrupt in.
         attention = true
         // The return address is taken whole in AArch64 state; a misaligned one faults on fetch.

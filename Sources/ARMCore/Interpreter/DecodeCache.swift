@@ -56,7 +56,7 @@ public final class DecodeCache {
         bus.codePages[page] = 1
         // Host TLBs may hold a write tag for this page: stores to it must now take the path
         // that drops decoded slots.
-        for t in hostTLBs { t?.flush() }
+        for t in hostTLBs { t?.flushWrites() }
         return p
     }
 
@@ -106,7 +106,7 @@ public final class DecodeCache {
 /// One entry of a host TLB: a 4 KiB virtual page that the current regime maps to RAM with read
 /// (`readTag`), write (`writeTag`) and/or execute (`execTag`) permission at the current EL, and
 /// `host`, where that page is in host memory. A tag is the page address ORed with the table's
-/// epoch (1...4095), so zero never matches. The execute tag lets the A64 loop move to another
+/// epoch (2...4095), so zero never matches. The execute tag lets the A64 loop move to another
 /// code page without a translation (`CPU.switchFetchPage`).
 @frozen @usableFromInline
 struct HostTLBEntry {
@@ -120,7 +120,10 @@ struct HostTLBEntry {
 /// the architectural TLB for the load/store fast path of `CPU.run` when translation is on. It only
 /// copies what Stage2MMU's TLB holds (filled from a hit there, never by a walk of its own) and is
 /// emptied, by a new epoch, whenever that could go stale: at every `run`, and after any instruction
-/// that changes the regime, the EL or a TLB (all of which call `flushFetchPage`).
+/// that changes the regime or a TLB (all of which call `flushFetchPage`). Entries hold the
+/// permissions of the EL that filled them, and bit 0 of the epoch says whether that was EL0: an
+/// exception between EL0 and EL1 in the same regime (a system call, its return) only selects the
+/// other half of the tags (`select`) and the entries of both ELs stay.
 ///
 /// It also carries what the fast path needs to reach RAM without going through the bus (no
 /// retain of the bus per access): RAM's host mapping, and the CPU's regime and SCTLR.A as of
@@ -128,7 +131,13 @@ struct HostTLBEntry {
 final class HostTLB {
     static let entryCount = 256
     let entries: UnsafeMutablePointer<HostTLBEntry>
-    private(set) var epoch: UInt64 = 1
+    /// The tag bits of the current read and execute tags: `generation` (even) and bit 0 for
+    /// EL0. Write tags have their own (`writeEpoch`), so that write permission can be taken
+    /// back alone (`flushWrites`).
+    private(set) var epoch: UInt64 = 2
+    private var generation: UInt64 = 2
+    private(set) var writeEpoch: UInt64 = 2
+    private var writeGeneration: UInt64 = 2
     let ram: UnsafeMutableRawPointer
     let ramBase: UInt64
     let ramSize: UInt64
@@ -137,6 +146,12 @@ final class HostTLB {
     var flat = true
     /// SCTLR_ELx.A: every misaligned access faults (B2.5.2).
     var alignCheck = false
+    /// DC CVAC/CVAU/CIVAC and IC IVAU trap at neither EL0 (SCTLR_EL1.UCI) nor to EL2
+    /// (HCR_EL2.TPC/TPU) at the current EL: on a page the host TLB may read, they do nothing.
+    var cacheMaintenanceFast = false
+    /// DC ZVA's block size when it neither traps (SCTLR_EL1.DZE, HCR_EL2.TDZ) nor is
+    /// prohibited at the current EL; 0 sends it to the full path.
+    var zeroBlockSize: UInt64 = 0
 
     init(bus: PhysicalAddressSpace) {
         ram = bus.ram
@@ -150,17 +165,37 @@ final class HostTLB {
 
     deinit { entries.deallocate() }
 
-    /// Forget every entry: a new epoch, and a real clear when the 12-bit epoch wraps.
+    /// Forget every entry: a new generation, and a real clear when the 12-bit epoch wraps.
     func flush() {
-        epoch &+= 1
-        if epoch > 0xFFF {
-            epoch = 1
+        generation &+= 2
+        if generation > 0xFFE {
+            generation = 2
             for k in 0..<HostTLB.entryCount {
                 entries[k].readTag = 0
                 entries[k].writeTag = 0
                 entries[k].execTag = 0
             }
         }
+        epoch = generation | (epoch & 1)
+        flushWrites()
+    }
+
+    /// Forget every write tag, keeping read and execute tags: a load-exclusive (stores must
+    /// see the monitor) and a page that gets decoded slots (stores must drop them) need no more.
+    func flushWrites() {
+        writeGeneration &+= 2
+        if writeGeneration > 0xFFE {
+            writeGeneration = 2
+            for k in 0..<HostTLB.entryCount { entries[k].writeTag = 0 }
+        }
+        writeEpoch = writeGeneration | (epoch & 1)
+    }
+
+    /// Use the entries made at EL0 (`el0`) or at a higher EL.
+    @inline(__always)
+    func select(el0: Bool) {
+        epoch = generation | (el0 ? 1 : 0)
+        writeEpoch = writeGeneration | (el0 ? 1 : 0)
     }
 }
 

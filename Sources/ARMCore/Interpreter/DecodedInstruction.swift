@@ -34,16 +34,26 @@
     case andReg32, orrReg32, eorReg32, addReg32, subReg32, subsReg32, andsReg32
     case andLsr64, orrLsr64, eorLsr64, addLsr64, subLsr64, andLsr32, orrLsr32, eorLsr32, addLsr32, subLsr32
     case madd64, madd32
+    // CSEL and CSINC (the condition's mask, as B.cond's, in `imm`, which they leave unused),
+    // ADD (extended register), and from the immediate group SBFM (64-bit) and EXTR (ROR by
+    // immediate when Rn = Rm, SHA-256's rotations at 32 bits):
+    case csel64, csel32, csinc64, csinc32, addExt64, sbfm64, extr64, extr32
     // Branches (all but ERET):
     case branch26, branchLink, branchCond, cbz64, cbnz64, cbz32, cbnz32, tbz, tbnz, branchReg, branchLinkReg
     // Loads and stores: [Xn, #imm] with a zero-extending load, [Xn, Xm, LSL #s], the post-indexed
     // byte load, and the 64-bit pairs of function prologues and epilogues:
     case ldr8, ldr16, ldr32, ldr64, str8, str16, str32, str64
-    case ldrReg32, ldrReg64, ldr8Post, ldp64, ldp64Post, stp64, stp64Pre
+    case ldrReg32, ldrReg64, ldr8Post, ldp64, ldp64Post, stp64, stp64Pre, strReg32, strReg64
     // Fused pairs: a flag-setting compare whose next slot holds a B.cond. The run loop
     // executes both with one dispatch; every other path runs the compare alone (its
     // `genericGroup`) and the B.cond as its own instruction.
     case subsImm64BCond, subsImm32BCond, subsReg64BCond, subsReg32BCond, andsReg64BCond, andsReg32BCond
+    // System: NOP and the barriers; the cache maintenance by VA that only translates (DC CVAC,
+    // CVAU, CIVAC, IC IVAU: a kernel cleans a region 64 bytes at a time); DC ZVA.
+    case sysNop, dcByVA, dcZVA
+    // MRS of the registers a kernel reads all the time: SP_EL0 (arm64 Linux's `current`),
+    // TPIDR_EL1 (its per-CPU offset) and DAIF (irqsave), at EL1 or EL2 where nothing traps them.
+    case mrsSPEL0, mrsTPIDREL1, mrsDAIF
 }
 
 /// A decoded instruction: 16 bytes, no references (so the decode cache holds them without reference

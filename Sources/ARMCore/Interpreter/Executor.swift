@@ -77,7 +77,7 @@ extension CPU {
         var page = fetchPage
         let tlb = decodeCache.hostTLB(cpu: index)
         tlb.flush()
-        refreshHostTLB(tlb)
+        refreshHostTLB(tlb, changed: true)
         outer: while left != 0 {
             if attention {
                 self.pc = pc
@@ -273,6 +273,30 @@ extension CPU {
                     x[Int(i.rd)] = x[Int(i.ra)] &+ x[Int(i.rn)] &* x[Int(i.rm)]
                 case .madd32:
                     x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: x[Int(i.ra)] &+ x[Int(i.rn)] &* x[Int(i.rm)]))
+                case .csel64:
+                    x[Int(i.rd)] = (i.imm >> UInt64(nzcv >> 28)) & 1 != 0 ? x[Int(i.rn)] : x[Int(i.rm)]
+                case .csel32:
+                    let v = (i.imm >> UInt64(nzcv >> 28)) & 1 != 0 ? x[Int(i.rn)] : x[Int(i.rm)]
+                    x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: v))
+                case .csinc64:
+                    x[Int(i.rd)] = (i.imm >> UInt64(nzcv >> 28)) & 1 != 0 ? x[Int(i.rn)] : x[Int(i.rm)] &+ 1
+                case .csinc32:
+                    let v = (i.imm >> UInt64(nzcv >> 28)) & 1 != 0 ? x[Int(i.rn)] : x[Int(i.rm)] &+ 1
+                    x[Int(i.rd)] = UInt64(UInt32(truncatingIfNeeded: v))
+                case .addExt64:
+                    x[Int(i.rd)] = x[Int(i.rn)] &+ extendReg(x[Int(i.rm)], i.a, i.imm)
+                case .sbfm64:
+                    // ROR(src, R) AND wmask AND tmask, sign-extended from the mask's top bit
+                    // (as executeDataProcessingImmediate).
+                    let m = i.imm, s = UInt64(m.leadingZeroBitCount)
+                    let rot = rotateRight64(x[Int(i.rn)], UInt64(i.a)) & m
+                    x[Int(i.rd)] = UInt64(bitPattern: Int64(bitPattern: rot &<< s) &>> Int64(s))
+                case .extr64:
+                    let lsb = UInt64(i.a)
+                    x[Int(i.rd)] = (x[Int(i.rm)] &>> lsb) | ((x[Int(i.rn)] &<< 1) &<< (63 &- lsb))
+                case .extr32:
+                    let c = x[Int(i.rn)] << 32 | (x[Int(i.rm)] & 0xFFFF_FFFF)
+                    x[Int(i.rd)] = (c &>> UInt64(i.a)) & 0xFFFF_FFFF
 
                 // Branches: a target in this page moves `ip`; any other leaves the fast loop.
                 // Immediate branches: not taken, the next slot; taken, `break taken` (below).
@@ -326,67 +350,99 @@ extension CPU {
                 // compiler copy the dispatch into every handler.)
                 case .ldr8:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 1, write: false, tlb) else { break work }
-                    x[Int(i.rd)] = UInt64(p.load(as: UInt8.self))
+                    x[Int(i.rd)] = HostRAM.load8(p)
                 case .ldr16:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 2, write: false, tlb) else { break work }
-                    x[Int(i.rd)] = UInt64(UInt16(littleEndian: p.loadUnaligned(as: UInt16.self)))
+                    x[Int(i.rd)] = HostRAM.load16(p)
                 case .ldr32:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 4, write: false, tlb) else { break work }
-                    x[Int(i.rd)] = UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+                    x[Int(i.rd)] = HostRAM.load32(p)
                 case .ldr64:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 8, write: false, tlb) else { break work }
-                    x[Int(i.rd)] = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+                    x[Int(i.rd)] = HostRAM.load64(p)
                 case .str8:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 1, write: true, tlb) else { break work }
-                    p.storeBytes(of: UInt8(truncatingIfNeeded: x[Int(i.rd)]), as: UInt8.self)
+                    HostRAM.store8(p, x[Int(i.rd)])
                 case .str16:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 2, write: true, tlb) else { break work }
-                    p.storeBytes(of: UInt16(truncatingIfNeeded: x[Int(i.rd)]).littleEndian, as: UInt16.self)
+                    HostRAM.store16(p, x[Int(i.rd)])
                 case .str32:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 4, write: true, tlb) else { break work }
-                    p.storeBytes(of: UInt32(truncatingIfNeeded: x[Int(i.rd)]).littleEndian, as: UInt32.self)
+                    HostRAM.store32(p, x[Int(i.rd)])
                 case .str64:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 8, write: true, tlb) else { break work }
-                    p.storeBytes(of: x[Int(i.rd)].littleEndian, as: UInt64.self)
+                    HostRAM.store64(p, x[Int(i.rd)])
                 case .ldrReg32:
                     let offset = x[Int(i.rm)] &<< (i.imm & LSIndex.shiftMask)
                     guard let p = fastAddress(i, x, offset: offset, size: 4, write: false, tlb) else { break work }
-                    x[Int(i.rd)] = UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+                    x[Int(i.rd)] = HostRAM.load32(p)
                 case .ldrReg64:
                     let offset = x[Int(i.rm)] &<< (i.imm & LSIndex.shiftMask)
                     guard let p = fastAddress(i, x, offset: offset, size: 8, write: false, tlb) else { break work }
-                    x[Int(i.rd)] = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+                    x[Int(i.rd)] = HostRAM.load64(p)
+                case .strReg32:
+                    let offset = x[Int(i.rm)] &<< (i.imm & LSIndex.shiftMask)
+                    guard let p = fastAddress(i, x, offset: offset, size: 4, write: true, tlb) else { break work }
+                    HostRAM.store32(p, x[Int(i.rd)])
+                case .strReg64:
+                    let offset = x[Int(i.rm)] &<< (i.imm & LSIndex.shiftMask)
+                    guard let p = fastAddress(i, x, offset: offset, size: 8, write: true, tlb) else { break work }
+                    HostRAM.store64(p, x[Int(i.rd)])
                 case .ldr8Post:
                     guard let p = fastAddress(i, x, offset: 0, size: 1, write: false, tlb) else { break work }
-                    let v = UInt64(p.load(as: UInt8.self))
+                    let v = HostRAM.load8(p)
                     x[Int(i.rn)] = x[Int(i.rn)] &+ i.imm
                     x[Int(i.rd)] = v
                 case .ldp64:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 16, elem: 8, write: false, tlb)
                     else { break work }
-                    let v1 = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
-                    let v2 = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                    let v1 = HostRAM.load64(p)
+                    let v2 = HostRAM.load64(p + 8)
                     x[Int(i.rd)] = v1
                     x[Int(i.rm)] = v2
                 case .ldp64Post:
                     guard let p = fastAddress(i, x, offset: 0, size: 16, elem: 8, write: false, tlb)
                     else { break work }
-                    let v1 = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
-                    let v2 = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                    let v1 = HostRAM.load64(p)
+                    let v2 = HostRAM.load64(p + 8)
                     x[Int(i.rn)] = x[Int(i.rn)] &+ i.imm
                     x[Int(i.rd)] = v1
                     x[Int(i.rm)] = v2
                 case .stp64:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 16, elem: 8, write: true, tlb)
                     else { break work }
-                    p.storeBytes(of: x[Int(i.rd)].littleEndian, toByteOffset: 0, as: UInt64.self)
-                    p.storeBytes(of: x[Int(i.rm)].littleEndian, toByteOffset: 8, as: UInt64.self)
+                    HostRAM.store64(p, x[Int(i.rd)])
+                    HostRAM.store64(p + 8, x[Int(i.rm)])
                 case .stp64Pre:
                     guard let p = fastAddress(i, x, offset: i.imm, size: 16, elem: 8, write: true, tlb)
                     else { break work }
-                    p.storeBytes(of: x[Int(i.rd)].littleEndian, toByteOffset: 0, as: UInt64.self)
-                    p.storeBytes(of: x[Int(i.rm)].littleEndian, toByteOffset: 8, as: UInt64.self)
+                    HostRAM.store64(p, x[Int(i.rd)])
+                    HostRAM.store64(p + 8, x[Int(i.rm)])
                     x[Int(i.rn)] = x[Int(i.rn)] &+ i.imm
+
+                // System instructions that need neither the full path nor the CPU's state: NOP
+                // and barriers; cache maintenance by VA to a page the host TLB may read (it could
+                // only fault where a read would, and there is no cache to clean); DC ZVA to a
+                // page it may write (no decoded code, monitor clear: see `hostTLBFill`).
+                case .sysNop:
+                    break
+                case .dcByVA:
+                    guard tlb.cacheMaintenanceFast,
+                          fastRAM(x[Int(i.rd)], total: 1, elem: 1, write: false, tlb) != nil else { break work }
+                case .dcZVA:
+                    let size = tlb.zeroBlockSize
+                    guard size != 0,
+                          let p = fastRAM(x[Int(i.rd)] & ~(size &- 1), total: size, elem: size, write: true, tlb)
+                    else { break work }
+                    p.initializeMemory(as: UInt8.self, repeating: 0, count: Int(truncatingIfNeeded: size))
+                // MRS of SP_EL0, TPIDR_EL1, DAIF: out of line (`fastMRS`), so that the loop keeps
+                // no more values live across its dispatch.
+                case .mrsSPEL0:
+                    if !fastMRSSPEL0(i.rd) { break work }
+                case .mrsTPIDREL1:
+                    if !fastMRSTPIDREL1(i.rd) { break work }
+                case .mrsDAIF:
+                    if !fastMRSDAIF(i.rd) { break work }
 
                 // The other common groups, through their own executors.
                 case .dataProcessingImmediate:
@@ -441,6 +497,30 @@ extension CPU {
         self.pc = pc
         instret = end &- left
         return .budget
+    }
+
+    /// MRS at EL1 or EL2, where nothing traps these registers; false at EL0 (which may trap
+    /// or be UNDEFINED) for the full path. SP_EL0 is a register of its own only while SPSel
+    /// selects SP_ELx (C5.2.14); the banked value is then in spBank[0].
+    @inline(never)
+    func fastMRSSPEL0(_ rt: UInt8) -> Bool {
+        guard el != 0 && spsel != 0 else { return false }
+        x[Int(rt)] = spBank[0]
+        return true
+    }
+
+    @inline(never)
+    func fastMRSTPIDREL1(_ rt: UInt8) -> Bool {
+        guard el != 0 else { return false }
+        x[Int(rt)] = sysregs[SysReg.TPIDR_EL1]
+        return true
+    }
+
+    @inline(never)
+    func fastMRSDAIF(_ rt: UInt8) -> Bool {
+        guard el != 0 else { return false }
+        x[Int(rt)] = UInt64(daif)
+        return true
     }
 
     /// The run loop's locals after the full path ran: PC, instructions left, fetch page; with

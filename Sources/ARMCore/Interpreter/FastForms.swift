@@ -14,7 +14,7 @@ extension InstGroup {
     public var genericGroup: InstGroup {
         switch self {
         case .addImm64, .addImm32, .subImm64, .subImm32, .subsImm64, .subsImm32, .addsImm64, .addsImm32,
-             .andImm, .orrImm64, .eorImm64, .movImm, .ubfm64, .ubfm32, .adr, .adrp:
+             .andImm, .orrImm64, .eorImm64, .movImm, .ubfm64, .ubfm32, .adr, .adrp, .sbfm64, .extr64, .extr32:
             return .dataProcessingImmediate
         case .subsImm64BCond, .subsImm32BCond:
             return .dataProcessingImmediate
@@ -22,14 +22,17 @@ extension InstGroup {
              .andReg32, .orrReg32, .eorReg32, .addReg32, .subReg32, .subsReg32, .andsReg32, .madd64, .madd32,
              .andLsr64, .orrLsr64, .eorLsr64, .addLsr64, .subLsr64, .andLsr32, .orrLsr32, .eorLsr32, .addLsr32,
              .subLsr32,
-             .subsReg64BCond, .subsReg32BCond, .andsReg64BCond, .andsReg32BCond:
+             .subsReg64BCond, .subsReg32BCond, .andsReg64BCond, .andsReg32BCond,
+             .csel64, .csel32, .csinc64, .csinc32, .addExt64:
             return .dataProcessingRegister
         case .branch26, .branchLink, .branchCond, .cbz64, .cbnz64, .cbz32, .cbnz32, .tbz, .tbnz, .branchReg,
              .branchLinkReg:
             return .branch
         case .ldr8, .ldr16, .ldr32, .ldr64, .str8, .str16, .str32, .str64,
-             .ldrReg32, .ldrReg64, .ldr8Post, .ldp64, .ldp64Post, .stp64, .stp64Pre:
+             .ldrReg32, .ldrReg64, .ldr8Post, .ldp64, .ldp64Post, .stp64, .stp64Pre, .strReg32, .strReg64:
             return .loadStore
+        case .sysNop, .dcByVA, .dcZVA, .mrsSPEL0, .mrsTPIDREL1, .mrsDAIF:
+            return .system
         default:
             return self
         }
@@ -71,15 +74,27 @@ enum FastForms {
             case .eor where sf: f.group = .eorImm64
             case .mov: f.group = .movImm          // MOVZ/MOVN: imm is the final value
             case .ubfm: f.group = sf ? .ubfm64 : .ubfm32
+            case .sbfm where sf: f.group = .sbfm64
+            case .extr: f.group = sf ? .extr64 : .extr32
             case .adr: f.group = .adr
             case .adrp: f.group = .adrp
             default: break
             }
         case .dataProcessingRegister:
             let op = i.opcode(as: DPRegOp.self)
-            if op == .madd {
+            switch op {
+            case .madd:
                 f.group = sf ? .madd64 : .madd32
                 return f
+            case .csel, .csinc:
+                f.group = op == .csel ? (sf ? .csel64 : .csel32) : (sf ? .csinc64 : .csinc32)
+                f.imm = UInt64(CPU.conditionTable(i.a))
+                return f
+            case .addExt where sf:
+                f.group = .addExt64
+                return f
+            default:
+                break
             }
             // Shifted-register forms: `imm` is the shift amount (`a` the type), so a handler
             // is one shift and the operation.
@@ -135,11 +150,31 @@ enum FastForms {
             case (.store, 3): f.group = .str64
             case (.loadRegister, 2) where i.imm & LSIndex.word == 0: f.group = .ldrReg32
             case (.loadRegister, 3) where i.imm & LSIndex.word == 0: f.group = .ldrReg64
+            case (.storeRegister, 2) where i.imm & LSIndex.word == 0: f.group = .strReg32
+            case (.storeRegister, 3) where i.imm & LSIndex.word == 0: f.group = .strReg64
             case (.loadPost, 0): f.group = .ldr8Post
             case (.loadPair, 3): f.group = .ldp64
             case (.loadPairPost, 3): f.group = .ldp64Post
             case (.storePair, 3): f.group = .stp64
             case (.storePairPre, 3): f.group = .stp64Pre
+            default: break
+            }
+        case .system:
+            switch i.opcode(as: SystemOp.self) {
+            case .nop, .barrier: f.group = .sysNop
+            case .mrs where i.b == 0:
+                switch SysReg(rawValue: Int(i.imm & 0xFFFF)) {
+                case .SP_EL0: f.group = .mrsSPEL0
+                case .TPIDR_EL1: f.group = .mrsTPIDREL1
+                case .DAIF: f.group = .mrsDAIF
+                default: break
+                }
+            case .sys:
+                switch SysOp(rawValue: i.imm & 0xFFFF_FFFF) {
+                case .dcCVAC, .dcCVAU, .dcCIVAC, .icIVAU: f.group = .dcByVA
+                case .dcZVA: f.group = .dcZVA
+                default: break
+                }
             default: break
             }
         default:

@@ -175,6 +175,7 @@ extension CPU {
     public func flushFetchPage() {
         fetchPageVA = 1
         fetch32PageVA = 1
+        hostTLBKeepsEntries = false
     }
 }
 
@@ -185,10 +186,22 @@ extension CPU {
         // `changed`: flushFetchPage() ran, the regime, the EL or a TLB changed. Entries made
         // under translation go; a flat regime maps every VA to the same PA, read-write, at
         // every EL, so from flat to flat (an HVC and its ERET with the MMUs off) they stay.
+        // With `hostTLBKeepsEntries`, only the EL changed, between EL0 and EL1 of one regime
+        // (`updateTranslationRegime`): `select` below picks that EL's entries.
         let flat = !translating
-        if changed && !(flat && t.flat) { t.flush() }
+        if changed && !(flat && t.flat) && !hostTLBKeepsEntries { t.flush() }
+        hostTLBKeepsEntries = false
+        t.select(el0: el == 0)
         t.flat = flat
         t.alignCheck = currentSCTLR & SCTLR.A != 0
+        // The traps of executeSys (D13.2.48 HCR_EL2, D13.2.118 SCTLR_EL1), which change only
+        // with the EL or a write to SCTLR_EL1 or HCR_EL2, all of which flush the fetch page.
+        guard changed else { return }
+        let sctlr1 = sysregs[SysReg.SCTLR_EL1]
+        let hcr = el < 2 && hasEL2 ? sysregs[SysReg.HCR_EL2] : 0
+        t.cacheMaintenanceFast = (el != 0 || sctlr1 & SCTLR.UCI != 0) && hcr & (HCR.TPC | HCR.TPU) == 0
+        let zva = (el != 0 || sctlr1 & SCTLR.DZE != 0) && hcr & HCR.TDZ == 0
+        t.zeroBlockSize = zva ? UInt64(4) << (sysregs[SysReg.DCZID_EL0] & 0xF) : 0
     }
 
     /// The host address of `total` bytes at `va` for an ordinary (not exclusive, not ordered)
@@ -210,7 +223,7 @@ extension CPU {
             return nil  // an aligned pair that crosses a page
         }
         let e = h.entries + Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
-        let tag = (va & ~0xFFF) | h.epoch
+        let tag = (va & ~0xFFF) | (write ? h.writeEpoch : h.epoch)
         if (write ? e.pointee.writeTag : e.pointee.readTag) == tag {
             return e.pointee.host + Int(truncatingIfNeeded: va & 0xFFF)
         }
@@ -233,6 +246,7 @@ extension CPU {
         if watchArmed { return nil }
         let pagePA: UInt64
         var writable = true
+        var readable = true
         if h.flat {
             pagePA = va & ~0xFFF
         } else {
@@ -242,7 +256,10 @@ extension CPU {
             guard let r = mmu.tlb.lookup(a, regime.tlbContext),
                   r.permissionFault(for: write ? .write : [], el: el) == nil else { return nil }
             pagePA = r.physicalAddress & ~0xFFF
-            writable = write
+            // Both tags from one lookup where the entry allows both: a page read and then
+            // written (a stack, a structure) costs one fill.
+            readable = !write || r.permissionFault(for: [], el: el) == nil
+            writable = write || r.permissionFault(for: .write, el: el) == nil
         }
         let off = pagePA &- h.ramBase
         guard off < h.ramSize, h.ramSize &- off >= 0x1000 else { return nil }
@@ -251,12 +268,12 @@ extension CPU {
             writable = false
         }
         let e = h.entries + Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
-        let tag = (va & ~0xFFF) | h.epoch
+        let page = va & ~0xFFF
         let host = h.ram + Int(truncatingIfNeeded: off)
         if e.pointee.host != host { e.pointee.readTag = 0; e.pointee.writeTag = 0; e.pointee.execTag = 0 }
         e.pointee.host = host
-        if writable { e.pointee.writeTag = tag }
-        if !write || h.flat { e.pointee.readTag = tag }
+        if writable { e.pointee.writeTag = page | h.writeEpoch }
+        if readable { e.pointee.readTag = page | h.epoch }
         return off | (va & 0xFFF)
     }
 }

@@ -7,13 +7,44 @@ extension CPU {
     /// Rebuild `regime` from the registers of the current EL's translation regime
     /// (ARM DDI 0487, D8.1: EL2 uses the EL2 regime; EL0 and EL1 the EL1&0 regime, with stage 2
     /// when HCR_EL2.VM is set).
-    public func updateTranslationRegime() {
+    /// A regime built before from the same register values is taken from `regimeCache`: an
+    /// exception entry or return between ELs (an HVC, a system call) rebuilt it every time.
+    ///
+    /// `elChange`: called for an exception entry or return that changed the EL. When the regime
+    /// stays the one in use (EL0 and EL1 of the same EL1&0 regime), the host TLB keeps its
+    /// entries (tagged by EL) and only the fetch page goes.
+    public func updateTranslationRegime(elChange: Bool = false) {
+        if elChange && el != 2 && regimeCache.current == .el10 && fetchPageVA != 1
+            && regimeCache.el10Inputs == RegimeInputs(el10: self) {
+            // The regime in use already (its inputs unchanged): nothing to copy.
+            fetchPageVA = 1
+            fetch32PageVA = 1
+            hostTLBKeepsEntries = true
+            return
+        }
+        regimeCache.current = el == 2 ? .el2 : .el10
         if el == 2 {
-            regime = el2Regime()
+            let inputs = RegimeInputs(el2: self)
+            if regimeCache.el2Inputs == inputs {
+                regime = regimeCache.el2
+            } else {
+                regime = el2Regime()
+                regimeCache.el2 = regime
+                regimeCache.el2Inputs = inputs
+            }
             // One TTBR: no address of Hyp mode is a TTBR1 one, whatever EL1's split says.
             aarch32TTBR1Base = .max
         } else {
-            (regime, aarch32TTBR1Base) = el10Regime()
+            let inputs = RegimeInputs(el10: self)
+            if regimeCache.el10Inputs == inputs {
+                regime = regimeCache.el10
+                aarch32TTBR1Base = regimeCache.el10TTBR1Base
+            } else {
+                (regime, aarch32TTBR1Base) = el10Regime()
+                regimeCache.el10 = regime
+                regimeCache.el10TTBR1Base = aarch32TTBR1Base
+                regimeCache.el10Inputs = inputs
+            }
         }
         translating = !regime.isFlat
         flushFetchPage()
@@ -128,22 +159,92 @@ extension CPU {
     func tlbInvalidate(word: UInt32, operand: UInt64) {
         let vmid = UInt16(truncatingIfNeeded: sysregs[SysReg.VTTBR_EL2] >> 48) & 0xFF
         let t = TLBIInstruction(op1: bits(word, 18, 16), crm: bits(word, 11, 8), op2: bits(word, 7, 5))
-        for cpu in tlbMaintenanceTargets(innerShareable: t?.innerShareable ?? true) {
-            if let t {
-                cpu.mmu.tlb.invalidate(t.operation, operand: operand, vmid: vmid)
-            } else {
+        guard let t else {
+            for cpu in tlbMaintenanceTargets(innerShareable: true) {
                 cpu.mmu.tlb.invalidateAll()
+                cpu.flushFetchPage()
             }
-            cpu.flushFetchPage()
+            return
         }
+        if !tlbMaintenanceBroadcasts(innerShareable: t.innerShareable) {
+            invalidateTLB(t.operation, operand: operand, vmid: vmid)
+            return
+        }
+        for cpu in tlbMaintenanceTargets(innerShareable: t.innerShareable) {
+            cpu.invalidateTLB(t.operation, operand: operand, vmid: vmid)
+        }
+    }
+
+    /// One CPU's part of a TLBI: its Stage2MMU TLB, then what the run loop holds. A by-VA
+    /// operation on a page of no large mapping, in this CPU's A64 loop, drops only the host TLB
+    /// entry that page can occupy (and the fetch page if it shares it); anything else empties
+    /// the host TLB and the fetch page as every TLBI once did (kernels invalidate page by page
+    /// while they build their tables, and each of those emptied the host TLB).
+    func invalidateTLB(_ op: TLBIOperation, operand: UInt64, vmid: UInt16) {
+        let tlb = mmu.tlb
+        tlb.invalidate(op, operand: operand, vmid: vmid)
+        guard let va = TLB.invalidatedPage(op, operand: operand), !aarch32, !tlb.mayHoldLargeMapping(va)
+        else {
+            flushFetchPage()
+            return
+        }
+        // Every host TLB entry of the page, under any tag, is in the entry its bits 19:12 pick.
+        let slot = Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
+        let h = decodeCache.hostTLB(cpu: index)
+        h.entries[slot].readTag = 0
+        h.entries[slot].writeTag = 0
+        h.entries[slot].execTag = 0
+        fetch32PageVA = 1
+        if Int(truncatingIfNeeded: (fetchPageVA >> 12) & UInt64(HostTLB.entryCount - 1)) == slot { flushFetchPage() }
     }
 
     /// The CPUs a TLB maintenance operation reaches: this one, and with an Inner Shareable form
     /// (or HCR_EL2.FB from EL1, D13.2.46) every CPU of the shareability domain (D8.13.4
     /// "TLB maintenance instructions"). The others' host TLBs start empty at their next `run`.
     func tlbMaintenanceTargets(innerShareable: Bool) -> [CPU] {
-        let broadcast = innerShareable || (el == 1 && hasEL2 && sysregs[SysReg.HCR_EL2] & HCR.FB != 0)
-        guard broadcast, let domain = shareabilityDomain else { return [self] }
+        guard tlbMaintenanceBroadcasts(innerShareable: innerShareable), let domain = shareabilityDomain
+        else { return [self] }
         return domain.cpus
     }
+
+    /// Whether a TLB maintenance operation reaches other CPUs than this one.
+    func tlbMaintenanceBroadcasts(innerShareable: Bool) -> Bool {
+        guard let domain = shareabilityDomain, domain.count > 1 else { return false }
+        return innerShareable || (el == 1 && hasEL2 && sysregs[SysReg.HCR_EL2] & HCR.FB != 0)
+    }
+}
+
+/// Every register value `el2Regime` or `el10Regime` reads, for `RegimeCache`.
+struct RegimeInputs: Equatable {
+    var hcr: UInt64 = 0, tcr: UInt64 = 0, ttbr0: UInt64 = 0, ttbr1: UInt64 = 0, mair: UInt64 = 0
+    var sctlr: UInt64 = 0, vtcr: UInt64 = 0, vttbr: UInt64 = 0, sctlrEL2: UInt64 = 0, dacr: UInt64 = 0
+    var contextidr: UInt64 = 0
+    var bootedAArch32 = false
+
+    init(el2 cpu: CPU) {
+        let s = cpu.sysregs
+        tcr = s[SysReg.TCR_EL2]; ttbr0 = s[SysReg.TTBR0_EL2]; mair = s[SysReg.MAIR_EL2]; sctlr = s[SysReg.SCTLR_EL2]
+    }
+
+    init(el10 cpu: CPU) {
+        let s = cpu.sysregs
+        hcr = cpu.hasEL2 ? s[SysReg.HCR_EL2] : 0
+        tcr = s[SysReg.TCR_EL1]; ttbr0 = s[SysReg.TTBR0_EL1]; ttbr1 = s[SysReg.TTBR1_EL1]; mair = s[SysReg.MAIR_EL1]
+        sctlr = s[SysReg.SCTLR_EL1]; vtcr = s[SysReg.VTCR_EL2]; vttbr = s[SysReg.VTTBR_EL2]
+        sctlrEL2 = s[SysReg.SCTLR_EL2]; dacr = s[SysReg.DACR32_EL2]; contextidr = s[SysReg.CONTEXTIDR_EL1]
+        bootedAArch32 = cpu.bootedAArch32
+    }
+}
+
+/// The last EL2 and EL1&0 regimes `updateTranslationRegime` built, each with the register
+/// values it came from (and, for EL1&0, where an AArch32 TTBR1's range starts).
+struct RegimeCache {
+    /// nil until the first build: the regimes below are meaningless until their inputs are set.
+    var el2Inputs: RegimeInputs? = nil
+    var el2 = TranslationRegime.el2(tcr: 0, ttbr0: 0, mair: 0, sctlr: 0)
+    var el10Inputs: RegimeInputs? = nil
+    var el10 = TranslationRegime.el2(tcr: 0, ttbr0: 0, mair: 0, sctlr: 0)
+    var el10TTBR1Base = UInt64.max
+    /// Which of the two is `CPU.regime` (none before the first build).
+    var current: Regime? = nil
 }
