@@ -199,12 +199,10 @@ static uint64_t count_loop(uint64_t n)
 	return v;
 }
 
-/* Counters 0-2 count events[0-2] at EL1 over `n` iterations of
- * {ldr, str, subs, b.ne}, enabled and disabled inside the asm: between the
- * two MSRs only the loop runs. */
-static void count_ldst(uint64_t n, const uint64_t events[3], uint64_t out[3])
+/* Counters 0-2 stopped, counting events[0-2] at EL1, from zero: the asm of
+ * each caller enables them around what it measures. */
+static void program_three(const uint64_t events[3])
 {
-	uint64_t a, b, c;
 	write_sysreg(PMCNTENCLR_EL0, 7ul);
 	write_sysreg(PMEVTYPER0_EL0, EXCLUDE_EL0 | events[0]);
 	write_sysreg(PMEVTYPER1_EL0, EXCLUDE_EL0 | events[1]);
@@ -213,6 +211,15 @@ static void count_ldst(uint64_t n, const uint64_t events[3], uint64_t out[3])
 	write_sysreg(PMEVCNTR1_EL0, 0);
 	write_sysreg(PMEVCNTR2_EL0, 0);
 	isb();
+}
+
+/* Counters 0-2 count events[0-2] at EL1 over `n` iterations of
+ * {ldr, str, subs, b.ne}, enabled and disabled inside the asm: between the
+ * two MSRs only the loop runs. */
+static void count_ldst(uint64_t n, const uint64_t events[3], uint64_t out[3])
+{
+	uint64_t a, b, c;
+	program_three(events);
 	__asm__ volatile("msr pmcntenset_el0, %[en]\n\t"
 	                 "mov x1, %[n]\n"
 	                 "1:\tldr x2, [%[buf]]\n\t"
@@ -236,13 +243,7 @@ static void count_ldst(uint64_t n, const uint64_t events[3], uint64_t out[3])
 static void count_calls(uint64_t n, const uint64_t events[3], uint64_t out[3])
 {
 	uint64_t a, b, c;
-	write_sysreg(PMEVTYPER0_EL0, EXCLUDE_EL0 | events[0]);
-	write_sysreg(PMEVTYPER1_EL0, EXCLUDE_EL0 | events[1]);
-	write_sysreg(PMEVTYPER2_EL0, EXCLUDE_EL0 | events[2]);
-	write_sysreg(PMEVCNTR0_EL0, 0);
-	write_sysreg(PMEVCNTR1_EL0, 0);
-	write_sysreg(PMEVCNTR2_EL0, 0);
-	isb();
+	program_three(events);
 	__asm__ volatile("msr pmcntenset_el0, %[en]\n\t"
 	                 "mov x1, %[n]\n"
 	                 "1:\tbl 2f\n\t"
