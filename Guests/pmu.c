@@ -263,16 +263,22 @@ static void count_calls(uint64_t n, const uint64_t events[3], uint64_t out[3])
 	out[2] = c;
 }
 
+/* The start of an EL0 visit: the EL1 hook resumes at label 2 (saved in
+ * el1_trap.resume, operand %[resume]); the ERET that follows enters label 1
+ * at EL0t with DAIF masked. x9 is clobbered. */
+#define ENTER_EL0_AT_1F \
+	"adr x9, 2f\n\t" \
+	"str x9, %[resume]\n\t" \
+	"adr x9, 1f\n\t" \
+	"msr elr_el1, x9\n\t" \
+	"mov x9, #0x3c0\n\t" \
+	"msr spsr_el1, x9\n\t"
+
 /* Run at EL0: x1 iterations of {ldr, subs, b.ne}, then SVC back to EL1,
  * which resumes at the label after the ERET. */
 static void visit_el0_loads(uint64_t n)
 {
-	__asm__ volatile("adr x9, 2f\n\t"
-	                 "str x9, %[resume]\n\t"
-	                 "adr x9, 1f\n\t"
-	                 "msr elr_el1, x9\n\t"
-	                 "mov x9, #0x3c0\n\t"        /* EL0t, DAIF masked */
-	                 "msr spsr_el1, x9\n\t"
+	__asm__ volatile(ENTER_EL0_AT_1F
 	                 "mov x1, %[n]\n\t"
 	                 "mov x4, %[buf]\n\t"
 	                 "eret\n"
@@ -292,12 +298,7 @@ static void visit_el0_loads(uint64_t n)
 static uint64_t visit_el0(uint64_t n)
 {
 	uint64_t x2;
-	__asm__ volatile("adr x9, 2f\n\t"
-	                 "str x9, %[resume]\n\t"
-	                 "adr x9, 1f\n\t"
-	                 "msr elr_el1, x9\n\t"
-	                 "mov x9, #0x3c0\n\t"        /* EL0t, DAIF masked */
-	                 "msr spsr_el1, x9\n\t"
+	__asm__ volatile(ENTER_EL0_AT_1F
 	                 "mov x1, %[n]\n\t"
 	                 "mov x2, #0\n\t"
 	                 "eret\n"
