@@ -1,6 +1,9 @@
 import XCTest
 @testable import ARMCore
 import Bus
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A CPU on 1 MiB of RAM at 0x4000_0000 with programs written as raw words.
 final class CoreTestMachine {
@@ -43,4 +46,17 @@ func assertRowsDoNotOverlap(_ rows: [Encoding], file: StaticString = #filePath, 
                               file: file, line: line)
         }
     }
+}
+
+/// Whether the host page at `p` holds memory of this process's own (a page it wrote), from
+/// /proc/self/pagemap: present (bit 63) and exclusively mapped (bit 56). A page only read maps
+/// the host's shared zero page, which is neither. nil when pagemap cannot be read.
+func committedPrivately(_ p: UnsafeRawPointer) -> Bool? {
+    let fd = open("/proc/self/pagemap", O_RDONLY)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var entry: UInt64 = 0
+    let at = off_t(UInt(bitPattern: p) / 4096 * 8)
+    guard pread(fd, &entry, 8, at) == 8 else { return nil }
+    return entry >> 63 & 1 == 1 && entry >> 56 & 1 == 1
 }

@@ -231,7 +231,7 @@ extension CPU {
         let pa = try translate(base, .write)
         if let p = bus.ramPointer(pa, size: Int(size)) {
             bus.noteRAMWrite(pa, size: Int(size))
-            p.initializeMemory(as: UInt8.self, repeating: 0, count: Int(size))
+            HostRAM.zeroBlock(p, size: Int(size))
             if exclusiveValid && pa & ~63 <= exclusiveAddress && exclusiveAddress < pa &+ size { exclusiveValid = false }
             return
         }

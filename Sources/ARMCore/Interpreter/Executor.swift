@@ -434,7 +434,7 @@ extension CPU {
                     guard size != 0,
                           let p = fastRAM(x[Int(i.rd)] & ~(size &- 1), total: size, elem: size, write: true, tlb)
                     else { break work }
-                    p.initializeMemory(as: UInt8.self, repeating: 0, count: Int(truncatingIfNeeded: size))
+                    HostRAM.zeroBlock(p, size: Int(truncatingIfNeeded: size))
                 // MRS of SP_EL0, TPIDR_EL1, DAIF: out of line (`fastMRS`), so that the loop keeps
                 // no more values live across its dispatch.
                 case .mrsSPEL0:

@@ -74,4 +74,20 @@ enum HostRAM {
         default: store64(p, v)
         }
     }
+
+    /// DC ZVA's block on RAM (aligned, 4 bytes to 2 KiB): zeroed, unless it already reads as
+    /// zeros, and then left unwritten. Kernels clear every page they allocate and Xen scrubs all
+    /// free memory at boot, mostly pages the guest never wrote: reading one maps the host's
+    /// shared zero page, writing it would make the host commit memory for it
+    /// (docs/PERFORMANCE.md, "Memory"). A block that holds data costs one load more.
+    @inline(never)
+    static func zeroBlock(_ p: UnsafeMutableRawPointer, size: Int) {
+        if size >= 8 {
+            let w = p.assumingMemoryBound(to: UInt64.self)
+            var i = 0
+            while i < size >> 3 && w[i] == 0 { i += 1 }
+            if i == size >> 3 { return }
+        }
+        p.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+    }
 }
