@@ -194,10 +194,11 @@ public final class CPU {
         self.decodeCache = decodeCache
         mmu = MMU(bus: bus)
         regime = .el2(tcr: 0, ttbr0: 0, mair: 0, sctlr: 0)
-        fetchPage = decodeCache.page(ramOffset: 0)
+        fetchPage = decodeCache.noPage
         resetSystemRegisters(config)
         el = hasEL2 ? 2 : 1
         updateTranslationRegime()
+        decodeCache.register(self)
     }
 
     deinit {

@@ -20,6 +20,14 @@ public final class DecodeCache {
     @inline(__always) static var slotShift: Int { slotSize.trailingZeroBitCount }
     @inline(__always) static var pageSize: Int { 4096 }
     @inline(__always) static var slotsPerPage: Int { pageSize / slotSize }
+    /// Slots of an array per host page (4 KiB of 16-byte `Inst`s): the slots whose first fill
+    /// commits one more host page.
+    static let slotsPerHostPage = 4096 / MemoryLayout<Inst>.stride
+
+    /// The host memory the slot arrays may hold before `recycleIfFull` empties the cache:
+    /// 4 MiB, about a fifth of what a Debian arm64 boot filled when arrays lived forever, and
+    /// several times the code its hot paths run (docs/PERFORMANCE.md, "Memory").
+    public static let defaultBudgetBytes = 4 << 20
 
     unowned(unsafe) let bus: PhysicalAddressSpace
     /// One slot per RAM page: nil, or `slotsPerPage` instructions where group `.notDecoded`
@@ -28,25 +36,56 @@ public final class DecodeCache {
     /// A `LazyTable`: host memory only around RAM that holds code.
     private let pages: UnsafeMutablePointer<UnsafeMutablePointer<Inst>?>
     private let pageTable: LazyTable<UnsafeMutablePointer<Inst>?>
+    /// Per RAM page, which host pages of its array hold a decoded slot (bit k: slots
+    /// 256k..<256k+256), so that `committedBytes` counts each once.
+    private let hostPages: UnsafeMutablePointer<UInt8>
+    private let hostPageTable: LazyTable<UInt8>
     /// The pages that have slot arrays.
     private var allocated: [Int] = []
     /// Where slot arrays come from: zero-filled host memory committed on first touch.
     private let arena = SlotArena(arrayCount: DecodeCache.slotsPerPage + 1)
+    /// An array that stays empty: the fetch page of a CPU that has none (`forgetFetchPages`).
+    let noPage: UnsafeMutablePointer<Inst>
+
+    /// Host memory the slot arrays hold: the host pages that decoded slots were written to.
+    public private(set) var committedBytes = 0
+    /// `recycleIfFull` empties the cache once `committedBytes` exceeds this.
+    public var budgetBytes = DecodeCache.defaultBudgetBytes
+    /// How many times the cache was emptied to stay within `budgetBytes`.
+    public private(set) var recycles = 0
+
+    /// The CPUs that keep a fetch page from this cache (`CPU.fetchPage`), which `recycle`
+    /// must make them forget.
+    private var cpus: [WeakCPU] = []
 
     public init(bus: PhysicalAddressSpace) {
         self.bus = bus
         pageTable = LazyTable(count: Int(bus.ramSize >> 12))
         pages = pageTable.base
+        hostPageTable = LazyTable(count: Int(bus.ramSize >> 12))
+        hostPages = hostPageTable.base
+        let empty = UnsafeMutableRawPointer.allocate(byteCount: (Self.slotsPerPage + 1) * MemoryLayout<Inst>.stride,
+                                                    alignment: 16)
+        empty.initializeMemory(as: UInt8.self, repeating: 0, count: (Self.slotsPerPage + 1) * MemoryLayout<Inst>.stride)
+        noPage = empty.bindMemory(to: Inst.self, capacity: Self.slotsPerPage + 1)
         bus.codeWritten = { [unowned self] off, size in self.invalidate(offset: off, size: size) }
     }
 
     deinit {
         pageTable.deallocate()
+        hostPageTable.deallocate()
+        noPage.deallocate()
     }
 
-    /// The decoded-slot array of the RAM page at offset `off`, created on first use. Arrays are
-    /// never freed while the machine lives, so a CPU may keep the pointer of the page it is
-    /// executing from.
+    /// A CPU that keeps fetch pages from this cache (called by `CPU.init`).
+    func register(_ cpu: CPU) {
+        cpus.removeAll { $0.cpu == nil }
+        cpus.append(WeakCPU(cpu: cpu))
+    }
+
+    /// The decoded-slot array of the RAM page at offset `off`, created on first use. An array
+    /// lives until `recycle`, which runs only where no CPU is inside `run`, so a CPU may keep
+    /// the pointer of the page it is executing from.
     func page(ramOffset off: UInt64) -> UnsafeMutablePointer<Inst> {
         let page = Int(truncatingIfNeeded: off >> 12)
         if let p = pages[page] { return p }
@@ -69,7 +108,41 @@ public final class DecodeCache {
         FastForms.linkBranch(&i, slot: slot)
         FastForms.fuse(&i, in: p, slot: slot)
         p[slot] = i
+        // The arrays are host-page aligned (SlotArena): the slot's host page is slot / 256.
+        let page = Int(truncatingIfNeeded: pageOffset >> 12)
+        let bit = UInt8(1) << UInt8(truncatingIfNeeded: slot / Self.slotsPerHostPage)
+        if hostPages[page] & bit == 0 {
+            hostPages[page] |= bit
+            committedBytes += 4096
+        }
         return i
+    }
+
+    /// Empty the cache when its arrays hold more than `budgetBytes` of host memory, and give
+    /// that memory back to the host; true when it did. Call it only where no CPU is inside
+    /// `run` (the machine's round boundary): a CPU in its run loop holds a pointer into its
+    /// fetch page's array.
+    @discardableResult
+    public func recycleIfFull() -> Bool {
+        guard committedBytes > budgetBytes else { return false }
+        recycle()
+        return true
+    }
+
+    /// Forget every decoded slot and release the arrays' host memory (see `recycleIfFull` for
+    /// when it may run). The pages lose their code-page mark too, so stores to them no longer
+    /// look for slots to drop; they decode again on their next execution.
+    func recycle() {
+        for page in allocated {
+            pages[page] = nil
+            hostPages[page] = 0
+            bus.codePages[page] = 0
+        }
+        allocated.removeAll(keepingCapacity: true)
+        arena.reset()
+        committedBytes = 0
+        recycles += 1
+        for c in cpus { c.cpu?.forgetFetchPage() }
     }
 
     /// Each CPU's host TLB (`HostTLB`), made on its first `run`. It lives here, next to the
@@ -94,7 +167,9 @@ public final class DecodeCache {
             let page = Int(a >> 12)
             if let p = pages[page] {
                 let slot = Int(a & 0xFFF) >> Self.slotShift
-                p[slot] = Inst(.notDecoded)
+                // An empty slot is left alone: writing its zeros would make the host commit a
+                // page of the array that holds no decoded slot.
+                if p[slot].group != .notDecoded { p[slot] = Inst(.notDecoded) }
                 // A compare fused with the B.cond that was here must not run the new word.
                 if slot > 0 && p[slot - 1].group.isFused { p[slot - 1] = Inst(.notDecoded) }
             }
@@ -199,47 +274,85 @@ final class HostTLB {
     }
 }
 
+/// A CPU the decode cache may have to tell to forget its fetch page; weak, so that a cache
+/// that outlives its CPUs (tests make both freely) never reaches a freed one.
+struct WeakCPU {
+    weak var cpu: CPU?
+}
+
+extension CPU {
+    /// The decode cache was emptied (`DecodeCache.recycle`): the fetch page's array is gone.
+    /// The next fetch translates its PC again and gets the page's new array.
+    func forgetFetchPage() {
+        fetchPageVA = 1
+        fetchPage = decodeCache.noPage
+    }
+}
+
 /// Slot arrays for the decode cache, carved one after another from large anonymous mappings
 /// that the host commits page by page on first touch, zero-filled (`InstGroup.notDecoded` is
 /// 0). A guest page whose code runs in a few places costs the host only the 4 KiB pages those
 /// slots fall in, not the whole 16 KiB array: in a Linux boot most code pages are run only in
-/// part, and the decode cache was a quarter of the peak RSS. Arrays live as long as the
-/// machine, as `DecodeCache.page` promises; the mappings go with the arena.
+/// part. Each array starts on a host page (its 1,025th slot, which is only read, takes a fifth
+/// page of address space but no memory), so that the cache can count the host pages it
+/// commits. `reset` gives all of it back to the host (MADV_DONTNEED: the pages read as zeros
+/// again) and starts carving from the beginning.
 final class SlotArena {
     private let arrayBytes: Int
+    private let strideBytes: Int
     private let chunkBytes: Int
-    private var chunks: [(UnsafeMutableRawPointer, Int)] = []
-    private var cursor = UnsafeMutableRawPointer(bitPattern: 16)
+    /// The mappings, in the order they are carved; `current` is the one being carved.
+    private var chunks: [UnsafeMutableRawPointer] = []
+    private var current = -1
+    /// Arrays from the heap, when the host refused a mapping; freed by `reset`.
+    private var loose: [UnsafeMutableRawPointer] = []
+    private var cursor = UnsafeMutableRawPointer(bitPattern: 4096)
     private var left = 0
 
     init(arrayCount: Int) {
         arrayBytes = arrayCount * MemoryLayout<Inst>.stride
-        chunkBytes = arrayBytes * 4096 // 64 MiB of address space, reserved, not committed
+        strideBytes = (arrayBytes + 4095) & ~4095
+        chunkBytes = strideBytes * 2048 // 40 MiB of address space, reserved, not committed
     }
 
     deinit {
-        for (p, n) in chunks { munmap(p, n) }
+        for c in chunks { munmap(c, chunkBytes) }
+        for p in loose { p.deallocate() }
     }
 
-    /// A fresh, empty slot array.
+    /// A fresh, empty slot array, aligned to a host page.
     func next() -> UnsafeMutablePointer<Inst> {
-        if left < arrayBytes || cursor == nil {
-            let m = mmap(nil, chunkBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
-            if let m, m != MAP_FAILED {
-                chunks.append((m, chunkBytes))
-                cursor = m
-                left = chunkBytes
-            } else {
-                // No address space for a mapping: an ordinary zeroed array (never freed).
-                let raw = UnsafeMutableRawPointer.allocate(byteCount: arrayBytes, alignment: 16)
-                raw.initializeMemory(as: UInt8.self, repeating: 0, count: arrayBytes)
-                cursor = raw
-                left = arrayBytes
+        if left < strideBytes {
+            current += 1
+            if current == chunks.count {
+                let m = mmap(nil, chunkBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+                if let m, m != MAP_FAILED {
+                    chunks.append(m)
+                } else {
+                    // No address space for a mapping: an ordinary zeroed array.
+                    current -= 1
+                    let raw = UnsafeMutableRawPointer.allocate(byteCount: arrayBytes, alignment: 4096)
+                    raw.initializeMemory(as: UInt8.self, repeating: 0, count: arrayBytes)
+                    loose.append(raw)
+                    return raw.bindMemory(to: Inst.self, capacity: arrayBytes / MemoryLayout<Inst>.stride)
+                }
             }
+            cursor = chunks[current]
+            left = chunkBytes
         }
         let p = cursor.unsafelyUnwrapped
-        cursor = p + arrayBytes
-        left -= arrayBytes
+        cursor = p + strideBytes
+        left -= strideBytes
         return p.bindMemory(to: Inst.self, capacity: arrayBytes / MemoryLayout<Inst>.stride)
+    }
+
+    /// Forget every array handed out: their host pages go back to the host and read as zeros
+    /// (empty slots) when carved again.
+    func reset() {
+        for c in chunks { madvise(c, chunkBytes, MADV_DONTNEED) }
+        for p in loose { p.deallocate() }
+        loose.removeAll()
+        current = -1
+        left = 0
     }
 }

@@ -121,7 +121,9 @@ extension CPU {
             var stopGroup = InstGroup.notDecoded
             if left <= CPU.reach {
                 let s = UnsafeMutablePointer(mutating: ip) + Int(truncatingIfNeeded: left)
-                if s <= page + DecodeCache.slotsPerPage {
+                // An empty slot stops the fast loop anyway; leaving it unwritten keeps its host
+                // page uncommitted.
+                if s <= page + DecodeCache.slotsPerPage && s.pointee.group != .notDecoded {
                     stop = s
                     stopGroup = s.pointee.group
                     s.pointee.group = .notDecoded
