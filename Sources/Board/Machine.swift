@@ -112,6 +112,9 @@ public final class Machine {
     /// Instructions retired by all CPUs.
     public var instructionsRetired: UInt64 { cpus.reduce(0) { $0 &+ $1.instret } }
 
+    /// When `releaseHostMemory` next looks for zero pages of RAM (retired instructions).
+    var nextZeroPageScan: UInt64 = 0
+
     /// The timer outputs last driven into the GIC, per CPU: bit k for GenericTimer.Kind k.
     private var timerLevels: [UInt8]
     /// Where the current round ends (virtual ns); a timer write may bring it forward.
@@ -209,6 +212,8 @@ public final class Machine {
         defer { prepared.console.flush() }
         var now = cpus.map { $0.virtualNanos }.max() ?? 0
         while true {
+            // Between rounds no CPU is inside `run`: host memory may be given back.
+            releaseHostMemory()
             // Console input first, so a character given now can wake a waiting CPU this round.
             if let input {
                 if input.quitRequested { return .consoleQuit }
