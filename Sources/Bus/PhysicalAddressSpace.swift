@@ -19,8 +19,11 @@ public final class PhysicalAddressSpace {
     public let ram: UnsafeMutableRawPointer
 
     public private(set) var devices: [(base: UInt64, size: UInt64, device: BusDevice)] = []
-    /// regions[pa >> 30] holds, per 4 KiB page, 1 + the index into `devices`, or 0.
+    /// regions[pa >> 30] holds, per 4 KiB page, 1 + the index into `devices`, or 0. Each table
+    /// is a `LazyTable` (512 KiB of address space): the host commits only the pages around
+    /// devices, not half a megabyte of zeros per region.
     private var regions: [UnsafeMutablePointer<UInt16>?]
+    private var regionTables: [LazyTable<UInt16>] = []
 
     /// Pages of RAM that hold predecoded instructions; a store there must invalidate them.
     /// One byte per page, read on every RAM store; a `LazyTable`, so it costs host memory only
@@ -57,7 +60,7 @@ public final class PhysicalAddressSpace {
 
     deinit {
         munmap(ram, Int(ramSize))
-        for r in regions { r?.deallocate() }
+        for t in regionTables { t.deallocate() }
         codePageTable.deallocate()
     }
 
@@ -74,9 +77,9 @@ public final class PhysicalAddressSpace {
         while page << Self.pageShift < end {
             let r = Int(page >> (Self.regionShift - Self.pageShift))
             if regions[r] == nil {
-                let t = UnsafeMutablePointer<UInt16>.allocate(capacity: Self.pagesPerRegion)
-                t.initialize(repeating: 0, count: Self.pagesPerRegion)
-                regions[r] = t
+                let t = LazyTable<UInt16>(count: Self.pagesPerRegion)
+                regionTables.append(t)
+                regions[r] = t.base
             }
             regions[r]![Int(page) & (Self.pagesPerRegion - 1)] = tag
             page += 1
