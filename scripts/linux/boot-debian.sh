@@ -95,11 +95,12 @@ out=$DIR/linux.txt
 run --memory 1G --initrd "$DIR/initrd.cpio" --append "console=ttyAMA0 panic=-1 quiet" \
     --stats-file "$DIR/linux-stats.json" "$DIR/Image"
 check "Debian's kernel with a busybox userspace" "CPUs online: 0-1"
-# Issue 14's memory goal, half of QEMU 7.2's peak RSS for this boot (197 MiB): the guest's
-# pages are 70 MiB of it, the rest the decode cache's budget, the runtime and libraries.
+# Issue 14's memory goal: at most half of QEMU 7.2's peak RSS for the Linux boot (201,800 KiB
+# for the bench's 1-CPU boot). This boot peaks at about 96,500 KiB: the guest's pages are
+# 70 MiB of it, the rest the decode cache's budget, the Swift runtime and libraries.
 rss=$(sed -n 's/.*"peak_rss_kib": \([0-9]*\).*/\1/p' "$DIR/linux-stats.json")
-[ -n "$rss" ] && [ "$rss" -le 100000 ] || { echo "boot-debian: peak RSS ${rss:-?} KiB, more than 100,000 KiB"; exit 1; }
-echo "boot-debian: peak RSS $rss KiB, at most 100,000 KiB: PASS"
+[ -n "$rss" ] && [ "$rss" -le 100900 ] || { echo "boot-debian: peak RSS ${rss:-?} KiB, more than 100,900 KiB"; exit 1; }
+echo "boot-debian: peak RSS $rss KiB, at most 100,900 KiB: PASS"
 grep -q "hw perfevents: enabled with armv8_pmuv3 PMU driver, 7 counters available" "$out" || {
     echo "boot-debian: Linux did not register the PMU (armv8_pmuv3, 7 counters)"; exit 1; }
 echo "boot-debian: the PMU registered with Linux's armv8_pmuv3 driver: PASS"
