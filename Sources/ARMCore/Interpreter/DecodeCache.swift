@@ -25,9 +25,10 @@ public final class DecodeCache {
     static let slotsPerHostPage = 4096 / MemoryLayout<Inst>.stride
 
     /// The host memory the slot arrays may hold before `recycleIfFull` empties the cache:
-    /// 4 MiB, about a fifth of what a Debian arm64 boot filled when arrays lived forever, and
-    /// several times the code its hot paths run (docs/PERFORMANCE.md, "Memory").
-    public static let defaultBudgetBytes = 4 << 20
+    /// 6 MiB, a third of what a Debian arm64 boot filled when arrays lived forever. It holds
+    /// the code of each phase of that boot, which then empties the cache 7 times; 4 MiB saved
+    /// 2 MB more for 29 recycles and 3 % more host instructions (docs/PERFORMANCE.md, "Memory").
+    public static let defaultBudgetBytes = 6 << 20
 
     unowned(unsafe) let bus: PhysicalAddressSpace
     /// One slot per RAM page: nil, or `slotsPerPage` instructions where group `.notDecoded`
