@@ -45,7 +45,7 @@ public final class DecodeCache {
     private var allocated: [Int] = []
     /// Where slot arrays come from: zero-filled host memory committed on first touch.
     private let arena = SlotArena(arrayCount: DecodeCache.slotsPerPage + 1)
-    /// An array that stays empty: the fetch page of a CPU that has none (`forgetFetchPages`).
+    /// An array that stays empty: the fetch page of a CPU that has none (`CPU.forgetFetchPage`).
     let noPage: UnsafeMutablePointer<Inst>
 
     /// Host memory the slot arrays hold: the host pages that decoded slots were written to.
