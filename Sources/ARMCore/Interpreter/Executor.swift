@@ -119,6 +119,9 @@ extension CPU {
             // as long as the fast loop runs (see the comment above `run`).
             var stop: UnsafeMutablePointer<Inst>? = nil
             var stopGroup = InstGroup.notDecoded
+            // `--threads`: another CPU may drop slots of this cache while the fast loop runs
+            // unlocked; the emptied slot is then left empty rather than given its old group back.
+            let invalidations = decodeCache.invalidations
             if left <= CPU.reach {
                 let s = UnsafeMutablePointer(mutating: ip) + Int(truncatingIfNeeded: left)
                 if s <= page + DecodeCache.slotsPerPage {
@@ -128,6 +131,7 @@ extension CPU {
                 }
             }
             var slow = false
+            machineLock?.unlock()
             fast: while true {
                 let i = InstRef(ip)
                 // Every case that completes the instruction without touching `ip` leaves the
@@ -488,7 +492,8 @@ extension CPU {
                 pc = slotPC(ip, page, pageVA) &+ b.imm
                 break fast
             }
-            stop?.pointee.group = stopGroup
+            machineLock?.lock(cpu: index)
+            if decodeCache.invalidations == invalidations { stop?.pointee.group = stopGroup }
             if slow && left != 0 {
                 slowStep(pc, end &- left)
                 (pc, left, pageVA, page) = resumeFastPath(end: end, tlb)
