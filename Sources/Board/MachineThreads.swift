@@ -35,8 +35,9 @@ final class ThreadedRounds {
     var fastForward = false
     /// More than one CPU is on.
     var several = false
-    /// CPU threads done with this round.
+    /// CPU threads done with this round, and those blocked in WFI within it.
     var finished = 0
+    var sleeping = 0
     var stopping = false
     /// The first CPU that ended the run says how.
     var exit: MachineExit?
@@ -165,6 +166,8 @@ extension Machine {
             }
             rounds.finished += 1
             if rounds.finished == cpus.count { pthread_cond_signal(rounds.finish) }
+            // CPUs blocked in WFI stop waiting once no other CPU runs in this round.
+            lock.wakeAll()
         }
         lock.unlock()
     }
@@ -189,7 +192,15 @@ extension Machine {
             case .budget:
                 if let sig = HostSignals.pending { return .hostSignal(sig) }
                 updateInterruptLines(i)
-            case .waitingForInterrupt, .powerOff:
+            case .waitingForInterrupt:
+                if cpu.waitingForEvent && rounds.several {
+                    // WFE spins, as QEMU's multi-threaded TCG treats it as a yield: the event
+                    // it waits for (another CPU's store or SEV) may come at any moment.
+                    cpu.waiting = false
+                } else if sleepInWFI(i, rounds) {
+                    continue
+                }
+            case .powerOff:
                 break
             case .exit(let code):
                 return .guestExit(code: code)
@@ -209,5 +220,26 @@ extension Machine {
         updateInterruptLines(i)
         if cpu.virtualNanos < end { cpu.idleNanos &+= end - cpu.virtualNanos }
         return nil
+    }
+
+    /// CPU `i` waits in WFI: block its thread until an interrupt input changes, or until no
+    /// other CPU runs in this round. True when something may wake it: its clock then moves on to
+    /// the latest clock of the CPUs still running (where the interrupt came from), within the round.
+    private func sleepInWFI(_ i: Int, _ rounds: ThreadedRounds) -> Bool {
+        guard let lock else { return false }
+        let cpu = cpus[i]
+        func othersRunning() -> Bool { rounds.finished + rounds.sleeping + 1 < cpus.count }
+        rounds.sleeping += 1
+        lock.wakeAll()
+        while cpu.waiting && !cpu.hasWakeUpEventNow && othersRunning() && rounds.exit == nil {
+            lock.waitForWake(cpu: i)
+        }
+        rounds.sleeping -= 1
+        guard cpu.hasWakeUpEventNow && rounds.exit == nil else { return false }
+        var t = cpu.virtualNanos
+        for (j, c) in cpus.enumerated() where j != i && firmware.online[j] && !c.waiting { t = max(t, c.virtualNanos) }
+        t = min(t, rounds.end)
+        if cpu.virtualNanos < t { cpu.idleNanos &+= t - cpu.virtualNanos }
+        return true
     }
 }

@@ -11,6 +11,8 @@ import Glibc
 /// (they take the full path in this mode, `DecodeCache.barriersTakeFullPath`).
 public final class MachineLock {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    /// Signalled when some CPU's interrupt inputs change: CPU threads blocked in WFI wake and look.
+    private let wake: UnsafeMutablePointer<pthread_cond_t>
     /// Called with the CPU's index each time a CPU thread takes the lock: the machine's notion
     /// of the CPU that is running (banked GICv2 frames, `Machine.runningCPU`) follows the holder.
     public var onAcquire: ((Int) -> Void)?
@@ -18,12 +20,22 @@ public final class MachineLock {
     public init() {
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
+        wake = .allocate(capacity: 1)
+        pthread_cond_init(wake, nil)
     }
 
     deinit {
+        pthread_cond_destroy(wake)
+        wake.deallocate()
         pthread_mutex_destroy(mutex)
         mutex.deallocate()
     }
+
+    /// Wake every CPU thread blocked in `waitForWake` (called with the lock held).
+    public func wakeAll() { pthread_cond_broadcast(wake) }
+
+    /// Block CPU `cpu`'s thread until `wakeAll` (the lock is released meanwhile).
+    public func waitForWake(cpu: Int) { wait(wake, cpu: cpu) }
 
     /// Take the lock for CPU `cpu` (nil: the machine's coordinator, which is no CPU).
     public func lock(cpu: Int?) {
