@@ -19,7 +19,7 @@ import Glibc
 // console input, deadlines and signals with the CPU threads parked; during a round every
 // device access, GIC and timer update, exception, system register, TLB maintenance, PSCI call,
 // decode-cache fill and Store-Exclusive runs under it. A CPU in WFI blocks its thread until
-// the next round, where a pending interrupt wakes it.
+// an interrupt is pending for it (`sleepInWFI`); WFE does not wait.
 
 /// The rendezvous of a threaded run. Every field is read and written under the machine's lock.
 final class ThreadedRounds {
