@@ -186,6 +186,9 @@ public final class CPU {
     /// The last fetch-page flush was an EL change between EL0 and EL1 alone: the host TLB keeps
     /// its entries (`refreshHostTLB`).
     var hostTLBKeepsEntries = false
+    /// `DecodeCache.invalidations` when the run loop emptied its stop slot (Executor.swift): a
+    /// field, so that the fast loop keeps no more values live.
+    var stopInvalidations: UInt64 = 0
 
     public init(index: Int, bus: PhysicalAddressSpace, decodeCache: DecodeCache, hasEL2: Bool, config: CPUConfig) {
         self.index = index

@@ -119,15 +119,15 @@ extension CPU {
             // as long as the fast loop runs (see the comment above `run`).
             var stop: UnsafeMutablePointer<Inst>? = nil
             var stopGroup = InstGroup.notDecoded
-            // `--threads`: another CPU may drop slots of this cache while the fast loop runs
-            // unlocked; the emptied slot is then left empty rather than given its old group back.
-            let invalidations = decodeCache.invalidations
             if left <= CPU.reach {
                 let s = UnsafeMutablePointer(mutating: ip) + Int(truncatingIfNeeded: left)
                 if s <= page + DecodeCache.slotsPerPage {
                     stop = s
                     stopGroup = s.pointee.group
                     s.pointee.group = .notDecoded
+                    // `--threads`: another CPU may drop slots of this cache while the fast loop
+                    // runs unlocked; the slot then stays empty rather than get its group back.
+                    stopInvalidations = decodeCache.invalidations
                 }
             }
             var slow = false
@@ -493,7 +493,7 @@ extension CPU {
                 break fast
             }
             machineLock?.lock(cpu: index)
-            if decodeCache.invalidations == invalidations { stop?.pointee.group = stopGroup }
+            if let s = stop, decodeCache.invalidations == stopInvalidations { s.pointee.group = stopGroup }
             if slow && left != 0 {
                 slowStep(pc, end &- left)
                 (pc, left, pageVA, page) = resumeFastPath(end: end, tlb)
