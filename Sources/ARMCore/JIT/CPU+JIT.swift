@@ -1,0 +1,30 @@
+extension CPU {
+    /// Run the translated block whose header is at `header` (a `.jitBlock` slot's `imm`) from
+    /// the run loop, with `left` instructions left; returns the `JITExit`, the PC to go on
+    /// from and the instructions left. The run loop's locals are the only state the block
+    /// shares besides the register file, NZCV and guest RAM, so this copies them into the
+    /// CPU's context and back. Out of line: the loop's dispatch stays small.
+    @inline(never)
+    func runJIT(_ header: UInt64, pc: UInt64, pageVA: UInt64, left: UInt64, _ tlb: HostTLB) -> (Int, UInt64, UInt64) {
+        guard let jit = decodeCache.jit,
+              let code = UnsafeRawPointer(bitPattern: UInt(header) &+ UInt(JITBlockHeader.size))
+        else { return (JITExit.decline.rawValue, pc, left) }
+        let c = jit.context(cpu: index)
+        c[0] = UInt64(nzcv)
+        c[1] = left
+        c[2] = UInt64(UInt(bitPattern: tlb.entries))
+        c[3] = tlb.epoch
+        c[4] = tlb.writeEpoch
+        c[5] = pageVA
+        c[8] = tlb.alignCheck ? 1 : 0
+        let exit = unsafeBitCast(code, to: JITEntry.self)(x, c)
+        nzcv = UInt32(truncatingIfNeeded: c[0])
+        if exit == JITExit.slowRead.rawValue || exit == JITExit.slowWrite.rawValue {
+            // Copy the page into the host TLB if the architectural TLB has it, as the fast
+            // loop's own miss does, so that the block finds it next time; the instruction
+            // itself runs on the full path.
+            _ = hostTLBFill(c[7], write: exit == JITExit.slowWrite.rawValue, tlb)
+        }
+        return (exit, c[6], c[1])
+    }
+}
