@@ -49,6 +49,10 @@ public final class DecodeCache {
         pageTable.deallocate()
     }
 
+    /// The table of slot arrays, one pointer (or zero) per RAM page: generated code reads it
+    /// to jump between pages (JIT/BlockTranslator.swift, `farJump`).
+    var pageTableBase: UnsafeMutableRawPointer { UnsafeMutableRawPointer(pages) }
+
     /// The decoded-slot array of the RAM page at offset `off`, created on first use. Arrays are
     /// never freed while the machine lives, so a CPU may keep the pointer of the page it is
     /// executing from.

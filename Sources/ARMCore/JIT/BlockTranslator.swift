@@ -34,7 +34,11 @@ enum JITContext {
     static let nextPC: Int32 = 48
     static let faultVA: Int32 = 56
     static let alignCheck: Int32 = 64
-    static let words = 9
+    /// Guest RAM's host address and the decode cache's table of slot arrays, for jumps
+    /// between pages without the run loop.
+    static let ramHost: Int32 = 72
+    static let pageTable: Int32 = 80
+    static let words = 11
 }
 
 /// Why generated code returned; `JITContext.nextPC` says where the guest goes on.
@@ -43,9 +47,14 @@ enum JITExit: Int {
     case next = 0
     /// Too few instructions left for the block at nextPC: step one on the full path.
     case decline = 1
-    /// The load or store at nextPC needs the full path; faultVA is its address (or base).
+    /// The host TLB had no entry for the load or store at nextPC, whose address is faultVA:
+    /// the run loop copies one in from the architectural TLB if it can and goes on, else it
+    /// takes the full path.
     case slowRead = 2
     case slowWrite = 3
+    /// The load or store at nextPC needs the full path (misaligned where SCTLR.A is set,
+    /// across a page, or SP not 16-byte aligned as its base).
+    case fullPath = 4
 }
 
 /// The header in front of every block's code: the slot's own instruction, which the entry slot
@@ -84,7 +93,30 @@ struct BlockTranslator {
         a.ret()
     }
 
-    /// Whether the translator handles a group (its fast-loop semantics are all it needs).
+    /// Whether the translator handles an instruction: the fast forms, and the generic forms
+    /// of the groups below whose operations it knows.
+    static func translates(_ i: Inst) -> Bool {
+        switch i.group {
+        case .dataProcessingRegister:
+            // Shifted and extended add/sub and logic, add/sub with carry, conditional compare
+            // and select, REV, UDIV, the variable shifts, MADD/MSUB.
+            return i.op <= 27 || i.op == DPRegOp.rev.rawValue || (i.op >= DPRegOp.udiv.rawValue && i.op <= DPRegOp.msub.rawValue && i.op != DPRegOp.sdiv.rawValue)
+        case .dataProcessingImmediate:
+            return i.op == DPImmOp.ands.rawValue || i.op == DPImmOp.movk.rawValue
+        case .loadStore:
+            guard i.b & LSFlag.unprivileged == 0 else { return false }
+            switch i.opcode(as: LoadStoreOp.self) {
+            case .load, .store, .loadPre, .storePre, .loadPost, .storePost, .loadRegister, .storeRegister,
+                 .prefetch, .loadPair, .storePair, .loadPairPre, .storePairPre, .loadPairPost, .storePairPost:
+                return true
+            default:
+                return false
+            }
+        default:
+            return translates(i.group)
+        }
+    }
+
     static func translates(_ g: InstGroup) -> Bool {
         switch g {
         case .addImm64, .addImm32, .subImm64, .subImm32, .subsImm64, .subsImm32, .addsImm64, .addsImm32,
@@ -92,7 +124,7 @@ struct BlockTranslator {
              .andReg64, .orrReg64, .eorReg64, .addReg64, .subReg64, .subsReg64, .andsReg64,
              .andReg32, .orrReg32, .eorReg32, .addReg32, .subReg32, .subsReg32, .andsReg32,
              .andLsr64, .orrLsr64, .eorLsr64, .addLsr64, .subLsr64, .andLsr32, .orrLsr32, .eorLsr32,
-             .addLsr32, .subLsr32, .madd64, .madd32, .csel64, .csel32, .csinc64, .csinc32,
+             .addLsr32, .subLsr32, .madd64, .madd32, .csel64, .csel32, .csinc64, .csinc32, .addExt64,
              .subsImm64BCond, .subsImm32BCond, .subsReg64BCond, .subsReg32BCond, .andsReg64BCond, .andsReg32BCond,
              .branch26, .branchLink, .branchCond, .cbz64, .cbnz64, .cbz32, .cbnz32, .tbz, .tbnz,
              .branchReg, .branchLinkReg,
@@ -138,22 +170,37 @@ struct BlockTranslator {
     }
 
     /// The code (header included) for the block at `slot` of `page`, to be placed at `origin`
-    /// of the code buffer; nil when fewer than two instructions would be translated.
+    /// of the code buffer, and the slot after the block when it stopped at an instruction it
+    /// cannot translate (nil after a branch); no code when fewer than two instructions would
+    /// be translated.
     static func translate(page: UnsafeMutablePointer<Inst>, slot: Int, origin: Int, epilogue: Int,
-                          original: (Inst) -> Inst) -> [UInt8]? {
+                          original: (Inst) -> Inst) -> (code: [UInt8]?, stoppedAt: Int?, successors: [Int]) {
         var insts: [Inst] = []
         var s = slot
+        var stopped: Int? = nil
         while s < DecodeCache.slotsPerPage && insts.count < maxInstructions {
             let i = original(page[s])
-            guard translates(i.group) else { break }
-            if i.group == .sbfm64 && i.imm == 0 { break }
+            guard translates(i), !(i.group == .sbfm64 && i.imm == 0) else {
+                stopped = s
+                break
+            }
             insts.append(i)
             s += 1
             if endsBlock(i.group) { break }
         }
-        guard insts.count >= 2 else { return nil }
+        // A conditional branch's two ways in this page, which are worth blocks of their own.
+        var next: [Int] = []
+        if let last = insts.last, endsBlock(last.group), last.group != .branchReg, last.group != .branchLinkReg {
+            let at = slot + insts.count - 1
+            let target = at + Int(truncatingIfNeeded: Int64(bitPattern: last.imm) >> 2)
+            if target >= 0 && target < DecodeCache.slotsPerPage { next.append(target) }
+            if last.group != .branch26 && last.group != .branchLink { next.append(at + 1) }
+        }
+        // A lone instruction is worth a block only if it is a branch, which keeps the
+        // code in generated code.
+        guard insts.count >= 2 || (insts.count == 1 && endsBlock(insts[0].group)) else { return (nil, stopped, next) }
         var t = BlockTranslator(page: page, first: slot, origin: origin, epilogue: epilogue)
-        return t.emit(insts, entry: original(page[slot]))
+        return (t.emit(insts, entry: original(page[slot])), stopped, next)
     }
 
     private mutating func emit(_ insts: [Inst], entry: Inst) -> [UInt8] {
@@ -330,8 +377,227 @@ struct BlockTranslator {
             st(i.rd, .rax)
         case .sysNop:
             break
+        case .dataProcessingRegister, .addExt64:
+            genericRegister(i)
+        case .dataProcessingImmediate:
+            let wide = i.b != 0
+            if i.op == DPImmOp.ands.rawValue {
+                ld(.rax, i.rn)
+                a.movImm(.rcx, i.imm)
+                a.alu(.and, .rax, .rcx, wide: wide)
+                st(i.rd, .rax)
+                flags(.logic)
+            } else {
+                // MOVK: the other halfwords of Rd stay (C6.2.227).
+                ld(.rax, i.rd)
+                a.movImm(.rcx, ~(UInt64(0xFFFF) &<< UInt64(i.a & 63)))
+                a.alu(.and, .rax, .rcx)
+                a.movImm(.rcx, i.imm)
+                a.alu(.or, .rax, .rcx)
+                if !wide { a.mov(.rax, .rax, wide: false) }
+                st(i.rd, .rax)
+            }
+        case .loadStore:
+            genericMemory(i, k: k, off: off)
         default:
             memory(i, k: k, off: off)
+        }
+    }
+
+    /// The data-processing (register) operations `translates` accepts, from their generic
+    /// fields (DataProcessingRegister.swift): `a` the shift type or extension, `b` sf,
+    /// `imm` the amount.
+    private mutating func genericRegister(_ i: Inst) {
+        let op = Int(i.op), wide = i.b != 0
+        switch op {
+        case 0...11:
+            ld(.rax, i.rn, wide: wide)
+            ld(.rcx, i.rm, wide: wide)
+            let amount = UInt8(truncatingIfNeeded: i.imm & (wide ? 63 : 31))
+            let shifts: [X86Assembler.Shift] = [.shl, .shr, .sar, .ror]
+            if amount != 0 { a.shift(shifts[Int(i.a & 3)], .rcx, amount, wide: wide) }
+            // BIC, ORN, EON, BICS invert the second operand.
+            if op == 1 || op == 3 || op == 5 || op == 7 { a.not(.rcx, wide: wide) }
+            let alus: [X86Assembler.ALU] = [.and, .and, .or, .or, .xor, .xor, .and, .and, .add, .add, .sub, .sub]
+            a.alu(alus[op], .rax, .rcx, wide: wide)
+            st(i.rd, .rax)
+            if op == 6 || op == 7 { flags(.logic) } else if op == 9 { flags(.add) } else if op == 11 { flags(.sub) }
+        case 12...15:
+            // ADD/SUB (extended register): Rm extended by `a`, shifted left by 0-4 (extendReg).
+            ld(.rax, i.rn)
+            ld(.rcx, i.rm)
+            switch i.a & 7 {
+            case 0: a.movzx8(.rcx, .rcx)
+            case 1: a.movzx16(.rcx, .rcx)
+            case 2: a.mov(.rcx, .rcx, wide: false)
+            case 4: a.movsx(.rcx, .rcx, bits: 8)
+            case 5: a.movsx(.rcx, .rcx, bits: 16)
+            case 6: a.movsx(.rcx, .rcx, bits: 32)
+            default: break
+            }
+            let amount = UInt8(truncatingIfNeeded: i.imm & 7)
+            if amount != 0 { a.shift(.shl, .rcx, amount) }
+            let sub = op == 14 || op == 15
+            a.alu(sub ? .sub : .add, .rax, .rcx, wide: wide)
+            st(i.rd, .rax)
+            if op == 13 { flags(.add) } else if op == 15 { flags(.sub) }
+        case 16...19:
+            // ADC, ADCS, SBC, SBCS: PSTATE.C into the host's carry (inverted: SBB borrows).
+            ld(.rax, i.rn, wide: wide)
+            ld(.rcx, i.rm, wide: wide)
+            a.load(.rdx, BlockTranslator.ctx, JITContext.nzcv, size: 4)
+            a.btImm(.rdx, 29)
+            let sbc = op >= 18
+            if sbc { a.cmc() }
+            a.adc(.rax, .rcx, borrow: sbc, wide: wide)
+            st(i.rd, .rax)
+            if op == 17 { flags(.add) } else if op == 19 { flags(.sub) }
+        case Int(DPRegOp.rev.rawValue):
+            ld(.rax, i.rn, wide: wide)
+            a.bswap(.rax, wide: wide)
+            st(i.rd, .rax)
+        case Int(DPRegOp.udiv.rawValue):
+            // Division by zero gives zero (C6.2.388), where the host would trap.
+            let zero = X86Label(), done = X86Label()
+            ld(.rcx, i.rm, wide: wide)
+            a.test(.rcx, .rcx, wide: wide)
+            a.jcc(.e, zero)
+            ld(.rax, i.rn, wide: wide)
+            a.movImm(.rdx, 0)
+            a.div(.rcx, wide: wide)
+            a.jmp(done)
+            a.bind(zero)
+            a.movImm(.rax, 0)
+            a.bind(done)
+            st(i.rd, .rax)
+        case Int(DPRegOp.lslv.rawValue)...Int(DPRegOp.rorv.rawValue):
+            // The amount is Rm modulo the datasize, as the host's shift by CL takes it.
+            ld(.rax, i.rn, wide: wide)
+            ld(.rcx, i.rm)
+            let shifts: [X86Assembler.Shift] = [.shl, .shr, .sar, .ror]
+            a.shiftCL(shifts[op - Int(DPRegOp.lslv.rawValue)], .rax, wide: wide)
+            st(i.rd, .rax)
+        case Int(DPRegOp.madd.rawValue), Int(DPRegOp.msub.rawValue):
+            ld(.rax, i.rn, wide: wide)
+            ld(.rcx, i.rm, wide: wide)
+            a.imul(.rax, .rcx, wide: wide)
+            ld(.rcx, i.ra, wide: wide)
+            if op == Int(DPRegOp.msub.rawValue) {
+                a.alu(.sub, .rcx, .rax, wide: wide)
+                st(i.rd, .rcx)
+            } else {
+                a.alu(.add, .rax, .rcx, wide: wide)
+                st(i.rd, .rax)
+            }
+        case 20...23:
+            // CCMN/CCMP: the comparison's flags if the condition holds, else the immediate NZCV.
+            let notHeld = X86Label(), done = X86Label()
+            condition(CPU.conditionTable(i.a & 15))
+            a.jcc(.ae, notHeld)
+            ld(.rax, i.rn, wide: wide)
+            if op == 20 || op == 21 { ld(.rcx, i.rm, wide: wide) } else { a.movImm(.rcx, i.imm) }
+            let cmn = op == 20 || op == 22
+            a.alu(cmn ? .add : .cmp, .rax, .rcx, wide: wide)
+            flags(cmn ? .add : .sub)
+            a.jmp(done)
+            a.bind(notHeld)
+            a.movImm(.rcx, UInt64(i.a >> 4) << 28)
+            a.store(BlockTranslator.ctx, JITContext.nzcv, .rcx, size: 4)
+            a.bind(done)
+        case 24...27:
+            // CSEL, CSINC, CSINV, CSNEG: Rn if the condition holds, else f(Rm).
+            ld(.rax, i.rm)
+            if op == 25 { a.aluImm(.add, .rax, 1) }
+            if op == 26 { a.not(.rax) }
+            if op == 27 { a.not(.rax, negate: true) }
+            ld(.r8, i.rn)
+            condition(CPU.conditionTable(i.a & 15))
+            a.cmov(.b, .rax, .r8)
+            if !wide { a.mov(.rax, .rax, wide: false) }
+            st(i.rd, .rax)
+        default:
+            break
+        }
+    }
+
+    /// R8 = the value loaded (zero-extended by the load), extended as `lsExtend` says.
+    private mutating func extendLoaded(_ r: X86Reg, _ i: Inst) {
+        guard i.b & LSFlag.signed != 0, i.a < 3 else { return }
+        a.movsx(r, r, bits: 8 << Int(i.a), wide: i.b & LSFlag.sixtyFour != 0)
+    }
+
+    /// The generic load/store forms `translates` accepts, as `fastLoadStore` runs them.
+    private mutating func genericMemory(_ i: Inst, k: Int, off: Int64) {
+        let size = 1 << Int(i.a & 3)
+        let op = i.opcode(as: LoadStoreOp.self)
+        switch op {
+        case .prefetch:
+            // No access; only the base check the fast loop makes.
+            base(i, offset: nil, register: false, off: off, k: k, write: false)
+            return
+        case .loadRegister, .storeRegister:
+            let write = op == .storeRegister
+            base(i, offset: nil, register: false, off: off, k: k, write: write)
+            ld(.rcx, i.rm)
+            if i.imm & LSIndex.word != 0 {
+                if i.imm & LSIndex.signed != 0 { a.movsx(.rcx, .rcx, bits: 32) } else { a.mov(.rcx, .rcx, wide: false) }
+            }
+            let s = UInt8(truncatingIfNeeded: i.imm & LSIndex.shiftMask)
+            if s != 0 { a.shift(.shl, .rcx, s) }
+            a.alu(.add, .rax, .rcx)
+            hostAddress(total: size, elem: size, write: write, off: off, k: k)
+            if write {
+                ld(.rcx, i.rd)
+                a.store(.rdx, 0, .rcx, size: size)
+            } else {
+                a.load(.r8, .rdx, 0, size: size)
+                extendLoaded(.r8, i)
+                st(i.rd, .r8)
+            }
+        case .load, .store, .loadPre, .storePre, .loadPost, .storePost:
+            let write = op == .store || op == .storePre || op == .storePost
+            let post = op == .loadPost || op == .storePost
+            let back = op != .load && op != .store
+            base(i, offset: post ? nil : i.imm, register: false, off: off, k: k, write: write)
+            hostAddress(total: size, elem: size, write: write, off: off, k: k)
+            if write {
+                ld(.rcx, i.rd)
+                a.store(.rdx, 0, .rcx, size: size)
+            } else {
+                a.load(.r8, .rdx, 0, size: size)
+                extendLoaded(.r8, i)
+            }
+            if back {
+                if post { addImm(.rax, i.imm, scratch: .rcx) }
+                st(i.rn, .rax)
+            }
+            if !write { st(i.rd, .r8) }
+        default:
+            // Pairs: LDP/STP (also LDPSW), signed offset, pre- and post-index.
+            let write = op == .storePair || op == .storePairPre || op == .storePairPost
+            let post = op == .loadPairPost || op == .storePairPost
+            let back = op != .loadPair && op != .storePair
+            base(i, offset: post ? nil : i.imm, register: false, off: off, k: k, write: write)
+            hostAddress(total: 2 * size, elem: size, write: write, off: off, k: k)
+            if write {
+                ld(.rcx, i.rd)
+                a.store(.rdx, 0, .rcx, size: size)
+                ld(.rcx, i.rm)
+                a.store(.rdx, Int32(size), .rcx, size: size)
+            } else {
+                a.load(.r8, .rdx, 0, size: size)
+                a.load(.r9, .rdx, Int32(size), size: size)
+                extendLoaded(.r8, i)
+                extendLoaded(.r9, i)
+            }
+            if back {
+                if post { addImm(.rax, i.imm, scratch: .rcx) }
+                st(i.rn, .rax)
+            }
+            if !write {
+                st(i.rd, .r8)
+                st(i.rm, .r9)
+            }
         }
     }
 
@@ -384,10 +650,11 @@ struct BlockTranslator {
         stubs.append(.exit(slow, offset: off, done: k, exit: write ? .slowWrite : .slowRead, saveVA: true))
         let back = X86Label()
         if total > 1 {
-            let mis = X86Label()
+            let mis = X86Label(), full = X86Label()
             a.testImm(.rax, UInt32(total - 1))
             a.jcc(.ne, mis)
-            stubs.append(.misaligned(mis, back: back, slow: slow, elem: elem, total: total))
+            stubs.append(.misaligned(mis, back: back, slow: full, elem: elem, total: total))
+            stubs.append(.exit(full, offset: off, done: k, exit: .fullPath, saveVA: true))
         }
         a.bind(back)
         // The entry: 32 bytes each, indexed by VA[19:12] (HostTLB.entryCount is 256).
@@ -412,7 +679,7 @@ struct BlockTranslator {
         ld(.rax, i.rn)
         if i.rn == Reg.sp {
             let slow = X86Label()
-            stubs.append(.exit(slow, offset: off, done: k, exit: write ? .slowWrite : .slowRead, saveVA: true))
+            stubs.append(.exit(slow, offset: off, done: k, exit: .fullPath, saveVA: true))
             a.testImm(.rax, 15)
             a.jcc(.ne, slow)
         }
@@ -496,15 +763,15 @@ struct BlockTranslator {
         let target = off &+ Int64(bitPattern: i.imm)
         switch i.group {
         case .branchReg, .branchLinkReg:
-            ld(.rax, i.rn)
-            a.store(BlockTranslator.ctx, JITContext.nextPC, .rax)
+            // Read the target before writing X30: BLR X30 branches to the old value.
+            ld(.r8, i.rn)
             if i.group == .branchLinkReg {
                 pcPlus(.rcx, off + 4)
                 st(30, .rcx)
             }
             a.aluImm(.sub, BlockTranslator.left, Int32(n))
-            a.movImm(.rax, 0)
-            a.jmp(absolute: epilogue, origin: origin)
+            a.mov(.rax, .r8)
+            farJump()
             return
         case .branch26:
             a.aluImm(.sub, BlockTranslator.left, Int32(n))
@@ -548,10 +815,52 @@ struct BlockTranslator {
             chainOrExit(slot: Int(target / 4))
         } else {
             pcPlus(.rax, target)
-            a.store(BlockTranslator.ctx, JITContext.nextPC, .rax)
-            a.movImm(.rax, 0)
-            a.jmp(absolute: epilogue, origin: origin)
+            farJump()
         }
+    }
+
+    /// Go on at the VA in RAX, in any page: into the block there if the host TLB lets this EL
+    /// execute the page (its execute tag, as `CPU.switchFetchPage` checks) and the page's slot
+    /// there is a block's entry; else back to the run loop, which takes the full path for
+    /// anything else (a misaligned PC, a page not in the host TLB).
+    private mutating func farJump() {
+        let exit = X86Label()
+        a.testImm(.rax, 3)
+        a.jcc(.ne, exit)
+        a.mov(.rcx, .rax)
+        a.shift(.shr, .rcx, 12)
+        a.aluImm(.and, .rcx, 255, wide: false)
+        a.shift(.shl, .rcx, 5, wide: false)
+        a.alu(.add, .rcx, BlockTranslator.tlb)
+        a.mov(.rdx, .rax)
+        a.aluImm(.and, .rdx, -4096)
+        a.alu(.or, .rdx, BlockTranslator.readEpoch)
+        a.aluMem(.cmp, .rdx, .rcx, 24)
+        a.jcc(.ne, exit)
+        // The page's slot array: DecodeCache's table, indexed by the RAM page.
+        a.load(.rdx, .rcx, 16)
+        a.aluMem(.sub, .rdx, BlockTranslator.ctx, JITContext.ramHost)
+        a.shift(.shr, .rdx, 12)
+        a.load(.rsi, BlockTranslator.ctx, JITContext.pageTable)
+        a.loadIndexed(.rsi, base: .rsi, index: .rdx)
+        a.test(.rsi, .rsi)
+        a.jcc(.e, exit)
+        a.mov(.rdx, .rax)
+        a.aluImm(.and, .rdx, 0xFFF, wide: false)
+        a.shift(.shl, .rdx, 2, wide: false)
+        a.alu(.add, .rdx, .rsi)
+        a.cmpByte(.rdx, 0, InstGroup.jitBlock.rawValue)
+        a.jcc(.ne, exit)
+        a.mov(.rcx, .rax)
+        a.aluImm(.and, .rcx, -4096)
+        a.store(BlockTranslator.ctx, JITContext.pageVA, .rcx)
+        a.load(.rdx, .rdx, 8)
+        a.aluImm(.add, .rdx, Int32(BlockTranslator.bodyOffset))
+        a.jmp(.rdx)
+        a.bind(exit)
+        a.store(BlockTranslator.ctx, JITContext.nextPC, .rax)
+        a.movImm(.rax, 0)
+        a.jmp(absolute: epilogue, origin: origin)
     }
 
     /// The budget already counts everything before `slot`.

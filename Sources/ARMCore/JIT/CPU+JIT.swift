@@ -17,13 +17,19 @@ extension CPU {
         c[4] = tlb.writeEpoch
         c[5] = pageVA
         c[8] = tlb.alignCheck ? 1 : 0
-        let exit = unsafeBitCast(code, to: JITEntry.self)(x, c)
+        c[9] = UInt64(UInt(bitPattern: tlb.ram))
+        c[10] = UInt64(UInt(bitPattern: decodeCache.pageTableBase))
+        var exit = unsafeBitCast(code, to: JITEntry.self)(x, c)
         nzcv = UInt32(truncatingIfNeeded: c[0])
+        jit.entriesRun &+= 1
+        jit.instructionsRun &+= left &- c[1]
+        jit.exits[min(exit, 4)] &+= 1
         if exit == JITExit.slowRead.rawValue || exit == JITExit.slowWrite.rawValue {
             // Copy the page into the host TLB if the architectural TLB has it, as the fast
-            // loop's own miss does, so that the block finds it next time; the instruction
-            // itself runs on the full path.
-            _ = hostTLBFill(c[7], write: exit == JITExit.slowWrite.rawValue, tlb)
+            // loop's own miss does, and go on (the block finds it now); else the full path.
+            if hostTLBFill(c[7], write: exit == JITExit.slowWrite.rawValue, tlb) != nil {
+                exit = JITExit.next.rawValue
+            }
         }
         return (exit, c[6], c[1])
     }

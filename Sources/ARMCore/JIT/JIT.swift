@@ -21,6 +21,18 @@ public final class JIT {
     /// Blocks made, and times the buffer was emptied (for --stats and tests).
     public private(set) var blocksTranslated = 0
     public private(set) var flushes = 0
+    /// Entries into generated code, how they ended (by `JITExit`), and the guest
+    /// instructions retired in generated code.
+    public internal(set) var entriesRun = 0
+    public internal(set) var exits = [Int](repeating: 0, count: 5)
+    public internal(set) var instructionsRun: UInt64 = 0
+
+    /// One line for --stats.
+    public var summary: String {
+        "\(blocksTranslated) blocks (\(flushes) flushes), \(entriesRun) entries, \(instructionsRun) instructions; "
+            + "exits: \(exits[0]) next, \(exits[1]) declined, \(exits[2]) load misses, \(exits[3]) store misses, "
+            + "\(exits[4]) full path"
+    }
 
     /// nil when this host cannot run generated code (not x86-64, or no executable mapping).
     init?() {
@@ -70,19 +82,25 @@ public final class JIT {
 
     /// Make the block that starts at `slot` of `page`, if it is worth one.
     @inline(never)
-    func translate(page: UnsafeMutablePointer<Inst>, slot: Int) {
+    func translate(page: UnsafeMutablePointer<Inst>, slot: Int, depth: Int = 0) {
         guard slot >= 0 && slot < DecodeCache.slotsPerPage else { return }
         let g = page[slot].group
         // A B.cond after a fused compare keeps its `imm` for the fast loop's fused path.
         guard g != .jitBlock && g != .notDecoded, slot == 0 || !page[slot - 1].group.isFused else { return }
-        guard let code = BlockTranslator.translate(page: page, slot: slot, origin: buffer.cursor,
-                                                   epilogue: buffer.epilogue, original: original)
-        else { return }
+        let (made, stoppedAt, successors) = BlockTranslator.translate(page: page, slot: slot, origin: buffer.cursor,
+                                                          epilogue: buffer.epilogue, original: original)
+        // Past an instruction the translator leaves to the run loop, the code goes on: give
+        // it a block as well, so that the loop re-enters generated code after one instruction.
+        defer {
+            if let s = stoppedAt, depth < 8 { translate(page: page, slot: s + 1, depth: depth + 1) }
+            if depth < 3 { for s in successors { translate(page: page, slot: s, depth: depth + 1) } }
+        }
+        guard let code = made else { return }
         if !buffer.fits(code.count) {
             dropAll()
             guard buffer.fits(code.count) else { return }
             // The code was made for the old cursor: make it again for the new one.
-            translate(page: page, slot: slot)
+            translate(page: page, slot: slot, depth: 8)
             return
         }
         let at = buffer.place(code)

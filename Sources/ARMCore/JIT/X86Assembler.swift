@@ -207,6 +207,59 @@ struct X86Assembler {
         rex(w: true, reg: dst.rawValue, rm: src.rawValue); byte(0x0F); byte(0x40 | c.rawValue); regOperand(reg: dst.rawValue, rm: src.rawValue)
     }
 
+    /// dst = NOT dst, or 0 - dst (`negate`).
+    mutating func not(_ dst: X86Reg, negate: Bool = false, wide: Bool = true) {
+        rex(w: wide, rm: dst.rawValue); byte(0xF7); regOperand(reg: negate ? 3 : 2, rm: dst.rawValue)
+    }
+
+    /// dst = src sign-extended from `bits` (8, 16, 32) to 64 bits, or to 32 (`wide` false,
+    /// which zero-extends the 32-bit result, as every 32-bit write does).
+    mutating func movsx(_ dst: X86Reg, _ src: X86Reg, bits: Int, wide: Bool = true) {
+        switch bits {
+        case 8:
+            rex(w: wide, reg: dst.rawValue, rm: src.rawValue, byteRegs: src.rawValue >= 4); byte(0x0F); byte(0xBE)
+        case 16:
+            rex(w: wide, reg: dst.rawValue, rm: src.rawValue); byte(0x0F); byte(0xBF)
+        default:
+            rex(w: true, reg: dst.rawValue, rm: src.rawValue); byte(0x63)
+        }
+        regOperand(reg: dst.rawValue, rm: src.rawValue)
+    }
+
+    /// dst = the low 16 bits of src, zero-extended.
+    mutating func movzx16(_ dst: X86Reg, _ src: X86Reg) {
+        rex(w: false, reg: dst.rawValue, rm: src.rawValue); byte(0x0F); byte(0xB7); regOperand(reg: dst.rawValue, rm: src.rawValue)
+    }
+
+    /// dst = [base + index * 8 + disp] (64 bits): a table load.
+    mutating func loadIndexed(_ dst: X86Reg, base: X86Reg, index: X86Reg) {
+        let r: UInt8 = 0x48 | (dst.high ? 4 : 0) | (index.high ? 2 : 0) | (base.high ? 1 : 0)
+        byte(r); byte(0x8B); byte(0x04 | dst.low << 3); byte(3 << 6 | index.low << 3 | base.low)
+    }
+
+    /// dst = dst + src + CF (ADC), or dst - src - CF (SBB, `borrow`).
+    mutating func adc(_ dst: X86Reg, _ src: X86Reg, borrow: Bool = false, wide: Bool = true) {
+        rex(w: wide, reg: src.rawValue, rm: dst.rawValue); byte(borrow ? 0x19 : 0x11); regOperand(reg: src.rawValue, rm: dst.rawValue)
+    }
+
+    /// CF = NOT CF.
+    mutating func cmc() { byte(0xF5) }
+
+    /// RAX = RDX:RAX / src (unsigned), RDX = the remainder.
+    mutating func div(_ src: X86Reg, wide: Bool = true) {
+        rex(w: wide, rm: src.rawValue); byte(0xF7); regOperand(reg: 6, rm: src.rawValue)
+    }
+
+    /// dst = dst shifted by CL (masked to the operand size, as A64's LSLV family does).
+    mutating func shiftCL(_ op: Shift, _ dst: X86Reg, wide: Bool = true) {
+        rex(w: wide, rm: dst.rawValue); byte(0xD3); regOperand(reg: op.rawValue, rm: dst.rawValue)
+    }
+
+    /// Reverse the bytes of dst.
+    mutating func bswap(_ dst: X86Reg, wide: Bool = true) {
+        rex(w: wide, rm: dst.rawValue); byte(0x0F); byte(0xC8 | dst.low)
+    }
+
     // MARK: control flow
 
     mutating func bind(_ l: X86Label) {
