@@ -20,7 +20,7 @@ final class JITDifferentialTests: XCTestCase {
         while words.count < count {
             let sf: UInt32 = r.below(2) << 31
             let (rd, rn, rm) = (dst(), src(), src())
-            switch r.below(16) {
+            switch r.below(18) {
             case 0:  // ADC, ADCS, SBC, SBCS
                 words.append(0x1A00_0000 | sf | r.below(4) << 29 | rm << 16 | rn << 5 | rd)
             case 1:  // CCMN/CCMP (register and immediate), any condition and NZCV
@@ -68,6 +68,12 @@ final class JITDifferentialTests: XCTestCase {
             case 14:  // a misaligned load through a base moved by one byte, and back
                 let b = base()
                 words += [0x9100_0400 | b << 5 | b, 0xF940_0000 | b << 5 | 12 + r.below(16), 0xD100_0400 | b << 5 | b]
+            case 15:  // BFM (BFI, BFXIL), SBFM at 32 bits
+                words.append(r.below(2) == 0
+                    ? (sf != 0 ? 0xB340_0000 | r.below(64) << 16 | r.below(64) << 10 : 0x3300_0000 | r.below(32) << 16 | r.below(32) << 10) | rn << 5 | rd
+                    : 0x1300_0000 | r.below(32) << 16 | r.below(32) << 10 | rn << 5 | rd)
+            case 16:  // CLZ (32 and 64; zero inputs come from the zero register)
+                words.append((sf != 0 ? 0xDAC0_1000 : 0x5AC0_1000) | (r.below(4) == 0 ? 31 : rn) << 5 | rd)
             default:  // BL to the next instruction; RET-free, so X30 just changes
                 words.append(0x9400_0001)
             }

@@ -38,7 +38,18 @@ enum JITContext {
     /// between pages without the run loop.
     static let ramHost: Int32 = 72
     static let pageTable: Int32 = 80
-    static let words = 11
+    /// DC ZVA's block size, 0 when it must take the full path (`HostTLB.zeroBlockSize`).
+    static let zeroBlock: Int32 = 88
+    /// Non-zero when DC by VA does nothing on a readable page (`HostTLB.cacheMaintenanceFast`).
+    static let cacheMaintenance: Int32 = 96
+    /// What the fast MRS forms read, as of the block's entry (only the full path changes them),
+    /// and whether each may be read here (1) or needs the full path (0).
+    static let spEL0Ok: Int32 = 104
+    static let spEL0: Int32 = 112
+    static let el1Ok: Int32 = 120
+    static let tpidrEL1: Int32 = 128
+    static let daif: Int32 = 136
+    static let words = 18
 }
 
 /// Why generated code returned; `JITContext.nextPC` says where the guest goes on.
@@ -100,9 +111,10 @@ struct BlockTranslator {
         case .dataProcessingRegister:
             // Shifted and extended add/sub and logic, add/sub with carry, conditional compare
             // and select, REV, UDIV, the variable shifts, MADD/MSUB.
-            return i.op <= 27 || i.op == DPRegOp.rev.rawValue || (i.op >= DPRegOp.udiv.rawValue && i.op <= DPRegOp.msub.rawValue && i.op != DPRegOp.sdiv.rawValue)
+            return i.op <= 27 || i.op == DPRegOp.rev.rawValue || i.op == DPRegOp.clz.rawValue || (i.op >= DPRegOp.udiv.rawValue && i.op <= DPRegOp.msub.rawValue && i.op != DPRegOp.sdiv.rawValue)
         case .dataProcessingImmediate:
-            return i.op == DPImmOp.ands.rawValue || i.op == DPImmOp.movk.rawValue
+            return i.op == DPImmOp.ands.rawValue || i.op == DPImmOp.movk.rawValue || i.op == DPImmOp.bfm.rawValue
+                || (i.op == DPImmOp.sbfm.rawValue && i.imm != 0)
         case .loadStore:
             guard i.b & LSFlag.unprivileged == 0 else { return false }
             switch i.opcode(as: LoadStoreOp.self) {
@@ -130,7 +142,7 @@ struct BlockTranslator {
              .branchReg, .branchLinkReg,
              .ldr8, .ldr16, .ldr32, .ldr64, .str8, .str16, .str32, .str64,
              .ldrReg32, .ldrReg64, .strReg32, .strReg64, .ldr8Post, .ldp64, .ldp64Post, .stp64, .stp64Pre,
-             .sysNop:
+             .sysNop, .dcZVA, .dcByVA, .mrsSPEL0, .mrsTPIDREL1, .mrsDAIF:
             return true
         default:
             return false
@@ -377,11 +389,68 @@ struct BlockTranslator {
             st(i.rd, .rax)
         case .sysNop:
             break
+        case .mrsSPEL0, .mrsTPIDREL1, .mrsDAIF:
+            // The run loop's fast MRS forms: allowed at EL1/EL2 (and SP_EL0 only while SPSel
+            // selects SP_ELx), else the full path.
+            let full = X86Label()
+            stubs.append(.exit(full, offset: off, done: k, exit: .fullPath, saveVA: false))
+            let (ok, value) = i.group == .mrsSPEL0 ? (JITContext.spEL0Ok, JITContext.spEL0)
+                : (JITContext.el1Ok, i.group == .mrsTPIDREL1 ? JITContext.tpidrEL1 : JITContext.daif)
+            a.cmpByte(BlockTranslator.ctx, ok, 0)
+            a.jcc(.e, full)
+            a.load(.rax, BlockTranslator.ctx, value)
+            st(i.rd, .rax)
+        case .dcByVA:
+            // Cache maintenance by VA on a page the host TLB may read does nothing (no caches).
+            let full = X86Label()
+            stubs.append(.exit(full, offset: off, done: k, exit: .fullPath, saveVA: false))
+            a.cmpByte(BlockTranslator.ctx, JITContext.cacheMaintenance, 0)
+            a.jcc(.e, full)
+            ld(.rax, i.rd)
+            hostAddress(total: 1, elem: 1, write: false, off: off, k: k)
+        case .dcZVA:
+            // Zero the aligned block (DC ZVA, C5.3.15), on a page the host TLB may write.
+            let full = X86Label()
+            stubs.append(.exit(full, offset: off, done: k, exit: .fullPath, saveVA: false))
+            a.load(.r8, BlockTranslator.ctx, JITContext.zeroBlock)
+            a.test(.r8, .r8)
+            a.jcc(.e, full)
+            ld(.rax, i.rd)
+            a.mov(.rcx, .r8)
+            a.not(.rcx, negate: true)
+            a.alu(.and, .rax, .rcx)
+            hostAddress(total: 1, elem: 1, write: true, off: off, k: k)
+            a.mov(.rdi, .rdx)
+            a.mov(.rcx, .r8)
+            a.movImm(.rax, 0)
+            a.repStosb()
         case .dataProcessingRegister, .addExt64:
             genericRegister(i)
         case .dataProcessingImmediate:
             let wide = i.b != 0
-            if i.op == DPImmOp.ands.rawValue {
+            if i.op == DPImmOp.bfm.rawValue || i.op == DPImmOp.sbfm.rawValue {
+                // BFM: (Rd AND NOT m) OR (ROR(Rn, R) AND m); SBFM: ROR(Rn, R) AND m,
+                // sign-extended from m's top bit (as executeDataProcessingImmediate).
+                ld(.rax, i.rn, wide: wide)
+                if i.a != 0 { a.shift(.ror, .rax, i.a & (wide ? 63 : 31), wide: wide) }
+                a.movImm(.rcx, i.imm)
+                a.alu(.and, .rax, .rcx)
+                if i.op == DPImmOp.bfm.rawValue {
+                    ld(.rdx, i.rd)
+                    a.not(.rcx)
+                    if !wide { a.mov(.rcx, .rcx, wide: false) }
+                    a.alu(.and, .rdx, .rcx)
+                    a.alu(.or, .rax, .rdx)
+                } else {
+                    let s = UInt8(i.imm.leadingZeroBitCount)
+                    if s != 0 {
+                        a.shift(.shl, .rax, s)
+                        a.shift(.sar, .rax, s)
+                    }
+                    if !wide { a.mov(.rax, .rax, wide: false) }
+                }
+                st(i.rd, .rax)
+            } else if i.op == DPImmOp.ands.rawValue {
                 ld(.rax, i.rn)
                 a.movImm(.rcx, i.imm)
                 a.alu(.and, .rax, .rcx, wide: wide)
@@ -455,6 +524,18 @@ struct BlockTranslator {
         case Int(DPRegOp.rev.rawValue):
             ld(.rax, i.rn, wide: wide)
             a.bswap(.rax, wide: wide)
+            st(i.rd, .rax)
+        case Int(DPRegOp.clz.rawValue):
+            // The datasize when Rn is zero, else datasize - 1 - the top set bit's index.
+            let zero = X86Label(), done = X86Label()
+            ld(.rcx, i.rn, wide: wide)
+            a.bsr(.rax, .rcx, wide: wide)
+            a.jcc(.e, zero)
+            a.aluImm(.xor, .rax, wide ? 63 : 31, wide: false)
+            a.jmp(done)
+            a.bind(zero)
+            a.movImm(.rax, wide ? 64 : 32)
+            a.bind(done)
             st(i.rd, .rax)
         case Int(DPRegOp.udiv.rawValue):
             // Division by zero gives zero (C6.2.388), where the host would trap.

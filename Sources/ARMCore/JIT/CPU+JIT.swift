@@ -19,6 +19,13 @@ extension CPU {
         c[8] = tlb.alignCheck ? 1 : 0
         c[9] = UInt64(UInt(bitPattern: tlb.ram))
         c[10] = UInt64(UInt(bitPattern: decodeCache.pageTableBase))
+        c[11] = tlb.zeroBlockSize
+        c[12] = tlb.cacheMaintenanceFast ? 1 : 0
+        c[13] = el != 0 && spsel != 0 ? 1 : 0
+        c[14] = spBank[0]
+        c[15] = el != 0 ? 1 : 0
+        c[16] = sysregs[SysReg.TPIDR_EL1]
+        c[17] = UInt64(daif)
         var exit = unsafeBitCast(code, to: JITEntry.self)(x, c)
         nzcv = UInt32(truncatingIfNeeded: c[0])
         jit.entriesRun &+= 1

@@ -260,6 +260,14 @@ struct X86Assembler {
         rex(w: wide, rm: dst.rawValue); byte(0x0F); byte(0xC8 | dst.low)
     }
 
+    /// dst = the index of src's highest set bit (BSR); ZF set when src is zero.
+    mutating func bsr(_ dst: X86Reg, _ src: X86Reg, wide: Bool = true) {
+        rex(w: wide, reg: dst.rawValue, rm: src.rawValue); byte(0x0F); byte(0xBD); regOperand(reg: dst.rawValue, rm: src.rawValue)
+    }
+
+    /// Store AL to [RDI], RCX times (REP STOSB): RDI and RCX are used up.
+    mutating func repStosb() { byte(0xF3); byte(0xAA) }
+
     // MARK: control flow
 
     mutating func bind(_ l: X86Label) {
