@@ -738,10 +738,10 @@ struct BlockTranslator {
             stubs.append(.exit(full, offset: off, done: k, exit: .fullPath, saveVA: true))
         }
         a.bind(back)
-        // The entry: 32 bytes each, indexed by VA[19:12] (HostTLB.entryCount is 256).
+        // The entry: 32 bytes each, indexed by the VA page number modulo HostTLB.entryCount.
         a.mov(.rcx, .rax)
         a.shift(.shr, .rcx, 12)
-        a.aluImm(.and, .rcx, 255, wide: false)
+        a.aluImm(.and, .rcx, Int32(HostTLB.entryCount - 1), wide: false)
         a.shift(.shl, .rcx, 5, wide: false)
         a.alu(.add, .rcx, BlockTranslator.tlb)
         a.mov(.rdx, .rax)
@@ -910,7 +910,7 @@ struct BlockTranslator {
         a.jcc(.ne, exit)
         a.mov(.rcx, .rax)
         a.shift(.shr, .rcx, 12)
-        a.aluImm(.and, .rcx, 255, wide: false)
+        a.aluImm(.and, .rcx, Int32(HostTLB.entryCount - 1), wide: false)
         a.shift(.shl, .rcx, 5, wide: false)
         a.alu(.add, .rcx, BlockTranslator.tlb)
         a.mov(.rdx, .rax)
