@@ -37,7 +37,7 @@ public final class Machine {
 
     public init(prepared: PreparedMachine) {
         self.prepared = prepared
-        decodeCache = DecodeCache(bus: prepared.bus)
+        decodeCache = DecodeCache(bus: prepared.bus, translate: !prepared.options.interpreter)
         firmware = Firmware(console: prepared.console)
         let counter = SystemCounter(frequency: prepared.layout.counterFrequency)
         var cpus: [CPU] = []
