@@ -41,8 +41,9 @@ public final class Machine {
     /// changes nothing.
     public init(prepared: PreparedMachine, threads: Bool = false) {
         self.prepared = prepared
-        decodeCache = DecodeCache(bus: prepared.bus)
         let threaded = threads && prepared.options.cpuCount > 1
+        // The translator's tables belong to one thread: `--threads` interprets.
+        decodeCache = DecodeCache(bus: prepared.bus, translate: !prepared.options.interpreter && !threaded)
         lock = threaded ? MachineLock() : nil
         // `--threads`: a decode cache per CPU (DecodeCache.linkPerCPU); CPU 0 keeps the first.
         var caches = [decodeCache]

@@ -136,6 +136,9 @@ struct Run: ParsableCommand {
             let n = m.instructionsRetired
             let mips = secs > 0 ? Double(n) / secs / 1e6 : 0
             FileHandle.standardError.write("armvm: \(n) instructions in \(formatted(secs)) s (\(formatted(mips)) MIPS)\n")
+            if let j = m.decodeCache.jit {
+                FileHandle.standardError.write("armvm: translator: \(j.summary)\n")
+            }
         }
         var (status, reason, detail) = outcome(result, statusMode: statusMode, timeout: timeout, machine: m, watch: watch)
         if status == ExitStatus.success, let missing = watch.missing {

@@ -44,8 +44,13 @@ public final class DecodeCache {
     /// earlier store; DMB forbids it, B2.3.12).
     public var barriersTakeFullPath = false
 
-    public init(bus: PhysicalAddressSpace) {
+    /// The translator beside the interpreter (JIT/), or nil to interpret only (`--interpreter`,
+    /// or a host that cannot run generated code).
+    public let jit: JIT?
+
+    public init(bus: PhysicalAddressSpace, translate: Bool = false) {
         self.bus = bus
+        jit = translate ? JIT() : nil
         pageTable = LazyTable(count: Int(bus.ramSize >> 12))
         pages = pageTable.base
         bus.codeWritten = { [unowned self] off, size in self.invalidate(offset: off, size: size) }
@@ -54,6 +59,10 @@ public final class DecodeCache {
     deinit {
         pageTable.deallocate()
     }
+
+    /// The table of slot arrays, one pointer (or zero) per RAM page: generated code reads it
+    /// to jump between pages (JIT/BlockTranslator.swift, `farJump`).
+    var pageTableBase: UnsafeMutableRawPointer { UnsafeMutableRawPointer(pages) }
 
     /// The decoded-slot array of the RAM page at offset `off`, created on first use. Arrays are
     /// never freed while the machine lives, so a CPU may keep the pointer of the page it is
@@ -122,6 +131,8 @@ public final class DecodeCache {
         while a < end {
             let page = Int(a >> 12)
             if let p = pages[page] {
+                // Blocks made from this page may hold the old instruction.
+                if let jit, jit.hasBlocks { jit.drop(page: p) }
                 let slot = Int(a & 0xFFF) >> Self.slotShift
                 p[slot] = Inst(.notDecoded)
                 // A compare fused with the B.cond that was here must not run the new word.
