@@ -38,6 +38,12 @@ final class AArch32SlotLoopTests: XCTestCase {
         XCTAssertEqual(a32(0xE1A0_2103), .lslImm, "lsl r2, r3, #2")
         XCTAssertEqual(a32(0xE1A0_2123), .lsrImm, "lsr r2, r3, #2")
         XCTAssertEqual(a32(0xE1B0_2123), .dataProcessing, "lsrs r2, r3, #2")
+        XCTAssertEqual(a32(0xE792_3103), .ldrReg, "ldr r3, [r2, r3, lsl #2]")
+        XCTAssertEqual(a32(0xE7C2_3003), .strbReg, "strb r3, [r2, r3]")
+        XCTAssertEqual(a32(0xE792_3123), .loadStore, "ldr r3, [r2, r3, lsr #2]")
+        XCTAssertEqual(a32(0xE1D2_30B4), .ldrhImm, "ldrh r3, [r2, #4]")
+        XCTAssertEqual(a32(0xE0D2_30B4), .loadStore, "ldrh r3, [r2], #4")
+        XCTAssertEqual(slot(0x5888), .ldrReg, "ldr r0, [r1, r2]")
         XCTAssertEqual(a32(0xE8BD_8010), .ldmPC, "pop {r4, pc}")
         XCTAssertEqual(a32(0xE8BD_0010), .ldm, "pop {r4}")
         XCTAssertEqual(a32(0xE92D_4010), .stm, "push {r4, lr}")
@@ -82,6 +88,7 @@ final class AArch32SlotLoopTests: XCTestCase {
                 m.cpu.setR(9, Self.data + 0x400)    // A32 post-indexed base
                 m.cpu.setR(10, Self.thumbCode | 1)
                 m.cpu.setR(11, Self.tail)
+                m.cpu.setR(12, 0x14)                // A32 register offset
                 m.cpu.setR(13, Self.data + 0xA00)
                 m.cpu.nzcv = nzcv
                 if run { _ = m.cpu.run(budget: 150) } else { m.steps(150) }
@@ -146,9 +153,19 @@ final class AArch32SlotLoopTests: XCTestCase {
                 words.append(cond << 28 | op << 21 | s << 20 | rnField << 16 | rd << 12 | (next() % 128) << 5 | rm)
             case 3:
                 words.append(cond << 28 | 0x10 | op << 21 | s << 20 | rnField << 16 | rd << 12 | rs << 8 | (next() % 4) << 5 | rm)
-            case 4:   // LDR/STR/LDRB/STRB rt, [r8, #+-imm]
-                words.append(0xE500_0000 | (next() % 2) << 23 | (next() % 2) << 22 | (next() % 2) << 20
-                             | 8 << 16 | rd << 12 | next() % 256)
+            case 4:   // LDR/STR/LDRB/STRB rt, [r8, #+-imm] or [r8, +-r12, LSL #0-3]; LDRH/STRH rt, [r8, #+-imm]
+                switch next() % 3 {
+                case 0:
+                    words.append(0xE500_0000 | (next() % 2) << 23 | (next() % 2) << 22 | (next() % 2) << 20
+                                 | 8 << 16 | rd << 12 | next() % 256)
+                case 1:
+                    words.append(0xE700_000C | (next() % 2) << 23 | (next() % 2) << 22 | (next() % 2) << 20
+                                 | 8 << 16 | rd << 12 | (next() % 4) << 7)
+                default:
+                    let imm = next() % 256
+                    words.append(0xE140_00B0 | (next() % 2) << 23 | (next() % 2) << 20 | 8 << 16 | rd << 12
+                                 | (imm >> 4) << 8 | imm & 15)
+                }
             case 5:   // LDR/STR/LDRB/STRB rt, [r9], #4 or #1
                 words.append([0xE499_0004, 0xE489_0004, 0xE4D9_0001, 0xE4C9_0001][Int(next() % 4)] | rd << 12)
             case 6:   // PUSH / POP of some of r0-r6
@@ -191,8 +208,8 @@ final class AArch32SlotLoopTests: XCTestCase {
             case 4: hws.append(0x4000 | UInt16(next() % 16) << 6 | rm << 3 | rd)       // ANDS..MVNS, MULS
             case 5: hws.append(UInt16(next() % 3) << 11 | UInt16(next() % 32) << 6 | rm << 3 | rd)  // LSLS/LSRS/ASRS
             case 6:   // LDR/STR/LDRB/STRB rt, [r7, #imm5]
-                let kinds: [UInt16] = [0x6800, 0x6000, 0x7800, 0x7000]
-                hws.append(kinds[Int(next() % 4)] | UInt16(next() % 32) << 6 | 7 << 3 | rd)
+                let kinds: [UInt16] = [0x6800, 0x6000, 0x7800, 0x7000, 0x8800, 0x8000]   // ... LDRH, STRH
+                hws.append(kinds[Int(next() % 6)] | UInt16(next() % 32) << 6 | 7 << 3 | rd)
             case 7:   // IT <c> and one data-processing instruction in it
                 if hws.count < count - 3 {
                     hws.append(0xBF08 | UInt16(next() % 14) << 4)

@@ -39,8 +39,13 @@ public enum A32FastForm: UInt8 {
     /// LDR/STR/LDRB/STRB Rt, [Rn], #±imm (post-indexed, Rn not the PC nor Rt).
     case ldrPost, strPost, ldrbPost, strbPost
     /// LDM/STM (POP/PUSH) without ^ of a nonempty list, Rn not the PC: STM without the PC in
-    /// its list, LDM without it (`ldm`) and with it (`ldmPC`, LoadWritePC: a return).
+    /// its list, LDM without it (`ldm`) and with it (`ldmPC`, LoadWritePC: a return). The slot
+    /// holds the number of bytes moved in `size` (`AArch32DecodeMemo.fillSlot`).
     case stm, ldm, ldmPC
+    /// LDR/STR/LDRB/STRB Rt, [Rn, ±Rm, LSL #n] (offset addressing, no PC operand).
+    case ldrReg, strReg, ldrbReg, strbReg
+    /// LDRH/STRH Rt, [Rn, #±imm] (offset addressing, no PC operand).
+    case ldrhImm, strhImm
     /// ADDS, SUBS and CMN with an immediate or an unshifted register, no PC operand: the
     /// flags from one host add or subtract (`addFlags32`, `subFlags32`). CMP is `cmpImm`/`cmpReg`.
     case addsImm, subsImm, cmnImm, addsReg, subsReg, cmnReg
@@ -128,7 +133,21 @@ enum AArch32FastForms {
             if i.flags.has(.userRegisters) || i.rn == 15 || list == 0 { return classify(i, set) }
             if i.op == .stm { return list & 0x8000 == 0 ? .stm : classify(i, set) }
             return list & 0x8000 == 0 ? .ldm : .ldmPC
+        case .ldrh, .strh:
+            let offset = i.flags.has(.immediate) && i.flags.has(.preIndex) && !i.flags.has(.writeBack)
+                && !i.flags.has(.unprivileged) && i.rn != 15 && i.rd != 15
+            return offset ? (i.op == .ldrh ? .ldrhImm : .strhImm) : classify(i, set)
         case .ldr, .str, .ldrb, .strb:
+            let registerOffset = !i.flags.has(.immediate) && i.flags.has(.preIndex) && !i.flags.has(.writeBack)
+                && !i.flags.has(.unprivileged) && i.shift == .lsl && i.rn != 15 && i.rm != 15 && i.rd != 15
+            if registerOffset {
+                switch i.op {
+                case .ldr: return .ldrReg
+                case .str: return .strReg
+                case .ldrb: return .ldrbReg
+                default: return .strbReg
+                }
+            }
             let post = i.flags.has(.immediate) && !i.flags.has(.preIndex)
                 && i.flags.has(.writeBack) && !i.flags.has(.unprivileged)
                 && i.rn != 15 && i.rd != 15 && i.rn != i.rd
@@ -239,7 +258,8 @@ extension CPU {
              .ldrPost, .strPost, .ldrbPost, .strbPost, .stm, .ldm, .ldmPC,
              .addsImm, .subsImm, .cmnImm, .addsReg, .subsReg, .cmnReg,
              .andImm, .orrImm, .eorImm, .bicImm, .andReg, .orrReg, .eorReg, .bicReg,
-             .logicalFlags, .lslImm, .lsrImm, .asrImm:
+             .logicalFlags, .lslImm, .lsrImm, .asrImm, .ldrReg, .strReg, .ldrbReg, .strbReg,
+             .ldrhImm, .strhImm:
             return false   // slot forms only; the memo never holds them
         }
         return true
@@ -402,6 +422,15 @@ extension CPU {
             HostRAM.store8(m, UInt64(g[rt]))
         }
         return true
+    }
+}
+
+extension CPU {
+    /// The address of a `.ldrReg`-style slot: Rn ± (Rm LSL #n).
+    @_transparent
+    func registerOffsetAddress32(_ p: UnsafeMutablePointer<A32Inst>, _ g: Regs32) -> UInt64 {
+        let base = g[p.pointee.rn], offset = g[p.pointee.rm] << (UInt32(p.pointee.shiftAmount) & 31)
+        return UInt64(p.pointee.flags.has(.add) ? base &+ offset : base &- offset)
     }
 }
 

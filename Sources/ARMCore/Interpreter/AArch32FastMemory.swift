@@ -104,14 +104,16 @@ extension CPU {
     @_transparent
     func blockTransferRAM32(_ p: UnsafeMutablePointer<A32Inst>, _ g: Regs32, write: Bool,
                             _ h: HostTLB) -> (UnsafeMutableRawPointer, UInt32)? {
-        let count = UInt32((p.pointee.imm & 0xFFFF).nonzeroBitCount)
+        // The byte count was counted when the slot was filled (a population count is a dozen
+        // host instructions on a baseline x86-64).
+        let bytes = UInt32(p.pointee.size)
         let base = g[p.pointee.rn]
         let flags = p.pointee.flags
         let up = flags.has(.add), before = flags.has(.preIndex)
-        var address = up ? base : base &- 4 &* count
+        var address = up ? base : base &- bytes
         if before == up { address = address &+ 4 }
         if address & 3 != 0 { return nil }
-        guard let m = fastRAM(UInt64(address), total: UInt64(4 &* count), elem: 4, write: write, h) else { return nil }
-        return (m, up ? base &+ 4 &* count : base &- 4 &* count)
+        guard let m = fastRAM(UInt64(address), total: UInt64(bytes), elem: 4, write: write, h) else { return nil }
+        return (m, up ? base &+ bytes : base &- bytes)
     }
 }

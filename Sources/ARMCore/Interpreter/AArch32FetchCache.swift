@@ -88,6 +88,8 @@ final class AArch32DecodeMemo {
         i.fast = AArch32FastForms.classifySlot(i, set)
         // BKPT runs whatever its condition (the fast loop skips a failed one otherwise).
         if i.op == .bkpt { i.cond = 0xE }
+        // LDM/STM forms carry their byte count (`size` is otherwise the exclusives' only).
+        if i.fast == .stm || i.fast == .ldm || i.fast == .ldmPC { i.size = UInt8(4 * (i.imm & 0xFFFF).nonzeroBitCount) }
         key.pointee = w
         slot.pointee = i
     }

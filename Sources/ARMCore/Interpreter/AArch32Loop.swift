@@ -251,6 +251,28 @@ extension CPU {
                 guard let m = fastRAM(UInt64(base), total: 1, elem: 1, write: true, tlb) else { break run }
                 HostRAM.store8(m, UInt64(g[p.pointee.rd]))
                 g[p.pointee.rn] = p.pointee.flags.has(.add) ? base &+ imm : base &- imm
+            case .ldrReg:
+                guard let m = fastRAM(registerOffsetAddress32(p, g), total: 4, elem: 4, write: false, tlb) else { break run }
+                g[p.pointee.rd] = UInt32(truncatingIfNeeded: HostRAM.load32(m))
+            case .strReg:
+                guard let m = fastRAM(registerOffsetAddress32(p, g), total: 4, elem: 4, write: true, tlb) else { break run }
+                HostRAM.store32(m, UInt64(g[p.pointee.rd]))
+            case .ldrbReg:
+                guard let m = fastRAM(registerOffsetAddress32(p, g), total: 1, elem: 1, write: false, tlb) else { break run }
+                g[p.pointee.rd] = UInt32(truncatingIfNeeded: HostRAM.load8(m))
+            case .strbReg:
+                guard let m = fastRAM(registerOffsetAddress32(p, g), total: 1, elem: 1, write: true, tlb) else { break run }
+                HostRAM.store8(m, UInt64(g[p.pointee.rd]))
+            case .ldrhImm:
+                let base = g[p.pointee.rn], imm = p.pointee.imm
+                let va = UInt64(p.pointee.flags.has(.add) ? base &+ imm : base &- imm)
+                guard let m = fastRAM(va, total: 2, elem: 2, write: false, tlb) else { break run }
+                g[p.pointee.rd] = UInt32(truncatingIfNeeded: HostRAM.load16(m))
+            case .strhImm:
+                let base = g[p.pointee.rn], imm = p.pointee.imm
+                let va = UInt64(p.pointee.flags.has(.add) ? base &+ imm : base &- imm)
+                guard let m = fastRAM(va, total: 2, elem: 2, write: true, tlb) else { break run }
+                HostRAM.store16(m, UInt64(g[p.pointee.rd]))
             case .loadStore:
                 self.pc = UInt64(pc)   // a literal load's base
                 if !fastIndexedLoadStore32(p, tlb, g) { break run }
