@@ -104,14 +104,12 @@ extension CPU {
     @_transparent
     func blockTransferRAM32(_ p: UnsafeMutablePointer<A32Inst>, _ g: Regs32, write: Bool,
                             _ h: HostTLB) -> (UnsafeMutableRawPointer, UInt32)? {
-        // The byte count was counted when the slot was filled (a population count is a dozen
-        // host instructions on a baseline x86-64).
+        // The byte count and the lowest word's offset from Rn were worked out when the slot was
+        // filled (a population count is a dozen host instructions on a baseline x86-64).
         let bytes = UInt32(p.pointee.size)
         let base = g[p.pointee.rn]
-        let flags = p.pointee.flags
-        let up = flags.has(.add), before = flags.has(.preIndex)
-        var address = up ? base : base &- bytes
-        if before == up { address = address &+ 4 }
+        let address = base &+ UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: p.pointee.imm >> 16)))
+        let up = p.pointee.flags.has(.add)
         if address & 3 != 0 { return nil }
         guard let m = fastRAM(UInt64(address), total: UInt64(bytes), elem: 4, write: write, h) else { return nil }
         return (m, up ? base &+ bytes : base &- bytes)

@@ -88,8 +88,16 @@ final class AArch32DecodeMemo {
         i.fast = AArch32FastForms.classifySlot(i, set)
         // BKPT runs whatever its condition (the fast loop skips a failed one otherwise).
         if i.op == .bkpt { i.cond = 0xE }
-        // LDM/STM forms carry their byte count (`size` is otherwise the exclusives' only).
-        if i.fast == .stm || i.fast == .ldm || i.fast == .ldmPC { i.size = UInt8(4 * (i.imm & 0xFFFF).nonzeroBitCount) }
+        // LDM/STM forms carry their byte count in `size` (otherwise the exclusives' only) and the
+        // offset of their lowest word from Rn in the top half of `imm` (IA 0, IB 4, DA 4 - bytes,
+        // DB -bytes; the list is the bottom half).
+        if i.fast == .stm || i.fast == .ldm || i.fast == .ldmPC {
+            let bytes = 4 * (i.imm & 0xFFFF).nonzeroBitCount
+            let up = i.flags.contains(.add), before = i.flags.contains(.preIndex)
+            let lowest = (up ? 0 : -bytes) + (before == up ? 4 : 0)
+            i.size = UInt8(bytes)
+            i.imm = i.imm & 0xFFFF | UInt32(UInt16(truncatingIfNeeded: lowest)) << 16
+        }
         key.pointee = w
         slot.pointee = i
     }
