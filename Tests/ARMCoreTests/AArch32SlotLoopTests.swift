@@ -44,6 +44,11 @@ final class AArch32SlotLoopTests: XCTestCase {
         XCTAssertEqual(a32(0xE1D2_30B4), .ldrhImm, "ldrh r3, [r2, #4]")
         XCTAssertEqual(a32(0xE0D2_30B4), .loadStore, "ldrh r3, [r2], #4")
         XCTAssertEqual(slot(0x5888), .ldrReg, "ldr r0, [r1, r2]")
+        XCTAssertEqual(a32(0xE000_0291), .mul, "mul r0, r1, r2")
+        XCTAssertEqual(a32(0xE010_0291), .multiply, "muls r0, r1, r2")
+        XCTAssertEqual(a32(0xE020_3291), .mla, "mla r0, r1, r2, r3")
+        XCTAssertEqual(a32(0xE6EF_1472), .uxtb, "uxtb r1, r2, ror #8")
+        XCTAssertEqual(a32(0xE6E3_1072), .misc, "uxtab r1, r3, r2")
         XCTAssertEqual(a32(0xE8BD_8010), .ldmPC, "pop {r4, pc}")
         XCTAssertEqual(a32(0xE8BD_0010), .ldm, "pop {r4}")
         XCTAssertEqual(a32(0xE92D_4010), .stm, "push {r4, lr}")
@@ -173,8 +178,10 @@ final class AArch32SlotLoopTests: XCTestCase {
             case 8 where next() % 2 == 0:   // LDM/STM (IA, IB, DA, DB) of r0-r6 on r8, with or without writeback
                 words.append(cond << 28 | 0x0800_0000 | (next() % 4) << 23 | (next() % 2) << 21 | (next() % 2) << 20
                              | 8 << 16 | (next() % 127 + 1))
-            case 7:   // MUL, UXTB, UBFX, MOVW, MOVT
-                switch next() % 5 {
+            case 7:   // MUL, UXTB, UBFX, MOVW, MOVT, MLA, UXTH
+                switch next() % 7 {
+                case 5: words.append(0xE020_0090 | rd << 16 | rn << 12 | rs << 8 | rm)
+                case 6: words.append(0xE6FF_0070 | rd << 12 | (next() % 4) << 10 | rm)
                 case 0: words.append(0xE000_0090 | rd << 16 | rs << 8 | rm)
                 case 1: words.append(0xE6EF_0070 | rd << 12 | (next() % 4) << 10 | rm)
                 case 2:

@@ -46,6 +46,9 @@ public enum A32FastForm: UInt8 {
     case ldrReg, strReg, ldrbReg, strbReg
     /// LDRH/STRH Rt, [Rn, #±imm] (offset addressing, no PC operand).
     case ldrhImm, strhImm
+    /// MUL and MLA without S, and UXTB/UXTH (with their rotation, no accumulate), no PC operand:
+    /// in the loop instead of a call to their family executor.
+    case mul, mla, uxtb, uxth
     /// ADDS, SUBS and CMN with an immediate or an unshifted register, no PC operand: the
     /// flags from one host add or subtract (`addFlags32`, `subFlags32`). CMP is `cmpImm`/`cmpReg`.
     case addsImm, subsImm, cmnImm, addsReg, subsReg, cmnReg
@@ -122,9 +125,13 @@ enum AArch32FastForms {
         case .movw where i.rd != 15: return .movw
         case .movt where i.rd != 15: return .movt
         case .mul, .mla, .mls, .umull, .umlal, .smull, .smlal:
-            return i.rd == 15 || i.rn == 15 || i.rm == 15 || i.rs == 15 ? .none : .multiply
+            if i.rd == 15 || i.rn == 15 || i.rm == 15 || i.rs == 15 { return .none }
+            if i.flags.has(.setFlags) { return .multiply }
+            return i.op == .mul ? .mul : i.op == .mla ? .mla : .multiply
         case .clz, .rev, .rev16, .sxtb, .sxth, .uxtb, .uxth, .ubfx, .sbfx, .bfi, .bfc:
-            return i.rd == 15 ? .none : .misc
+            if i.rd == 15 { return .none }
+            if (i.op == .uxtb || i.op == .uxth) && i.rn == 15 && i.rm != 15 { return i.op == .uxtb ? .uxtb : .uxth }
+            return .misc
         case .and, .eor, .sub, .add, .tst, .teq, .cmn, .orr, .mov, .bic, .mvn, .orn:
             let generic = classify(i, set)
             return generic == .dataProcessing ? dataProcessingSlot(i) ?? generic : generic
@@ -259,7 +266,7 @@ extension CPU {
              .addsImm, .subsImm, .cmnImm, .addsReg, .subsReg, .cmnReg,
              .andImm, .orrImm, .eorImm, .bicImm, .andReg, .orrReg, .eorReg, .bicReg,
              .logicalFlags, .lslImm, .lsrImm, .asrImm, .ldrReg, .strReg, .ldrbReg, .strbReg,
-             .ldrhImm, .strhImm:
+             .ldrhImm, .strhImm, .mul, .mla, .uxtb, .uxth:
             return false   // slot forms only; the memo never holds them
         }
         return true

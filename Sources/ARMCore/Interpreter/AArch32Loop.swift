@@ -345,6 +345,15 @@ extension CPU {
                 g[p.pointee.rd] = p.pointee.imm
             case .movt:
                 g[p.pointee.rd] = g[p.pointee.rd] & 0xFFFF | p.pointee.imm << 16
+            case .mul:
+                g[p.pointee.rd] = g[p.pointee.rn] &* g[p.pointee.rm]
+            case .mla:
+                g[p.pointee.rd] = g[p.pointee.rn] &* g[p.pointee.rm] &+ g[p.pointee.rs]
+            case .uxtb, .uxth:
+                // ROR by 0, 8, 16 or 24, then the low byte or halfword.
+                let v = g[p.pointee.rm], rotation = UInt32(p.pointee.shiftAmount) & 31
+                let rotated = v >> rotation | v << ((32 &- rotation) & 31)
+                g[p.pointee.rd] = rotated & (fast == .uxtb ? 0xFF : 0xFFFF)
             case .multiply:
                 do { try executeMultiply(p.pointee) } catch { break run }
             case .misc:
