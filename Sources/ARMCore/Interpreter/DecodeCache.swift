@@ -32,6 +32,17 @@ public final class DecodeCache {
     private var allocated: [Int] = []
     /// Where slot arrays come from: zero-filled host memory committed on first touch.
     private let arena = SlotArena(arrayCount: DecodeCache.slotsPerPage + 1)
+    /// Counts `invalidate` calls, so that the run loop can tell whether slots were dropped
+    /// while its fast loop ran (only another CPU can, in `--threads` mode).
+    public private(set) var invalidations: UInt64 = 0
+    /// `--threads`: the caches of the other CPUs, whose host TLBs lose their write tags when a
+    /// page here gets decoded slots (nil: a cache shared by every CPU).
+    private var peers: [Peer] = []
+    private struct Peer { unowned let cache: DecodeCache }
+    /// `--threads`: DMB and DSB keep their generic group, so that they run on the full path,
+    /// where taking the machine's lock is a full host barrier (x86 may let a later load pass an
+    /// earlier store; DMB forbids it, B2.3.12).
+    public var barriersTakeFullPath = false
 
     /// The translator beside the interpreter (JIT/), or nil to interpret only (`--interpreter`,
     /// or a host that cannot run generated code).
@@ -66,6 +77,7 @@ public final class DecodeCache {
         // Host TLBs may hold a write tag for this page: stores to it must now take the path
         // that drops decoded slots.
         for t in hostTLBs { t?.flushWrites() }
+        for peer in peers { for t in peer.cache.hostTLBs { t?.flushWrites() } }
         return p
     }
 
@@ -77,6 +89,8 @@ public final class DecodeCache {
         var i = FastForms.specialize(A64Decoder.decode(UInt32(littleEndian: w)))
         FastForms.linkBranch(&i, slot: slot)
         FastForms.fuse(&i, in: p, slot: slot)
+        // DMB and DSB: 1101 0101 0000 0011 0011 CRm 10x1 1111.
+        if barriersTakeFullPath && UInt32(littleEndian: w) & 0xFFFF_F0DF == 0xD503_309F { i.group = i.group.genericGroup }
         p[slot] = i
         return i
     }
@@ -95,7 +109,22 @@ public final class DecodeCache {
         return t
     }
 
+    /// `--threads`: one cache per CPU (the run loop empties a slot of its own cache while its
+    /// fast loop runs, and fills must not race with another CPU reading the slot). A RAM write
+    /// then drops the decoded slots of every cache, and a new code page in any cache takes back
+    /// every CPU's write tags. The caller holds the machine's lock around both.
+    public static func linkPerCPU(_ caches: [DecodeCache]) {
+        guard let bus = caches.first?.bus else { return }
+        let all = caches.map { Peer(cache: $0) }
+        bus.codeWritten = { off, size in for p in all { p.cache.invalidate(offset: off, size: size) } }
+        for c in caches {
+            c.peers = all.filter { $0.cache !== c }
+            c.barriersTakeFullPath = true
+        }
+    }
+
     private func invalidate(offset: UInt64, size: Int) {
+        invalidations &+= 1
         let slotSize = UInt64(Self.slotSize)
         var a = offset & ~(slotSize - 1)
         let end = offset &+ UInt64(size)

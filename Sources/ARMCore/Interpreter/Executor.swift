@@ -126,12 +126,16 @@ extension CPU {
                     stop = s
                     stopGroup = s.pointee.group
                     s.pointee.group = .notDecoded
+                    // `--threads`: another CPU may drop slots of this cache while the fast loop
+                    // runs unlocked; the slot then stays empty rather than get its group back.
+                    stopInvalidations = decodeCache.invalidations
                 }
             } else if let jit, jit.arrive(ip) {
                 // A page entry that is hot: translate the block there (JIT/).
                 jit.translate(page: page, slot: page.distance(to: UnsafeMutablePointer(mutating: ip)))
             }
             var slow = false
+            machineLock?.unlock()
             fast: while true {
                 let i = InstRef(ip)
                 // Every case that completes the instruction without touching `ip` leaves the
@@ -504,7 +508,8 @@ extension CPU {
                 pc = slotPC(ip, page, pageVA) &+ b.imm
                 break fast
             }
-            stop?.pointee.group = stopGroup
+            machineLock?.lock(cpu: index)
+            if let s = stop, decodeCache.invalidations == stopInvalidations { s.pointee.group = stopGroup }
             if slow && left != 0 {
                 slowStep(pc, end &- left)
                 (pc, left, pageVA, page) = resumeFastPath(end: end, tlb)
