@@ -32,12 +32,21 @@ public final class Machine {
     public let timers: [GenericTimer]
     public let firmware: Firmware
     public let decodeCache: DecodeCache
+    /// `--threads`: the lock every CPU thread holds outside its fast loop (nil by default).
+    public let lock: MachineLock?
     /// Instructions a CPU runs before the loop looks at devices and the budget again.
     public static let quantum: UInt64 = 1 << 16
 
-    public init(prepared: PreparedMachine) {
+    /// `threads`: one host thread per CPU (`--threads`, MachineThreads.swift); with one CPU it
+    /// changes nothing.
+    public init(prepared: PreparedMachine, threads: Bool = false) {
         self.prepared = prepared
-        decodeCache = DecodeCache(bus: prepared.bus)
+        let threaded = threads && prepared.options.cpuCount > 1
+        // The translator's tables belong to one thread: `--threads` interprets.
+        decodeCache = DecodeCache(bus: prepared.bus, translate: !prepared.options.interpreter && !threaded)
+        lock = threaded ? MachineLock() : nil
+        // `--threads`: a decode cache per CPU (DecodeCache.linkPerCPU); CPU 0 keeps the first.
+        var caches = [decodeCache]
         firmware = Firmware(console: prepared.console)
         let counter = SystemCounter(frequency: prepared.layout.counterFrequency)
         var cpus: [CPU] = []
@@ -50,8 +59,10 @@ public final class Machine {
             // Aff0 = CPU number, as the DT's /cpus reg says (DeviceTreeNodes.cpusNode).
             config.mpidr = 0x8000_0000 | UInt64(i)
             config.counterFrequency = prepared.layout.counterFrequency
-            let cpu = CPU(index: i, bus: prepared.bus, decodeCache: decodeCache,
+            if threaded && i > 0 { caches.append(DecodeCache(bus: prepared.bus)) }
+            let cpu = CPU(index: i, bus: prepared.bus, decodeCache: threaded ? caches[i] : decodeCache,
                           hasEL2: prepared.options.startEL == 2, config: config)
+            cpu.machineLock = lock
             let t = GenericTimer(counter: counter)
             cpu.timerRegisters = t
             cpu.firmware = firmware
@@ -61,6 +72,8 @@ public final class Machine {
         self.cpus = cpus
         self.timers = timers
         timerLevels = [UInt8](repeating: 0, count: cpus.count)
+        roundEnds = [UInt64](repeating: 0, count: cpus.count)
+        if threaded { DecodeCache.linkPerCPU(caches) }
         firmware.cpus = cpus
         _ = ShareabilityDomain(cpus: cpus)
         // Each CPU's interrupt inputs come from the GIC; its timers drive the GIC's PPIs.
@@ -68,6 +81,11 @@ public final class Machine {
             if let v3 = prepared.gic as? GICv3 { v3.connect(cpu) } else { prepared.gic.connect(cpu: cpu.index, to: cpu) }
         }
         gicv2 = prepared.gic as? GICv2
+        // The machine's running CPU follows the lock's holder.
+        lock?.onAcquire = { [unowned self] i in
+            self.running = i
+            self.gicv2?.accessingCPU = i
+        }
         for (i, t) in timers.enumerated() {
             t.onChange = { [unowned self] in self.timerChanged(i) }
         }
@@ -119,12 +137,14 @@ public final class Machine {
     private var timerLevels: [UInt8]
     /// Where the current round ends (virtual ns); a timer write may bring it forward.
     private var roundEnd: UInt64 = 0
-    /// The CPU running now.
-    private var running = 0
+    /// `--threads`: where each CPU's current round ends (`roundEnd` is the default mode's).
+    var roundEnds: [UInt64]
+    /// The CPU running now (`--threads`: the one holding the lock).
+    var running = 0
     /// The CPU whose turn it is (traces: where a device access or an SPI happened).
     public var runningCPU: CPU { cpus[running] }
     /// The GICv2, whose banked MMIO frames answer for the CPU running now.
-    private var gicv2: GICv2?
+    var gicv2: GICv2?
 
     // Debugging (the gdb server). With breakpoints or single-stepping the CPUs run one
     // instruction at a time; otherwise at full speed, with `debugInterrupt` polled each round.
@@ -171,6 +191,14 @@ public final class Machine {
     /// may come before the end of the round, which then ends there.
     private func timerChanged(_ i: Int) {
         updateInterruptLines(i)
+        if lock != nil {
+            // `--threads`: each CPU has its own round end; only its own thread writes its timers.
+            if let d = timers[i].nextDeadline(cpu: cpus[i]), d < roundEnds[i] {
+                roundEnds[i] = max(d, cpus[i].virtualNanos &+ 1)
+                cpus[i].requestStop(.budget)
+            }
+            return
+        }
         if i == running, let d = timers[i].nextDeadline(cpu: cpus[i]), d < roundEnd {
             roundEnd = max(d, cpus[i].virtualNanos &+ 1)
             cpus[i].requestStop(.budget)
@@ -210,6 +238,7 @@ public final class Machine {
     /// the run ends idle.
     public func run(maxInstructions: UInt64? = nil) -> MachineExit {
         defer { prepared.console.flush() }
+        if lock != nil { return runThreaded(maxInstructions: maxInstructions) }
         var now = cpus.map { $0.virtualNanos }.max() ?? 0
         while true {
             // Between rounds no CPU is inside `run`: host memory may be given back.

@@ -74,6 +74,8 @@ public struct MachineOptions: Sendable {
     /// Kernel command line, placed in /chosen/bootargs.
     public var bootargs: String = ""
     public var cpuCount: Int = 1
+    /// Interpret only: no A64 blocks are translated to host code (`--interpreter`).
+    public var interpreter = false
     /// The interrupt controller: 2 (GIC-400) or 3 (GICv3, virt only).
     public var gicVersion: Int = 2
     /// Dom0less guests (`--guest`): each image is loaded into RAM and described under /chosen for

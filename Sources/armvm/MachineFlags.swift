@@ -39,6 +39,9 @@ struct MachineFlags: ParsableArguments {
     @Flag(help: "Add a virtio-console port (Linux's hvc0); armvm's stdin feeds it instead of the UART.")
     var virtioConsole = false
 
+    @Flag(help: "Interpret every instruction: translate no A64 code to host code. Results, instruction counts and traces are the same either way; this is the reference the translator is tested against.")
+    var interpreter = false
+
     @Flag(help: "Add a virtio-rng device, whose bytes come from a seeded generator (see --rng-seed).")
     var virtioRng = false
 
@@ -85,6 +88,7 @@ struct MachineFlags: ParsableArguments {
         }
         o.virtioConsole = virtioConsole
         o.virtioRNG = virtioRng || rngSeed != nil
+        o.interpreter = interpreter
         if let rngSeed { o.rngSeed = try parseAddress(rngSeed, flag: "--rng-seed") }
         return o
     }

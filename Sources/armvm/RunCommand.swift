@@ -62,6 +62,11 @@ struct Run: ParsableCommand {
     @Option(help: "Wait for gdb on 127.0.0.1:PORT before the first instruction (gdb-multiarch: target remote :PORT).")
     var gdb: UInt16?
 
+    @Flag(help: ArgumentHelp(
+        "Run each guest CPU on a host thread of its own (with --smp 2 or more). Not deterministic.",
+        discussion: "As QEMU's multi-threaded TCG: the CPUs run at the same time, meeting at the ends of the default mode's rounds of virtual time; devices, the GIC, timers and exclusives are serialized by one lock. Console output and instruction counts may differ from run to run. Not with --trace, --timeline or --gdb."))
+    var threads = false
+
     @Argument(help: "The image to boot.")
     var image: String
 
@@ -83,11 +88,14 @@ struct Run: ParsableCommand {
                 throw HostInputError(message: "--stats-file \(e.message)")
             }
         }
+        if threads && (!trace.isEmpty || timeline != nil || gdb != nil) {
+            throw HostInputError(message: "--threads cannot be combined with --trace, --timeline or --gdb (they follow one CPU at a time)")
+        }
         let traceOptions = try TraceOptions(names: trace, file: traceFile, filter: traceFilter, format: traceFormat, timeline: timeline)
         let watch = try ConsoleWatch(exitOn: exitOn, failOn: failOn)
         let console = Console(fd: 1)
         let prepared = try boot.prepare(machine, image: image, console: console)
-        let m = Machine(prepared: prepared)
+        let m = Machine(prepared: prepared, threads: threads)
         if let dir = semihostingDir {
             let fd = open(dir.isEmpty ? "" : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard fd >= 0 else {
@@ -128,6 +136,9 @@ struct Run: ParsableCommand {
             let n = m.instructionsRetired
             let mips = secs > 0 ? Double(n) / secs / 1e6 : 0
             FileHandle.standardError.write("armvm: \(n) instructions in \(formatted(secs)) s (\(formatted(mips)) MIPS)\n")
+            if let j = m.decodeCache.jit {
+                FileHandle.standardError.write("armvm: translator: \(j.summary)\n")
+            }
         }
         var (status, reason, detail) = outcome(result, statusMode: statusMode, timeout: timeout, machine: m, watch: watch)
         if status == ExitStatus.success, let missing = watch.missing {

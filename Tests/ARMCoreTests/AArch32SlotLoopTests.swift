@@ -20,7 +20,40 @@ final class AArch32SlotLoopTests: XCTestCase {
             i.flags.subtract([.setFlagsOutsideIT, .notInITBlock, .lastInITBlock])
             return AArch32FastForms.classifySlot(i, .t32Narrow)
         }
-        XCTAssertEqual(slot(0x1C48), .dataProcessing, "adds r0, r1, #1")
+        XCTAssertEqual(slot(0x1C48), .addsImm, "adds r0, r1, #1")
+        XCTAssertEqual(slot(0x1A48), .subsReg, "subs r0, r1, r1")
+        XCTAssertEqual(slot(0x4008), .logicalFlags, "ands r0, r1")
+        XCTAssertEqual(slot(0x2005), .logicalFlags, "movs r0, #5")
+        XCTAssertEqual(slot(0x4208), .logicalFlags, "tst r0, r1")
+        XCTAssertEqual(slot(0x0088), .dataProcessing, "lsls r0, r1, #2 (sets C from the shift)")
+        XCTAssertEqual(slot(0xBD10), .ldmPC, "pop {r4, pc}")
+        XCTAssertEqual(slot(0xB510), .stm, "push {r4, lr}")
+        func a32(_ w: UInt32) -> A32FastForm { AArch32FastForms.classifySlot(A32Decoder.decode(w), .a32) }
+        XCTAssertEqual(a32(0xE251_2008), .subsImm, "subs r2, r1, #8")
+        XCTAssertEqual(a32(0xE371_0001), .cmnImm, "cmn r1, #1")
+        XCTAssertEqual(a32(0xE201_20FF), .andImm, "and r2, r1, #255")
+        XCTAssertEqual(a32(0xE181_2003), .orrReg, "orr r2, r1, r3")
+        XCTAssertEqual(a32(0xE311_0102), .dataProcessing, "tst r1, #0x80000000 (a rotated immediate sets C)")
+        XCTAssertEqual(a32(0xE311_00FF), .logicalFlags, "tst r1, #255")
+        XCTAssertEqual(a32(0xE1A0_2103), .lslImm, "lsl r2, r3, #2")
+        XCTAssertEqual(a32(0xE1A0_2123), .lsrImm, "lsr r2, r3, #2")
+        XCTAssertEqual(a32(0xE1B0_2123), .dataProcessing, "lsrs r2, r3, #2")
+        XCTAssertEqual(a32(0xE792_3103), .ldrReg, "ldr r3, [r2, r3, lsl #2]")
+        XCTAssertEqual(a32(0xE7C2_3003), .strbReg, "strb r3, [r2, r3]")
+        XCTAssertEqual(a32(0xE792_3123), .loadStore, "ldr r3, [r2, r3, lsr #2]")
+        XCTAssertEqual(a32(0xE1D2_30B4), .ldrhImm, "ldrh r3, [r2, #4]")
+        XCTAssertEqual(a32(0xE0D2_30B4), .loadStore, "ldrh r3, [r2], #4")
+        XCTAssertEqual(slot(0x5888), .ldrReg, "ldr r0, [r1, r2]")
+        XCTAssertEqual(a32(0xE000_0291), .mul, "mul r0, r1, r2")
+        XCTAssertEqual(a32(0xE010_0291), .multiply, "muls r0, r1, r2")
+        XCTAssertEqual(a32(0xE020_3291), .mla, "mla r0, r1, r2, r3")
+        XCTAssertEqual(a32(0xE6EF_1472), .uxtb, "uxtb r1, r2, ror #8")
+        XCTAssertEqual(a32(0xE6E3_1072), .misc, "uxtab r1, r3, r2")
+        XCTAssertEqual(a32(0xE8BD_8010), .ldmPC, "pop {r4, pc}")
+        XCTAssertEqual(a32(0xE8BD_0010), .ldm, "pop {r4}")
+        XCTAssertEqual(a32(0xE92D_4010), .stm, "push {r4, lr}")
+        XCTAssertEqual(a32(0xE92D_8000), .blockTransfer, "push {pc}")
+        XCTAssertEqual(a32(0xE8FD_8000), .none, "ldm sp!, {pc}^")
         XCTAssertEqual(slot(0xE7FE), .t32B, "b .")
         XCTAssertEqual(slot(0xD0FE), .t32B, "beq .")
         XCTAssertEqual(slot(0x4770), .bx, "bx lr")
@@ -39,7 +72,7 @@ final class AArch32SlotLoopTests: XCTestCase {
             seed = seed &* 6364136223846793005 &+ 1442695040888963407
             return UInt32(truncatingIfNeeded: seed >> 29)
         }
-        for round in 0..<60 {
+        for round in 0..<200 {
             let a32 = randomA32(40, next)
             let t32 = randomT32(40, next)
             let regs = (0..<7).map { _ in next() &* 0x9E37_79B9 }
@@ -60,6 +93,7 @@ final class AArch32SlotLoopTests: XCTestCase {
                 m.cpu.setR(9, Self.data + 0x400)    // A32 post-indexed base
                 m.cpu.setR(10, Self.thumbCode | 1)
                 m.cpu.setR(11, Self.tail)
+                m.cpu.setR(12, 0x14)                // A32 register offset
                 m.cpu.setR(13, Self.data + 0xA00)
                 m.cpu.nzcv = nzcv
                 if run { _ = m.cpu.run(budget: 150) } else { m.steps(150) }
@@ -124,15 +158,30 @@ final class AArch32SlotLoopTests: XCTestCase {
                 words.append(cond << 28 | op << 21 | s << 20 | rnField << 16 | rd << 12 | (next() % 128) << 5 | rm)
             case 3:
                 words.append(cond << 28 | 0x10 | op << 21 | s << 20 | rnField << 16 | rd << 12 | rs << 8 | (next() % 4) << 5 | rm)
-            case 4:   // LDR/STR/LDRB/STRB rt, [r8, #+-imm]
-                words.append(0xE500_0000 | (next() % 2) << 23 | (next() % 2) << 22 | (next() % 2) << 20
-                             | 8 << 16 | rd << 12 | next() % 256)
+            case 4:   // LDR/STR/LDRB/STRB rt, [r8, #+-imm] or [r8, +-r12, LSL #0-3]; LDRH/STRH rt, [r8, #+-imm]
+                switch next() % 3 {
+                case 0:
+                    words.append(0xE500_0000 | (next() % 2) << 23 | (next() % 2) << 22 | (next() % 2) << 20
+                                 | 8 << 16 | rd << 12 | next() % 256)
+                case 1:
+                    words.append(0xE700_000C | (next() % 2) << 23 | (next() % 2) << 22 | (next() % 2) << 20
+                                 | 8 << 16 | rd << 12 | (next() % 4) << 7)
+                default:
+                    let imm = next() % 256
+                    words.append(0xE140_00B0 | (next() % 2) << 23 | (next() % 2) << 20 | 8 << 16 | rd << 12
+                                 | (imm >> 4) << 8 | imm & 15)
+                }
             case 5:   // LDR/STR/LDRB/STRB rt, [r9], #4 or #1
                 words.append([0xE499_0004, 0xE489_0004, 0xE4D9_0001, 0xE4C9_0001][Int(next() % 4)] | rd << 12)
             case 6:   // PUSH / POP of some of r0-r6
                 words.append((next() % 2 == 0 ? 0xE92D_0000 : 0xE8BD_0000) | (next() % 127 + 1))
-            case 7:   // MUL, UXTB, UBFX, MOVW, MOVT
-                switch next() % 5 {
+            case 8 where next() % 2 == 0:   // LDM/STM (IA, IB, DA, DB) of r0-r6 on r8, with or without writeback
+                words.append(cond << 28 | 0x0800_0000 | (next() % 4) << 23 | (next() % 2) << 21 | (next() % 2) << 20
+                             | 8 << 16 | (next() % 127 + 1))
+            case 7:   // MUL, UXTB, UBFX, MOVW, MOVT, MLA, UXTH
+                switch next() % 7 {
+                case 5: words.append(0xE020_0090 | rd << 16 | rn << 12 | rs << 8 | rm)
+                case 6: words.append(0xE6FF_0070 | rd << 12 | (next() % 4) << 10 | rm)
                 case 0: words.append(0xE000_0090 | rd << 16 | rs << 8 | rm)
                 case 1: words.append(0xE6EF_0070 | rd << 12 | (next() % 4) << 10 | rm)
                 case 2:
@@ -145,7 +194,11 @@ final class AArch32SlotLoopTests: XCTestCase {
                 if words.count < count - 4 { words.append(cond << 28 | 0x0A00_0000 | next() % 2) }
             }
         }
-        words.append(0xE12F_FF1A)   // bx r10
+        if next() % 2 == 0 {
+            words.append(0xE12F_FF1A)   // bx r10
+        } else {
+            words += [0xE52D_A004, 0xE8BD_8000]   // push {r10}; pop {pc}: LoadWritePC to T32
+        }
         return words
     }
 
@@ -162,8 +215,8 @@ final class AArch32SlotLoopTests: XCTestCase {
             case 4: hws.append(0x4000 | UInt16(next() % 16) << 6 | rm << 3 | rd)       // ANDS..MVNS, MULS
             case 5: hws.append(UInt16(next() % 3) << 11 | UInt16(next() % 32) << 6 | rm << 3 | rd)  // LSLS/LSRS/ASRS
             case 6:   // LDR/STR/LDRB/STRB rt, [r7, #imm5]
-                let kinds: [UInt16] = [0x6800, 0x6000, 0x7800, 0x7000]
-                hws.append(kinds[Int(next() % 4)] | UInt16(next() % 32) << 6 | 7 << 3 | rd)
+                let kinds: [UInt16] = [0x6800, 0x6000, 0x7800, 0x7000, 0x8800, 0x8000]   // ... LDRH, STRH
+                hws.append(kinds[Int(next() % 6)] | UInt16(next() % 32) << 6 | 7 << 3 | rd)
             case 7:   // IT <c> and one data-processing instruction in it
                 if hws.count < count - 3 {
                     hws.append(0xBF08 | UInt16(next() % 14) << 4)
@@ -172,18 +225,26 @@ final class AArch32SlotLoopTests: XCTestCase {
             case 8:   // B and B<c> over one instruction
                 if hws.count < count - 3 {
                     hws.append(next() % 2 == 0 ? 0xE000 : 0xD000 | UInt16(next() % 14) << 8)
+                    hws.append(0x4600 | rm << 3 | rd)   // the skipped one is 16 bits, not half of a 32-bit one
                 }
             case 9:   // add.w rd, rn, #imm (32 bits)
                 if hws.count < count - 3 { hws += [0xF100 | rn, rd << 8 | imm] }
             case 10:  // push / pop of some of r0-r6
                 hws.append((next() % 2 == 0 ? 0xB400 : 0xBC00) | UInt16(next() % 127 + 1))
             case 11:  // CBZ / CBNZ over one instruction
-                if hws.count < count - 3 { hws.append((next() % 2 == 0 ? 0xB100 : 0xB900) | UInt16(next() % 8)) }
+                if hws.count < count - 3 {
+                    hws.append((next() % 2 == 0 ? 0xB100 : 0xB900) | UInt16(next() % 8))
+                    hws.append(0x4600 | rm << 3 | rd)   // the skipped one is 16 bits
+                }
             default:
                 hws.append(0x4600 | rm << 3 | rd)                                // mov rd, rm
             }
         }
-        hws.append(0x4758)   // bx r11
+        if next() % 2 == 0 {
+            hws.append(0x4758)   // bx r11
+        } else {
+            hws += [0x46DE, 0xB500, 0xBD00]   // mov lr, r11; push {lr}; pop {pc}: LoadWritePC to A32
+        }
         return hws
     }
 }

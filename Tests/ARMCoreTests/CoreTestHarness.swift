@@ -12,9 +12,9 @@ final class CoreTestMachine {
     let cache: DecodeCache
     let cpu: CPU
 
-    init(el: UInt8 = 1, hasEL2: Bool = true, config: CPUConfig = CPUConfig()) {
+    init(el: UInt8 = 1, hasEL2: Bool = true, config: CPUConfig = CPUConfig(), translate: Bool = false) {
         bus = PhysicalAddressSpace(ramBase: Self.ramBase, ramSize: 1 << 20)!
-        cache = DecodeCache(bus: bus)
+        cache = DecodeCache(bus: bus, translate: translate)
         cpu = CPU(index: 0, bus: bus, decodeCache: cache, hasEL2: hasEL2, config: config)
         cpu.boot(entry: Self.ramBase, el: el)
     }

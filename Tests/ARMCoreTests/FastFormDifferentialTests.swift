@@ -104,8 +104,8 @@ final class FastFormDifferentialTests: XCTestCase {
         return words
     }
 
-    static func machine(_ program: [UInt32], seed: UInt64) -> CoreTestMachine {
-        let m = CoreTestMachine()
+    static func machine(_ program: [UInt32], seed: UInt64, translate: Bool = false) -> CoreTestMachine {
+        let m = CoreTestMachine(translate: translate)
         m.program(program, at: code)
         m.cpu.boot(entry: code, el: 1)
         var r = Rand(s: seed)

@@ -245,6 +245,13 @@ def boots():
              xen_armvm(2, 3, xen, image, initrd, "2G"),
              xen_qemu("cortex-a57", 3, 2, xen, image, initrd, "2G"),
              "qemu-system-aarch64", "0", a64),
+        # --threads: a host thread per guest CPU (not deterministic, docs/ARCHITECTURE.md
+        # "Threads"); QEMU 7.2 runs this guest multi-threaded (MTTCG) by default too.
+        Boot("xen-smp-threads", "(k') the same with --threads",
+             [image, initrd, xen],
+             xen_armvm(2, 3, xen, image, initrd, "2G")[:-1] + ["--threads", xen],
+             xen_qemu("cortex-a57", 3, 2, xen, image, initrd, "2G"),
+             "qemu-system-aarch64", "0", a64),
         Boot("linux32", "(l) Debian armhf LPAE kernel + busybox /init, Cortex-A15 in Hyp mode, virt",
              [initrd32, zimage],
              ["--board", "virt", "--memory", "512M", "--initrd", initrd32, "--append", quiet, zimage],
@@ -497,7 +504,7 @@ def main():
     ap.add_argument("--armvm", default=os.path.join(ROOT, ".build", "release", "armvm"))
     ap.add_argument("--qemu", default=shutil.which("qemu-system-aarch64") or "")
     ap.add_argument("--only", help="comma-separated benchmark keys (hello,loop,crc,hvc,mmu,vtimer,"
-                    "minihyp,gdbstep; full mode also linux,xen,xen-smp,linux32,xen32)")
+                    "minihyp,gdbstep; full mode also linux,xen,xen-smp,xen-smp-threads,linux32,xen32)")
     ap.add_argument("--doc", choices=["yes", "no", "auto"], default="auto",
                     help="write the table into docs/PERFORMANCE.md (auto: full mode only)")
     ap.add_argument("--timeout", type=float, default=300, help="seconds before a run is killed")

@@ -78,6 +78,7 @@ extension CPU {
         let va = try lsBase(i)
         let v = try readMemory(va, size: 1 &<< Int(i.a), .ordered)
         try lsSetExclusiveMonitor(va)
+        exclusiveValue = v
         x[Int(i.rd)] = v
     }
 
@@ -99,6 +100,8 @@ extension CPU {
             v2 = v >> 32
         }
         try lsSetExclusiveMonitor(va)
+        exclusiveValue = i.a == 3 ? v1 : v1 | v2 << 32
+        exclusiveValue2 = v2
         x[Int(i.rd)] = v1
         x[Int(i.ra)] = v2
     }
@@ -110,8 +113,12 @@ extension CPU {
         let size = 1 &<< Int(i.a)
         var status: UInt64 = 1
         if try lsCheckExclusiveMonitor(va, bytes: size) {
-            try writeMemory(va, size: size, value: x[Int(i.rd)], .ordered)
-            status = 0
+            if machineLock != nil, let done = try storeExclusiveAtomically(va, size: size, x[Int(i.rd)], 0) {
+                status = done ? 0 : 1
+            } else {
+                try writeMemory(va, size: size, value: x[Int(i.rd)], .ordered)
+                status = 0
+            }
         }
         x[Int(i.rm)] = status
     }
@@ -124,13 +131,22 @@ extension CPU {
         if i.a == 3 {
             if try lsCheckExclusiveMonitor(va, bytes: 16) {
                 let d1 = x[Int(i.rd)], d2 = x[Int(i.ra)]
-                try writeMemory(va, size: 8, value: d1, .ordered)
-                try writeMemory(va &+ 8, size: 8, value: d2, .ordered)
-                status = 0
+                if machineLock != nil, let done = try storeExclusiveAtomically(va, size: 16, d1, d2) {
+                    status = done ? 0 : 1
+                } else {
+                    try writeMemory(va, size: 8, value: d1, .ordered)
+                    try writeMemory(va &+ 8, size: 8, value: d2, .ordered)
+                    status = 0
+                }
             }
         } else if try lsCheckExclusiveMonitor(va, bytes: 8) {
-            try writeMemory(va, size: 8, value: x[Int(i.rd)] & 0xFFFF_FFFF | x[Int(i.ra)] << 32, .ordered)
-            status = 0
+            let d = x[Int(i.rd)] & 0xFFFF_FFFF | x[Int(i.ra)] << 32
+            if machineLock != nil, let done = try storeExclusiveAtomically(va, size: 8, d, 0) {
+                status = done ? 0 : 1
+            } else {
+                try writeMemory(va, size: 8, value: d, .ordered)
+                status = 0
+            }
         }
         x[Int(i.rm)] = status
     }

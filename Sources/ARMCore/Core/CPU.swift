@@ -110,6 +110,11 @@ public final class CPU {
     // Local exclusive monitor (ARM DDI 0487, B2.9.2): a tagged physical granule.
     public var exclusiveValid = false
     public var exclusiveAddress: UInt64 = 0
+    /// `--threads`: what the Load-Exclusive read (a pair's second half in `exclusiveValue2`);
+    /// the Store-Exclusive stores only if memory still holds it, by a host compare-and-swap,
+    /// because other CPUs' plain stores cannot clear this monitor while they run in parallel.
+    var exclusiveValue: UInt64 = 0
+    var exclusiveValue2: UInt64 = 0
     /// WFE's event register.
     public var eventRegister = false
     /// The wait in progress is a WFE (it also wakes on events from other CPUs).
@@ -142,6 +147,10 @@ public final class CPU {
     /// gdb's hardware breakpoints and watchpoints, apart from the guest's own (ExternalDebug.swift).
     public let externalDebug = ExternalDebugPoints()
     public var stopRequest: StopReason?
+    /// `--threads` mode: the machine's lock, which this CPU's thread holds except in the A64
+    /// fast loop (MachineLock.swift). nil in the deterministic default, where it costs one
+    /// test per entry into the fast loop.
+    public var machineLock: MachineLock?
     /// Exceptions taken since the last instruction that completed normally: a guest whose
     /// vectors fault forever is stopped instead of spinning.
     var exceptionStreak = 0
@@ -177,6 +186,9 @@ public final class CPU {
     /// The last fetch-page flush was an EL change between EL0 and EL1 alone: the host TLB keeps
     /// its entries (`refreshHostTLB`).
     var hostTLBKeepsEntries = false
+    /// `DecodeCache.invalidations` when the run loop emptied its stop slot (Executor.swift): a
+    /// field, so that the fast loop keeps no more values live.
+    var stopInvalidations: UInt64 = 0
 
     public init(index: Int, bus: PhysicalAddressSpace, decodeCache: DecodeCache, hasEL2: Bool, config: CPUConfig) {
         self.index = index

@@ -19,6 +19,8 @@ extension CPU {
         if inputs == interruptInputs { return }
         interruptInputs = inputs
         interruptsChanged()
+        // `--threads`: this CPU's thread may be blocked in WFI (Board's MachineThreads.swift).
+        machineLock?.wakeAll()
     }
 }
 

@@ -38,22 +38,44 @@ public enum A32FastForm: UInt8 {
     case multiply, misc
     /// LDR/STR/LDRB/STRB Rt, [Rn], #±imm (post-indexed, Rn not the PC nor Rt).
     case ldrPost, strPost, ldrbPost, strbPost
+    /// LDM/STM (POP/PUSH) without ^ of a nonempty list, Rn not the PC: STM without the PC in
+    /// its list, LDM without it (`ldm`) and with it (`ldmPC`, LoadWritePC: a return). The slot
+    /// holds the number of bytes moved in `size` (`AArch32DecodeMemo.fillSlot`).
+    case stm, ldm, ldmPC
+    /// LDR/STR/LDRB/STRB Rt, [Rn, ±Rm, LSL #n] (offset addressing, no PC operand).
+    case ldrReg, strReg, ldrbReg, strbReg
+    /// LDRH/STRH Rt, [Rn, #±imm] (offset addressing, no PC operand).
+    case ldrhImm, strhImm
+    /// MUL and MLA without S, and UXTB/UXTH (with their rotation, no accumulate), no PC operand:
+    /// in the loop instead of a call to their family executor.
+    case mul, mla, uxtb, uxth
+    /// ADDS, SUBS and CMN with an immediate or an unshifted register, no PC operand: the
+    /// flags from one host add or subtract (`addFlags32`, `subFlags32`). CMP is `cmpImm`/`cmpReg`.
+    case addsImm, subsImm, cmnImm, addsReg, subsReg, cmnReg
+    /// AND, ORR, EOR and BIC without S, with an immediate or an unshifted register.
+    case andImm, orrImm, eorImm, bicImm, andReg, orrReg, eorReg, bicReg
+    /// AND, EOR, ORR, ORN, BIC, MOV, MVN, TST and TEQ with S whose shifter leaves C as it is
+    /// (an immediate without a rotation carry, an unshifted register): N and Z from the result,
+    /// C and V kept (the 16-bit T32 ANDS/ORRS/MOVS... outside IT blocks, TST).
+    case logicalFlags
+    /// MOV Rd, Rm, LSL/LSR/ASR #1-31 without S (the A32 LSL, LSR and ASR by an immediate).
+    case lslImm, lsrImm, asrImm
 }
 
 enum AArch32FastForms {
     /// The fast form of `i`, decoded in `set`; `.none` keeps it on the family executors.
     static func classify(_ i: A32Inst, _ set: InstructionSet) -> A32FastForm {
         // 16-bit T32 flag setting and the IT rules depend on ITSTATE: the loop applies them.
-        if i.flags.contains(.setFlagsOutsideIT) || i.flags.contains(.notInITBlock)
-            || i.flags.contains(.lastInITBlock) { return .none }
-        let s = i.flags.contains(.setFlags), imm = i.flags.contains(.immediate)
-        let plainReg = !imm && !i.flags.contains(.registerShift) && i.shift == .lsl && i.shiftAmount == 0
+        if i.flags.has(.setFlagsOutsideIT) || i.flags.has(.notInITBlock)
+            || i.flags.has(.lastInITBlock) { return .none }
+        let s = i.flags.has(.setFlags), imm = i.flags.has(.immediate)
+        let plainReg = !imm && !i.flags.has(.registerShift) && i.shift == .lsl && i.shiftAmount == 0
         switch i.op {
         case .and, .eor, .sub, .rsb, .add, .adc, .sbc, .rsc, .tst, .teq, .cmp, .cmn, .orr, .mov, .bic, .mvn, .orn:
             let isTest = i.op == .tst || i.op == .teq || i.op == .cmp || i.op == .cmn
             let usesRn = i.op != .mov && i.op != .mvn
             if (!isTest && i.rd == 15) || (usesRn && i.rn == 15) { return .none }
-            if !imm && (i.rm == 15 || (i.flags.contains(.registerShift) && i.rs == 15)) { return .none }
+            if !imm && (i.rm == 15 || (i.flags.has(.registerShift) && i.rs == 15)) { return .none }
             switch i.op {
             case .mov where !s && imm: return .movImm
             case .mvn where !s && imm: return .mvnImm
@@ -68,8 +90,8 @@ enum AArch32FastForms {
             }
         case .ldr, .ldrb, .str, .strb, .ldrh, .strh, .ldrsb, .ldrsh, .ldrd, .strd:
             // The host-TLB fast path declines these itself; leave them to the executor.
-            if i.flags.contains(.unprivileged) || i.rd == 15 { return .none }
-            let offsetOnly = imm && i.rn != 15 && i.flags.contains(.preIndex) && !i.flags.contains(.writeBack)
+            if i.flags.has(.unprivileged) || i.rd == 15 { return .none }
+            let offsetOnly = imm && i.rn != 15 && i.flags.has(.preIndex) && !i.flags.has(.writeBack)
             if offsetOnly {
                 switch i.op {
                 case .ldr: return .ldrImm
@@ -81,7 +103,7 @@ enum AArch32FastForms {
             }
             return .loadStore
         case .ldm, .stm:
-            return i.flags.contains(.userRegisters) || i.rn == 15 ? .none : .blockTransfer
+            return i.flags.has(.userRegisters) || i.rn == 15 ? .none : .blockTransfer
         case .b where set == .a32: return .b
         case .bl where set == .a32: return .bl
         default:
@@ -103,12 +125,38 @@ enum AArch32FastForms {
         case .movw where i.rd != 15: return .movw
         case .movt where i.rd != 15: return .movt
         case .mul, .mla, .mls, .umull, .umlal, .smull, .smlal:
-            return i.rd == 15 || i.rn == 15 || i.rm == 15 || i.rs == 15 ? .none : .multiply
+            if i.rd == 15 || i.rn == 15 || i.rm == 15 || i.rs == 15 { return .none }
+            if i.flags.has(.setFlags) { return .multiply }
+            return i.op == .mul ? .mul : i.op == .mla ? .mla : .multiply
         case .clz, .rev, .rev16, .sxtb, .sxth, .uxtb, .uxth, .ubfx, .sbfx, .bfi, .bfc:
-            return i.rd == 15 ? .none : .misc
+            if i.rd == 15 { return .none }
+            if (i.op == .uxtb || i.op == .uxth) && i.rn == 15 && i.rm != 15 { return i.op == .uxtb ? .uxtb : .uxth }
+            return .misc
+        case .and, .eor, .sub, .add, .tst, .teq, .cmn, .orr, .mov, .bic, .mvn, .orn:
+            let generic = classify(i, set)
+            return generic == .dataProcessing ? dataProcessingSlot(i) ?? generic : generic
+        case .ldm, .stm:
+            let list = i.imm & 0xFFFF
+            if i.flags.has(.userRegisters) || i.rn == 15 || list == 0 { return classify(i, set) }
+            if i.op == .stm { return list & 0x8000 == 0 ? .stm : classify(i, set) }
+            return list & 0x8000 == 0 ? .ldm : .ldmPC
+        case .ldrh, .strh:
+            let offset = i.flags.has(.immediate) && i.flags.has(.preIndex) && !i.flags.has(.writeBack)
+                && !i.flags.has(.unprivileged) && i.rn != 15 && i.rd != 15
+            return offset ? (i.op == .ldrh ? .ldrhImm : .strhImm) : classify(i, set)
         case .ldr, .str, .ldrb, .strb:
-            let post = i.flags.contains(.immediate) && !i.flags.contains(.preIndex)
-                && i.flags.contains(.writeBack) && !i.flags.contains(.unprivileged)
+            let registerOffset = !i.flags.has(.immediate) && i.flags.has(.preIndex) && !i.flags.has(.writeBack)
+                && !i.flags.has(.unprivileged) && i.shift == .lsl && i.rn != 15 && i.rm != 15 && i.rd != 15
+            if registerOffset {
+                switch i.op {
+                case .ldr: return .ldrReg
+                case .str: return .strReg
+                case .ldrb: return .ldrbReg
+                default: return .strbReg
+                }
+            }
+            let post = i.flags.has(.immediate) && !i.flags.has(.preIndex)
+                && i.flags.has(.writeBack) && !i.flags.has(.unprivileged)
                 && i.rn != 15 && i.rd != 15 && i.rn != i.rd
             if !post { return classify(i, set) }
             switch i.op {
@@ -120,6 +168,55 @@ enum AArch32FastForms {
         default: return classify(i, set)
         }
     }
+}
+
+extension AArch32FastForms {
+    /// A data-processing slot form of its own for `i` (which has no PC operand), or nil.
+    static func dataProcessingSlot(_ i: A32Inst) -> A32FastForm? {
+        let s = i.flags.has(.setFlags), imm = i.flags.has(.immediate)
+        if i.flags.has(.registerShift) { return nil }
+        if !imm && (i.shift != .lsl || i.shiftAmount != 0) {
+            guard i.op == .mov && !s && (1...31).contains(i.shiftAmount) else { return nil }
+            switch i.shift {
+            case .lsl: return .lslImm
+            case .lsr: return .lsrImm
+            case .asr: return .asrImm
+            default: return nil
+            }
+        }
+        // Here the second operand is `imm` or Rm, unshifted.
+        switch i.op {
+        case .add where s: return imm ? .addsImm : .addsReg
+        case .sub where s: return imm ? .subsImm : .subsReg
+        case .cmn: return imm ? .cmnImm : .cmnReg
+        case .and where !s: return imm ? .andImm : .andReg
+        case .orr where !s: return imm ? .orrImm : .orrReg
+        case .eor where !s: return imm ? .eorImm : .eorReg
+        case .bic where !s: return imm ? .bicImm : .bicReg
+        case .and, .eor, .orr, .orn, .bic, .mov, .mvn, .tst, .teq:
+            // The S forms (TST and TEQ always set the flags). A rotated immediate sets C.
+            return s && !(imm && i.flags.has(.carryOut)) ? .logicalFlags : nil
+        default:
+            return nil
+        }
+    }
+}
+
+/// AddWithCarry(a, b, 0) (J1 shared pseudocode) as one host add: the sum and its NZCV.
+@_transparent
+func addFlags32(_ a: UInt32, _ b: UInt32) -> (UInt32, UInt32) {
+    let (r, c) = a.addingReportingOverflow(b)
+    let v = Int32(bitPattern: a).addingReportingOverflow(Int32(bitPattern: b)).overflow
+    return (r, r & CPSR.N | (r == 0 ? CPSR.Z : 0) | (c ? CPSR.C : 0) | (v ? CPSR.V : 0))
+}
+
+/// AddWithCarry(a, NOT(b), 1), the subtraction of SUBS and CMP, as one host subtract: C is
+/// "no borrow" (a >= b unsigned), V the signed overflow of a - b.
+@_transparent
+func subFlags32(_ a: UInt32, _ b: UInt32) -> (UInt32, UInt32) {
+    let r = a &- b
+    let v = Int32(bitPattern: a).subtractingReportingOverflow(Int32(bitPattern: b)).overflow
+    return (r, r & CPSR.N | (r == 0 ? CPSR.Z : 0) | (a >= b ? CPSR.C : 0) | (v ? CPSR.V : 0))
 }
 
 extension CPU {
@@ -165,7 +262,11 @@ extension CPU {
             setR(14, here &+ 4)
             nextPC = UInt64((here &+ 8 &+ p.pointee.imm) & ~3)
         case .t32B, .t32BL, .bx, .blxReg, .cbz, .cbnz, .movw, .movt, .multiply, .misc,
-             .ldrPost, .strPost, .ldrbPost, .strbPost:
+             .ldrPost, .strPost, .ldrbPost, .strbPost, .stm, .ldm, .ldmPC,
+             .addsImm, .subsImm, .cmnImm, .addsReg, .subsReg, .cmnReg,
+             .andImm, .orrImm, .eorImm, .bicImm, .andReg, .orrReg, .eorReg, .bicReg,
+             .logicalFlags, .lslImm, .lsrImm, .asrImm, .ldrReg, .strReg, .ldrbReg, .strbReg,
+             .ldrhImm, .strhImm, .mul, .mla, .uxtb, .uxth:
             return false   // slot forms only; the memo never holds them
         }
         return true
@@ -177,13 +278,13 @@ extension CPU {
         let flags = p.pointee.flags
         let carry = nzcv & CPSR.C != 0
         var op2: UInt32, shifterCarry: Bool
-        if flags.contains(.immediate) {
+        if flags.has(.immediate) {
             op2 = p.pointee.imm
-            shifterCarry = flags.contains(.carryOut) ? flags.contains(.carryOne) : carry
+            shifterCarry = flags.has(.carryOut) ? flags.has(.carryOne) : carry
         } else {
             let v = g[p.pointee.rm]
             let shift = p.pointee.shift
-            if flags.contains(.registerShift) {
+            if flags.has(.registerShift) {
                 let amount = g[p.pointee.rs] & 0xFF
                 if amount == 0 {
                     (op2, shifterCarry) = (v, carry)
@@ -241,7 +342,7 @@ extension CPU {
         default: return   // classify gives this form to data processing only
         }
         if write { g[p.pointee.rd] = result }
-        if flags.contains(.setFlags) {
+        if flags.has(.setFlags) {
             if arithmetic { nzcv = arithmeticFlags } else { setNZ(result, carry: shifterCarry) }
         }
     }
@@ -257,7 +358,7 @@ extension CPU {
         let rn = p.pointee.rn
         let base = rn == 15 ? alignedPC() : g[rn]
         let offset: UInt32
-        if flags.contains(.immediate) {
+        if flags.has(.immediate) {
             offset = p.pointee.imm
         } else {
             let rm = p.pointee.rm
@@ -268,38 +369,38 @@ extension CPU {
                 offset = shiftC(m, shift, immediateShiftAmount(shift, p.pointee.shiftAmount), carry: nzcv & CPSR.C != 0).0
             }
         }
-        let offsetAddress = flags.contains(.add) ? base &+ offset : base &- offset
-        let va = UInt64(flags.contains(.preIndex) ? offsetAddress : base)
-        let writeBack = flags.contains(.writeBack)
+        let offsetAddress = flags.has(.add) ? base &+ offset : base &- offset
+        let va = UInt64(flags.has(.preIndex) ? offsetAddress : base)
+        let writeBack = flags.has(.writeBack)
         let rt = p.pointee.rd
         // Loads write Rn back before Rt, stores read Rt before: as fastLoadStore32.
         switch op {
         case .ldr:
             guard let m = fastRAM(va, total: 4, elem: 4, write: false, h) else { return false }
-            let v = UInt32(littleEndian: m.loadUnaligned(as: UInt32.self))
+            let v = UInt32(truncatingIfNeeded: HostRAM.load32(m))
             if writeBack { g[rn] = offsetAddress }
             g[rt] = v
         case .ldrb, .ldrsb:
             guard let m = fastRAM(va, total: 1, elem: 1, write: false, h) else { return false }
-            let b = m.load(as: UInt8.self)
+            let b = UInt8(truncatingIfNeeded: HostRAM.load8(m))
             if writeBack { g[rn] = offsetAddress }
             g[rt] = op == .ldrb ? UInt32(b) : UInt32(bitPattern: Int32(Int8(bitPattern: b)))
         case .ldrh, .ldrsh:
             guard let m = fastRAM(va, total: 2, elem: 2, write: false, h) else { return false }
-            let v = UInt16(littleEndian: m.loadUnaligned(as: UInt16.self))
+            let v = UInt16(truncatingIfNeeded: HostRAM.load16(m))
             if writeBack { g[rn] = offsetAddress }
             g[rt] = op == .ldrh ? UInt32(v) : UInt32(bitPattern: Int32(Int16(bitPattern: v)))
         case .str:
             guard let m = fastRAM(va, total: 4, elem: 4, write: true, h) else { return false }
-            m.storeBytes(of: g[rt].littleEndian, as: UInt32.self)
+            HostRAM.store32(m, UInt64(g[rt]))
             if writeBack { g[rn] = offsetAddress }
         case .strb:
             guard let m = fastRAM(va, total: 1, elem: 1, write: true, h) else { return false }
-            m.storeBytes(of: UInt8(truncatingIfNeeded: g[rt]), as: UInt8.self)
+            HostRAM.store8(m, UInt64(g[rt]))
             if writeBack { g[rn] = offsetAddress }
         case .strh:
             guard let m = fastRAM(va, total: 2, elem: 2, write: true, h) else { return false }
-            m.storeBytes(of: UInt16(truncatingIfNeeded: g[rt]).littleEndian, as: UInt16.self)
+            HostRAM.store16(m, UInt64(g[rt]))
             if writeBack { g[rn] = offsetAddress }
         default:
             return false
@@ -311,24 +412,40 @@ extension CPU {
     @inline(__always)
     func fastOffsetLoadStore32(_ p: UnsafeMutablePointer<A32Inst>, _ h: HostTLB, _ g: Regs32) -> Bool {
         let base = g[p.pointee.rn], imm = p.pointee.imm
-        let va = UInt64(p.pointee.flags.contains(.add) ? base &+ imm : base &- imm)
+        let va = UInt64(p.pointee.flags.has(.add) ? base &+ imm : base &- imm)
         let rt = p.pointee.rd
         switch p.pointee.fast {
         case .ldrImm:
             guard let m = fastRAM(va, total: 4, elem: 4, write: false, h) else { return false }
-            g[rt] = UInt32(littleEndian: m.loadUnaligned(as: UInt32.self))
+            g[rt] = UInt32(truncatingIfNeeded: HostRAM.load32(m))
         case .strImm:
             guard let m = fastRAM(va, total: 4, elem: 4, write: true, h) else { return false }
-            m.storeBytes(of: g[rt].littleEndian, as: UInt32.self)
+            HostRAM.store32(m, UInt64(g[rt]))
         case .ldrbImm:
             guard let m = fastRAM(va, total: 1, elem: 1, write: false, h) else { return false }
-            g[rt] = UInt32(m.load(as: UInt8.self))
+            g[rt] = UInt32(UInt8(truncatingIfNeeded: HostRAM.load8(m)))
         default:
             guard let m = fastRAM(va, total: 1, elem: 1, write: true, h) else { return false }
-            m.storeBytes(of: UInt8(truncatingIfNeeded: g[rt]), as: UInt8.self)
+            HostRAM.store8(m, UInt64(g[rt]))
         }
         return true
     }
+}
+
+extension CPU {
+    /// The address of a `.ldrReg`-style slot: Rn ± (Rm LSL #n).
+    @_transparent
+    func registerOffsetAddress32(_ p: UnsafeMutablePointer<A32Inst>, _ g: Regs32) -> UInt64 {
+        let base = g[p.pointee.rn], offset = g[p.pointee.rm] << (UInt32(p.pointee.shiftAmount) & 31)
+        return UInt64(p.pointee.flags.has(.add) ? base &+ offset : base &- offset)
+    }
+}
+
+extension A32Flags {
+    /// `contains` for one flag, `@_transparent`: the generic `OptionSet.contains` is only
+    /// inlinable, and the optimiser leaves it a call in a caller as large as `runSlots32`.
+    @_transparent
+    func has(_ flag: A32Flags) -> Bool { rawValue & flag.rawValue != 0 }
 }
 
 /// The registers of the current mode for the fast paths: R[n] is X[bank[n]]. Held in locals by

@@ -39,8 +39,13 @@ final class AArch32DecodeMemo {
     static let slotMask = slotsPerSet - 1
     let slotKeys: UnsafeMutablePointer<UInt32>
     let slots: UnsafeMutablePointer<A32Inst>
+    /// `CPU.conditionTable` as memory, for the fast loop: its condition test is a load and a
+    /// shift by NZCV, where the table's switch was a jump of its own.
+    let conditionMasks: UnsafeMutablePointer<UInt16>
 
     init() {
+        conditionMasks = .allocate(capacity: 16)
+        for c in 0..<16 { conditionMasks[c] = UInt16(CPU.conditionTable(UInt8(c))) }
         keys = .allocate(capacity: Self.entries)
         keys.initialize(repeating: 0, count: Self.entries)
         values = .allocate(capacity: Self.entries)
@@ -54,7 +59,7 @@ final class AArch32DecodeMemo {
         slots = calloc(count, MemoryLayout<A32Inst>.stride)!.bindMemory(to: A32Inst.self, capacity: count)
     }
 
-    deinit { keys.deallocate(); values.deallocate(); free(slotKeys); free(slots) }
+    deinit { keys.deallocate(); values.deallocate(); conditionMasks.deallocate(); free(slotKeys); free(slots) }
 
     /// Fill slot `index` from the word `w` fetched at its PC: decoded through the memo, with the
     /// flag setting and IT rules of an instruction outside an IT block, and its fast form.
@@ -81,6 +86,18 @@ final class AArch32DecodeMemo {
             i.flags.subtract([.setFlagsOutsideIT, .notInITBlock, .lastInITBlock])
         }
         i.fast = AArch32FastForms.classifySlot(i, set)
+        // BKPT runs whatever its condition (the fast loop skips a failed one otherwise).
+        if i.op == .bkpt { i.cond = 0xE }
+        // LDM/STM forms carry their byte count in `size` (otherwise the exclusives' only) and the
+        // offset of their lowest word from Rn in the top half of `imm` (IA 0, IB 4, DA 4 - bytes,
+        // DB -bytes; the list is the bottom half).
+        if i.fast == .stm || i.fast == .ldm || i.fast == .ldmPC {
+            let bytes = 4 * (i.imm & 0xFFFF).nonzeroBitCount
+            let up = i.flags.contains(.add), before = i.flags.contains(.preIndex)
+            let lowest = (up ? 0 : -bytes) + (before == up ? 4 : 0)
+            i.size = UInt8(bytes)
+            i.imm = i.imm & 0xFFFF | UInt32(UInt16(truncatingIfNeeded: lowest)) << 16
+        }
         key.pointee = w
         slot.pointee = i
     }

@@ -92,6 +92,7 @@ extension CPU {
     func runSlots32<Set: AArch32SlotSet>(_ budget: UInt64, _ tlb: HostTLB, _: Set.Type) -> UInt64 {
         let t32 = Set.t32
         let memo = decodeMemo
+        let conditionMasks = memo.conditionMasks
         // The current mode's registers: no mode changes here (a mode change is a slow path).
         let g = Regs32(x, r32)
         var left = budget
@@ -114,14 +115,17 @@ extension CPU {
                 code = h
             }
             let index = Int(truncatingIfNeeded: pc >> 1) & AArch32DecodeMemo.slotMask
-            let w = UInt32(littleEndian: (code + Int(truncatingIfNeeded: pc & 0xFFF)).loadUnaligned(as: UInt32.self))
+            let w = UInt32(truncatingIfNeeded: HostRAM.load32(code + Int(truncatingIfNeeded: pc & 0xFFF)))
             if keys[index] != w { memo.fillSlot(keys + index, slots + index, w, thumb: t32) }
             let p = slots + index
+            // An instruction without a fast form leaves (`.none` below) once its condition holds;
+            // one whose condition fails is skipped here, as `step32` would (BKPT, which ignores
+            // its condition, has 0xE in its slot).
             let fast = p.pointee.fast
-            if fast == .none { break }
             let length: UInt32 = t32 ? UInt32(p.pointee.length) : 4
             let cond = p.pointee.cond
-            if cond != 0xE && !conditionHolds(cond) {
+            // ConditionHolds as `conditionHolds` computes it, from the table in memory.
+            if cond != 0xE && (conditionMasks[Int(cond & 15)] >> (nzcv >> 28)) & 1 == 0 {
                 pc &+= length
                 left &-= 1
                 continue
@@ -144,51 +148,131 @@ extension CPU {
             case .subReg:
                 g[p.pointee.rd] = g[p.pointee.rn] &- g[p.pointee.rm]
             case .cmpImm:
-                nzcv = addWithCarryA32(g[p.pointee.rn], ~p.pointee.imm, true).1
+                nzcv = subFlags32(g[p.pointee.rn], p.pointee.imm).1
             case .cmpReg:
-                nzcv = addWithCarryA32(g[p.pointee.rn], ~g[p.pointee.rm], true).1
+                nzcv = subFlags32(g[p.pointee.rn], g[p.pointee.rm]).1
+            case .addsImm:
+                let (r, f) = addFlags32(g[p.pointee.rn], p.pointee.imm)
+                g[p.pointee.rd] = r
+                nzcv = f
+            case .subsImm:
+                let (r, f) = subFlags32(g[p.pointee.rn], p.pointee.imm)
+                g[p.pointee.rd] = r
+                nzcv = f
+            case .cmnImm:
+                nzcv = addFlags32(g[p.pointee.rn], p.pointee.imm).1
+            case .addsReg:
+                let (r, f) = addFlags32(g[p.pointee.rn], g[p.pointee.rm])
+                g[p.pointee.rd] = r
+                nzcv = f
+            case .subsReg:
+                let (r, f) = subFlags32(g[p.pointee.rn], g[p.pointee.rm])
+                g[p.pointee.rd] = r
+                nzcv = f
+            case .cmnReg:
+                nzcv = addFlags32(g[p.pointee.rn], g[p.pointee.rm]).1
+            case .andImm:
+                g[p.pointee.rd] = g[p.pointee.rn] & p.pointee.imm
+            case .orrImm:
+                g[p.pointee.rd] = g[p.pointee.rn] | p.pointee.imm
+            case .eorImm:
+                g[p.pointee.rd] = g[p.pointee.rn] ^ p.pointee.imm
+            case .bicImm:
+                g[p.pointee.rd] = g[p.pointee.rn] & ~p.pointee.imm
+            case .andReg:
+                g[p.pointee.rd] = g[p.pointee.rn] & g[p.pointee.rm]
+            case .orrReg:
+                g[p.pointee.rd] = g[p.pointee.rn] | g[p.pointee.rm]
+            case .eorReg:
+                g[p.pointee.rd] = g[p.pointee.rn] ^ g[p.pointee.rm]
+            case .bicReg:
+                g[p.pointee.rd] = g[p.pointee.rn] & ~g[p.pointee.rm]
+            case .logicalFlags:
+                // The shifter's carry is C itself here: only N and Z change.
+                let b = p.pointee.flags.has(.immediate) ? p.pointee.imm : g[p.pointee.rm]
+                let a = g[p.pointee.rn], op = p.pointee.op
+                let r: UInt32
+                switch op {
+                case .and, .tst: r = a & b
+                case .eor, .teq: r = a ^ b
+                case .orr: r = a | b
+                case .orn: r = a | ~b
+                case .bic: r = a & ~b
+                case .mov: r = b
+                default: r = ~b   // MVN
+                }
+                if op != .tst && op != .teq { g[p.pointee.rd] = r }
+                nzcv = r & CPSR.N | (r == 0 ? CPSR.Z : 0) | nzcv & (CPSR.C | CPSR.V)
+            case .lslImm:
+                g[p.pointee.rd] = g[p.pointee.rm] << (UInt32(p.pointee.shiftAmount) & 31)
+            case .lsrImm:
+                g[p.pointee.rd] = g[p.pointee.rm] >> (UInt32(p.pointee.shiftAmount) & 31)
+            case .asrImm:
+                g[p.pointee.rd] = UInt32(bitPattern: Int32(bitPattern: g[p.pointee.rm]) >> (Int32(p.pointee.shiftAmount) & 31))
             case .dataProcessing:
                 fastDataProcessing32(p, g)
             case .ldrImm:
                 let base = g[p.pointee.rn], imm = p.pointee.imm
-                let va = UInt64(p.pointee.flags.contains(.add) ? base &+ imm : base &- imm)
+                let va = UInt64(p.pointee.flags.has(.add) ? base &+ imm : base &- imm)
                 guard let m = fastRAM(va, total: 4, elem: 4, write: false, tlb) else { break run }
-                g[p.pointee.rd] = UInt32(littleEndian: m.loadUnaligned(as: UInt32.self))
+                g[p.pointee.rd] = UInt32(truncatingIfNeeded: HostRAM.load32(m))
             case .strImm:
                 let base = g[p.pointee.rn], imm = p.pointee.imm
-                let va = UInt64(p.pointee.flags.contains(.add) ? base &+ imm : base &- imm)
+                let va = UInt64(p.pointee.flags.has(.add) ? base &+ imm : base &- imm)
                 guard let m = fastRAM(va, total: 4, elem: 4, write: true, tlb) else { break run }
-                m.storeBytes(of: g[p.pointee.rd].littleEndian, as: UInt32.self)
+                HostRAM.store32(m, UInt64(g[p.pointee.rd]))
             case .ldrbImm:
                 let base = g[p.pointee.rn], imm = p.pointee.imm
-                let va = UInt64(p.pointee.flags.contains(.add) ? base &+ imm : base &- imm)
+                let va = UInt64(p.pointee.flags.has(.add) ? base &+ imm : base &- imm)
                 guard let m = fastRAM(va, total: 1, elem: 1, write: false, tlb) else { break run }
-                g[p.pointee.rd] = UInt32(m.load(as: UInt8.self))
+                g[p.pointee.rd] = UInt32(UInt8(truncatingIfNeeded: HostRAM.load8(m)))
             case .strbImm:
                 let base = g[p.pointee.rn], imm = p.pointee.imm
-                let va = UInt64(p.pointee.flags.contains(.add) ? base &+ imm : base &- imm)
+                let va = UInt64(p.pointee.flags.has(.add) ? base &+ imm : base &- imm)
                 guard let m = fastRAM(va, total: 1, elem: 1, write: true, tlb) else { break run }
-                m.storeBytes(of: UInt8(truncatingIfNeeded: g[p.pointee.rd]), as: UInt8.self)
+                HostRAM.store8(m, UInt64(g[p.pointee.rd]))
             case .ldrPost:
                 let base = g[p.pointee.rn], imm = p.pointee.imm
                 guard let m = fastRAM(UInt64(base), total: 4, elem: 4, write: false, tlb) else { break run }
-                g[p.pointee.rn] = p.pointee.flags.contains(.add) ? base &+ imm : base &- imm
-                g[p.pointee.rd] = UInt32(littleEndian: m.loadUnaligned(as: UInt32.self))
+                g[p.pointee.rn] = p.pointee.flags.has(.add) ? base &+ imm : base &- imm
+                g[p.pointee.rd] = UInt32(truncatingIfNeeded: HostRAM.load32(m))
             case .strPost:
                 let base = g[p.pointee.rn], imm = p.pointee.imm
                 guard let m = fastRAM(UInt64(base), total: 4, elem: 4, write: true, tlb) else { break run }
-                m.storeBytes(of: g[p.pointee.rd].littleEndian, as: UInt32.self)
-                g[p.pointee.rn] = p.pointee.flags.contains(.add) ? base &+ imm : base &- imm
+                HostRAM.store32(m, UInt64(g[p.pointee.rd]))
+                g[p.pointee.rn] = p.pointee.flags.has(.add) ? base &+ imm : base &- imm
             case .ldrbPost:
                 let base = g[p.pointee.rn], imm = p.pointee.imm
                 guard let m = fastRAM(UInt64(base), total: 1, elem: 1, write: false, tlb) else { break run }
-                g[p.pointee.rn] = p.pointee.flags.contains(.add) ? base &+ imm : base &- imm
-                g[p.pointee.rd] = UInt32(m.load(as: UInt8.self))
+                g[p.pointee.rn] = p.pointee.flags.has(.add) ? base &+ imm : base &- imm
+                g[p.pointee.rd] = UInt32(UInt8(truncatingIfNeeded: HostRAM.load8(m)))
             case .strbPost:
                 let base = g[p.pointee.rn], imm = p.pointee.imm
                 guard let m = fastRAM(UInt64(base), total: 1, elem: 1, write: true, tlb) else { break run }
-                m.storeBytes(of: UInt8(truncatingIfNeeded: g[p.pointee.rd]), as: UInt8.self)
-                g[p.pointee.rn] = p.pointee.flags.contains(.add) ? base &+ imm : base &- imm
+                HostRAM.store8(m, UInt64(g[p.pointee.rd]))
+                g[p.pointee.rn] = p.pointee.flags.has(.add) ? base &+ imm : base &- imm
+            case .ldrReg:
+                guard let m = fastRAM(registerOffsetAddress32(p, g), total: 4, elem: 4, write: false, tlb) else { break run }
+                g[p.pointee.rd] = UInt32(truncatingIfNeeded: HostRAM.load32(m))
+            case .strReg:
+                guard let m = fastRAM(registerOffsetAddress32(p, g), total: 4, elem: 4, write: true, tlb) else { break run }
+                HostRAM.store32(m, UInt64(g[p.pointee.rd]))
+            case .ldrbReg:
+                guard let m = fastRAM(registerOffsetAddress32(p, g), total: 1, elem: 1, write: false, tlb) else { break run }
+                g[p.pointee.rd] = UInt32(truncatingIfNeeded: HostRAM.load8(m))
+            case .strbReg:
+                guard let m = fastRAM(registerOffsetAddress32(p, g), total: 1, elem: 1, write: true, tlb) else { break run }
+                HostRAM.store8(m, UInt64(g[p.pointee.rd]))
+            case .ldrhImm:
+                let base = g[p.pointee.rn], imm = p.pointee.imm
+                let va = UInt64(p.pointee.flags.has(.add) ? base &+ imm : base &- imm)
+                guard let m = fastRAM(va, total: 2, elem: 2, write: false, tlb) else { break run }
+                g[p.pointee.rd] = UInt32(truncatingIfNeeded: HostRAM.load16(m))
+            case .strhImm:
+                let base = g[p.pointee.rn], imm = p.pointee.imm
+                let va = UInt64(p.pointee.flags.has(.add) ? base &+ imm : base &- imm)
+                guard let m = fastRAM(va, total: 2, elem: 2, write: true, tlb) else { break run }
+                HostRAM.store16(m, UInt64(g[p.pointee.rd]))
             case .loadStore:
                 self.pc = UInt64(pc)   // a literal load's base
                 if !fastIndexedLoadStore32(p, tlb, g) { break run }
@@ -201,6 +285,42 @@ extension CPU {
                 left &-= 1
                 if thumb != t32 { break run }
                 continue
+            case .stm:
+                // Registers in ascending order from the lowest address; a stored Rn is its old
+                // value, as on the full path.
+                guard let (m, newBase) = blockTransferRAM32(p, g, write: true, tlb) else { break run }
+                var list = p.pointee.imm & 0x7FFF, k = 0
+                while list != 0 {
+                    HostRAM.store32(m + k, UInt64(g[UInt8(truncatingIfNeeded: list.trailingZeroBitCount)]))
+                    k &+= 4
+                    list &= list &- 1
+                }
+                if p.pointee.flags.has(.writeBack) { g[p.pointee.rn] = newBase }
+            case .ldm, .ldmPC:
+                guard let (m, newBase) = blockTransferRAM32(p, g, write: false, tlb) else { break run }
+                var list = p.pointee.imm & 0x7FFF, k = 0
+                // With Rn in the list (UNPREDICTABLE with writeback) the loaded value stays, as
+                // on the full path.
+                let rn = p.pointee.rn
+                if p.pointee.flags.has(.writeBack) && list & (1 << UInt32(rn & 15)) == 0 { g[rn] = newBase }
+                while list != 0 {
+                    g[UInt8(truncatingIfNeeded: list.trailingZeroBitCount)] =
+                        UInt32(truncatingIfNeeded: HostRAM.load32(m + k))
+                    k &+= 4
+                    list &= list &- 1
+                }
+                if fast == .ldmPC {
+                    // LoadWritePC is BXWritePC: bit 0 chooses the instruction set.
+                    let target = UInt32(truncatingIfNeeded: HostRAM.load32(m + k))
+                    left &-= 1
+                    if (target & 1 != 0) != t32 {
+                        thumb = !t32
+                        pc = t32 ? target : target & ~1
+                        break run
+                    }
+                    pc = t32 ? target & ~1 : target
+                    continue
+                }
             case .b:
                 // BranchWritePC (A32): PC reads as the address + 8.
                 pc = (pc &+ 8 &+ p.pointee.imm) & ~3
@@ -225,6 +345,15 @@ extension CPU {
                 g[p.pointee.rd] = p.pointee.imm
             case .movt:
                 g[p.pointee.rd] = g[p.pointee.rd] & 0xFFFF | p.pointee.imm << 16
+            case .mul:
+                g[p.pointee.rd] = g[p.pointee.rn] &* g[p.pointee.rm]
+            case .mla:
+                g[p.pointee.rd] = g[p.pointee.rn] &* g[p.pointee.rm] &+ g[p.pointee.rs]
+            case .uxtb, .uxth:
+                // ROR by 0, 8, 16 or 24, then the low byte or halfword.
+                let v = g[p.pointee.rm], rotation = UInt32(p.pointee.shiftAmount) & 31
+                let rotated = v >> rotation | v << ((32 &- rotation) & 31)
+                g[p.pointee.rd] = rotated & (fast == .uxtb ? 0xFF : 0xFFFF)
             case .multiply:
                 do { try executeMultiply(p.pointee) } catch { break run }
             case .misc:
@@ -290,7 +419,7 @@ extension CPU {
                     } else {
                         currentCondition32 = cond
                         var inst = p.pointee
-                        if thumb && inst.flags.contains(.setFlagsOutsideIT) { inst.flags.insert(.setFlags) }
+                        if thumb && inst.flags.has(.setFlagsOutsideIT) { inst.flags.insert(.setFlags) }
                         try executeA32(inst, tlb)
                     }
                 } else if p.pointee.op == .bkpt {
@@ -303,8 +432,8 @@ extension CPU {
                 // UNPREDICTABLE in an IT block: IT, CBZ, CPS, B<c> and friends anywhere, a PC
                 // writer other than last. Taken as UNDEFINED.
                 let inst = p.pointee
-                if inst.flags.contains(.notInITBlock)
-                    || (inst.flags.contains(.lastInITBlock) && !T32IT.isLast(it)) {
+                if inst.flags.has(.notInITBlock)
+                    || (inst.flags.has(.lastInITBlock) && !T32IT.isLast(it)) {
                     throw ArchException.undefined
                 }
                 let cond = T32IT.condition(it)

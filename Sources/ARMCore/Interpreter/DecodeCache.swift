@@ -59,8 +59,25 @@ public final class DecodeCache {
     /// must make them forget.
     private var cpus: [WeakCPU] = []
 
-    public init(bus: PhysicalAddressSpace) {
+    /// Counts `invalidate` calls, so that the run loop can tell whether slots were dropped
+    /// while its fast loop ran (only another CPU can, in `--threads` mode).
+    public private(set) var invalidations: UInt64 = 0
+    /// `--threads`: the caches of the other CPUs, whose host TLBs lose their write tags when a
+    /// page here gets decoded slots (nil: a cache shared by every CPU).
+    private var peers: [Peer] = []
+    private struct Peer { unowned let cache: DecodeCache }
+    /// `--threads`: DMB and DSB keep their generic group, so that they run on the full path,
+    /// where taking the machine's lock is a full host barrier (x86 may let a later load pass an
+    /// earlier store; DMB forbids it, B2.3.12).
+    public var barriersTakeFullPath = false
+
+    /// The translator beside the interpreter (JIT/), or nil to interpret only (`--interpreter`,
+    /// or a host that cannot run generated code).
+    public let jit: JIT?
+
+    public init(bus: PhysicalAddressSpace, translate: Bool = false) {
         self.bus = bus
+        jit = translate ? JIT() : nil
         pageTable = LazyTable(count: Int(bus.ramSize >> 12))
         pages = pageTable.base
         hostPageTable = LazyTable(count: Int(bus.ramSize >> 12))
@@ -84,6 +101,10 @@ public final class DecodeCache {
         cpus.append(WeakCPU(cpu: cpu))
     }
 
+    /// The table of slot arrays, one pointer (or zero) per RAM page: generated code reads it
+    /// to jump between pages (JIT/BlockTranslator.swift, `farJump`).
+    var pageTableBase: UnsafeMutableRawPointer { UnsafeMutableRawPointer(pages) }
+
     /// The decoded-slot array of the RAM page at offset `off`, created on first use. An array
     /// lives until `recycle`, which runs only where no CPU is inside `run`, so a CPU may keep
     /// the pointer of the page it is executing from.
@@ -97,6 +118,7 @@ public final class DecodeCache {
         // Host TLBs may hold a write tag for this page: stores to it must now take the path
         // that drops decoded slots.
         for t in hostTLBs { t?.flushWrites() }
+        for peer in peers { for t in peer.cache.hostTLBs { t?.flushWrites() } }
         return p
     }
 
@@ -108,6 +130,8 @@ public final class DecodeCache {
         var i = FastForms.specialize(A64Decoder.decode(UInt32(littleEndian: w)))
         FastForms.linkBranch(&i, slot: slot)
         FastForms.fuse(&i, in: p, slot: slot)
+        // DMB and DSB: 1101 0101 0000 0011 0011 CRm 10x1 1111.
+        if barriersTakeFullPath && UInt32(littleEndian: w) & 0xFFFF_F0DF == 0xD503_309F { i.group = i.group.genericGroup }
         p[slot] = i
         // The arrays are host-page aligned (SlotArena): the slot's host page is slot / 256.
         let page = Int(truncatingIfNeeded: pageOffset >> 12)
@@ -134,6 +158,8 @@ public final class DecodeCache {
     /// when it may run). The pages lose their code-page mark too, so stores to them no longer
     /// look for slots to drop; they decode again on their next execution.
     func recycle() {
+        // Blocks live in the arrays' entry slots: they go with them.
+        jit?.forgetAll()
         for page in allocated {
             pages[page] = nil
             hostPages[page] = 0
@@ -160,13 +186,30 @@ public final class DecodeCache {
         return t
     }
 
+    /// `--threads`: one cache per CPU (the run loop empties a slot of its own cache while its
+    /// fast loop runs, and fills must not race with another CPU reading the slot). A RAM write
+    /// then drops the decoded slots of every cache, and a new code page in any cache takes back
+    /// every CPU's write tags. The caller holds the machine's lock around both.
+    public static func linkPerCPU(_ caches: [DecodeCache]) {
+        guard let bus = caches.first?.bus else { return }
+        let all = caches.map { Peer(cache: $0) }
+        bus.codeWritten = { off, size in for p in all { p.cache.invalidate(offset: off, size: size) } }
+        for c in caches {
+            c.peers = all.filter { $0.cache !== c }
+            c.barriersTakeFullPath = true
+        }
+    }
+
     private func invalidate(offset: UInt64, size: Int) {
+        invalidations &+= 1
         let slotSize = UInt64(Self.slotSize)
         var a = offset & ~(slotSize - 1)
         let end = offset &+ UInt64(size)
         while a < end {
             let page = Int(a >> 12)
             if let p = pages[page] {
+                // Blocks made from this page may hold the old instruction.
+                if let jit, jit.hasBlocks { jit.drop(page: p) }
                 let slot = Int(a & 0xFFF) >> Self.slotShift
                 // An empty slot is left alone: writing its zeros would make the host commit a
                 // page of the array that holds no decoded slot.

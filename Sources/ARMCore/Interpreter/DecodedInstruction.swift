@@ -54,6 +54,10 @@
     // MRS of the registers a kernel reads all the time: SP_EL0 (arm64 Linux's `current`),
     // TPIDR_EL1 (its per-CPU offset) and DAIF (irqsave), at EL1 or EL2 where nothing traps them.
     case mrsSPEL0, mrsTPIDREL1, mrsDAIF
+    // The entry of a translated block (JIT/): `imm` points to the block's header, which keeps
+    // the slot's own instruction (`JITBlockHeader.original`); every other field is that
+    // instruction's, so the fast loop's reads of a B.cond's mask and target still work.
+    case jitBlock
 }
 
 /// A decoded instruction: 16 bytes, no references (so the decode cache holds them without reference

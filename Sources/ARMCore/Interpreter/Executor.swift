@@ -76,6 +76,7 @@ extension CPU {
         var pageVA = fetchPageVA
         var page = fetchPage
         let tlb = decodeCache.hostTLB(cpu: index)
+        let jit = decodeCache.jit
         tlb.flush()
         refreshHostTLB(tlb, changed: true)
         outer: while left != 0 {
@@ -127,9 +128,16 @@ extension CPU {
                     stop = s
                     stopGroup = s.pointee.group
                     s.pointee.group = .notDecoded
+                    // `--threads`: another CPU may drop slots of this cache while the fast loop
+                    // runs unlocked; the slot then stays empty rather than get its group back.
+                    stopInvalidations = decodeCache.invalidations
                 }
+            } else if let jit, jit.arrive(ip) {
+                // A page entry that is hot: translate the block there (JIT/).
+                jit.translate(page: page, slot: page.distance(to: UnsafeMutablePointer(mutating: ip)))
             }
             var slow = false
+            machineLock?.unlock()
             fast: while true {
                 let i = InstRef(ip)
                 // Every case that completes the instruction without touching `ip` leaves the
@@ -456,6 +464,15 @@ extension CPU {
                 case .undefined, .branch, .exceptionGeneration, .system, .floatingPoint, .advancedSIMD,
                      .loadStoreSIMD, .cryptographic, .notDecoded:
                     break work
+
+                // A translated block (JIT/): it runs as far as it can, then the loop goes on
+                // from where it stopped; the full path takes an instruction it declined.
+                case .jitBlock:
+                    let r = runJIT(i.imm, pc: slotPC(ip, page, pageVA), pageVA: pageVA, left: left, tlb)
+                    pc = r.1
+                    left = r.2
+                    slow = r.0 != JITExit.next.rawValue
+                    break fast
                 }
                 ip += 1
                 left &-= 1
@@ -483,14 +500,18 @@ extension CPU {
                 let t = b.targetSlot
                 if t != 0 {
                     ip = UnsafePointer(page) + (t &- 1)
-                    if left > CPU.reach { continue fast }
+                    if left > CPU.reach {
+                        if let jit, jit.arrive(ip) { jit.translate(page: page, slot: t &- 1) }
+                        continue fast
+                    }
                     pc = slotPC(ip, page, pageVA)
                     break fast
                 }
                 pc = slotPC(ip, page, pageVA) &+ b.imm
                 break fast
             }
-            stop?.pointee.group = stopGroup
+            machineLock?.lock(cpu: index)
+            if let s = stop, decodeCache.invalidations == stopInvalidations { s.pointee.group = stopGroup }
             if slow && left != 0 {
                 slowStep(pc, end &- left)
                 (pc, left, pageVA, page) = resumeFastPath(end: end, tlb)

@@ -114,6 +114,7 @@ extension CPU {
         if pc & ~0xFFC == fetchPageVA {
             let slot = Int(truncatingIfNeeded: pc & 0xFFF) >> DecodeCache.slotShift
             let i = fetchPage[slot]
+            if i.group == .jitBlock { return decodeCache.jit?.original(i) ?? .undefined }
             if i.group != .notDecoded { return i }
             return decodeCache.fill(fetchPage, pageOffset: fetchPageRAMOffset, slot: slot)
         }

@@ -162,7 +162,7 @@ extension CPU {
         guard let t else {
             for cpu in tlbMaintenanceTargets(innerShareable: true) {
                 cpu.mmu.tlb.invalidateAll()
-                cpu.flushFetchPage()
+                cpu.flushAfterTLBMaintenance()
             }
             return
         }
@@ -185,7 +185,7 @@ extension CPU {
         tlb.invalidate(op, operand: operand, vmid: vmid)
         guard let va = TLB.invalidatedPage(op, operand: operand), !aarch32, !tlb.mayHoldLargeMapping(va)
         else {
-            flushFetchPage()
+            flushAfterTLBMaintenance()
             return
         }
         // Every host TLB entry of the page, under any tag, is in the entry its bits 19:12 pick.
@@ -196,6 +196,14 @@ extension CPU {
         h.entries[slot].execTag = 0
         fetch32PageVA = 1
         if Int(truncatingIfNeeded: (fetchPageVA >> 12) & UInt64(HostTLB.entryCount - 1)) == slot { flushFetchPage() }
+    }
+
+    /// After TLB maintenance, perhaps another CPU's: as `flushFetchPage`; in `--threads` mode
+    /// also the host TLB at once, since this CPU may be in its fast loop on another host thread
+    /// (otherwise its next full-path instruction would empty it).
+    func flushAfterTLBMaintenance() {
+        flushFetchPage()
+        if machineLock != nil { decodeCache.hostTLB(cpu: index).flush() }
     }
 
     /// The CPUs a TLB maintenance operation reaches: this one, and with an Inner Shareable form

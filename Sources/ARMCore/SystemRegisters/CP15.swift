@@ -100,7 +100,7 @@ extension CPU {
             // CRm = 3: the Inner Shareable forms, which reach every CPU.
             for cpu in tlbMaintenanceTargets(innerShareable: crm == 3) {
                 cpu.mmu.tlb.invalidateAll()
-                cpu.flushFetchPage()
+                cpu.flushAfterTLBMaintenance()
             }
             return
         }

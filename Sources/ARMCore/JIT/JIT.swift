@@ -1,0 +1,143 @@
+/// The A64 translator beside the interpreter (docs/ARCHITECTURE.md, "JIT"): which slots are
+/// hot, the blocks made for them, and their lifetime. One per machine, next to the decode
+/// cache whose slots it reads, so every CPU shares the blocks as they share the slots.
+///
+/// A block is entered from the run loop's dispatch: its entry slot's group becomes
+/// `.jitBlock`, so no other instruction pays anything for it. An in-page branch target or a
+/// page entry that the run loop reaches `threshold` times (counted in a small hashed table;
+/// a collision only makes a block sooner) gets a block. Blocks last until their page is
+/// written (`drop(page:)`, from the decode cache's invalidation) or the code buffer fills up,
+/// when all of them go.
+public final class JIT {
+    static let threshold: UInt8 = 24
+    static let counterCount = 1 << 14
+
+    let buffer: JITCodeBuffer
+    let counters: UnsafeMutablePointer<UInt8>
+    /// Entry slots of the blocks of each page, by the page's slot array.
+    private var entries: [UnsafeMutablePointer<Inst>: [Int]] = [:]
+    /// Each CPU's context (`JITContext`), made on first use.
+    private var contexts: [UnsafeMutablePointer<UInt64>?] = []
+    /// Blocks made, and times the buffer was emptied (for --stats and tests).
+    public private(set) var blocksTranslated = 0
+    public private(set) var flushes = 0
+    /// Entries into generated code, how they ended (by `JITExit`), and the guest
+    /// instructions retired in generated code.
+    public internal(set) var entriesRun = 0
+    public internal(set) var exits = [Int](repeating: 0, count: 5)
+    public internal(set) var instructionsRun: UInt64 = 0
+
+    /// One line for --stats.
+    public var summary: String {
+        "\(blocksTranslated) blocks (\(flushes) flushes), \(entriesRun) entries, \(instructionsRun) instructions; "
+            + "exits: \(exits[0]) next, \(exits[1]) declined, \(exits[2]) load misses, \(exits[3]) store misses, "
+            + "\(exits[4]) full path"
+    }
+
+    /// nil when this host cannot run generated code (not x86-64, or no executable mapping).
+    init?() {
+        #if arch(x86_64)
+        guard JIT.layoutMatches, let b = JITCodeBuffer() else { return nil }
+        buffer = b
+        counters = .allocate(capacity: JIT.counterCount)
+        counters.initialize(repeating: 0, count: JIT.counterCount)
+        #else
+        return nil
+        #endif
+    }
+
+    deinit {
+        counters.deallocate()
+        for c in contexts { c?.deallocate() }
+    }
+
+    /// The generated code reads the host TLB's entries and the decoded slots at fixed offsets.
+    private static var layoutMatches: Bool {
+        MemoryLayout<HostTLBEntry>.stride == 32
+            && MemoryLayout<HostTLBEntry>.offset(of: \.readTag) == 0
+            && MemoryLayout<HostTLBEntry>.offset(of: \.writeTag) == 8
+            && MemoryLayout<HostTLBEntry>.offset(of: \.host) == 16
+            && MemoryLayout<Inst>.stride == 16
+            && MemoryLayout<Inst>.offset(of: \.imm) == 8
+    }
+
+    func context(cpu index: Int) -> UnsafeMutablePointer<UInt64> {
+        if index >= 0 && index < contexts.count, let c = contexts[index] { return c }
+        let c = UnsafeMutablePointer<UInt64>.allocate(capacity: JITContext.words)
+        c.initialize(repeating: 0, count: JITContext.words)
+        if index >= 0 {
+            while contexts.count <= index { contexts.append(nil) }
+            contexts[index] = c
+        }
+        return c
+    }
+
+    /// Count one arrival at `ip`; true when it just became hot.
+    @inline(__always)
+    func arrive(_ ip: UnsafePointer<Inst>) -> Bool {
+        let c = counters + Int(truncatingIfNeeded: (UInt(bitPattern: ip) >> 4) & UInt(JIT.counterCount - 1))
+        c.pointee &+= 1
+        return c.pointee == JIT.threshold
+    }
+
+    /// Make the block that starts at `slot` of `page`, if it is worth one.
+    @inline(never)
+    func translate(page: UnsafeMutablePointer<Inst>, slot: Int, depth: Int = 0) {
+        guard slot >= 0 && slot < DecodeCache.slotsPerPage else { return }
+        let g = page[slot].group
+        // A B.cond after a fused compare keeps its `imm` for the fast loop's fused path.
+        guard g != .jitBlock && g != .notDecoded, slot == 0 || !page[slot - 1].group.isFused else { return }
+        let (made, stoppedAt, successors) = BlockTranslator.translate(page: page, slot: slot, origin: buffer.cursor,
+                                                          epilogue: buffer.epilogue, original: original)
+        // Past an instruction the translator leaves to the run loop, the code goes on: give
+        // it a block as well, so that the loop re-enters generated code after one instruction.
+        defer {
+            if let s = stoppedAt, depth < 8 { translate(page: page, slot: s + 1, depth: depth + 1) }
+            if depth < 3 { for s in successors { translate(page: page, slot: s, depth: depth + 1) } }
+        }
+        guard let code = made else { return }
+        if !buffer.fits(code.count) {
+            dropAll()
+            guard buffer.fits(code.count) else { return }
+            // The code was made for the old cursor: make it again for the new one.
+            translate(page: page, slot: slot, depth: 8)
+            return
+        }
+        let at = buffer.place(code)
+        page[slot].group = .jitBlock
+        page[slot].imm = UInt64(UInt(bitPattern: buffer.base + at))
+        entries[page, default: []].append(slot)
+        blocksTranslated += 1
+    }
+
+    /// The instruction a slot stands for: its own, or the one its block's header keeps.
+    func original(_ i: Inst) -> Inst {
+        guard i.group == .jitBlock, let h = UnsafeRawPointer(bitPattern: UInt(i.imm)) else { return i }
+        return JITBlockHeader.original(h)
+    }
+
+    /// Give every entry slot of `page` its instruction back: the page was written.
+    func drop(page: UnsafeMutablePointer<Inst>) {
+        guard let slots = entries.removeValue(forKey: page) else { return }
+        for s in slots where page[s].group == .jitBlock { page[s] = original(page[s]) }
+    }
+
+    var hasBlocks: Bool { !entries.isEmpty }
+
+    /// Forget every block without giving slots back: the decode cache is emptying every
+    /// slot array (`DecodeCache.recycle`).
+    func forgetAll() {
+        entries.removeAll()
+        buffer.reset()
+        flushes += 1
+    }
+
+    private func dropAll() {
+        for p in Array(entries.keys) { drop(page: p) }
+        buffer.reset()
+        flushes += 1
+    }
+}
+
+/// How a CPU enters generated code: the register file and the CPU's context.
+typealias JITEntry = @convention(c) (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<UInt64>) -> Int

@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Executable memory for translated blocks: one anonymous read-write-execute mapping, reserved
+/// once and committed by the host page by page as blocks are placed (so its cost in RSS is the
+/// code actually generated), filled by bumping a cursor. When it is full, the translator
+/// forgets every block and starts again at the front (`reset`), which it does only between
+/// calls into generated code.
+///
+/// The buffer starts with the shared epilogue, which every block's exits jump to.
+final class JITCodeBuffer {
+    static let capacity = 32 << 20
+    let base: UnsafeMutableRawPointer
+    private(set) var used = 0
+    /// Where the shared epilogue starts (offset 0).
+    let epilogue = 0
+    private var reserved = 0
+
+    /// nil when the host gives no executable mapping (then armvm interprets).
+    init?() {
+        let m = mmap(nil, JITCodeBuffer.capacity, PROT_READ | PROT_WRITE | PROT_EXEC,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+        guard let m, m != MAP_FAILED else { return nil }
+        base = m
+        var a = X86Assembler()
+        BlockTranslator.emitEpilogue(&a)
+        place(a.bytes)
+        // Blocks start on the next host page, so that `reset` can give the rest back.
+        used = 4096
+        reserved = used
+    }
+
+    deinit { munmap(base, JITCodeBuffer.capacity) }
+
+    /// Room for `n` more bytes.
+    func fits(_ n: Int) -> Bool { used + n <= JITCodeBuffer.capacity }
+
+    /// Copy `bytes` to the cursor, 16-byte aligned; returns their offset.
+    @discardableResult
+    func place(_ bytes: [UInt8]) -> Int {
+        let at = used
+        bytes.withUnsafeBytes { (base + at).copyMemory(from: $0.baseAddress.unsafelyUnwrapped, byteCount: $0.count) }
+        used = (at + bytes.count + 15) & ~15
+        return at
+    }
+
+    /// The next block's offset.
+    var cursor: Int { used }
+
+    /// Forget every block: the cursor goes back to just after the epilogue, and the host may
+    /// drop the pages behind it.
+    func reset() {
+        madvise(base + reserved, JITCodeBuffer.capacity - reserved, MADV_DONTNEED)
+        used = reserved
+    }
+}
