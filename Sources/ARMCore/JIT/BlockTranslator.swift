@@ -422,13 +422,15 @@ struct BlockTranslator {
             hostAddress(total: 1, elem: 1, write: true, off: off, k: k)
             // A block that reads as zeros is left alone, as `HostRAM.zeroBlock` does, so
             // that the host does not commit a page the guest never used.
-            let done = X86Label()
+            let done = X86Label(), write = X86Label()
             a.movImm(.rax, 0)
             a.mov(.rdi, .rdx)
             a.mov(.rcx, .r8)
             a.shift(.shr, .rcx, 3)
+            a.jcc(.e, write)
             a.repeScasq()
             a.jcc(.e, done)
+            a.bind(write)
             a.mov(.rdi, .rdx)
             a.mov(.rcx, .r8)
             a.repStosb()
