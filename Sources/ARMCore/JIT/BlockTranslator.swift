@@ -538,28 +538,20 @@ struct BlockTranslator {
             st(i.rd, .rax)
         case Int(DPRegOp.clz.rawValue):
             // The datasize when Rn is zero, else datasize - 1 - the top set bit's index.
-            let zero = X86Label(), done = X86Label()
             ld(.rcx, i.rn, wide: wide)
             a.bsr(.rax, .rcx, wide: wide)
-            a.jcc(.e, zero)
+            let done = orConstant(wide ? 64 : 32)
             a.aluImm(.xor, .rax, wide ? 63 : 31, wide: false)
-            a.jmp(done)
-            a.bind(zero)
-            a.movImm(.rax, wide ? 64 : 32)
             a.bind(done)
             st(i.rd, .rax)
         case Int(DPRegOp.udiv.rawValue):
             // Division by zero gives zero (C6.2.388), where the host would trap.
-            let zero = X86Label(), done = X86Label()
             ld(.rcx, i.rm, wide: wide)
             a.test(.rcx, .rcx, wide: wide)
-            a.jcc(.e, zero)
+            let done = orConstant(0)
             ld(.rax, i.rn, wide: wide)
             a.movImm(.rdx, 0)
             a.div(.rcx, wide: wide)
-            a.jmp(done)
-            a.bind(zero)
-            a.movImm(.rax, 0)
             a.bind(done)
             st(i.rd, .rax)
         case Int(DPRegOp.lslv.rawValue)...Int(DPRegOp.rorv.rawValue):
@@ -610,6 +602,17 @@ struct BlockTranslator {
         default:
             break
         }
+    }
+
+    /// With ZF set, RAX = `value` and a jump to the returned label, which the caller binds
+    /// after the code for the other case (CLZ of zero, division by zero).
+    private mutating func orConstant(_ value: UInt64) -> X86Label {
+        let other = X86Label(), done = X86Label()
+        a.jcc(.ne, other)
+        a.movImm(.rax, value)
+        a.jmp(done)
+        a.bind(other)
+        return done
     }
 
     /// R8 = the value loaded (zero-extended by the load), extended as `lsExtend` says.
@@ -749,7 +752,21 @@ struct BlockTranslator {
             stubs.append(.exit(full, offset: off, done: k, exit: .fullPath, saveVA: true))
         }
         a.bind(back)
-        // The entry: 32 bytes each, indexed by the VA page number modulo HostTLB.entryCount.
+        hostTLBTag(write ? .write : .read, else: slow)
+        a.mov(.rdx, .rax)
+        a.aluImm(.and, .rdx, 0xFFF, wide: false)
+        a.aluMem(.add, .rdx, .rcx, 16)
+    }
+
+    /// Which of a host TLB entry's tags an access needs (HostTLBEntry's fields, in order).
+    private enum TagKind: Int32 {
+        case read = 0, write = 8, execute = 24
+    }
+
+    /// RCX = the host TLB entry of the VA in RAX (32 bytes each, indexed by the VA page modulo
+    /// HostTLB.entryCount), or a jump to `miss` when its `kind` tag is not the page's with the
+    /// current epoch (`CPU.fastRAM`, `CPU.switchFetchPage`). Uses RDX.
+    private mutating func hostTLBTag(_ kind: TagKind, else miss: X86Label) {
         a.mov(.rcx, .rax)
         a.shift(.shr, .rcx, 12)
         a.aluImm(.and, .rcx, Int32(HostTLB.entryCount - 1), wide: false)
@@ -757,12 +774,10 @@ struct BlockTranslator {
         a.alu(.add, .rcx, BlockTranslator.tlb)
         a.mov(.rdx, .rax)
         a.aluImm(.and, .rdx, -4096)
-        a.alu(.or, .rdx, write ? BlockTranslator.writeEpoch : BlockTranslator.readEpoch)
-        a.aluMem(.cmp, .rdx, .rcx, write ? 8 : 0)
-        a.jcc(.ne, slow)
-        a.mov(.rdx, .rax)
-        a.aluImm(.and, .rdx, 0xFFF, wide: false)
-        a.aluMem(.add, .rdx, .rcx, 16)
+        // Execute tags carry the read epoch (HostTLB.epoch); write tags their own.
+        a.alu(.or, .rdx, kind == .write ? BlockTranslator.writeEpoch : BlockTranslator.readEpoch)
+        a.aluMem(.cmp, .rdx, .rcx, kind.rawValue)
+        a.jcc(.ne, miss)
     }
 
     /// RAX = Xn (+ the offset), leaving for the full path if Xn is SP and not 16-byte aligned
@@ -919,16 +934,7 @@ struct BlockTranslator {
         let exit = X86Label()
         a.testImm(.rax, 3)
         a.jcc(.ne, exit)
-        a.mov(.rcx, .rax)
-        a.shift(.shr, .rcx, 12)
-        a.aluImm(.and, .rcx, Int32(HostTLB.entryCount - 1), wide: false)
-        a.shift(.shl, .rcx, 5, wide: false)
-        a.alu(.add, .rcx, BlockTranslator.tlb)
-        a.mov(.rdx, .rax)
-        a.aluImm(.and, .rdx, -4096)
-        a.alu(.or, .rdx, BlockTranslator.readEpoch)
-        a.aluMem(.cmp, .rdx, .rcx, 24)
-        a.jcc(.ne, exit)
+        hostTLBTag(.execute, else: exit)
         // The page's slot array: DecodeCache's table, indexed by the RAM page.
         a.load(.rdx, .rcx, 16)
         a.aluMem(.sub, .rdx, BlockTranslator.ctx, JITContext.ramHost)
