@@ -227,6 +227,41 @@ public final class Machine {
         return best
     }
 
+    /// What the next round of virtual time is, in both modes (`run`, `runThreaded`): where it
+    /// ends and whether every CPU waits in it, or why the run stops there.
+    enum RoundPlan {
+        case stop(MachineExit)
+        /// A key came while every CPU waited: plan again.
+        case again
+        case run(end: UInt64, allWaiting: Bool)
+    }
+
+    func planRound(now: UInt64) -> RoundPlan {
+        // Console input first, so a character given now can wake a waiting CPU this round.
+        if let input {
+            if input.quitRequested { return .stop(.consoleQuit) }
+            input.service(now: now)
+        }
+        var allWaiting = true
+        var deadline: UInt64 = input?.nextDeadline() ?? .max
+        for (i, cpu) in cpus.enumerated() where firmware.online[i] {
+            if !cpu.waiting || cpu.hasWakeUpEventNow { allWaiting = false }
+            if let d = timers[i].nextDeadline(cpu: cpu) { deadline = min(deadline, d) }
+        }
+        if !firmware.online.contains(true) { return .stop(.stuck("every CPU is off (PSCI CPU_OFF)")) }
+        if allWaiting {
+            // An interactive guest waiting for a key: wait for one in wall-clock time.
+            if let input, input.waitForTerminal(now: now, nanos: deadline == .max ? nil : deadline &- now) { return .again }
+            if input?.quitRequested == true { return .stop(.consoleQuit) }
+            if let sig = HostSignals.pending { return .stop(.hostSignal(sig)) }
+            guard deadline != .max else { return .stop(.idle) }
+            return .run(end: max(deadline, now &+ 1), allWaiting: true)
+        }
+        var end = now &+ Machine.quantum
+        if deadline > now { end = min(end, deadline) }
+        return .run(end: end, allWaiting: false)
+    }
+
     /// Run until the guest stops, or `maxInstructions` have retired.
     ///
     /// Time is virtual (docs/ARCHITECTURE.md, "Time and determinism"): one retired instruction is
@@ -243,29 +278,11 @@ public final class Machine {
         while true {
             // Between rounds no CPU is inside `run`: host memory may be given back.
             releaseHostMemory()
-            // Console input first, so a character given now can wake a waiting CPU this round.
-            if let input {
-                if input.quitRequested { return .consoleQuit }
-                input.service(now: now)
-            }
-            var allWaiting = true
-            var deadline: UInt64 = input?.nextDeadline() ?? .max
-            for (i, cpu) in cpus.enumerated() where firmware.online[i] {
-                if !cpu.waiting || cpu.hasWakeUpEventNow { allWaiting = false }
-                if let d = timers[i].nextDeadline(cpu: cpu) { deadline = min(deadline, d) }
-            }
-            if !firmware.online.contains(true) { return .stuck("every CPU is off (PSCI CPU_OFF)") }
-            var end: UInt64
-            if allWaiting {
-                // An interactive guest waiting for a key: wait for one in wall-clock time.
-                if let input, input.waitForTerminal(now: now, nanos: deadline == .max ? nil : deadline &- now) { continue }
-                if input?.quitRequested == true { return .consoleQuit }
-                if let sig = HostSignals.pending { return .hostSignal(sig) }
-                guard deadline != .max else { return .idle }
-                end = max(deadline, now &+ 1)
-            } else {
-                end = now &+ Machine.quantum
-                if deadline > now { end = min(end, deadline) }
+            var end: UInt64, allWaiting: Bool
+            switch planRound(now: now) {
+            case .stop(let e): return e
+            case .again: continue
+            case .run(let e, let w): (end, allWaiting) = (e, w)
             }
             if let poll = debugInterrupt, poll() { return .debugStop(cpu: running) }
             if let sig = HostSignals.pending { return .hostSignal(sig) }

@@ -108,27 +108,11 @@ extension Machine {
         while true {
             if let e = rounds.exit { return e }
             if let limit = maxInstructions, instructionsRetired >= limit { return .instructionLimit(limit) }
-            if let input {
-                if input.quitRequested { return .consoleQuit }
-                input.service(now: now)
-            }
-            var allWaiting = true
-            var deadline: UInt64 = input?.nextDeadline() ?? .max
-            for (i, cpu) in cpus.enumerated() where firmware.online[i] {
-                if !cpu.waiting || cpu.hasWakeUpEventNow { allWaiting = false }
-                if let d = timers[i].nextDeadline(cpu: cpu) { deadline = min(deadline, d) }
-            }
-            if !firmware.online.contains(true) { return .stuck("every CPU is off (PSCI CPU_OFF)") }
-            var end: UInt64
-            if allWaiting {
-                if let input, input.waitForTerminal(now: now, nanos: deadline == .max ? nil : deadline &- now) { continue }
-                if input?.quitRequested == true { return .consoleQuit }
-                if let sig = HostSignals.pending { return .hostSignal(sig) }
-                guard deadline != .max else { return .idle }
-                end = max(deadline, now &+ 1)
-            } else {
-                end = now &+ Machine.quantum
-                if deadline > now { end = min(end, deadline) }
+            let end: UInt64, allWaiting: Bool
+            switch planRound(now: now) {
+            case .stop(let e): return e
+            case .again: continue
+            case .run(let e, let w): (end, allWaiting) = (e, w)
             }
             if let sig = HostSignals.pending { return .hostSignal(sig) }
             rounds.end = end

@@ -19,15 +19,20 @@ final class FastFormDifferentialTests: XCTestCase {
         }
         mutating func below(_ n: UInt64) -> UInt32 { UInt32(next() % n) }
         mutating func pick(_ xs: [UInt32]) -> UInt32 { xs[Int(next() % UInt64(xs.count))] }
+        /// The register conventions of the bodies below: a destination (X12-X27, sometimes
+        /// the zero register), a source, a data-address base (X0-X7).
+        mutating func dst() -> UInt32 { below(8) == 0 ? 31 : 12 + below(16) }
+        mutating func src() -> UInt32 { below(28) }
+        mutating func base() -> UInt32 { below(8) }
     }
 
     // X0-X7 hold data addresses (load and store bases), X8-X11 small indexes, X28 the loop
     // count; results go to X12-X27 or to the zero register. Bodies are short so that most
     // results survive to the comparison.
     static func body(_ r: inout Rand, count: Int) -> [UInt32] {
-        func dst() -> UInt32 { r.below(8) == 0 ? 31 : 12 + r.below(16) }
-        func src() -> UInt32 { r.below(28) }
-        func base() -> UInt32 { r.below(8) }
+        func dst() -> UInt32 { r.dst() }
+        func src() -> UInt32 { r.src() }
+        func base() -> UInt32 { r.base() }
         var words: [UInt32] = []
         while words.count < count {
             let sf: UInt32 = r.below(2) << 31

@@ -13,9 +13,9 @@ final class JITDifferentialTests: XCTestCase {
     /// The generic forms the translator takes from their groups (not fast forms), with the
     /// same register conventions as `FastFormDifferentialTests.body`.
     static func genericBody(_ r: inout F.Rand, count: Int) -> [UInt32] {
-        func dst() -> UInt32 { r.below(8) == 0 ? 31 : 12 + r.below(16) }
-        func src() -> UInt32 { r.below(28) }
-        func base() -> UInt32 { r.below(8) }
+        func dst() -> UInt32 { r.dst() }
+        func src() -> UInt32 { r.src() }
+        func base() -> UInt32 { r.base() }
         var words: [UInt32] = []
         while words.count < count {
             let sf: UInt32 = r.below(2) << 31

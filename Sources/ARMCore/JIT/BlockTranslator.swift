@@ -621,6 +621,18 @@ struct BlockTranslator {
         a.movsx(r, r, bits: 8 << Int(i.a), wide: i.b & LSFlag.sixtyFour != 0)
     }
 
+    /// The access at the host address in RDX: a store of Rt, or a load into R8, extended as
+    /// the form says (the caller writes R8 to Rt after any base write-back).
+    private mutating func access(_ i: Inst, size: Int, write: Bool) {
+        if write {
+            ld(.rcx, i.rd)
+            a.store(.rdx, 0, .rcx, size: size)
+        } else {
+            a.load(.r8, .rdx, 0, size: size)
+            extendLoaded(.r8, i)
+        }
+    }
+
     /// The generic load/store forms `translates` accepts, as `fastLoadStore` runs them.
     private mutating func genericMemory(_ i: Inst, k: Int, off: Int64) {
         let size = 1 << Int(i.a & 3)
@@ -641,27 +653,15 @@ struct BlockTranslator {
             if s != 0 { a.shift(.shl, .rcx, s) }
             a.alu(.add, .rax, .rcx)
             hostAddress(total: size, elem: size, write: write, off: off, k: k)
-            if write {
-                ld(.rcx, i.rd)
-                a.store(.rdx, 0, .rcx, size: size)
-            } else {
-                a.load(.r8, .rdx, 0, size: size)
-                extendLoaded(.r8, i)
-                st(i.rd, .r8)
-            }
+            access(i, size: size, write: write)
+            if !write { st(i.rd, .r8) }
         case .load, .store, .loadPre, .storePre, .loadPost, .storePost:
             let write = op == .store || op == .storePre || op == .storePost
             let post = op == .loadPost || op == .storePost
             let back = op != .load && op != .store
             base(i, offset: post ? nil : i.imm, register: false, off: off, k: k, write: write)
             hostAddress(total: size, elem: size, write: write, off: off, k: k)
-            if write {
-                ld(.rcx, i.rd)
-                a.store(.rdx, 0, .rcx, size: size)
-            } else {
-                a.load(.r8, .rdx, 0, size: size)
-                extendLoaded(.r8, i)
-            }
+            access(i, size: size, write: write)
             if back {
                 if post { addImm(.rax, i.imm, scratch: .rcx) }
                 st(i.rn, .rax)
