@@ -26,26 +26,26 @@ struct X86Assembler {
 
     init() { bytes.reserveCapacity(1024) }
 
-    private mutating func byte(_ b: UInt8) { bytes.append(b) }
+    mutating func byte(_ b: UInt8) { bytes.append(b) }
     /// A byte that is data, not an instruction (a block's header).
     mutating func raw(_ b: UInt8) { bytes.append(b) }
-    private mutating func u32(_ v: UInt32) {
+    mutating func u32(_ v: UInt32) {
         bytes.append(UInt8(truncatingIfNeeded: v)); bytes.append(UInt8(truncatingIfNeeded: v >> 8))
         bytes.append(UInt8(truncatingIfNeeded: v >> 16)); bytes.append(UInt8(truncatingIfNeeded: v >> 24))
     }
-    private mutating func u64(_ v: UInt64) {
+    mutating func u64(_ v: UInt64) {
         u32(UInt32(truncatingIfNeeded: v)); u32(UInt32(truncatingIfNeeded: v >> 32))
     }
 
     /// A REX prefix when one is needed: W for 64-bit operands, R for ModRM.reg, B for
     /// ModRM.rm; `byteRegs` forces one so that registers 4-7 mean SPL..DIL, not AH..BH.
-    private mutating func rex(w: Bool, reg: UInt8 = 0, rm: UInt8 = 0, byteRegs: Bool = false) {
+    mutating func rex(w: Bool, reg: UInt8 = 0, rm: UInt8 = 0, byteRegs: Bool = false) {
         let r: UInt8 = 0x40 | (w ? 8 : 0) | (reg >= 8 ? 4 : 0) | (rm >= 8 ? 1 : 0)
         if r != 0x40 || byteRegs { byte(r) }
     }
 
     /// ModRM (and SIB, displacement) for [base + disp].
-    private mutating func memOperand(reg: UInt8, base: X86Reg, disp: Int32) {
+    mutating func memOperand(reg: UInt8, base: X86Reg, disp: Int32) {
         let r = (reg & 7) << 3
         if disp == 0 && base.low != 5 {
             byte(0x00 | r | base.low)
@@ -61,7 +61,7 @@ struct X86Assembler {
         }
     }
 
-    private mutating func regOperand(reg: UInt8, rm: UInt8) {
+    mutating func regOperand(reg: UInt8, rm: UInt8) {
         byte(0xC0 | (reg & 7) << 3 | (rm & 7))
     }
 
