@@ -15,8 +15,7 @@ extension CPU {
     func runAArch32(budget: UInt64) -> StopReason? {
         var left = budget
         let tlb = decodeCache.hostTLB(cpu: index)
-        tlb.flush()
-        refreshHostTLB(tlb)
+        refreshHostTLB(tlb, changed: fetch32PageVA == 1)   // kept across turns, as in runA64
         while left != 0 {
             if attention {
                 if let r = handleAttention() { return r }

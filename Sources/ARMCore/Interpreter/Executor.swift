@@ -77,8 +77,10 @@ extension CPU {
         var page = fetchPage
         let tlb = decodeCache.hostTLB(cpu: index)
         let jit = decodeCache.jit
-        tlb.flush()
-        refreshHostTLB(tlb, changed: true)
+        // The host TLB lives on from the last turn unless the fetch page went meanwhile: every
+        // change that could make an entry stale does that (`flushFetchPage`), another CPU's TLBI
+        // too (`invalidateTLB`), and then the refresh empties it.
+        refreshHostTLB(tlb, changed: fetchPageVA == 1)
         outer: while left != 0 {
             if attention {
                 self.pc = pc
