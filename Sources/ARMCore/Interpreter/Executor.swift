@@ -553,6 +553,11 @@ extension CPU {
     @inline(__always)
     func resumeFastPath(end: UInt64, _ tlb: HostTLB) -> (UInt64, UInt64, UInt64, UnsafeMutablePointer<Inst>) {
         refreshHostTLB(tlb, changed: fetchPageVA == 1)
+        // After the refresh, so that the entry gets the current EL's tag and epoch.
+        if let va = hostTLBFillHint {
+            hostTLBFillHint = nil
+            _ = hostTLBFill(va, write: false, tlb)
+        }
         return (pc, end &- instret, fetchPageVA, fetchPage)
     }
 
