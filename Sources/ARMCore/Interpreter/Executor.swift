@@ -79,8 +79,11 @@ extension CPU {
         let jit = decodeCache.jit
         // The host TLB lives on from the last turn unless the fetch page went meanwhile: every
         // change that could make an entry stale does that (`flushFetchPage`), another CPU's TLBI
-        // too (`invalidateTLB`), and then the refresh empties it.
-        refreshHostTLB(tlb, changed: fetchPageVA == 1)
+        // too (`invalidateTLB`), and then the refresh empties it. With --threads, an entry this
+        // CPU filled while another's TLBI ran may be stale: a turn starts empty there, as ever
+        // (docs/ARCHITECTURE.md, "Threads").
+        if machineLock != nil { tlb.flush() }
+        refreshHostTLB(tlb, changed: fetchPageVA == 1 || machineLock != nil)
         outer: while left != 0 {
             if attention {
                 self.pc = pc
