@@ -186,6 +186,10 @@ public final class CPU {
     /// The last fetch-page flush was an EL change between EL0 and EL1 alone: the host TLB keeps
     /// its entries (`refreshHostTLB`).
     var hostTLBKeepsEntries = false
+    /// A VA that a data access of the full path just translated through the MMU: back in the
+    /// A64 loop, its page goes into the host TLB (`resumeFastPath`), so that a working set larger
+    /// than the architectural TLB costs one walk per page, not one per access.
+    var hostTLBFillHint: UInt64? = nil
     /// `DecodeCache.invalidations` when the run loop emptied its stop slot (Executor.swift): a
     /// field, so that the fast loop keeps no more values live.
     var stopInvalidations: UInt64 = 0

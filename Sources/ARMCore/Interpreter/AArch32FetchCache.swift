@@ -150,7 +150,7 @@ extension CPU {
     /// rest of the host TLB whenever translation may have changed.
     func noteExecutable32(_ pc: UInt64, host: UnsafeMutableRawPointer) {
         let h = decodeCache.hostTLB(cpu: index)
-        let e = h.entries + Int(truncatingIfNeeded: (pc >> 12) & UInt64(HostTLB.entryCount - 1))
+        let e = h.entryToFill(pc)
         if e.pointee.host != host { e.pointee.readTag = 0; e.pointee.writeTag = 0 }
         e.pointee.host = host
         e.pointee.execTag = (pc & ~0xFFF) | h.epoch

@@ -15,8 +15,8 @@ extension CPU {
     func runAArch32(budget: UInt64) -> StopReason? {
         var left = budget
         let tlb = decodeCache.hostTLB(cpu: index)
-        tlb.flush()
-        refreshHostTLB(tlb)
+        if machineLock != nil { tlb.flush() }   // kept across turns but with --threads, as in runA64
+        refreshHostTLB(tlb, changed: fetch32PageVA == 1)
         while left != 0 {
             if attention {
                 if let r = handleAttention() { return r }

@@ -225,31 +225,50 @@ public final class DecodeCache {
 /// One entry of a host TLB: a 4 KiB virtual page that the current regime maps to RAM with read
 /// (`readTag`), write (`writeTag`) and/or execute (`execTag`) permission at the current EL, and
 /// `host`, where that page is in host memory. A tag is the page address ORed with the table's
-/// epoch (2...4095), so zero never matches. The execute tag lets the A64 loop move to another
-/// code page without a translation (`CPU.switchFetchPage`).
+/// epoch (2...4095), so zero never matches, and an entry of zeros (one the host never committed,
+/// see `HostTLB.release`) is empty. The execute tag lets the A64 loop move to another code page
+/// without a translation (`CPU.switchFetchPage`). `host` is set whenever a tag is.
 @frozen @usableFromInline
 struct HostTLBEntry {
     var readTag: UInt64
     var writeTag: UInt64
-    var host: UnsafeMutableRawPointer
+    var host: UnsafeMutableRawPointer?
     var execTag: UInt64
 }
 
-/// A CPU's host TLB (docs/PERFORMANCE.md, "Hot-path rules"): 256 direct-mapped entries in front of
-/// the architectural TLB for the load/store fast path of `CPU.run` when translation is on. It only
-/// copies what Stage2MMU's TLB holds (filled from a hit there, never by a walk of its own) and is
-/// emptied, by a new epoch, whenever that could go stale: at every `run`, and after any instruction
-/// that changes the regime or a TLB (all of which call `flushFetchPage`). Entries hold the
+/// A CPU's host TLB (docs/PERFORMANCE.md, "Hot-path rules"): 65,536 direct-mapped entries in
+/// front of the architectural TLB for the load/store fast path of `CPU.run` when translation is
+/// on. It only copies what Stage2MMU's TLB holds (filled from a hit there, never by a walk of its
+/// own) and is emptied, by a new epoch, whenever that could go stale: after any instruction that
+/// changes the regime or a TLB, this CPU's or, by a broadcast TLBI, another's (all of which call
+/// `flushFetchPage`); it lives across the run loop's turns otherwise. Entries hold the
 /// permissions of the EL that filled them, and bit 0 of the epoch says whether that was EL0: an
 /// exception between EL0 and EL1 in the same regime (a system call, its return) only selects the
 /// other half of the tags (`select`) and the entries of both ELs stay.
+///
+/// The table is 2 MiB of address space that the host commits page by page as entries are
+/// filled: a working set of up to 65,536 pages (256 MiB) hits without a walk, as QEMU's grown
+/// softmmu TLB does, while a guest that uses few pages costs a few host pages. Once more than
+/// `keptHostPages` of them hold entries, an emptying flush gives them back (`release`).
 ///
 /// It also carries what the fast path needs to reach RAM without going through the bus (no
 /// retain of the bus per access): RAM's host mapping, and the CPU's regime and SCTLR.A as of
 /// the last slow-path instruction (`CPU.refreshHostTLB`).
 final class HostTLB {
-    static let entryCount = 256
+    static let entryCount = 1 << 16
+    /// Entries per host page of the table (32 bytes each).
+    static let entriesPerHostPage = 4096 / MemoryLayout<HostTLBEntry>.stride
+    static let hostPageCount = entryCount / entriesPerHostPage
+    /// Host pages of entries a flush keeps committed (256 KiB): a Linux boot fills a few hundred
+    /// entries between two flushes, and the 2-CPU boot's peak RSS has little room.
+    static let keptHostPages = 64
     let entries: UnsafeMutablePointer<HostTLBEntry>
+    /// The table comes from its own mapping (nil: the heap, when the host refused one).
+    private let mapping: UnsafeMutableRawPointer?
+    /// Which host pages of the table an entry was filled in since the last `release`, one bit
+    /// each, and how many.
+    private let filledPages: UnsafeMutablePointer<UInt64>
+    private(set) var filledPageCount = 0
     /// The tag bits of the current read and execute tags: `generation` (even) and bit 0 for
     /// EL0. Write tags have their own (`writeEpoch`), so that write permission can be taken
     /// back alone (`flushWrites`).
@@ -272,28 +291,63 @@ final class HostTLB {
     /// prohibited at the current EL; 0 sends it to the full path.
     var zeroBlockSize: UInt64 = 0
 
+    static var tableBytes: Int { entryCount * MemoryLayout<HostTLBEntry>.stride }
+
     init(bus: PhysicalAddressSpace) {
         ram = bus.ram
         ramBase = bus.ramBase
         ramSize = bus.ramSize
         codePages = bus.codePages
-        entries = .allocate(capacity: HostTLB.entryCount)
-        entries.initialize(repeating: HostTLBEntry(readTag: 0, writeTag: 0, host: ram, execTag: 0),
-                           count: HostTLB.entryCount)
+        let m = mmap(nil, HostTLB.tableBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+        if let m, m != MAP_FAILED {
+            // Page by page: a transparent huge page would commit the whole table at once.
+            _ = madvise(m, HostTLB.tableBytes, MADV_NOHUGEPAGE)
+            mapping = m
+            entries = m.bindMemory(to: HostTLBEntry.self, capacity: HostTLB.entryCount)
+        } else {
+            mapping = nil
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: HostTLB.tableBytes, alignment: 4096)
+            raw.initializeMemory(as: UInt8.self, repeating: 0, count: HostTLB.tableBytes)
+            entries = raw.bindMemory(to: HostTLBEntry.self, capacity: HostTLB.entryCount)
+        }
+        filledPages = .allocate(capacity: HostTLB.hostPageCount / 64)
+        filledPages.initialize(repeating: 0, count: HostTLB.hostPageCount / 64)
     }
 
-    deinit { entries.deallocate() }
+    deinit {
+        if let mapping { munmap(mapping, HostTLB.tableBytes) } else { UnsafeMutableRawPointer(entries).deallocate() }
+        filledPages.deallocate()
+    }
 
-    /// Forget every entry: a new generation, and a real clear when the 12-bit epoch wraps.
+    /// The entry `va`'s page occupies.
+    @inline(__always)
+    func entry(_ va: UInt64) -> UnsafeMutablePointer<HostTLBEntry> {
+        entries + Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
+    }
+
+    /// The entry `va`'s page occupies, about to be filled: its host page is counted as committed.
+    @inline(__always)
+    func entryToFill(_ va: UInt64) -> UnsafeMutablePointer<HostTLBEntry> {
+        let k = Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
+        let page = k / HostTLB.entriesPerHostPage
+        let bit = UInt64(1) << UInt64(page & 63)
+        if filledPages[page >> 6] & bit == 0 {
+            filledPages[page >> 6] |= bit
+            filledPageCount += 1
+        }
+        return entries + k
+    }
+
+    /// Forget every entry: a new generation, and the table given back to the host when it holds
+    /// more than `keptHostPages` or the 12-bit epoch wraps.
     func flush() {
         generation &+= 2
         if generation > 0xFFE {
             generation = 2
-            for k in 0..<HostTLB.entryCount {
-                entries[k].readTag = 0
-                entries[k].writeTag = 0
-                entries[k].execTag = 0
-            }
+            writeGeneration = 2
+            release()
+        } else if filledPageCount > HostTLB.keptHostPages {
+            release()
         }
         epoch = generation | (epoch & 1)
         flushWrites()
@@ -304,10 +358,36 @@ final class HostTLB {
     func flushWrites() {
         writeGeneration &+= 2
         if writeGeneration > 0xFFE {
+            // Every tag goes: the read ones' generation may go back to 2 too.
+            generation = 2
             writeGeneration = 2
-            for k in 0..<HostTLB.entryCount { entries[k].writeTag = 0 }
+            release()
+            epoch = generation | (epoch & 1)
         }
         writeEpoch = writeGeneration | (epoch & 1)
+    }
+
+    /// Empty every entry and give the table's host pages back (they read as zeros again); the
+    /// caller starts a new generation.
+    private func release() {
+        if let mapping {
+            _ = madvise(mapping, HostTLB.tableBytes, MADV_DONTNEED)
+        } else {
+            UnsafeMutableRawPointer(entries).initializeMemory(as: UInt8.self, repeating: 0, count: HostTLB.tableBytes)
+        }
+        filledPages.update(repeating: 0, count: HostTLB.hostPageCount / 64)
+        filledPageCount = 0
+    }
+
+    /// Drop whatever entry `va`'s page may have (a TLBI by VA), without committing a host page
+    /// of the table that holds none.
+    func forget(_ va: UInt64) {
+        let e = entry(va)
+        if e.pointee.readTag | e.pointee.writeTag | e.pointee.execTag != 0 {
+            e.pointee.readTag = 0
+            e.pointee.writeTag = 0
+            e.pointee.execTag = 0
+        }
     }
 
     /// Use the entries made at EL0 (`el0`) or at a higher EL.

@@ -78,8 +78,13 @@ extension CPU {
         let tlb = decodeCache.hostTLB(cpu: index)
         let jit = decodeCache.jit
         let jitContext = jit?.context(cpu: index)
-        tlb.flush()
-        refreshHostTLB(tlb, changed: true)
+        // The host TLB lives on from the last turn unless the fetch page went meanwhile: every
+        // change that could make an entry stale does that (`flushFetchPage`), another CPU's TLBI
+        // too (`invalidateTLB`), and then the refresh empties it. With --threads, an entry this
+        // CPU filled while another's TLBI ran may be stale: a turn starts empty there, as ever
+        // (docs/ARCHITECTURE.md, "Threads").
+        if machineLock != nil { tlb.flush() }
+        refreshHostTLB(tlb, changed: fetchPageVA == 1 || machineLock != nil)
         outer: while left != 0 {
             if attention {
                 self.pc = pc
@@ -553,6 +558,11 @@ extension CPU {
     @inline(__always)
     func resumeFastPath(end: UInt64, _ tlb: HostTLB) -> (UInt64, UInt64, UInt64, UnsafeMutablePointer<Inst>) {
         refreshHostTLB(tlb, changed: fetchPageVA == 1)
+        // After the refresh, so that the entry gets the current EL's tag and epoch.
+        if let va = hostTLBFillHint {
+            hostTLBFillHint = nil
+            _ = hostTLBFill(va, write: false, tlb)
+        }
         return (pc, end &- instret, fetchPageVA, fetchPage)
     }
 

@@ -147,7 +147,7 @@ extension CPU {
     func noteExecutable(_ pc: UInt64, ramPageOffset off: UInt64) {
         guard !aarch32, bus.ramSize &- off >= 0x1000 else { return }
         let h = decodeCache.hostTLB(cpu: index)
-        let e = h.entries + Int(truncatingIfNeeded: (pc >> 12) & UInt64(HostTLB.entryCount - 1))
+        let e = h.entryToFill(pc)
         let host = h.ram + Int(truncatingIfNeeded: off)
         if e.pointee.host != host { e.pointee.readTag = 0; e.pointee.writeTag = 0 }
         e.pointee.host = host
@@ -161,10 +161,10 @@ extension CPU {
     /// each one took a full-path step before this.
     @inline(__always)
     func switchFetchPage(_ pc: UInt64, _ h: HostTLB) -> UnsafeMutablePointer<Inst>? {
-        let e = h.entries + Int(truncatingIfNeeded: (pc >> 12) & UInt64(HostTLB.entryCount - 1))
+        let e = h.entry(pc)
         // A misaligned PC takes the full path, which faults.
         guard pc & 3 == 0, e.pointee.execTag == (pc & ~0xFFF) | h.epoch else { return nil }
-        let off = UInt64(h.ram.distance(to: e.pointee.host))
+        let off = UInt64(h.ram.distance(to: e.pointee.host.unsafelyUnwrapped))
         fetchPageVA = pc & ~0xFFF
         fetchPageRAMOffset = off
         fetchPage = decodeCache.page(ramOffset: off)
@@ -223,10 +223,11 @@ extension CPU {
         } else if total > elem && (va & 0xFFF) &+ total > 0x1000 {
             return nil  // an aligned pair that crosses a page
         }
-        let e = h.entries + Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
+        let e = h.entry(va)
         let tag = (va & ~0xFFF) | (write ? h.writeEpoch : h.epoch)
         if (write ? e.pointee.writeTag : e.pointee.readTag) == tag {
-            return e.pointee.host + Int(truncatingIfNeeded: va & 0xFFF)
+            // A tag is never set without `host` (HostTLBEntry).
+            return e.pointee.host.unsafelyUnwrapped + Int(truncatingIfNeeded: va & 0xFFF)
         }
         guard let off = hostTLBFill(va, write: write, h) else { return nil }
         return h.ram + Int(truncatingIfNeeded: off)
@@ -272,7 +273,7 @@ extension CPU {
             if write { return nil }
             writable = false
         }
-        let e = h.entries + Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
+        let e = h.entryToFill(va)
         let page = va & ~0xFFF
         let host = h.ram + Int(truncatingIfNeeded: off)
         if e.pointee.host != host { e.pointee.readTag = 0; e.pointee.writeTag = 0; e.pointee.execTag = 0 }

@@ -139,7 +139,9 @@ extension CPU {
         // An AArch32 address in TTBR1's range walks as the AArch64 TTBR1 address it matches.
         let walkVA = aarch32 && va >= aarch32TTBR1Base ? va | 0xFFFF_FFFF_0000_0000 : va
         do {
-            return try mmu.translate(walkVA, acc, el: checkEL, regime: regime).physicalAddress
+            let pa = try mmu.translate(walkVA, acc, el: checkEL, regime: regime).physicalAddress
+            if !acc.contains(.fetch) { hostTLBFillHint = va }
+            return pa
         } catch {
             let syndrome = acc.contains(.fetch)
                 ? Syndrome.instructionAbort(error)
@@ -188,14 +190,10 @@ extension CPU {
             flushAfterTLBMaintenance()
             return
         }
-        // Every host TLB entry of the page, under any tag, is in the entry its bits 19:12 pick.
-        let slot = Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))
-        let h = decodeCache.hostTLB(cpu: index)
-        h.entries[slot].readTag = 0
-        h.entries[slot].writeTag = 0
-        h.entries[slot].execTag = 0
+        // Every host TLB entry of the page, under any tag, is in the entry its bits 27:12 pick.
+        decodeCache.hostTLB(cpu: index).forget(va)
         fetch32PageVA = 1
-        if Int(truncatingIfNeeded: (fetchPageVA >> 12) & UInt64(HostTLB.entryCount - 1)) == slot { flushFetchPage() }
+        if (fetchPageVA ^ va) >> 12 & UInt64(HostTLB.entryCount - 1) == 0 { flushFetchPage() }
     }
 
     /// After TLB maintenance, perhaps another CPU's: as `flushFetchPage`; in `--threads` mode
