@@ -42,6 +42,9 @@ final class AArch32DecodeMemo {
     /// `CPU.conditionTable` as memory, for the fast loop: its condition test is a load and a
     /// shift by NZCV, where the table's switch was a jump of its own.
     let conditionMasks: UnsafeMutablePointer<UInt16>
+    /// Whether the A32 translator is on (JIT/CPU+JIT32.swift): the fast loop counts its taken
+    /// branches then.
+    var translating = false
 
     init() {
         conditionMasks = .allocate(capacity: 16)
@@ -65,6 +68,13 @@ final class AArch32DecodeMemo {
     /// flag setting and IT rules of an instruction outside an IT block, and its fast form.
     @inline(never)
     func fillSlot(_ key: UnsafeMutablePointer<UInt32>, _ slot: UnsafeMutablePointer<A32Inst>, _ w: UInt32, thumb: Bool) {
+        let i = slotInst(w, thumb: thumb)
+        key.pointee = w
+        slot.pointee = i
+    }
+
+    /// What `fillSlot` puts in a slot for the word `w` (the translator reads it too).
+    func slotInst(_ w: UInt32, thumb: Bool) -> A32Inst {
         var i: A32Inst
         var set = InstructionSet.a32
         if !thumb {
@@ -98,8 +108,7 @@ final class AArch32DecodeMemo {
             i.size = UInt8(bytes)
             i.imm = i.imm & 0xFFFF | UInt32(UInt16(truncatingIfNeeded: lowest)) << 16
         }
-        key.pointee = w
-        slot.pointee = i
+        return i
     }
 
     /// The entry holding the decoded `encoding`, with its fast form. The pointer is good until

@@ -1,0 +1,651 @@
+// The A32 block translator: a run of A32 instructions of one page, from a hot branch target to
+// its first branch (included) or first instruction it cannot translate (excluded), becomes
+// x86-64 code that does what the AArch32 fast loop (`CPU.runSlots32`) does for each, one
+// after another, so that the interpreter stays the reference: same results, same instruction
+// counts, same exception points. Host registers as in BlockTranslator.swift (RBX the register
+// file, R12 the context, R13 instructions left, R14 the host TLB, R15/RBP the tag epochs); the
+// prologue and the shared epilogue are the A64 blocks'.
+//
+// Why a block checks its own words: A32 slots are validated by content, not dropped when
+// their code is written (AArch32FetchCache.swift), and A32 code pages keep their write tags,
+// so nothing tells a block that its code changed. Each block therefore compares, at entry,
+// the guest words it was made from with the words now at its PC's page offsets (through the
+// code page's host pointer) and with them the register bank it was made for (it addresses
+// R8-R14 of one mode). On a mismatch it leaves (`A32JIT.stale`), the loop gives the slot its
+// instruction back and runs on interpreted. Since the check is by content, a block is right
+// for any PC with the same page offset and words: PC-relative values come from the page's VA
+// at run time. A store from the block into its own later words leaves before the store, so
+// the loop runs the new code, as the interpreter would.
+//
+// A block never runs past the budget (it declines at entry when fewer instructions are left
+// than it has); a load or store whose page the host TLB does not hold, or that is misaligned
+// where that matters, leaves before the instruction, which the loop then runs.
+
+/// The words of the context (`JITContext`) that only A32 blocks read; they overlay A64 ones
+/// that A32 blocks do not use.
+enum A32JITContext {
+    /// The host address of the page `JITContext.pageVA` names.
+    static let codeHost: Int32 = 72
+    /// The current mode's register bank (`CPU.r32`: 16 bytes, R[n] is X[bank[n]]).
+    static let bank: Int32 = 80
+    /// The A32 half of the CPU's slot table (`AArch32DecodeMemo.slots`).
+    static let slots: Int32 = 88
+}
+
+enum A32JIT {
+    /// The exit of a block whose words or register bank are not those it was made from:
+    /// nextPC is its first instruction, nothing was done.
+    static let stale = 5
+    /// Offsets in a slot (`A32Inst`) that generated code reads.
+    static let fastOffset = MemoryLayout<A32Inst>.offset(of: \.fast) ?? 0
+    static let immOffset = MemoryLayout<A32Inst>.offset(of: \.imm) ?? 0
+    static var layoutMatches: Bool {
+        MemoryLayout<A32Inst>.offset(of: \.fast) != nil && MemoryLayout<A32Inst>.offset(of: \.imm) != nil
+    }
+}
+
+struct A32BlockTranslator {
+    static let maxInstructions = 40
+    private static let x = X86Reg.rbx, ctx = X86Reg.r12, left = X86Reg.r13, tlb = X86Reg.r14
+    private static let readEpoch = X86Reg.r15, writeEpoch = X86Reg.rbp
+
+    /// Whether the translator handles a slot's instruction (its fast form, `classifySlot`).
+    static func translates(_ i: A32Inst) -> Bool {
+        switch i.fast {
+        case .movImm, .mvnImm, .addImm, .subImm, .movReg, .addReg, .subReg, .cmpImm, .cmpReg,
+             .addsImm, .subsImm, .cmnImm, .addsReg, .subsReg, .cmnReg,
+             .andImm, .orrImm, .eorImm, .bicImm, .andReg, .orrReg, .eorReg, .bicReg,
+             .logicalFlags, .lslImm, .lsrImm, .asrImm, .movw, .movt, .mul, .mla, .uxtb, .uxth,
+             .ldrImm, .strImm, .ldrbImm, .strbImm, .ldrPost, .strPost, .ldrbPost, .strbPost,
+             .ldrReg, .strReg, .ldrbReg, .strbReg, .ldrhImm, .strhImm, .b, .bl, .bx, .blxReg:
+            return true
+        case .dataProcessing:
+            return genericDataProcessing(i)
+        case .loadStore:
+            return genericLoadStore(i)
+        default:
+            return false
+        }
+    }
+
+    /// Data processing the generic emitter handles: no register-shifted operand, and no
+    /// shift by #0 other than LSL (LSR/ASR #32 and RRX).
+    private static func genericDataProcessing(_ i: A32Inst) -> Bool {
+        if i.flags.has(.registerShift) { return false }
+        if !i.flags.has(.immediate) && i.shift != .lsl && i.shiftAmount == 0 { return false }
+        switch i.op {
+        case .and, .eor, .sub, .rsb, .add, .adc, .sbc, .rsc, .tst, .teq, .cmp, .cmn, .orr, .mov, .bic, .mvn, .orn:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Single loads and stores of bytes, halfwords and words with an immediate or an LSL'd
+    /// register offset, any indexing; a PC base only without writeback (literal loads).
+    private static func genericLoadStore(_ i: A32Inst) -> Bool {
+        switch i.op {
+        case .ldr, .ldrb, .str, .strb, .ldrh, .strh, .ldrsb, .ldrsh: break
+        default: return false
+        }
+        if i.flags.has(.unprivileged) || i.rd == 15 { return false }
+        if !i.flags.has(.immediate) && (i.rm == 15 || i.shift != .lsl) { return false }
+        if i.rn == 15 && (i.flags.has(.writeBack) || !i.flags.has(.preIndex)) { return false }
+        return true
+    }
+
+    static func endsBlock(_ i: A32Inst) -> Bool {
+        switch i.fast {
+        case .b, .bl, .bx, .blxReg: return true
+        default: return false
+        }
+    }
+
+    // MARK: one block
+
+    private var a = X86Assembler()
+    /// The page offset of the block's first instruction.
+    private let first: Int
+    /// The register bank the block was made for.
+    private let bank: [UInt8]
+    private let origin: Int
+    private let epilogue: Int
+    /// The code buffer's base: chained jumps go to a slot's block by its offset.
+    private let bufferBase: UInt
+    private var stubs: [Stub] = []
+    private let dispatch = X86Label()
+
+    private enum Stub {
+        /// nextPC = the page's VA + offset, `done` instructions off the budget, return `exit`;
+        /// `saveVA`: EAX holds the access's address, for faultVA.
+        case exit(X86Label, offset: Int, done: Int, exit: Int, saveVA: Bool)
+        /// A misaligned access: the full path if SCTLR.A is set or it crosses a page, else back.
+        case misaligned(X86Label, back: X86Label, slow: X86Label, size: Int)
+    }
+
+    private init(first: Int, bank: [UInt8], origin: Int, epilogue: Int, bufferBase: UInt) {
+        self.first = first; self.bank = bank; self.origin = origin; self.epilogue = epilogue
+        self.bufferBase = bufferBase
+    }
+
+    /// Bytes from a block's header to the body that chained blocks jump to.
+    static var bodyOffset: Int { BlockTranslator.bodyOffset }
+
+    /// The code (header included) for `insts` (with the words they were decoded from), which
+    /// start at page offset `first`, for the register bank `bank`, to be placed at `origin`.
+    static func emit(_ insts: [(A32Inst, UInt32)], first: Int, bank: [UInt8], origin: Int, epilogue: Int,
+                     bufferBase: UInt) -> [UInt8] {
+        var t = A32BlockTranslator(first: first, bank: bank, origin: origin, epilogue: epilogue, bufferBase: bufferBase)
+        return t.emit(insts)
+    }
+
+    private mutating func emit(_ insts: [(A32Inst, UInt32)]) -> [UInt8] {
+        for _ in 0..<JITBlockHeader.size { a.raw(0) }
+        BlockTranslator.emitPrologue(&a)
+        let n = insts.count
+        // Entry: the budget, the register bank, the words.
+        let decline = X86Label(), stale = X86Label()
+        a.aluImm(.cmp, Self.left, Int32(n))
+        a.jcc(.b, decline)
+        stubs.append(.exit(decline, offset: first, done: 0, exit: JITExit.decline.rawValue, saveVA: false))
+        stubs.append(.exit(stale, offset: first, done: 0, exit: A32JIT.stale, saveVA: false))
+        a.load(.rax, Self.ctx, A32JITContext.bank)
+        for half in 0..<2 {
+            var v: UInt64 = 0
+            for k in 0..<8 { v |= UInt64(bank[half * 8 + k]) << (8 * k) }
+            a.load(.rcx, .rax, Int32(half * 8))
+            a.movImm(.rdx, v)
+            a.alu(.cmp, .rcx, .rdx)
+            a.jcc(.ne, stale)
+        }
+        a.load(.rax, Self.ctx, A32JITContext.codeHost)
+        for (k, (_, w)) in insts.enumerated() {
+            a.cmpMem32(.rax, Int32(first + 4 * k), w)
+            a.jcc(.ne, stale)
+        }
+        var ended = false
+        for (k, (i, _)) in insts.enumerated() {
+            let off = first + 4 * k
+            if Self.endsBlock(i) {
+                branch(i, k: k, off: off, count: n)
+                ended = true
+            } else {
+                let skip = X86Label()
+                if i.cond != 0xE { condition(i.cond, else: skip) }
+                instruction(i, k: k, off: off, end: first + 4 * n)
+                a.bind(skip)
+            }
+        }
+        if !ended {
+            a.aluImm(.sub, Self.left, Int32(n))
+            pcPlus(.rax, first + 4 * n)
+            a.jmp(dispatch)
+        }
+        emitDispatch()
+        for s in stubs { emitStub(s) }
+        return a.bytes
+    }
+
+    // MARK: pieces
+
+    /// The displacement of R[n] in the register file.
+    private func slot(_ n: UInt8) -> Int32 { Int32(bank[Int(n & 15)]) * 8 }
+
+    /// r = R[n] (32 bits, zero-extended).
+    private mutating func ld(_ r: X86Reg, _ n: UInt8) { a.load(r, Self.x, slot(n), size: 4) }
+
+    /// R[n] = r, whose upper half is zero (every value here comes from a 32-bit operation).
+    private mutating func st(_ n: UInt8, _ r: X86Reg) { a.store(Self.x, slot(n), r) }
+
+    /// r = the page's VA + offset (32 bits: the PC wraps at 4 GiB).
+    private mutating func pcPlus(_ r: X86Reg, _ offset: Int) {
+        a.load(r, Self.ctx, JITContext.pageVA, size: 4)
+        if offset != 0 { a.aluImm(.add, r, Int32(offset), wide: false) }
+    }
+
+    /// Skip to `skip` unless the condition holds for NZCV (`CPU.conditionTable`'s mask).
+    private mutating func condition(_ cond: UInt8, else skip: X86Label) {
+        a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
+        a.shift(.shr, .rdx, 28, wide: false)
+        a.movImm(.rcx, UInt64(CPU.conditionTable(cond)))
+        a.bt(.rcx, .rdx)
+        a.jcc(.ae, skip)
+    }
+
+    private enum FlagKind { case sub, add }
+
+    /// NZCV from the host flags of the 32-bit add or subtract just done (AddWithCarry: C of a
+    /// subtraction is NOT borrow).
+    private mutating func arithmeticFlags(_ k: FlagKind) {
+        a.setcc(.s, .rcx)
+        a.setcc(.e, .rdx)
+        a.setcc(k == .sub ? .ae : .b, .r8)
+        a.setcc(.o, .r9)
+        a.alu8(.add, .rcx, .rcx)
+        a.alu8(.or, .rcx, .rdx)
+        a.alu8(.add, .rcx, .rcx)
+        a.alu8(.or, .rcx, .r8)
+        a.alu8(.add, .rcx, .rcx)
+        a.alu8(.or, .rcx, .r9)
+        a.movzx8(.rcx, .rcx)
+        a.shift(.shl, .rcx, 28, wide: false)
+        a.store(Self.ctx, JITContext.nzcv, .rcx, size: 4)
+    }
+
+    /// How a logical instruction's C comes out: kept, a constant, or the byte in R10.
+    private enum Carry { case kept, constant(Bool), r10 }
+
+    /// N and Z from EAX, C as `carry` says, V kept.
+    private mutating func logicalFlags(_ carry: Carry) {
+        a.test(.rax, .rax, wide: false)
+        a.setcc(.s, .rcx)
+        a.setcc(.e, .rdx)
+        a.alu8(.add, .rcx, .rcx)
+        a.alu8(.or, .rcx, .rdx)
+        a.movzx8(.rcx, .rcx)
+        a.shift(.shl, .rcx, 30, wide: false)
+        a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
+        switch carry {
+        case .kept:
+            a.aluImm(.and, .rdx, Int32(CPSR.C | CPSR.V), wide: false)
+        case .constant(let one):
+            a.aluImm(.and, .rdx, Int32(CPSR.V), wide: false)
+            if one { a.aluImm(.or, .rdx, Int32(CPSR.C), wide: false) }
+        case .r10:
+            a.aluImm(.and, .rdx, Int32(CPSR.V), wide: false)
+            a.movzx8(.r10, .r10)
+            a.shift(.shl, .r10, 29, wide: false)
+            a.alu(.or, .rdx, .r10, wide: false)
+        }
+        a.alu(.or, .rcx, .rdx, wide: false)
+        a.store(Self.ctx, JITContext.nzcv, .rcx, size: 4)
+    }
+
+    /// CF = PSTATE.C.
+    private mutating func carryIn() {
+        a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
+        a.btImm32(.rdx, 29)
+    }
+
+    // MARK: instructions
+
+    private mutating func instruction(_ i: A32Inst, k: Int, off: Int, end: Int) {
+        switch i.fast {
+        case .movImm, .mvnImm, .movw:
+            a.movImm(.rax, UInt64(i.fast == .mvnImm ? ~i.imm : i.imm))
+            st(i.rd, .rax)
+        case .movt:
+            ld(.rax, i.rd)
+            a.aluImm(.and, .rax, 0xFFFF, wide: false)
+            if i.imm & 0xFFFF != 0 { a.aluImm(.or, .rax, Int32(bitPattern: (i.imm & 0xFFFF) << 16), wide: false) }
+            st(i.rd, .rax)
+        case .addImm, .subImm, .andImm, .orrImm, .eorImm, .bicImm:
+            ld(.rax, i.rn)
+            let op: X86Assembler.ALU = [.addImm: .add, .subImm: .sub, .andImm: .and, .orrImm: .or, .eorImm: .xor][i.fast] ?? .and
+            a.aluImm(op, .rax, Int32(bitPattern: i.fast == .bicImm ? ~i.imm : i.imm), wide: false)
+            st(i.rd, .rax)
+        case .movReg:
+            ld(.rax, i.rm)
+            st(i.rd, .rax)
+        case .addReg, .subReg, .andReg, .orrReg, .eorReg, .bicReg:
+            ld(.rax, i.rn)
+            ld(.rcx, i.rm)
+            if i.fast == .bicReg { a.not(.rcx, wide: false) }
+            let op: X86Assembler.ALU = [.addReg: .add, .subReg: .sub, .andReg: .and, .orrReg: .or, .eorReg: .xor][i.fast] ?? .and
+            a.alu(op, .rax, .rcx, wide: false)
+            st(i.rd, .rax)
+        case .cmpImm, .cmnImm, .addsImm, .subsImm:
+            ld(.rax, i.rn)
+            let sub = i.fast == .cmpImm || i.fast == .subsImm
+            a.aluImm(sub ? .sub : .add, .rax, Int32(bitPattern: i.imm), wide: false)
+            arithmeticFlags(sub ? .sub : .add)
+            if i.fast == .addsImm || i.fast == .subsImm { st(i.rd, .rax) }
+        case .cmpReg, .cmnReg, .addsReg, .subsReg:
+            ld(.rax, i.rn)
+            ld(.rcx, i.rm)
+            let sub = i.fast == .cmpReg || i.fast == .subsReg
+            a.alu(sub ? .sub : .add, .rax, .rcx, wide: false)
+            arithmeticFlags(sub ? .sub : .add)
+            if i.fast == .addsReg || i.fast == .subsReg { st(i.rd, .rax) }
+        case .logicalFlags:
+            if i.flags.has(.immediate) { a.movImm(.rcx, UInt64(i.imm)) } else { ld(.rcx, i.rm) }
+            logic(i.op, rn: i.rn)
+            if i.op != .tst && i.op != .teq { st(i.rd, .rax) }
+            logicalFlags(.kept)
+        case .lslImm, .lsrImm, .asrImm:
+            ld(.rax, i.rm)
+            let amount = i.shiftAmount & 31
+            if amount != 0 {
+                a.shift(i.fast == .lslImm ? .shl : i.fast == .lsrImm ? .shr : .sar, .rax, amount, wide: false)
+            }
+            st(i.rd, .rax)
+        case .mul, .mla:
+            ld(.rax, i.rn)
+            ld(.rcx, i.rm)
+            a.imul(.rax, .rcx, wide: false)
+            if i.fast == .mla {
+                ld(.rcx, i.rs)
+                a.alu(.add, .rax, .rcx, wide: false)
+            }
+            st(i.rd, .rax)
+        case .uxtb, .uxth:
+            ld(.rax, i.rm)
+            let rotation = i.shiftAmount & 31
+            if rotation != 0 { a.shift(.ror, .rax, rotation, wide: false) }
+            if i.fast == .uxtb { a.movzx8(.rax, .rax) } else { a.movzx16(.rax, .rax) }
+            st(i.rd, .rax)
+        case .dataProcessing:
+            dataProcessing(i)
+        default:
+            memory(i, k: k, off: off, end: end)
+        }
+    }
+
+    /// EAX = R[n] op ECX for the logical operations (MOV and MVN ignore Rn).
+    private mutating func logic(_ op: A32Op, rn: UInt8) {
+        switch op {
+        case .mov:
+            a.mov(.rax, .rcx, wide: false)
+        case .mvn:
+            a.mov(.rax, .rcx, wide: false)
+            a.not(.rax, wide: false)
+        default:
+            ld(.rax, rn)
+            switch op {
+            case .and, .tst: a.alu(.and, .rax, .rcx, wide: false)
+            case .eor, .teq: a.alu(.xor, .rax, .rcx, wide: false)
+            case .orr: a.alu(.or, .rax, .rcx, wide: false)
+            case .orn:
+                a.not(.rcx, wide: false)
+                a.alu(.or, .rax, .rcx, wide: false)
+            default:   // BIC
+                a.not(.rcx, wide: false)
+                a.alu(.and, .rax, .rcx, wide: false)
+            }
+        }
+    }
+
+    /// `fastDataProcessing32`: the shifter operand in ECX (its carry in R10 where a logical S
+    /// form needs it), then the operation.
+    private mutating func dataProcessing(_ i: A32Inst) {
+        let s = i.flags.has(.setFlags)
+        var carry = Carry.kept
+        if i.flags.has(.immediate) {
+            a.movImm(.rcx, UInt64(i.imm))
+            if i.flags.has(.carryOut) { carry = .constant(i.flags.has(.carryOne)) }
+        } else {
+            ld(.rcx, i.rm)
+            let amount = i.shiftAmount & 31
+            if amount != 0 {
+                let op: X86Assembler.Shift = [.lsl: .shl, .lsr: .shr, .asr: .sar][i.shift] ?? .ror
+                a.shift(op, .rcx, amount, wide: false)
+                // x86's CF is the last bit shifted out, and for ROR the result's bit 31: the
+                // shifter carry of Shift_C in each case.
+                a.setcc(.b, .r10)
+                carry = .r10
+            }
+        }
+        switch i.op {
+        case .and, .tst, .eor, .teq, .orr, .orn, .bic, .mov, .mvn:
+            logic(i.op, rn: i.rn)
+            if i.op != .tst && i.op != .teq { st(i.rd, .rax) }
+            if s { logicalFlags(carry) }
+        case .add, .cmn:
+            ld(.rax, i.rn)
+            a.alu(.add, .rax, .rcx, wide: false)
+            if s { arithmeticFlags(.add) }
+            if i.op == .add { st(i.rd, .rax) }
+        case .sub, .cmp:
+            ld(.rax, i.rn)
+            a.alu(.sub, .rax, .rcx, wide: false)
+            if s { arithmeticFlags(.sub) }
+            if i.op == .sub { st(i.rd, .rax) }
+        case .rsb:
+            ld(.rdx, i.rn)
+            a.mov(.rax, .rcx, wide: false)
+            a.alu(.sub, .rax, .rdx, wide: false)
+            if s { arithmeticFlags(.sub) }
+            st(i.rd, .rax)
+        case .adc:
+            ld(.rax, i.rn)
+            carryIn()
+            a.adc(.rax, .rcx, wide: false)
+            if s { arithmeticFlags(.add) }
+            st(i.rd, .rax)
+        case .sbc:
+            // a + NOT b + C is a - b - NOT C: SBB with the borrow NOT C.
+            ld(.rax, i.rn)
+            carryIn()
+            a.cmc()
+            a.adc(.rax, .rcx, borrow: true, wide: false)
+            if s { arithmeticFlags(.sub) }
+            st(i.rd, .rax)
+        default:   // RSC
+            ld(.rsi, i.rn)
+            a.mov(.rax, .rcx, wide: false)
+            carryIn()
+            a.cmc()
+            a.adc(.rax, .rsi, borrow: true, wide: false)
+            if s { arithmeticFlags(.sub) }
+            st(i.rd, .rax)
+        }
+    }
+
+    // MARK: loads and stores
+
+    private mutating func memory(_ i: A32Inst, k: Int, off: Int, end: Int) {
+        // EAX = the address, R9 = the base to write back (when `back`).
+        var back = false
+        let op: A32Op
+        switch i.fast {
+        case .ldrImm, .strImm, .ldrbImm, .strbImm, .ldrhImm, .strhImm:
+            op = [.ldrImm: .ldr, .strImm: .str, .ldrbImm: .ldrb, .strbImm: .strb, .ldrhImm: .ldrh][i.fast] ?? .strh
+            ld(.rax, i.rn)
+            a.aluImm(i.flags.has(.add) ? .add : .sub, .rax, Int32(bitPattern: i.imm), wide: false)
+        case .ldrPost, .strPost, .ldrbPost, .strbPost:
+            op = [.ldrPost: .ldr, .strPost: .str, .ldrbPost: .ldrb][i.fast] ?? .strb
+            ld(.rax, i.rn)
+            a.mov(.r9, .rax, wide: false)
+            a.aluImm(i.flags.has(.add) ? .add : .sub, .r9, Int32(bitPattern: i.imm), wide: false)
+            back = true
+        case .ldrReg, .strReg, .ldrbReg, .strbReg:
+            op = [.ldrReg: .ldr, .strReg: .str, .ldrbReg: .ldrb][i.fast] ?? .strb
+            ld(.rax, i.rn)
+            ld(.rcx, i.rm)
+            if i.shiftAmount & 31 != 0 { a.shift(.shl, .rcx, i.shiftAmount & 31, wide: false) }
+            a.alu(i.flags.has(.add) ? .add : .sub, .rax, .rcx, wide: false)
+        default:   // .loadStore
+            op = i.op
+            if i.rn == 15 {
+                pcPlus(.rax, off + 8)   // Align(PC, 4): the PC is word-aligned here
+            } else {
+                ld(.rax, i.rn)
+            }
+            if i.flags.has(.immediate) {
+                a.movImm(.rcx, UInt64(i.imm))
+            } else {
+                ld(.rcx, i.rm)
+                if i.shiftAmount & 31 != 0 { a.shift(.shl, .rcx, i.shiftAmount & 31, wide: false) }
+            }
+            a.mov(.r9, .rax, wide: false)
+            a.alu(i.flags.has(.add) ? .add : .sub, .r9, .rcx, wide: false)
+            if i.flags.has(.preIndex) { a.mov(.rax, .r9, wide: false) }
+            back = i.flags.has(.writeBack)
+        }
+        let size: Int, write: Bool
+        switch op {
+        case .ldr: (size, write) = (4, false)
+        case .str: (size, write) = (4, true)
+        case .ldrb, .ldrsb: (size, write) = (1, false)
+        case .strb: (size, write) = (1, true)
+        case .ldrh, .ldrsh: (size, write) = (2, false)
+        default: (size, write) = (2, true)   // STRH
+        }
+        hostAddress(size: size, write: write, off: off, k: k)
+        if write {
+            // A store into this block's own later words leaves before it: the loop then
+            // runs the words written, as the interpreter does.
+            if off + 4 < end {
+                let own = X86Label()
+                stubs.append(.exit(own, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
+                a.mov(.rsi, .rdx)
+                a.aluMem(.sub, .rsi, Self.ctx, A32JITContext.codeHost)
+                a.aluImm(.add, .rsi, Int32(size - 1 - (off + 4)))
+                a.aluImm(.cmp, .rsi, Int32(end - (off + 4) + size - 1))
+                a.jcc(.b, own)
+            }
+            ld(.rcx, i.rd)
+            a.store(.rdx, 0, .rcx, size: size)
+            if back { st(i.rn, .r9) }
+        } else {
+            a.load(.r8, .rdx, 0, size: size)
+            if op == .ldrsb { a.movsx(.r8, .r8, bits: 8, wide: false) }
+            if op == .ldrsh { a.movsx(.r8, .r8, bits: 16, wide: false) }
+            // Rn is written back before Rt: with Rn = Rt the loaded value stays.
+            if back { st(i.rn, .r9) }
+            st(i.rd, .r8)
+        }
+    }
+
+    /// RDX = the host address of `size` bytes at the VA in EAX, or a jump to the full path
+    /// (`fastRAM`'s rules).
+    private mutating func hostAddress(size: Int, write: Bool, off: Int, k: Int) {
+        let slow = X86Label()
+        stubs.append(.exit(slow, offset: off, done: k, exit: write ? JITExit.slowWrite.rawValue : JITExit.slowRead.rawValue,
+                           saveVA: true))
+        let back = X86Label()
+        if size > 1 {
+            let mis = X86Label(), full = X86Label()
+            a.testImm(.rax, UInt32(size - 1))
+            a.jcc(.ne, mis)
+            stubs.append(.misaligned(mis, back: back, slow: full, size: size))
+            stubs.append(.exit(full, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
+        }
+        a.bind(back)
+        a.mov(.rcx, .rax)
+        a.shift(.shr, .rcx, 12)
+        a.aluImm(.and, .rcx, Int32(HostTLB.entryCount - 1), wide: false)
+        a.shift(.shl, .rcx, 5, wide: false)
+        a.alu(.add, .rcx, Self.tlb)
+        a.mov(.rdx, .rax)
+        a.aluImm(.and, .rdx, -4096)
+        a.alu(.or, .rdx, write ? Self.writeEpoch : Self.readEpoch)
+        a.aluMem(.cmp, .rdx, .rcx, write ? 8 : 0)
+        a.jcc(.ne, slow)
+        a.mov(.rdx, .rax)
+        a.aluImm(.and, .rdx, 0xFFF, wide: false)
+        a.aluMem(.add, .rdx, .rcx, 16)
+    }
+
+    // MARK: branches
+
+    private mutating func branch(_ i: A32Inst, k: Int, off: Int, count n: Int) {
+        let notTaken = X86Label()
+        if i.cond != 0xE { condition(i.cond, else: notTaken) }
+        switch i.fast {
+        case .b, .bl:
+            if i.fast == .bl {
+                pcPlus(.rcx, off + 4)
+                st(14, .rcx)
+            }
+            a.aluImm(.sub, Self.left, Int32(n))
+            // BranchWritePC: the PC reads as the address + 8, the target is word-aligned.
+            pcPlus(.rax, off + 8)
+            a.aluImm(.add, .rax, Int32(bitPattern: i.imm), wide: false)
+            a.aluImm(.and, .rax, -4, wide: false)
+            a.jmp(dispatch)
+        default:   // BX, BLX (register)
+            // A T32 target: leave before the instruction for the full path, which changes
+            // the set (the loop would enter this block again if it starts here).
+            ld(.r8, i.rm)
+            let thumb = X86Label()
+            stubs.append(.exit(thumb, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: false))
+            a.testImm(.r8, 1)
+            a.jcc(.ne, thumb)
+            if i.fast == .blxReg {
+                pcPlus(.rcx, off + 4)
+                st(14, .rcx)
+            }
+            a.aluImm(.sub, Self.left, Int32(n))
+            a.mov(.rax, .r8, wide: false)
+            a.jmp(dispatch)
+        }
+        a.bind(notTaken)
+        if i.cond != 0xE {
+            a.aluImm(.sub, Self.left, Int32(n))
+            pcPlus(.rax, off + 4)
+            a.jmp(dispatch)
+        }
+    }
+
+    /// Go on at the PC in EAX (the budget counts everything before it): into the block whose
+    /// entry is the slot of that PC if the page is this one or one the host TLB lets this EL
+    /// execute (its execute tag, as `fetchPage32` checks); else back to the loop, which takes
+    /// a misaligned PC or an unmapped page to the full path.
+    private mutating func emitDispatch() {
+        let exit = X86Label(), same = X86Label()
+        a.bind(dispatch)
+        a.testImm(.rax, 3)
+        a.jcc(.ne, exit)
+        a.mov(.rcx, .rax, wide: false)
+        a.aluImm(.and, .rcx, -4096, wide: false)
+        a.aluMem(.cmp, .rcx, Self.ctx, JITContext.pageVA)
+        a.jcc(.e, same)
+        a.mov(.rcx, .rax)
+        a.shift(.shr, .rcx, 12)
+        a.aluImm(.and, .rcx, Int32(HostTLB.entryCount - 1), wide: false)
+        a.shift(.shl, .rcx, 5, wide: false)
+        a.alu(.add, .rcx, Self.tlb)
+        a.mov(.rdx, .rax)
+        a.aluImm(.and, .rdx, -4096)
+        a.alu(.or, .rdx, Self.readEpoch)
+        a.aluMem(.cmp, .rdx, .rcx, 24)
+        a.jcc(.ne, exit)
+        a.load(.rdx, .rcx, 16)
+        a.store(Self.ctx, A32JITContext.codeHost, .rdx)
+        a.mov(.rcx, .rax, wide: false)
+        a.aluImm(.and, .rcx, -4096, wide: false)
+        a.store(Self.ctx, JITContext.pageVA, .rcx)
+        a.bind(same)
+        // The slot: bits 17:1 of the PC index the A32 half of the table.
+        a.mov(.rcx, .rax, wide: false)
+        a.shift(.shr, .rcx, 1, wide: false)
+        a.aluImm(.and, .rcx, Int32(AArch32DecodeMemo.slotMask), wide: false)
+        a.imulImm32(.rcx, .rcx, Int32(MemoryLayout<A32Inst>.stride))
+        a.aluMem(.add, .rcx, Self.ctx, A32JITContext.slots)
+        a.cmpByte(.rcx, Int32(A32JIT.fastOffset), A32FastForm.jitBlock.rawValue)
+        a.jcc(.ne, exit)
+        a.load(.rdx, .rcx, Int32(A32JIT.immOffset), size: 4)
+        a.movImm(.rsi, UInt64(bufferBase) &+ UInt64(Self.bodyOffset))
+        a.alu(.add, .rdx, .rsi)
+        a.jmp(.rdx)
+        a.bind(exit)
+        a.store(Self.ctx, JITContext.nextPC, .rax)
+        a.movImm(.rax, 0)
+        a.jmp(absolute: epilogue, origin: origin)
+    }
+
+    private mutating func emitStub(_ s: Stub) {
+        switch s {
+        case let .exit(l, offset, done, exit, saveVA):
+            a.bind(l)
+            if saveVA { a.store(Self.ctx, JITContext.faultVA, .rax) }
+            pcPlus(.rax, offset)
+            a.store(Self.ctx, JITContext.nextPC, .rax)
+            if done != 0 { a.aluImm(.sub, Self.left, Int32(done)) }
+            a.movImm(.rax, UInt64(exit))
+            a.jmp(absolute: epilogue, origin: origin)
+        case let .misaligned(l, back, slow, size):
+            // fastRAM's rule: misaligned only where SCTLR.A is clear (B2.5.2), and never
+            // across a page.
+            a.bind(l)
+            a.cmpByte(Self.ctx, JITContext.alignCheck, 0)
+            a.jcc(.ne, slow)
+            a.mov(.rcx, .rax, wide: false)
+            a.aluImm(.and, .rcx, 0xFFF, wide: false)
+            a.aluImm(.cmp, .rcx, Int32(0x1000 - size), wide: false)
+            a.jcc(.a, slow)
+            a.jmp(back)
+        }
+    }
+}

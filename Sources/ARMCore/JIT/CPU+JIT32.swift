@@ -1,0 +1,150 @@
+/// The A32 blocks of a machine (A32BlockTranslator.swift): which slots of which CPU's slot
+/// table are block entries, so that they get their instructions back when the shared code
+/// buffer is emptied (`JIT.dropAll`, `JIT.forgetAll`), and counts for --stats and tests.
+final class A32Blocks {
+    private struct Entry {
+        unowned(unsafe) let memo: AArch32DecodeMemo
+        let index: Int
+        let at: UInt32
+    }
+    private var entries: [Entry] = []
+    private(set) var blocksTranslated = 0
+    var entriesRun = 0
+    var instructionsRun: UInt64 = 0
+    var stale = 0
+
+    func note(_ memo: AArch32DecodeMemo, index: Int, at: UInt32) {
+        entries.append(Entry(memo: memo, index: index, at: at))
+        blocksTranslated += 1
+    }
+
+    /// The code buffer was emptied: every entry slot that still names a block is decoded again
+    /// from its key, the word it was made from.
+    func forgetAll() {
+        for e in entries {
+            let s = e.memo.slots + e.index
+            if s.pointee.fast == .jitBlock && s.pointee.imm == e.at {
+                e.memo.fillSlot(e.memo.slotKeys + e.index, s, e.memo.slotKeys[e.index], thumb: false)
+            }
+        }
+        entries.removeAll()
+    }
+}
+
+extension CPU {
+    /// Count a taken branch of the A32 fast loop to `pc`; when the target has become hot, make
+    /// its block. Out of line: the loop pays only the test of `AArch32DecodeMemo.translating`.
+    @inline(never)
+    func arrive32(_ pc: UInt32, _ tlb: HostTLB) {
+        guard let jit = decodeCache.jit else { return }
+        let c = jit.counters + Int(truncatingIfNeeded: (pc >> 2) & UInt32(JIT.counterCount - 1))
+        c.pointee &+= 1
+        guard c.pointee == JIT.threshold, pc & 3 == 0, let code = fetchPage32(pc, tlb) else { return }
+        translate32(jit, pc: pc, code: code)
+    }
+
+    /// Make the block that starts at `pc` (A32, in the page at host address `code`), and the
+    /// blocks of the ways out of it in the same page.
+    func translate32(_ jit: JIT, pc: UInt32, code: UnsafeMutableRawPointer, depth: Int = 0) {
+        let memo = decodeMemo
+        let first = Int(pc & 0xFFF)
+        let index = Int(truncatingIfNeeded: pc >> 1) & AArch32DecodeMemo.slotMask
+        let w0 = UInt32(truncatingIfNeeded: HostRAM.load32(code + first))
+        if memo.slotKeys[index] == w0 && memo.slots[index].fast == .jitBlock { return }
+        var insts: [(A32Inst, UInt32)] = []
+        var off = first
+        var stopped: Int? = nil
+        while off < 0x1000 && insts.count < A32BlockTranslator.maxInstructions {
+            let w = UInt32(truncatingIfNeeded: HostRAM.load32(code + off))
+            let i = memo.slotInst(w, thumb: false)
+            guard A32BlockTranslator.translates(i) else { stopped = off; break }
+            insts.append((i, w))
+            off += 4
+            if A32BlockTranslator.endsBlock(i) { break }
+        }
+        // Past an instruction left to the loop the code goes on, and a branch's ways in this
+        // page are likely to run next: give them blocks too.
+        var next: [Int] = []
+        if let s = stopped, depth < 8 { next.append(s + 4) }
+        if let (last, _) = insts.last, depth < 3, last.fast == .b || last.fast == .bl {
+            let at = first + 4 * (insts.count - 1)
+            let target = at + 8 + Int(Int32(bitPattern: last.imm))
+            if target >= 0 && target < 0x1000 { next.append(target) }
+            if last.cond != 0xE || last.fast == .bl { next.append(at + 4) }
+        }
+        defer {
+            for o in next where o < 0x1000 {
+                translate32(jit, pc: (pc & ~0xFFF) | UInt32(o), code: code, depth: depth + 1)
+            }
+        }
+        // A lone instruction is worth a block only if it is a branch, which chains.
+        guard insts.count >= 2 || (insts.count == 1 && A32BlockTranslator.endsBlock(insts[0].0)) else { return }
+        let bank = (0..<16).map { r32[$0] }
+        let base = UInt(bitPattern: jit.buffer.base)
+        var bytes = A32BlockTranslator.emit(insts, first: first, bank: bank, origin: jit.buffer.cursor,
+                                            epilogue: jit.buffer.epilogue, bufferBase: base)
+        if !jit.buffer.fits(bytes.count) {
+            jit.dropAll()
+            guard jit.buffer.fits(bytes.count) else { return }
+            // Made for the old cursor: make it again for the new one.
+            bytes = A32BlockTranslator.emit(insts, first: first, bank: bank, origin: jit.buffer.cursor,
+                                            epilogue: jit.buffer.epilogue, bufferBase: base)
+        }
+        let at = jit.buffer.place(bytes)
+        var slot = A32Inst(.undefined)
+        slot.fast = .jitBlock
+        slot.imm = UInt32(at)
+        memo.slotKeys[index] = w0
+        memo.slots[index] = slot
+        jit.a32.note(memo, index: index, at: UInt32(at))
+    }
+
+    /// Run the A32 block that the slot at `pc` names, from the fast loop, with `left`
+    /// instructions left; returns the PC to go on from, the instructions left and whether the
+    /// loop goes on there (false: `step32` runs the instruction at that PC). Out of line: the
+    /// loop's dispatch stays small.
+    @inline(never)
+    func runJIT32(_ p: UnsafeMutablePointer<A32Inst>, pc: UInt32, pageVA: UInt32, code: UnsafeMutableRawPointer,
+                  left: UInt64, _ tlb: HostTLB) -> (UInt32, UInt64, Bool) {
+        guard let jit = decodeCache.jit,
+              let entry = UnsafeRawPointer(bitPattern: UInt(bitPattern: jit.buffer.base) &+ UInt(p.pointee.imm)
+                                            &+ UInt(JITBlockHeader.size))
+        else { return (pc, left, false) }
+        let c = jit.context(cpu: index)
+        c[0] = UInt64(nzcv)
+        c[1] = left
+        c[2] = UInt64(UInt(bitPattern: tlb.entries))
+        c[3] = tlb.epoch
+        c[4] = tlb.writeEpoch
+        c[5] = UInt64(pageVA)
+        c[8] = tlb.alignCheck ? 1 : 0
+        c[9] = UInt64(UInt(bitPattern: code))
+        c[10] = UInt64(UInt(bitPattern: r32))
+        c[11] = UInt64(UInt(bitPattern: decodeMemo.slots))
+        let exit = unsafeBitCast(entry, to: JITEntry.self)(x, c)
+        nzcv = UInt32(truncatingIfNeeded: c[0])
+        let next = UInt32(truncatingIfNeeded: c[6]), rest = c[1]
+        let a = jit.a32
+        a.entriesRun &+= 1
+        a.instructionsRun &+= left &- rest
+        switch exit {
+        case JITExit.next.rawValue:
+            arrive32(next, tlb)
+            return (next, rest, true)
+        case JITExit.slowRead.rawValue, JITExit.slowWrite.rawValue:
+            // Copy the page into the host TLB if the architectural TLB has it, as the loop's
+            // own miss does; the loop then runs the instruction, else the full path.
+            return (next, rest, hostTLBFill(c[7], write: exit == JITExit.slowWrite.rawValue, tlb) != nil)
+        case A32JIT.stale:
+            // The words or the bank changed: the slot gets its instruction back.
+            a.stale &+= 1
+            let i = Int(truncatingIfNeeded: next >> 1) & AArch32DecodeMemo.slotMask
+            guard let h = UnsafeMutableRawPointer(bitPattern: UInt(c[9])) else { return (next, rest, false) }
+            let w = UInt32(truncatingIfNeeded: HostRAM.load32(h + Int(next & 0xFFF)))
+            decodeMemo.fillSlot(decodeMemo.slotKeys + i, decodeMemo.slots + i, w, thumb: false)
+            return (next, rest, true)
+        default:
+            return (next, rest, false)
+        }
+    }
+}
