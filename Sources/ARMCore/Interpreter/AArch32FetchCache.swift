@@ -43,8 +43,16 @@ final class AArch32DecodeMemo {
     /// shift by NZCV, where the table's switch was a jump of its own.
     let conditionMasks: UnsafeMutablePointer<UInt16>
     /// Whether the A32 translator is on (JIT/CPU+JIT32.swift): the fast loop counts its taken
-    /// branches then.
+    /// branches then. With it, what the loop's way into generated code needs, as raw pointers
+    /// so that it costs no reference counting: the code buffer, the CPU's context, the hot
+    /// counters (`CPU.attachTranslator32`).
     var translating = false
+    var jitBuffer: UnsafeMutableRawPointer?
+    var jitContext: UnsafeMutablePointer<UInt64>?
+    var jitCounters: UnsafeMutablePointer<UInt8>?
+    /// Entries into A32 blocks and the instructions retired there (--stats).
+    var jitEntries = 0
+    var jitInstructions: UInt64 = 0
 
     init() {
         conditionMasks = .allocate(capacity: 16)

@@ -61,6 +61,15 @@ struct A32BlockTranslator {
             return true
         case .dataProcessing:
             return genericDataProcessing(i)
+        case .multiply:
+            // MUL/MLA/MLS with or without S, the long ones without.
+            switch i.op {
+            case .mul, .mla, .mls: return true
+            case .umull, .umlal, .smull, .smlal: return !i.flags.has(.setFlags)
+            default: return false
+            }
+        case .stm, .ldm, .ldmPC:
+            return true
         case .loadStore:
             return genericLoadStore(i)
         default:
@@ -96,7 +105,7 @@ struct A32BlockTranslator {
 
     static func endsBlock(_ i: A32Inst) -> Bool {
         switch i.fast {
-        case .b, .bl, .bx, .blxReg: return true
+        case .b, .bl, .bx, .blxReg, .ldmPC: return true
         default: return false
         }
     }
@@ -336,8 +345,100 @@ struct A32BlockTranslator {
             st(i.rd, .rax)
         case .dataProcessing:
             dataProcessing(i)
+        case .multiply:
+            multiply(i)
+        case .stm, .ldm:
+            blockTransfer(i, k: k, off: off, end: end)
         default:
             memory(i, k: k, off: off, end: end)
+        }
+    }
+
+    /// `executeMultiply` for MUL, MLA, MLS (S: N and Z from the result) and the long
+    /// multiplies without S (RdHi in `rd`, RdLo in `rs`).
+    private mutating func multiply(_ i: A32Inst) {
+        ld(.rax, i.rn)
+        ld(.rcx, i.rm)
+        switch i.op {
+        case .mul, .mla, .mls:
+            a.imul(.rax, .rcx, wide: false)
+            if i.op == .mla {
+                ld(.rcx, i.rs)
+                a.alu(.add, .rax, .rcx, wide: false)
+            } else if i.op == .mls {
+                ld(.rcx, i.rs)
+                a.alu(.sub, .rcx, .rax, wide: false)
+                a.mov(.rax, .rcx, wide: false)
+            }
+            st(i.rd, .rax)
+            if i.flags.has(.setFlags) { logicalFlags(.kept) }
+        default:
+            if i.op == .smull || i.op == .smlal {
+                a.movsx(.rax, .rax, bits: 32)
+                a.movsx(.rcx, .rcx, bits: 32)
+            }
+            a.imul(.rax, .rcx)
+            if i.op == .umlal || i.op == .smlal {
+                ld(.rdx, i.rd)
+                a.shift(.shl, .rdx, 32)
+                ld(.rsi, i.rs)
+                a.alu(.or, .rdx, .rsi)
+                a.alu(.add, .rax, .rdx)
+            }
+            a.mov(.rcx, .rax, wide: false)
+            st(i.rs, .rcx)
+            a.shift(.shr, .rax, 32)
+            st(i.rd, .rax)
+        }
+    }
+
+    /// RDX = the host address of the words of an LDM/STM slot (`blockTransferRAM32`: the
+    /// lowest word's offset from Rn in the top half of `imm`, the byte count in `size`), R9 =
+    /// the base it writes back; or a jump to the full path.
+    private mutating func blockAddress(_ i: A32Inst, write: Bool, k: Int, off: Int) {
+        let bytes = Int(i.size)
+        ld(.rax, i.rn)
+        a.mov(.r9, .rax, wide: false)
+        a.aluImm(i.flags.has(.add) ? .add : .sub, .r9, Int32(bytes), wide: false)
+        let lowest = Int32(Int16(truncatingIfNeeded: i.imm >> 16))
+        if lowest != 0 { a.aluImm(.add, .rax, lowest, wide: false) }
+        let full = X86Label()
+        stubs.append(.exit(full, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
+        a.testImm(.rax, 3)
+        a.jcc(.ne, full)
+        if bytes > 4 {
+            a.mov(.rcx, .rax, wide: false)
+            a.aluImm(.and, .rcx, 0xFFF, wide: false)
+            a.aluImm(.cmp, .rcx, Int32(0x1000 - bytes), wide: false)
+            a.jcc(.a, full)
+        }
+        hostAddress(size: 1, write: write, off: off, k: k)
+    }
+
+    /// The registers of an LDM/STM list below the PC, ascending.
+    private func listRegisters(_ i: A32Inst) -> [UInt8] {
+        (0..<15).filter { i.imm & (1 << UInt32($0)) != 0 }.map { UInt8($0) }
+    }
+
+    private mutating func blockTransfer(_ i: A32Inst, k: Int, off: Int, end: Int) {
+        let write = i.fast == .stm
+        blockAddress(i, write: write, k: k, off: off)
+        let regs = listRegisters(i)
+        if write {
+            ownStore(size: Int(i.size), k: k, off: off, end: end)
+            // A stored Rn is its old value: the base is written back after.
+            for (j, r) in regs.enumerated() {
+                ld(.rcx, r)
+                a.store(.rdx, Int32(4 * j), .rcx, size: 4)
+            }
+            if i.flags.has(.writeBack) { st(i.rn, .r9) }
+        } else {
+            // With Rn in the list the loaded value stays (the full path's choice).
+            if i.flags.has(.writeBack) && !regs.contains(i.rn & 15) { st(i.rn, .r9) }
+            for (j, r) in regs.enumerated() {
+                a.load(.rcx, .rdx, Int32(4 * j), size: 4)
+                st(r, .rcx)
+            }
         }
     }
 
@@ -483,17 +584,7 @@ struct A32BlockTranslator {
         }
         hostAddress(size: size, write: write, off: off, k: k)
         if write {
-            // A store into this block's own later words leaves before it: the loop then
-            // runs the words written, as the interpreter does.
-            if off + 4 < end {
-                let own = X86Label()
-                stubs.append(.exit(own, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
-                a.mov(.rsi, .rdx)
-                a.aluMem(.sub, .rsi, Self.ctx, A32JITContext.codeHost)
-                a.aluImm(.add, .rsi, Int32(size - 1 - (off + 4)))
-                a.aluImm(.cmp, .rsi, Int32(end - (off + 4) + size - 1))
-                a.jcc(.b, own)
-            }
+            ownStore(size: size, k: k, off: off, end: end)
             ld(.rcx, i.rd)
             a.store(.rdx, 0, .rcx, size: size)
             if back { st(i.rn, .r9) }
@@ -505,6 +596,19 @@ struct A32BlockTranslator {
             if back { st(i.rn, .r9) }
             st(i.rd, .r8)
         }
+    }
+
+    /// A store of `size` bytes at host address RDX into this block's own later words leaves
+    /// before it: the loop then runs the words written, as the interpreter does.
+    private mutating func ownStore(size: Int, k: Int, off: Int, end: Int) {
+        guard off + 4 < end else { return }
+        let own = X86Label()
+        stubs.append(.exit(own, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
+        a.mov(.rsi, .rdx)
+        a.aluMem(.sub, .rsi, Self.ctx, A32JITContext.codeHost)
+        a.aluImm(.add, .rsi, Int32(size - 1 - (off + 4)))
+        a.aluImm(.cmp, .rsi, Int32(end - (off + 4) + size - 1))
+        a.jcc(.b, own)
     }
 
     /// RDX = the host address of `size` bytes at the VA in EAX, or a jump to the full path
@@ -553,6 +657,23 @@ struct A32BlockTranslator {
             pcPlus(.rax, off + 8)
             a.aluImm(.add, .rax, Int32(bitPattern: i.imm), wide: false)
             a.aluImm(.and, .rax, -4, wide: false)
+            a.jmp(dispatch)
+        case .ldmPC:
+            // LoadWritePC: a T32 target leaves before the instruction, nothing changed.
+            blockAddress(i, write: false, k: k, off: off)
+            let regs = listRegisters(i)
+            a.load(.r8, .rdx, Int32(4 * regs.count), size: 4)
+            let thumb = X86Label()
+            stubs.append(.exit(thumb, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: false))
+            a.testImm(.r8, 1)
+            a.jcc(.ne, thumb)
+            if i.flags.has(.writeBack) && !regs.contains(i.rn & 15) { st(i.rn, .r9) }
+            for (j, r) in regs.enumerated() {
+                a.load(.rcx, .rdx, Int32(4 * j), size: 4)
+                st(r, .rcx)
+            }
+            a.aluImm(.sub, Self.left, Int32(n))
+            a.mov(.rax, .r8, wide: false)
             a.jmp(dispatch)
         default:   // BX, BLX (register)
             // A T32 target: leave before the instruction for the full path, which changes

@@ -9,11 +9,14 @@ final class A32Blocks {
     }
     private var entries: [Entry] = []
     private(set) var blocksTranslated = 0
-    var entriesRun = 0
-    var instructionsRun: UInt64 = 0
-    var stale = 0
+    /// Entries into A32 blocks and the guest instructions retired in them, over every CPU.
+    var entriesRun: Int { memos.reduce(0) { $0 + ($1.memo?.jitEntries ?? 0) } }
+    var instructionsRun: UInt64 { memos.reduce(0) { $0 + ($1.memo?.jitInstructions ?? 0) } }
+    private struct WeakMemo { weak var memo: AArch32DecodeMemo? }
+    private var memos: [WeakMemo] = []
 
     func note(_ memo: AArch32DecodeMemo, index: Int, at: UInt32) {
+        if !memos.contains(where: { $0.memo === memo }) { memos.append(WeakMemo(memo: memo)) }
         entries.append(Entry(memo: memo, index: index, at: at))
         blocksTranslated += 1
     }
@@ -32,14 +35,31 @@ final class A32Blocks {
 }
 
 extension CPU {
+    /// Give the decode memo the translator's raw pointers (or take them away).
+    func attachTranslator32() {
+        let memo = decodeMemo
+        if let jit = decodeCache.jit {
+            memo.jitBuffer = jit.buffer.base
+            memo.jitContext = jit.context(cpu: index)
+            memo.jitCounters = jit.counters
+            memo.translating = true
+        } else {
+            memo.translating = false
+            memo.jitBuffer = nil
+            memo.jitContext = nil
+            memo.jitCounters = nil
+        }
+    }
+
     /// Count a taken branch of the A32 fast loop to `pc`; when the target has become hot, make
     /// its block. Out of line: the loop pays only the test of `AArch32DecodeMemo.translating`.
     @inline(never)
-    func arrive32(_ pc: UInt32, _ tlb: HostTLB) {
-        guard let jit = decodeCache.jit else { return }
-        let c = jit.counters + Int(truncatingIfNeeded: (pc >> 2) & UInt32(JIT.counterCount - 1))
+    func arrive32(_ pc: UInt32, _ memo: AArch32DecodeMemo, _ tlb: HostTLB) {
+        guard let counters = memo.jitCounters else { return }
+        let c = counters + Int(truncatingIfNeeded: (pc >> 2) & UInt32(JIT.counterCount - 1))
         c.pointee &+= 1
-        guard c.pointee == JIT.threshold, pc & 3 == 0, let code = fetchPage32(pc, tlb) else { return }
+        guard c.pointee == JIT.threshold, pc & 3 == 0, let code = fetchPage32(pc, tlb), let jit = decodeCache.jit
+        else { return }
         translate32(jit, pc: pc, code: code)
     }
 
@@ -105,12 +125,9 @@ extension CPU {
     /// loop's dispatch stays small.
     @inline(never)
     func runJIT32(_ p: UnsafeMutablePointer<A32Inst>, pc: UInt32, pageVA: UInt32, code: UnsafeMutableRawPointer,
-                  left: UInt64, _ tlb: HostTLB) -> (UInt32, UInt64, Bool) {
-        guard let jit = decodeCache.jit,
-              let entry = UnsafeRawPointer(bitPattern: UInt(bitPattern: jit.buffer.base) &+ UInt(p.pointee.imm)
-                                            &+ UInt(JITBlockHeader.size))
-        else { return (pc, left, false) }
-        let c = jit.context(cpu: index)
+                  left: UInt64, _ memo: AArch32DecodeMemo, _ tlb: HostTLB) -> (UInt32, UInt64, Bool) {
+        guard let base = memo.jitBuffer, let c = memo.jitContext else { return (pc, left, false) }
+        let entry = UnsafeRawPointer(base + Int(truncatingIfNeeded: p.pointee.imm) + JITBlockHeader.size)
         c[0] = UInt64(nzcv)
         c[1] = left
         c[2] = UInt64(UInt(bitPattern: tlb.entries))
@@ -120,16 +137,15 @@ extension CPU {
         c[8] = tlb.alignCheck ? 1 : 0
         c[9] = UInt64(UInt(bitPattern: code))
         c[10] = UInt64(UInt(bitPattern: r32))
-        c[11] = UInt64(UInt(bitPattern: decodeMemo.slots))
+        c[11] = UInt64(UInt(bitPattern: memo.slots))
         let exit = unsafeBitCast(entry, to: JITEntry.self)(x, c)
         nzcv = UInt32(truncatingIfNeeded: c[0])
         let next = UInt32(truncatingIfNeeded: c[6]), rest = c[1]
-        let a = jit.a32
-        a.entriesRun &+= 1
-        a.instructionsRun &+= left &- rest
+        memo.jitEntries &+= 1
+        memo.jitInstructions &+= left &- rest
         switch exit {
         case JITExit.next.rawValue:
-            arrive32(next, tlb)
+            arrive32(next, memo, tlb)
             return (next, rest, true)
         case JITExit.slowRead.rawValue, JITExit.slowWrite.rawValue:
             // Copy the page into the host TLB if the architectural TLB has it, as the loop's
@@ -137,11 +153,10 @@ extension CPU {
             return (next, rest, hostTLBFill(c[7], write: exit == JITExit.slowWrite.rawValue, tlb) != nil)
         case A32JIT.stale:
             // The words or the bank changed: the slot gets its instruction back.
-            a.stale &+= 1
             let i = Int(truncatingIfNeeded: next >> 1) & AArch32DecodeMemo.slotMask
             guard let h = UnsafeMutableRawPointer(bitPattern: UInt(c[9])) else { return (next, rest, false) }
             let w = UInt32(truncatingIfNeeded: HostRAM.load32(h + Int(next & 0xFFF)))
-            decodeMemo.fillSlot(decodeMemo.slotKeys + i, decodeMemo.slots + i, w, thumb: false)
+            memo.fillSlot(memo.slotKeys + i, memo.slots + i, w, thumb: false)
             return (next, rest, true)
         default:
             return (next, rest, false)
