@@ -123,6 +123,11 @@ struct A32BlockTranslator {
     private let bufferBase: UInt
     private var stubs: [Stub] = []
     private let dispatch = X86Label()
+    /// The entry's decline, and the body after the entry's checks: a branch back to the
+    /// block's own start goes there, after its budget check. Its words need no check again
+    /// (a store of the block into its own words leaves before it, `ownStore`), nor its bank.
+    private let decline = X86Label()
+    private let body = X86Label()
 
     private enum Stub {
         /// nextPC = the page's VA + offset, `done` instructions off the budget, return `exit`;
@@ -153,7 +158,7 @@ struct A32BlockTranslator {
         BlockTranslator.emitPrologue(&a)
         let n = insts.count
         // Entry: the budget, the register bank, the words.
-        let decline = X86Label(), stale = X86Label()
+        let stale = X86Label()
         a.aluImm(.cmp, Self.left, Int32(n))
         a.jcc(.b, decline)
         stubs.append(.exit(decline, offset: first, done: 0, exit: JITExit.decline.rawValue, saveVA: false))
@@ -172,6 +177,7 @@ struct A32BlockTranslator {
             a.cmpMem32(.rax, Int32(first + 4 * k), w)
             a.jcc(.ne, stale)
         }
+        a.bind(body)
         var ended = false
         for (k, (i, _)) in insts.enumerated() {
             let off = first + 4 * k
@@ -214,6 +220,13 @@ struct A32BlockTranslator {
 
     /// Skip to `skip` unless the condition holds for NZCV (`CPU.conditionTable`'s mask).
     private mutating func condition(_ cond: UInt8, else skip: X86Label) {
+        if cond < 8 {
+            // EQ/NE, CS/CC, MI/PL, VS/VC: one flag, in NZCV's top byte.
+            let bit: UInt8 = [0x40, 0x20, 0x80, 0x10][Int(cond >> 1)]
+            a.testByte(Self.ctx, JITContext.nzcv + 3, bit)
+            a.jcc(cond & 1 == 0 ? .e : .ne, skip)
+            return
+        }
         a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
         a.shift(.shr, .rdx, 28, wide: false)
         a.movImm(.rcx, UInt64(CPU.conditionTable(cond)))
@@ -598,16 +611,16 @@ struct A32BlockTranslator {
         }
     }
 
-    /// A store of `size` bytes at host address RDX into this block's own later words leaves
-    /// before it: the loop then runs the words written, as the interpreter does.
+    /// A store of `size` bytes at host address RDX into this block's own words leaves before
+    /// it: the loop then runs the words written, as the interpreter does (and a branch back
+    /// to the block's start can skip the word check).
     private mutating func ownStore(size: Int, k: Int, off: Int, end: Int) {
-        guard off + 4 < end else { return }
         let own = X86Label()
         stubs.append(.exit(own, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
         a.mov(.rsi, .rdx)
         a.aluMem(.sub, .rsi, Self.ctx, A32JITContext.codeHost)
-        a.aluImm(.add, .rsi, Int32(size - 1 - (off + 4)))
-        a.aluImm(.cmp, .rsi, Int32(end - (off + 4) + size - 1))
+        a.aluImm(.add, .rsi, Int32(size - 1 - first))
+        a.aluImm(.cmp, .rsi, Int32(end - first + size - 1))
         a.jcc(.b, own)
     }
 
@@ -626,11 +639,7 @@ struct A32BlockTranslator {
             stubs.append(.exit(full, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
         }
         a.bind(back)
-        a.mov(.rcx, .rax)
-        a.shift(.shr, .rcx, 12)
-        a.aluImm(.and, .rcx, Int32(HostTLB.entryCount - 1), wide: false)
-        a.shift(.shl, .rcx, 5, wide: false)
-        a.alu(.add, .rcx, Self.tlb)
+        tlbEntry()
         a.mov(.rdx, .rax)
         a.aluImm(.and, .rdx, -4096)
         a.alu(.or, .rdx, write ? Self.writeEpoch : Self.readEpoch)
@@ -639,6 +648,15 @@ struct A32BlockTranslator {
         a.mov(.rdx, .rax)
         a.aluImm(.and, .rdx, 0xFFF, wide: false)
         a.aluMem(.add, .rdx, .rcx, 16)
+    }
+
+    /// RCX = the host TLB entry of the VA in EAX (32 bytes each, by the VA's page modulo
+    /// HostTLB.entryCount).
+    private mutating func tlbEntry() {
+        a.mov(.rcx, .rax, wide: false)
+        a.shift(.shr, .rcx, 12 - 5, wide: false)
+        a.aluImm(.and, .rcx, Int32((HostTLB.entryCount - 1) << 5), wide: false)
+        a.alu(.add, .rcx, Self.tlb)
     }
 
     // MARK: branches
@@ -653,6 +671,12 @@ struct A32BlockTranslator {
                 st(14, .rcx)
             }
             a.aluImm(.sub, Self.left, Int32(n))
+            if off + 8 + Int(Int32(bitPattern: i.imm)) == first {
+                a.aluImm(.cmp, Self.left, Int32(n))
+                a.jcc(.b, decline)
+                a.jmp(body)
+                break
+            }
             // BranchWritePC: the PC reads as the address + 8, the target is word-aligned.
             pcPlus(.rax, off + 8)
             a.aluImm(.add, .rax, Int32(bitPattern: i.imm), wide: false)
@@ -712,11 +736,7 @@ struct A32BlockTranslator {
         a.aluImm(.and, .rcx, -4096, wide: false)
         a.aluMem(.cmp, .rcx, Self.ctx, JITContext.pageVA)
         a.jcc(.e, same)
-        a.mov(.rcx, .rax)
-        a.shift(.shr, .rcx, 12)
-        a.aluImm(.and, .rcx, Int32(HostTLB.entryCount - 1), wide: false)
-        a.shift(.shl, .rcx, 5, wide: false)
-        a.alu(.add, .rcx, Self.tlb)
+        tlbEntry()
         a.mov(.rdx, .rax)
         a.aluImm(.and, .rdx, -4096)
         a.alu(.or, .rdx, Self.readEpoch)

@@ -17,4 +17,9 @@ extension X86Assembler {
     mutating func btImm32(_ r: X86Reg, _ bit: UInt8) {
         rex(w: false, rm: r.rawValue); byte(0x0F); byte(0xBA); regOperand(reg: 4, rm: r.rawValue); byte(bit)
     }
+
+    /// test byte [base + disp], imm.
+    mutating func testByte(_ base: X86Reg, _ disp: Int32, _ imm: UInt8) {
+        rex(w: false, rm: base.rawValue); byte(0xF6); memOperand(reg: 0, base: base, disp: disp); byte(imm)
+    }
 }
