@@ -33,6 +33,20 @@ enum A32JITContext {
 }
 
 enum A32JIT {
+    /// Generated code keeps N, Z, C, V where x86 RFLAGS has SF, ZF, CF, OF (C as AddWithCarry
+    /// gives it, not a borrow), so that a flag-setting instruction stores them with PUSHF;
+    /// `flags` and `nzcv` convert at entry and exit.
+    static let cf: UInt32 = 0x001, zf: UInt32 = 0x040, sf: UInt32 = 0x080, of: UInt32 = 0x800
+    static func flags(_ nzcv: UInt32) -> UInt64 {
+        UInt64((nzcv & CPSR.N != 0 ? sf : 0) | (nzcv & CPSR.Z != 0 ? zf : 0)
+               | (nzcv & CPSR.C != 0 ? cf : 0) | (nzcv & CPSR.V != 0 ? of : 0))
+    }
+    static func nzcv(_ flags: UInt64) -> UInt32 {
+        let f = UInt32(truncatingIfNeeded: flags)
+        return (f & sf != 0 ? CPSR.N : 0) | (f & zf != 0 ? CPSR.Z : 0) | (f & cf != 0 ? CPSR.C : 0)
+            | (f & of != 0 ? CPSR.V : 0)
+    }
+
     /// The exit of a block whose words or register bank are not those it was made from:
     /// nextPC is its first instruction, nothing was done.
     static let stale = 5
@@ -218,39 +232,46 @@ struct A32BlockTranslator {
         if offset != 0 { a.aluImm(.add, r, Int32(offset), wide: false) }
     }
 
-    /// Skip to `skip` unless the condition holds for NZCV (`CPU.conditionTable`'s mask).
+    /// Skip to `skip` unless the condition holds (F1.? "Conditional execution") for the flags
+    /// in the context's word, which blocks keep as x86 RFLAGS keeps them (`A32JIT.flags`).
     private mutating func condition(_ cond: UInt8, else skip: X86Label) {
-        if cond < 8 {
-            // EQ/NE, CS/CC, MI/PL, VS/VC: one flag, in NZCV's top byte.
-            let bit: UInt8 = [0x40, 0x20, 0x80, 0x10][Int(cond >> 1)]
-            a.testByte(Self.ctx, JITContext.nzcv + 3, bit)
+        switch cond {
+        case 0..<8:
+            // EQ/NE, CS/CC, MI/PL, VS/VC: one flag.
+            let (disp, bit): (Int32, UInt8) = [(0, 0x40), (0, 0x01), (0, 0x80), (1, 0x08)][Int(cond >> 1)]
+            a.testByte(Self.ctx, JITContext.nzcv + disp, bit)
             a.jcc(cond & 1 == 0 ? .e : .ne, skip)
-            return
+        case 8, 9:
+            // HI: C and not Z; LS: not HI.
+            a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
+            a.aluImm(.and, .rdx, Int32(A32JIT.cf | A32JIT.zf), wide: false)
+            a.aluImm(.cmp, .rdx, Int32(A32JIT.cf), wide: false)
+            a.jcc(cond == 8 ? .ne : .e, skip)
+        case 10..<14:
+            // GE: N = V, LT: N != V; GT: GE and not Z, LE: not GT. OF (bit 11) meets SF (bit 7).
+            a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
+            a.mov(.rcx, .rdx, wide: false)
+            a.shift(.shr, .rcx, 4, wide: false)
+            a.alu(.xor, .rcx, .rdx, wide: false)
+            a.aluImm(.and, .rcx, Int32(A32JIT.sf), wide: false)
+            if cond >= 12 {
+                a.aluImm(.and, .rdx, Int32(A32JIT.zf), wide: false)
+                a.alu(.or, .rcx, .rdx, wide: false)
+            }
+            a.jcc(cond & 1 == 0 ? .ne : .e, skip)
+        default:
+            break
         }
-        a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
-        a.shift(.shr, .rdx, 28, wide: false)
-        a.movImm(.rcx, UInt64(CPU.conditionTable(cond)))
-        a.bt(.rcx, .rdx)
-        a.jcc(.ae, skip)
     }
 
     private enum FlagKind { case sub, add }
 
-    /// NZCV from the host flags of the 32-bit add or subtract just done (AddWithCarry: C of a
-    /// subtraction is NOT borrow).
+    /// The flags of the 32-bit add or subtract just done, kept as RFLAGS (`A32JIT.flags`);
+    /// AddWithCarry's C of a subtraction is NOT borrow.
     private mutating func arithmeticFlags(_ k: FlagKind) {
-        a.setcc(.s, .rcx)
-        a.setcc(.e, .rdx)
-        a.setcc(k == .sub ? .ae : .b, .r8)
-        a.setcc(.o, .r9)
-        a.alu8(.add, .rcx, .rcx)
-        a.alu8(.or, .rcx, .rdx)
-        a.alu8(.add, .rcx, .rcx)
-        a.alu8(.or, .rcx, .r8)
-        a.alu8(.add, .rcx, .rcx)
-        a.alu8(.or, .rcx, .r9)
-        a.movzx8(.rcx, .rcx)
-        a.shift(.shl, .rcx, 28, wide: false)
+        if k == .sub { a.cmc() }
+        a.pushf()
+        a.pop(.rcx)
         a.store(Self.ctx, JITContext.nzcv, .rcx, size: 4)
     }
 
@@ -260,23 +281,19 @@ struct A32BlockTranslator {
     /// N and Z from EAX, C as `carry` says, V kept.
     private mutating func logicalFlags(_ carry: Carry) {
         a.test(.rax, .rax, wide: false)
-        a.setcc(.s, .rcx)
-        a.setcc(.e, .rdx)
-        a.alu8(.add, .rcx, .rcx)
-        a.alu8(.or, .rcx, .rdx)
-        a.movzx8(.rcx, .rcx)
-        a.shift(.shl, .rcx, 30, wide: false)
+        a.pushf()
+        a.pop(.rcx)
+        a.aluImm(.and, .rcx, Int32(A32JIT.sf | A32JIT.zf), wide: false)
         a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
         switch carry {
         case .kept:
-            a.aluImm(.and, .rdx, Int32(CPSR.C | CPSR.V), wide: false)
+            a.aluImm(.and, .rdx, Int32(A32JIT.cf | A32JIT.of), wide: false)
         case .constant(let one):
-            a.aluImm(.and, .rdx, Int32(CPSR.V), wide: false)
-            if one { a.aluImm(.or, .rdx, Int32(CPSR.C), wide: false) }
+            a.aluImm(.and, .rdx, Int32(A32JIT.of), wide: false)
+            if one { a.aluImm(.or, .rdx, Int32(A32JIT.cf), wide: false) }
         case .r10:
-            a.aluImm(.and, .rdx, Int32(CPSR.V), wide: false)
+            a.aluImm(.and, .rdx, Int32(A32JIT.of), wide: false)
             a.movzx8(.r10, .r10)
-            a.shift(.shl, .r10, 29, wide: false)
             a.alu(.or, .rdx, .r10, wide: false)
         }
         a.alu(.or, .rcx, .rdx, wide: false)
@@ -286,7 +303,7 @@ struct A32BlockTranslator {
     /// CF = PSTATE.C.
     private mutating func carryIn() {
         a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
-        a.btImm32(.rdx, 29)
+        a.btImm32(.rdx, 0)
     }
 
     // MARK: instructions

@@ -22,4 +22,7 @@ extension X86Assembler {
     mutating func testByte(_ base: X86Reg, _ disp: Int32, _ imm: UInt8) {
         rex(w: false, rm: base.rawValue); byte(0xF6); memOperand(reg: 0, base: base, disp: disp); byte(imm)
     }
+
+    /// Push RFLAGS (PUSHFQ).
+    mutating func pushf() { byte(0x9C) }
 }
