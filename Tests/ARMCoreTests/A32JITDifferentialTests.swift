@@ -29,7 +29,7 @@ final class A32JITDifferentialTests: XCTestCase {
         let op = r.below(16)
         let s: UInt32 = (8...11).contains(op) ? 1 : r.below(2)
         let rnField = op == 13 || op == 15 ? 0 : rn
-        switch r.below(12) {
+        switch r.below(13) {
         case 0, 1:   // data processing, rotated immediate
             return [cond << 28 | 0x0200_0000 | op << 21 | s << 20 | rnField << 16 | rd << 12 | r.below(4096)]
         case 2, 3:   // data processing, register shifted by an immediate (any type, #0 included)
@@ -71,20 +71,37 @@ final class A32JITDifferentialTests: XCTestCase {
             default:
                 return [cond << 28 | 0x0080_0090 | r.below(4) << 21 | hi << 16 | lo << 12 | rs << 8 | rm]
             }
-        case 9:      // MOVW, MOVT, UXTB, UXTH, CLZ (the last left to the loop)
-            switch r.below(5) {
+        case 9:      // MOVW, MOVT, UXTB, UXTH, CLZ, REV, UBFX/SBFX, UDIV/SDIV, NOP, DMB, UXTAB (left to the loop)
+            switch r.below(12) {
             case 0: return [0xE300_0000 | r.below(16) << 16 | rd << 12 | r.below(4096)]
             case 1: return [0xE340_0000 | r.below(16) << 16 | rd << 12 | r.below(4096)]
             case 2: return [0xE6EF_0070 | rd << 12 | r.below(4) << 10 | rm]
             case 3: return [0xE6FF_0070 | rd << 12 | r.below(4) << 10 | rm]
-            default: return [0xE16F_0F10 | rd << 12 | rm]
+            case 4: return [cond << 28 | 0x016F_0F10 | rd << 12 | rm]
+            case 5: return [cond << 28 | 0x06BF_0F30 | rd << 12 | rm]
+            case 6:
+                let lsb = r.below(32), width = 1 + r.below(32 - lsb)
+                return [cond << 28 | (r.below(2) == 0 ? 0x07E0_0050 : 0x07A0_0050) | (width - 1) << 16 | rd << 12 | lsb << 7 | rn]
+            case 7, 8:   // Rm may be zero (r0-r6 hold anything, often small after a few ops)
+                return [cond << 28 | (r.below(2) == 0 ? 0x0730_F010 : 0x0710_F010) | rd << 16 | rm << 8 | rn]
+            case 9: return [cond << 28 | 0x0320_F000]
+            case 10: return [0xF57F_F05F]
+            default: return [0xE6E3_0070 | rd << 12 | rm]
             }
         case 10:     // B<c> over one or two instructions; BL to the next one
             guard room > 3 else { return [] }
             return r.below(2) == 0 ? [cond << 28 | 0x0A00_0000 | r.below(2)] : [cond << 28 | 0x0BFF_FFFF]
-        default:     // BLX/BX through r10 (the next instruction, set by ADR)
+        case 11:     // BLX/BX through r10 (past the next instruction, set by ADR), or a
+                     // push of it and LDR PC, [SP], #4
             guard room > 3 else { return [] }
+            if r.below(2) == 0 { return [0xE28F_A004, 0xE52D_A004, 0xE49D_F004] }
             return [0xE28F_A004, r.below(2) == 0 ? 0xE12F_FF1A : 0xE12F_FF3A, 0xE1A0_0000]
+        default:     // LDRD/STRD of r0-r1, r2-r3 or r4-r5 around the stack, offset or writeback
+            let rt = 2 * r.below(3)
+            let (p, w): (UInt32, UInt32) = [(1, 0), (1, 1), (0, 0)][Int(r.below(3))]
+            let imm = 8 * r.below(4)
+            return [cond << 28 | p << 24 | r.below(2) << 23 | 0x0040_0000 | w << 21 | 13 << 16 | rt << 12
+                    | (imm >> 4) << 8 | (r.below(2) == 0 ? 0xD0 : 0xF0) | imm & 15]
         }
     }
 

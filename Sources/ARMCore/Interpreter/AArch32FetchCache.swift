@@ -53,6 +53,12 @@ final class AArch32DecodeMemo {
     /// Entries into A32 blocks and the instructions retired there (--stats).
     var jitEntries = 0
     var jitInstructions: UInt64 = 0
+    /// How entries ended, by `JITExit` (5: `A32JIT.stale`).
+    let jitExits: UnsafeMutablePointer<Int> = {
+        let p = UnsafeMutablePointer<Int>.allocate(capacity: 6)
+        p.initialize(repeating: 0, count: 6)
+        return p
+    }()
 
     init() {
         conditionMasks = .allocate(capacity: 16)
@@ -70,7 +76,7 @@ final class AArch32DecodeMemo {
         slots = calloc(count, MemoryLayout<A32Inst>.stride)!.bindMemory(to: A32Inst.self, capacity: count)
     }
 
-    deinit { keys.deallocate(); values.deallocate(); conditionMasks.deallocate(); free(slotKeys); free(slots) }
+    deinit { jitExits.deallocate(); keys.deallocate(); values.deallocate(); conditionMasks.deallocate(); free(slotKeys); free(slots) }
 
     /// Fill slot `index` from the word `w` fetched at its PC: decoded through the memo, with the
     /// flag setting and IT rules of an instruction outside an IT block, and its fast form.

@@ -65,6 +65,24 @@ struct A32BlockTranslator {
 
     /// Whether the translator handles a slot's instruction (its fast form, `classifySlot`).
     static func translates(_ i: A32Inst) -> Bool {
+        switch i.op {
+        case .nop, .yield, .dmb, .dsb:
+            // Nothing to do (`executeSystem32`): no-ops here as there.
+            return i.fast == .none
+        case .udiv, .sdiv:
+            return i.rd != 15 && i.rn != 15 && i.rm != 15
+        case .clz, .rev:
+            return i.fast == .misc && i.rm != 15
+        case .ubfx, .sbfx:
+            return i.fast == .misc && i.rn != 15 && UInt32(i.shiftAmount) + i.imm + 1 <= 32
+        case .ldrd, .strd:
+            return i.fast == .loadStore && !i.flags.has(.unprivileged) && i.rn != 15 && i.rs != 15
+                && (i.flags.has(.immediate) || (i.rm != 15 && i.shift == .lsl && i.shiftAmount == 0))
+        case .ldr where isLoadPC(i):
+            return true
+        default:
+            break
+        }
         switch i.fast {
         case .movImm, .mvnImm, .addImm, .subImm, .movReg, .addReg, .subReg, .cmpImm, .cmpReg,
              .addsImm, .subsImm, .cmnImm, .addsReg, .subsReg, .cmnReg,
@@ -94,7 +112,11 @@ struct A32BlockTranslator {
     /// Data processing the generic emitter handles: no register-shifted operand, and no
     /// shift by #0 other than LSL (LSR/ASR #32 and RRX).
     private static func genericDataProcessing(_ i: A32Inst) -> Bool {
-        if i.flags.has(.registerShift) { return false }
+        if i.flags.has(.registerShift) {
+            // By a register: only where the shifter's carry is not used (`registerShift`).
+            let logical = [.and, .eor, .tst, .teq, .orr, .mov, .bic, .mvn, .orn].contains(i.op)
+            if (logical && i.flags.has(.setFlags)) || i.rs == 15 { return false }
+        }
         if !i.flags.has(.immediate) && i.shift != .lsl && i.shiftAmount == 0 { return false }
         switch i.op {
         case .and, .eor, .sub, .rsb, .add, .adc, .sbc, .rsc, .tst, .teq, .cmp, .cmn, .orr, .mov, .bic, .mvn, .orn:
@@ -117,7 +139,14 @@ struct A32BlockTranslator {
         return true
     }
 
+    /// LDR PC, [Rn, #±imm] in any indexing (POP {PC} is one): LoadWritePC, a branch.
+    static func isLoadPC(_ i: A32Inst) -> Bool {
+        i.op == .ldr && i.rd == 15 && i.fast == .none && i.flags.has(.immediate) && !i.flags.has(.unprivileged)
+            && i.rn != 15
+    }
+
     static func endsBlock(_ i: A32Inst) -> Bool {
+        if isLoadPC(i) { return true }
         switch i.fast {
         case .b, .bl, .bx, .blxReg, .ldmPC: return true
         default: return false
@@ -309,6 +338,45 @@ struct A32BlockTranslator {
     // MARK: instructions
 
     private mutating func instruction(_ i: A32Inst, k: Int, off: Int, end: Int) {
+        switch i.op {
+        case .nop, .yield, .dmb, .dsb:
+            return
+        case .udiv, .sdiv:
+            divide(i)
+            return
+        case .clz:
+            ld(.rcx, i.rm)
+            a.movImm(.rdx, 0xFFFF_FFFF)
+            a.bsr(.rax, .rcx, wide: false)
+            a.cmov(.e, .rax, .rdx)           // a zero source: 31 - (-1) = 32
+            a.not(.rax, negate: true, wide: false)
+            a.aluImm(.add, .rax, 31, wide: false)
+            st(i.rd, .rax)
+            return
+        case .rev:
+            ld(.rax, i.rm)
+            a.bswap(.rax, wide: false)
+            st(i.rd, .rax)
+            return
+        case .ubfx, .sbfx:
+            let lsb = i.shiftAmount, width = UInt8(i.imm + 1)
+            ld(.rax, i.rn)
+            if i.op == .ubfx {
+                if lsb != 0 { a.shift(.shr, .rax, lsb, wide: false) }
+                if width < 32 { a.aluImm(.and, .rax, Int32(bitPattern: (1 << UInt32(width)) &- 1), wide: false) }
+            } else {
+                let up = 32 - lsb - width
+                if up != 0 { a.shift(.shl, .rax, up, wide: false) }
+                if width < 32 { a.shift(.sar, .rax, 32 - width, wide: false) }
+            }
+            st(i.rd, .rax)
+            return
+        case .ldrd, .strd:
+            pair(i, k: k, off: off, end: end)
+            return
+        default:
+            break
+        }
         switch i.fast {
         case .movImm, .mvnImm, .movw:
             a.movImm(.rax, UInt64(i.fast == .mvnImm ? ~i.imm : i.imm))
@@ -504,6 +572,8 @@ struct A32BlockTranslator {
         if i.flags.has(.immediate) {
             a.movImm(.rcx, UInt64(i.imm))
             if i.flags.has(.carryOut) { carry = .constant(i.flags.has(.carryOne)) }
+        } else if i.flags.has(.registerShift) {
+            registerShift(i)
         } else {
             ld(.rcx, i.rm)
             let amount = i.shiftAmount & 31
@@ -562,7 +632,85 @@ struct A32BlockTranslator {
         }
     }
 
+    /// ECX = Rm shifted by the bottom byte of Rs (Shift_C's value; its carry is not needed
+    /// here): LSL, LSR and ASR by 32 or more through a 64-bit shift by at most 63, ROR by
+    /// the amount modulo 32.
+    private mutating func registerShift(_ i: A32Inst) {
+        ld(.rsi, i.rm)
+        ld(.rcx, i.rs)
+        a.aluImm(.and, .rcx, 0xFF, wide: false)
+        if i.shift == .ror {
+            a.shiftCL(.ror, .rsi, wide: false)
+        } else {
+            a.movImm(.rdx, 63)
+            a.alu(.cmp, .rcx, .rdx, wide: false)
+            a.cmov(.a, .rcx, .rdx)
+            if i.shift == .asr { a.movsx(.rsi, .rsi, bits: 32) }
+            a.shiftCL(i.shift == .lsl ? .shl : i.shift == .lsr ? .shr : .sar, .rsi)
+        }
+        a.mov(.rcx, .rsi, wide: false)
+    }
+
+    /// SDIV/UDIV: Rn / Rm, 0 for a zero divisor, INT_MIN / -1 wrapping (`executeMultiply`).
+    private mutating func divide(_ i: A32Inst) {
+        let zero = X86Label(), done = X86Label()
+        ld(.rax, i.rn)
+        ld(.rcx, i.rm)
+        a.test(.rcx, .rcx, wide: false)
+        a.jcc(.e, zero)
+        if i.op == .udiv {
+            a.movImm(.rdx, 0)
+            a.div(.rcx, wide: false)
+        } else {
+            // In 64 bits the one 32-bit overflow cannot trap, and its low half wraps.
+            a.movsx(.rax, .rax, bits: 32)
+            a.movsx(.rcx, .rcx, bits: 32)
+            a.cqo()
+            a.idiv(.rcx)
+            a.mov(.rax, .rax, wide: false)
+        }
+        a.jmp(done)
+        a.bind(zero)
+        a.movImm(.rax, 0)
+        a.bind(done)
+        st(i.rd, .rax)
+    }
+
     // MARK: loads and stores
+
+    /// LDRD/STRD (`fastLoadStore32`): a word-aligned doubleword in one page, Rt and Rt2 (`rs`).
+    private mutating func pair(_ i: A32Inst, k: Int, off: Int, end: Int) {
+        ld(.rax, i.rn)
+        if i.flags.has(.immediate) { a.movImm(.rcx, UInt64(i.imm)) } else { ld(.rcx, i.rm) }
+        a.mov(.r9, .rax, wide: false)
+        a.alu(i.flags.has(.add) ? .add : .sub, .r9, .rcx, wide: false)
+        if i.flags.has(.preIndex) { a.mov(.rax, .r9, wide: false) }
+        let back = i.flags.has(.writeBack)
+        let full = X86Label()
+        stubs.append(.exit(full, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
+        a.testImm(.rax, 3)
+        a.jcc(.ne, full)
+        a.mov(.rcx, .rax, wide: false)
+        a.aluImm(.and, .rcx, 0xFFF, wide: false)
+        a.aluImm(.cmp, .rcx, 0x1000 - 8, wide: false)
+        a.jcc(.a, full)
+        let write = i.op == .strd
+        hostAddress(size: 1, write: write, off: off, k: k)
+        if write {
+            ownStore(size: 8, k: k, off: off, end: end)
+            ld(.rcx, i.rd)
+            a.store(.rdx, 0, .rcx, size: 4)
+            ld(.rcx, i.rs)
+            a.store(.rdx, 4, .rcx, size: 4)
+            if back { st(i.rn, .r9) }
+        } else {
+            a.load(.r8, .rdx, 0, size: 4)
+            a.load(.r10, .rdx, 4, size: 4)
+            if back { st(i.rn, .r9) }
+            st(i.rd, .r8)
+            st(i.rs, .r10)
+        }
+    }
 
     private mutating func memory(_ i: A32Inst, k: Int, off: Int, end: Int) {
         // EAX = the address, R9 = the base to write back (when `back`).
@@ -681,6 +829,30 @@ struct A32BlockTranslator {
     private mutating func branch(_ i: A32Inst, k: Int, off: Int, count n: Int) {
         let notTaken = X86Label()
         if i.cond != 0xE { condition(i.cond, else: notTaken) }
+        if Self.isLoadPC(i) {
+            // LoadWritePC (BXWritePC): a T32 target leaves before the instruction.
+            ld(.rax, i.rn)
+            a.mov(.r9, .rax, wide: false)
+            a.aluImm(i.flags.has(.add) ? .add : .sub, .r9, Int32(bitPattern: i.imm), wide: false)
+            if i.flags.has(.preIndex) { a.mov(.rax, .r9, wide: false) }
+            hostAddress(size: 4, write: false, off: off, k: k)
+            a.load(.r8, .rdx, 0, size: 4)
+            let thumb = X86Label()
+            stubs.append(.exit(thumb, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: false))
+            a.testImm(.r8, 1)
+            a.jcc(.ne, thumb)
+            if i.flags.has(.writeBack) { st(i.rn, .r9) }
+            a.aluImm(.sub, Self.left, Int32(n))
+            a.mov(.rax, .r8, wide: false)
+            a.jmp(dispatch)
+            a.bind(notTaken)
+            if i.cond != 0xE {
+                a.aluImm(.sub, Self.left, Int32(n))
+                pcPlus(.rax, off + 4)
+                a.jmp(dispatch)
+            }
+            return
+        }
         switch i.fast {
         case .b, .bl:
             if i.fast == .bl {

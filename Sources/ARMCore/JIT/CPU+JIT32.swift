@@ -12,6 +12,10 @@ final class A32Blocks {
     /// Entries into A32 blocks and the guest instructions retired in them, over every CPU.
     var entriesRun: Int { memos.reduce(0) { $0 + ($1.memo?.jitEntries ?? 0) } }
     var instructionsRun: UInt64 { memos.reduce(0) { $0 + ($1.memo?.jitInstructions ?? 0) } }
+    /// Entries by how they ended: next, declined, load misses, store misses, full path, stale.
+    var exits: [Int] {
+        (0..<6).map { k in memos.reduce(0) { $0 + ($1.memo.map { $0.jitExits[k] } ?? 0) } }
+    }
     private struct WeakMemo { weak var memo: AArch32DecodeMemo? }
     private var memos: [WeakMemo] = []
 
@@ -143,6 +147,7 @@ extension CPU {
         let next = UInt32(truncatingIfNeeded: c[6]), rest = c[1]
         memo.jitEntries &+= 1
         memo.jitInstructions &+= left &- rest
+        memo.jitExits[min(max(exit, 0), 5)] &+= 1
         switch exit {
         case JITExit.next.rawValue:
             arrive32(next, memo, tlb)

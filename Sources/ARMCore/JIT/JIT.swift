@@ -34,7 +34,7 @@ public final class JIT {
         "\(blocksTranslated) blocks (\(flushes) flushes), \(entriesRun) entries, \(instructionsRun) instructions; "
             + "exits: \(exits[0]) next, \(exits[1]) declined, \(exits[2]) load misses, \(exits[3]) store misses, "
             + "\(exits[4]) full path; A32: \(a32.blocksTranslated) blocks, \(a32.entriesRun) entries, "
-            + "\(a32.instructionsRun) instructions"
+            + "\(a32.instructionsRun) instructions; exits: \(a32.exits.map(String.init).joined(separator: " "))"
     }
 
     /// nil when this host cannot run generated code (not x86-64, or no executable mapping).
