@@ -26,7 +26,8 @@
 enum A32JITContext {
     /// The host address of the page `JITContext.pageVA` names.
     static let codeHost: Int32 = 72
-    /// The current mode's register bank (`CPU.r32`: 16 bytes, R[n] is X[bank[n]]).
+    /// The current mode's register bank (`CPU.r32`: a row of `BankedRegisters.table`, R[n] is
+    /// X[bank[n]]).
     static let bank: Int32 = 80
     /// The A32 half of the CPU's slot table (`AArch32DecodeMemo.slots`).
     static let slots: Int32 = 88
@@ -158,8 +159,9 @@ struct A32BlockTranslator {
     private var a = X86Assembler()
     /// The page offset of the block's first instruction.
     private let first: Int
-    /// The register bank the block was made for.
+    /// The register bank the block was made for, and its row's address.
     private let bank: [UInt8]
+    private let bankRow: UInt64
     private let origin: Int
     private let epilogue: Int
     /// The code buffer's base: chained jumps go to a slot's block by its offset.
@@ -180,8 +182,10 @@ struct A32BlockTranslator {
         case misaligned(X86Label, back: X86Label, slow: X86Label, size: Int)
     }
 
-    private init(first: Int, bank: [UInt8], origin: Int, epilogue: Int, bufferBase: UInt) {
-        self.first = first; self.bank = bank; self.origin = origin; self.epilogue = epilogue
+    private init(first: Int, bank: UnsafeMutablePointer<UInt8>, origin: Int, epilogue: Int, bufferBase: UInt) {
+        self.first = first; self.bank = (0..<16).map { bank[$0] }
+        self.bankRow = UInt64(UInt(bitPattern: bank))
+        self.origin = origin; self.epilogue = epilogue
         self.bufferBase = bufferBase
     }
 
@@ -190,7 +194,7 @@ struct A32BlockTranslator {
 
     /// The code (header included) for `insts` (with the words they were decoded from), which
     /// start at page offset `first`, for the register bank `bank`, to be placed at `origin`.
-    static func emit(_ insts: [(A32Inst, UInt32)], first: Int, bank: [UInt8], origin: Int, epilogue: Int,
+    static func emit(_ insts: [(A32Inst, UInt32)], first: Int, bank: UnsafeMutablePointer<UInt8>, origin: Int, epilogue: Int,
                      bufferBase: UInt) -> [UInt8] {
         var t = A32BlockTranslator(first: first, bank: bank, origin: origin, epilogue: epilogue, bufferBase: bufferBase)
         return t.emit(insts)
@@ -206,15 +210,10 @@ struct A32BlockTranslator {
         a.jcc(.b, decline)
         stubs.append(.exit(decline, offset: first, done: 0, exit: JITExit.decline.rawValue, saveVA: false))
         stubs.append(.exit(stale, offset: first, done: 0, exit: A32JIT.stale, saveVA: false))
-        a.load(.rax, Self.ctx, A32JITContext.bank)
-        for half in 0..<2 {
-            var v: UInt64 = 0
-            for k in 0..<8 { v |= UInt64(bank[half * 8 + k]) << (8 * k) }
-            a.load(.rcx, .rax, Int32(half * 8))
-            a.movImm(.rdx, v)
-            a.alu(.cmp, .rcx, .rdx)
-            a.jcc(.ne, stale)
-        }
+        // The bank is a row of `BankedRegisters.table`, one per mode: its address names it.
+        a.movImm(.rax, bankRow)
+        a.aluMem(.cmp, .rax, Self.ctx, A32JITContext.bank)
+        a.jcc(.ne, stale)
         a.load(.rax, Self.ctx, A32JITContext.codeHost)
         for (k, (_, w)) in insts.enumerated() {
             a.cmpMem32(.rax, Int32(first + 4 * k), w)
@@ -300,8 +299,7 @@ struct A32BlockTranslator {
     private mutating func arithmeticFlags(_ k: FlagKind) {
         if k == .sub { a.cmc() }
         a.pushf()
-        a.pop(.rcx)
-        a.store(Self.ctx, JITContext.nzcv, .rcx, size: 4)
+        a.popMem(Self.ctx, JITContext.nzcv)
     }
 
     /// How a logical instruction's C comes out: kept, a constant, or the byte in R10.

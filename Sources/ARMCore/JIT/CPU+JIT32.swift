@@ -103,7 +103,7 @@ extension CPU {
         }
         // A lone instruction is worth a block only if it is a branch, which chains.
         guard insts.count >= 2 || (insts.count == 1 && A32BlockTranslator.endsBlock(insts[0].0)) else { return }
-        let bank = (0..<16).map { r32[$0] }
+        let bank = r32
         let base = UInt(bitPattern: jit.buffer.base)
         var bytes = A32BlockTranslator.emit(insts, first: first, bank: bank, origin: jit.buffer.cursor,
                                             epilogue: jit.buffer.epilogue, bufferBase: base)

@@ -33,4 +33,9 @@ extension X86Assembler {
     mutating func idiv(_ src: X86Reg) {
         rex(w: true, rm: src.rawValue); byte(0xF7); regOperand(reg: 7, rm: src.rawValue)
     }
+
+    /// Pop the stack's top into qword [base + disp] (POP r/m64).
+    mutating func popMem(_ base: X86Reg, _ disp: Int32) {
+        rex(w: false, rm: base.rawValue); byte(0x8F); memOperand(reg: 0, base: base, disp: disp)
+    }
 }
