@@ -153,9 +153,9 @@ public final class TLB {
     @usableFromInline let waysCount: Int
     /// Next way to replace, per set (round robin once the set is full).
     private let victims: UnsafeMutablePointer<UInt8>
-    /// Per VA half (bit 63 clear, set), a region covering every cached entry whose stage-1
-    /// mapping is larger than 4 KiB (QEMU's large-page tracking): a TLBI by VA outside it only
-    /// needs the VA's own set.
+    /// Per VA half (bit 63 clear, set), regions covering every cached entry whose stage-1
+    /// mapping is larger than 4 KiB (QEMU's large-page tracking, with a few regions where QEMU
+    /// keeps one): a TLBI by VA outside them only needs the VA's own set.
     private var largeLow = LargeRegion()
     private var largeHigh = LargeRegion()
 
@@ -333,24 +333,46 @@ public final class TLB {
     }
 }
 
-/// The smallest aligned power-of-two region holding every large mapping noted so far.
+/// Aligned power-of-two regions holding every large mapping noted so far (see `LargeRegion.include`).
 struct LargeRegion {
-    private var base: UInt64 = 0
-    private var mask: UInt64 = 0
-    private var present = false
+    /// Up to four aligned power-of-two regions. One region grew to cover most of a VA half
+    /// once a Linux kernel had large mappings in two places (its linear map and its image), so
+    /// that each of the tens of thousands of TLBIs by VA of a boot (vmalloc, fixmap, modules)
+    /// scanned the whole TLB: 5 % of a Debian boot's host instructions.
+    private var bases = SIMD4<UInt64>(repeating: 0)
+    private var masks = SIMD4<UInt64>(repeating: 0)
+    private var count = 0
 
     mutating func include(_ va: UInt64, shift: UInt8) {
         let m = ~((UInt64(1) << UInt64(min(shift, 63))) - 1)
-        guard present else {
-            base = va & m
-            mask = m
-            present = true
+        for k in 0..<count where va & masks[k] == bases[k] {
+            // Already covered; a larger block than the region widens it.
+            masks[k] &= m
+            bases[k] &= masks[k]
             return
         }
-        mask &= m
-        while (base ^ va) & mask != 0 { mask <<= 1 }
-        base &= mask
+        if count < 4 {
+            bases[count] = va & m
+            masks[count] = m
+            count += 1
+            return
+        }
+        // Grow the region whose grown size is the smallest.
+        var best = 0, bestMask: UInt64 = 0
+        for k in 0..<4 {
+            var mm = masks[k] & m
+            while (bases[k] ^ va) & mm != 0 { mm <<= 1 }
+            if k == 0 || mm.trailingZeroBitCount < bestMask.trailingZeroBitCount {
+                best = k
+                bestMask = mm
+            }
+        }
+        masks[best] = bestMask
+        bases[best] &= bestMask
     }
 
-    func covers(_ va: UInt64) -> Bool { present && va & mask == base }
+    func covers(_ va: UInt64) -> Bool {
+        for k in 0..<count where va & masks[k] == bases[k] { return true }
+        return false
+    }
 }

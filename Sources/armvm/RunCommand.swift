@@ -136,6 +136,8 @@ struct Run: ParsableCommand {
             let n = m.instructionsRetired
             let mips = secs > 0 ? Double(n) / secs / 1e6 : 0
             FileHandle.standardError.write("armvm: \(n) instructions in \(formatted(secs)) s (\(formatted(mips)) MIPS)\n")
+            let dc = m.decodeCache
+            FileHandle.standardError.write("armvm: decode cache: \(dc.recycles) recycles, \(dc.committedBytes >> 10) KiB now\n")
             if let j = m.decodeCache.jit {
                 FileHandle.standardError.write("armvm: translator: \(j.summary)\n")
             }

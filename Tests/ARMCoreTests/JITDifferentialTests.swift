@@ -20,7 +20,7 @@ final class JITDifferentialTests: XCTestCase {
         while words.count < count {
             let sf: UInt32 = r.below(2) << 31
             let (rd, rn, rm) = (dst(), src(), src())
-            switch r.below(18) {
+            switch r.below(19) {
             case 0:  // ADC, ADCS, SBC, SBCS
                 words.append(0x1A00_0000 | sf | r.below(4) << 29 | rm << 16 | rn << 5 | rd)
             case 1:  // CCMN/CCMP (register and immediate), any condition and NZCV
@@ -74,6 +74,12 @@ final class JITDifferentialTests: XCTestCase {
                     : 0x1300_0000 | r.below(32) << 16 | r.below(32) << 10 | rn << 5 | rd)
             case 16:  // CLZ (32 and 64; zero inputs come from the zero register)
                 words.append((sf != 0 ? 0xDAC0_1000 : 0x5AC0_1000) | (r.below(4) == 0 ? 31 : rn) << 5 | rd)
+            case 17:  // ADDS/SUBS/ANDS, then an instruction that keeps NZCV, then a B.cond (any
+                      // condition) over one instruction: the flags are read back from the context
+                words.append(r.pick([0x2B00_0000, 0x6B00_0000, 0x6A00_0000]) | sf | rm << 16 | rn << 5 | 31)
+                words.append(0xAA00_03E0 | sf | src() << 16 | dst())
+                words.append(0x5400_0040 | r.below(16))
+                words.append(0x9100_0400 | dst() << 5 | dst())
             default:  // BL to the next instruction; RET-free, so X30 just changes
                 words.append(0x9400_0001)
             }

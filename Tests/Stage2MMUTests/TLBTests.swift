@@ -249,6 +249,44 @@ final class TLBTests: XCTestCase {
         XCTAssertEqual(mmu.tlb.validEntryCount, 3, "the unrelated page stays")
     }
 
+    /// A block used through many pages sits in many sets; a by-VA invalidation anywhere in it
+    /// reaches every one (TLB keeps a bit per set that holds a large entry), and a second use
+    /// after that is cached and invalidated again.
+    func testABlockCachedInManySetsGoesAtOnce() {
+        let root = newRoot()
+        let block = map(0x20_0000, to: 0x4060_0000, root: root, level: 2)
+        map(0x1000, to: pageA, root: root)
+        let r = el10(root: root)
+        XCTAssertEqual(pa(0x1000, r), pageA)
+        for k in 0..<64 as Range<UInt64> { XCTAssertEqual(pa(0x20_0000 + k * 0x5000, r), 0x4060_0000 + k * 0x5000) }
+        XCTAssertEqual(mmu.tlb.validEntryCount, 65)
+        m.write(block, 0x40A0_0000 | Attr.kernelRW | DescriptorBits.block)
+        mmu.tlb.invalidate(.vae1, operand: operand(0x3F_F000, asid: 1), vmid: 0)
+        XCTAssertEqual(mmu.tlb.validEntryCount, 1, "only the page outside the block stays")
+        XCTAssertEqual(pa(0x20_5000, r), 0x40A0_5000)
+        m.write(block, 0x4060_0000 | Attr.kernelRW | DescriptorBits.block)
+        mmu.tlb.invalidate(.vae1, operand: operand(0x20_0000, asid: 1), vmid: 0)
+        XCTAssertEqual(pa(0x20_5000, r), 0x4060_5000)
+    }
+
+    /// Large mappings in two places (a kernel's linear map and its image) leave the VAs between
+    /// them uncovered, so that their TLBIs look at one set; a fifth place grows the nearest region.
+    func testLargeRegionsStaySeparate() {
+        var r = LargeRegion()
+        r.include(0xFFFF_0000_4000_0000, shift: 21)
+        r.include(0xFFFF_0000_4020_0000, shift: 21)
+        r.include(0xFFFF_8000_0800_0000, shift: 21)
+        XCTAssertTrue(r.covers(0xFFFF_0000_4030_0000))
+        XCTAssertTrue(r.covers(0xFFFF_8000_081F_F000))
+        XCTAssertFalse(r.covers(0xFFFF_8000_0900_0000), "vmalloc, between the two")
+        XCTAssertFalse(r.covers(0xFFFF_0000_8000_0000))
+        r.include(0x1000_0000, shift: 30)
+        r.include(0x2000_0000_0000, shift: 21)
+        r.include(0x2000_0040_0000, shift: 21)
+        XCTAssertTrue(r.covers(0x1000_0000) && r.covers(0x2000_0000_0000) && r.covers(0x2000_0040_0000))
+        XCTAssertTrue(r.covers(0xFFFF_0000_4030_0000) && r.covers(0xFFFF_8000_0800_1000), "nothing is forgotten")
+    }
+
     func testTTBR1AddressesInTheOperand() {
         let low = newRoot(), high = newRoot()
         let kva: UInt64 = 0xFFFF_FFC0_0000_1000

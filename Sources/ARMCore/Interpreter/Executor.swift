@@ -77,6 +77,7 @@ extension CPU {
         var page = fetchPage
         let tlb = decodeCache.hostTLB(cpu: index)
         let jit = decodeCache.jit
+        let jitContext = jit?.context(cpu: index)
         tlb.flush()
         refreshHostTLB(tlb, changed: true)
         outer: while left != 0 {
@@ -468,7 +469,8 @@ extension CPU {
                 // A translated block (JIT/): it runs as far as it can, then the loop goes on
                 // from where it stopped; the full path takes an instruction it declined.
                 case .jitBlock:
-                    let r = runJIT(i.imm, pc: slotPC(ip, page, pageVA), pageVA: pageVA, left: left, tlb)
+                    guard let jitContext else { break work }
+                    let r = runJIT(i.imm, pc: slotPC(ip, page, pageVA), pageVA: pageVA, left: left, tlb, jitContext)
                     pc = r.1
                     left = r.2
                     slow = r.0 != JITExit.next.rawValue

@@ -156,7 +156,7 @@ struct A32BlockTranslator {
 
     // MARK: one block
 
-    private var a = X86Assembler()
+    private var a: X86Assembler
     /// The page offset of the block's first instruction.
     private let first: Int
     /// The register bank the block was made for, and its row's address.
@@ -182,7 +182,9 @@ struct A32BlockTranslator {
         case misaligned(X86Label, back: X86Label, slow: X86Label, size: Int)
     }
 
-    private init(first: Int, bank: UnsafeMutablePointer<UInt8>, origin: Int, epilogue: Int, bufferBase: UInt) {
+    private init(first: Int, bank: UnsafeMutablePointer<UInt8>, origin: Int, epilogue: Int, bufferBase: UInt,
+                 into a: X86Assembler) {
+        self.a = a
         self.first = first; self.bank = (0..<16).map { bank[$0] }
         self.bankRow = UInt64(UInt(bitPattern: bank))
         self.origin = origin; self.epilogue = epilogue
@@ -192,15 +194,18 @@ struct A32BlockTranslator {
     /// Bytes from a block's header to the body that chained blocks jump to.
     static var bodyOffset: Int { BlockTranslator.bodyOffset }
 
-    /// The code (header included) for `insts` (with the words they were decoded from), which
-    /// start at page offset `first`, for the register bank `bank`, to be placed at `origin`.
+    /// Write the code (header included) for `insts` (with the words they were decoded from),
+    /// which start at page offset `first`, for the register bank `bank`, through `a`, which
+    /// writes at `origin` of the code buffer; returns its length, and whether it did not fit.
     static func emit(_ insts: [(A32Inst, UInt32)], first: Int, bank: UnsafeMutablePointer<UInt8>, origin: Int, epilogue: Int,
-                     bufferBase: UInt) -> [UInt8] {
-        var t = A32BlockTranslator(first: first, bank: bank, origin: origin, epilogue: epilogue, bufferBase: bufferBase)
-        return t.emit(insts)
+                     bufferBase: UInt, into a: X86Assembler) -> (length: Int, full: Bool) {
+        var t = A32BlockTranslator(first: first, bank: bank, origin: origin, epilogue: epilogue, bufferBase: bufferBase,
+                                   into: a)
+        t.emit(insts)
+        return (t.a.count, t.a.overflowed)
     }
 
-    private mutating func emit(_ insts: [(A32Inst, UInt32)]) -> [UInt8] {
+    private mutating func emit(_ insts: [(A32Inst, UInt32)]) {
         for _ in 0..<JITBlockHeader.size { a.raw(0) }
         BlockTranslator.emitPrologue(&a)
         let n = insts.count
@@ -240,7 +245,6 @@ struct A32BlockTranslator {
         }
         emitDispatch()
         for s in stubs { emitStub(s) }
-        return a.bytes
     }
 
     // MARK: pieces

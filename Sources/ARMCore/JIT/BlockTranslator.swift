@@ -23,6 +23,7 @@
 
 /// Offsets of the words of the context a CPU hands to generated code.
 enum JITContext {
+    /// NZCV in the host's form (`JITFlags`).
     static let nzcv: Int32 = 0
     static let left: Int32 = 8
     static let tlbEntries: Int32 = 16
@@ -49,7 +50,28 @@ enum JITContext {
     static let el1Ok: Int32 = 120
     static let tpidrEL1: Int32 = 128
     static let daif: Int32 = 136
-    static let words = 18
+    /// Words (not offsets) that only the run loop uses: --stats' counts of entries, of guest
+    /// instructions retired in generated code, and of exits by `JITExit`.
+    static let entriesRunWord = 18
+    static let instructionsRunWord = 19
+    static let exitsWord = 20
+    static let words = 25
+}
+
+/// NZCV as generated code keeps it in the context (`BlockTranslator.flags`): bits 15:8 are
+/// what LAHF makes of the host flags (SF at 15, ZF at 14, CF at 8, as NOT C), bit 0 is OF.
+/// The run loop converts at each entry and exit.
+enum JITFlags {
+    static func host(_ nzcv: UInt32) -> UInt64 {
+        let n = UInt64(nzcv >> 31) & 1, z = UInt64(nzcv >> 30) & 1
+        let c = UInt64(nzcv >> 29) & 1, v = UInt64(nzcv >> 28) & 1
+        return n << 15 | z << 14 | (c ^ 1) << 8 | v
+    }
+
+    static func nzcv(_ w: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: (w >> 15) & 1) << 31 | UInt32(truncatingIfNeeded: (w >> 14) & 1) << 30
+            | UInt32(truncatingIfNeeded: ((w >> 8) & 1) ^ 1) << 29 | UInt32(truncatingIfNeeded: w & 1) << 28
+    }
 }
 
 /// Why generated code returned; `JITContext.nextPC` says where the guest goes on.
@@ -161,13 +183,15 @@ struct BlockTranslator {
 
     // MARK: one block
 
-    private var a = X86Assembler()
+    private var a: X86Assembler
     private let page: UnsafeMutablePointer<Inst>
     private let first: Int
     /// Where the block will be placed in the code buffer, and where the epilogue is.
     private let origin: Int
     private let epilogue: Int
     private var stubs: [Stub] = []
+    /// The code position right after `flags` stored NZCV, while the host flags still hold it.
+    private var flagsLive = -1
 
     private enum Stub {
         /// Set nextPC to the page's VA + `offset`, take `done` instructions off the budget and
@@ -177,16 +201,17 @@ struct BlockTranslator {
         case misaligned(X86Label, back: X86Label, slow: X86Label, elem: Int, total: Int)
     }
 
-    private init(page: UnsafeMutablePointer<Inst>, first: Int, origin: Int, epilogue: Int) {
-        self.page = page; self.first = first; self.origin = origin; self.epilogue = epilogue
+    private init(page: UnsafeMutablePointer<Inst>, first: Int, origin: Int, epilogue: Int, into a: X86Assembler) {
+        self.page = page; self.first = first; self.origin = origin; self.epilogue = epilogue; self.a = a
     }
 
-    /// The code (header included) for the block at `slot` of `page`, to be placed at `origin`
-    /// of the code buffer, and the slot after the block when it stopped at an instruction it
-    /// cannot translate (nil after a branch); no code when fewer than two instructions would
-    /// be translated.
-    static func translate(page: UnsafeMutablePointer<Inst>, slot: Int, origin: Int, epilogue: Int,
-                          original: (Inst) -> Inst) -> (code: [UInt8]?, stoppedAt: Int?, successors: [Int]) {
+    /// Write the code (header included) for the block at `slot` of `page` through `a`, which
+    /// writes at `origin` of the code buffer; returns its length (nil: no block, when fewer
+    /// than two instructions would be translated; check `full` too), whether it did not fit
+    /// (`full`: nothing written may be used), the slot after the block when it stopped at an
+    /// instruction it cannot translate (nil after a branch), and its in-page successors.
+    static func translate(page: UnsafeMutablePointer<Inst>, slot: Int, origin: Int, epilogue: Int, into a: X86Assembler,
+                          original: (Inst) -> Inst) -> (length: Int?, full: Bool, stoppedAt: Int?, successors: [Int]) {
         var insts: [Inst] = []
         var s = slot
         var stopped: Int? = nil
@@ -210,12 +235,13 @@ struct BlockTranslator {
         }
         // A lone instruction is worth a block only if it is a branch, which keeps the
         // code in generated code.
-        guard insts.count >= 2 || (insts.count == 1 && endsBlock(insts[0].group)) else { return (nil, stopped, next) }
-        var t = BlockTranslator(page: page, first: slot, origin: origin, epilogue: epilogue)
-        return (t.emit(insts, entry: original(page[slot])), stopped, next)
+        guard insts.count >= 2 || (insts.count == 1 && endsBlock(insts[0].group)) else { return (nil, false, stopped, next) }
+        var t = BlockTranslator(page: page, first: slot, origin: origin, epilogue: epilogue, into: a)
+        t.emit(insts, entry: original(page[slot]))
+        return (t.a.count, t.a.overflowed, stopped, next)
     }
 
-    private mutating func emit(_ insts: [Inst], entry: Inst) -> [UInt8] {
+    private mutating func emit(_ insts: [Inst], entry: Inst) {
         // Header: the entry slot's instruction, then padding.
         withUnsafeBytes(of: entry) { for b in $0 { a.raw(b) } }
         while a.count < JITBlockHeader.size { a.raw(0) }
@@ -240,7 +266,6 @@ struct BlockTranslator {
             chainOrExit(slot: first + n)
         }
         for s in stubs { emitStub(s) }
-        return a.bytes
     }
 
     // MARK: pieces
@@ -271,39 +296,59 @@ struct BlockTranslator {
         }
     }
 
-    /// NZCV from the host flags of the operation just done, stored in the context.
+    /// NZCV from the host flags of the operation just done, kept in the context in the host's
+    /// own form (`JITFlags`), which LAHF and SETO make in three instructions where building
+    /// PSTATE's bits took thirteen. The host's CF is kept as NOT C: a subtraction leaves it so
+    /// (AArch64's C after a subtraction is NOT borrow, AddWithCarry(a, NOT b, 1)), an addition
+    /// complements it, and a logical operation, whose C is 0, sets it. Then every condition is
+    /// one host condition code (`hostCondition`). Uses RAX; the host flags stay as stored, so
+    /// a B.cond right after reads them as they are.
     private enum FlagKind { case sub, add, logic }
     private mutating func flags(_ k: FlagKind) {
-        a.setcc(.s, .rcx)
-        a.setcc(.e, .rdx)
-        if k == .logic {
-            a.alu8(.add, .rcx, .rcx)
-            a.alu8(.or, .rcx, .rdx)
-            a.movzx8(.rcx, .rcx)
-            a.shift(.shl, .rcx, 30, wide: false)
-        } else {
-            // AArch64's C after a subtraction is NOT borrow (AddWithCarry(a, NOT b, 1)).
-            a.setcc(k == .sub ? .ae : .b, .r8)
-            a.setcc(.o, .r9)
-            a.alu8(.add, .rcx, .rcx)
-            a.alu8(.or, .rcx, .rdx)
-            a.alu8(.add, .rcx, .rcx)
-            a.alu8(.or, .rcx, .r8)
-            a.alu8(.add, .rcx, .rcx)
-            a.alu8(.or, .rcx, .r9)
-            a.movzx8(.rcx, .rcx)
-            a.shift(.shl, .rcx, 28, wide: false)
+        switch k {
+        case .add: a.cmc()
+        case .logic: a.stc()
+        case .sub: break
         }
-        a.store(BlockTranslator.ctx, JITContext.nzcv, .rcx, size: 4)
+        a.lahf()
+        a.setcc(.o, .rax)
+        a.store(BlockTranslator.ctx, JITContext.nzcv, .rax, size: 2)
+        flagsLive = a.count
     }
 
-    /// CF = whether the condition whose table mask is `mask` holds for NZCV (as B.cond's
-    /// `conditionMask`). Uses RCX and RDX.
-    private mutating func condition(_ mask: UInt32) {
-        a.load(.rdx, BlockTranslator.ctx, JITContext.nzcv, size: 4)
-        a.shift(.shr, .rdx, 28, wide: false)
-        a.movImm(.rcx, UInt64(mask))
-        a.bt(.rcx, .rdx)
+    /// Labels are bound through here: code that a jump lands on cannot assume the host flags
+    /// of the code before it.
+    private mutating func bind(_ l: X86Label) {
+        a.bind(l)
+        flagsLive = -1
+    }
+
+    /// The host condition code that holds when AArch64 condition `cond` does, with CF as NOT C
+    /// (`flags`); nil for AL and NV, which always hold (C1.2.4).
+    static func hostCondition(_ cond: UInt8) -> X86Cond? {
+        let table: [X86Cond] = [.e, .ne, .ae, .b, .s, .ns, .o, .no, .a, .be, .ge, .l, .g, .le]
+        return cond < 14 ? table[Int(cond)] : nil
+    }
+
+    /// The condition whose table entry (`CPU.conditionTable`, as B.cond's fast form keeps it)
+    /// is `mask`.
+    static func condition(mask: UInt32) -> UInt8 {
+        UInt8((0..<16).first { CPU.conditionTable(UInt8($0)) == mask } ?? 14)
+    }
+
+    /// Set the host flags to the guest's NZCV, unless they still are (`live`: nothing came
+    /// between the flag-setting instruction and here), and return the host condition that
+    /// holds when `cond` does (nil: always). Uses RAX.
+    private mutating func condition(_ cond: UInt8, live: Bool = false) -> X86Cond? {
+        guard let cc = BlockTranslator.hostCondition(cond) else { return nil }
+        if !live {
+            a.load(.rax, BlockTranslator.ctx, JITContext.nzcv, size: 2)
+            // AL is V (0 or 1): adding 0x7F overflows exactly when it is 1. SAHF then sets
+            // SF, ZF and CF from AH and leaves OF.
+            a.addAL(0x7F)
+            a.sahf()
+        }
+        return cc
     }
 
     // MARK: data processing
@@ -380,13 +425,13 @@ struct BlockTranslator {
             st(i.rd, .rax)
         case .csel64, .csel32, .csinc64, .csinc32:
             let wide = i.group == .csel64 || i.group == .csinc64
-            ld(.rax, i.rm)
-            if i.group == .csinc64 || i.group == .csinc32 { a.aluImm(.add, .rax, 1) }
+            ld(.rcx, i.rm)
+            if i.group == .csinc64 || i.group == .csinc32 { a.aluImm(.add, .rcx, 1) }
             ld(.r8, i.rn)
-            condition(UInt32(truncatingIfNeeded: i.imm))
-            a.cmov(.b, .rax, .r8)
-            if !wide { a.mov(.rax, .rax, wide: false) }
-            st(i.rd, .rax)
+            let cond = BlockTranslator.condition(mask: UInt32(truncatingIfNeeded: i.imm))
+            if let cc = condition(cond) { a.cmov(cc, .rcx, .r8) } else { a.mov(.rcx, .r8) }
+            if !wide { a.mov(.rcx, .rcx, wide: false) }
+            st(i.rd, .rcx)
         case .sysNop:
             break
         case .mrsSPEL0, .mrsTPIDREL1, .mrsDAIF:
@@ -430,11 +475,11 @@ struct BlockTranslator {
             a.jcc(.e, write)
             a.repeScasq()
             a.jcc(.e, done)
-            a.bind(write)
+            bind(write)
             a.mov(.rdi, .rdx)
             a.mov(.rcx, .r8)
             a.repStosb()
-            a.bind(done)
+            bind(done)
         case .dataProcessingRegister, .addExt64:
             genericRegister(i)
         case .dataProcessingImmediate:
@@ -525,10 +570,11 @@ struct BlockTranslator {
             // ADC, ADCS, SBC, SBCS: PSTATE.C into the host's carry (inverted: SBB borrows).
             ld(.rax, i.rn, wide: wide)
             ld(.rcx, i.rm, wide: wide)
-            a.load(.rdx, BlockTranslator.ctx, JITContext.nzcv, size: 4)
-            a.btImm(.rdx, 29)
+            // The kept CF is NOT C (`flags`): SBB's borrow as it is, ADC's carry complemented.
+            a.load(.rdx, BlockTranslator.ctx, JITContext.nzcv, size: 2)
+            a.btImm(.rdx, 8)
             let sbc = op >= 18
-            if sbc { a.cmc() }
+            if !sbc { a.cmc() }
             a.adc(.rax, .rcx, borrow: sbc, wide: wide)
             st(i.rd, .rax)
             if op == 17 { flags(.add) } else if op == 19 { flags(.sub) }
@@ -542,7 +588,7 @@ struct BlockTranslator {
             a.bsr(.rax, .rcx, wide: wide)
             let done = orConstant(wide ? 64 : 32)
             a.aluImm(.xor, .rax, wide ? 63 : 31, wide: false)
-            a.bind(done)
+            bind(done)
             st(i.rd, .rax)
         case Int(DPRegOp.udiv.rawValue):
             // Division by zero gives zero (C6.2.388), where the host would trap.
@@ -552,7 +598,7 @@ struct BlockTranslator {
             ld(.rax, i.rn, wide: wide)
             a.movImm(.rdx, 0)
             a.div(.rcx, wide: wide)
-            a.bind(done)
+            bind(done)
             st(i.rd, .rax)
         case Int(DPRegOp.lslv.rawValue)...Int(DPRegOp.rorv.rawValue):
             // The amount is Rm modulo the datasize, as the host's shift by CL takes it.
@@ -576,29 +622,27 @@ struct BlockTranslator {
         case 20...23:
             // CCMN/CCMP: the comparison's flags if the condition holds, else the immediate NZCV.
             let notHeld = X86Label(), done = X86Label()
-            condition(CPU.conditionTable(i.a & 15))
-            a.jcc(.ae, notHeld)
+            if let cc = condition(i.a & 15) { a.jcc(X86Cond(rawValue: cc.rawValue ^ 1) ?? .ne, notHeld) }
             ld(.rax, i.rn, wide: wide)
             if op == 20 || op == 21 { ld(.rcx, i.rm, wide: wide) } else { a.movImm(.rcx, i.imm) }
             let cmn = op == 20 || op == 22
             a.alu(cmn ? .add : .cmp, .rax, .rcx, wide: wide)
             flags(cmn ? .add : .sub)
             a.jmp(done)
-            a.bind(notHeld)
-            a.movImm(.rcx, UInt64(i.a >> 4) << 28)
-            a.store(BlockTranslator.ctx, JITContext.nzcv, .rcx, size: 4)
-            a.bind(done)
+            bind(notHeld)
+            a.movImm(.rcx, JITFlags.host(UInt32(i.a >> 4) << 28))
+            a.store(BlockTranslator.ctx, JITContext.nzcv, .rcx, size: 2)
+            bind(done)
         case 24...27:
             // CSEL, CSINC, CSINV, CSNEG: Rn if the condition holds, else f(Rm).
-            ld(.rax, i.rm)
-            if op == 25 { a.aluImm(.add, .rax, 1) }
-            if op == 26 { a.not(.rax) }
-            if op == 27 { a.not(.rax, negate: true) }
+            ld(.rcx, i.rm)
+            if op == 25 { a.aluImm(.add, .rcx, 1) }
+            if op == 26 { a.not(.rcx) }
+            if op == 27 { a.not(.rcx, negate: true) }
             ld(.r8, i.rn)
-            condition(CPU.conditionTable(i.a & 15))
-            a.cmov(.b, .rax, .r8)
-            if !wide { a.mov(.rax, .rax, wide: false) }
-            st(i.rd, .rax)
+            if let cc = condition(i.a & 15) { a.cmov(cc, .rcx, .r8) } else { a.mov(.rcx, .r8) }
+            if !wide { a.mov(.rcx, .rcx, wide: false) }
+            st(i.rd, .rcx)
         default:
             break
         }
@@ -611,7 +655,7 @@ struct BlockTranslator {
         a.jcc(.ne, other)
         a.movImm(.rax, value)
         a.jmp(done)
-        a.bind(other)
+        bind(other)
         return done
     }
 
@@ -751,7 +795,7 @@ struct BlockTranslator {
             stubs.append(.misaligned(mis, back: back, slow: full, elem: elem, total: total))
             stubs.append(.exit(full, offset: off, done: k, exit: .fullPath, saveVA: true))
         }
-        a.bind(back)
+        bind(back)
         hostTLBTag(write ? .write : .read, else: slow)
         a.mov(.rdx, .rax)
         a.aluImm(.and, .rdx, 0xFFF, wide: false)
@@ -893,13 +937,15 @@ struct BlockTranslator {
         default:
             break
         }
-        // Conditional: the budget first (SUB sets flags), then the test, then both ways.
-        a.aluImm(.sub, BlockTranslator.left, Int32(n))
+        // Conditional: the budget first (LEA: the flags a compare just before left may still
+        // be live), then the test, then both ways.
+        let live = a.count == flagsLive
+        a.lea(BlockTranslator.left, BlockTranslator.left, -Int32(n))
         let taken = X86Label()
         switch i.group {
         case .branchCond:
-            condition(UInt32(i.rd) | UInt32(i.rn) << 8)
-            a.jcc(.b, taken)
+            let cond = BlockTranslator.condition(mask: UInt32(i.rd) | UInt32(i.rn) << 8)
+            if let cc = condition(cond, live: live) { a.jcc(cc, taken) } else { a.jmp(taken) }
         case .cbz64, .cbnz64, .cbz32, .cbnz32:
             let wide = i.group == .cbz64 || i.group == .cbnz64
             ld(.rax, i.rn, wide: wide)
@@ -911,7 +957,7 @@ struct BlockTranslator {
             a.jcc(i.group == .tbz ? .ae : .b, taken)
         }
         jumpTo(off + 4)
-        a.bind(taken)
+        bind(taken)
         jumpTo(target)
     }
 
@@ -955,7 +1001,7 @@ struct BlockTranslator {
         a.load(.rdx, .rdx, 8)
         a.aluImm(.add, .rdx, Int32(BlockTranslator.bodyOffset))
         a.jmp(.rdx)
-        a.bind(exit)
+        bind(exit)
         a.store(BlockTranslator.ctx, JITContext.nextPC, .rax)
         a.movImm(.rax, 0)
         a.jmp(absolute: epilogue, origin: origin)
@@ -974,7 +1020,7 @@ struct BlockTranslator {
             a.aluImm(.add, .rax, Int32(BlockTranslator.bodyOffset))
             a.jmp(.rax)
         }
-        a.bind(exit)
+        bind(exit)
         pcPlus(.rax, Int64(slot * 4))
         a.store(BlockTranslator.ctx, JITContext.nextPC, .rax)
         a.movImm(.rax, 0)
@@ -984,7 +1030,7 @@ struct BlockTranslator {
     private mutating func emitStub(_ s: Stub) {
         switch s {
         case let .exit(l, offset, done, exit, saveVA):
-            a.bind(l)
+            bind(l)
             if saveVA { a.store(BlockTranslator.ctx, JITContext.faultVA, .rax) }
             pcPlus(.rax, offset)
             a.store(BlockTranslator.ctx, JITContext.nextPC, .rax)
@@ -994,14 +1040,14 @@ struct BlockTranslator {
         case let .misaligned(l, back, slow, elem, total):
             // fastRAM's rule: misaligned for the element size only where SCTLR.A is clear
             // (B2.5.2), and never across a page.
-            a.bind(l)
+            bind(l)
             if elem > 1 {
                 let aligned = X86Label()
                 a.testImm(.rax, UInt32(elem - 1))
                 a.jcc(.e, aligned)
                 a.cmpByte(BlockTranslator.ctx, JITContext.alignCheck, 0)
                 a.jcc(.ne, slow)
-                a.bind(aligned)
+                bind(aligned)
             }
             a.mov(.rcx, .rax, wide: false)
             a.aluImm(.and, .rcx, 0xFFF, wide: false)

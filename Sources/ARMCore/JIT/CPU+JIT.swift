@@ -1,16 +1,16 @@
 extension CPU {
     /// Run the translated block whose header is at `header` (a `.jitBlock` slot's `imm`) from
-    /// the run loop, with `left` instructions left; returns the `JITExit`, the PC to go on
+    /// the run loop, with `left` instructions left and the CPU's context `c` (`JIT.context`,
+    /// which the run loop looks up once per call); returns the `JITExit`, the PC to go on
     /// from and the instructions left. The run loop's locals are the only state the block
     /// shares besides the register file, NZCV and guest RAM, so this copies them into the
     /// CPU's context and back. Out of line: the loop's dispatch stays small.
     @inline(never)
-    func runJIT(_ header: UInt64, pc: UInt64, pageVA: UInt64, left: UInt64, _ tlb: HostTLB) -> (Int, UInt64, UInt64) {
-        guard let jit = decodeCache.jit,
-              let code = UnsafeRawPointer(bitPattern: UInt(header) &+ UInt(JITBlockHeader.size))
+    func runJIT(_ header: UInt64, pc: UInt64, pageVA: UInt64, left: UInt64, _ tlb: HostTLB,
+                _ c: UnsafeMutablePointer<UInt64>) -> (Int, UInt64, UInt64) {
+        guard let code = UnsafeRawPointer(bitPattern: UInt(header) &+ UInt(JITBlockHeader.size))
         else { return (JITExit.decline.rawValue, pc, left) }
-        let c = jit.context(cpu: index)
-        c[0] = UInt64(nzcv)
+        c[0] = JITFlags.host(nzcv)
         c[1] = left
         c[2] = UInt64(UInt(bitPattern: tlb.entries))
         c[3] = tlb.epoch
@@ -27,10 +27,11 @@ extension CPU {
         c[16] = sysregs[SysReg.TPIDR_EL1]
         c[17] = UInt64(daif)
         var exit = unsafeBitCast(code, to: JITEntry.self)(x, c)
-        nzcv = UInt32(truncatingIfNeeded: c[0])
-        jit.entriesRun &+= 1
-        jit.instructionsRun &+= left &- c[1]
-        jit.exits[min(exit, 4)] &+= 1
+        nzcv = JITFlags.nzcv(c[0])
+        // Statistics (--stats) in the context's own words: no array to check out per entry.
+        c[JITContext.entriesRunWord] &+= 1
+        c[JITContext.instructionsRunWord] &+= left &- c[1]
+        c[JITContext.exitsWord + min(exit, 4)] &+= 1
         if exit == JITExit.slowRead.rawValue || exit == JITExit.slowWrite.rawValue {
             // Copy the page into the host TLB if the architectural TLB has it, as the fast
             // loop's own miss does, and go on (the block finds it now); else the full path.

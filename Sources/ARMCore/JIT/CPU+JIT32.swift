@@ -103,18 +103,18 @@ extension CPU {
         }
         // A lone instruction is worth a block only if it is a branch, which chains.
         guard insts.count >= 2 || (insts.count == 1 && A32BlockTranslator.endsBlock(insts[0].0)) else { return }
-        let bank = r32
-        let base = UInt(bitPattern: jit.buffer.base)
-        var bytes = A32BlockTranslator.emit(insts, first: first, bank: bank, origin: jit.buffer.cursor,
-                                            epilogue: jit.buffer.epilogue, bufferBase: base)
-        if !jit.buffer.fits(bytes.count) {
+        let buffer = jit.buffer
+        let a = X86Assembler(into: buffer.base.assumingMemoryBound(to: UInt8.self) + buffer.cursor, capacity: buffer.room)
+        let (length, full) = A32BlockTranslator.emit(insts, first: first, bank: r32, origin: buffer.cursor,
+                                                     epilogue: buffer.epilogue, bufferBase: UInt(bitPattern: buffer.base),
+                                                     into: a)
+        if full {
+            // The buffer is full: empty it and make the block again at the front.
             jit.dropAll()
-            guard jit.buffer.fits(bytes.count) else { return }
-            // Made for the old cursor: make it again for the new one.
-            bytes = A32BlockTranslator.emit(insts, first: first, bank: bank, origin: jit.buffer.cursor,
-                                            epilogue: jit.buffer.epilogue, bufferBase: base)
+            if depth < 8 { translate32(jit, pc: pc, code: code, depth: 8) }
+            return
         }
-        let at = jit.buffer.place(bytes)
+        let at = buffer.commit(length)
         var slot = A32Inst(.undefined)
         slot.fast = .jitBlock
         slot.imm = UInt32(at)

@@ -24,14 +24,19 @@ public final class JIT {
     public private(set) var blocksTranslated = 0
     public private(set) var flushes = 0
     /// Entries into generated code, how they ended (by `JITExit`), and the guest
-    /// instructions retired in generated code.
-    public internal(set) var entriesRun = 0
-    public internal(set) var exits = [Int](repeating: 0, count: 5)
-    public internal(set) var instructionsRun: UInt64 = 0
+    /// instructions retired in generated code, summed over the CPUs' contexts.
+    public var entriesRun: Int { Int(truncatingIfNeeded: total(JITContext.entriesRunWord)) }
+    public var exits: [Int] { (0..<5).map { Int(truncatingIfNeeded: total(JITContext.exitsWord + $0)) } }
+    public var instructionsRun: UInt64 { total(JITContext.instructionsRunWord) }
+
+    private func total(_ word: Int) -> UInt64 {
+        contexts.reduce(0) { $0 &+ ($1?[word] ?? 0) }
+    }
 
     /// One line for --stats.
     public var summary: String {
-        "\(blocksTranslated) blocks (\(flushes) flushes), \(entriesRun) entries, \(instructionsRun) instructions; "
+        let exits = self.exits
+        return "\(blocksTranslated) blocks (\(flushes) flushes, \(buffer.cursor >> 10) KiB of code now), \(entriesRun) entries, \(instructionsRun) instructions; "
             + "exits: \(exits[0]) next, \(exits[1]) declined, \(exits[2]) load misses, \(exits[3]) store misses, "
             + "\(exits[4]) full path; A32: \(a32.blocksTranslated) blocks, \(a32.entriesRun) entries, "
             + "\(a32.instructionsRun) instructions; exits: \(a32.exits.map(String.init).joined(separator: " "))"
@@ -90,23 +95,24 @@ public final class JIT {
         let g = page[slot].group
         // A B.cond after a fused compare keeps its `imm` for the fast loop's fused path.
         guard g != .jitBlock && g != .notDecoded, slot == 0 || !page[slot - 1].group.isFused else { return }
-        let (made, stoppedAt, successors) = BlockTranslator.translate(page: page, slot: slot, origin: buffer.cursor,
-                                                          epilogue: buffer.epilogue, original: original)
+        let a = X86Assembler(into: buffer.base.assumingMemoryBound(to: UInt8.self) + buffer.cursor,
+                             capacity: buffer.room)
+        let (made, full, stoppedAt, successors) = BlockTranslator.translate(
+            page: page, slot: slot, origin: buffer.cursor, epilogue: buffer.epilogue, into: a, original: original)
         // Past an instruction the translator leaves to the run loop, the code goes on: give
         // it a block as well, so that the loop re-enters generated code after one instruction.
         defer {
             if let s = stoppedAt, depth < 8 { translate(page: page, slot: s + 1, depth: depth + 1) }
             if depth < 3 { for s in successors { translate(page: page, slot: s, depth: depth + 1) } }
         }
-        guard let code = made else { return }
-        if !buffer.fits(code.count) {
+        if full {
+            // The buffer is full: empty it and make the block again at the front.
             dropAll()
-            guard buffer.fits(code.count) else { return }
-            // The code was made for the old cursor: make it again for the new one.
-            translate(page: page, slot: slot, depth: 8)
+            if depth < 8 { translate(page: page, slot: slot, depth: 8) }
             return
         }
-        let at = buffer.place(code)
+        guard let length = made else { return }
+        let at = buffer.commit(length)
         page[slot].group = .jitBlock
         page[slot].imm = UInt64(UInt(bitPattern: buffer.base + at))
         entries[page, default: []].append(slot)

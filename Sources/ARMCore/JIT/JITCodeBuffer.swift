@@ -23,9 +23,8 @@ final class JITCodeBuffer {
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
         guard let m, m != MAP_FAILED else { return nil }
         base = m
-        var a = X86Assembler()
+        var a = X86Assembler(into: base.assumingMemoryBound(to: UInt8.self), capacity: 4096)
         BlockTranslator.emitEpilogue(&a)
-        place(a.bytes)
         // Blocks start on the next host page, so that `reset` can give the rest back.
         used = 4096
         reserved = used
@@ -33,15 +32,15 @@ final class JITCodeBuffer {
 
     deinit { munmap(base, JITCodeBuffer.capacity) }
 
-    /// Room for `n` more bytes.
-    func fits(_ n: Int) -> Bool { used + n <= JITCodeBuffer.capacity }
+    /// Bytes free at the cursor, where the translator writes a block (X86Assembler(into:)).
+    var room: Int { JITCodeBuffer.capacity - used }
 
-    /// Copy `bytes` to the cursor, 16-byte aligned; returns their offset.
+    /// Keep the `n` bytes just written at the cursor; returns their offset. The next block
+    /// starts 16-byte aligned.
     @discardableResult
-    func place(_ bytes: [UInt8]) -> Int {
+    func commit(_ n: Int) -> Int {
         let at = used
-        bytes.withUnsafeBytes { (base + at).copyMemory(from: $0.baseAddress.unsafelyUnwrapped, byteCount: $0.count) }
-        used = (at + bytes.count + 15) & ~15
+        used = min((at + n + 15) & ~15, JITCodeBuffer.capacity)
         return at
     }
 

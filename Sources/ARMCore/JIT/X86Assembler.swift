@@ -1,6 +1,7 @@
 // A small x86-64 assembler: the instructions the A64 block translator (BlockTranslator.swift)
-// emits, encoded by hand (Intel SDM vol. 2, "Instruction Format"), into a byte array that the
-// code buffer (JITCodeBuffer.swift) copies into executable memory.
+// emits, encoded by hand (Intel SDM vol. 2, "Instruction Format"), straight into the code
+// buffer (JITCodeBuffer.swift) at its cursor: translation appended to a Swift array before,
+// at about 30 host instructions a byte, which was most of what a block cost to make.
 
 /// The sixteen general-purpose registers, numbered as the encoding numbers them.
 enum X86Reg: UInt8 {
@@ -20,18 +21,58 @@ final class X86Label {
     var fixups: [Int] = []
 }
 
+/// Memory an assembler made without a destination writes to, freed with the last copy.
+final class X86Scratch {
+    static let capacity = 1 << 16
+    let base = UnsafeMutablePointer<UInt8>.allocate(capacity: X86Scratch.capacity)
+    deinit { base.deallocate() }
+}
+
 struct X86Assembler {
-    private(set) var bytes: [UInt8] = []
-    var count: Int { bytes.count }
+    private let scratch: X86Scratch?
+    private let base: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    private(set) var count = 0
+    /// Set when the code did not fit in `capacity` bytes: what did not fit was dropped, so the
+    /// code must not be used (the translator empties the buffer and translates again).
+    private(set) var overflowed = false
 
-    init() { bytes.reserveCapacity(1024) }
+    /// Code written to memory of its own (`bytes` copies it out).
+    init() {
+        let s = X86Scratch()
+        scratch = s
+        base = s.base
+        capacity = X86Scratch.capacity
+    }
 
-    mutating func byte(_ b: UInt8) { bytes.append(b) }
+    /// Code written at `base`, which has room for `capacity` bytes.
+    init(into base: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        scratch = nil
+        self.base = base
+        self.capacity = max(0, capacity)
+    }
+
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    @inline(__always)
+    mutating func byte(_ b: UInt8) {
+        guard count < capacity else {
+            overflowed = true
+            return
+        }
+        base[count] = b
+        count &+= 1
+    }
+
     /// A byte that is data, not an instruction (a block's header).
-    mutating func raw(_ b: UInt8) { bytes.append(b) }
+    mutating func raw(_ b: UInt8) { byte(b) }
     mutating func u32(_ v: UInt32) {
-        bytes.append(UInt8(truncatingIfNeeded: v)); bytes.append(UInt8(truncatingIfNeeded: v >> 8))
-        bytes.append(UInt8(truncatingIfNeeded: v >> 16)); bytes.append(UInt8(truncatingIfNeeded: v >> 24))
+        guard count + 4 <= capacity else {
+            overflowed = true
+            return
+        }
+        (UnsafeMutableRawPointer(base) + count).storeBytes(of: v.littleEndian, as: UInt32.self)
+        count &+= 4
     }
     mutating func u64(_ v: UInt64) {
         u32(UInt32(truncatingIfNeeded: v)); u32(UInt32(truncatingIfNeeded: v >> 32))
@@ -244,6 +285,17 @@ struct X86Assembler {
 
     /// CF = NOT CF.
     mutating func cmc() { byte(0xF5) }
+    mutating func stc() { byte(0xF9) }
+    /// AH = SF:ZF:0:AF:0:PF:1:CF (LAHF), and back (SAHF, which leaves OF alone).
+    mutating func lahf() { byte(0x9F) }
+    mutating func sahf() { byte(0x9E) }
+    /// AL += imm (ADD AL, imm8).
+    mutating func addAL(_ imm: UInt8) { byte(0x04); byte(imm) }
+    /// dst = base + disp (LEA), which leaves the flags alone.
+    mutating func lea(_ dst: X86Reg, _ base: X86Reg, _ disp: Int32) {
+        rex(w: true, reg: dst.rawValue, rm: base.rawValue); byte(0x8D)
+        memOperand(reg: dst.rawValue, base: base, disp: disp)
+    }
 
     /// RAX = RDX:RAX / src (unsigned), RDX = the remainder.
     mutating func div(_ src: X86Reg, wide: Bool = true) {
@@ -282,9 +334,10 @@ struct X86Assembler {
     }
 
     private mutating func patch(at f: Int, to target: Int) {
-        let rel = UInt32(bitPattern: Int32(target - (f + 4)))
-        bytes[f] = UInt8(truncatingIfNeeded: rel); bytes[f + 1] = UInt8(truncatingIfNeeded: rel >> 8)
-        bytes[f + 2] = UInt8(truncatingIfNeeded: rel >> 16); bytes[f + 3] = UInt8(truncatingIfNeeded: rel >> 24)
+        // A fixup past what fit (`overflowed`) has nothing to patch.
+        guard f >= 0 && f + 4 <= count else { return }
+        (UnsafeMutableRawPointer(base) + f).storeBytes(of: Int32(truncatingIfNeeded: target - (f + 4)).littleEndian,
+                                                       as: Int32.self)
     }
 
     private mutating func rel32(_ l: X86Label) {

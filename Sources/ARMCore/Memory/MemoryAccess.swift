@@ -264,7 +264,11 @@ extension CPU {
         }
         let off = pagePA &- h.ramBase
         guard off < h.ramSize, h.ramSize &- off >= 0x1000 else { return nil }
-        if h.codePages[Int(truncatingIfNeeded: off >> 12)] != 0 || exclusiveValid {
+        // No write tag for a page with decoded code (a store must drop its slots) or for the
+        // page of the granule the exclusive monitor tags (a store there clears the monitor,
+        // `noteStoreForMonitor`). Only that page: Linux's LL/SC loops leave the monitor set
+        // when a compare fails, and every store of every page then took the full path.
+        if h.codePages[Int(truncatingIfNeeded: off >> 12)] != 0 || (exclusiveValid && exclusiveAddress & ~0xFFF == pagePA) {
             if write { return nil }
             writable = false
         }
