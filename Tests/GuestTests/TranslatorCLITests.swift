@@ -13,6 +13,13 @@ final class TranslatorCLITests: XCTestCase {
          "--guest", "Guests/build/hello-xen.elf"],
         ["--board", "virt", "--smp", "2", "Guests/build/smp.elf"],
         ["--board", "virt", "Guests/build/exceptions.elf"],
+        // AArch32 (the A32 translator): PMU event counts, Hyp-mode traps, a Hyp-mode
+        // hypervisor with an A32 and a T32 guest.
+        ["--board", "virt", "--el", "1", "Guests/build/pmu32.elf"],
+        ["--board", "arndale", "--cpu", "cortex-a15", "Guests/build/hyptraps32.elf"],
+        ["--board", "virt", "Guests/build/hello32.elf"],
+        ["--board", "arndale", "--cpu", "cortex-a15", "Guests/build/minihyp32.elf",
+         "--guest", "Guests/build/hello-xen32.elf", "--guest", "Guests/build/hello-xen-thumb32.elf"],
     ]
 
     /// stderr without the host-time lines (MIPS, the translator's counts).

@@ -160,8 +160,9 @@ extension CPU {
         // none for it while the monitor is set. (A store through another VA of the same page
         // then leaves the monitor set, which B2.9.5 allows.) Taking back every page's write
         // tag instead cost a store miss per page after each of Linux's LL/SC loops.
-        let h = decodeCache.hostTLB(cpu: index)
-        h.entries[Int(truncatingIfNeeded: (va >> 12) & UInt64(HostTLB.entryCount - 1))].writeTag = 0
+        // (Written only when set: a page of the table that holds no entry stays uncommitted.)
+        let e = decodeCache.hostTLB(cpu: index).entry(va)
+        if e.pointee.writeTag != 0 { e.pointee.writeTag = 0 }
     }
 
     /// The check of a Store-Exclusive (AArch64.ExclusiveMonitorsPass): the alignment fault comes

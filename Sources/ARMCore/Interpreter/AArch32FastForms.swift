@@ -60,6 +60,9 @@ public enum A32FastForm: UInt8 {
     case logicalFlags
     /// MOV Rd, Rm, LSL/LSR/ASR #1-31 without S (the A32 LSL, LSR and ASR by an immediate).
     case lslImm, lsrImm, asrImm
+    /// The entry of a translated A32 block (JIT/A32BlockTranslator.swift): `imm` is the offset
+    /// of its header in the code buffer, `cond` 0xE (the block tests every condition itself).
+    case jitBlock
 }
 
 enum AArch32FastForms {
@@ -266,7 +269,7 @@ extension CPU {
              .addsImm, .subsImm, .cmnImm, .addsReg, .subsReg, .cmnReg,
              .andImm, .orrImm, .eorImm, .bicImm, .andReg, .orrReg, .eorReg, .bicReg,
              .logicalFlags, .lslImm, .lsrImm, .asrImm, .ldrReg, .strReg, .ldrbReg, .strbReg,
-             .ldrhImm, .strhImm, .mul, .mla, .uxtb, .uxth:
+             .ldrhImm, .strhImm, .mul, .mla, .uxtb, .uxth, .jitBlock:
             return false   // slot forms only; the memo never holds them
         }
         return true

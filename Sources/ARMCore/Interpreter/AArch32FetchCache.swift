@@ -42,6 +42,23 @@ final class AArch32DecodeMemo {
     /// `CPU.conditionTable` as memory, for the fast loop: its condition test is a load and a
     /// shift by NZCV, where the table's switch was a jump of its own.
     let conditionMasks: UnsafeMutablePointer<UInt16>
+    /// Whether the A32 translator is on (JIT/CPU+JIT32.swift): the fast loop counts its taken
+    /// branches then. With it, what the loop's way into generated code needs, as raw pointers
+    /// so that it costs no reference counting: the code buffer, the CPU's context, the hot
+    /// counters (`CPU.attachTranslator32`).
+    var translating = false
+    var jitBuffer: UnsafeMutableRawPointer?
+    var jitContext: UnsafeMutablePointer<UInt64>?
+    var jitCounters: UnsafeMutablePointer<UInt8>?
+    /// Entries into A32 blocks and the instructions retired there (--stats).
+    var jitEntries = 0
+    var jitInstructions: UInt64 = 0
+    /// How entries ended, by `JITExit` (5: `A32JIT.stale`).
+    let jitExits: UnsafeMutablePointer<Int> = {
+        let p = UnsafeMutablePointer<Int>.allocate(capacity: 6)
+        p.initialize(repeating: 0, count: 6)
+        return p
+    }()
 
     init() {
         conditionMasks = .allocate(capacity: 16)
@@ -59,12 +76,19 @@ final class AArch32DecodeMemo {
         slots = calloc(count, MemoryLayout<A32Inst>.stride)!.bindMemory(to: A32Inst.self, capacity: count)
     }
 
-    deinit { keys.deallocate(); values.deallocate(); conditionMasks.deallocate(); free(slotKeys); free(slots) }
+    deinit { jitExits.deallocate(); keys.deallocate(); values.deallocate(); conditionMasks.deallocate(); free(slotKeys); free(slots) }
 
     /// Fill slot `index` from the word `w` fetched at its PC: decoded through the memo, with the
     /// flag setting and IT rules of an instruction outside an IT block, and its fast form.
     @inline(never)
     func fillSlot(_ key: UnsafeMutablePointer<UInt32>, _ slot: UnsafeMutablePointer<A32Inst>, _ w: UInt32, thumb: Bool) {
+        let i = slotInst(w, thumb: thumb)
+        key.pointee = w
+        slot.pointee = i
+    }
+
+    /// What `fillSlot` puts in a slot for the word `w` (the translator reads it too).
+    func slotInst(_ w: UInt32, thumb: Bool) -> A32Inst {
         var i: A32Inst
         var set = InstructionSet.a32
         if !thumb {
@@ -98,8 +122,7 @@ final class AArch32DecodeMemo {
             i.size = UInt8(bytes)
             i.imm = i.imm & 0xFFFF | UInt32(UInt16(truncatingIfNeeded: lowest)) << 16
         }
-        key.pointee = w
-        slot.pointee = i
+        return i
     }
 
     /// The entry holding the decoded `encoding`, with its fast form. The pointer is good until

@@ -17,6 +17,7 @@ extension CPU {
         let tlb = decodeCache.hostTLB(cpu: index)
         if machineLock != nil { tlb.flush() }   // kept across turns but with --threads, as in runA64
         refreshHostTLB(tlb, changed: fetch32PageVA == 1)
+        if decodeMemo.translating != (decodeCache.jit != nil) { attachTranslator32() }
         while left != 0 {
             if attention {
                 if let r = handleAttention() { return r }
@@ -319,17 +320,20 @@ extension CPU {
                         break run
                     }
                     pc = t32 ? target & ~1 : target
+                    if !t32 && memo.translating { arrive32(pc, memo, tlb) }
                     continue
                 }
             case .b:
                 // BranchWritePC (A32): PC reads as the address + 8.
                 pc = (pc &+ 8 &+ p.pointee.imm) & ~3
                 left &-= 1
+                if memo.translating { arrive32(pc, memo, tlb) }
                 continue
             case .bl:
                 g[14] = pc &+ 4
                 pc = (pc &+ 8 &+ p.pointee.imm) & ~3
                 left &-= 1
+                if memo.translating { arrive32(pc, memo, tlb) }
                 continue
             case .t32B:
                 // BranchWritePC (T32): PC reads as the address + 4.
@@ -378,7 +382,16 @@ extension CPU {
                     break run
                 }
                 pc = t32 ? target & ~1 : target
+                if !t32 && memo.translating { arrive32(pc, memo, tlb) }
                 continue
+            case .jitBlock:
+                // A translated block (JIT/A32BlockTranslator.swift): it runs as far as it can;
+                // the loop goes on where it stopped, or `step32` runs what it left.
+                let r = runJIT32(p, pc: pc, pageVA: pageVA, code: code, left: left, memo, tlb)
+                pc = r.0
+                left = r.1
+                if r.2 { continue }
+                break run
             }
             pc &+= length
             left &-= 1

@@ -14,6 +14,8 @@ public final class JIT {
 
     let buffer: JITCodeBuffer
     let counters: UnsafeMutablePointer<UInt8>
+    /// The A32 blocks (JIT/CPU+JIT32.swift), which share the code buffer and the counters.
+    let a32 = A32Blocks()
     /// Entry slots of the blocks of each page, by the page's slot array.
     private var entries: [UnsafeMutablePointer<Inst>: [Int]] = [:]
     /// Each CPU's context (`JITContext`), made on first use.
@@ -36,13 +38,14 @@ public final class JIT {
         let exits = self.exits
         return "\(blocksTranslated) blocks (\(flushes) flushes, \(buffer.cursor >> 10) KiB of code now), \(entriesRun) entries, \(instructionsRun) instructions; "
             + "exits: \(exits[0]) next, \(exits[1]) declined, \(exits[2]) load misses, \(exits[3]) store misses, "
-            + "\(exits[4]) full path"
+            + "\(exits[4]) full path; A32: \(a32.blocksTranslated) blocks, \(a32.entriesRun) entries, "
+            + "\(a32.instructionsRun) instructions; exits: \(a32.exits.map(String.init).joined(separator: " "))"
     }
 
     /// nil when this host cannot run generated code (not x86-64, or no executable mapping).
     init?() {
         #if arch(x86_64)
-        guard JIT.layoutMatches, let b = JITCodeBuffer() else { return nil }
+        guard JIT.layoutMatches, A32JIT.layoutMatches, let b = JITCodeBuffer() else { return nil }
         buffer = b
         counters = .allocate(capacity: JIT.counterCount)
         counters.initialize(repeating: 0, count: JIT.counterCount)
@@ -134,12 +137,14 @@ public final class JIT {
     /// slot array (`DecodeCache.recycle`).
     func forgetAll() {
         entries.removeAll()
+        a32.forgetAll()
         buffer.reset()
         flushes += 1
     }
 
-    private func dropAll() {
+    func dropAll() {
         for p in Array(entries.keys) { drop(page: p) }
+        a32.forgetAll()
         buffer.reset()
         flushes += 1
     }

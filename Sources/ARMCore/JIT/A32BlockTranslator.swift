@@ -1,0 +1,983 @@
+// The A32 block translator: a run of A32 instructions of one page, from a hot branch target to
+// its first branch (included) or first instruction it cannot translate (excluded), becomes
+// x86-64 code that does what the AArch32 fast loop (`CPU.runSlots32`) does for each, one
+// after another, so that the interpreter stays the reference: same results, same instruction
+// counts, same exception points. Host registers as in BlockTranslator.swift (RBX the register
+// file, R12 the context, R13 instructions left, R14 the host TLB, R15/RBP the tag epochs); the
+// prologue and the shared epilogue are the A64 blocks'.
+//
+// Why a block checks its own words: A32 slots are validated by content, not dropped when
+// their code is written (AArch32FetchCache.swift), and A32 code pages keep their write tags,
+// so nothing tells a block that its code changed. Each block therefore compares, at entry,
+// the guest words it was made from with the words now at its PC's page offsets (through the
+// code page's host pointer) and with them the register bank it was made for (it addresses
+// R8-R14 of one mode). On a mismatch it leaves (`A32JIT.stale`), the loop gives the slot its
+// instruction back and runs on interpreted. Since the check is by content, a block is right
+// for any PC with the same page offset and words: PC-relative values come from the page's VA
+// at run time. A store from the block into its own later words leaves before the store, so
+// the loop runs the new code, as the interpreter would.
+//
+// A block never runs past the budget (it declines at entry when fewer instructions are left
+// than it has); a load or store whose page the host TLB does not hold, or that is misaligned
+// where that matters, leaves before the instruction, which the loop then runs.
+
+/// The words of the context (`JITContext`) that only A32 blocks read; they overlay A64 ones
+/// that A32 blocks do not use.
+enum A32JITContext {
+    /// The host address of the page `JITContext.pageVA` names.
+    static let codeHost: Int32 = 72
+    /// The current mode's register bank (`CPU.r32`: a row of `BankedRegisters.table`, R[n] is
+    /// X[bank[n]]).
+    static let bank: Int32 = 80
+    /// The A32 half of the CPU's slot table (`AArch32DecodeMemo.slots`).
+    static let slots: Int32 = 88
+}
+
+enum A32JIT {
+    /// Generated code keeps N, Z, C, V where x86 RFLAGS has SF, ZF, CF, OF (C as AddWithCarry
+    /// gives it, not a borrow), so that a flag-setting instruction stores them with PUSHF;
+    /// `flags` and `nzcv` convert at entry and exit.
+    static let cf: UInt32 = 0x001, zf: UInt32 = 0x040, sf: UInt32 = 0x080, of: UInt32 = 0x800
+    static func flags(_ nzcv: UInt32) -> UInt64 {
+        UInt64((nzcv & CPSR.N != 0 ? sf : 0) | (nzcv & CPSR.Z != 0 ? zf : 0)
+               | (nzcv & CPSR.C != 0 ? cf : 0) | (nzcv & CPSR.V != 0 ? of : 0))
+    }
+    static func nzcv(_ flags: UInt64) -> UInt32 {
+        let f = UInt32(truncatingIfNeeded: flags)
+        return (f & sf != 0 ? CPSR.N : 0) | (f & zf != 0 ? CPSR.Z : 0) | (f & cf != 0 ? CPSR.C : 0)
+            | (f & of != 0 ? CPSR.V : 0)
+    }
+
+    /// The exit of a block whose words or register bank are not those it was made from:
+    /// nextPC is its first instruction, nothing was done.
+    static let stale = 5
+    /// Offsets in a slot (`A32Inst`) that generated code reads.
+    static let fastOffset = MemoryLayout<A32Inst>.offset(of: \.fast) ?? 0
+    static let immOffset = MemoryLayout<A32Inst>.offset(of: \.imm) ?? 0
+    static var layoutMatches: Bool {
+        MemoryLayout<A32Inst>.offset(of: \.fast) != nil && MemoryLayout<A32Inst>.offset(of: \.imm) != nil
+    }
+}
+
+struct A32BlockTranslator {
+    static let maxInstructions = 40
+    private static let x = X86Reg.rbx, ctx = X86Reg.r12, left = X86Reg.r13, tlb = X86Reg.r14
+    private static let readEpoch = X86Reg.r15, writeEpoch = X86Reg.rbp
+
+    /// Whether the translator handles a slot's instruction (its fast form, `classifySlot`).
+    static func translates(_ i: A32Inst) -> Bool {
+        switch i.op {
+        case .nop, .yield, .dmb, .dsb:
+            // Nothing to do (`executeSystem32`): no-ops here as there.
+            return i.fast == .none
+        case .udiv, .sdiv:
+            return i.rd != 15 && i.rn != 15 && i.rm != 15
+        case .clz, .rev:
+            return i.fast == .misc && i.rm != 15
+        case .ubfx, .sbfx:
+            return i.fast == .misc && i.rn != 15 && UInt32(i.shiftAmount) + i.imm + 1 <= 32
+        case .ldrd, .strd:
+            return i.fast == .loadStore && !i.flags.has(.unprivileged) && i.rn != 15 && i.rs != 15
+                && (i.flags.has(.immediate) || (i.rm != 15 && i.shift == .lsl && i.shiftAmount == 0))
+        case .ldr where isLoadPC(i):
+            return true
+        default:
+            break
+        }
+        switch i.fast {
+        case .movImm, .mvnImm, .addImm, .subImm, .movReg, .addReg, .subReg, .cmpImm, .cmpReg,
+             .addsImm, .subsImm, .cmnImm, .addsReg, .subsReg, .cmnReg,
+             .andImm, .orrImm, .eorImm, .bicImm, .andReg, .orrReg, .eorReg, .bicReg,
+             .logicalFlags, .lslImm, .lsrImm, .asrImm, .movw, .movt, .mul, .mla, .uxtb, .uxth,
+             .ldrImm, .strImm, .ldrbImm, .strbImm, .ldrPost, .strPost, .ldrbPost, .strbPost,
+             .ldrReg, .strReg, .ldrbReg, .strbReg, .ldrhImm, .strhImm, .b, .bl, .bx, .blxReg:
+            return true
+        case .dataProcessing:
+            return genericDataProcessing(i)
+        case .multiply:
+            // MUL/MLA/MLS with or without S, the long ones without.
+            switch i.op {
+            case .mul, .mla, .mls: return true
+            case .umull, .umlal, .smull, .smlal: return !i.flags.has(.setFlags)
+            default: return false
+            }
+        case .stm, .ldm, .ldmPC:
+            return true
+        case .loadStore:
+            return genericLoadStore(i)
+        default:
+            return false
+        }
+    }
+
+    /// Data processing the generic emitter handles: no register-shifted operand, and no
+    /// shift by #0 other than LSL (LSR/ASR #32 and RRX).
+    private static func genericDataProcessing(_ i: A32Inst) -> Bool {
+        if i.flags.has(.registerShift) {
+            // By a register: only where the shifter's carry is not used (`registerShift`).
+            let logical = [.and, .eor, .tst, .teq, .orr, .mov, .bic, .mvn, .orn].contains(i.op)
+            if (logical && i.flags.has(.setFlags)) || i.rs == 15 { return false }
+        }
+        if !i.flags.has(.immediate) && i.shift != .lsl && i.shiftAmount == 0 { return false }
+        switch i.op {
+        case .and, .eor, .sub, .rsb, .add, .adc, .sbc, .rsc, .tst, .teq, .cmp, .cmn, .orr, .mov, .bic, .mvn, .orn:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Single loads and stores of bytes, halfwords and words with an immediate or an LSL'd
+    /// register offset, any indexing; a PC base only without writeback (literal loads).
+    private static func genericLoadStore(_ i: A32Inst) -> Bool {
+        switch i.op {
+        case .ldr, .ldrb, .str, .strb, .ldrh, .strh, .ldrsb, .ldrsh: break
+        default: return false
+        }
+        if i.flags.has(.unprivileged) || i.rd == 15 { return false }
+        if !i.flags.has(.immediate) && (i.rm == 15 || i.shift != .lsl) { return false }
+        if i.rn == 15 && (i.flags.has(.writeBack) || !i.flags.has(.preIndex)) { return false }
+        return true
+    }
+
+    /// LDR PC, [Rn, #±imm] in any indexing (POP {PC} is one): LoadWritePC, a branch.
+    static func isLoadPC(_ i: A32Inst) -> Bool {
+        i.op == .ldr && i.rd == 15 && i.fast == .none && i.flags.has(.immediate) && !i.flags.has(.unprivileged)
+            && i.rn != 15
+    }
+
+    static func endsBlock(_ i: A32Inst) -> Bool {
+        if isLoadPC(i) { return true }
+        switch i.fast {
+        case .b, .bl, .bx, .blxReg, .ldmPC: return true
+        default: return false
+        }
+    }
+
+    // MARK: one block
+
+    private var a: X86Assembler
+    /// The page offset of the block's first instruction.
+    private let first: Int
+    /// The register bank the block was made for, and its row's address.
+    private let bank: [UInt8]
+    private let bankRow: UInt64
+    private let origin: Int
+    private let epilogue: Int
+    /// The code buffer's base: chained jumps go to a slot's block by its offset.
+    private let bufferBase: UInt
+    private var stubs: [Stub] = []
+    private let dispatch = X86Label()
+    /// The entry's decline, and the body after the entry's checks: a branch back to the
+    /// block's own start goes there, after its budget check. Its words need no check again
+    /// (a store of the block into its own words leaves before it, `ownStore`), nor its bank.
+    private let decline = X86Label()
+    private let body = X86Label()
+
+    private enum Stub {
+        /// nextPC = the page's VA + offset, `done` instructions off the budget, return `exit`;
+        /// `saveVA`: EAX holds the access's address, for faultVA.
+        case exit(X86Label, offset: Int, done: Int, exit: Int, saveVA: Bool)
+        /// A misaligned access: the full path if SCTLR.A is set or it crosses a page, else back.
+        case misaligned(X86Label, back: X86Label, slow: X86Label, size: Int)
+    }
+
+    private init(first: Int, bank: UnsafeMutablePointer<UInt8>, origin: Int, epilogue: Int, bufferBase: UInt,
+                 into a: X86Assembler) {
+        self.a = a
+        self.first = first; self.bank = (0..<16).map { bank[$0] }
+        self.bankRow = UInt64(UInt(bitPattern: bank))
+        self.origin = origin; self.epilogue = epilogue
+        self.bufferBase = bufferBase
+    }
+
+    /// Bytes from a block's header to the body that chained blocks jump to.
+    static var bodyOffset: Int { BlockTranslator.bodyOffset }
+
+    /// Write the code (header included) for `insts` (with the words they were decoded from),
+    /// which start at page offset `first`, for the register bank `bank`, through `a`, which
+    /// writes at `origin` of the code buffer; returns its length, and whether it did not fit.
+    static func emit(_ insts: [(A32Inst, UInt32)], first: Int, bank: UnsafeMutablePointer<UInt8>, origin: Int, epilogue: Int,
+                     bufferBase: UInt, into a: X86Assembler) -> (length: Int, full: Bool) {
+        var t = A32BlockTranslator(first: first, bank: bank, origin: origin, epilogue: epilogue, bufferBase: bufferBase,
+                                   into: a)
+        t.emit(insts)
+        return (t.a.count, t.a.overflowed)
+    }
+
+    private mutating func emit(_ insts: [(A32Inst, UInt32)]) {
+        for _ in 0..<JITBlockHeader.size { a.raw(0) }
+        BlockTranslator.emitPrologue(&a)
+        let n = insts.count
+        // Entry: the budget, the register bank, the words.
+        let stale = X86Label()
+        a.aluImm(.cmp, Self.left, Int32(n))
+        a.jcc(.b, decline)
+        stubs.append(.exit(decline, offset: first, done: 0, exit: JITExit.decline.rawValue, saveVA: false))
+        stubs.append(.exit(stale, offset: first, done: 0, exit: A32JIT.stale, saveVA: false))
+        // The bank is a row of `BankedRegisters.table`, one per mode: its address names it.
+        a.movImm(.rax, bankRow)
+        a.aluMem(.cmp, .rax, Self.ctx, A32JITContext.bank)
+        a.jcc(.ne, stale)
+        a.load(.rax, Self.ctx, A32JITContext.codeHost)
+        for (k, (_, w)) in insts.enumerated() {
+            a.cmpMem32(.rax, Int32(first + 4 * k), w)
+            a.jcc(.ne, stale)
+        }
+        a.bind(body)
+        var ended = false
+        for (k, (i, _)) in insts.enumerated() {
+            let off = first + 4 * k
+            if Self.endsBlock(i) {
+                branch(i, k: k, off: off, count: n)
+                ended = true
+            } else {
+                let skip = X86Label()
+                if i.cond != 0xE { condition(i.cond, else: skip) }
+                instruction(i, k: k, off: off, end: first + 4 * n)
+                a.bind(skip)
+            }
+        }
+        if !ended {
+            a.aluImm(.sub, Self.left, Int32(n))
+            pcPlus(.rax, first + 4 * n)
+            a.jmp(dispatch)
+        }
+        emitDispatch()
+        for s in stubs { emitStub(s) }
+    }
+
+    // MARK: pieces
+
+    /// The displacement of R[n] in the register file.
+    private func slot(_ n: UInt8) -> Int32 { Int32(bank[Int(n & 15)]) * 8 }
+
+    /// r = R[n] (32 bits, zero-extended).
+    private mutating func ld(_ r: X86Reg, _ n: UInt8) { a.load(r, Self.x, slot(n), size: 4) }
+
+    /// R[n] = r, whose upper half is zero (every value here comes from a 32-bit operation).
+    private mutating func st(_ n: UInt8, _ r: X86Reg) { a.store(Self.x, slot(n), r) }
+
+    /// r = the page's VA + offset (32 bits: the PC wraps at 4 GiB).
+    private mutating func pcPlus(_ r: X86Reg, _ offset: Int) {
+        a.load(r, Self.ctx, JITContext.pageVA, size: 4)
+        if offset != 0 { a.aluImm(.add, r, Int32(offset), wide: false) }
+    }
+
+    /// Skip to `skip` unless the condition holds (F1.? "Conditional execution") for the flags
+    /// in the context's word, which blocks keep as x86 RFLAGS keeps them (`A32JIT.flags`).
+    private mutating func condition(_ cond: UInt8, else skip: X86Label) {
+        switch cond {
+        case 0..<8:
+            // EQ/NE, CS/CC, MI/PL, VS/VC: one flag.
+            let (disp, bit): (Int32, UInt8) = [(0, 0x40), (0, 0x01), (0, 0x80), (1, 0x08)][Int(cond >> 1)]
+            a.testByte(Self.ctx, JITContext.nzcv + disp, bit)
+            a.jcc(cond & 1 == 0 ? .e : .ne, skip)
+        case 8, 9:
+            // HI: C and not Z; LS: not HI.
+            a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
+            a.aluImm(.and, .rdx, Int32(A32JIT.cf | A32JIT.zf), wide: false)
+            a.aluImm(.cmp, .rdx, Int32(A32JIT.cf), wide: false)
+            a.jcc(cond == 8 ? .ne : .e, skip)
+        case 10..<14:
+            // GE: N = V, LT: N != V; GT: GE and not Z, LE: not GT. OF (bit 11) meets SF (bit 7).
+            a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
+            a.mov(.rcx, .rdx, wide: false)
+            a.shift(.shr, .rcx, 4, wide: false)
+            a.alu(.xor, .rcx, .rdx, wide: false)
+            a.aluImm(.and, .rcx, Int32(A32JIT.sf), wide: false)
+            if cond >= 12 {
+                a.aluImm(.and, .rdx, Int32(A32JIT.zf), wide: false)
+                a.alu(.or, .rcx, .rdx, wide: false)
+            }
+            a.jcc(cond & 1 == 0 ? .ne : .e, skip)
+        default:
+            break
+        }
+    }
+
+    private enum FlagKind { case sub, add }
+
+    /// The flags of the 32-bit add or subtract just done, kept as RFLAGS (`A32JIT.flags`);
+    /// AddWithCarry's C of a subtraction is NOT borrow.
+    private mutating func arithmeticFlags(_ k: FlagKind) {
+        if k == .sub { a.cmc() }
+        a.pushf()
+        a.popMem(Self.ctx, JITContext.nzcv)
+    }
+
+    /// How a logical instruction's C comes out: kept, a constant, or the byte in R10.
+    private enum Carry { case kept, constant(Bool), r10 }
+
+    /// N and Z from EAX, C as `carry` says, V kept.
+    private mutating func logicalFlags(_ carry: Carry) {
+        a.test(.rax, .rax, wide: false)
+        a.pushf()
+        a.pop(.rcx)
+        a.aluImm(.and, .rcx, Int32(A32JIT.sf | A32JIT.zf), wide: false)
+        a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
+        switch carry {
+        case .kept:
+            a.aluImm(.and, .rdx, Int32(A32JIT.cf | A32JIT.of), wide: false)
+        case .constant(let one):
+            a.aluImm(.and, .rdx, Int32(A32JIT.of), wide: false)
+            if one { a.aluImm(.or, .rdx, Int32(A32JIT.cf), wide: false) }
+        case .r10:
+            a.aluImm(.and, .rdx, Int32(A32JIT.of), wide: false)
+            a.movzx8(.r10, .r10)
+            a.alu(.or, .rdx, .r10, wide: false)
+        }
+        a.alu(.or, .rcx, .rdx, wide: false)
+        a.store(Self.ctx, JITContext.nzcv, .rcx, size: 4)
+    }
+
+    /// CF = PSTATE.C.
+    private mutating func carryIn() {
+        a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
+        a.btImm32(.rdx, 0)
+    }
+
+    // MARK: instructions
+
+    private mutating func instruction(_ i: A32Inst, k: Int, off: Int, end: Int) {
+        switch i.op {
+        case .nop, .yield, .dmb, .dsb:
+            return
+        case .udiv, .sdiv:
+            divide(i)
+            return
+        case .clz:
+            ld(.rcx, i.rm)
+            a.movImm(.rdx, 0xFFFF_FFFF)
+            a.bsr(.rax, .rcx, wide: false)
+            a.cmov(.e, .rax, .rdx)           // a zero source: 31 - (-1) = 32
+            a.not(.rax, negate: true, wide: false)
+            a.aluImm(.add, .rax, 31, wide: false)
+            st(i.rd, .rax)
+            return
+        case .rev:
+            ld(.rax, i.rm)
+            a.bswap(.rax, wide: false)
+            st(i.rd, .rax)
+            return
+        case .ubfx, .sbfx:
+            let lsb = i.shiftAmount, width = UInt8(i.imm + 1)
+            ld(.rax, i.rn)
+            if i.op == .ubfx {
+                if lsb != 0 { a.shift(.shr, .rax, lsb, wide: false) }
+                if width < 32 { a.aluImm(.and, .rax, Int32(bitPattern: (1 << UInt32(width)) &- 1), wide: false) }
+            } else {
+                let up = 32 - lsb - width
+                if up != 0 { a.shift(.shl, .rax, up, wide: false) }
+                if width < 32 { a.shift(.sar, .rax, 32 - width, wide: false) }
+            }
+            st(i.rd, .rax)
+            return
+        case .ldrd, .strd:
+            pair(i, k: k, off: off, end: end)
+            return
+        default:
+            break
+        }
+        switch i.fast {
+        case .movImm, .mvnImm, .movw:
+            a.movImm(.rax, UInt64(i.fast == .mvnImm ? ~i.imm : i.imm))
+            st(i.rd, .rax)
+        case .movt:
+            ld(.rax, i.rd)
+            a.aluImm(.and, .rax, 0xFFFF, wide: false)
+            if i.imm & 0xFFFF != 0 { a.aluImm(.or, .rax, Int32(bitPattern: (i.imm & 0xFFFF) << 16), wide: false) }
+            st(i.rd, .rax)
+        case .addImm, .subImm, .andImm, .orrImm, .eorImm, .bicImm:
+            ld(.rax, i.rn)
+            let op: X86Assembler.ALU = [.addImm: .add, .subImm: .sub, .andImm: .and, .orrImm: .or, .eorImm: .xor][i.fast] ?? .and
+            a.aluImm(op, .rax, Int32(bitPattern: i.fast == .bicImm ? ~i.imm : i.imm), wide: false)
+            st(i.rd, .rax)
+        case .movReg:
+            ld(.rax, i.rm)
+            st(i.rd, .rax)
+        case .addReg, .subReg, .andReg, .orrReg, .eorReg, .bicReg:
+            ld(.rax, i.rn)
+            ld(.rcx, i.rm)
+            if i.fast == .bicReg { a.not(.rcx, wide: false) }
+            let op: X86Assembler.ALU = [.addReg: .add, .subReg: .sub, .andReg: .and, .orrReg: .or, .eorReg: .xor][i.fast] ?? .and
+            a.alu(op, .rax, .rcx, wide: false)
+            st(i.rd, .rax)
+        case .cmpImm, .cmnImm, .addsImm, .subsImm:
+            ld(.rax, i.rn)
+            let sub = i.fast == .cmpImm || i.fast == .subsImm
+            a.aluImm(sub ? .sub : .add, .rax, Int32(bitPattern: i.imm), wide: false)
+            arithmeticFlags(sub ? .sub : .add)
+            if i.fast == .addsImm || i.fast == .subsImm { st(i.rd, .rax) }
+        case .cmpReg, .cmnReg, .addsReg, .subsReg:
+            ld(.rax, i.rn)
+            ld(.rcx, i.rm)
+            let sub = i.fast == .cmpReg || i.fast == .subsReg
+            a.alu(sub ? .sub : .add, .rax, .rcx, wide: false)
+            arithmeticFlags(sub ? .sub : .add)
+            if i.fast == .addsReg || i.fast == .subsReg { st(i.rd, .rax) }
+        case .logicalFlags:
+            if i.flags.has(.immediate) { a.movImm(.rcx, UInt64(i.imm)) } else { ld(.rcx, i.rm) }
+            logic(i.op, rn: i.rn)
+            if i.op != .tst && i.op != .teq { st(i.rd, .rax) }
+            logicalFlags(.kept)
+        case .lslImm, .lsrImm, .asrImm:
+            ld(.rax, i.rm)
+            let amount = i.shiftAmount & 31
+            if amount != 0 {
+                a.shift(i.fast == .lslImm ? .shl : i.fast == .lsrImm ? .shr : .sar, .rax, amount, wide: false)
+            }
+            st(i.rd, .rax)
+        case .mul, .mla:
+            ld(.rax, i.rn)
+            ld(.rcx, i.rm)
+            a.imul(.rax, .rcx, wide: false)
+            if i.fast == .mla {
+                ld(.rcx, i.rs)
+                a.alu(.add, .rax, .rcx, wide: false)
+            }
+            st(i.rd, .rax)
+        case .uxtb, .uxth:
+            ld(.rax, i.rm)
+            let rotation = i.shiftAmount & 31
+            if rotation != 0 { a.shift(.ror, .rax, rotation, wide: false) }
+            if i.fast == .uxtb { a.movzx8(.rax, .rax) } else { a.movzx16(.rax, .rax) }
+            st(i.rd, .rax)
+        case .dataProcessing:
+            dataProcessing(i)
+        case .multiply:
+            multiply(i)
+        case .stm, .ldm:
+            blockTransfer(i, k: k, off: off, end: end)
+        default:
+            memory(i, k: k, off: off, end: end)
+        }
+    }
+
+    /// `executeMultiply` for MUL, MLA, MLS (S: N and Z from the result) and the long
+    /// multiplies without S (RdHi in `rd`, RdLo in `rs`).
+    private mutating func multiply(_ i: A32Inst) {
+        ld(.rax, i.rn)
+        ld(.rcx, i.rm)
+        switch i.op {
+        case .mul, .mla, .mls:
+            a.imul(.rax, .rcx, wide: false)
+            if i.op == .mla {
+                ld(.rcx, i.rs)
+                a.alu(.add, .rax, .rcx, wide: false)
+            } else if i.op == .mls {
+                ld(.rcx, i.rs)
+                a.alu(.sub, .rcx, .rax, wide: false)
+                a.mov(.rax, .rcx, wide: false)
+            }
+            st(i.rd, .rax)
+            if i.flags.has(.setFlags) { logicalFlags(.kept) }
+        default:
+            if i.op == .smull || i.op == .smlal {
+                a.movsx(.rax, .rax, bits: 32)
+                a.movsx(.rcx, .rcx, bits: 32)
+            }
+            a.imul(.rax, .rcx)
+            if i.op == .umlal || i.op == .smlal {
+                ld(.rdx, i.rd)
+                a.shift(.shl, .rdx, 32)
+                ld(.rsi, i.rs)
+                a.alu(.or, .rdx, .rsi)
+                a.alu(.add, .rax, .rdx)
+            }
+            a.mov(.rcx, .rax, wide: false)
+            st(i.rs, .rcx)
+            a.shift(.shr, .rax, 32)
+            st(i.rd, .rax)
+        }
+    }
+
+    /// RDX = the host address of the words of an LDM/STM slot (`blockTransferRAM32`: the
+    /// lowest word's offset from Rn in the top half of `imm`, the byte count in `size`), R9 =
+    /// the base it writes back; or a jump to the full path.
+    private mutating func blockAddress(_ i: A32Inst, write: Bool, k: Int, off: Int) {
+        let bytes = Int(i.size)
+        ld(.rax, i.rn)
+        a.mov(.r9, .rax, wide: false)
+        a.aluImm(i.flags.has(.add) ? .add : .sub, .r9, Int32(bytes), wide: false)
+        let lowest = Int32(Int16(truncatingIfNeeded: i.imm >> 16))
+        if lowest != 0 { a.aluImm(.add, .rax, lowest, wide: false) }
+        let full = X86Label()
+        stubs.append(.exit(full, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
+        a.testImm(.rax, 3)
+        a.jcc(.ne, full)
+        if bytes > 4 {
+            a.mov(.rcx, .rax, wide: false)
+            a.aluImm(.and, .rcx, 0xFFF, wide: false)
+            a.aluImm(.cmp, .rcx, Int32(0x1000 - bytes), wide: false)
+            a.jcc(.a, full)
+        }
+        hostAddress(size: 1, write: write, off: off, k: k)
+    }
+
+    /// The registers of an LDM/STM list below the PC, ascending.
+    private func listRegisters(_ i: A32Inst) -> [UInt8] {
+        (0..<15).filter { i.imm & (1 << UInt32($0)) != 0 }.map { UInt8($0) }
+    }
+
+    private mutating func blockTransfer(_ i: A32Inst, k: Int, off: Int, end: Int) {
+        let write = i.fast == .stm
+        blockAddress(i, write: write, k: k, off: off)
+        let regs = listRegisters(i)
+        if write {
+            ownStore(size: Int(i.size), k: k, off: off, end: end)
+            // A stored Rn is its old value: the base is written back after.
+            for (j, r) in regs.enumerated() {
+                ld(.rcx, r)
+                a.store(.rdx, Int32(4 * j), .rcx, size: 4)
+            }
+            if i.flags.has(.writeBack) { st(i.rn, .r9) }
+        } else {
+            // With Rn in the list the loaded value stays (the full path's choice).
+            if i.flags.has(.writeBack) && !regs.contains(i.rn & 15) { st(i.rn, .r9) }
+            for (j, r) in regs.enumerated() {
+                a.load(.rcx, .rdx, Int32(4 * j), size: 4)
+                st(r, .rcx)
+            }
+        }
+    }
+
+    /// EAX = R[n] op ECX for the logical operations (MOV and MVN ignore Rn).
+    private mutating func logic(_ op: A32Op, rn: UInt8) {
+        switch op {
+        case .mov:
+            a.mov(.rax, .rcx, wide: false)
+        case .mvn:
+            a.mov(.rax, .rcx, wide: false)
+            a.not(.rax, wide: false)
+        default:
+            ld(.rax, rn)
+            switch op {
+            case .and, .tst: a.alu(.and, .rax, .rcx, wide: false)
+            case .eor, .teq: a.alu(.xor, .rax, .rcx, wide: false)
+            case .orr: a.alu(.or, .rax, .rcx, wide: false)
+            case .orn:
+                a.not(.rcx, wide: false)
+                a.alu(.or, .rax, .rcx, wide: false)
+            default:   // BIC
+                a.not(.rcx, wide: false)
+                a.alu(.and, .rax, .rcx, wide: false)
+            }
+        }
+    }
+
+    /// `fastDataProcessing32`: the shifter operand in ECX (its carry in R10 where a logical S
+    /// form needs it), then the operation.
+    private mutating func dataProcessing(_ i: A32Inst) {
+        let s = i.flags.has(.setFlags)
+        var carry = Carry.kept
+        if i.flags.has(.immediate) {
+            a.movImm(.rcx, UInt64(i.imm))
+            if i.flags.has(.carryOut) { carry = .constant(i.flags.has(.carryOne)) }
+        } else if i.flags.has(.registerShift) {
+            registerShift(i)
+        } else {
+            ld(.rcx, i.rm)
+            let amount = i.shiftAmount & 31
+            if amount != 0 {
+                let op: X86Assembler.Shift = [.lsl: .shl, .lsr: .shr, .asr: .sar][i.shift] ?? .ror
+                a.shift(op, .rcx, amount, wide: false)
+                // x86's CF is the last bit shifted out, and for ROR the result's bit 31: the
+                // shifter carry of Shift_C in each case.
+                a.setcc(.b, .r10)
+                carry = .r10
+            }
+        }
+        switch i.op {
+        case .and, .tst, .eor, .teq, .orr, .orn, .bic, .mov, .mvn:
+            logic(i.op, rn: i.rn)
+            if i.op != .tst && i.op != .teq { st(i.rd, .rax) }
+            if s { logicalFlags(carry) }
+        case .add, .cmn:
+            ld(.rax, i.rn)
+            a.alu(.add, .rax, .rcx, wide: false)
+            if s { arithmeticFlags(.add) }
+            if i.op == .add { st(i.rd, .rax) }
+        case .sub, .cmp:
+            ld(.rax, i.rn)
+            a.alu(.sub, .rax, .rcx, wide: false)
+            if s { arithmeticFlags(.sub) }
+            if i.op == .sub { st(i.rd, .rax) }
+        case .rsb:
+            ld(.rdx, i.rn)
+            a.mov(.rax, .rcx, wide: false)
+            a.alu(.sub, .rax, .rdx, wide: false)
+            if s { arithmeticFlags(.sub) }
+            st(i.rd, .rax)
+        case .adc:
+            ld(.rax, i.rn)
+            carryIn()
+            a.adc(.rax, .rcx, wide: false)
+            if s { arithmeticFlags(.add) }
+            st(i.rd, .rax)
+        case .sbc:
+            // a + NOT b + C is a - b - NOT C: SBB with the borrow NOT C.
+            ld(.rax, i.rn)
+            carryIn()
+            a.cmc()
+            a.adc(.rax, .rcx, borrow: true, wide: false)
+            if s { arithmeticFlags(.sub) }
+            st(i.rd, .rax)
+        default:   // RSC
+            ld(.rsi, i.rn)
+            a.mov(.rax, .rcx, wide: false)
+            carryIn()
+            a.cmc()
+            a.adc(.rax, .rsi, borrow: true, wide: false)
+            if s { arithmeticFlags(.sub) }
+            st(i.rd, .rax)
+        }
+    }
+
+    /// ECX = Rm shifted by the bottom byte of Rs (Shift_C's value; its carry is not needed
+    /// here): LSL, LSR and ASR by 32 or more through a 64-bit shift by at most 63, ROR by
+    /// the amount modulo 32.
+    private mutating func registerShift(_ i: A32Inst) {
+        ld(.rsi, i.rm)
+        ld(.rcx, i.rs)
+        a.aluImm(.and, .rcx, 0xFF, wide: false)
+        if i.shift == .ror {
+            a.shiftCL(.ror, .rsi, wide: false)
+        } else {
+            a.movImm(.rdx, 63)
+            a.alu(.cmp, .rcx, .rdx, wide: false)
+            a.cmov(.a, .rcx, .rdx)
+            if i.shift == .asr { a.movsx(.rsi, .rsi, bits: 32) }
+            a.shiftCL(i.shift == .lsl ? .shl : i.shift == .lsr ? .shr : .sar, .rsi)
+        }
+        a.mov(.rcx, .rsi, wide: false)
+    }
+
+    /// SDIV/UDIV: Rn / Rm, 0 for a zero divisor, INT_MIN / -1 wrapping (`executeMultiply`).
+    private mutating func divide(_ i: A32Inst) {
+        let zero = X86Label(), done = X86Label()
+        ld(.rax, i.rn)
+        ld(.rcx, i.rm)
+        a.test(.rcx, .rcx, wide: false)
+        a.jcc(.e, zero)
+        if i.op == .udiv {
+            a.movImm(.rdx, 0)
+            a.div(.rcx, wide: false)
+        } else {
+            // In 64 bits the one 32-bit overflow cannot trap, and its low half wraps.
+            a.movsx(.rax, .rax, bits: 32)
+            a.movsx(.rcx, .rcx, bits: 32)
+            a.cqo()
+            a.idiv(.rcx)
+            a.mov(.rax, .rax, wide: false)
+        }
+        a.jmp(done)
+        a.bind(zero)
+        a.movImm(.rax, 0)
+        a.bind(done)
+        st(i.rd, .rax)
+    }
+
+    // MARK: loads and stores
+
+    /// LDRD/STRD (`fastLoadStore32`): a word-aligned doubleword in one page, Rt and Rt2 (`rs`).
+    private mutating func pair(_ i: A32Inst, k: Int, off: Int, end: Int) {
+        ld(.rax, i.rn)
+        if i.flags.has(.immediate) { a.movImm(.rcx, UInt64(i.imm)) } else { ld(.rcx, i.rm) }
+        a.mov(.r9, .rax, wide: false)
+        a.alu(i.flags.has(.add) ? .add : .sub, .r9, .rcx, wide: false)
+        if i.flags.has(.preIndex) { a.mov(.rax, .r9, wide: false) }
+        let back = i.flags.has(.writeBack)
+        let full = X86Label()
+        stubs.append(.exit(full, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
+        a.testImm(.rax, 3)
+        a.jcc(.ne, full)
+        a.mov(.rcx, .rax, wide: false)
+        a.aluImm(.and, .rcx, 0xFFF, wide: false)
+        a.aluImm(.cmp, .rcx, 0x1000 - 8, wide: false)
+        a.jcc(.a, full)
+        let write = i.op == .strd
+        hostAddress(size: 1, write: write, off: off, k: k)
+        if write {
+            ownStore(size: 8, k: k, off: off, end: end)
+            ld(.rcx, i.rd)
+            a.store(.rdx, 0, .rcx, size: 4)
+            ld(.rcx, i.rs)
+            a.store(.rdx, 4, .rcx, size: 4)
+            if back { st(i.rn, .r9) }
+        } else {
+            a.load(.r8, .rdx, 0, size: 4)
+            a.load(.r10, .rdx, 4, size: 4)
+            if back { st(i.rn, .r9) }
+            st(i.rd, .r8)
+            st(i.rs, .r10)
+        }
+    }
+
+    private mutating func memory(_ i: A32Inst, k: Int, off: Int, end: Int) {
+        // EAX = the address, R9 = the base to write back (when `back`).
+        var back = false
+        let op: A32Op
+        switch i.fast {
+        case .ldrImm, .strImm, .ldrbImm, .strbImm, .ldrhImm, .strhImm:
+            op = [.ldrImm: .ldr, .strImm: .str, .ldrbImm: .ldrb, .strbImm: .strb, .ldrhImm: .ldrh][i.fast] ?? .strh
+            ld(.rax, i.rn)
+            a.aluImm(i.flags.has(.add) ? .add : .sub, .rax, Int32(bitPattern: i.imm), wide: false)
+        case .ldrPost, .strPost, .ldrbPost, .strbPost:
+            op = [.ldrPost: .ldr, .strPost: .str, .ldrbPost: .ldrb][i.fast] ?? .strb
+            ld(.rax, i.rn)
+            a.mov(.r9, .rax, wide: false)
+            a.aluImm(i.flags.has(.add) ? .add : .sub, .r9, Int32(bitPattern: i.imm), wide: false)
+            back = true
+        case .ldrReg, .strReg, .ldrbReg, .strbReg:
+            op = [.ldrReg: .ldr, .strReg: .str, .ldrbReg: .ldrb][i.fast] ?? .strb
+            ld(.rax, i.rn)
+            ld(.rcx, i.rm)
+            if i.shiftAmount & 31 != 0 { a.shift(.shl, .rcx, i.shiftAmount & 31, wide: false) }
+            a.alu(i.flags.has(.add) ? .add : .sub, .rax, .rcx, wide: false)
+        default:   // .loadStore
+            op = i.op
+            if i.rn == 15 {
+                pcPlus(.rax, off + 8)   // Align(PC, 4): the PC is word-aligned here
+            } else {
+                ld(.rax, i.rn)
+            }
+            if i.flags.has(.immediate) {
+                a.movImm(.rcx, UInt64(i.imm))
+            } else {
+                ld(.rcx, i.rm)
+                if i.shiftAmount & 31 != 0 { a.shift(.shl, .rcx, i.shiftAmount & 31, wide: false) }
+            }
+            a.mov(.r9, .rax, wide: false)
+            a.alu(i.flags.has(.add) ? .add : .sub, .r9, .rcx, wide: false)
+            if i.flags.has(.preIndex) { a.mov(.rax, .r9, wide: false) }
+            back = i.flags.has(.writeBack)
+        }
+        let size: Int, write: Bool
+        switch op {
+        case .ldr: (size, write) = (4, false)
+        case .str: (size, write) = (4, true)
+        case .ldrb, .ldrsb: (size, write) = (1, false)
+        case .strb: (size, write) = (1, true)
+        case .ldrh, .ldrsh: (size, write) = (2, false)
+        default: (size, write) = (2, true)   // STRH
+        }
+        hostAddress(size: size, write: write, off: off, k: k)
+        if write {
+            ownStore(size: size, k: k, off: off, end: end)
+            ld(.rcx, i.rd)
+            a.store(.rdx, 0, .rcx, size: size)
+            if back { st(i.rn, .r9) }
+        } else {
+            a.load(.r8, .rdx, 0, size: size)
+            if op == .ldrsb { a.movsx(.r8, .r8, bits: 8, wide: false) }
+            if op == .ldrsh { a.movsx(.r8, .r8, bits: 16, wide: false) }
+            // Rn is written back before Rt: with Rn = Rt the loaded value stays.
+            if back { st(i.rn, .r9) }
+            st(i.rd, .r8)
+        }
+    }
+
+    /// A store of `size` bytes at host address RDX into this block's own words leaves before
+    /// it: the loop then runs the words written, as the interpreter does (and a branch back
+    /// to the block's start can skip the word check).
+    private mutating func ownStore(size: Int, k: Int, off: Int, end: Int) {
+        let own = X86Label()
+        stubs.append(.exit(own, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
+        a.mov(.rsi, .rdx)
+        a.aluMem(.sub, .rsi, Self.ctx, A32JITContext.codeHost)
+        a.aluImm(.add, .rsi, Int32(size - 1 - first))
+        a.aluImm(.cmp, .rsi, Int32(end - first + size - 1))
+        a.jcc(.b, own)
+    }
+
+    /// RDX = the host address of `size` bytes at the VA in EAX, or a jump to the full path
+    /// (`fastRAM`'s rules).
+    private mutating func hostAddress(size: Int, write: Bool, off: Int, k: Int) {
+        let slow = X86Label()
+        stubs.append(.exit(slow, offset: off, done: k, exit: write ? JITExit.slowWrite.rawValue : JITExit.slowRead.rawValue,
+                           saveVA: true))
+        let back = X86Label()
+        if size > 1 {
+            let mis = X86Label(), full = X86Label()
+            a.testImm(.rax, UInt32(size - 1))
+            a.jcc(.ne, mis)
+            stubs.append(.misaligned(mis, back: back, slow: full, size: size))
+            stubs.append(.exit(full, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
+        }
+        a.bind(back)
+        tlbEntry()
+        a.mov(.rdx, .rax)
+        a.aluImm(.and, .rdx, -4096)
+        a.alu(.or, .rdx, write ? Self.writeEpoch : Self.readEpoch)
+        a.aluMem(.cmp, .rdx, .rcx, write ? 8 : 0)
+        a.jcc(.ne, slow)
+        a.mov(.rdx, .rax)
+        a.aluImm(.and, .rdx, 0xFFF, wide: false)
+        a.aluMem(.add, .rdx, .rcx, 16)
+    }
+
+    /// RCX = the host TLB entry of the VA in EAX (32 bytes each, by the VA's page modulo
+    /// HostTLB.entryCount).
+    private mutating func tlbEntry() {
+        a.mov(.rcx, .rax, wide: false)
+        a.shift(.shr, .rcx, 12 - 5, wide: false)
+        a.aluImm(.and, .rcx, Int32((HostTLB.entryCount - 1) << 5), wide: false)
+        a.alu(.add, .rcx, Self.tlb)
+    }
+
+    // MARK: branches
+
+    private mutating func branch(_ i: A32Inst, k: Int, off: Int, count n: Int) {
+        let notTaken = X86Label()
+        if i.cond != 0xE { condition(i.cond, else: notTaken) }
+        if Self.isLoadPC(i) {
+            // LoadWritePC (BXWritePC): a T32 target leaves before the instruction.
+            ld(.rax, i.rn)
+            a.mov(.r9, .rax, wide: false)
+            a.aluImm(i.flags.has(.add) ? .add : .sub, .r9, Int32(bitPattern: i.imm), wide: false)
+            if i.flags.has(.preIndex) { a.mov(.rax, .r9, wide: false) }
+            hostAddress(size: 4, write: false, off: off, k: k)
+            a.load(.r8, .rdx, 0, size: 4)
+            let thumb = X86Label()
+            stubs.append(.exit(thumb, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: false))
+            a.testImm(.r8, 1)
+            a.jcc(.ne, thumb)
+            if i.flags.has(.writeBack) { st(i.rn, .r9) }
+            a.aluImm(.sub, Self.left, Int32(n))
+            a.mov(.rax, .r8, wide: false)
+            a.jmp(dispatch)
+            a.bind(notTaken)
+            if i.cond != 0xE {
+                a.aluImm(.sub, Self.left, Int32(n))
+                pcPlus(.rax, off + 4)
+                a.jmp(dispatch)
+            }
+            return
+        }
+        switch i.fast {
+        case .b, .bl:
+            if i.fast == .bl {
+                pcPlus(.rcx, off + 4)
+                st(14, .rcx)
+            }
+            a.aluImm(.sub, Self.left, Int32(n))
+            if off + 8 + Int(Int32(bitPattern: i.imm)) == first {
+                a.aluImm(.cmp, Self.left, Int32(n))
+                a.jcc(.b, decline)
+                a.jmp(body)
+                break
+            }
+            // BranchWritePC: the PC reads as the address + 8, the target is word-aligned.
+            pcPlus(.rax, off + 8)
+            a.aluImm(.add, .rax, Int32(bitPattern: i.imm), wide: false)
+            a.aluImm(.and, .rax, -4, wide: false)
+            a.jmp(dispatch)
+        case .ldmPC:
+            // LoadWritePC: a T32 target leaves before the instruction, nothing changed.
+            blockAddress(i, write: false, k: k, off: off)
+            let regs = listRegisters(i)
+            a.load(.r8, .rdx, Int32(4 * regs.count), size: 4)
+            let thumb = X86Label()
+            stubs.append(.exit(thumb, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: false))
+            a.testImm(.r8, 1)
+            a.jcc(.ne, thumb)
+            if i.flags.has(.writeBack) && !regs.contains(i.rn & 15) { st(i.rn, .r9) }
+            for (j, r) in regs.enumerated() {
+                a.load(.rcx, .rdx, Int32(4 * j), size: 4)
+                st(r, .rcx)
+            }
+            a.aluImm(.sub, Self.left, Int32(n))
+            a.mov(.rax, .r8, wide: false)
+            a.jmp(dispatch)
+        default:   // BX, BLX (register)
+            // A T32 target: leave before the instruction for the full path, which changes
+            // the set (the loop would enter this block again if it starts here).
+            ld(.r8, i.rm)
+            let thumb = X86Label()
+            stubs.append(.exit(thumb, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: false))
+            a.testImm(.r8, 1)
+            a.jcc(.ne, thumb)
+            if i.fast == .blxReg {
+                pcPlus(.rcx, off + 4)
+                st(14, .rcx)
+            }
+            a.aluImm(.sub, Self.left, Int32(n))
+            a.mov(.rax, .r8, wide: false)
+            a.jmp(dispatch)
+        }
+        a.bind(notTaken)
+        if i.cond != 0xE {
+            a.aluImm(.sub, Self.left, Int32(n))
+            pcPlus(.rax, off + 4)
+            a.jmp(dispatch)
+        }
+    }
+
+    /// Go on at the PC in EAX (the budget counts everything before it): into the block whose
+    /// entry is the slot of that PC if the page is this one or one the host TLB lets this EL
+    /// execute (its execute tag, as `fetchPage32` checks); else back to the loop, which takes
+    /// a misaligned PC or an unmapped page to the full path.
+    private mutating func emitDispatch() {
+        let exit = X86Label(), same = X86Label()
+        a.bind(dispatch)
+        a.testImm(.rax, 3)
+        a.jcc(.ne, exit)
+        a.mov(.rcx, .rax, wide: false)
+        a.aluImm(.and, .rcx, -4096, wide: false)
+        a.aluMem(.cmp, .rcx, Self.ctx, JITContext.pageVA)
+        a.jcc(.e, same)
+        tlbEntry()
+        a.mov(.rdx, .rax)
+        a.aluImm(.and, .rdx, -4096)
+        a.alu(.or, .rdx, Self.readEpoch)
+        a.aluMem(.cmp, .rdx, .rcx, 24)
+        a.jcc(.ne, exit)
+        a.load(.rdx, .rcx, 16)
+        a.store(Self.ctx, A32JITContext.codeHost, .rdx)
+        a.mov(.rcx, .rax, wide: false)
+        a.aluImm(.and, .rcx, -4096, wide: false)
+        a.store(Self.ctx, JITContext.pageVA, .rcx)
+        a.bind(same)
+        // The slot: bits 17:1 of the PC index the A32 half of the table.
+        a.mov(.rcx, .rax, wide: false)
+        a.shift(.shr, .rcx, 1, wide: false)
+        a.aluImm(.and, .rcx, Int32(AArch32DecodeMemo.slotMask), wide: false)
+        a.imulImm32(.rcx, .rcx, Int32(MemoryLayout<A32Inst>.stride))
+        a.aluMem(.add, .rcx, Self.ctx, A32JITContext.slots)
+        a.cmpByte(.rcx, Int32(A32JIT.fastOffset), A32FastForm.jitBlock.rawValue)
+        a.jcc(.ne, exit)
+        a.load(.rdx, .rcx, Int32(A32JIT.immOffset), size: 4)
+        a.movImm(.rsi, UInt64(bufferBase) &+ UInt64(Self.bodyOffset))
+        a.alu(.add, .rdx, .rsi)
+        a.jmp(.rdx)
+        a.bind(exit)
+        a.store(Self.ctx, JITContext.nextPC, .rax)
+        a.movImm(.rax, 0)
+        a.jmp(absolute: epilogue, origin: origin)
+    }
+
+    private mutating func emitStub(_ s: Stub) {
+        switch s {
+        case let .exit(l, offset, done, exit, saveVA):
+            a.bind(l)
+            if saveVA { a.store(Self.ctx, JITContext.faultVA, .rax) }
+            pcPlus(.rax, offset)
+            a.store(Self.ctx, JITContext.nextPC, .rax)
+            if done != 0 { a.aluImm(.sub, Self.left, Int32(done)) }
+            a.movImm(.rax, UInt64(exit))
+            a.jmp(absolute: epilogue, origin: origin)
+        case let .misaligned(l, back, slow, size):
+            // fastRAM's rule: misaligned only where SCTLR.A is clear (B2.5.2), and never
+            // across a page.
+            a.bind(l)
+            a.cmpByte(Self.ctx, JITContext.alignCheck, 0)
+            a.jcc(.ne, slow)
+            a.mov(.rcx, .rax, wide: false)
+            a.aluImm(.and, .rcx, 0xFFF, wide: false)
+            a.aluImm(.cmp, .rcx, Int32(0x1000 - size), wide: false)
+            a.jcc(.a, slow)
+            a.jmp(back)
+        }
+    }
+}
