@@ -839,20 +839,12 @@ struct A32BlockTranslator {
             if i.flags.has(.preIndex) { a.mov(.rax, .r9, wide: false) }
             hostAddress(size: 4, write: false, off: off, k: k)
             a.load(.r8, .rdx, 0, size: 4)
-            let thumb = X86Label()
-            stubs.append(.exit(thumb, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: false))
-            a.testImm(.r8, 1)
-            a.jcc(.ne, thumb)
+            leaveForT32Target(off: off, k: k)
             if i.flags.has(.writeBack) { st(i.rn, .r9) }
             a.aluImm(.sub, Self.left, Int32(n))
             a.mov(.rax, .r8, wide: false)
             a.jmp(dispatch)
-            a.bind(notTaken)
-            if i.cond != 0xE {
-                a.aluImm(.sub, Self.left, Int32(n))
-                pcPlus(.rax, off + 4)
-                a.jmp(dispatch)
-            }
+            notTakenGoesOn(i, notTaken, off: off, count: n)
             return
         }
         switch i.fast {
@@ -878,10 +870,7 @@ struct A32BlockTranslator {
             blockAddress(i, write: false, k: k, off: off)
             let regs = listRegisters(i)
             a.load(.r8, .rdx, Int32(4 * regs.count), size: 4)
-            let thumb = X86Label()
-            stubs.append(.exit(thumb, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: false))
-            a.testImm(.r8, 1)
-            a.jcc(.ne, thumb)
+            leaveForT32Target(off: off, k: k)
             if i.flags.has(.writeBack) && !regs.contains(i.rn & 15) { st(i.rn, .r9) }
             for (j, r) in regs.enumerated() {
                 a.load(.rcx, .rdx, Int32(4 * j), size: 4)
@@ -894,10 +883,7 @@ struct A32BlockTranslator {
             // A T32 target: leave before the instruction for the full path, which changes
             // the set (the loop would enter this block again if it starts here).
             ld(.r8, i.rm)
-            let thumb = X86Label()
-            stubs.append(.exit(thumb, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: false))
-            a.testImm(.r8, 1)
-            a.jcc(.ne, thumb)
+            leaveForT32Target(off: off, k: k)
             if i.fast == .blxReg {
                 pcPlus(.rcx, off + 4)
                 st(14, .rcx)
@@ -906,6 +892,20 @@ struct A32BlockTranslator {
             a.mov(.rax, .r8, wide: false)
             a.jmp(dispatch)
         }
+        notTakenGoesOn(i, notTaken, off: off, count: n)
+    }
+
+    /// A branch to the address in R8 that would switch to T32 (bit 0 set) leaves before the
+    /// instruction, for the full path, which changes the set.
+    private mutating func leaveForT32Target(off: Int, k: Int) {
+        let thumb = X86Label()
+        stubs.append(.exit(thumb, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: false))
+        a.testImm(.r8, 1)
+        a.jcc(.ne, thumb)
+    }
+
+    /// Where a conditional branch that fails its condition lands: on to the next instruction.
+    private mutating func notTakenGoesOn(_ i: A32Inst, _ notTaken: X86Label, off: Int, count n: Int) {
         a.bind(notTaken)
         if i.cond != 0xE {
             a.aluImm(.sub, Self.left, Int32(n))
