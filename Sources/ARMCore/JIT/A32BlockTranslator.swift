@@ -952,9 +952,7 @@ struct A32BlockTranslator {
         a.alu(.add, .rdx, .rsi)
         a.jmp(.rdx)
         a.bind(exit)
-        a.store(Self.ctx, JITContext.nextPC, .rax)
-        a.movImm(.rax, 0)
-        a.jmp(absolute: epilogue, origin: origin)
+        a.leaveBlock(JITExit.next.rawValue, epilogue: epilogue, origin: origin)
     }
 
     private mutating func emitStub(_ s: Stub) {
@@ -963,10 +961,7 @@ struct A32BlockTranslator {
             a.bind(l)
             if saveVA { a.store(Self.ctx, JITContext.faultVA, .rax) }
             pcPlus(.rax, offset)
-            a.store(Self.ctx, JITContext.nextPC, .rax)
-            if done != 0 { a.aluImm(.sub, Self.left, Int32(done)) }
-            a.movImm(.rax, UInt64(exit))
-            a.jmp(absolute: epilogue, origin: origin)
+            a.leaveBlock(exit, done: done, epilogue: epilogue, origin: origin)
         case let .misaligned(l, back, slow, size):
             // fastRAM's rule: misaligned only where SCTLR.A is clear (B2.5.2), and never
             // across a page.

@@ -97,6 +97,18 @@ enum JITBlockHeader {
     static func original(_ header: UnsafeRawPointer) -> Inst { header.loadUnaligned(as: Inst.self) }
 }
 
+extension X86Assembler {
+    /// Leave generated code for the run loop: nextPC = RAX, `done` instructions off the budget,
+    /// EAX = the exit (`JITExit`), then the shared epilogue at `epilogue` of the code buffer
+    /// (code placed at `origin`). Both translators keep the context in R12 and the budget in R13.
+    mutating func leaveBlock(_ exit: Int, done: Int = 0, epilogue: Int, origin: Int) {
+        store(.r12, JITContext.nextPC, .rax)
+        if done != 0 { aluImm(.sub, .r13, Int32(done)) }
+        movImm(.rax, UInt64(exit))
+        jmp(absolute: epilogue, origin: origin)
+    }
+}
+
 struct BlockTranslator {
     static let maxInstructions = 48
     private static let x = X86Reg.rbx, ctx = X86Reg.r12, left = X86Reg.r13, tlb = X86Reg.r14
@@ -1002,9 +1014,7 @@ struct BlockTranslator {
         a.aluImm(.add, .rdx, Int32(BlockTranslator.bodyOffset))
         a.jmp(.rdx)
         bind(exit)
-        a.store(BlockTranslator.ctx, JITContext.nextPC, .rax)
-        a.movImm(.rax, 0)
-        a.jmp(absolute: epilogue, origin: origin)
+        a.leaveBlock(JITExit.next.rawValue, epilogue: epilogue, origin: origin)
     }
 
     /// The budget already counts everything before `slot`.
@@ -1022,9 +1032,7 @@ struct BlockTranslator {
         }
         bind(exit)
         pcPlus(.rax, Int64(slot * 4))
-        a.store(BlockTranslator.ctx, JITContext.nextPC, .rax)
-        a.movImm(.rax, 0)
-        a.jmp(absolute: epilogue, origin: origin)
+        a.leaveBlock(JITExit.next.rawValue, epilogue: epilogue, origin: origin)
     }
 
     private mutating func emitStub(_ s: Stub) {
@@ -1033,10 +1041,7 @@ struct BlockTranslator {
             bind(l)
             if saveVA { a.store(BlockTranslator.ctx, JITContext.faultVA, .rax) }
             pcPlus(.rax, offset)
-            a.store(BlockTranslator.ctx, JITContext.nextPC, .rax)
-            if done != 0 { a.aluImm(.sub, BlockTranslator.left, Int32(done)) }
-            a.movImm(.rax, UInt64(exit.rawValue))
-            a.jmp(absolute: epilogue, origin: origin)
+            a.leaveBlock(exit.rawValue, done: done, epilogue: epilogue, origin: origin)
         case let .misaligned(l, back, slow, elem, total):
             // fastRAM's rule: misaligned for the element size only where SCTLR.A is clear
             // (B2.5.2), and never across a page.
