@@ -245,6 +245,9 @@ public final class Machine {
         var allWaiting = true
         var deadline: UInt64 = input?.nextDeadline() ?? .max
         for (i, cpu) in cpus.enumerated() where firmware.online[i] {
+            // A timer that fired while its CPU idled to the end of the last round is a level
+            // the GIC must see now: it is no deadline any more (`nextDeadline`).
+            updateInterruptLines(i)
             if !cpu.waiting || cpu.hasWakeUpEventNow { allWaiting = false }
             if let d = timers[i].nextDeadline(cpu: cpu) { deadline = min(deadline, d) }
         }
@@ -295,10 +298,11 @@ public final class Machine {
                 updateInterruptLines(i)
                 if allWaiting && cpu.waiting {
                     // Fast-forward: the deadline has come. A WFI may complete early for an
-                    // IMPLEMENTATION DEFINED reason (D1.16.2), so a CPU whose timer fired wakes
-                    // even if its interrupt is masked somewhere on the way.
+                    // IMPLEMENTATION DEFINED reason (D1.16.2), so a CPU whose timer fires in
+                    // this round wakes once even if its interrupt is masked somewhere on the way.
+                    let fires = timers[i].nextDeadline(cpu: cpu).map { $0 <= end } ?? false
                     if cpu.virtualNanos < end { cpu.idleNanos &+= end - cpu.virtualNanos }
-                    if let d = timers[i].nextDeadline(cpu: cpu), d <= end { cpu.waiting = false }
+                    if fires { cpu.waiting = false }
                     updateInterruptLines(i)
                 }
                 if cpu.waiting && cpu.waitingForEvent && several {

@@ -163,8 +163,9 @@ extension Machine {
         roundEnds[i] = end
         updateInterruptLines(i)
         if rounds.fastForward && cpu.waiting {
+            let fires = timers[i].nextDeadline(cpu: cpu).map { $0 <= end } ?? false
             if cpu.virtualNanos < end { cpu.idleNanos &+= end - cpu.virtualNanos }
-            if let d = timers[i].nextDeadline(cpu: cpu), d <= end { cpu.waiting = false }
+            if fires { cpu.waiting = false }
             updateInterruptLines(i)
         }
         if cpu.waiting && cpu.waitingForEvent && rounds.several { cpu.waiting = false }

@@ -59,10 +59,13 @@ public final class GenericTimer: SystemRegisterProvider {
         conditionMet(k, cpu: cpu) && ctl[k.rawValue] & 2 == 0
     }
 
-    /// The virtual nanosecond at which an enabled, unmasked timer next fires, if any.
+    /// The virtual nanosecond at which an enabled, unmasked timer next fires, if any. A timer
+    /// whose condition is already met has no deadline: its output is a level for the GIC, and
+    /// only the GIC decides whether it wakes a WFI. Counting it as a deadline at "now" ended
+    /// every round at once while its interrupt stayed disabled or pending.
     public func nextDeadline(cpu: CPU) -> UInt64? {
         var best: UInt64?
-        for k in Kind.allCases where ctl[k.rawValue] & 3 == 1 {
+        for k in Kind.allCases where ctl[k.rawValue] & 3 == 1 && !conditionMet(k, cpu: cpu) {
             var target = cval[k.rawValue]
             if k == .virtual && cpu.hasEL2 { target = target &+ cpu.sysregs[SysReg.CNTVOFF_EL2] }
             let ns = max(counter.nanos(atCount: target), cpu.virtualNanos)

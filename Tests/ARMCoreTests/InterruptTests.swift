@@ -124,6 +124,19 @@ final class InterruptTests: XCTestCase {
         XCTAssertEqual(m.cpu.el, 1)
     }
 
+    func testWFIWithAMaskedInterruptAlreadyPendingNeverWaits() {
+        // Xen parks a halted CPU in `wfi; wfi; b .-4` with IRQs masked and one pending: each
+        // WFI completes at once (D1.16.2) and the loop spins without leaving `run`.
+        let m = machine(el: 1)
+        m.program([wfi, wfi, 0x17FF_FFFE])   // B back to the first WFI
+        m.cpu.setInterruptInputs(.irq)
+        XCTAssertEqual(m.cpu.run(budget: 300), .budget)
+        XCTAssertFalse(m.cpu.waiting)
+        XCTAssertEqual(m.cpu.instret, 300)
+        XCTAssertEqual(m.cpu.pc, base, "100 turns of the three-instruction loop")
+        XCTAssertEqual(m.cpu.el, 1, "masked: never taken")
+    }
+
     func testWFIWithUnmaskedIRQTakesItWithELRAfterTheWFI() {
         let m = machine(el: 1)
         m.cpu.daif = 0

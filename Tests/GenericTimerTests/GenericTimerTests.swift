@@ -72,6 +72,7 @@ final class GenericTimerTests: XCTestCase {
         XCTAssertNil(t.nextDeadline(cpu: c), "a masked timer is no reason to wake")
         c.writeSysReg(.CNTP_CTL_EL0, 1)
         XCTAssertTrue(t.outputAsserted(.physical, cpu: c))
+        XCTAssertNil(t.nextDeadline(cpu: c), "a timer that has fired is a level in the GIC, not a deadline")
     }
 
     func testDisabledTimerNeverFires() {
@@ -94,6 +95,7 @@ final class GenericTimerTests: XCTestCase {
     func testVirtualDeadlineHonoursCNTVOFF() {
         let (c, t) = cpu()
         c.sysregs[SysReg.CNTVOFF_EL2] = 1_000
+        c.instret = 1_000 * 16                   // virtual count 0 (before, it wraps below zero)
         c.writeSysReg(.CNTV_CVAL_EL0, 500)       // virtual 500 = physical 1,500
         c.writeSysReg(.CNTV_CTL_EL0, 1)
         XCTAssertEqual(t.nextDeadline(cpu: c), 1_500 * 16)

@@ -102,6 +102,7 @@ extension CPU {
             throw ArchException(Syndrome(.wfx, iss: 1 << 24 | UInt32(currentCondition32) << 20 | (isWFE ? 1 : 0),
                                          il: instructionLength32 == 4), targetEL: 2)
         }
+        if completesAtOnce { return }
         waiting = true
         waitingForEvent = isWFE
         attention = true

@@ -106,6 +106,7 @@ extension CPU {
             break
         case .wfi:
             try checkWFxTrap(isWFE: false)
+            if completesAtOnce { break }
             waiting = true
             waitingForEvent = false
             attention = true
@@ -114,6 +115,7 @@ extension CPU {
             // HCR_EL2.TWE: "if it would cause the PE to enter a low-power state").
             if eventRegister { eventRegister = false; break }
             try checkWFxTrap(isWFE: true)
+            if completesAtOnce { break }
             waiting = true; waitingForEvent = true; attention = true
         case .sev:
             if let send = sendEvent { send(self) } else { eventRegister = true }

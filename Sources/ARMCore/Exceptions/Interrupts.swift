@@ -117,6 +117,13 @@ extension CPU {
 }
 
 extension CPU {
+    /// A WFI or WFE that finds a wake-up event already pending, one PSTATE keeps from being
+    /// taken, completes at once (D1.16.2): the same outcome as entering the wait and leaving it
+    /// at the next boundary (`handleAttention`), without the slow path. A CPU parked in a
+    /// `wfi; b .` loop with IRQs masked and an interrupt pending (Xen's halted CPUs) spins
+    /// like this, on real hardware as here.
+    var completesAtOnce: Bool { hasWakeUpEvent() && pendingInterrupt() == nil }
+
     /// A WFI/WFE in progress would complete now (for the board's idle test).
     public var hasWakeUpEventNow: Bool { waiting && hasWakeUpEvent() }
 }
