@@ -130,6 +130,44 @@ final class JITDifferentialTests: XCTestCase {
         XCTAssertGreaterThan(translated * 3, all, "instructions run in blocks: \(translated) of \(all)")
     }
 
+    /// The forms the translator shortens (LSR/LSL/UBFIZ/UXTW as shifts and masks, SXTB/H/W as
+    /// MOVSX, SBFIZ, MUL without the add, AND with a 32-bit mask, scaled register offsets) on
+    /// values with the top bits set, as the kernel's multi-precision loops use them.
+    func testShortenedFormsMatchTheInterpreter() {
+        let body: [UInt32] = [
+            0xD344_FDAC,   // LSR X12, X13, #4
+            0xD374_CDAE,   // LSL X14, X13, #12
+            0x93407DAF,    // SXTW X15, W13
+            0x93401DB0,    // SXTB X16, W13
+            0x93403DB1,    // SXTH X17, W13
+            0xD37D21B2,    // UBFIZ X18, X13, #3, #9
+            0x937D21B3,    // SBFIZ X19, X13, #3, #9
+            0x92407DB4,    // AND X20, X13, #0xffffffff
+            0x9B167DB5,    // MUL X21, X13, X22
+            0x53047DB7,    // LSR W23, W13, #4
+            0x531C6DB8,    // LSL W24, W13, #4
+            0xF8697819,    // LDR X25, [X0, X9, LSL #3]
+            0xB869_781A,   // LDR W26, [X0, X9, LSL #2]
+            0x9100_05AD,   // ADD X13, X13, #1
+            0xCA0D_56D6,   // EOR X22, X22, X13, LSL #21
+        ]
+        let program = body + [0xF100_079C, 0x5400_0001 | (UInt32(bitPattern: Int32(-body.count - 1)) & 0x7FFFF) << 5,
+                              0x1400_0000]
+        let total = 300 * program.count + 7
+        for seed in 1...8 as ClosedRange<UInt64> {
+            let jit = F.machine(program, seed: seed, translate: true), ref = F.machine(program, seed: seed)
+            for m in [jit, ref] {
+                m.cpu.x[28] = 300
+                m.cpu.x[13] = 0x8000_0000_0000_0000 | (seed &* 0x9E37_79B9_7F4A_7C15) | 0x8080_8080
+                m.cpu.x[22] = seed &* 0xC2B2_AE3D_27D4_EB4F
+            }
+            _ = jit.cpu.run(budget: UInt64(total))
+            _ = ref.cpu.run(budget: UInt64(total))
+            XCTAssertGreaterThan(jit.cache.jit?.instructionsRun ?? 0, UInt64(total / 2), "seed \(seed): ran in blocks")
+            XCTAssertEqual(F.snapshot(jit), F.snapshot(ref), "seed \(seed)")
+        }
+    }
+
     /// A store over a block's code: the block is dropped and the new instruction runs.
     func testAStoreOverABlockRunsTheNewCode() {
         let m = CoreTestMachine(translate: true)

@@ -204,6 +204,9 @@ struct BlockTranslator {
     private var stubs: [Stub] = []
     /// The code position right after `flags` stored NZCV, while the host flags still hold it.
     private var flagsLive = -1
+    /// The register `st` just stored from RAX, and the code position right after it: code
+    /// emitted there may take RAX for that register (nothing in between can change RAX).
+    private var raxHolds: (UInt8, Int) = (0, -1)
 
     private enum Stub {
         /// Set nextPC to the page's VA + `offset`, take `done` instructions off the budget and
@@ -283,17 +286,41 @@ struct BlockTranslator {
     // MARK: pieces
 
     private mutating func ld(_ r: X86Reg, _ n: UInt8, wide: Bool = true) {
+        // Right after `st(n, .rax)` RAX still holds Xn: no load (and no wait on the store).
+        if r == .rax && wide && raxHolds == (n, a.count) { return }
         a.load(r, BlockTranslator.x, Int32(n) * 8, size: wide ? 8 : 4)
     }
 
     private mutating func st(_ n: UInt8, _ r: X86Reg) {
         a.store(BlockTranslator.x, Int32(n) * 8, r)
+        if r == .rax { raxHolds = (n, a.count) }
     }
 
     /// r = the VA of this page + offset.
     private mutating func pcPlus(_ r: X86Reg, _ offset: Int64) {
         a.load(r, BlockTranslator.ctx, JITContext.pageVA)
         addImm(r, UInt64(bitPattern: offset), scratch: .rsi)
+    }
+
+    /// The 64-bit constant as a sign-extended imm32, if it is one.
+    static func imm32(_ v: UInt64) -> Int32? {
+        let s = Int64(bitPattern: v)
+        return s >= Int64(Int32.min) && s <= Int64(Int32.max) ? Int32(s) : nil
+    }
+
+    /// r &= mask (64 bits) in the fewest instructions: none for all ones, a 32-bit MOV for
+    /// the low word (which clears the high one), an AND with an imm32 where the mask is one,
+    /// else through RCX.
+    private mutating func andMask(_ r: X86Reg, _ mask: UInt64) {
+        if mask == ~0 { return }
+        if mask == 0xFFFF_FFFF {
+            a.mov(r, r, wide: false)
+        } else if let imm = BlockTranslator.imm32(mask) {
+            a.aluImm(.and, r, imm)
+        } else {
+            a.movImm(.rcx, mask)
+            a.alu(.and, r, .rcx)
+        }
     }
 
     /// r += imm (64 bits), through `scratch` when imm does not fit a sign-extended imm32.
@@ -333,6 +360,7 @@ struct BlockTranslator {
     private mutating func bind(_ l: X86Label) {
         a.bind(l)
         flagsLive = -1
+        raxHolds = (0, -1)
     }
 
     /// The host condition code that holds when AArch64 condition `cond` does, with CF as NOT C
@@ -353,6 +381,15 @@ struct BlockTranslator {
     /// holds when `cond` does (nil: always). Uses RAX.
     private mutating func condition(_ cond: UInt8, live: Bool = false) -> X86Cond? {
         guard let cc = BlockTranslator.hostCondition(cond) else { return nil }
+        if !live, cond < 8 {
+            // EQ/NE, CS/CC, MI/PL, VS/VC test one flag: BT copies its bit of the stored word
+            // (`JITFlags`: Z at 14, NOT C at 8, N at 15, V at 0) into CF. The even condition
+            // holds when its flag is set, except CS, whose stored bit is NOT C.
+            let bit: [UInt8] = [14, 8, 15, 0]
+            a.btMem(BlockTranslator.ctx, JITContext.nzcv, bit[Int(cond >> 1)])
+            let setHolds = (cond & 1 == 0) != (cond >> 1 == 1)
+            return setHolds ? .b : .ae
+        }
         if !live {
             a.load(.rax, BlockTranslator.ctx, JITContext.nzcv, size: 2)
             // AL is V (0 or 1): adding 0x7F overflows exactly when it is 1. SAHF then sets
@@ -382,30 +419,51 @@ struct BlockTranslator {
             }
             st(i.rd, .rax)
             if setsFlags { flags(sub ? .sub : .add) }
-        case .andImm, .orrImm64, .eorImm64:
+        case .andImm:
             ld(.rax, i.rn)
-            a.movImm(.rcx, i.imm)
-            a.alu(i.group == .andImm ? .and : i.group == .orrImm64 ? .or : .xor, .rax, .rcx)
+            andMask(.rax, i.imm)
+            st(i.rd, .rax)
+        case .orrImm64, .eorImm64:
+            ld(.rax, i.rn)
+            let op: X86Assembler.ALU = i.group == .orrImm64 ? .or : .xor
+            if let imm = BlockTranslator.imm32(i.imm) { a.aluImm(op, .rax, imm) } else {
+                a.movImm(.rcx, i.imm)
+                a.alu(op, .rax, .rcx)
+            }
             st(i.rd, .rax)
         case .movImm:
             a.movImm(.rax, i.imm)
             st(i.rd, .rax)
         case .ubfm64, .ubfm32:
+            // Rotate right by immr, then keep the mask's bits. LSR and LSL are the rotations
+            // whose mask keeps exactly the bits a shift keeps.
             let wide = i.group == .ubfm64
+            let ones: UInt64 = wide ? ~0 : 0xFFFF_FFFF, width: UInt8 = wide ? 64 : 32
             ld(.rax, i.rn, wide: wide)
-            if i.a != 0 { a.shift(.ror, .rax, i.a, wide: wide) }
-            a.movImm(.rcx, i.imm)
-            a.alu(.and, .rax, .rcx)
+            if i.a != 0 && i.imm == ones >> i.a {
+                a.shift(.shr, .rax, i.a, wide: wide)
+            } else if i.a != 0 && i.imm == (ones << (width - i.a)) & ones {
+                a.shift(.shl, .rax, width - i.a, wide: wide)
+            } else {
+                if i.a != 0 { a.shift(.ror, .rax, i.a, wide: wide) }
+                andMask(.rax, i.imm)
+            }
             st(i.rd, .rax)
         case .sbfm64:
+            // Rotate, keep the mask's bits, sign-extend from the mask's top bit. SHL/SAR by the
+            // mask's leading zeros clear what the mask clears above it; only a mask with
+            // trailing zeros (SBFIZ) needs the AND as well. SXTB/SXTH/SXTW are one MOVSX.
             let s = UInt8(i.imm.leadingZeroBitCount)
             ld(.rax, i.rn)
-            if i.a != 0 { a.shift(.ror, .rax, i.a) }
-            a.movImm(.rcx, i.imm)
-            a.alu(.and, .rax, .rcx)
-            if s != 0 {
-                a.shift(.shl, .rax, s)
-                a.shift(.sar, .rax, s)
+            if i.a == 0 && [0xFF, 0xFFFF, 0xFFFF_FFFF].contains(i.imm) {
+                a.movsx(.rax, .rax, bits: 64 - Int(s))
+            } else {
+                if i.a != 0 { a.shift(.ror, .rax, i.a) }
+                if i.imm.trailingZeroBitCount != 0 || s == 0 { andMask(.rax, i.imm) }
+                if s != 0 {
+                    a.shift(.shl, .rax, s)
+                    a.shift(.sar, .rax, s)
+                }
             }
             st(i.rd, .rax)
         case .extr64, .extr32:
@@ -432,8 +490,11 @@ struct BlockTranslator {
             ld(.rax, i.rn, wide: wide)
             ld(.rcx, i.rm, wide: wide)
             a.imul(.rax, .rcx, wide: wide)
-            ld(.rcx, i.ra, wide: wide)
-            a.alu(.add, .rax, .rcx, wide: wide)
+            // MUL is MADD with XZR: nothing to add.
+            if i.ra != Reg.zr {
+                ld(.rcx, i.ra, wide: wide)
+                a.alu(.add, .rax, .rcx, wide: wide)
+            }
             st(i.rd, .rax)
         case .csel64, .csel32, .csinc64, .csinc32:
             let wide = i.group == .csel64 || i.group == .csinc64
@@ -706,8 +767,12 @@ struct BlockTranslator {
                 if i.imm & LSIndex.signed != 0 { a.movsx(.rcx, .rcx, bits: 32) } else { a.mov(.rcx, .rcx, wide: false) }
             }
             let s = UInt8(truncatingIfNeeded: i.imm & LSIndex.shiftMask)
-            if s != 0 { a.shift(.shl, .rcx, s) }
-            a.alu(.add, .rax, .rcx)
+            if s <= 3 {
+                a.leaIndexed(.rax, base: .rax, index: .rcx, scale: s)
+            } else {
+                a.shift(.shl, .rcx, s)
+                a.alu(.add, .rax, .rcx)
+            }
             hostAddress(total: size, elem: size, write: write, off: off, k: k)
             access(i, size: size, write: write)
             if !write { st(i.rd, .r8) }
@@ -849,8 +914,12 @@ struct BlockTranslator {
         if register {
             ld(.rcx, i.rm)
             let s = UInt8(truncatingIfNeeded: i.imm & LSIndex.shiftMask)
-            if s != 0 { a.shift(.shl, .rcx, s) }
-            a.alu(.add, .rax, .rcx)
+            if s <= 3 {
+                a.leaIndexed(.rax, base: .rax, index: .rcx, scale: s)
+            } else {
+                a.shift(.shl, .rcx, s)
+                a.alu(.add, .rax, .rcx)
+            }
         } else if let offset {
             addImm(.rax, offset, scratch: .rcx)
         }

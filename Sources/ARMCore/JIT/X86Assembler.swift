@@ -238,6 +238,11 @@ struct X86Assembler {
         rex(w: false, reg: index.rawValue, rm: base.rawValue); byte(0x0F); byte(0xA3); regOperand(reg: index.rawValue, rm: base.rawValue)
     }
 
+    /// CF = bit `bit` of the 32-bit word at [base + disp] (BT m32, imm8).
+    mutating func btMem(_ base: X86Reg, _ disp: Int32, _ bit: UInt8) {
+        rex(w: false, rm: base.rawValue); byte(0x0F); byte(0xBA); memOperand(reg: 4, base: base, disp: disp); byte(bit)
+    }
+
     /// CF = bit `bit` of `r` (64-bit BT with an immediate).
     mutating func btImm(_ r: X86Reg, _ bit: UInt8) {
         rex(w: true, rm: r.rawValue); byte(0x0F); byte(0xBA); regOperand(reg: 4, rm: r.rawValue); byte(bit)
