@@ -335,12 +335,15 @@ public final class TLB {
 
 /// Aligned power-of-two regions holding every large mapping noted so far (see `LargeRegion.include`).
 struct LargeRegion {
-    /// Up to four aligned power-of-two regions. One region grew to cover most of a VA half
+    /// Up to eight aligned power-of-two regions. One region grew to cover most of a VA half
     /// once a Linux kernel had large mappings in two places (its linear map and its image), so
     /// that each of the tens of thousands of TLBIs by VA of a boot (vmalloc, fixmap, modules)
-    /// scanned the whole TLB: 5 % of a Debian boot's host instructions.
-    private var bases = SIMD4<UInt64>(repeating: 0)
-    private var masks = SIMD4<UInt64>(repeating: 0)
+    /// scanned the whole TLB: 5 % of a Debian boot's host instructions. Four were still too
+    /// few for a dom0 kernel (linear map banks, image, vmemmap): a merged region took in its
+    /// fixmap, and 53,000 TLBIs of a two-CPU Xen boot scanned the whole TLB.
+    static let limit = 8
+    private var bases = SIMD8<UInt64>(repeating: 0)
+    private var masks = SIMD8<UInt64>(repeating: 0)
     private var count = 0
 
     mutating func include(_ va: UInt64, shift: UInt8) {
@@ -351,7 +354,7 @@ struct LargeRegion {
             bases[k] &= masks[k]
             return
         }
-        if count < 4 {
+        if count < Self.limit {
             bases[count] = va & m
             masks[count] = m
             count += 1
@@ -359,7 +362,7 @@ struct LargeRegion {
         }
         // Grow the region whose grown size is the smallest.
         var best = 0, bestMask: UInt64 = 0
-        for k in 0..<4 {
+        for k in 0..<Self.limit {
             var mm = masks[k] & m
             while (bases[k] ^ va) & mm != 0 { mm <<= 1 }
             if k == 0 || mm.trailingZeroBitCount < bestMask.trailingZeroBitCount {

@@ -270,7 +270,7 @@ final class TLBTests: XCTestCase {
     }
 
     /// Large mappings in two places (a kernel's linear map and its image) leave the VAs between
-    /// them uncovered, so that their TLBIs look at one set; a fifth place grows the nearest region.
+    /// them uncovered, so that their TLBIs look at one set; a ninth place grows the nearest region.
     func testLargeRegionsStaySeparate() {
         var r = LargeRegion()
         r.include(0xFFFF_0000_4000_0000, shift: 21)
@@ -285,6 +285,11 @@ final class TLBTests: XCTestCase {
         r.include(0x2000_0040_0000, shift: 21)
         XCTAssertTrue(r.covers(0x1000_0000) && r.covers(0x2000_0000_0000) && r.covers(0x2000_0040_0000))
         XCTAssertTrue(r.covers(0xFFFF_0000_4030_0000) && r.covers(0xFFFF_8000_0800_1000), "nothing is forgotten")
+        XCTAssertFalse(r.covers(0x3000_0000_0000))
+        let more: [UInt64] = [0x4000_0000_0000, 0x5000_0000_0000, 0x6000_0000_0000, 0x7000_0000_0000, 0x7100_0000_0000]
+        for v in more { r.include(v, shift: 21) }
+        XCTAssertTrue(more.allSatisfy { r.covers($0) })
+        XCTAssertTrue(r.covers(0x1000_0000) && r.covers(0xFFFF_8000_0800_1000), "merged, still nothing forgotten")
     }
 
     func testTTBR1AddressesInTheOperand() {
