@@ -644,8 +644,7 @@ struct BlockTranslator {
             ld(.rax, i.rn, wide: wide)
             ld(.rcx, i.rm, wide: wide)
             // The kept CF is NOT C (`flags`): SBB's borrow as it is, ADC's carry complemented.
-            a.load(.rdx, BlockTranslator.ctx, JITContext.nzcv, size: 2)
-            a.btImm(.rdx, 8)
+            a.btMem(BlockTranslator.ctx, JITContext.nzcv, 8)
             let sbc = op >= 18
             if !sbc { a.cmc() }
             a.adc(.rax, .rcx, borrow: sbc, wide: wide)
