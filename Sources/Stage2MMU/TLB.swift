@@ -360,18 +360,36 @@ struct LargeRegion {
             count += 1
             return
         }
-        // Grow the region whose grown size is the smallest.
-        var best = 0, bestMask: UInt64 = 0
+        // Full: grow the region that takes `va` in with the least growth, or merge the two
+        // closest regions and give `va` the freed one, whichever makes the smaller region.
+        // Growing alone once took a kernel image's 2 MiB blocks and its fixmap into one region
+        // of 2^47 bytes, and every text-patching TLBI scanned the whole TLB.
+        func joined(_ mask: UInt64, _ a: UInt64, _ b: UInt64) -> UInt64 {
+            var mm = mask
+            while (a ^ b) & mm != 0 { mm <<= 1 }
+            return mm
+        }
+        var grow = 0, growMask: UInt64 = 0
         for k in 0..<Self.limit {
-            var mm = masks[k] & m
-            while (bases[k] ^ va) & mm != 0 { mm <<= 1 }
-            if k == 0 || mm.trailingZeroBitCount < bestMask.trailingZeroBitCount {
-                best = k
-                bestMask = mm
+            let mm = joined(masks[k] & m, bases[k], va)
+            if k == 0 || mm.trailingZeroBitCount < growMask.trailingZeroBitCount { (grow, growMask) = (k, mm) }
+        }
+        var pair = (0, 1), pairMask = joined(masks[0] & masks[1], bases[0], bases[1])
+        for i in 0..<Self.limit {
+            for j in (i + 1)..<Self.limit {
+                let mm = joined(masks[i] & masks[j], bases[i], bases[j])
+                if mm.trailingZeroBitCount < pairMask.trailingZeroBitCount { (pair, pairMask) = ((i, j), mm) }
             }
         }
-        masks[best] = bestMask
-        bases[best] &= bestMask
+        if pairMask.trailingZeroBitCount < growMask.trailingZeroBitCount {
+            masks[pair.0] = pairMask
+            bases[pair.0] &= pairMask
+            bases[pair.1] = va & m
+            masks[pair.1] = m
+        } else {
+            masks[grow] = growMask
+            bases[grow] &= growMask
+        }
     }
 
     func covers(_ va: UInt64) -> Bool {

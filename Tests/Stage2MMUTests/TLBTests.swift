@@ -292,6 +292,19 @@ final class TLBTests: XCTestCase {
         XCTAssertTrue(r.covers(0x1000_0000) && r.covers(0xFFFF_8000_0800_1000), "merged, still nothing forgotten")
     }
 
+    /// A kernel image mapped with 2 MiB blocks fills the regions; its fixmap's block then takes a
+    /// region freed by merging two image blocks, not one grown over half the address space,
+    /// so a TLBI of the fixmap's text-patching slot looks at one set.
+    func testAFarBlockMergesNeighboursInstead() {
+        var r = LargeRegion()
+        for k in 0..<UInt64(12) { r.include(0xFFFF_8000_0800_0000 + k << 21, shift: 21) }
+        r.include(0xFFFF_FBFF_FDC0_0000, shift: 21)
+        XCTAssertTrue(r.covers(0xFFFF_8000_0800_0000) && r.covers(0xFFFF_8000_0960_0000))
+        XCTAssertTrue(r.covers(0xFFFF_FBFF_FDC0_1000))
+        XCTAssertFalse(r.covers(0xFFFF_FBFF_FDA0_0000), "the text-patching slot, 2 MiB below")
+        XCTAssertFalse(r.covers(0xFFFF_8000_1000_0000), "vmalloc, past the image")
+    }
+
     func testTTBR1AddressesInTheOperand() {
         let low = newRoot(), high = newRoot()
         let kva: UInt64 = 0xFFFF_FFC0_0000_1000
