@@ -32,8 +32,12 @@ final class JITDifferentialTests: XCTestCase {
                 words.append(0x1AC0_0000 | sf | rm << 16 | r.pick([0x0800, 0x2000, 0x2400, 0x2800, 0x2C00]) | rn << 5 | rd)
             case 4:  // REV (32 and 64)
                 words.append(sf != 0 ? 0xDAC0_0C00 | rn << 5 | rd : 0x5AC0_0800 | rn << 5 | rd)
-            case 5:  // MSUB
-                words.append(0x1B00_8000 | sf | rm << 16 | src() << 10 | rn << 5 | rd)
+            case 5:  // MSUB; SMADDL, SMSUBL, UMADDL, UMSUBL; SMULH, UMULH
+                switch r.below(4) {
+                case 0: words.append(0x1B00_8000 | sf | rm << 16 | src() << 10 | rn << 5 | rd)
+                case 1, 2: words.append(r.pick([0x9B20_0000, 0x9B20_8000, 0x9BA0_0000, 0x9BA0_8000]) | rm << 16 | src() << 10 | rn << 5 | rd)
+                default: words.append(r.pick([0x9B40_7C00, 0x9BC0_7C00]) | rm << 16 | rn << 5 | rd)
+                }
             case 6:  // MOVK
                 words.append(0x7280_0000 | sf | r.below(sf != 0 ? 4 : 2) << 21 | r.below(65536) << 5 | 12 + r.below(16))
             case 7:  // BIC, ORN, EON, BICS (shifted register), ADDS/SUBS with ROR-free shifts
@@ -131,7 +135,8 @@ final class JITDifferentialTests: XCTestCase {
     }
 
     /// The forms the translator shortens (LSR/LSL/UBFIZ/UXTW as shifts and masks, SXTB/H/W as
-    /// MOVSX, SBFIZ, MUL without the add, AND with a 32-bit mask, scaled register offsets) on
+    /// MOVSX, SBFIZ, MUL without the add, AND with a 32-bit mask, scaled register offsets, ORR
+    /// and EOR with a 32-bit immediate) on
     /// values with the top bits set, as the kernel's multi-precision loops use them.
     func testShortenedFormsMatchTheInterpreter() {
         let body: [UInt32] = [
@@ -148,6 +153,8 @@ final class JITDifferentialTests: XCTestCase {
             0x531C6DB8,    // LSL W24, W13, #4
             0xF8697819,    // LDR X25, [X0, X9, LSL #3]
             0xB869_781A,   // LDR W26, [X0, X9, LSL #2]
+            0x3201_01BB,   // ORR W27, W13, #0x80000000
+            0x5200_01AB,   // EOR W11, W13, #1
             0x9100_05AD,   // ADD X13, X13, #1
             0xCA0D_56D6,   // EOR X22, X22, X13, LSL #21
         ]

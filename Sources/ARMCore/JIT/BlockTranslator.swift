@@ -145,10 +145,11 @@ struct BlockTranslator {
         case .dataProcessingRegister:
             // Shifted and extended add/sub and logic, add/sub with carry, conditional compare
             // and select, REV, UDIV, the variable shifts, MADD/MSUB.
-            return i.op <= 27 || i.op == DPRegOp.rev.rawValue || i.op == DPRegOp.clz.rawValue || (i.op >= DPRegOp.udiv.rawValue && i.op <= DPRegOp.msub.rawValue && i.op != DPRegOp.sdiv.rawValue)
+            return i.op <= 27 || i.op == DPRegOp.rev.rawValue || i.op == DPRegOp.clz.rawValue || (i.op >= DPRegOp.udiv.rawValue && i.op <= DPRegOp.umulh.rawValue && i.op != DPRegOp.sdiv.rawValue)
         case .dataProcessingImmediate:
             return i.op == DPImmOp.ands.rawValue || i.op == DPImmOp.movk.rawValue || i.op == DPImmOp.bfm.rawValue
                 || (i.op == DPImmOp.sbfm.rawValue && i.imm != 0)
+                || i.op == DPImmOp.orr.rawValue || i.op == DPImmOp.eor.rawValue
         case .loadStore:
             guard i.b & LSFlag.unprivileged == 0 else { return false }
             switch i.opcode(as: LoadStoreOp.self) {
@@ -579,6 +580,20 @@ struct BlockTranslator {
                     if !wide { a.mov(.rax, .rax, wide: false) }
                 }
                 st(i.rd, .rax)
+            } else if i.op == DPImmOp.orr.rawValue || i.op == DPImmOp.eor.rawValue {
+                // ORR/EOR (immediate) at 32 bits (the 64-bit forms are fast forms): the mask
+                // is already the datasize's, and a 32-bit operation zero-extends.
+                let op: X86Assembler.ALU = i.op == DPImmOp.orr.rawValue ? .or : .xor
+                ld(.rax, i.rn, wide: wide)
+                if !wide {
+                    a.aluImm(op, .rax, Int32(bitPattern: UInt32(truncatingIfNeeded: i.imm)), wide: false)
+                } else if let imm = BlockTranslator.imm32(i.imm) {
+                    a.aluImm(op, .rax, imm)
+                } else {
+                    a.movImm(.rcx, i.imm)
+                    a.alu(op, .rax, .rcx, wide: wide)
+                }
+                st(i.rd, .rax)
             } else if i.op == DPImmOp.ands.rawValue {
                 ld(.rax, i.rn)
                 a.movImm(.rcx, i.imm)
@@ -679,6 +694,31 @@ struct BlockTranslator {
             let shifts: [X86Assembler.Shift] = [.shl, .shr, .sar, .ror]
             a.shiftCL(shifts[op - Int(DPRegOp.lslv.rawValue)], .rax, wide: wide)
             st(i.rd, .rax)
+        case Int(DPRegOp.smaddl.rawValue), Int(DPRegOp.smsubl.rawValue),
+             Int(DPRegOp.umaddl.rawValue), Int(DPRegOp.umsubl.rawValue):
+            // The 32-bit operands extended to 64 bits multiply exactly in a 64-bit IMUL.
+            let signed = op == Int(DPRegOp.smaddl.rawValue) || op == Int(DPRegOp.smsubl.rawValue)
+            ld(.rax, i.rn, wide: false)
+            ld(.rcx, i.rm, wide: false)
+            if signed {
+                a.movsx(.rax, .rax, bits: 32)
+                a.movsx(.rcx, .rcx, bits: 32)
+            }
+            a.imul(.rax, .rcx)
+            ld(.rcx, i.ra)
+            if op == Int(DPRegOp.smsubl.rawValue) || op == Int(DPRegOp.umsubl.rawValue) {
+                a.alu(.sub, .rcx, .rax)
+                st(i.rd, .rcx)
+            } else {
+                a.alu(.add, .rax, .rcx)
+                st(i.rd, .rax)
+            }
+        case Int(DPRegOp.smulh.rawValue), Int(DPRegOp.umulh.rawValue):
+            // The high half of the 128-bit product, in RDX.
+            ld(.rax, i.rn)
+            ld(.rcx, i.rm)
+            a.mulWide(.rcx, signed: op == Int(DPRegOp.smulh.rawValue))
+            st(i.rd, .rdx)
         case Int(DPRegOp.madd.rawValue), Int(DPRegOp.msub.rawValue):
             ld(.rax, i.rn, wide: wide)
             ld(.rcx, i.rm, wide: wide)

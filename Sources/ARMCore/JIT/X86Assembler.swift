@@ -303,6 +303,11 @@ struct X86Assembler {
     }
 
     /// RAX = RDX:RAX / src (unsigned), RDX = the remainder.
+    /// RDX:RAX = RAX * src (64 bits), unsigned (MUL) or signed (one-operand IMUL).
+    mutating func mulWide(_ src: X86Reg, signed: Bool) {
+        rex(w: true, rm: src.rawValue); byte(0xF7); regOperand(reg: signed ? 5 : 4, rm: src.rawValue)
+    }
+
     mutating func div(_ src: X86Reg, wide: Bool = true) {
         rex(w: wide, rm: src.rawValue); byte(0xF7); regOperand(reg: 6, rm: src.rawValue)
     }
