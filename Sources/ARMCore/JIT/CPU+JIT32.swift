@@ -132,7 +132,7 @@ extension CPU {
                   left: UInt64, _ memo: AArch32DecodeMemo, _ tlb: HostTLB) -> (UInt32, UInt64, Bool) {
         guard let base = memo.jitBuffer, let c = memo.jitContext else { return (pc, left, false) }
         let entry = UnsafeRawPointer(base + Int(truncatingIfNeeded: p.pointee.imm) + JITBlockHeader.size)
-        c[0] = A32JIT.flags(nzcv)
+        c[0] = JITFlags.host(nzcv)
         c[1] = left
         c[2] = UInt64(UInt(bitPattern: tlb.entries))
         c[3] = tlb.epoch
@@ -143,7 +143,7 @@ extension CPU {
         c[10] = UInt64(UInt(bitPattern: r32))
         c[11] = UInt64(UInt(bitPattern: memo.slots))
         let exit = unsafeBitCast(entry, to: JITEntry.self)(x, c)
-        nzcv = A32JIT.nzcv(c[0]) | nzcv & 0x0FFF_FFFF
+        nzcv = JITFlags.nzcv(c[0]) | nzcv & 0x0FFF_FFFF
         let next = UInt32(truncatingIfNeeded: c[6]), rest = c[1]
         memo.jitEntries &+= 1
         memo.jitInstructions &+= left &- rest
