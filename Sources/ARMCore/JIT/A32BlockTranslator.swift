@@ -213,8 +213,17 @@ struct A32BlockTranslator {
         a.aluMem(.cmp, .rax, Self.ctx, A32JITContext.bank)
         a.jcc(.ne, stale)
         a.load(.rax, Self.ctx, A32JITContext.codeHost)
-        for (k, (_, w)) in insts.enumerated() {
-            a.cmpMem32(.rax, Int32(first + 4 * k), w)
+        // Two words at a time where they are two (x86 is little-endian, as is the page).
+        var k = 0
+        while k < n {
+            if k + 1 < n {
+                a.movImm(.rdx, UInt64(insts[k].1) | UInt64(insts[k + 1].1) << 32)
+                a.aluMem(.cmp, .rdx, .rax, Int32(first + 4 * k))
+                k += 2
+            } else {
+                a.cmpMem32(.rax, Int32(first + 4 * k), insts[k].1)
+                k += 1
+            }
             a.jcc(.ne, stale)
         }
         bind(body)
