@@ -154,6 +154,8 @@ struct A32BlockTranslator {
     private let bufferBase: UInt
     private var stubs: [Stub] = []
     private let dispatch = X86Label()
+    /// The dispatch past its page check: for a PC in EAX known to be in this page, aligned.
+    private let samePage = X86Label()
     /// The entry's decline, and the body after the entry's checks: a branch back to the
     /// block's own start goes there, after its budget check. Its words need no check again
     /// (a store of the block into its own words leaves before it, `ownStore`), nor its bank.
@@ -251,8 +253,7 @@ struct A32BlockTranslator {
         }
         if !ended {
             a.aluImm(.sub, Self.left, Int32(n))
-            pcPlus(.rax, first + 4 * n)
-            a.jmp(dispatch)
+            goOn(at: first + 4 * n)
         }
         emitDispatch()
         for s in stubs { emitStub(s) }
@@ -924,6 +925,11 @@ struct A32BlockTranslator {
                 break
             }
             // BranchWritePC: the PC reads as the address + 8, the target is word-aligned.
+            let target = off + 8 + Int(Int32(bitPattern: i.imm))
+            if target >= 0 && target < 0x1000 && target & 3 == 0 {
+                goOn(at: target)
+                break
+            }
             pcPlus(.rax, off + 8)
             a.aluImm(.add, .rax, Int32(bitPattern: i.imm), wide: false)
             a.aluImm(.and, .rax, -4, wide: false)
@@ -972,9 +978,15 @@ struct A32BlockTranslator {
         bind(notTaken)
         if i.cond != 0xE {
             a.aluImm(.sub, Self.left, Int32(n))
-            pcPlus(.rax, off + 4)
-            a.jmp(dispatch)
+            goOn(at: off + 4)
         }
+    }
+
+    /// Go on at page offset `target` (word-aligned): past the dispatch's page check when it is
+    /// in this page.
+    private mutating func goOn(at target: Int) {
+        pcPlus(.rax, target)
+        a.jmp(target < 0x1000 ? samePage : dispatch)
     }
 
     /// Go on at the PC in EAX (the budget counts everything before it): into the block whose
@@ -982,7 +994,7 @@ struct A32BlockTranslator {
     /// execute (its execute tag, as `fetchPage32` checks); else back to the loop, which takes
     /// a misaligned PC or an unmapped page to the full path.
     private mutating func emitDispatch() {
-        let exit = X86Label(), same = X86Label()
+        let exit = X86Label(), same = samePage
         a.bind(dispatch)
         a.testImm(.rax, 3)
         a.jcc(.ne, exit)
