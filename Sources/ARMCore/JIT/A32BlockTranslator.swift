@@ -245,7 +245,8 @@ struct A32BlockTranslator {
                     after = live()
                 }
                 instruction(i, k: k, off: off, end: first + 4 * n)
-                bind(skip)
+                // (Bound only where jumped to: a bind forgets the host flags.)
+                if i.cond != 0xE { bind(skip) }
                 // Only MOVs ran since the flags were live (or the condition's test): they
                 // still are, on both ways.
                 if Self.keepsHostFlags(i) { setLive(after) }
