@@ -97,8 +97,9 @@ final class A32JITDifferentialTests: XCTestCase {
             if r.below(2) == 0 { return [0xE28F_A004, 0xE52D_A004, 0xE49D_F004] }
             return [0xE28F_A004, r.below(2) == 0 ? 0xE12F_FF1A : 0xE12F_FF3A, 0xE1A0_0000]
         case 13, 14: // a flag-setter (any S data processing, MULS), then readers of its flags
-                     // right after: ADC/SBC/RSC (S or not), conditional MOVs and adds, a
-                     // conditional compare (the generated code keeps the host flags live there)
+                     // right after: ADC/SBC/RSC (S or not), conditional MOVs, adds, loads and
+                     // stores, a conditional compare, often all of one condition (the
+                     // generated code keeps the host flags live there, and tests a run once)
             let setter: UInt32
             if r.below(8) == 0 {
                 setter = 0xE010_0090 | rd << 16 | rs << 8 | rm
@@ -110,9 +111,12 @@ final class A32JITDifferentialTests: XCTestCase {
                     : 0xE000_0000 | sop << 21 | 1 << 20 | sn << 16 | rd << 12 | r.below(128) << 5 | rm
             }
             var words = [setter]
-            for _ in 0...r.below(3) {
-                let c = r.below(14), rd2 = r.below(7), rn2 = r.below(7), rm2 = r.below(7)
-                switch r.below(6) {
+            let c0 = r.below(14), same = r.below(2) == 0   // a run of one condition, or any
+            for _ in 0...r.below(4) {
+                let c = same ? c0 : r.below(14), rd2 = r.below(7), rn2 = r.below(7), rm2 = r.below(7)
+                switch r.below(7) {
+                case 6:      // STR<c>/LDR<c> rd, [r8, #imm]
+                    words.append(c << 28 | 0x0580_0000 | r.below(2) << 20 | 8 << 16 | rd2 << 12 | 4 * r.below(64))
                 case 0, 1:   // ADC, SBC, RSC, S or not, register (maybe shifted) or immediate
                     let aop = 5 + r.below(3), s2 = r.below(2)
                     words.append(r.below(2) == 0

@@ -216,41 +216,57 @@ struct A32BlockTranslator {
         a.jcc(.ne, stale)
         a.load(.rax, Self.ctx, A32JITContext.codeHost)
         // Two words at a time where they are two (x86 is little-endian, as is the page).
-        var k = 0
-        while k < n {
-            if k + 1 < n {
-                a.movImm(.rdx, UInt64(insts[k].1) | UInt64(insts[k + 1].1) << 32)
-                a.aluMem(.cmp, .rdx, .rax, Int32(first + 4 * k))
-                k += 2
+        var w = 0
+        while w < n {
+            if w + 1 < n {
+                a.movImm(.rdx, UInt64(insts[w].1) | UInt64(insts[w + 1].1) << 32)
+                a.aluMem(.cmp, .rdx, .rax, Int32(first + 4 * w))
+                w += 2
             } else {
-                a.cmpMem32(.rax, Int32(first + 4 * k), insts[k].1)
-                k += 1
+                a.cmpMem32(.rax, Int32(first + 4 * w), insts[w].1)
+                w += 1
             }
             a.jcc(.ne, stale)
         }
         bind(body)
         var ended = false
-        for (k, (i, _)) in insts.enumerated() {
-            let off = first + 4 * k
-            // Whether the next instruction reads the flags: then a flag-setter leaves them live.
-            nextReadsFlags = k + 1 < n && Self.readsFlags(insts[k + 1].0)
+        var k = 0
+        while k < n {
+            let i = insts[k].0
             if Self.endsBlock(i) {
-                branch(i, k: k, off: off, count: n)
+                nextReadsFlags = false
+                branch(i, k: k, off: first + 4 * k, count: n)
                 ended = true
-            } else {
-                let skip = X86Label()
-                var after = live()
-                if i.cond != 0xE {
-                    condition(i.cond, else: skip, full: nextReadsFlags && Self.keepsHostFlags(i))
-                    after = live()
-                }
-                instruction(i, k: k, off: off, end: first + 4 * n)
-                // (Bound only where jumped to: a bind forgets the host flags.)
-                if i.cond != 0xE { bind(skip) }
-                // Only MOVs ran since the flags were live (or the condition's test): they
-                // still are, on both ways.
-                if Self.keepsHostFlags(i) { setLive(after) }
+                break
             }
+            // A run of instructions with one condition, none but the last setting the flags,
+            // tests it once.
+            var g = k + 1
+            if i.cond != 0xE {
+                while g < n && insts[g].0.cond == i.cond && !Self.endsBlock(insts[g].0)
+                        && !Self.setsFlags(insts[g - 1].0) {
+                    g += 1
+                }
+            }
+            let group = insts[k..<g].map { $0.0 }
+            let keeps = group.allSatisfy { Self.keepsHostFlags($0) }
+            let skip = X86Label()
+            var after = live()
+            if i.cond != 0xE {
+                condition(i.cond, else: skip, full: keeps && g < n && Self.readsFlags(insts[g].0))
+                after = live()
+            }
+            for j in k..<g {
+                // Whether the next instruction reads the flags: then a flag-setter leaves them live.
+                nextReadsFlags = j + 1 < n && Self.readsFlags(insts[j + 1].0)
+                instruction(insts[j].0, k: j, off: first + 4 * j, end: first + 4 * n)
+            }
+            // (Bound only where jumped to: a bind forgets the host flags.)
+            if i.cond != 0xE { bind(skip) }
+            // Only MOVs ran since the flags were live (or the condition's test): they still
+            // are, on both ways.
+            if keeps { setLive(after) }
+            k = g
         }
         if !ended {
             a.aluImm(.sub, Self.left, Int32(n))
@@ -295,6 +311,18 @@ struct A32BlockTranslator {
         switch i.fast {
         case .dataProcessing: return [.adc, .sbc, .rsc].contains(i.op)
         default: return false
+        }
+    }
+
+    /// Whether an instruction (not a branch) writes NZCV.
+    static func setsFlags(_ i: A32Inst) -> Bool {
+        switch i.fast {
+        case .cmpImm, .cmpReg, .cmnImm, .cmnReg, .addsImm, .subsImm, .addsReg, .subsReg, .logicalFlags:
+            return true
+        case .dataProcessing, .multiply:
+            return i.flags.has(.setFlags)
+        default:
+            return false
         }
     }
 
@@ -787,7 +815,7 @@ struct A32BlockTranslator {
         case .ldrImm, .strImm, .ldrbImm, .strbImm, .ldrhImm, .strhImm:
             op = [.ldrImm: .ldr, .strImm: .str, .ldrbImm: .ldrb, .strbImm: .strb, .ldrhImm: .ldrh][i.fast] ?? .strh
             ld(.rax, i.rn)
-            a.aluImm(i.flags.has(.add) ? .add : .sub, .rax, Int32(bitPattern: i.imm), wide: false)
+            if i.imm != 0 { a.aluImm(i.flags.has(.add) ? .add : .sub, .rax, Int32(bitPattern: i.imm), wide: false) }
         case .ldrPost, .strPost, .ldrbPost, .strbPost:
             op = [.ldrPost: .ldr, .strPost: .str, .ldrbPost: .ldrb][i.fast] ?? .strb
             ld(.rax, i.rn)
@@ -813,10 +841,15 @@ struct A32BlockTranslator {
                 ld(.rcx, i.rm)
                 if i.shiftAmount & 31 != 0 { a.shift(.shl, .rcx, i.shiftAmount & 31, wide: false) }
             }
-            a.mov(.r9, .rax, wide: false)
-            a.alu(i.flags.has(.add) ? .add : .sub, .r9, .rcx, wide: false)
-            if i.flags.has(.preIndex) { a.mov(.rax, .r9, wide: false) }
             back = i.flags.has(.writeBack)
+            if back || !i.flags.has(.preIndex) {
+                a.mov(.r9, .rax, wide: false)
+                a.alu(i.flags.has(.add) ? .add : .sub, .r9, .rcx, wide: false)
+                if i.flags.has(.preIndex) { a.mov(.rax, .r9, wide: false) }
+            } else {
+                // Offset addressing: the address alone.
+                a.alu(i.flags.has(.add) ? .add : .sub, .rax, .rcx, wide: false)
+            }
         }
         let size: Int, write: Bool
         switch op {
