@@ -882,9 +882,8 @@ struct A32BlockTranslator {
     private mutating func ownStore(size: Int, k: Int, off: Int, end: Int) {
         let own = X86Label()
         stubs.append(.exit(own, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
-        a.mov(.rsi, .rdx)
+        a.lea(.rsi, .rdx, Int32(size - 1 - first))
         a.aluMem(.sub, .rsi, Self.ctx, A32JITContext.codeHost)
-        a.aluImm(.add, .rsi, Int32(size - 1 - first))
         a.aluImm(.cmp, .rsi, Int32(end - first + size - 1))
         a.jcc(.b, own)
     }
@@ -904,23 +903,28 @@ struct A32BlockTranslator {
             stubs.append(.exit(full, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
         }
         bind(back)
-        tlbEntry()
+        tlbOffset()
         a.mov(.rdx, .rax)
         a.aluImm(.and, .rdx, -4096)
         a.alu(.or, .rdx, write ? Self.writeEpoch : Self.readEpoch)
-        a.aluMem(.cmp, .rdx, .rcx, write ? 8 : 0)
+        a.aluMemIndexed(.cmp, .rdx, base: Self.tlb, index: .rcx, disp: write ? 8 : 0)
         a.jcc(.ne, slow)
         a.mov(.rdx, .rax)
         a.aluImm(.and, .rdx, 0xFFF, wide: false)
-        a.aluMem(.add, .rdx, .rcx, 16)
+        a.aluMemIndexed(.add, .rdx, base: Self.tlb, index: .rcx, disp: 16)
     }
 
-    /// RCX = the host TLB entry of the VA in EAX (32 bytes each, by the VA's page modulo
-    /// HostTLB.entryCount).
-    private mutating func tlbEntry() {
+    /// RCX = the offset in the host TLB of the entry of the VA in EAX (32 bytes each, by the
+    /// VA's page modulo HostTLB.entryCount).
+    private mutating func tlbOffset() {
         a.mov(.rcx, .rax, wide: false)
         a.shift(.shr, .rcx, 12 - 5, wide: false)
         a.aluImm(.and, .rcx, Int32((HostTLB.entryCount - 1) << 5), wide: false)
+    }
+
+    /// RCX = the host TLB entry of the VA in EAX.
+    private mutating func tlbEntry() {
+        tlbOffset()
         a.alu(.add, .rcx, Self.tlb)
     }
 
