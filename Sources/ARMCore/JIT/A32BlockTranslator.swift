@@ -161,9 +161,9 @@ struct A32BlockTranslator {
     /// (a store of the block into its own words leaves before it, `ownStore`), nor its bank.
     private let decline = X86Label()
     private let body = X86Label()
-    /// The code position where the host flags hold the guest's (as `flags` left them), and
-    /// how many of them: all four, or N and Z only.
-    private enum Live { case none, nz, all }
+    /// The code position where the host flags hold the guest's NZCV (as `JITFlags` has them,
+    /// CF as NOT C), and whether they do there.
+    private enum Live { case none, all }
     private var liveAt = -1
     private var liveKind = Live.none
     /// Whether the instruction after the one being emitted reads the flags.
@@ -328,10 +328,6 @@ struct A32BlockTranslator {
 
     /// The forms whose code is MOVs only (no host flag changes).
     static func keepsHostFlags(_ i: A32Inst) -> Bool {
-        switch i.op {
-        case .nop, .yield, .dmb, .dsb, .udiv, .sdiv, .clz, .rev, .ubfx, .sbfx, .ldrd, .strd: return false
-        default: break
-        }
         switch i.fast {
         case .movImm, .mvnImm, .movw, .movReg: return true
         case .dataProcessing:
@@ -348,9 +344,9 @@ struct A32BlockTranslator {
     private mutating func condition(_ cond: UInt8, else skip: X86Label, full: Bool = false) {
         guard let cc = BlockTranslator.hostCondition(cond), let not = X86Cond(rawValue: cc.rawValue ^ 1) else { return }
         let l = live()
-        if l == .all || (l == .nz && [0, 1, 4, 5].contains(cond)) {
+        if l == .all {
             a.jcc(not, skip)
-            setLive(l)
+            setLive(.all)
             return
         }
         if cond < 8 && !full {
@@ -373,8 +369,9 @@ struct A32BlockTranslator {
     private enum FlagKind { case sub, add }
 
     /// The flags of the 32-bit add or subtract just done, kept as `JITFlags` keeps them:
-    /// AddWithCarry's C of a subtraction is NOT borrow, so x86's CF after SUB/SBB is NOT C
-    /// already and after ADD/ADC is complemented. The result in EAX is stored to `rd` first
+    /// AddWithCarry's C of a subtraction (the ARM ARM's shared pseudocode: x + NOT y + 1) is
+    /// NOT borrow, so x86's CF after SUB/SBB is NOT C already and after ADD/ADC is
+    /// complemented; x86's OF is V in both. The result in EAX is stored to `rd` first
     /// (MOV leaves the flags); the host flags stay live. Uses RAX.
     private mutating func arithmeticFlags(_ k: FlagKind, store rd: UInt8? = nil) {
         if let rd = rd { st(rd, .rax) }
@@ -416,8 +413,8 @@ struct A32BlockTranslator {
         }
     }
 
-    /// x86's CF = PSTATE.C (for ADC; `borrow`: NOT C, for SBB), from the host flags if `l`
-    /// says they are live.
+    /// x86's CF = PSTATE.C (for ADC; `borrow`: NOT C, for SBB: SBC and RSC are
+    /// AddWithCarry(x, NOT y, C), x - y - NOT C), from the host flags if `l` says they are live.
     private mutating func carryIn(_ l: Live, borrow: Bool = false) {
         if l != .all {
             a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)

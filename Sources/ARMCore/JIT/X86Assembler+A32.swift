@@ -29,19 +29,11 @@ extension X86Assembler {
         rex(w: false, rm: base.rawValue); byte(0xF6); memOperand(reg: 0, base: base, disp: disp); byte(imm)
     }
 
-    /// Push RFLAGS (PUSHFQ).
-    mutating func pushf() { byte(0x9C) }
-
     /// RDX:RAX = RAX sign-extended (CQO).
     mutating func cqo() { byte(0x48); byte(0x99) }
 
     /// RAX = RDX:RAX / src (signed, 64 bits), RDX = the remainder.
     mutating func idiv(_ src: X86Reg) {
         rex(w: true, rm: src.rawValue); byte(0xF7); regOperand(reg: 7, rm: src.rawValue)
-    }
-
-    /// Pop the stack's top into qword [base + disp] (POP r/m64).
-    mutating func popMem(_ base: X86Reg, _ disp: Int32) {
-        rex(w: false, rm: base.rawValue); byte(0x8F); memOperand(reg: 0, base: base, disp: disp)
     }
 }
