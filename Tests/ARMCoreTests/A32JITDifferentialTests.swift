@@ -34,7 +34,8 @@ final class A32JITDifferentialTests: XCTestCase {
             return [cond << 28 | 0x0200_0000 | op << 21 | s << 20 | rnField << 16 | rd << 12 | r.below(4096)]
         case 2, 3:   // data processing, register shifted by an immediate (any type, #0 included)
             return [cond << 28 | op << 21 | s << 20 | rnField << 16 | rd << 12 | r.below(128) << 5 | rm]
-        case 4:      // data processing, register-shifted register (left to the loop)
+        case 4:      // data processing, register-shifted register (any type; logical S forms
+                     // are left to the loop)
             return [cond << 28 | 0x10 | op << 21 | s << 20 | rnField << 16 | rd << 12 | rs << 8 | r.below(4) << 5 | rm]
         case 5:      // LDR/STR/LDRB/STRB/LDRH/STRH/LDRSB/LDRSH on r8, immediate or register offset,
                      // offset, pre- and post-indexed (r8 moves by a little)

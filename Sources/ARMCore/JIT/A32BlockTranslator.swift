@@ -96,15 +96,18 @@ struct A32BlockTranslator {
         }
     }
 
-    /// Data processing the generic emitter handles: no register-shifted operand, and no
-    /// shift by #0 other than LSL (LSR/ASR #32 and RRX).
+    /// Data processing the generic emitter handles: a register-shifted operand only where
+    /// its carry is not needed, and no shift by #0 other than LSL (LSR/ASR #32 and RRX).
     private static func genericDataProcessing(_ i: A32Inst) -> Bool {
         if i.flags.has(.registerShift) {
             // By a register: only where the shifter's carry is not used (`registerShift`).
             let logical = [.and, .eor, .tst, .teq, .orr, .mov, .bic, .mvn, .orn].contains(i.op)
             if (logical && i.flags.has(.setFlags)) || i.rs == 15 { return false }
         }
-        if !i.flags.has(.immediate) && i.shift != .lsl && i.shiftAmount == 0 { return false }
+        // (A shift by a register of any type is `registerShift`'s.)
+        if !i.flags.has(.immediate) && !i.flags.has(.registerShift) && i.shift != .lsl && i.shiftAmount == 0 {
+            return false
+        }
         switch i.op {
         case .and, .eor, .sub, .rsb, .add, .adc, .sbc, .rsc, .tst, .teq, .cmp, .cmn, .orr, .mov, .bic, .mvn, .orn:
             return true
