@@ -256,7 +256,7 @@ struct A32BlockTranslator {
             let skip = X86Label()
             var after = live()
             if i.cond != 0xE {
-                condition(i.cond, else: skip, full: keeps && g < n && Self.readsFlags(insts[g].0))
+                condition(i.cond, else: skip)
                 after = live()
             }
             for j in k..<g {
@@ -342,9 +342,10 @@ struct A32BlockTranslator {
 
     /// Skip to `skip` unless the condition holds (F1.? "Conditional execution"), with the
     /// flags kept as `JITFlags` keeps them (CF as NOT C): from the host flags where they are
-    /// live, else one bit of the context's word for the one-flag conditions, else (or when
-    /// `full`, for a next reader) the host flags set from that word, which stay live. Uses RAX.
-    private mutating func condition(_ cond: UInt8, else skip: X86Label, full: Bool = false) {
+    /// live, else one bit of the context's word for the one-flag conditions (a byte test costs
+    /// less than setting the host flags, even for two readers), else the host flags set from
+    /// that word, which stay live. Uses RAX.
+    private mutating func condition(_ cond: UInt8, else skip: X86Label) {
         guard let cc = BlockTranslator.hostCondition(cond), let not = X86Cond(rawValue: cc.rawValue ^ 1) else { return }
         let l = live()
         if l == .all {
@@ -352,7 +353,7 @@ struct A32BlockTranslator {
             setLive(.all)
             return
         }
-        if cond < 8 && !full {
+        if cond < 8 {
             // EQ/NE: ZF (bit 14), CS/CC: NOT C (bit 8), MI/PL: SF (bit 15), VS/VC: OF (bit 0).
             let (disp, bit): (Int32, UInt8) = [(1, 0x40), (1, 0x01), (1, 0x80), (0, 0x01)][Int(cond >> 1)]
             a.testByte(Self.ctx, JITContext.nzcv + disp, bit)
@@ -835,20 +836,29 @@ struct A32BlockTranslator {
             } else {
                 ld(.rax, i.rn)
             }
+            back = i.flags.has(.writeBack)
+            let step: X86Assembler.ALU = i.flags.has(.add) ? .add : .sub
             if i.flags.has(.immediate) {
-                a.movImm(.rcx, UInt64(i.imm))
+                // The offset (at most 4095) as the instruction's immediate.
+                let imm = Int32(bitPattern: i.imm)
+                if i.flags.has(.preIndex) {
+                    if imm != 0 { a.aluImm(step, .rax, imm, wide: false) }
+                    if back { a.mov(.r9, .rax, wide: false) }
+                } else {
+                    a.mov(.r9, .rax, wide: false)
+                    if imm != 0 { a.aluImm(step, .r9, imm, wide: false) }
+                }
             } else {
                 ld(.rcx, i.rm)
                 if i.shiftAmount & 31 != 0 { a.shift(.shl, .rcx, i.shiftAmount & 31, wide: false) }
-            }
-            back = i.flags.has(.writeBack)
-            if back || !i.flags.has(.preIndex) {
-                a.mov(.r9, .rax, wide: false)
-                a.alu(i.flags.has(.add) ? .add : .sub, .r9, .rcx, wide: false)
-                if i.flags.has(.preIndex) { a.mov(.rax, .r9, wide: false) }
-            } else {
-                // Offset addressing: the address alone.
-                a.alu(i.flags.has(.add) ? .add : .sub, .rax, .rcx, wide: false)
+                if back || !i.flags.has(.preIndex) {
+                    a.mov(.r9, .rax, wide: false)
+                    a.alu(step, .r9, .rcx, wide: false)
+                    if i.flags.has(.preIndex) { a.mov(.rax, .r9, wide: false) }
+                } else {
+                    // Offset addressing: the address alone.
+                    a.alu(step, .rax, .rcx, wide: false)
+                }
             }
         }
         let size: Int, write: Bool
