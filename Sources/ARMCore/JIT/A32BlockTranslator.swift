@@ -157,6 +157,8 @@ struct A32BlockTranslator {
     private let bufferBase: UInt
     private var stubs: [Stub] = []
     private let dispatch = X86Label()
+    /// Code buffer offsets of the blocks made for page offsets where this one goes on.
+    private let chains: [Int: Int]
     /// The dispatch past its page check: for a PC in EAX known to be in this page, aligned.
     private let samePage = X86Label()
     /// The entry's decline, and the body after the entry's checks: a branch back to the
@@ -181,8 +183,9 @@ struct A32BlockTranslator {
     }
 
     private init(first: Int, bank: UnsafeMutablePointer<UInt8>, origin: Int, epilogue: Int, bufferBase: UInt,
-                 into a: X86Assembler) {
+                 chains: [Int: Int], into a: X86Assembler) {
         self.a = a
+        self.chains = chains
         self.first = first; self.bank = (0..<16).map { bank[$0] }
         self.bankRow = UInt64(UInt(bitPattern: bank))
         self.origin = origin; self.epilogue = epilogue
@@ -196,9 +199,9 @@ struct A32BlockTranslator {
     /// which start at page offset `first`, for the register bank `bank`, through `a`, which
     /// writes at `origin` of the code buffer; returns its length, and whether it did not fit.
     static func emit(_ insts: [(A32Inst, UInt32)], first: Int, bank: UnsafeMutablePointer<UInt8>, origin: Int, epilogue: Int,
-                     bufferBase: UInt, into a: X86Assembler) -> (length: Int, full: Bool) {
+                     bufferBase: UInt, chains: [Int: Int] = [:], into a: X86Assembler) -> (length: Int, full: Bool) {
         var t = A32BlockTranslator(first: first, bank: bank, origin: origin, epilogue: epilogue, bufferBase: bufferBase,
-                                   into: a)
+                                   chains: chains, into: a)
         t.emit(insts)
         return (t.a.count, t.a.overflowed)
     }
@@ -1030,9 +1033,14 @@ struct A32BlockTranslator {
         }
     }
 
-    /// Go on at page offset `target` (word-aligned): past the dispatch's page check when it is
-    /// in this page.
+    /// Go on at page offset `target` (word-aligned): into the block made for it if there was
+    /// one, else past the dispatch's page check when it is in this page.
     private mutating func goOn(at target: Int) {
+        if let at = chains[target] {
+            // Straight into that block's entry, which checks its words and bank itself.
+            a.jmp(absolute: at + Self.bodyOffset, origin: origin)
+            return
+        }
         pcPlus(.rax, target)
         a.jmp(target < 0x1000 ? samePage : dispatch)
     }
