@@ -29,12 +29,13 @@ final class A32JITDifferentialTests: XCTestCase {
         let op = r.below(16)
         let s: UInt32 = (8...11).contains(op) ? 1 : r.below(2)
         let rnField = op == 13 || op == 15 ? 0 : rn
-        switch r.below(13) {
+        switch r.below(15) {
         case 0, 1:   // data processing, rotated immediate
             return [cond << 28 | 0x0200_0000 | op << 21 | s << 20 | rnField << 16 | rd << 12 | r.below(4096)]
         case 2, 3:   // data processing, register shifted by an immediate (any type, #0 included)
             return [cond << 28 | op << 21 | s << 20 | rnField << 16 | rd << 12 | r.below(128) << 5 | rm]
-        case 4:      // data processing, register-shifted register (left to the loop)
+        case 4:      // data processing, register-shifted register (any type; logical S forms
+                     // are left to the loop)
             return [cond << 28 | 0x10 | op << 21 | s << 20 | rnField << 16 | rd << 12 | rs << 8 | r.below(4) << 5 | rm]
         case 5:      // LDR/STR/LDRB/STRB/LDRH/STRH/LDRSB/LDRSH on r8, immediate or register offset,
                      // offset, pre- and post-indexed (r8 moves by a little)
@@ -96,6 +97,44 @@ final class A32JITDifferentialTests: XCTestCase {
             guard room > 3 else { return [] }
             if r.below(2) == 0 { return [0xE28F_A004, 0xE52D_A004, 0xE49D_F004] }
             return [0xE28F_A004, r.below(2) == 0 ? 0xE12F_FF1A : 0xE12F_FF3A, 0xE1A0_0000]
+        case 13, 14: // a flag-setter (any S data processing, MULS), then readers of its flags
+                     // right after: ADC/SBC/RSC (S or not), conditional MOVs, adds, loads and
+                     // stores, a conditional compare, often all of one condition (the
+                     // generated code keeps the host flags live there, and tests a run once)
+            let setter: UInt32
+            if r.below(8) == 0 {
+                setter = 0xE010_0090 | rd << 16 | rs << 8 | rm
+            } else {
+                let sop = r.below(16)
+                let sn = sop == 13 || sop == 15 ? 0 : rn
+                setter = r.below(2) == 0
+                    ? 0xE200_0000 | sop << 21 | 1 << 20 | sn << 16 | rd << 12 | r.below(4096)
+                    : 0xE000_0000 | sop << 21 | 1 << 20 | sn << 16 | rd << 12 | r.below(128) << 5 | rm
+            }
+            var words = [setter]
+            let c0 = r.below(14), same = r.below(2) == 0   // a run of one condition, or any
+            for _ in 0...r.below(4) {
+                let c = same ? c0 : r.below(14), rd2 = r.below(7), rn2 = r.below(7), rm2 = r.below(7)
+                switch r.below(7) {
+                case 6:      // STR<c>/LDR<c> rd, [r8, #imm]
+                    words.append(c << 28 | 0x0580_0000 | r.below(2) << 20 | 8 << 16 | rd2 << 12 | 4 * r.below(64))
+                case 0, 1:   // ADC, SBC, RSC, S or not, register (maybe shifted) or immediate
+                    let aop = 5 + r.below(3), s2 = r.below(2)
+                    words.append(r.below(2) == 0
+                        ? 0xE200_0000 | aop << 21 | s2 << 20 | rn2 << 16 | rd2 << 12 | r.below(4096)
+                        : 0xE000_0000 | aop << 21 | s2 << 20 | rn2 << 16 | rd2 << 12 | r.below(4) << 7 | r.below(4) << 5 | rm2)
+                case 2:      // MOV<c> rd, #imm
+                    words.append(c << 28 | 0x03A0_0000 | rd2 << 12 | r.below(4096))
+                case 3:      // MOV<c> rd, rm
+                    words.append(c << 28 | 0x01A0_0000 | rd2 << 12 | rm2)
+                case 4:      // ADD<c> rd, rn, rm
+                    words.append(c << 28 | 0x0080_0000 | rn2 << 16 | rd2 << 12 | rm2)
+                default:     // CMP<c> rn, rm or TST<c> rn, #imm
+                    words.append(r.below(2) == 0 ? c << 28 | 0x0150_0000 | rn2 << 16 | rm2
+                                                 : c << 28 | 0x0310_0000 | rn2 << 16 | r.below(4096))
+                }
+            }
+            return words
         default:     // LDRD/STRD of r0-r1, r2-r3 or r4-r5 around the stack, offset or writeback
             let rt = 2 * r.below(3)
             let (p, w): (UInt32, UInt32) = [(1, 0), (1, 1), (0, 0)][Int(r.below(3))]

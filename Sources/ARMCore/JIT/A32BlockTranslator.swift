@@ -34,20 +34,6 @@ enum A32JITContext {
 }
 
 enum A32JIT {
-    /// Generated code keeps N, Z, C, V where x86 RFLAGS has SF, ZF, CF, OF (C as AddWithCarry
-    /// gives it, not a borrow), so that a flag-setting instruction stores them with PUSHF;
-    /// `flags` and `nzcv` convert at entry and exit.
-    static let cf: UInt32 = 0x001, zf: UInt32 = 0x040, sf: UInt32 = 0x080, of: UInt32 = 0x800
-    static func flags(_ nzcv: UInt32) -> UInt64 {
-        UInt64((nzcv & CPSR.N != 0 ? sf : 0) | (nzcv & CPSR.Z != 0 ? zf : 0)
-               | (nzcv & CPSR.C != 0 ? cf : 0) | (nzcv & CPSR.V != 0 ? of : 0))
-    }
-    static func nzcv(_ flags: UInt64) -> UInt32 {
-        let f = UInt32(truncatingIfNeeded: flags)
-        return (f & sf != 0 ? CPSR.N : 0) | (f & zf != 0 ? CPSR.Z : 0) | (f & cf != 0 ? CPSR.C : 0)
-            | (f & of != 0 ? CPSR.V : 0)
-    }
-
     /// The exit of a block whose words or register bank are not those it was made from:
     /// nextPC is its first instruction, nothing was done.
     static let stale = 5
@@ -110,15 +96,18 @@ struct A32BlockTranslator {
         }
     }
 
-    /// Data processing the generic emitter handles: no register-shifted operand, and no
-    /// shift by #0 other than LSL (LSR/ASR #32 and RRX).
+    /// Data processing the generic emitter handles: a register-shifted operand only where
+    /// its carry is not needed, and no shift by #0 other than LSL (LSR/ASR #32 and RRX).
     private static func genericDataProcessing(_ i: A32Inst) -> Bool {
         if i.flags.has(.registerShift) {
             // By a register: only where the shifter's carry is not used (`registerShift`).
             let logical = [.and, .eor, .tst, .teq, .orr, .mov, .bic, .mvn, .orn].contains(i.op)
             if (logical && i.flags.has(.setFlags)) || i.rs == 15 { return false }
         }
-        if !i.flags.has(.immediate) && i.shift != .lsl && i.shiftAmount == 0 { return false }
+        // (A shift by a register of any type is `registerShift`'s.)
+        if !i.flags.has(.immediate) && !i.flags.has(.registerShift) && i.shift != .lsl && i.shiftAmount == 0 {
+            return false
+        }
         switch i.op {
         case .and, .eor, .sub, .rsb, .add, .adc, .sbc, .rsc, .tst, .teq, .cmp, .cmn, .orr, .mov, .bic, .mvn, .orn:
             return true
@@ -168,11 +157,22 @@ struct A32BlockTranslator {
     private let bufferBase: UInt
     private var stubs: [Stub] = []
     private let dispatch = X86Label()
+    /// Code buffer offsets of the blocks made for page offsets where this one goes on.
+    private let chains: [Int: Int]
+    /// The dispatch past its page check: for a PC in EAX known to be in this page, aligned.
+    private let samePage = X86Label()
     /// The entry's decline, and the body after the entry's checks: a branch back to the
     /// block's own start goes there, after its budget check. Its words need no check again
     /// (a store of the block into its own words leaves before it, `ownStore`), nor its bank.
     private let decline = X86Label()
     private let body = X86Label()
+    /// The code position where the host flags hold the guest's NZCV (as `JITFlags` has them,
+    /// CF as NOT C), and whether they do there.
+    private enum Live { case none, all }
+    private var liveAt = -1
+    private var liveKind = Live.none
+    /// Whether the instruction after the one being emitted reads the flags.
+    private var nextReadsFlags = false
 
     private enum Stub {
         /// nextPC = the page's VA + offset, `done` instructions off the budget, return `exit`;
@@ -183,8 +183,9 @@ struct A32BlockTranslator {
     }
 
     private init(first: Int, bank: UnsafeMutablePointer<UInt8>, origin: Int, epilogue: Int, bufferBase: UInt,
-                 into a: X86Assembler) {
+                 chains: [Int: Int], into a: X86Assembler) {
         self.a = a
+        self.chains = chains
         self.first = first; self.bank = (0..<16).map { bank[$0] }
         self.bankRow = UInt64(UInt(bitPattern: bank))
         self.origin = origin; self.epilogue = epilogue
@@ -198,9 +199,9 @@ struct A32BlockTranslator {
     /// which start at page offset `first`, for the register bank `bank`, through `a`, which
     /// writes at `origin` of the code buffer; returns its length, and whether it did not fit.
     static func emit(_ insts: [(A32Inst, UInt32)], first: Int, bank: UnsafeMutablePointer<UInt8>, origin: Int, epilogue: Int,
-                     bufferBase: UInt, into a: X86Assembler) -> (length: Int, full: Bool) {
+                     bufferBase: UInt, chains: [Int: Int] = [:], into a: X86Assembler) -> (length: Int, full: Bool) {
         var t = A32BlockTranslator(first: first, bank: bank, origin: origin, epilogue: epilogue, bufferBase: bufferBase,
-                                   into: a)
+                                   chains: chains, into: a)
         t.emit(insts)
         return (t.a.count, t.a.overflowed)
     }
@@ -220,28 +221,62 @@ struct A32BlockTranslator {
         a.aluMem(.cmp, .rax, Self.ctx, A32JITContext.bank)
         a.jcc(.ne, stale)
         a.load(.rax, Self.ctx, A32JITContext.codeHost)
-        for (k, (_, w)) in insts.enumerated() {
-            a.cmpMem32(.rax, Int32(first + 4 * k), w)
+        // Two words at a time where they are two (x86 is little-endian, as is the page).
+        var w = 0
+        while w < n {
+            if w + 1 < n {
+                a.movImm(.rdx, UInt64(insts[w].1) | UInt64(insts[w + 1].1) << 32)
+                a.aluMem(.cmp, .rdx, .rax, Int32(first + 4 * w))
+                w += 2
+            } else {
+                a.cmpMem32(.rax, Int32(first + 4 * w), insts[w].1)
+                w += 1
+            }
             a.jcc(.ne, stale)
         }
-        a.bind(body)
+        bind(body)
         var ended = false
-        for (k, (i, _)) in insts.enumerated() {
-            let off = first + 4 * k
+        var k = 0
+        while k < n {
+            let i = insts[k].0
             if Self.endsBlock(i) {
-                branch(i, k: k, off: off, count: n)
+                nextReadsFlags = false
+                branch(i, k: k, off: first + 4 * k, count: n)
                 ended = true
-            } else {
-                let skip = X86Label()
-                if i.cond != 0xE { condition(i.cond, else: skip) }
-                instruction(i, k: k, off: off, end: first + 4 * n)
-                a.bind(skip)
+                break
             }
+            // A run of instructions with one condition, none but the last setting the flags,
+            // tests it once.
+            var g = k + 1
+            if i.cond != 0xE {
+                while g < n && insts[g].0.cond == i.cond && !Self.endsBlock(insts[g].0)
+                        && !Self.setsFlags(insts[g - 1].0) {
+                    g += 1
+                }
+            }
+            let group = insts[k..<g].map { $0.0 }
+            let keeps = group.allSatisfy { Self.keepsHostFlags($0) }
+            let skip = X86Label()
+            var after = live()
+            if i.cond != 0xE {
+                condition(i.cond, else: skip)
+                after = live()
+            }
+            for j in k..<g {
+                // Whether the next instruction reads the flags: then a flag-setter leaves them live.
+                nextReadsFlags = j + 1 < n && Self.readsFlags(insts[j + 1].0)
+                instruction(insts[j].0, k: j, off: first + 4 * j, end: first + 4 * n)
+            }
+            // (Bound only where jumped to: a bind forgets the host flags.)
+            if i.cond != 0xE { bind(skip) }
+            // Only MOVs ran since the flags were live (or the condition's test): they still
+            // are, on both ways.
+            if keeps { setLive(after) }
+            k = g
         }
         if !ended {
             a.aluImm(.sub, Self.left, Int32(n))
-            pcPlus(.rax, first + 4 * n)
-            a.jmp(dispatch)
+            goOn(at: first + 4 * n)
         }
         emitDispatch()
         for s in stubs { emitStub(s) }
@@ -264,77 +299,135 @@ struct A32BlockTranslator {
         if offset != 0 { a.aluImm(.add, r, Int32(offset), wide: false) }
     }
 
-    /// Skip to `skip` unless the condition holds (F1.? "Conditional execution") for the flags
-    /// in the context's word, which blocks keep as x86 RFLAGS keeps them (`A32JIT.flags`).
-    private mutating func condition(_ cond: UInt8, else skip: X86Label) {
-        switch cond {
-        case 0..<8:
-            // EQ/NE, CS/CC, MI/PL, VS/VC: one flag.
-            let (disp, bit): (Int32, UInt8) = [(0, 0x40), (0, 0x01), (0, 0x80), (1, 0x08)][Int(cond >> 1)]
-            a.testByte(Self.ctx, JITContext.nzcv + disp, bit)
-            a.jcc(cond & 1 == 0 ? .e : .ne, skip)
-        case 8, 9:
-            // HI: C and not Z; LS: not HI.
-            a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
-            a.aluImm(.and, .rdx, Int32(A32JIT.cf | A32JIT.zf), wide: false)
-            a.aluImm(.cmp, .rdx, Int32(A32JIT.cf), wide: false)
-            a.jcc(cond == 8 ? .ne : .e, skip)
-        case 10..<14:
-            // GE: N = V, LT: N != V; GT: GE and not Z, LE: not GT. OF (bit 11) meets SF (bit 7).
-            a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
-            a.mov(.rcx, .rdx, wide: false)
-            a.shift(.shr, .rcx, 4, wide: false)
-            a.alu(.xor, .rcx, .rdx, wide: false)
-            a.aluImm(.and, .rcx, Int32(A32JIT.sf), wide: false)
-            if cond >= 12 {
-                a.aluImm(.and, .rdx, Int32(A32JIT.zf), wide: false)
-                a.alu(.or, .rcx, .rdx, wide: false)
-            }
-            a.jcc(cond & 1 == 0 ? .ne : .e, skip)
-        default:
-            break
+    /// What the host flags hold here.
+    private func live() -> Live { a.count == liveAt ? liveKind : .none }
+
+    /// The host flags hold `k` of the guest's here.
+    private mutating func setLive(_ k: Live) { liveAt = k == .none ? -1 : a.count; liveKind = k }
+
+    /// Labels are bound through here: code that jumps to one may come with other host flags.
+    private mutating func bind(_ l: X86Label) {
+        a.bind(l)
+        liveAt = -1
+    }
+
+    /// Conditional instructions and those with a carry in read the flags.
+    static func readsFlags(_ i: A32Inst) -> Bool {
+        if i.cond != 0xE { return true }
+        switch i.fast {
+        case .dataProcessing: return [.adc, .sbc, .rsc].contains(i.op)
+        default: return false
         }
+    }
+
+    /// Whether an instruction (not a branch) writes NZCV.
+    static func setsFlags(_ i: A32Inst) -> Bool {
+        switch i.fast {
+        case .cmpImm, .cmpReg, .cmnImm, .cmnReg, .addsImm, .subsImm, .addsReg, .subsReg, .logicalFlags:
+            return true
+        case .dataProcessing, .multiply:
+            return i.flags.has(.setFlags)
+        default:
+            return false
+        }
+    }
+
+    /// The forms whose code is MOVs only (no host flag changes).
+    static func keepsHostFlags(_ i: A32Inst) -> Bool {
+        switch i.fast {
+        case .movImm, .mvnImm, .movw, .movReg: return true
+        case .dataProcessing:
+            return i.op == .mov && !i.flags.has(.setFlags) && (i.flags.has(.immediate) || i.shiftAmount & 31 == 0)
+                && !i.flags.has(.registerShift)
+        default: return false
+        }
+    }
+
+    /// Skip to `skip` unless the condition holds (F1.? "Conditional execution"), with the
+    /// flags kept as `JITFlags` keeps them (CF as NOT C): from the host flags where they are
+    /// live, else one bit of the context's word for the one-flag conditions (a byte test costs
+    /// less than setting the host flags, even for two readers), else the host flags set from
+    /// that word, which stay live. Uses RAX.
+    private mutating func condition(_ cond: UInt8, else skip: X86Label) {
+        guard let cc = BlockTranslator.hostCondition(cond), let not = X86Cond(rawValue: cc.rawValue ^ 1) else { return }
+        let l = live()
+        if l == .all {
+            a.jcc(not, skip)
+            setLive(.all)
+            return
+        }
+        if cond < 8 {
+            // EQ/NE: ZF (bit 14), CS/CC: NOT C (bit 8), MI/PL: SF (bit 15), VS/VC: OF (bit 0).
+            let (disp, bit): (Int32, UInt8) = [(1, 0x40), (1, 0x01), (1, 0x80), (0, 0x01)][Int(cond >> 1)]
+            a.testByte(Self.ctx, JITContext.nzcv + disp, bit)
+            let holdsWhenSet = cond >> 1 != 1
+            a.jcc((cond & 1 == 0) == holdsWhenSet ? .e : .ne, skip)
+            return
+        }
+        a.load(.rax, Self.ctx, JITContext.nzcv, size: 2)
+        // AL is V (0 or 1): adding 0x7F overflows exactly when it is 1. SAHF then sets SF, ZF
+        // and CF from AH and leaves OF.
+        a.addAL(0x7F)
+        a.sahf()
+        a.jcc(not, skip)
+        setLive(.all)
     }
 
     private enum FlagKind { case sub, add }
 
-    /// The flags of the 32-bit add or subtract just done, kept as RFLAGS (`A32JIT.flags`);
-    /// AddWithCarry's C of a subtraction is NOT borrow.
-    private mutating func arithmeticFlags(_ k: FlagKind) {
-        if k == .sub { a.cmc() }
-        a.pushf()
-        a.popMem(Self.ctx, JITContext.nzcv)
+    /// The flags of the 32-bit add or subtract just done, kept as `JITFlags` keeps them:
+    /// AddWithCarry's C of a subtraction (the ARM ARM's shared pseudocode: x + NOT y + 1) is
+    /// NOT borrow, so x86's CF after SUB/SBB is NOT C already and after ADD/ADC is
+    /// complemented; x86's OF is V in both. The result in EAX is stored to `rd` first
+    /// (MOV leaves the flags); the host flags stay live. Uses RAX.
+    private mutating func arithmeticFlags(_ k: FlagKind, store rd: UInt8? = nil) {
+        if let rd = rd { st(rd, .rax) }
+        if k == .add { a.cmc() }
+        a.lahf()
+        a.setcc(.o, .rax)
+        a.store(Self.ctx, JITContext.nzcv, .rax, size: 2)
+        setLive(.all)
     }
 
-    /// How a logical instruction's C comes out: kept, a constant, or the byte in R10.
+    /// How a logical instruction's C comes out: kept, a constant, or NOT C in R10's low byte.
     private enum Carry { case kept, constant(Bool), r10 }
 
-    /// N and Z from EAX, C as `carry` says, V kept.
+    /// N and Z from EAX (already stored where it goes), C as `carry` says, V kept; the host
+    /// flags are set from the word too when the next instruction reads them.
     private mutating func logicalFlags(_ carry: Carry) {
         a.test(.rax, .rax, wide: false)
-        a.pushf()
-        a.pop(.rcx)
-        a.aluImm(.and, .rcx, Int32(A32JIT.sf | A32JIT.zf), wide: false)
-        a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
+        a.lahf()
+        a.aluImm(.and, .rax, 0xC000, wide: false)
+        a.load(.rcx, Self.ctx, JITContext.nzcv, size: 4)
         switch carry {
         case .kept:
-            a.aluImm(.and, .rdx, Int32(A32JIT.cf | A32JIT.of), wide: false)
+            a.aluImm(.and, .rcx, 0x101, wide: false)
         case .constant(let one):
-            a.aluImm(.and, .rdx, Int32(A32JIT.of), wide: false)
-            if one { a.aluImm(.or, .rdx, Int32(A32JIT.cf), wide: false) }
+            a.aluImm(.and, .rcx, 1, wide: false)
+            if !one { a.aluImm(.or, .rcx, 0x100, wide: false) }
         case .r10:
-            a.aluImm(.and, .rdx, Int32(A32JIT.of), wide: false)
+            a.aluImm(.and, .rcx, 1, wide: false)
             a.movzx8(.r10, .r10)
-            a.alu(.or, .rdx, .r10, wide: false)
+            a.shift(.shl, .r10, 8, wide: false)
+            a.alu(.or, .rcx, .r10, wide: false)
         }
-        a.alu(.or, .rcx, .rdx, wide: false)
-        a.store(Self.ctx, JITContext.nzcv, .rcx, size: 4)
+        a.alu(.or, .rax, .rcx, wide: false)
+        a.store(Self.ctx, JITContext.nzcv, .rax, size: 2)
+        if nextReadsFlags {
+            a.addAL(0x7F)
+            a.sahf()
+            setLive(.all)
+        }
     }
 
-    /// CF = PSTATE.C.
-    private mutating func carryIn() {
-        a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
-        a.btImm32(.rdx, 0)
+    /// x86's CF = PSTATE.C (for ADC; `borrow`: NOT C, for SBB: SBC and RSC are
+    /// AddWithCarry(x, NOT y, C), x - y - NOT C), from the host flags if `l` says they are live.
+    private mutating func carryIn(_ l: Live, borrow: Bool = false) {
+        if l != .all {
+            a.load(.rdx, Self.ctx, JITContext.nzcv, size: 4)
+            a.btImm32(.rdx, 8)
+        }
+        if !borrow { a.cmc() }
     }
 
     // MARK: instructions
@@ -407,15 +500,13 @@ struct A32BlockTranslator {
             ld(.rax, i.rn)
             let sub = i.fast == .cmpImm || i.fast == .subsImm
             a.aluImm(sub ? .sub : .add, .rax, Int32(bitPattern: i.imm), wide: false)
-            arithmeticFlags(sub ? .sub : .add)
-            if i.fast == .addsImm || i.fast == .subsImm { st(i.rd, .rax) }
+            arithmeticFlags(sub ? .sub : .add, store: i.fast == .addsImm || i.fast == .subsImm ? i.rd : nil)
         case .cmpReg, .cmnReg, .addsReg, .subsReg:
             ld(.rax, i.rn)
             ld(.rcx, i.rm)
             let sub = i.fast == .cmpReg || i.fast == .subsReg
             a.alu(sub ? .sub : .add, .rax, .rcx, wide: false)
-            arithmeticFlags(sub ? .sub : .add)
-            if i.fast == .addsReg || i.fast == .subsReg { st(i.rd, .rax) }
+            arithmeticFlags(sub ? .sub : .add, store: i.fast == .addsReg || i.fast == .subsReg ? i.rd : nil)
         case .logicalFlags:
             if i.flags.has(.immediate) { a.movImm(.rcx, UInt64(i.imm)) } else { ld(.rcx, i.rm) }
             logic(i.op, rn: i.rn)
@@ -571,11 +662,14 @@ struct A32BlockTranslator {
     private mutating func dataProcessing(_ i: A32Inst) {
         let s = i.flags.has(.setFlags)
         var carry = Carry.kept
+        // The host flags' state before the shifter, for a carry in: MOVs keep it, shifts not.
+        var l = live()
         if i.flags.has(.immediate) {
             a.movImm(.rcx, UInt64(i.imm))
             if i.flags.has(.carryOut) { carry = .constant(i.flags.has(.carryOne)) }
         } else if i.flags.has(.registerShift) {
             registerShift(i)
+            l = .none
         } else {
             ld(.rcx, i.rm)
             let amount = i.shiftAmount & 31
@@ -583,11 +677,13 @@ struct A32BlockTranslator {
                 let op: X86Assembler.Shift = [.lsl: .shl, .lsr: .shr, .asr: .sar][i.shift] ?? .ror
                 a.shift(op, .rcx, amount, wide: false)
                 // x86's CF is the last bit shifted out, and for ROR the result's bit 31: the
-                // shifter carry of Shift_C in each case.
-                a.setcc(.b, .r10)
+                // shifter carry of Shift_C in each case; R10 keeps its complement (`JITFlags`).
+                a.setcc(.ae, .r10)
                 carry = .r10
+                l = .none
             }
         }
+        let rd: UInt8? = [.tst, .teq, .cmp, .cmn].contains(i.op) ? nil : i.rd
         switch i.op {
         case .and, .tst, .eor, .teq, .orr, .orn, .bic, .mov, .mvn:
             logic(i.op, rn: i.rn)
@@ -596,41 +692,42 @@ struct A32BlockTranslator {
         case .add, .cmn:
             ld(.rax, i.rn)
             a.alu(.add, .rax, .rcx, wide: false)
-            if s { arithmeticFlags(.add) }
-            if i.op == .add { st(i.rd, .rax) }
+            arithmeticResult(.add, s: s, rd)
         case .sub, .cmp:
             ld(.rax, i.rn)
             a.alu(.sub, .rax, .rcx, wide: false)
-            if s { arithmeticFlags(.sub) }
-            if i.op == .sub { st(i.rd, .rax) }
+            arithmeticResult(.sub, s: s, rd)
         case .rsb:
             ld(.rdx, i.rn)
             a.mov(.rax, .rcx, wide: false)
             a.alu(.sub, .rax, .rdx, wide: false)
-            if s { arithmeticFlags(.sub) }
-            st(i.rd, .rax)
+            arithmeticResult(.sub, s: s, rd)
         case .adc:
             ld(.rax, i.rn)
-            carryIn()
+            carryIn(l)
             a.adc(.rax, .rcx, wide: false)
-            if s { arithmeticFlags(.add) }
-            st(i.rd, .rax)
+            arithmeticResult(.add, s: s, rd)
         case .sbc:
             // a + NOT b + C is a - b - NOT C: SBB with the borrow NOT C.
             ld(.rax, i.rn)
-            carryIn()
-            a.cmc()
+            carryIn(l, borrow: true)
             a.adc(.rax, .rcx, borrow: true, wide: false)
-            if s { arithmeticFlags(.sub) }
-            st(i.rd, .rax)
+            arithmeticResult(.sub, s: s, rd)
         default:   // RSC
             ld(.rsi, i.rn)
             a.mov(.rax, .rcx, wide: false)
-            carryIn()
-            a.cmc()
+            carryIn(l, borrow: true)
             a.adc(.rax, .rsi, borrow: true, wide: false)
-            if s { arithmeticFlags(.sub) }
-            st(i.rd, .rax)
+            arithmeticResult(.sub, s: s, rd)
+        }
+    }
+
+    /// EAX to `rd`, with the flags if `s`.
+    private mutating func arithmeticResult(_ k: FlagKind, s: Bool, _ rd: UInt8?) {
+        if s {
+            arithmeticFlags(k, store: rd)
+        } else if let rd = rd {
+            st(rd, .rax)
         }
     }
 
@@ -672,9 +769,9 @@ struct A32BlockTranslator {
             a.mov(.rax, .rax, wide: false)
         }
         a.jmp(done)
-        a.bind(zero)
+        bind(zero)
         a.movImm(.rax, 0)
-        a.bind(done)
+        bind(done)
         st(i.rd, .rax)
     }
 
@@ -722,7 +819,7 @@ struct A32BlockTranslator {
         case .ldrImm, .strImm, .ldrbImm, .strbImm, .ldrhImm, .strhImm:
             op = [.ldrImm: .ldr, .strImm: .str, .ldrbImm: .ldrb, .strbImm: .strb, .ldrhImm: .ldrh][i.fast] ?? .strh
             ld(.rax, i.rn)
-            a.aluImm(i.flags.has(.add) ? .add : .sub, .rax, Int32(bitPattern: i.imm), wide: false)
+            if i.imm != 0 { a.aluImm(i.flags.has(.add) ? .add : .sub, .rax, Int32(bitPattern: i.imm), wide: false) }
         case .ldrPost, .strPost, .ldrbPost, .strbPost:
             op = [.ldrPost: .ldr, .strPost: .str, .ldrbPost: .ldrb][i.fast] ?? .strb
             ld(.rax, i.rn)
@@ -742,16 +839,30 @@ struct A32BlockTranslator {
             } else {
                 ld(.rax, i.rn)
             }
+            back = i.flags.has(.writeBack)
+            let step: X86Assembler.ALU = i.flags.has(.add) ? .add : .sub
             if i.flags.has(.immediate) {
-                a.movImm(.rcx, UInt64(i.imm))
+                // The offset (at most 4095) as the instruction's immediate.
+                let imm = Int32(bitPattern: i.imm)
+                if i.flags.has(.preIndex) {
+                    if imm != 0 { a.aluImm(step, .rax, imm, wide: false) }
+                    if back { a.mov(.r9, .rax, wide: false) }
+                } else {
+                    a.mov(.r9, .rax, wide: false)
+                    if imm != 0 { a.aluImm(step, .r9, imm, wide: false) }
+                }
             } else {
                 ld(.rcx, i.rm)
                 if i.shiftAmount & 31 != 0 { a.shift(.shl, .rcx, i.shiftAmount & 31, wide: false) }
+                if back || !i.flags.has(.preIndex) {
+                    a.mov(.r9, .rax, wide: false)
+                    a.alu(step, .r9, .rcx, wide: false)
+                    if i.flags.has(.preIndex) { a.mov(.rax, .r9, wide: false) }
+                } else {
+                    // Offset addressing: the address alone.
+                    a.alu(step, .rax, .rcx, wide: false)
+                }
             }
-            a.mov(.r9, .rax, wide: false)
-            a.alu(i.flags.has(.add) ? .add : .sub, .r9, .rcx, wide: false)
-            if i.flags.has(.preIndex) { a.mov(.rax, .r9, wide: false) }
-            back = i.flags.has(.writeBack)
         }
         let size: Int, write: Bool
         switch op {
@@ -784,9 +895,8 @@ struct A32BlockTranslator {
     private mutating func ownStore(size: Int, k: Int, off: Int, end: Int) {
         let own = X86Label()
         stubs.append(.exit(own, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
-        a.mov(.rsi, .rdx)
+        a.lea(.rsi, .rdx, Int32(size - 1 - first))
         a.aluMem(.sub, .rsi, Self.ctx, A32JITContext.codeHost)
-        a.aluImm(.add, .rsi, Int32(size - 1 - first))
         a.aluImm(.cmp, .rsi, Int32(end - first + size - 1))
         a.jcc(.b, own)
     }
@@ -805,24 +915,29 @@ struct A32BlockTranslator {
             stubs.append(.misaligned(mis, back: back, slow: full, size: size))
             stubs.append(.exit(full, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
         }
-        a.bind(back)
-        tlbEntry()
+        bind(back)
+        tlbOffset()
         a.mov(.rdx, .rax)
         a.aluImm(.and, .rdx, -4096)
         a.alu(.or, .rdx, write ? Self.writeEpoch : Self.readEpoch)
-        a.aluMem(.cmp, .rdx, .rcx, write ? 8 : 0)
+        a.aluMemIndexed(.cmp, .rdx, base: Self.tlb, index: .rcx, disp: write ? 8 : 0)
         a.jcc(.ne, slow)
         a.mov(.rdx, .rax)
         a.aluImm(.and, .rdx, 0xFFF, wide: false)
-        a.aluMem(.add, .rdx, .rcx, 16)
+        a.aluMemIndexed(.add, .rdx, base: Self.tlb, index: .rcx, disp: 16)
     }
 
-    /// RCX = the host TLB entry of the VA in EAX (32 bytes each, by the VA's page modulo
-    /// HostTLB.entryCount).
-    private mutating func tlbEntry() {
+    /// RCX = the offset in the host TLB of the entry of the VA in EAX (32 bytes each, by the
+    /// VA's page modulo HostTLB.entryCount).
+    private mutating func tlbOffset() {
         a.mov(.rcx, .rax, wide: false)
         a.shift(.shr, .rcx, 12 - 5, wide: false)
         a.aluImm(.and, .rcx, Int32((HostTLB.entryCount - 1) << 5), wide: false)
+    }
+
+    /// RCX = the host TLB entry of the VA in EAX.
+    private mutating func tlbEntry() {
+        tlbOffset()
         a.alu(.add, .rcx, Self.tlb)
     }
 
@@ -861,6 +976,11 @@ struct A32BlockTranslator {
                 break
             }
             // BranchWritePC: the PC reads as the address + 8, the target is word-aligned.
+            let target = off + 8 + Int(Int32(bitPattern: i.imm))
+            if target >= 0 && target < 0x1000 && target & 3 == 0 {
+                goOn(at: target)
+                break
+            }
             pcPlus(.rax, off + 8)
             a.aluImm(.add, .rax, Int32(bitPattern: i.imm), wide: false)
             a.aluImm(.and, .rax, -4, wide: false)
@@ -906,12 +1026,23 @@ struct A32BlockTranslator {
 
     /// Where a conditional branch that fails its condition lands: on to the next instruction.
     private mutating func notTakenGoesOn(_ i: A32Inst, _ notTaken: X86Label, off: Int, count n: Int) {
-        a.bind(notTaken)
+        bind(notTaken)
         if i.cond != 0xE {
             a.aluImm(.sub, Self.left, Int32(n))
-            pcPlus(.rax, off + 4)
-            a.jmp(dispatch)
+            goOn(at: off + 4)
         }
+    }
+
+    /// Go on at page offset `target` (word-aligned): into the block made for it if there was
+    /// one, else past the dispatch's page check when it is in this page.
+    private mutating func goOn(at target: Int) {
+        if let at = chains[target] {
+            // Straight into that block's entry, which checks its words and bank itself.
+            a.jmp(absolute: at + Self.bodyOffset, origin: origin)
+            return
+        }
+        pcPlus(.rax, target)
+        a.jmp(target < 0x1000 ? samePage : dispatch)
     }
 
     /// Go on at the PC in EAX (the budget counts everything before it): into the block whose
@@ -919,7 +1050,7 @@ struct A32BlockTranslator {
     /// execute (its execute tag, as `fetchPage32` checks); else back to the loop, which takes
     /// a misaligned PC or an unmapped page to the full path.
     private mutating func emitDispatch() {
-        let exit = X86Label(), same = X86Label()
+        let exit = X86Label(), same = samePage
         a.bind(dispatch)
         a.testImm(.rax, 3)
         a.jcc(.ne, exit)

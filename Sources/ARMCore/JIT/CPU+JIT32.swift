@@ -87,14 +87,16 @@ extension CPU {
             if A32BlockTranslator.endsBlock(i) { break }
         }
         // Past an instruction left to the loop the code goes on, and a branch's ways in this
-        // page are likely to run next: give them blocks too.
+        // page are likely to run next: give them blocks too, the ways first, so that this
+        // block can go straight into theirs.
         var next: [Int] = []
+        var ways: [Int] = []
         if let s = stopped, depth < 8 { next.append(s + 4) }
         if let (last, _) = insts.last, depth < 3, last.fast == .b || last.fast == .bl {
             let at = first + 4 * (insts.count - 1)
             let target = at + 8 + Int(Int32(bitPattern: last.imm))
-            if target >= 0 && target < 0x1000 { next.append(target) }
-            if last.cond != 0xE || last.fast == .bl { next.append(at + 4) }
+            if target >= 0 && target < 0x1000 { ways.append(target) }
+            if last.cond != 0xE || last.fast == .bl { ways.append(at + 4) }
         }
         defer {
             for o in next where o < 0x1000 {
@@ -102,12 +104,28 @@ extension CPU {
             }
         }
         // A lone instruction is worth a block only if it is a branch, which chains.
-        guard insts.count >= 2 || (insts.count == 1 && A32BlockTranslator.endsBlock(insts[0].0)) else { return }
+        guard insts.count >= 2 || (insts.count == 1 && A32BlockTranslator.endsBlock(insts[0].0)) else {
+            next += ways
+            return
+        }
+        for o in ways where o < 0x1000 {
+            translate32(jit, pc: (pc & ~0xFFF) | UInt32(o), code: code, depth: depth + 1)
+        }
+        // A loop through those ways may have made this block already.
+        if memo.slotKeys[index] == w0 && memo.slots[index].fast == .jitBlock { return }
+        // The blocks now at the offsets in this page where this one goes on (a block checks
+        // its own words and bank at entry, so one made for the offset is right to enter).
+        var chains: [Int: Int] = [:]
+        for o in ways + [first + 4 * insts.count] where o >= 0 && o < 0x1000 && o & 3 == 0 {
+            let i = Int(truncatingIfNeeded: ((pc & ~0xFFF) | UInt32(o)) >> 1) & AArch32DecodeMemo.slotMask
+            let w = UInt32(truncatingIfNeeded: HostRAM.load32(code + o))
+            if memo.slotKeys[i] == w && memo.slots[i].fast == .jitBlock { chains[o] = Int(memo.slots[i].imm) }
+        }
         let buffer = jit.buffer
         let a = X86Assembler(into: buffer.base.assumingMemoryBound(to: UInt8.self) + buffer.cursor, capacity: buffer.room)
         let (length, full) = A32BlockTranslator.emit(insts, first: first, bank: r32, origin: buffer.cursor,
                                                      epilogue: buffer.epilogue, bufferBase: UInt(bitPattern: buffer.base),
-                                                     into: a)
+                                                     chains: chains, into: a)
         if full {
             // The buffer is full: empty it and make the block again at the front.
             jit.dropAll()
@@ -132,7 +150,7 @@ extension CPU {
                   left: UInt64, _ memo: AArch32DecodeMemo, _ tlb: HostTLB) -> (UInt32, UInt64, Bool) {
         guard let base = memo.jitBuffer, let c = memo.jitContext else { return (pc, left, false) }
         let entry = UnsafeRawPointer(base + Int(truncatingIfNeeded: p.pointee.imm) + JITBlockHeader.size)
-        c[0] = A32JIT.flags(nzcv)
+        c[0] = JITFlags.host(nzcv)
         c[1] = left
         c[2] = UInt64(UInt(bitPattern: tlb.entries))
         c[3] = tlb.epoch
@@ -143,7 +161,7 @@ extension CPU {
         c[10] = UInt64(UInt(bitPattern: r32))
         c[11] = UInt64(UInt(bitPattern: memo.slots))
         let exit = unsafeBitCast(entry, to: JITEntry.self)(x, c)
-        nzcv = A32JIT.nzcv(c[0]) | nzcv & 0x0FFF_FFFF
+        nzcv = JITFlags.nzcv(c[0]) | nzcv & 0x0FFF_FFFF
         let next = UInt32(truncatingIfNeeded: c[6]), rest = c[1]
         memo.jitEntries &+= 1
         memo.jitInstructions &+= left &- rest
