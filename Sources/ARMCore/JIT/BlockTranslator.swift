@@ -316,11 +316,31 @@ struct BlockTranslator {
         if mask == ~0 { return }
         if mask == 0xFFFF_FFFF {
             a.mov(r, r, wide: false)
-        } else if let imm = BlockTranslator.imm32(mask) {
-            a.aluImm(.and, r, imm)
         } else {
-            a.movImm(.rcx, mask)
-            a.alu(.and, r, .rcx)
+            aluConstant(.and, r, mask)
+        }
+    }
+
+    /// r = r op imm: a 32-bit operation takes any imm32; a 64-bit one a sign-extended imm32,
+    /// else the constant goes through RCX.
+    private mutating func aluConstant(_ op: X86Assembler.ALU, _ r: X86Reg, _ imm: UInt64, wide: Bool = true) {
+        if !wide {
+            a.aluImm(op, r, Int32(bitPattern: UInt32(truncatingIfNeeded: imm)), wide: false)
+        } else if let i32 = BlockTranslator.imm32(imm) {
+            a.aluImm(op, r, i32)
+        } else {
+            a.movImm(.rcx, imm)
+            a.alu(op, r, .rcx)
+        }
+    }
+
+    /// RAX += RCX << s (a register offset): one LEA for scales up to 8.
+    private mutating func addScaledIndex(_ s: UInt8) {
+        if s <= 3 {
+            a.leaIndexed(.rax, base: .rax, index: .rcx, scale: s)
+        } else {
+            a.shift(.shl, .rcx, s)
+            a.alu(.add, .rax, .rcx)
         }
     }
 
@@ -427,10 +447,7 @@ struct BlockTranslator {
         case .orrImm64, .eorImm64:
             ld(.rax, i.rn)
             let op: X86Assembler.ALU = i.group == .orrImm64 ? .or : .xor
-            if let imm = BlockTranslator.imm32(i.imm) { a.aluImm(op, .rax, imm) } else {
-                a.movImm(.rcx, i.imm)
-                a.alu(op, .rax, .rcx)
-            }
+            aluConstant(op, .rax, i.imm)
             st(i.rd, .rax)
         case .movImm:
             a.movImm(.rax, i.imm)
@@ -585,14 +602,7 @@ struct BlockTranslator {
                 // is already the datasize's, and a 32-bit operation zero-extends.
                 let op: X86Assembler.ALU = i.op == DPImmOp.orr.rawValue ? .or : .xor
                 ld(.rax, i.rn, wide: wide)
-                if !wide {
-                    a.aluImm(op, .rax, Int32(bitPattern: UInt32(truncatingIfNeeded: i.imm)), wide: false)
-                } else if let imm = BlockTranslator.imm32(i.imm) {
-                    a.aluImm(op, .rax, imm)
-                } else {
-                    a.movImm(.rcx, i.imm)
-                    a.alu(op, .rax, .rcx, wide: wide)
-                }
+                aluConstant(op, .rax, i.imm, wide: wide)
                 st(i.rd, .rax)
             } else if i.op == DPImmOp.ands.rawValue {
                 ld(.rax, i.rn)
@@ -805,13 +815,7 @@ struct BlockTranslator {
             if i.imm & LSIndex.word != 0 {
                 if i.imm & LSIndex.signed != 0 { a.movsx(.rcx, .rcx, bits: 32) } else { a.mov(.rcx, .rcx, wide: false) }
             }
-            let s = UInt8(truncatingIfNeeded: i.imm & LSIndex.shiftMask)
-            if s <= 3 {
-                a.leaIndexed(.rax, base: .rax, index: .rcx, scale: s)
-            } else {
-                a.shift(.shl, .rcx, s)
-                a.alu(.add, .rax, .rcx)
-            }
+            addScaledIndex(UInt8(truncatingIfNeeded: i.imm & LSIndex.shiftMask))
             hostAddress(total: size, elem: size, write: write, off: off, k: k)
             access(i, size: size, write: write)
             if !write { st(i.rd, .r8) }
@@ -952,13 +956,7 @@ struct BlockTranslator {
         }
         if register {
             ld(.rcx, i.rm)
-            let s = UInt8(truncatingIfNeeded: i.imm & LSIndex.shiftMask)
-            if s <= 3 {
-                a.leaIndexed(.rax, base: .rax, index: .rcx, scale: s)
-            } else {
-                a.shift(.shl, .rcx, s)
-                a.alu(.add, .rax, .rcx)
-            }
+            addScaledIndex(UInt8(truncatingIfNeeded: i.imm & LSIndex.shiftMask))
         } else if let offset {
             addImm(.rax, offset, scratch: .rcx)
         }
