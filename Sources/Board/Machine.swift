@@ -187,6 +187,18 @@ public final class Machine {
         if changed & 4 != 0 { gic.setLevel(intid: 16 + Int(ppis.hypervisor), cpu: i, level: levels & 4 != 0) }
     }
 
+    /// WFI fast-forward of waiting CPU `i` to `end`, where the round's deadline has come: its
+    /// clock moves on, and it wakes if one of its timers fires by then. A WFI may complete early
+    /// for an IMPLEMENTATION DEFINED reason (D1.16.2), so it wakes once even if that timer's
+    /// interrupt is masked somewhere on the way.
+    func fastForward(_ i: Int, to end: UInt64) {
+        let cpu = cpus[i]
+        let fires = timers[i].nextDeadline(cpu: cpu).map { $0 <= end } ?? false
+        if cpu.virtualNanos < end { cpu.idleNanos &+= end - cpu.virtualNanos }
+        if fires { cpu.waiting = false }
+        updateInterruptLines(i)
+    }
+
     /// A timer register of CPU `i` was written: its output may change now, and its new deadline
     /// may come before the end of the round, which then ends there.
     private func timerChanged(_ i: Int) {
@@ -296,15 +308,7 @@ public final class Machine {
                 roundEnd = end
                 gicv2?.accessingCPU = i
                 updateInterruptLines(i)
-                if allWaiting && cpu.waiting {
-                    // Fast-forward: the deadline has come. A WFI may complete early for an
-                    // IMPLEMENTATION DEFINED reason (D1.16.2), so a CPU whose timer fires in
-                    // this round wakes once even if its interrupt is masked somewhere on the way.
-                    let fires = timers[i].nextDeadline(cpu: cpu).map { $0 <= end } ?? false
-                    if cpu.virtualNanos < end { cpu.idleNanos &+= end - cpu.virtualNanos }
-                    if fires { cpu.waiting = false }
-                    updateInterruptLines(i)
-                }
+                if allWaiting && cpu.waiting { fastForward(i, to: end) }
                 if cpu.waiting && cpu.waitingForEvent && several {
                     // WFE on a multi-CPU machine waits for another CPU's store or SEV; both come
                     // from CPUs that run in their own turn, so the wait ends with the round.

@@ -162,12 +162,7 @@ extension Machine {
         let cpu = cpus[i], end = rounds.end
         roundEnds[i] = end
         updateInterruptLines(i)
-        if rounds.fastForward && cpu.waiting {
-            let fires = timers[i].nextDeadline(cpu: cpu).map { $0 <= end } ?? false
-            if cpu.virtualNanos < end { cpu.idleNanos &+= end - cpu.virtualNanos }
-            if fires { cpu.waiting = false }
-            updateInterruptLines(i)
-        }
+        if rounds.fastForward && cpu.waiting { fastForward(i, to: end) }
         if cpu.waiting && cpu.waitingForEvent && rounds.several { cpu.waiting = false }
         while cpu.virtualNanos < end {
             let before = cpu.virtualNanos
