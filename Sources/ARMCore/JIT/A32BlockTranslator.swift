@@ -356,19 +356,13 @@ struct A32BlockTranslator {
             setLive(.all)
             return
         }
-        if cond < 8 {
-            // EQ/NE: ZF (bit 14), CS/CC: NOT C (bit 8), MI/PL: SF (bit 15), VS/VC: OF (bit 0).
-            let (disp, bit): (Int32, UInt8) = [(1, 0x40), (1, 0x01), (1, 0x80), (0, 0x01)][Int(cond >> 1)]
-            a.testByte(Self.ctx, JITContext.nzcv + disp, bit)
-            let holdsWhenSet = cond >> 1 != 1
-            a.jcc((cond & 1 == 0) == holdsWhenSet ? .e : .ne, skip)
+        if let (bit, holdsWhenSet) = JITFlags.singleFlag(cond) {
+            // One flag: a byte test of its bit in the word; skip when the condition fails.
+            a.testByte(Self.ctx, JITContext.nzcv + Int32(bit >> 3), 1 << (bit & 7))
+            a.jcc(holdsWhenSet ? .e : .ne, skip)
             return
         }
-        a.load(.rax, Self.ctx, JITContext.nzcv, size: 2)
-        // AL is V (0 or 1): adding 0x7F overflows exactly when it is 1. SAHF then sets SF, ZF
-        // and CF from AH and leaves OF.
-        a.addAL(0x7F)
-        a.sahf()
+        a.loadHostFlags(Self.ctx)
         a.jcc(not, skip)
         setLive(.all)
     }
@@ -383,9 +377,7 @@ struct A32BlockTranslator {
     private mutating func arithmeticFlags(_ k: FlagKind, store rd: UInt8? = nil) {
         if let rd = rd { st(rd, .rax) }
         if k == .add { a.cmc() }
-        a.lahf()
-        a.setcc(.o, .rax)
-        a.store(Self.ctx, JITContext.nzcv, .rax, size: 2)
+        a.storeHostFlags(Self.ctx)
         setLive(.all)
     }
 
@@ -414,8 +406,7 @@ struct A32BlockTranslator {
         a.alu(.or, .rax, .rcx, wide: false)
         a.store(Self.ctx, JITContext.nzcv, .rax, size: 2)
         if nextReadsFlags {
-            a.addAL(0x7F)
-            a.sahf()
+            a.setHostFlagsFromAX()
             setLive(.all)
         }
     }
@@ -765,7 +756,7 @@ struct A32BlockTranslator {
             a.movsx(.rax, .rax, bits: 32)
             a.movsx(.rcx, .rcx, bits: 32)
             a.cqo()
-            a.idiv(.rcx)
+            a.div(.rcx, signed: true)
             a.mov(.rax, .rax, wide: false)
         }
         a.jmp(done)

@@ -72,6 +72,15 @@ enum JITFlags {
         UInt32(truncatingIfNeeded: (w >> 15) & 1) << 31 | UInt32(truncatingIfNeeded: (w >> 14) & 1) << 30
             | UInt32(truncatingIfNeeded: ((w >> 8) & 1) ^ 1) << 29 | UInt32(truncatingIfNeeded: w & 1) << 28
     }
+
+    /// For the conditions that test one flag (EQ/NE, CS/CC, MI/PL, VS/VC: `cond` < 8), the
+    /// flag's bit in the word (Z at 14, NOT C at 8, N at 15, V at 0) and whether the condition
+    /// holds when that bit is set: the even condition does, except CS, whose bit is NOT C.
+    static func singleFlag(_ cond: UInt8) -> (bit: UInt8, holdsWhenSet: Bool)? {
+        guard cond < 8 else { return nil }
+        let bit: [UInt8] = [14, 8, 15, 0]
+        return (bit[Int(cond >> 1)], (cond & 1 == 0) != (cond >> 1 == 1))
+    }
 }
 
 /// Why generated code returned; `JITContext.nextPC` says where the guest goes on.
@@ -98,6 +107,27 @@ enum JITBlockHeader {
 }
 
 extension X86Assembler {
+    /// Store NZCV as `JITFlags` keeps it, from host flags whose CF is already NOT C: LAHF's
+    /// byte and SETO's, in the context word at [ctx]. Uses RAX; the host flags stay.
+    mutating func storeHostFlags(_ ctx: X86Reg) {
+        lahf()
+        setcc(.o, .rax)
+        store(ctx, JITContext.nzcv, .rax, size: 2)
+    }
+
+    /// Set the host flags from the context word at [ctx] (CF as NOT C). Uses RAX.
+    mutating func loadHostFlags(_ ctx: X86Reg) {
+        load(.rax, ctx, JITContext.nzcv, size: 2)
+        setHostFlagsFromAX()
+    }
+
+    /// Host flags from a `JITFlags` word in AX: AL is V (0 or 1), and adding 0x7F overflows
+    /// exactly when it is 1; SAHF then sets SF, ZF and CF from AH and leaves OF.
+    mutating func setHostFlagsFromAX() {
+        addAL(0x7F)
+        sahf()
+    }
+
     /// Leave generated code for the run loop: nextPC = RAX, `done` instructions off the budget,
     /// EAX = the exit (`JITExit`), then the shared epilogue at `epilogue` of the code buffer
     /// (code placed at `origin`). Both translators keep the context in R12 and the budget in R13.
@@ -370,9 +400,7 @@ struct BlockTranslator {
         case .logic: a.stc()
         case .sub: break
         }
-        a.lahf()
-        a.setcc(.o, .rax)
-        a.store(BlockTranslator.ctx, JITContext.nzcv, .rax, size: 2)
+        a.storeHostFlags(BlockTranslator.ctx)
         flagsLive = a.count
     }
 
@@ -402,22 +430,13 @@ struct BlockTranslator {
     /// holds when `cond` does (nil: always). Uses RAX.
     private mutating func condition(_ cond: UInt8, live: Bool = false) -> X86Cond? {
         guard let cc = BlockTranslator.hostCondition(cond) else { return nil }
-        if !live, cond < 8 {
-            // EQ/NE, CS/CC, MI/PL, VS/VC test one flag: BT copies its bit of the stored word
-            // (`JITFlags`: Z at 14, NOT C at 8, N at 15, V at 0) into CF. The even condition
-            // holds when its flag is set, except CS, whose stored bit is NOT C.
-            let bit: [UInt8] = [14, 8, 15, 0]
-            a.btMem(BlockTranslator.ctx, JITContext.nzcv, bit[Int(cond >> 1)])
-            let setHolds = (cond & 1 == 0) != (cond >> 1 == 1)
-            return setHolds ? .b : .ae
+        if live { return cc }
+        if let (bit, holdsWhenSet) = JITFlags.singleFlag(cond) {
+            // One flag: BT copies its bit of the stored word into CF.
+            a.btMem(BlockTranslator.ctx, JITContext.nzcv, bit)
+            return holdsWhenSet ? .b : .ae
         }
-        if !live {
-            a.load(.rax, BlockTranslator.ctx, JITContext.nzcv, size: 2)
-            // AL is V (0 or 1): adding 0x7F overflows exactly when it is 1. SAHF then sets
-            // SF, ZF and CF from AH and leaves OF.
-            a.addAL(0x7F)
-            a.sahf()
-        }
+        a.loadHostFlags(BlockTranslator.ctx)
         return cc
     }
 

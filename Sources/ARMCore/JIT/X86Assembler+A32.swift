@@ -31,9 +31,4 @@ extension X86Assembler {
 
     /// RDX:RAX = RAX sign-extended (CQO).
     mutating func cqo() { byte(0x48); byte(0x99) }
-
-    /// RAX = RDX:RAX / src (signed, 64 bits), RDX = the remainder.
-    mutating func idiv(_ src: X86Reg) {
-        rex(w: true, rm: src.rawValue); byte(0xF7); regOperand(reg: 7, rm: src.rawValue)
-    }
 }

@@ -302,14 +302,14 @@ struct X86Assembler {
         memOperand(reg: dst.rawValue, base: base, disp: disp)
     }
 
-    /// RAX = RDX:RAX / src (unsigned), RDX = the remainder.
     /// RDX:RAX = RAX * src (64 bits), unsigned (MUL) or signed (one-operand IMUL).
     mutating func mulWide(_ src: X86Reg, signed: Bool) {
         rex(w: true, rm: src.rawValue); byte(0xF7); regOperand(reg: signed ? 5 : 4, rm: src.rawValue)
     }
 
-    mutating func div(_ src: X86Reg, wide: Bool = true) {
-        rex(w: wide, rm: src.rawValue); byte(0xF7); regOperand(reg: 6, rm: src.rawValue)
+    /// RAX = RDX:RAX / src, RDX = the remainder: unsigned (DIV) or signed (IDIV).
+    mutating func div(_ src: X86Reg, wide: Bool = true, signed: Bool = false) {
+        rex(w: wide, rm: src.rawValue); byte(0xF7); regOperand(reg: signed ? 7 : 6, rm: src.rawValue)
     }
 
     /// dst = dst shifted by CL (masked to the operand size, as A64's LSLV family does).
