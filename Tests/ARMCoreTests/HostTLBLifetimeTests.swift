@@ -206,4 +206,46 @@ final class HostTLBLifetimeTests: XCTestCase {
         XCTAssertEqual(committedPrivately(h.entry(va)), false, "given back")
         XCTAssertEqual(turn(m.cpu), 1)
     }
+
+    /// An AArch32 TLBIMVAA (Linux's `local_flush_tlb_kernel_page`, run twice per text patch)
+    /// drops its page and leaves the host TLB's other pages; the next load of the page walks
+    /// the changed tables. Its entries once all went at each one.
+    func testAnAArch32TLBIByMVADropsOnlyItsPage() {
+        let m = CoreTestMachine(el: 1)
+        let t = base + 0x1_0000
+        // VA 0x8010_0000 and 0x8010_1000 (L3 entries 0x100 and 0x101): host TLB entries apart
+        // from the code's (the entry is picked by the page number's low 16 bits).
+        tables(at: t, pa: 0x4008_0000, bus: m.bus)
+        _ = m.bus.write(t + 0x2800, size: 8, value: 0x4008_0000 | Self.page)
+        _ = m.bus.write(t + 0x2808, size: 8, value: 0x4008_1000 | Self.page)
+        _ = m.bus.write(0x4008_0000, size: 4, value: 1)
+        _ = m.bus.write(0x4008_1000, size: 4, value: 2)
+        _ = m.bus.write(0x4008_2000, size: 4, value: 3)
+        m.program([
+            0xE591_0000,    // 0: ldr r0, [r1]
+            0xE593_2000,    // 4: ldr r2, [r3]
+            0xEAFF_FFFC,    // 8: b 0
+            0xEE08_4F77,    // c: mcr p15, 0, r4, c8, c7, 3   (TLBIMVAA)
+            0xEAFF_FFFA,    // 10: b 0
+        ])
+        m.cpu.bootAArch32(entry: UInt32(base), mode: .svc)
+        m.cpu.writeSysReg(.MAIR_EL1, 0xFF)
+        m.cpu.writeSysReg(.TTBR0_EL1, t)
+        m.cpu.writeSysReg(.TCR_EL1, 1 << 31)   // TTBCR.EAE, T0SZ 0: TTBR0 maps all 4 GiB
+        m.cpu.writeSysReg(.SCTLR_EL1, m.cpu.sysregs[SysReg.SCTLR_EL1] | SCTLR.M)
+        m.cpu.setR(1, 0x8010_0000)
+        m.cpu.setR(3, 0x8010_1000)
+        m.cpu.setR(4, 0x8010_0000)
+        XCTAssertEqual(m.cpu.run(budget: 30), .budget)
+        XCTAssertEqual([m.cpu.r(0), m.cpu.r(2)], [1, 2])
+        XCTAssertTrue(hostTLBHolds(m.cpu, 0x8010_0000) && hostTLBHolds(m.cpu, 0x8010_1000))
+        // The first page now maps PA 0x4008_2000; the TLBI makes the next load see it.
+        _ = m.bus.write(t + 0x2800, size: 8, value: 0x4008_2000 | Self.page)
+        m.cpu.pc = base + 0xC
+        XCTAssertEqual(m.cpu.run(budget: 2), .budget)
+        XCTAssertFalse(hostTLBHolds(m.cpu, 0x8010_0000), "the page invalidated")
+        XCTAssertTrue(hostTLBHolds(m.cpu, 0x8010_1000), "another page stays")
+        XCTAssertEqual(m.cpu.run(budget: 2), .budget)
+        XCTAssertEqual([m.cpu.r(0), m.cpu.r(2)], [3, 2])
+    }
 }

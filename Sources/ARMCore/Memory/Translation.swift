@@ -196,6 +196,33 @@ extension CPU {
         if (fetchPageVA ^ va) >> 12 & UInt64(HostTLB.entryCount - 1) == 0 { flushFetchPage() }
     }
 
+    /// AArch32 TLB maintenance by MVA on this CPU alone, in the regime it runs in (EL1&0 from
+    /// PL1, EL2 from Hyp mode): the Stage2MMU TLB loses the page's entries of every ASID (more
+    /// than TLBIMVA asks, which the architecture allows), and the host TLB the one entry the
+    /// page occupies (and the fetch page if it shares it) unless a large mapping may cover the
+    /// page; then, as for anything else, the host TLB and the fetch page go. `mva` is Rt:
+    /// MVA[31:12], the ASID in bits 7:0 (G8.2.? "TLB maintenance operations, by MVA").
+    func invalidateTLBPage32(_ mva: UInt32) -> Bool {
+        guard aarch32 else { return false }
+        let va = UInt64(mva & ~0xFFF)
+        // Held under its AArch64 form in a TTBR1 region (as `translateWithMMU` walks it).
+        let a = regime.stage1.effectiveAddress(va >= aarch32TTBR1Base ? va | 0xFFFF_FFFF_0000_0000 : va)
+        let vmid = UInt16(truncatingIfNeeded: sysregs[SysReg.VTTBR_EL2] >> 48) & 0xFF
+        let tlb = mmu.tlb
+        if el == 2 {
+            tlb.invalidate(va: a, regime: .el2, asid: nil, vmid: 0)
+        } else {
+            tlb.invalidate(va: a, regime: .el10, asid: nil, vmid: vmid)
+        }
+        if tlb.mayHoldLargeMapping(a) {
+            flushAfterTLBMaintenance()
+            return true
+        }
+        decodeCache.hostTLB(cpu: index).forget(va)
+        if (fetch32PageVA ^ va) >> 12 & UInt64(HostTLB.entryCount - 1) == 0 { flushFetchPage() }
+        return true
+    }
+
     /// After TLB maintenance, perhaps another CPU's: as `flushFetchPage`; in `--threads` mode
     /// also the host TLB at once, since this CPU may be in its fast loop on another host thread
     /// (otherwise its next full-path instruction would empty it).

@@ -98,7 +98,17 @@ extension CPU {
             if el == 0 || (opc1 == 4 && el < 2) { throw ArchException.undefined }
             if el == 1 && hasEL2 && sysregs[SysReg.HCR_EL2] & HCR.TTLB != 0 { throw trap }
             // CRm = 3: the Inner Shareable forms, which reach every CPU.
-            for cpu in tlbMaintenanceTargets(innerShareable: crm == 3) {
+            let targets = tlbMaintenanceTargets(innerShareable: crm == 3)
+            // By MVA: TLBIMVA, TLBIMVAA, TLBIMVAL, TLBIMVAAL (opc1 = 0, from PL1), TLBIMVAH and
+            // TLBIMVALH (opc1 = 4, from Hyp mode), with their IS, I and D forms (CRm 3, 5, 6, 7;
+            // CRm 0 and 4 are the IPA forms). Kernels invalidate page by page as they patch
+            // text through the fixmap, and each of those emptied the host TLB.
+            let byMVA = [3, 5, 6, 7].contains(crm) && (opc1 == 0 ? opc2 & 1 == 1 : opc2 == 1 || opc2 == 5)
+            if byMVA && targets.count == 1 && targets[0] === self && (opc1 == 4) == (el == 2)
+                && invalidateTLBPage32(r(UInt32(i.rd))) {
+                return
+            }
+            for cpu in targets {
                 cpu.mmu.tlb.invalidateAll()
                 cpu.flushAfterTLBMaintenance()
             }
@@ -127,8 +137,7 @@ extension CPU {
             return
         case .barrier:
             if isRead { throw ArchException.undefined }
-            if reg.name == "CP15ISB" { flushFetchPage() }
-            return
+            return   // as DMB, DSB and ISB (executeSystem32)
         case .cacheMaintenance:
             if isRead { throw ArchException.undefined }
             // HCR_EL2.TPC (by VA to the point of coherency), TPU (to unification), TSW (set/way).
