@@ -250,4 +250,48 @@ final class A32JITDifferentialTests: XCTestCase {
         XCTAssertEqual(t[5], 500 + 16 * 499, "r5")
         XCTAssertEqual(t[0], 7, "r0")
     }
+
+    /// MRC of the thread ID registers and MCR cache maintenance and barriers run inside
+    /// blocks, as the interpreter runs them; once HSTR_EL2.T13 is set, the next MRC of CRn 13
+    /// traps to Hyp mode at the same instruction with the same syndrome.
+    func testCP15FormsInBlocksMatchTheInterpreter() {
+        let words: [UInt32] = [
+            0xEE1D_0F70,    // 0: mrc p15, 0, r0, c13, c0, 3   (TPIDRURO)
+            0xEE1D_1F90,    // 4: mrc p15, 0, r1, c13, c0, 4   (TPIDRPRW)
+            0xEE1D_3F50,    // 8: mrc p15, 0, r3, c13, c0, 2   (TPIDRURW)
+            0xE084_4000,    // c: add r4, r4, r0
+            0xE084_4001,    // 10: add r4, r4, r1
+            0xEE07_5F3E,    // 14: mcr p15, 0, r5, c7, c14, 1  (DCCIMVAC)
+            0xEE07_5F3B,    // 18: mcr p15, 0, r5, c7, c11, 1  (DCCMVAU)
+            0xEE07_0FBA,    // 1c: mcr p15, 0, r0, c7, c10, 5  (CP15DMB)
+            0xF57F_F06F,    // 20: isb
+            0xE252_2001,    // 24: subs r2, r2, #1
+            0x1AFF_FFF4,    // 28: bne 0
+            0xEAFF_FFFE,    // 2c: b .
+        ]
+        func machine(translate: Bool) -> CoreTestMachine {
+            let m = CoreTestMachine(el: 1, translate: translate)
+            m.program(words, at: UInt64(Self.code))
+            m.cpu.bootAArch32(entry: Self.code, mode: .svc)
+            m.cpu.sysregs[SysReg.TPIDRRO_EL0] = 0x1111
+            m.cpu.sysregs[SysReg.TPIDR_EL1] = 0x2_0000
+            m.cpu.sysregs[SysReg.TPIDR_EL0] = 0x33
+            m.cpu.sysregs[SysReg.VBAR_EL2] = UInt64(Self.data)
+            m.cpu.setR(2, 1000)
+            m.cpu.setR(5, Self.data)
+            return m
+        }
+        let jit = machine(translate: true), ref = machine(translate: false)
+        for m in [jit, ref] {
+            XCTAssertEqual(m.cpu.run(budget: 5000), .budget)
+            m.cpu.writeSysReg(.HSTR_EL2, 1 << 13)
+            _ = m.cpu.run(budget: 20)
+        }
+        XCTAssertEqual(Self.state(jit), Self.state(ref))
+        XCTAssertEqual(jit.cpu.el, 2, "the trapped MRC")
+        XCTAssertEqual(jit.cpu.sysregs[SysReg.ESR_EL2], ref.cpu.sysregs[SysReg.ESR_EL2])
+        XCTAssertEqual(jit.cpu.sysregs[SysReg.ELR_EL2], ref.cpu.sysregs[SysReg.ELR_EL2])
+        let run = jit.cache.jit?.a32.instructionsRun ?? 0
+        XCTAssertGreaterThan(run, 4500, "instructions run in blocks: \(run)")
+    }
 }

@@ -31,6 +31,53 @@ enum A32JITContext {
     static let bank: Int32 = 80
     /// The A32 half of the CPU's slot table (`AArch32DecodeMemo.slots`).
     static let slots: Int32 = 88
+    /// Which `A32CP15Form` bits the current EL may run without a trap or UNDEFINED, as of
+    /// the block's entry (only the full path changes the EL or the trap controls), and the
+    /// CPU's system registers, which MRC reads.
+    static let cp15Fast: Int32 = 96
+    static let sysregs: Int32 = 104
+}
+
+/// The MRC/MCR forms blocks run themselves: reads of the thread ID registers (Linux's
+/// `current` and TLS) and the cache maintenance and barriers that do nothing here. Each has
+/// the bit of `A32JITContext.cp15Fast` under which `coprocessorMove32` would do just that
+/// (`CPU.cp15FastMask`); without it the block leaves for the full path.
+enum A32CP15Form {
+    static let readAnyPL: UInt8 = 1, readPL1: UInt8 = 2, toCoherency: UInt8 = 4, toUnification: UInt8 = 8, barrier: UInt8 = 16
+
+    /// The bit, and for MRC the register read, by `AArch32View.key`.
+    private static let mrc: [UInt32: (UInt8, SysReg)] = {
+        var d: [UInt32: (UInt8, SysReg)] = [:]
+        for (key, r) in CP15.byKey {
+            guard let sys = r.reg else { continue }
+            switch r.name {
+            case "TPIDRURO", "TPIDRURW": d[key] = (readAnyPL, sys)
+            case "TPIDRPRW": d[key] = (readPL1, sys)
+            default: break
+            }
+        }
+        return d
+    }()
+    private static let mcr: [UInt32: UInt8] = {
+        var d: [UInt32: UInt8] = [:]
+        for (key, r) in CP15.byKey {
+            switch r.special {
+            case .cacheMaintenance where !r.name.hasSuffix("SW"):
+                d[key] = r.name.hasSuffix("MVAC") ? toCoherency : toUnification
+            case .barrier:
+                d[key] = barrier
+            default: break
+            }
+        }
+        return d
+    }()
+
+    static func of(_ i: A32Inst) -> (bit: UInt8, read: SysReg?)? {
+        guard i.rd != 15 else { return nil }
+        if i.op == .mrc, let (bit, reg) = mrc[i.imm] { return (bit, reg) }
+        if i.op == .mcr, let bit = mcr[i.imm] { return (bit, nil) }
+        return nil
+    }
 }
 
 enum A32JIT {
@@ -53,7 +100,7 @@ struct A32BlockTranslator {
     /// Whether the translator handles a slot's instruction (its fast form, `classifySlot`).
     static func translates(_ i: A32Inst) -> Bool {
         switch i.op {
-        case .nop, .yield, .dmb, .dsb:
+        case .nop, .yield, .dmb, .dsb, .isb:
             // Nothing to do (`executeSystem32`): no-ops here as there.
             return i.fast == .none
         case .udiv, .sdiv:
@@ -67,6 +114,8 @@ struct A32BlockTranslator {
                 && (i.flags.has(.immediate) || (i.rm != 15 && i.shift == .lsl && i.shiftAmount == 0))
         case .ldr where isLoadPC(i):
             return true
+        case .mrc, .mcr:
+            return A32CP15Form.of(i) != nil
         default:
             break
         }
@@ -425,7 +474,7 @@ struct A32BlockTranslator {
 
     private mutating func instruction(_ i: A32Inst, k: Int, off: Int, end: Int) {
         switch i.op {
-        case .nop, .yield, .dmb, .dsb:
+        case .nop, .yield, .dmb, .dsb, .isb:
             return
         case .udiv, .sdiv:
             divide(i)
@@ -459,6 +508,9 @@ struct A32BlockTranslator {
             return
         case .ldrd, .strd:
             pair(i, k: k, off: off, end: end)
+            return
+        case .mrc, .mcr:
+            coprocessor(i, k: k, off: off)
             return
         default:
             break
@@ -621,6 +673,21 @@ struct A32BlockTranslator {
                 a.load(.rcx, .rdx, Int32(4 * j), size: 4)
                 st(r, .rcx)
             }
+        }
+    }
+
+    /// An `A32CP15Form`: the full path unless the entry found its bit set; then MRC reads the
+    /// register (its low half: TPIDR* are 32 bits in AArch32), MCR does nothing.
+    private mutating func coprocessor(_ i: A32Inst, k: Int, off: Int) {
+        guard let form = A32CP15Form.of(i) else { return }
+        let full = X86Label()
+        stubs.append(.exit(full, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: false))
+        a.testByte(Self.ctx, A32JITContext.cp15Fast, form.bit)
+        a.jcc(.e, full)
+        if let reg = form.read {
+            a.load(.rax, Self.ctx, A32JITContext.sysregs)
+            a.load(.rax, .rax, Int32(reg.rawValue * 8), size: 4)
+            st(i.rd, .rax)
         }
     }
 

@@ -141,6 +141,24 @@ extension CPU {
         jit.a32.note(memo, index: index, at: UInt32(at))
     }
 
+    /// The `A32CP15Form` bits `coprocessorMove32` would run with no trap or UNDEFINED at the
+    /// current EL: HSTR_EL2.T13 and T7 trap CRn 13 and 7 below EL2 (D13.2.50), PL0 reaches only
+    /// the thread ID registers and the barriers, and HCR_EL2.TPC/TPU trap cache maintenance
+    /// at EL1 (D13.2.48).
+    @inline(__always)
+    func cp15FastMask() -> UInt64 {
+        let hstr = el < 2 && hasEL2 ? sysregs[SysReg.HSTR_EL2] : 0
+        let hcr = el == 1 && hasEL2 ? sysregs[SysReg.HCR_EL2] : 0
+        var m: UInt8 = 0
+        if hstr & (1 << 13) == 0 { m |= A32CP15Form.readAnyPL | (el != 0 ? A32CP15Form.readPL1 : 0) }
+        if hstr & (1 << 7) == 0 {
+            m |= A32CP15Form.barrier
+            if el != 0 && hcr & HCR.TPC == 0 { m |= A32CP15Form.toCoherency }
+            if el != 0 && hcr & HCR.TPU == 0 { m |= A32CP15Form.toUnification }
+        }
+        return UInt64(m)
+    }
+
     /// Run the A32 block that the slot at `pc` names, from the fast loop, with `left`
     /// instructions left; returns the PC to go on from, the instructions left and whether the
     /// loop goes on there (false: `step32` runs the instruction at that PC). Out of line: the
@@ -160,6 +178,8 @@ extension CPU {
         c[9] = UInt64(UInt(bitPattern: code))
         c[10] = UInt64(UInt(bitPattern: r32))
         c[11] = UInt64(UInt(bitPattern: memo.slots))
+        c[12] = cp15FastMask()
+        c[13] = UInt64(UInt(bitPattern: sysregs))
         let exit = unsafeBitCast(entry, to: JITEntry.self)(x, c)
         nzcv = JITFlags.nzcv(c[0]) | nzcv & 0x0FFF_FFFF
         let next = UInt32(truncatingIfNeeded: c[6]), rest = c[1]
