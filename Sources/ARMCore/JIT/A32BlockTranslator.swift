@@ -205,11 +205,8 @@ struct A32BlockTranslator {
     /// The code buffer's base: chained jumps go to a slot's block by its offset.
     private let bufferBase: UInt
     private var stubs: [Stub] = []
-    private let dispatch = X86Label()
     /// Code buffer offsets of the blocks made for page offsets where this one goes on.
     private let chains: [Int: Int]
-    /// The dispatch past its page check: for a PC in EAX known to be in this page, aligned.
-    private let samePage = X86Label()
     /// The entry's decline, and the body after the entry's checks: a branch back to the
     /// block's own start goes there, after its budget check. Its words need no check again
     /// (a store of the block into its own words leaves before it, `ownStore`), nor its bank.
@@ -327,7 +324,6 @@ struct A32BlockTranslator {
             a.aluImm(.sub, Self.left, Int32(n))
             goOn(at: first + 4 * n)
         }
-        emitDispatch()
         for s in stubs { emitStub(s) }
     }
 
@@ -974,7 +970,7 @@ struct A32BlockTranslator {
             stubs.append(.exit(full, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
         }
         bind(back)
-        tlbOffset()
+        Self.tlbOffset(&a)
         a.mov(.rdx, .rax)
         a.aluImm(.and, .rdx, -4096)
         a.alu(.or, .rdx, write ? Self.writeEpoch : Self.readEpoch)
@@ -987,16 +983,16 @@ struct A32BlockTranslator {
 
     /// RCX = the offset in the host TLB of the entry of the VA in EAX (32 bytes each, by the
     /// VA's page modulo HostTLB.entryCount).
-    private mutating func tlbOffset() {
+    private static func tlbOffset(_ a: inout X86Assembler) {
         a.mov(.rcx, .rax, wide: false)
         a.shift(.shr, .rcx, 12 - 5, wide: false)
         a.aluImm(.and, .rcx, Int32((HostTLB.entryCount - 1) << 5), wide: false)
     }
 
     /// RCX = the host TLB entry of the VA in EAX.
-    private mutating func tlbEntry() {
-        tlbOffset()
-        a.alu(.add, .rcx, Self.tlb)
+    private static func tlbEntry(_ a: inout X86Assembler) {
+        tlbOffset(&a)
+        a.alu(.add, .rcx, tlb)
     }
 
     // MARK: branches
@@ -1016,7 +1012,7 @@ struct A32BlockTranslator {
             if i.flags.has(.writeBack) { st(i.rn, .r9) }
             a.aluImm(.sub, Self.left, Int32(n))
             a.mov(.rax, .r8, wide: false)
-            a.jmp(dispatch)
+            dispatch()
             notTakenGoesOn(i, notTaken, off: off, count: n)
             return
         }
@@ -1042,7 +1038,7 @@ struct A32BlockTranslator {
             pcPlus(.rax, off + 8)
             a.aluImm(.add, .rax, Int32(bitPattern: i.imm), wide: false)
             a.aluImm(.and, .rax, -4, wide: false)
-            a.jmp(dispatch)
+            dispatch()
         case .ldmPC:
             // LoadWritePC: a T32 target leaves before the instruction, nothing changed.
             blockAddress(i, write: false, k: k, off: off)
@@ -1056,7 +1052,7 @@ struct A32BlockTranslator {
             }
             a.aluImm(.sub, Self.left, Int32(n))
             a.mov(.rax, .r8, wide: false)
-            a.jmp(dispatch)
+            dispatch()
         default:   // BX, BLX (register)
             // A T32 target: leave before the instruction for the full path, which changes
             // the set (the loop would enter this block again if it starts here).
@@ -1068,7 +1064,7 @@ struct A32BlockTranslator {
             }
             a.aluImm(.sub, Self.left, Int32(n))
             a.mov(.rax, .r8, wide: false)
-            a.jmp(dispatch)
+            dispatch()
         }
         notTakenGoesOn(i, notTaken, off: off, count: n)
     }
@@ -1100,48 +1096,62 @@ struct A32BlockTranslator {
             return
         }
         pcPlus(.rax, target)
-        a.jmp(target < 0x1000 ? samePage : dispatch)
+        dispatch(samePage: target < 0x1000)
     }
 
     /// Go on at the PC in EAX (the budget counts everything before it): into the block whose
     /// entry is the slot of that PC if the page is this one or one the host TLB lets this EL
     /// execute (its execute tag, as `fetchPage32` checks); else back to the loop, which takes
-    /// a misaligned PC or an unmapped page to the full path.
-    private mutating func emitDispatch() {
-        let exit = X86Label(), same = samePage
-        a.bind(dispatch)
-        a.testImm(.rax, 3)
-        a.jcc(.ne, exit)
-        a.mov(.rcx, .rax, wide: false)
-        a.aluImm(.and, .rcx, -4096, wide: false)
-        a.aluMem(.cmp, .rcx, Self.ctx, JITContext.pageVA)
-        a.jcc(.e, same)
-        tlbEntry()
-        a.mov(.rdx, .rax)
-        a.aluImm(.and, .rdx, -4096)
-        a.alu(.or, .rdx, Self.readEpoch)
-        a.aluMem(.cmp, .rdx, .rcx, 24)
-        a.jcc(.ne, exit)
-        a.load(.rdx, .rcx, 16)
-        a.store(Self.ctx, A32JITContext.codeHost, .rdx)
-        a.mov(.rcx, .rax, wide: false)
-        a.aluImm(.and, .rcx, -4096, wide: false)
-        a.store(Self.ctx, JITContext.pageVA, .rcx)
+    /// a misaligned PC or an unmapped page to the full path. Nothing in it depends on the
+    /// block, so the code buffer holds it once (`JITCodeBuffer.init`), after the exit tail:
+    /// the part for a PC known to be in the block's page and aligned at `samePageOffset`, the
+    /// whole of it at `dispatchOffset`. (In every block it was a sixth of the code.)
+    static let samePageOffset = 128, dispatchOffset = 192
+
+    /// Emit the dispatch through `a`, which writes at offset 0 of the code buffer at
+    /// `bufferBase` and is `samePageOffset` bytes in.
+    static func emitDispatch(_ a: inout X86Assembler, epilogue: Int, bufferBase: UInt) {
+        let exit = X86Label(), same = X86Label()
         a.bind(same)
         // The slot: bits 17:1 of the PC index the A32 half of the table.
         a.mov(.rcx, .rax, wide: false)
         a.shift(.shr, .rcx, 1, wide: false)
         a.aluImm(.and, .rcx, Int32(AArch32DecodeMemo.slotMask), wide: false)
         a.imulImm32(.rcx, .rcx, Int32(MemoryLayout<A32Inst>.stride))
-        a.aluMem(.add, .rcx, Self.ctx, A32JITContext.slots)
+        a.aluMem(.add, .rcx, ctx, A32JITContext.slots)
         a.cmpByte(.rcx, Int32(A32JIT.fastOffset), A32FastForm.jitBlock.rawValue)
         a.jcc(.ne, exit)
         a.load(.rdx, .rcx, Int32(A32JIT.immOffset), size: 4)
-        a.movImm(.rsi, UInt64(bufferBase) &+ UInt64(Self.bodyOffset))
+        a.movImm(.rsi, UInt64(bufferBase) &+ UInt64(bodyOffset))
         a.alu(.add, .rdx, .rsi)
         a.jmp(.rdx)
+        while a.count < dispatchOffset { a.raw(0xCC) }
+        a.testImm(.rax, 3)
+        a.jcc(.ne, exit)
+        a.mov(.rcx, .rax, wide: false)
+        a.aluImm(.and, .rcx, -4096, wide: false)
+        a.aluMem(.cmp, .rcx, ctx, JITContext.pageVA)
+        a.jcc(.e, same)
+        tlbEntry(&a)
+        a.mov(.rdx, .rax)
+        a.aluImm(.and, .rdx, -4096)
+        a.alu(.or, .rdx, readEpoch)
+        a.aluMem(.cmp, .rdx, .rcx, 24)
+        a.jcc(.ne, exit)
+        a.load(.rdx, .rcx, 16)
+        a.store(ctx, A32JITContext.codeHost, .rdx)
+        a.mov(.rcx, .rax, wide: false)
+        a.aluImm(.and, .rcx, -4096, wide: false)
+        a.store(ctx, JITContext.pageVA, .rcx)
+        a.jmp(same)
         a.bind(exit)
-        a.leaveBlock(JITExit.next.rawValue, epilogue: epilogue, origin: origin)
+        a.leaveBlock(JITExit.next.rawValue, epilogue: epilogue, origin: 0)
+    }
+
+    /// Go on at the PC in EAX through the shared dispatch (`samePage`: the PC is in this
+    /// block's page and aligned).
+    private mutating func dispatch(samePage: Bool = false) {
+        a.jmp(absolute: samePage ? Self.samePageOffset : Self.dispatchOffset, origin: origin)
     }
 
     private mutating func emitStub(_ s: Stub) {
@@ -1149,6 +1159,7 @@ struct A32BlockTranslator {
         case let .exit(l, offset, done, exit, saveVA):
             a.bind(l)
             if saveVA { a.store(Self.ctx, JITContext.faultVA, .rax) }
+            if a.leaveBlock(at: offset, exit: exit, done: done, epilogue: epilogue, origin: origin) { break }
             pcPlus(.rax, offset)
             a.leaveBlock(exit, done: done, epilogue: epilogue, origin: origin)
         case let .misaligned(l, back, slow, size):

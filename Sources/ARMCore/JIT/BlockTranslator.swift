@@ -137,6 +137,48 @@ extension X86Assembler {
         movImm(.rax, UInt64(exit))
         jmp(absolute: epilogue, origin: origin)
     }
+
+    /// Leave for the run loop at page offset `offset` of the block's page (nextPC = its VA +
+    /// `offset`), `done` instructions off the budget, with `exit`, through the shared exit
+    /// tail when the three fit its word: one MOV and a JMP where the whole sequence is seven
+    /// instructions. Blocks have a stub like this for every way out of every load and store,
+    /// so this is most of what their exits cost in code. False when they do not fit.
+    mutating func leaveBlock(at offset: Int, exit: Int, done: Int, epilogue: Int, origin: Int) -> Bool {
+        guard let w = JITExitTail.word(offset: offset, done: done, exit: exit) else { return false }
+        movImm(.rcx, UInt64(w))
+        jmp(absolute: epilogue + JITExitTail.offset, origin: origin)
+        return true
+    }
+}
+
+/// The exit tail the code buffer holds after the shared epilogue, at `offset` from it: ECX
+/// holds the page offset to go on from in bits 11:0, the instructions done in bits 23:12 and
+/// the `JITExit` in bits 31:24; it sets nextPC to the context's page VA plus that offset (a
+/// 64-bit add: an A32 page VA plus an offset below 4 KiB stays below 4 GiB), takes the
+/// instructions off the budget, and goes to the epilogue with the exit in EAX.
+enum JITExitTail {
+    static let offset = 64
+
+    static func word(offset: Int, done: Int, exit: Int) -> UInt32? {
+        guard (0..<0x1000).contains(offset), (0..<0x1000).contains(done), (0..<0x100).contains(exit) else { return nil }
+        return UInt32(offset) | UInt32(done) << 12 | UInt32(exit) << 24
+    }
+
+    /// Emit the tail at `a`'s position, `offset` bytes past the epilogue; `a` writes at
+    /// `origin` of the code buffer.
+    static func emit(_ a: inout X86Assembler, epilogue: Int, origin: Int) {
+        a.mov(.rax, .rcx, wide: false)
+        a.aluImm(.and, .rax, 0xFFF, wide: false)
+        a.aluMem(.add, .rax, .r12, JITContext.pageVA)
+        a.store(.r12, JITContext.nextPC, .rax)
+        a.mov(.rdx, .rcx, wide: false)
+        a.shift(.shr, .rdx, 12, wide: false)
+        a.aluImm(.and, .rdx, 0xFFF, wide: false)
+        a.alu(.sub, .r13, .rdx)
+        a.shift(.shr, .rcx, 24, wide: false)
+        a.mov(.rax, .rcx, wide: false)
+        a.jmp(absolute: epilogue, origin: origin)
+    }
 }
 
 struct BlockTranslator {
@@ -1165,6 +1207,7 @@ struct BlockTranslator {
         case let .exit(l, offset, done, exit, saveVA):
             bind(l)
             if saveVA { a.store(BlockTranslator.ctx, JITContext.faultVA, .rax) }
+            if a.leaveBlock(at: Int(offset), exit: exit.rawValue, done: done, epilogue: epilogue, origin: origin) { break }
             pcPlus(.rax, offset)
             a.leaveBlock(exit.rawValue, done: done, epilogue: epilogue, origin: origin)
         case let .misaligned(l, back, slow, elem, total):

@@ -8,7 +8,8 @@ import Glibc
 /// forgets every block and starts again at the front (`reset`), which it does only between
 /// calls into generated code.
 ///
-/// The buffer starts with the shared epilogue, which every block's exits jump to.
+/// The buffer starts with the shared epilogue, which every block's exits jump to, and the exit
+/// tail most of them jump to first (`JITExitTail`), and the A32 blocks' dispatch.
 final class JITCodeBuffer {
     static let capacity = 32 << 20
     let base: UnsafeMutableRawPointer
@@ -25,6 +26,10 @@ final class JITCodeBuffer {
         base = m
         var a = X86Assembler(into: base.assumingMemoryBound(to: UInt8.self), capacity: 4096)
         BlockTranslator.emitEpilogue(&a)
+        while a.count < JITExitTail.offset { a.raw(0xCC) }
+        JITExitTail.emit(&a, epilogue: epilogue, origin: 0)
+        while a.count < A32BlockTranslator.samePageOffset { a.raw(0xCC) }
+        A32BlockTranslator.emitDispatch(&a, epilogue: epilogue, bufferBase: UInt(bitPattern: m))
         // Blocks start on the next host page, so that `reset` can give the rest back.
         used = 4096
         reserved = used
