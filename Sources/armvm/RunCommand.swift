@@ -59,6 +59,11 @@ struct Run: ParsableCommand {
     @Option(help: "Write a timeline of the run to this file in Chrome's trace-event JSON (open it in ui.perfetto.dev): a track per CPU with the time at each EL and in each VM, exits, interrupts and timer deadlines.")
     var timeline: String?
 
+    @Flag(help: ArgumentHelp(
+        "Write /tmp/perf-PID.map, naming each translated block by the guest address it starts at.",
+        discussion: "perf record then perf report attribute the host time spent in generated code to guest code (a64_VA, a32_VA) instead of unknown addresses. No map is written with --interpreter or --threads, which translate nothing."))
+    var perfMap = false
+
     @Option(help: "Wait for gdb on 127.0.0.1:PORT before the first instruction (gdb-multiarch: target remote :PORT).")
     var gdb: UInt16?
 
@@ -96,6 +101,9 @@ struct Run: ParsableCommand {
         let console = Console(fd: 1)
         let prepared = try boot.prepare(machine, image: image, console: console)
         let m = Machine(prepared: prepared, threads: threads)
+        if perfMap, let jit = m.decodeCache.jit, let problem = jit.startPerfMap() {
+            throw HostInputError(message: "--perf-map: \(problem)")
+        }
         if let dir = semihostingDir {
             let fd = open(dir.isEmpty ? "" : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard fd >= 0 else {

@@ -54,4 +54,31 @@ final class TranslatorCLITests: XCTestCase {
         else { return XCTFail("no counts in: \(r.stderr)") }
         XCTAssertGreaterThan(inBlocks * 10, total * 9, r.stderr)
     }
+
+    /// `--perf-map` writes perf's map of the blocks, named by guest address, for A64 and A32
+    /// guests alike.
+    func testPerfMapNamesBlocksByGuestAddress() throws {
+        let maps = { Set((try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []).filter {
+            $0.hasPrefix("perf-") && $0.hasSuffix(".map")
+        } }
+        for (elf, args, isa) in [("loop-small.elf", ["--append", "100000"], "a64"), ("hello32.elf", [], "a32")] {
+            _ = try CLI.guest(elf)
+            let before = maps()
+            let r = try CLI.run(["run", "--board", "virt", "--perf-map"] + args + ["Guests/build/" + elf])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let new = maps().subtracting(before)
+            let lines = new.flatMap { name -> [Substring] in
+                defer { try? FileManager.default.removeItem(atPath: "/tmp/" + name) }
+                return ((try? String(contentsOfFile: "/tmp/" + name, encoding: .utf8)) ?? "").split(separator: "\n")
+            }
+            XCTAssertFalse(lines.isEmpty, "no map from \(elf)")
+            for line in lines {
+                let f = line.split(separator: " ")
+                XCTAssertEqual(f.count, 3, String(line))
+                XCTAssertNotNil(UInt64(f[0], radix: 16), String(line))
+                XCTAssertNotNil(UInt64(f[1], radix: 16), String(line))
+                XCTAssertTrue(f.last?.hasPrefix(isa + "_") ?? false, String(line))
+            }
+        }
+    }
 }

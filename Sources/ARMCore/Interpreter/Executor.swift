@@ -140,7 +140,7 @@ extension CPU {
                 }
             } else if let jit, jit.arrive(ip) {
                 // A page entry that is hot: translate the block there (JIT/).
-                jit.translate(page: page, slot: page.distance(to: UnsafeMutablePointer(mutating: ip)))
+                jit.translate(page: page, slot: page.distance(to: UnsafeMutablePointer(mutating: ip)), pageVA: pageVA)
             }
             var slow = false
             machineLock?.unlock()
@@ -508,7 +508,7 @@ extension CPU {
                 if t != 0 {
                     ip = UnsafePointer(page) + (t &- 1)
                     if left > CPU.reach {
-                        if let jit, jit.arrive(ip) { jit.translate(page: page, slot: t &- 1) }
+                        if let jit, jit.arrive(ip) { jit.translate(page: page, slot: t &- 1, pageVA: pageVA) }
                         continue fast
                     }
                     pc = slotPC(ip, page, pageVA)

@@ -133,6 +133,7 @@ extension CPU {
             return
         }
         let at = buffer.commit(length)
+        jit.notePerfMap(at: at, length: length, isa: "a32", va: UInt64(pc))
         var slot = A32Inst(.undefined)
         slot.fast = .jitBlock
         slot.imm = UInt32(at)

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The A64 translator beside the interpreter (docs/ARCHITECTURE.md, "JIT"): which slots are
 /// hot, the blocks made for them, and their lifetime. One per machine, next to the decode
 /// cache whose slots it reads, so every CPU shares the blocks as they share the slots.
@@ -42,6 +46,29 @@ public final class JIT {
             + "\(a32.instructionsRun) instructions; exits: \(a32.exits.map(String.init).joined(separator: " "))"
     }
 
+    /// `--perf-map`: every block's code and the guest address it was made for, in perf's
+    /// format for code made at run time (/tmp/perf-PID.map, one "START SIZE NAME" line in hex
+    /// per block), so that `perf report` names the host time spent in generated code by guest
+    /// code: `a64_<VA>` or `a32_<VA>` for the block whose first instruction is at VA. A block serves its
+    /// physical page at any VA; the name gives the one it was made at.
+    private var perfMap: UnsafeMutablePointer<FILE>?
+
+    /// Start writing the perf map; nil, or why it cannot be written.
+    public func startPerfMap() -> String? {
+        let path = "/tmp/perf-\(getpid()).map"
+        guard let f = fopen(path, "w") else { return "cannot write \(path): \(String(cString: strerror(errno)))" }
+        perfMap = f
+        return nil
+    }
+
+    /// One block for the perf map (line-buffered: a map read while armvm runs is complete).
+    func notePerfMap(at offset: Int, length: Int, isa: String, va: UInt64) {
+        guard let f = perfMap else { return }
+        let start = UInt(bitPattern: buffer.base) + UInt(offset)
+        fputs("\(String(start, radix: 16)) \(String(length, radix: 16)) \(isa)_\(String(va, radix: 16))\n", f)
+        fflush(f)
+    }
+
     /// nil when this host cannot run generated code (not x86-64, or no executable mapping).
     init?() {
         #if arch(x86_64)
@@ -55,6 +82,7 @@ public final class JIT {
     }
 
     deinit {
+        if let f = perfMap { fclose(f) }
         counters.deallocate()
         for c in contexts { c?.deallocate() }
     }
@@ -90,7 +118,7 @@ public final class JIT {
 
     /// Make the block that starts at `slot` of `page`, if it is worth one.
     @inline(never)
-    func translate(page: UnsafeMutablePointer<Inst>, slot: Int, depth: Int = 0) {
+    func translate(page: UnsafeMutablePointer<Inst>, slot: Int, pageVA: UInt64, depth: Int = 0) {
         guard slot >= 0 && slot < DecodeCache.slotsPerPage else { return }
         let g = page[slot].group
         // A B.cond after a fused compare keeps its `imm` for the fast loop's fused path.
@@ -102,17 +130,20 @@ public final class JIT {
         // Past an instruction the translator leaves to the run loop, the code goes on: give
         // it a block as well, so that the loop re-enters generated code after one instruction.
         defer {
-            if let s = stoppedAt, depth < 8 { translate(page: page, slot: s + 1, depth: depth + 1) }
-            if depth < 3 { for s in successors { translate(page: page, slot: s, depth: depth + 1) } }
+            if let s = stoppedAt, depth < 8 { translate(page: page, slot: s + 1, pageVA: pageVA, depth: depth + 1) }
+            if depth < 3 { for s in successors { translate(page: page, slot: s, pageVA: pageVA, depth: depth + 1) } }
         }
         if full {
             // The buffer is full: empty it and make the block again at the front.
             dropAll()
-            if depth < 8 { translate(page: page, slot: slot, depth: 8) }
+            if depth < 8 { translate(page: page, slot: slot, pageVA: pageVA, depth: 8) }
             return
         }
         guard let length = made else { return }
         let at = buffer.commit(length)
+        if perfMap != nil {
+            notePerfMap(at: at, length: length, isa: "a64", va: pageVA &+ UInt64(slot * 4))
+        }
         page[slot].group = .jitBlock
         page[slot].imm = UInt64(UInt(bitPattern: buffer.base + at))
         entries[page, default: []].append(slot)
