@@ -294,4 +294,38 @@ final class A32JITDifferentialTests: XCTestCase {
         let run = jit.cache.jit?.a32.instructionsRun ?? 0
         XCTAssertGreaterThan(run, 4500, "instructions run in blocks: \(run)")
     }
+
+    /// A32 code 256 KiB apart has slots of its own (the slot table is indexed by the PC's
+    /// bits 19:2): two loops called in turn keep their blocks, where they once took each
+    /// other's slots and were translated again at every turn.
+    func testCodeFarApartKeepsItsBlocks() {
+        let near: [UInt32] = [
+            0xE3A0_2032,    // 0: mov r2, #50
+            0xE281_1001,    // 4: add r1, r1, #1
+            0xE252_2001,    // 8: subs r2, r2, #1
+            0x1AFF_FFFC,    // c: bne 4
+            0xEB00_FFFA,    // 10: bl far (+0x40000)
+            0xEAFF_FFF9,    // 14: b 0
+        ]
+        let far: [UInt32] = [
+            0xE3A0_4032,    // 0: mov r4, #50
+            0xE283_3001,    // 4: add r3, r3, #1
+            0xE254_4001,    // 8: subs r4, r4, #1
+            0x1AFF_FFFC,    // c: bne 4
+            0xE12F_FF1E,    // 10: bx lr
+        ]
+        func run(translate: Bool) -> CoreTestMachine {
+            let m = CoreTestMachine(el: 1, translate: translate)
+            m.program(near, at: UInt64(Self.code))
+            m.program(far, at: UInt64(Self.code) + 0x4_0000)
+            m.cpu.bootAArch32(entry: Self.code, mode: .svc)
+            XCTAssertEqual(m.cpu.run(budget: 30_000), .budget)
+            return m
+        }
+        let t = run(translate: true), i = run(translate: false)
+        XCTAssertEqual(Self.state(t), Self.state(i))
+        XCTAssertGreaterThan(t.cpu.r(3), 4000, "the far loop ran")
+        let made = t.cache.jit?.a32.blocksTranslated ?? 0
+        XCTAssertLessThan(made, 12, "blocks made for two loops run 100 times each: \(made)")
+    }
 }

@@ -34,9 +34,15 @@ final class AArch32DecodeMemo {
     /// the PC (the halfword after a 16-bit instruction included: a change there only refills).
     /// Slots hold the decoded instruction as it runs outside an IT block, which is the only
     /// place the fast loop runs.
-    /// Each set's half is indexed by bits 17:1 of the PC (A32 uses the even entries).
-    static let slotsPerSet = 1 << 17
+    /// Each set's half is indexed by the PC's instruction number: bits 18:2 in A32 (every
+    /// entry used, for 1 MiB of code; bits 17:1 left the odd entries empty and made twice
+    /// the conflicts, each a decode and a lost block), bits 18:1 in T32.
+    static let slotsPerSet = 1 << 18
     static let slotMask = slotsPerSet - 1
+
+    /// The A32 half's slot of `pc`.
+    @inline(__always)
+    static func a32Index(_ pc: UInt32) -> Int { Int(truncatingIfNeeded: pc >> 2) & slotMask }
     let slotKeys: UnsafeMutablePointer<UInt32>
     let slots: UnsafeMutablePointer<A32Inst>
     /// `CPU.conditionTable` as memory, for the fast loop: its condition test is a load and a
@@ -67,7 +73,8 @@ final class AArch32DecodeMemo {
         keys.initialize(repeating: 0, count: Self.entries)
         values = .allocate(capacity: Self.entries)
         values.initialize(repeating: A32Inst(.undefined), count: Self.entries)
-        // Zeroed memory, mapped by the host as the loop touches it (6 MiB if all were used).
+        // Zeroed memory, mapped by the host as the loop touches it (12 MiB if all were used;
+        // a Linux boot touches about 6).
         // An all-zero slot is key 0 with fast form `.none`: it sends its instruction to the full
         // path, which is right for any instruction.
         let count = 2 * Self.slotsPerSet

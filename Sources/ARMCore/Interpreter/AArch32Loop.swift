@@ -115,7 +115,7 @@ extension CPU {
                 pageVA = pc & ~0xFFF
                 code = h
             }
-            let index = Int(truncatingIfNeeded: pc >> 1) & AArch32DecodeMemo.slotMask
+            let index = Int(truncatingIfNeeded: pc >> (t32 ? 1 : 2)) & AArch32DecodeMemo.slotMask
             let w = UInt32(truncatingIfNeeded: HostRAM.load32(code + Int(truncatingIfNeeded: pc & 0xFFF)))
             if keys[index] != w { memo.fillSlot(keys + index, slots + index, w, thumb: t32) }
             let p = slots + index

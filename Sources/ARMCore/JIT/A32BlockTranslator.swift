@@ -1113,9 +1113,9 @@ struct A32BlockTranslator {
     static func emitDispatch(_ a: inout X86Assembler, epilogue: Int, bufferBase: UInt) {
         let exit = X86Label(), same = X86Label()
         a.bind(same)
-        // The slot: bits 17:1 of the PC index the A32 half of the table.
+        // The slot: the A32 half of the table, by the PC's bits 18:2 (`a32Index`).
         a.mov(.rcx, .rax, wide: false)
-        a.shift(.shr, .rcx, 1, wide: false)
+        a.shift(.shr, .rcx, 2, wide: false)
         a.aluImm(.and, .rcx, Int32(AArch32DecodeMemo.slotMask), wide: false)
         a.imulImm32(.rcx, .rcx, Int32(MemoryLayout<A32Inst>.stride))
         a.aluMem(.add, .rcx, ctx, A32JITContext.slots)

@@ -72,7 +72,7 @@ extension CPU {
     func translate32(_ jit: JIT, pc: UInt32, code: UnsafeMutableRawPointer, depth: Int = 0) {
         let memo = decodeMemo
         let first = Int(pc & 0xFFF)
-        let index = Int(truncatingIfNeeded: pc >> 1) & AArch32DecodeMemo.slotMask
+        let index = AArch32DecodeMemo.a32Index(pc)
         let w0 = UInt32(truncatingIfNeeded: HostRAM.load32(code + first))
         if memo.slotKeys[index] == w0 && memo.slots[index].fast == .jitBlock { return }
         var insts: [(A32Inst, UInt32)] = []
@@ -117,7 +117,7 @@ extension CPU {
         // its own words and bank at entry, so one made for the offset is right to enter).
         var chains: [Int: Int] = [:]
         for o in ways + [first + 4 * insts.count] where o >= 0 && o < 0x1000 && o & 3 == 0 {
-            let i = Int(truncatingIfNeeded: ((pc & ~0xFFF) | UInt32(o)) >> 1) & AArch32DecodeMemo.slotMask
+            let i = AArch32DecodeMemo.a32Index((pc & ~0xFFF) | UInt32(o))
             let w = UInt32(truncatingIfNeeded: HostRAM.load32(code + o))
             if memo.slotKeys[i] == w && memo.slots[i].fast == .jitBlock { chains[o] = Int(memo.slots[i].imm) }
         }
@@ -197,7 +197,7 @@ extension CPU {
             return (next, rest, hostTLBFill(c[7], write: exit == JITExit.slowWrite.rawValue, tlb) != nil)
         case A32JIT.stale:
             // The words or the bank changed: the slot gets its instruction back.
-            let i = Int(truncatingIfNeeded: next >> 1) & AArch32DecodeMemo.slotMask
+            let i = AArch32DecodeMemo.a32Index(next)
             guard let h = UnsafeMutableRawPointer(bitPattern: UInt(c[9])) else { return (next, rest, false) }
             let w = UInt32(truncatingIfNeeded: HostRAM.load32(h + Int(next & 0xFFF)))
             memo.fillSlot(memo.slotKeys + i, memo.slots + i, w, thumb: false)
