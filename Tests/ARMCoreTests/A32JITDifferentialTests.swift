@@ -328,4 +328,31 @@ final class A32JITDifferentialTests: XCTestCase {
         let made = t.cache.jit?.a32.blocksTranslated ?? 0
         XCTAssertLessThan(made, 12, "blocks made for two loops run 100 times each: \(made)")
     }
+
+    /// A jump of a block to an instruction of its page that had no block yet is given to the
+    /// block made there later (same RAM, same register bank), taken back when that block goes
+    /// stale, and given to the block made after it.
+    func testOpenChainsAreGivenAndTakenBack() {
+        let blocks = A32Blocks()
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 16)
+        defer { buffer.deallocate() }
+        let ram = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 16)
+        defer { ram.deallocate() }
+        let svc = BankedRegisters.row(.svc), irq = BankedRegisters.row(.irq)
+        func rel32(_ site: Int) -> Int { Int(buffer.load(fromByteOffset: site, as: Int32.self)) + site + 4 }
+        // Two jumps (rel32 at 100 and 200) wait for the instruction at ram + 0x40, one of an
+        // IRQ-mode block.
+        blocks.awaitBlock(at: ram + 0x40, site: 100, bank: svc)
+        blocks.awaitBlock(at: ram + 0x40, site: 200, bank: irq)
+        blocks.blockMade(at: ram + 0x80, bank: svc, offset: 1024, base: buffer)   // elsewhere: nothing
+        blocks.blockMade(at: ram + 0x40, bank: svc, offset: 2048, base: buffer)
+        XCTAssertEqual(rel32(100), 2048 + A32BlockTranslator.bodyOffset, "given to the SVC block")
+        blocks.wentStale(at: 2048, base: buffer)
+        XCTAssertEqual(rel32(100), A32BlockTranslator.samePageOffset, "back to the dispatch")
+        blocks.blockMade(at: ram + 0x40, bank: irq, offset: 3072, base: buffer)
+        XCTAssertEqual(rel32(200), 3072 + A32BlockTranslator.bodyOffset, "the IRQ jump to the IRQ block")
+        XCTAssertEqual(rel32(100), A32BlockTranslator.samePageOffset, "not the SVC jump")
+        blocks.blockMade(at: ram + 0x40, bank: svc, offset: 1536, base: buffer)
+        XCTAssertEqual(rel32(100), 1536 + A32BlockTranslator.bodyOffset, "given to the next SVC block")
+    }
 }

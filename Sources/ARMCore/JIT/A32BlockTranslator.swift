@@ -205,6 +205,8 @@ struct A32BlockTranslator {
     /// The code buffer's base: chained jumps go to a slot's block by its offset.
     private let bufferBase: UInt
     private var stubs: [Stub] = []
+    /// The JMPs to the dispatch for page offsets of this page without a block (`emit`).
+    private var open: [(at: Int, target: Int)] = []
     /// Code buffer offsets of the blocks made for page offsets where this one goes on.
     private let chains: [Int: Int]
     /// The entry's decline, and the body after the entry's checks: a branch back to the
@@ -226,6 +228,10 @@ struct A32BlockTranslator {
         case exit(X86Label, offset: Int, done: Int, exit: Int, saveVA: Bool)
         /// A misaligned access: the full path if SCTLR.A is set or it crosses a page, else back.
         case misaligned(X86Label, back: X86Label, slow: X86Label, size: Int)
+        /// The entry's words or bank are not the block's: `A32JIT.stale` at its first
+        /// instruction, with the block's offset in the code buffer in faultVA, so that the
+        /// jumps other blocks were given to it go back to the dispatch (`A32Blocks.wentStale`).
+        case stale(X86Label)
     }
 
     private init(first: Int, bank: UnsafeMutablePointer<UInt8>, origin: Int, epilogue: Int, bufferBase: UInt,
@@ -243,13 +249,16 @@ struct A32BlockTranslator {
 
     /// Write the code (header included) for `insts` (with the words they were decoded from),
     /// which start at page offset `first`, for the register bank `bank`, through `a`, which
-    /// writes at `origin` of the code buffer; returns its length, and whether it did not fit.
+    /// writes at `origin` of the code buffer; returns its length, whether it did not fit, and
+    /// its open chains: where in its code (the offset of a JMP's rel32) it goes to the
+    /// dispatch for a page offset of its page that had no block yet (`A32Blocks.awaitBlock`).
     static func emit(_ insts: [(A32Inst, UInt32)], first: Int, bank: UnsafeMutablePointer<UInt8>, origin: Int, epilogue: Int,
-                     bufferBase: UInt, chains: [Int: Int] = [:], into a: X86Assembler) -> (length: Int, full: Bool) {
+                     bufferBase: UInt, chains: [Int: Int] = [:], into a: X86Assembler)
+        -> (length: Int, full: Bool, open: [(at: Int, target: Int)]) {
         var t = A32BlockTranslator(first: first, bank: bank, origin: origin, epilogue: epilogue, bufferBase: bufferBase,
                                    chains: chains, into: a)
         t.emit(insts)
-        return (t.a.count, t.a.overflowed)
+        return (t.a.count, t.a.overflowed, t.open)
     }
 
     private mutating func emit(_ insts: [(A32Inst, UInt32)]) {
@@ -261,7 +270,7 @@ struct A32BlockTranslator {
         a.aluImm(.cmp, Self.left, Int32(n))
         a.jcc(.b, decline)
         stubs.append(.exit(decline, offset: first, done: 0, exit: JITExit.decline.rawValue, saveVA: false))
-        stubs.append(.exit(stale, offset: first, done: 0, exit: A32JIT.stale, saveVA: false))
+        stubs.append(.stale(stale))
         // The bank is a row of `BankedRegisters.table`, one per mode: its address names it.
         a.movImm(.rax, bankRow)
         a.aluMem(.cmp, .rax, Self.ctx, A32JITContext.bank)
@@ -1096,6 +1105,8 @@ struct A32BlockTranslator {
             return
         }
         pcPlus(.rax, target)
+        // A block made for the target later takes this JMP (its rel32, after the opcode).
+        if target < 0x1000 { open.append((a.count + 1, target)) }
         dispatch(samePage: target < 0x1000)
     }
 
@@ -1162,6 +1173,13 @@ struct A32BlockTranslator {
             if a.leaveBlock(at: offset, exit: exit, done: done, epilogue: epilogue, origin: origin) { break }
             pcPlus(.rax, offset)
             a.leaveBlock(exit, done: done, epilogue: epilogue, origin: origin)
+        case let .stale(l):
+            a.bind(l)
+            a.movImm(.rax, UInt64(origin))
+            a.store(Self.ctx, JITContext.faultVA, .rax)
+            if a.leaveBlock(at: first, exit: A32JIT.stale, done: 0, epilogue: epilogue, origin: origin) { break }
+            pcPlus(.rax, first)
+            a.leaveBlock(A32JIT.stale, epilogue: epilogue, origin: origin)
         case let .misaligned(l, back, slow, size):
             // fastRAM's rule: misaligned only where SCTLR.A is clear (B2.5.2), and never
             // across a page.

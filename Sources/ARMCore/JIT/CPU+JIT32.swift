@@ -27,7 +27,57 @@ final class A32Blocks {
 
     /// The code buffer was emptied: every entry slot that still names a block is decoded again
     /// from its key, the word it was made from.
+    /// Jumps of blocks already made that go through the dispatch to an instruction of their
+    /// page that had no block, by that instruction's host address (offsets of their rel32 in
+    /// the code buffer, with the register bank they were made for). The block made later
+    /// from the same RAM for the same bank takes them (`blockMade`), as a chain made at
+    /// translation would: a block checks its words and bank at entry anyway. Keyed by RAM
+    /// rather than by PC, since one VA may hold other code later (another process, a module),
+    /// and such a jump would leave `stale` at every turn. Without this, a loop whose blocks
+    /// were made in the wrong order went through the dispatch on every turn.
+    private var waiting: [UInt: [(site: Int, bank: UnsafeMutablePointer<UInt8>)]] = [:]
+    /// The jumps given to each block, by its offset: they go back to waiting when it goes
+    /// stale (its words were rewritten: Linux patches its text), or every turn through them
+    /// would leave `stale` while a block made for the new words stood in the slot.
+    private var given: [Int: [(site: Int, bank: UnsafeMutablePointer<UInt8>, host: UInt)]] = [:]
+
+    func awaitBlock(at host: UnsafeMutableRawPointer, site: Int, bank: UnsafeMutablePointer<UInt8>) {
+        waiting[UInt(bitPattern: host), default: []].append((site, bank))
+    }
+
+    /// The block for the instruction at `host`, made for `bank`, starts at `at` of the code
+    /// buffer at `base`: point the waiting jumps of blocks of that bank at its body.
+    func blockMade(at host: UnsafeMutableRawPointer, bank: UnsafeMutablePointer<UInt8>, offset at: Int,
+                   base: UnsafeMutableRawPointer) {
+        let key = UInt(bitPattern: host)
+        guard let sites = waiting[key] else { return }
+        var rest: [(site: Int, bank: UnsafeMutablePointer<UInt8>)] = []
+        for w in sites {
+            guard w.bank == bank else { rest.append(w); continue }
+            Self.point(base + w.site, to: at + A32BlockTranslator.bodyOffset, from: w.site)
+            given[at, default: []].append((w.site, w.bank, key))
+        }
+        waiting[key] = rest.isEmpty ? nil : rest
+    }
+
+    /// The block at offset `at` left `stale`: the jumps given to it go to the dispatch again
+    /// and wait for the block made next for their instruction.
+    func wentStale(at: Int, base: UnsafeMutableRawPointer) {
+        guard let sites = given.removeValue(forKey: at) else { return }
+        for g in sites {
+            Self.point(base + g.site, to: A32BlockTranslator.samePageOffset, from: g.site)
+            waiting[g.host, default: []].append((g.site, g.bank))
+        }
+    }
+
+    /// Rewrite the rel32 at `p` (offset `site` of the code buffer) to reach `target`.
+    private static func point(_ p: UnsafeMutableRawPointer, to target: Int, from site: Int) {
+        p.storeBytes(of: Int32(truncatingIfNeeded: target - (site + 4)), as: Int32.self)
+    }
+
     func forgetAll() {
+        waiting.removeAll()
+        given.removeAll()
         for e in entries {
             let s = e.memo.slots + e.index
             if s.pointee.fast == .jitBlock && s.pointee.imm == e.at {
@@ -123,7 +173,7 @@ extension CPU {
         }
         let buffer = jit.buffer
         let a = X86Assembler(into: buffer.base.assumingMemoryBound(to: UInt8.self) + buffer.cursor, capacity: buffer.room)
-        let (length, full) = A32BlockTranslator.emit(insts, first: first, bank: r32, origin: buffer.cursor,
+        let (length, full, open) = A32BlockTranslator.emit(insts, first: first, bank: r32, origin: buffer.cursor,
                                                      epilogue: buffer.epilogue, bufferBase: UInt(bitPattern: buffer.base),
                                                      chains: chains, into: a)
         if full {
@@ -133,6 +183,8 @@ extension CPU {
             return
         }
         let at = buffer.commit(length)
+        for (site, target) in open { jit.a32.awaitBlock(at: code + target, site: at + site, bank: r32) }
+        jit.a32.blockMade(at: code + first, bank: r32, offset: at, base: buffer.base)
         jit.notePerfMap(at: at, length: length, isa: "a32", va: UInt64(pc))
         var slot = A32Inst(.undefined)
         slot.fast = .jitBlock
@@ -196,7 +248,9 @@ extension CPU {
             // own miss does; the loop then runs the instruction, else the full path.
             return (next, rest, hostTLBFill(c[7], write: exit == JITExit.slowWrite.rawValue, tlb) != nil)
         case A32JIT.stale:
-            // The words or the bank changed: the slot gets its instruction back.
+            // The words or the bank changed: the slot gets its instruction back, and the
+            // block the jumps of other blocks it was given.
+            decodeCache.jit?.a32.wentStale(at: Int(truncatingIfNeeded: c[7]), base: base)
             let i = AArch32DecodeMemo.a32Index(next)
             guard let h = UnsafeMutableRawPointer(bitPattern: UInt(c[9])) else { return (next, rest, false) }
             let w = UInt32(truncatingIfNeeded: HostRAM.load32(h + Int(next & 0xFFF)))
