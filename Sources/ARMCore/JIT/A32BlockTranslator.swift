@@ -1136,6 +1136,7 @@ struct A32BlockTranslator {
         a.movImm(.rsi, UInt64(bufferBase) &+ UInt64(bodyOffset))
         a.alu(.add, .rdx, .rsi)
         a.jmp(.rdx)
+        precondition(a.count <= dispatchOffset, "the same-page dispatch overlaps the dispatch")
         while a.count < dispatchOffset { a.raw(0xCC) }
         a.testImm(.rax, 3)
         a.jcc(.ne, exit)
@@ -1165,21 +1166,25 @@ struct A32BlockTranslator {
         a.jmp(absolute: samePage ? Self.samePageOffset : Self.dispatchOffset, origin: origin)
     }
 
+    /// Leave for the run loop at page offset `offset` with `exit`, `done` instructions off the
+    /// budget: through the shared exit tail, else the whole sequence.
+    private mutating func leave(at offset: Int, exit: Int, done: Int) {
+        if a.leaveBlock(at: offset, exit: exit, done: done, epilogue: epilogue, origin: origin) { return }
+        pcPlus(.rax, offset)
+        a.leaveBlock(exit, done: done, epilogue: epilogue, origin: origin)
+    }
+
     private mutating func emitStub(_ s: Stub) {
         switch s {
         case let .exit(l, offset, done, exit, saveVA):
             a.bind(l)
             if saveVA { a.store(Self.ctx, JITContext.faultVA, .rax) }
-            if a.leaveBlock(at: offset, exit: exit, done: done, epilogue: epilogue, origin: origin) { break }
-            pcPlus(.rax, offset)
-            a.leaveBlock(exit, done: done, epilogue: epilogue, origin: origin)
+            leave(at: offset, exit: exit, done: done)
         case let .stale(l):
             a.bind(l)
             a.movImm(.rax, UInt64(origin))
             a.store(Self.ctx, JITContext.faultVA, .rax)
-            if a.leaveBlock(at: first, exit: A32JIT.stale, done: 0, epilogue: epilogue, origin: origin) { break }
-            pcPlus(.rax, first)
-            a.leaveBlock(A32JIT.stale, epilogue: epilogue, origin: origin)
+            leave(at: first, exit: A32JIT.stale, done: 0)
         case let .misaligned(l, back, slow, size):
             // fastRAM's rule: misaligned only where SCTLR.A is clear (B2.5.2), and never
             // across a page.

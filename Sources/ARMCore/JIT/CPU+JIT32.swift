@@ -25,8 +25,6 @@ final class A32Blocks {
         blocksTranslated += 1
     }
 
-    /// The code buffer was emptied: every entry slot that still names a block is decoded again
-    /// from its key, the word it was made from.
     /// Jumps of blocks already made that go through the dispatch to an instruction of their
     /// page that had no block, by that instruction's host address (offsets of their rel32 in
     /// the code buffer, with the register bank they were made for). The block made later
@@ -75,6 +73,8 @@ final class A32Blocks {
         p.storeBytes(of: Int32(truncatingIfNeeded: target - (site + 4)), as: Int32.self)
     }
 
+    /// The code buffer was emptied: every entry slot that still names a block is decoded again
+    /// from its key, the word it was made from.
     func forgetAll() {
         waiting.removeAll()
         given.removeAll()
@@ -248,8 +248,8 @@ extension CPU {
             // own miss does; the loop then runs the instruction, else the full path.
             return (next, rest, hostTLBFill(c[7], write: exit == JITExit.slowWrite.rawValue, tlb) != nil)
         case A32JIT.stale:
-            // The words or the bank changed: the slot gets its instruction back, and the
-            // block the jumps of other blocks it was given.
+            // The words or the bank changed: the slot gets its instruction back, and the jumps
+            // other blocks were given to the block go back to the dispatch.
             decodeCache.jit?.a32.wentStale(at: Int(truncatingIfNeeded: c[7]), base: base)
             let i = AArch32DecodeMemo.a32Index(next)
             guard let h = UnsafeMutableRawPointer(bitPattern: UInt(c[9])) else { return (next, rest, false) }

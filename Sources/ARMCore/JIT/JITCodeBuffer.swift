@@ -25,9 +25,13 @@ final class JITCodeBuffer {
         guard let m, m != MAP_FAILED else { return nil }
         base = m
         var a = X86Assembler(into: base.assumingMemoryBound(to: UInt8.self), capacity: 4096)
+        // Each piece at its fixed offset, which blocks jump to (a start-up invariant: their
+        // sizes do not depend on the guest).
         BlockTranslator.emitEpilogue(&a)
+        precondition(a.count <= JITExitTail.offset, "the epilogue overlaps the exit tail")
         while a.count < JITExitTail.offset { a.raw(0xCC) }
         JITExitTail.emit(&a, epilogue: epilogue, origin: 0)
+        precondition(a.count <= A32BlockTranslator.samePageOffset, "the exit tail overlaps the A32 dispatch")
         while a.count < A32BlockTranslator.samePageOffset { a.raw(0xCC) }
         A32BlockTranslator.emitDispatch(&a, epilogue: epilogue, bufferBase: UInt(bitPattern: m))
         // Blocks start on the next host page, so that `reset` can give the rest back.
