@@ -252,9 +252,7 @@ extension CPU {
         if h.flat {
             pagePA = va & ~0xFFF
         } else {
-            // An AArch32 TTBR1 address is held under its AArch64 form (see translateWithMMU).
-            let walkVA = aarch32 && va >= aarch32TTBR1Base ? va | 0xFFFF_FFFF_0000_0000 : va
-            let a = regime.stage1.effectiveAddress(walkVA)
+            let a = regime.stage1.effectiveAddress(walkAddress(va))
             guard let r = mmu.tlb.lookup(a, regime.tlbContext),
                   r.permissionFault(for: write ? .write : [], el: el) == nil else { return nil }
             pagePA = r.physicalAddress & ~0xFFF

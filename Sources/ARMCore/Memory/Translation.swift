@@ -129,6 +129,16 @@ extension CPU {
         return (kept | (32 + t0sz) | (32 + t1sz) << 16 | 0b10 << 30 | 0b010 << 32, ttbr1Base)
     }
 
+    /// The address `va` walks as, and the TLB holds it under: an AArch32 address in TTBR1's
+    /// range as the AArch64 TTBR1 address it matches.
+    @inline(__always)
+    func walkAddress(_ va: UInt64) -> UInt64 {
+        aarch32 && va >= aarch32TTBR1Base ? va | 0xFFFF_FFFF_0000_0000 : va
+    }
+
+    /// VTTBR_EL2.VMID (8 bits): the VMID of the EL1&0 entries a TLB operation reaches.
+    var vttbrVMID: UInt16 { UInt16(truncatingIfNeeded: sysregs[SysReg.VTTBR_EL2] >> 48) & 0xFF }
+
     /// Translate through the MMU (TLB, walk, permissions). A fault becomes the abort the Arm ARM
     /// prescribes: stage-1 faults at the current regime's EL, stage-2 faults at EL2 with the
     /// IPA for HPFAR_EL2 (D8.3 and D17.2.40).
@@ -136,8 +146,7 @@ extension CPU {
     /// stage-1 walk) reports ISV=1 with it, so that a hypervisor can emulate the access.
     func translateWithMMU(_ va: UInt64, _ acc: AccessKind, info: DataAbortInfo? = nil) throws(ArchException) -> UInt64 {
         let checkEL: UInt8 = acc.contains(.unprivileged) ? 0 : el
-        // An AArch32 address in TTBR1's range walks as the AArch64 TTBR1 address it matches.
-        let walkVA = aarch32 && va >= aarch32TTBR1Base ? va | 0xFFFF_FFFF_0000_0000 : va
+        let walkVA = walkAddress(va)
         do {
             let pa = try mmu.translate(walkVA, acc, el: checkEL, regime: regime).physicalAddress
             if !acc.contains(.fetch) { hostTLBFillHint = va }
@@ -159,7 +168,7 @@ extension CPU {
     /// TLBI: invalidate what the operation names; anything unrecognised drops everything, which
     /// the architecture allows (a TLB may lose entries at any time).
     func tlbInvalidate(word: UInt32, operand: UInt64) {
-        let vmid = UInt16(truncatingIfNeeded: sysregs[SysReg.VTTBR_EL2] >> 48) & 0xFF
+        let vmid = vttbrVMID
         let t = TLBIInstruction(op1: bits(word, 18, 16), crm: bits(word, 11, 8), op2: bits(word, 7, 5))
         guard let t else {
             for cpu in tlbMaintenanceTargets(innerShareable: true) {
@@ -205,9 +214,8 @@ extension CPU {
     func invalidateTLBPage32(_ mva: UInt32) -> Bool {
         guard aarch32 else { return false }
         let va = UInt64(mva & ~0xFFF)
-        // Held under its AArch64 form in a TTBR1 region (as `translateWithMMU` walks it).
-        let a = regime.stage1.effectiveAddress(va >= aarch32TTBR1Base ? va | 0xFFFF_FFFF_0000_0000 : va)
-        let vmid = UInt16(truncatingIfNeeded: sysregs[SysReg.VTTBR_EL2] >> 48) & 0xFF
+        let a = regime.stage1.effectiveAddress(walkAddress(va))
+        let vmid = vttbrVMID
         let tlb = mmu.tlb
         if el == 2 {
             tlb.invalidate(va: a, regime: .el2, asid: nil, vmid: 0)
