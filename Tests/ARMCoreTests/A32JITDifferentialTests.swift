@@ -180,7 +180,8 @@ final class A32JITDifferentialTests: XCTestCase {
         for seed in 1...250 as ClosedRange<UInt64> {
             var r = Rand(s: seed &* 0x2545_F491)
             let words = Self.program(&r, count: 6 + Int(r.below(30)))
-            let total = 300 * (words.count - 1) + 50
+            // Turns enough that most run in blocks (made after `JIT.threshold32` arrivals).
+            let total = 500 * (words.count - 1) + 50
             var rj = r, ri = r
             // The budget in pieces of random sizes, so that it runs out inside blocks; the
             // interpreter gets the same pieces (a run stops early at some exceptions).
@@ -283,7 +284,7 @@ final class A32JITDifferentialTests: XCTestCase {
         }
         let jit = machine(translate: true), ref = machine(translate: false)
         for m in [jit, ref] {
-            XCTAssertEqual(m.cpu.run(budget: 5000), .budget)
+            XCTAssertEqual(m.cpu.run(budget: 8000), .budget)
             m.cpu.writeSysReg(.HSTR_EL2, 1 << 13)
             _ = m.cpu.run(budget: 20)
         }

@@ -112,7 +112,7 @@ extension CPU {
         guard let counters = memo.jitCounters else { return }
         let c = counters + Int(truncatingIfNeeded: (pc >> 2) & UInt32(JIT.counterCount - 1))
         c.pointee &+= 1
-        guard c.pointee == JIT.threshold, pc & 3 == 0, let code = fetchPage32(pc, tlb), let jit = decodeCache.jit
+        guard c.pointee == JIT.threshold32, pc & 3 == 0, let code = fetchPage32(pc, tlb), let jit = decodeCache.jit
         else { return }
         translate32(jit, pc: pc, code: code)
     }

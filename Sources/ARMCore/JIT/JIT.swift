@@ -14,6 +14,12 @@ import Glibc
 /// when all of them go.
 public final class JIT {
     static let threshold: UInt8 = 24
+    /// A32 blocks wait longer: the AArch32 fast loop (`CPU.runSlots32`) runs lukewarm code
+    /// nearly as fast as a block would, and each block costs its code and slot memory. On the
+    /// armhf Linux boot, 160 makes 15,400 blocks where 24 made 27,200, with 7.4 MiB of code
+    /// against 13.2 and 6 MiB less peak RSS, in the same time (docs/PERFORMANCE.md). The arm64
+    /// boot measured neither gain nor loss from waiting longer.
+    static let threshold32: UInt8 = 160
     static let counterCount = 1 << 14
 
     let buffer: JITCodeBuffer
