@@ -181,8 +181,9 @@ extension CPU {
     func noteExecutable32(_ pc: UInt64, host: UnsafeMutableRawPointer) {
         let h = decodeCache.hostTLB(cpu: index)
         let e = h.entryToFill(pc)
-        if e.pointee.host != host { e.pointee.readTag = 0; e.pointee.writeTag = 0 }
-        e.pointee.host = host
+        let addend = HostTLBEntry.addend(host: host, va: pc)
+        if e.pointee.addend != addend { e.pointee.readTag = 0; e.pointee.writeTag = 0 }
+        e.pointee.addend = addend
         e.pointee.execTag = (pc & ~0xFFF) | h.epoch
     }
 
@@ -192,6 +193,6 @@ extension CPU {
     func fetchPage32(_ pc: UInt32, _ h: HostTLB) -> UnsafeMutableRawPointer? {
         let e = h.entries + Int(truncatingIfNeeded: (pc >> 12) & UInt32(HostTLB.entryCount - 1))
         guard e.pointee.execTag == (UInt64(pc) & ~0xFFF) | h.epoch else { return nil }
-        return e.pointee.host
+        return e.pointee.host(UInt64(pc) & ~0xFFF)
     }
 }

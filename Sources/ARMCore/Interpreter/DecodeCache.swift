@@ -224,16 +224,30 @@ public final class DecodeCache {
 
 /// One entry of a host TLB: a 4 KiB virtual page that the current regime maps to RAM with read
 /// (`readTag`), write (`writeTag`) and/or execute (`execTag`) permission at the current EL, and
-/// `host`, where that page is in host memory. A tag is the page address ORed with the table's
+/// `addend`, where that page is in host memory, as the host address minus the page's VA
+/// (QEMU's softmmu keeps the same), so that a VA the tags matched plus `addend` is its host
+/// address: one ADD in generated code. A tag is the page address ORed with the table's
 /// epoch (2...4095), so zero never matches, and an entry of zeros (one the host never committed,
 /// see `HostTLB.release`) is empty. The execute tag lets the A64 loop move to another code page
-/// without a translation (`CPU.switchFetchPage`). `host` is set whenever a tag is.
+/// without a translation (`CPU.switchFetchPage`). `addend` is set whenever a tag is.
 @frozen @usableFromInline
 struct HostTLBEntry {
     var readTag: UInt64
     var writeTag: UInt64
-    var host: UnsafeMutableRawPointer?
+    var addend: UInt64
     var execTag: UInt64
+
+    /// The addend that puts the page of `va` at `host`.
+    @inline(__always)
+    static func addend(host: UnsafeMutableRawPointer, va: UInt64) -> UInt64 {
+        UInt64(UInt(bitPattern: host)) &- (va & ~0xFFF)
+    }
+
+    /// The host address of `va`, a VA of the page a tag of this entry matched.
+    @inline(__always)
+    func host(_ va: UInt64) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: addend &+ va)).unsafelyUnwrapped
+    }
 }
 
 /// A CPU's host TLB (docs/PERFORMANCE.md, "Hot-path rules"): 65,536 direct-mapped entries in

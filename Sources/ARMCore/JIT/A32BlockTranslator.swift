@@ -986,7 +986,6 @@ struct A32BlockTranslator {
         a.aluMemIndexed(.cmp, .rdx, base: Self.tlb, index: .rcx, disp: write ? 8 : 0)
         a.jcc(.ne, slow)
         a.mov(.rdx, .rax)
-        a.aluImm(.and, .rdx, 0xFFF, wide: false)
         a.aluMemIndexed(.add, .rdx, base: Self.tlb, index: .rcx, disp: 16)
     }
 
@@ -1151,9 +1150,10 @@ struct A32BlockTranslator {
         a.aluMem(.cmp, .rdx, .rcx, 24)
         a.jcc(.ne, exit)
         a.load(.rdx, .rcx, 16)
-        a.store(ctx, A32JITContext.codeHost, .rdx)
         a.mov(.rcx, .rax, wide: false)
         a.aluImm(.and, .rcx, -4096, wide: false)
+        a.alu(.add, .rdx, .rcx)
+        a.store(ctx, A32JITContext.codeHost, .rdx)
         a.store(ctx, JITContext.pageVA, .rcx)
         a.jmp(same)
         a.bind(exit)

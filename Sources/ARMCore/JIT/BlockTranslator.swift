@@ -979,8 +979,7 @@ struct BlockTranslator {
         bind(back)
         hostTLBTag(write ? .write : .read, else: slow)
         a.mov(.rdx, .rax)
-        a.aluImm(.and, .rdx, 0xFFF, wide: false)
-        a.aluMem(.add, .rdx, .rcx, 16)
+        a.aluMemIndexed(.add, .rdx, base: BlockTranslator.tlb, index: .rcx, disp: 16)
     }
 
     /// Which of a host TLB entry's tags an access needs (HostTLBEntry's fields, in order).
@@ -988,20 +987,19 @@ struct BlockTranslator {
         case read = 0, write = 8, execute = 24
     }
 
-    /// RCX = the host TLB entry of the VA in RAX (32 bytes each, indexed by the VA page modulo
-    /// HostTLB.entryCount), or a jump to `miss` when its `kind` tag is not the page's with the
-    /// current epoch (`CPU.fastRAM`, `CPU.switchFetchPage`). Uses RDX.
+    /// RCX = the offset in the host TLB of the entry of the VA in RAX (32 bytes each, indexed
+    /// by the VA page modulo HostTLB.entryCount: bits 27:12 of the VA, shifted to 20:5 in one
+    /// go), or a jump to `miss` when its `kind` tag is not the page's with the current epoch
+    /// (`CPU.fastRAM`, `CPU.switchFetchPage`). Uses RDX.
     private mutating func hostTLBTag(_ kind: TagKind, else miss: X86Label) {
         a.mov(.rcx, .rax)
-        a.shift(.shr, .rcx, 12)
-        a.aluImm(.and, .rcx, Int32(HostTLB.entryCount - 1), wide: false)
-        a.shift(.shl, .rcx, 5, wide: false)
-        a.alu(.add, .rcx, BlockTranslator.tlb)
+        a.shift(.shr, .rcx, 12 - 5)
+        a.aluImm(.and, .rcx, Int32((HostTLB.entryCount - 1) << 5), wide: false)
         a.mov(.rdx, .rax)
         a.aluImm(.and, .rdx, -4096)
         // Execute tags carry the read epoch (HostTLB.epoch); write tags their own.
         a.alu(.or, .rdx, kind == .write ? BlockTranslator.writeEpoch : BlockTranslator.readEpoch)
-        a.aluMem(.cmp, .rdx, .rcx, kind.rawValue)
+        a.aluMemIndexed(.cmp, .rdx, base: BlockTranslator.tlb, index: .rcx, disp: Int8(kind.rawValue))
         a.jcc(.ne, miss)
     }
 
@@ -1161,7 +1159,9 @@ struct BlockTranslator {
         a.jcc(.ne, exit)
         hostTLBTag(.execute, else: exit)
         // The page's slot array: DecodeCache's table, indexed by the RAM page.
+        a.alu(.add, .rcx, BlockTranslator.tlb)
         a.load(.rdx, .rcx, 16)
+        a.alu(.add, .rdx, .rax)
         a.aluMem(.sub, .rdx, BlockTranslator.ctx, JITContext.ramHost)
         a.shift(.shr, .rdx, 12)
         a.load(.rsi, BlockTranslator.ctx, JITContext.pageTable)

@@ -98,7 +98,7 @@ public final class JIT {
         MemoryLayout<HostTLBEntry>.stride == 32
             && MemoryLayout<HostTLBEntry>.offset(of: \.readTag) == 0
             && MemoryLayout<HostTLBEntry>.offset(of: \.writeTag) == 8
-            && MemoryLayout<HostTLBEntry>.offset(of: \.host) == 16
+            && MemoryLayout<HostTLBEntry>.offset(of: \.addend) == 16
             && MemoryLayout<Inst>.stride == 16
             && MemoryLayout<Inst>.offset(of: \.imm) == 8
     }

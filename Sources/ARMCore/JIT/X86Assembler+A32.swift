@@ -7,12 +7,6 @@ extension X86Assembler {
         rex(w: false, rm: base.rawValue); byte(0x81); memOperand(reg: 7, base: base, disp: disp); u32(imm)
     }
 
-    /// dst = dst op qword [base + index + disp] (64 bits; a SIB byte, disp8; index not RSP).
-    mutating func aluMemIndexed(_ op: ALU, _ dst: X86Reg, base: X86Reg, index: X86Reg, disp: Int8) {
-        byte(0x48 | (dst.high ? 4 : 0) | (index.high ? 2 : 0) | (base.high ? 1 : 0)); byte(op.rmReg | 2)
-        byte(0x44 | dst.low << 3); byte(index.low << 3 | base.low); byte(UInt8(bitPattern: disp))
-    }
-
     /// dst = src * imm (32 bits, IMUL r32, r/m32, imm32).
     mutating func imulImm32(_ dst: X86Reg, _ src: X86Reg, _ imm: Int32) {
         rex(w: false, reg: dst.rawValue, rm: src.rawValue); byte(0x69); regOperand(reg: dst.rawValue, rm: src.rawValue)

@@ -170,6 +170,12 @@ struct X86Assembler {
         }
     }
 
+    /// dst = dst op qword [base + index + disp] (64 bits; a SIB byte, disp8; index not RSP).
+    mutating func aluMemIndexed(_ op: ALU, _ dst: X86Reg, base: X86Reg, index: X86Reg, disp: Int8) {
+        byte(0x48 | (dst.high ? 4 : 0) | (index.high ? 2 : 0) | (base.high ? 1 : 0)); byte(op.rmReg | 2)
+        byte(0x44 | dst.low << 3); byte(index.low << 3 | base.low); byte(UInt8(bitPattern: disp))
+    }
+
     /// dst = dst op [base + disp] (64 bits).
     mutating func aluMem(_ op: ALU, _ dst: X86Reg, _ base: X86Reg, _ disp: Int32) {
         rex(w: true, reg: dst.rawValue, rm: base.rawValue); byte(op.rmReg | 2)

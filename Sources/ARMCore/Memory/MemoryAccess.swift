@@ -148,9 +148,9 @@ extension CPU {
         guard !aarch32, bus.ramSize &- off >= 0x1000 else { return }
         let h = decodeCache.hostTLB(cpu: index)
         let e = h.entryToFill(pc)
-        let host = h.ram + Int(truncatingIfNeeded: off)
-        if e.pointee.host != host { e.pointee.readTag = 0; e.pointee.writeTag = 0 }
-        e.pointee.host = host
+        let addend = HostTLBEntry.addend(host: h.ram + Int(truncatingIfNeeded: off), va: pc)
+        if e.pointee.addend != addend { e.pointee.readTag = 0; e.pointee.writeTag = 0 }
+        e.pointee.addend = addend
         e.pointee.execTag = (pc & ~0xFFF) | h.epoch
     }
 
@@ -164,7 +164,7 @@ extension CPU {
         let e = h.entry(pc)
         // A misaligned PC takes the full path, which faults.
         guard pc & 3 == 0, e.pointee.execTag == (pc & ~0xFFF) | h.epoch else { return nil }
-        let off = UInt64(h.ram.distance(to: e.pointee.host.unsafelyUnwrapped))
+        let off = UInt64(h.ram.distance(to: e.pointee.host(pc & ~0xFFF)))
         fetchPageVA = pc & ~0xFFF
         fetchPageRAMOffset = off
         fetchPage = decodeCache.page(ramOffset: off)
@@ -226,8 +226,8 @@ extension CPU {
         let e = h.entry(va)
         let tag = (va & ~0xFFF) | (write ? h.writeEpoch : h.epoch)
         if (write ? e.pointee.writeTag : e.pointee.readTag) == tag {
-            // A tag is never set without `host` (HostTLBEntry).
-            return e.pointee.host.unsafelyUnwrapped + Int(truncatingIfNeeded: va & 0xFFF)
+            // A tag is never set without `addend` (HostTLBEntry).
+            return e.pointee.host(va)
         }
         guard let off = hostTLBFill(va, write: write, h) else { return nil }
         return h.ram + Int(truncatingIfNeeded: off)
@@ -273,9 +273,9 @@ extension CPU {
         }
         let e = h.entryToFill(va)
         let page = va & ~0xFFF
-        let host = h.ram + Int(truncatingIfNeeded: off)
-        if e.pointee.host != host { e.pointee.readTag = 0; e.pointee.writeTag = 0; e.pointee.execTag = 0 }
-        e.pointee.host = host
+        let addend = HostTLBEntry.addend(host: h.ram + Int(truncatingIfNeeded: off), va: page)
+        if e.pointee.addend != addend { e.pointee.readTag = 0; e.pointee.writeTag = 0; e.pointee.execTag = 0 }
+        e.pointee.addend = addend
         if writable { e.pointee.writeTag = page | h.writeEpoch }
         if readable { e.pointee.readTag = page | h.epoch }
         return off | (va & 0xFFF)
