@@ -181,9 +181,7 @@ extension CPU {
     func noteExecutable32(_ pc: UInt64, host: UnsafeMutableRawPointer) {
         let h = decodeCache.hostTLB(cpu: index)
         let e = h.entryToFill(pc)
-        let addend = HostTLBEntry.addend(host: host, va: pc)
-        if e.pointee.addend != addend { e.pointee.readTag = 0; e.pointee.writeTag = 0 }
-        e.pointee.addend = addend
+        e.pointee.point(at: host, va: pc)
         e.pointee.execTag = (pc & ~0xFFF) | h.epoch
     }
 

@@ -237,10 +237,13 @@ struct HostTLBEntry {
     var addend: UInt64
     var execTag: UInt64
 
-    /// The addend that puts the page of `va` at `host`.
+    /// Point the entry at `host` for the page of `va`. Tags set for another mapping go; the
+    /// caller sets the ones this page gets.
     @inline(__always)
-    static func addend(host: UnsafeMutableRawPointer, va: UInt64) -> UInt64 {
-        UInt64(UInt(bitPattern: host)) &- (va & ~0xFFF)
+    mutating func point(at host: UnsafeMutableRawPointer, va: UInt64) {
+        let a = UInt64(UInt(bitPattern: host)) &- (va & ~0xFFF)
+        if addend != a { readTag = 0; writeTag = 0; execTag = 0 }
+        addend = a
     }
 
     /// The host address of `va`, a VA of the page a tag of this entry matched.

@@ -148,9 +148,7 @@ extension CPU {
         guard !aarch32, bus.ramSize &- off >= 0x1000 else { return }
         let h = decodeCache.hostTLB(cpu: index)
         let e = h.entryToFill(pc)
-        let addend = HostTLBEntry.addend(host: h.ram + Int(truncatingIfNeeded: off), va: pc)
-        if e.pointee.addend != addend { e.pointee.readTag = 0; e.pointee.writeTag = 0 }
-        e.pointee.addend = addend
+        e.pointee.point(at: h.ram + Int(truncatingIfNeeded: off), va: pc)
         e.pointee.execTag = (pc & ~0xFFF) | h.epoch
     }
 
@@ -273,9 +271,7 @@ extension CPU {
         }
         let e = h.entryToFill(va)
         let page = va & ~0xFFF
-        let addend = HostTLBEntry.addend(host: h.ram + Int(truncatingIfNeeded: off), va: page)
-        if e.pointee.addend != addend { e.pointee.readTag = 0; e.pointee.writeTag = 0; e.pointee.execTag = 0 }
-        e.pointee.addend = addend
+        e.pointee.point(at: h.ram + Int(truncatingIfNeeded: off), va: page)
         if writable { e.pointee.writeTag = page | h.writeEpoch }
         if readable { e.pointee.readTag = page | h.epoch }
         return off | (va & 0xFFF)
