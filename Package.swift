@@ -48,7 +48,7 @@ let package = Package(
                           swiftSettings: hotPathFlags,
                           // The Swift runtime linked in, not loaded: 3 MiB less resident memory
                           // (no relocated copies of the runtime's shared-library data) and a
-                          // quicker start (docs/PERFORMANCE.md, "Peak RSS").
+                          // quicker start (docs/PERFORMANCE.md, the seventeenth round).
                           linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCShims", "-l_FoundationCollections"],
                                                         .when(platforms: [.linux], configuration: .release))]),
         // libFuzzer harnesses for host input (docs/FUZZING.md): a corpus replayer in a plain build,

@@ -979,7 +979,7 @@ struct A32BlockTranslator {
             stubs.append(.exit(full, offset: off, done: k, exit: JITExit.fullPath.rawValue, saveVA: true))
         }
         bind(back)
-        Self.tlbOffset(&a)
+        a.hostTLBOffset()
         a.mov(.rdx, .rax)
         a.aluImm(.and, .rdx, -4096)
         a.alu(.or, .rdx, write ? Self.writeEpoch : Self.readEpoch)
@@ -989,17 +989,9 @@ struct A32BlockTranslator {
         a.aluMemIndexed(.add, .rdx, base: Self.tlb, index: .rcx, disp: 16)
     }
 
-    /// RCX = the offset in the host TLB of the entry of the VA in EAX (32 bytes each, by the
-    /// VA's page modulo HostTLB.entryCount).
-    private static func tlbOffset(_ a: inout X86Assembler) {
-        a.mov(.rcx, .rax, wide: false)
-        a.shift(.shr, .rcx, 12 - 5, wide: false)
-        a.aluImm(.and, .rcx, Int32((HostTLB.entryCount - 1) << 5), wide: false)
-    }
-
     /// RCX = the host TLB entry of the VA in EAX.
     private static func tlbEntry(_ a: inout X86Assembler) {
-        tlbOffset(&a)
+        a.hostTLBOffset()
         a.alu(.add, .rcx, tlb)
     }
 

@@ -138,6 +138,16 @@ extension X86Assembler {
         jmp(absolute: epilogue, origin: origin)
     }
 
+    /// RCX = the offset in the host TLB of the entry of the VA in RAX: 32 bytes each, by the
+    /// VA's page modulo HostTLB.entryCount, that is bits 27:12 of the VA moved to 20:5 with one
+    /// shift and one mask (32-bit operations: those bits are in the low half). A64 and A32
+    /// blocks index the table with it, through SIB addressing.
+    mutating func hostTLBOffset() {
+        mov(.rcx, .rax, wide: false)
+        shift(.shr, .rcx, 12 - 5, wide: false)
+        aluImm(.and, .rcx, Int32((HostTLB.entryCount - 1) << 5), wide: false)
+    }
+
     /// Leave for the run loop at page offset `offset` of the block's page (nextPC = its VA +
     /// `offset`), `done` instructions off the budget, with `exit`, through the shared exit
     /// tail when the three fit its word: one MOV and a JMP where the whole sequence is seven
@@ -987,14 +997,11 @@ struct BlockTranslator {
         case read = 0, write = 8, execute = 24
     }
 
-    /// RCX = the offset in the host TLB of the entry of the VA in RAX (32 bytes each, indexed
-    /// by the VA page modulo HostTLB.entryCount: bits 27:12 of the VA, shifted to 20:5 in one
-    /// go), or a jump to `miss` when its `kind` tag is not the page's with the current epoch
+    /// RCX = the offset in the host TLB of the entry of the VA in RAX (`hostTLBOffset`), or a
+    /// jump to `miss` when its `kind` tag is not the page's with the current epoch
     /// (`CPU.fastRAM`, `CPU.switchFetchPage`). Uses RDX.
     private mutating func hostTLBTag(_ kind: TagKind, else miss: X86Label) {
-        a.mov(.rcx, .rax)
-        a.shift(.shr, .rcx, 12 - 5)
-        a.aluImm(.and, .rcx, Int32((HostTLB.entryCount - 1) << 5), wide: false)
+        a.hostTLBOffset()
         a.mov(.rdx, .rax)
         a.aluImm(.and, .rdx, -4096)
         // Execute tags carry the read epoch (HostTLB.epoch); write tags their own.
